@@ -1,0 +1,4 @@
+//! The `callrecords` command-line exporter.
+#![forbid(unsafe_code)]
+
+fn main() {}

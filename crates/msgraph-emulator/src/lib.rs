@@ -1,0 +1,3 @@
+//! Loopback emulator of the Microsoft Graph call records endpoints, for tests, examples and benchmarks.
+#![forbid(unsafe_code)]
+#![warn(missing_docs)]
