@@ -1,2 +1,17 @@
-//! Project automation.
-fn main() {}
+//! Project automation, in the style of rust-analyzer's `xtask`:
+//! `cargo xtask metadata import ...` and `cargo xtask codegen [--check]`.
+#![forbid(unsafe_code)]
+
+mod codegen;
+mod flags;
+mod metadata;
+mod util;
+
+use clap::Parser;
+
+fn main() -> anyhow::Result<()> {
+    match flags::Xtask::parse().command {
+        flags::Command::Metadata(flags::Metadata::Import(args)) => metadata::import(&args),
+        flags::Command::Codegen(args) => codegen::run(&args),
+    }
+}

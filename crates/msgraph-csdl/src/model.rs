@@ -186,7 +186,10 @@ impl Primitive {
         (Primitive::EntityType, "Edm.EntityType"),
         (Primitive::AnnotationPath, "Edm.AnnotationPath"),
         (Primitive::PropertyPath, "Edm.PropertyPath"),
-        (Primitive::NavigationPropertyPath, "Edm.NavigationPropertyPath"),
+        (
+            Primitive::NavigationPropertyPath,
+            "Edm.NavigationPropertyPath",
+        ),
     ];
 
     /// Looks up `Edm.X`; `None` for anything else (including unknown `Edm.` names).
@@ -196,7 +199,11 @@ impl Primitive {
 
     /// The `Edm.` name.
     pub fn name(self) -> &'static str {
-        Self::ALL.iter().find(|(p, _)| *p == self).map(|(_, n)| *n).unwrap_or("Edm.Untyped")
+        Self::ALL
+            .iter()
+            .find(|(p, _)| *p == self)
+            .map(|(_, n)| *n)
+            .unwrap_or("Edm.Untyped")
     }
 }
 
@@ -467,7 +474,10 @@ pub struct Record {
 impl Record {
     /// The value of the named property.
     pub fn get(&self, name: &str) -> Option<&AnnotationValue> {
-        self.properties.iter().find(|(n, _)| n == name).map(|(_, v)| v)
+        self.properties
+            .iter()
+            .find(|(n, _)| n == name)
+            .map(|(_, v)| v)
     }
 }
 
@@ -569,7 +579,13 @@ impl Document {
             .chain(&schema.complex_types)
             .find(|t| t.name == name)
             .map(TypeDef::Structured)
-            .or_else(|| schema.enum_types.iter().find(|t| t.name == name).map(TypeDef::Enum))
+            .or_else(|| {
+                schema
+                    .enum_types
+                    .iter()
+                    .find(|t| t.name == name)
+                    .map(TypeDef::Enum)
+            })
             .or_else(|| {
                 schema
                     .type_definitions
@@ -632,7 +648,9 @@ impl Document {
     /// The chain of base types of `qualified`, nearest first (not including itself).
     pub fn base_chain(&self, qualified: &str) -> Vec<&StructuredType> {
         let mut out = Vec::new();
-        let mut cur = self.find_structured(qualified).and_then(|t| t.base_type.clone());
+        let mut cur = self
+            .find_structured(qualified)
+            .and_then(|t| t.base_type.clone());
         while let Some(name) = cur {
             match self.find_structured(&name) {
                 Some(t) if !out.iter().any(|o: &&StructuredType| std::ptr::eq(*o, t)) => {

@@ -1,0 +1,1 @@
+//! The closure of a namespace: every type it needs and how it is reached.

@@ -1,0 +1,1 @@
+//! Errors with file, line and column.

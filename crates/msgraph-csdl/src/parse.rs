@@ -1,0 +1,1 @@
+//! Streaming quick-xml reader: CSDL XML -> [`crate::Document`].

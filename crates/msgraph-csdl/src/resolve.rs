@@ -1,0 +1,1 @@
+//! Resolves alias-qualified type names and reports unresolved references.

@@ -1,0 +1,1 @@
+//! Extracts a standalone document holding a closure (used by `metadata import`).

@@ -1,0 +1,1 @@
+//! Deterministic CSDL XML writer (the format of `metadata/*.xml`).
