@@ -137,6 +137,12 @@ impl From<DateTime<FixedOffset>> for DateTimeOffset {
     }
 }
 
+impl From<DateTimeOffset> for DateTime<FixedOffset> {
+    fn from(v: DateTimeOffset) -> Self {
+        v.dt
+    }
+}
+
 impl From<DateTimeOffset> for DateTime<Utc> {
     fn from(v: DateTimeOffset) -> Self {
         v.to_utc()

@@ -24,7 +24,7 @@ pub struct DurationParseError {
 ///
 /// The written components are kept, so [`Display`](fmt::Display) and serialization
 /// reproduce the input (`PT0.016S`, `P1DT2H`, `PT1H30M`, `-PT5S`, `P0D`, `PT90M`).
-/// A leading `+` is accepted and not written back. Seconds take at most 9 fractional digits.
+/// A leading `+` and leading zeros (`P02D`) are accepted and not written back. Seconds take at most 9 fractional digits.
 ///
 /// Equality, ordering and hashing are by length: `PT90M` equals `PT1H30M`.
 #[derive(Clone, Copy)]
