@@ -7,7 +7,8 @@
 //!   (0–9 fractional digits, `Z` or numeric offset).
 //! * [`Duration`] — `Edm.Duration` (ISO 8601 day-time duration) that keeps its written form.
 //! * [`serde_helpers`] — `#[serde(with = "...")]` modules for `Edm.Decimal`, `Edm.Int64`,
-//!   `Edm.Single` and `Edm.Double` (numbers or strings, `NaN`/`INF`).
+//!   `Edm.Single` and `Edm.Double` (numbers or strings, `NaN`/`INF`), each with `_opt`
+//!   (`Option<T>`) and `_vec` (`Vec<T>`) variants.
 //! * [`Page`] — one page of a collection response (`value` + `@odata.*` control information).
 //! * [`ODataEnum`] / [`odata_enum!`] — case-insensitive, evolvable enums that never lose data.
 #![forbid(unsafe_code)]

@@ -186,6 +186,60 @@ opt_module!(
     single_opt, single, f32
 );
 
+/// Generates the `Vec` twin of a helper module for collection-valued properties.
+macro_rules! vec_module {
+    ($(#[$m:meta])* $name:ident, $base:ident, $ty:ty) => {
+        $(#[$m])*
+        ///
+        /// Use with `#[serde(default, with = "...")]`; each element follows the
+        /// non-optional module's rules.
+        pub mod $name {
+            use super::*;
+
+            struct In($ty);
+            impl<'de> Deserialize<'de> for In {
+                fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+                    super::$base::deserialize(d).map(In)
+                }
+            }
+
+            struct Out<'a>(&'a $ty);
+            impl Serialize for Out<'_> {
+                fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+                    super::$base::serialize(self.0, s)
+                }
+            }
+
+            /// Serializes each element like the non-optional module.
+            pub fn serialize<S: Serializer>(v: &[$ty], s: S) -> Result<S::Ok, S::Error> {
+                s.collect_seq(v.iter().map(Out))
+            }
+
+            /// Deserializes a JSON array, each element like the non-optional module.
+            pub fn deserialize<'de, D: Deserializer<'de>>(d: D) -> Result<Vec<$ty>, D::Error> {
+                Ok(Vec::<In>::deserialize(d)?.into_iter().map(|v| v.0).collect())
+            }
+        }
+    };
+}
+
+vec_module!(
+    /// `Vec<Decimal>` version of [`decimal`] (`Collection(Edm.Decimal)`).
+    decimal_vec, decimal, Decimal
+);
+vec_module!(
+    /// `Vec<i64>` version of [`int64`] (`Collection(Edm.Int64)`).
+    int64_vec, int64, i64
+);
+vec_module!(
+    /// `Vec<f64>` version of [`double`] (`Collection(Edm.Double)`).
+    double_vec, double, f64
+);
+vec_module!(
+    /// `Vec<f32>` version of [`single`] (`Collection(Edm.Single)`).
+    single_vec, single, f32
+);
+
 /// OData's names for non-finite values, `None` for finite ones.
 fn special_name(v: f64) -> Option<&'static str> {
     if v.is_nan() {
@@ -510,6 +564,37 @@ mod tests {
             let err = row(bad).err().unwrap_or_default();
             assert!(err.contains("expected a number, \"NaN\""), "{bad}: {err}");
         }
+    }
+
+    #[test]
+    fn collections() {
+        #[derive(Debug, PartialEq, Serialize, Deserialize)]
+        struct Lists {
+            #[serde(default, with = "int64_vec")]
+            ints: Vec<i64>,
+            #[serde(default, with = "decimal_vec")]
+            decs: Vec<Decimal>,
+            #[serde(default, with = "double_vec")]
+            doubles: Vec<f64>,
+            #[serde(default, with = "single_vec")]
+            singles: Vec<f32>,
+        }
+        let text = r#"{"ints":[1,"9007199254740993"],"decs":[0.62,"12.83"],"doubles":["INF",2],"singles":[]}"#;
+        let l: Lists = serde_json::from_str(text).unwrap_or_else(|e| panic!("{e}"));
+        assert_eq!(l.ints, vec![1, 9_007_199_254_740_993]);
+        assert_eq!(l.decs, vec![dec("0.62"), dec("12.83")]);
+        assert_eq!(l.doubles, vec![f64::INFINITY, 2.0]);
+        assert_eq!(
+            serde_json::to_string(&l).unwrap_or_default(),
+            r#"{"ints":[1,9007199254740993],"decs":[0.62,12.83],"doubles":["INF",2.0],"singles":[]}"#
+        );
+        let empty: Lists = serde_json::from_str("{}").unwrap_or_else(|e| panic!("{e}"));
+        assert!(empty.ints.is_empty() && empty.decs.is_empty());
+        let err = serde_json::from_str::<Lists>(r#"{"ints":[1,"x"]}"#)
+            .err()
+            .map(|e| e.to_string())
+            .unwrap_or_default();
+        assert!(err.contains("invalid Edm.Int64 \"x\""), "{err}");
     }
 
     #[test]
