@@ -1,1 +1,1066 @@
 //! Streaming quick-xml reader: CSDL XML -> [`crate::Document`].
+//!
+//! The reader is a single loop over quick-xml events with an explicit stack
+//! of frames (one per open element), so deeply nested input cannot overflow
+//! the call stack; nesting beyond [`MAX_DEPTH`] is reported as an error.
+//! Elements the model does not cover are skipped with their whole subtree.
+//! Names are stored as written; [`crate::resolve`] qualifies them.
+
+use std::borrow::Cow;
+
+use quick_xml::events::{BytesStart, Event};
+use quick_xml::Reader;
+
+use crate::error::{Error, ErrorKind};
+use crate::model::*;
+
+/// Deepest element nesting accepted (the real Graph document needs about 12).
+pub const MAX_DEPTH: usize = 256;
+
+const UTF8_BOM: &[u8] = b"\xEF\xBB\xBF";
+
+/// Parses a CSDL document without resolving names (they stay as written).
+pub fn parse(bytes: &[u8], source: &str) -> Result<Document, Error> {
+    let bytes = bytes.strip_prefix(UTF8_BOM).unwrap_or(bytes);
+    let text = match std::str::from_utf8(bytes) {
+        Ok(t) => t,
+        Err(e) => {
+            let mut lines = Lines::new(bytes);
+            let span = lines.at(e.valid_up_to());
+            return Err(Error::new(
+                source,
+                span,
+                ErrorKind::Encoding,
+                format!("invalid UTF-8 at byte {}", e.valid_up_to()),
+            ));
+        }
+    };
+    Parser {
+        source,
+        text,
+        lines: Lines::new(text.as_bytes()),
+    }
+    .run()
+}
+
+/// Incremental byte offset -> line/column conversion (linear over the document).
+struct Lines<'a> {
+    text: &'a [u8],
+    pos: usize,
+    line: u32,
+    line_start: usize,
+}
+
+impl<'a> Lines<'a> {
+    fn new(text: &'a [u8]) -> Self {
+        Lines {
+            text,
+            pos: 0,
+            line: 1,
+            line_start: 0,
+        }
+    }
+
+    fn at(&mut self, offset: usize) -> Span {
+        let offset = offset.min(self.text.len());
+        if offset < self.pos {
+            self.pos = 0;
+            self.line = 1;
+            self.line_start = 0;
+        }
+        for nl in memchr::memchr_iter(b'\n', &self.text[self.pos..offset]) {
+            self.line += 1;
+            self.line_start = self.pos + nl + 1;
+        }
+        self.pos = offset;
+        let column = self.text[self.line_start..offset]
+            .iter()
+            .filter(|b| (**b & 0xC0) != 0x80)
+            .count();
+        Span {
+            line: self.line,
+            column: column as u32 + 1,
+        }
+    }
+}
+
+/// The kinds of annotation value elements with text content.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum LitKind {
+    String,
+    Bool,
+    Int,
+    EnumMember,
+    Path(&'static str),
+    Other(&'static str),
+}
+
+/// One open element.
+enum Frame {
+    Edmx,
+    Reference(Reference),
+    DataServices,
+    Schema(Box<Schema>),
+    Structured(StructuredType),
+    Key(Vec<String>),
+    Property(Property),
+    Nav(NavigationProperty),
+    Enum(EnumType),
+    Member(EnumMember),
+    TypeDef(TypeDefinition),
+    Term(Term),
+    Operation(Operation),
+    Parameter(Parameter),
+    ReturnType(ReturnType),
+    Container(EntityContainer),
+    EntitySet(EntitySet),
+    Singleton(Singleton),
+    Annotations(Annotations),
+    Annotation(Annotation),
+    Record(Record),
+    PropertyValue(String, AnnotationValue),
+    Collection(Vec<AnnotationValue>),
+    Literal(LitKind, String, Span),
+    Null,
+    /// A known element whose children carry nothing the model keeps.
+    Leaf,
+    /// An element the model does not cover; its subtree is ignored.
+    Skip,
+}
+
+/// Attribute-form annotation values: attribute name -> kind.
+const VALUE_ATTRS: &[(&[u8], LitKind)] = &[
+    (b"String", LitKind::String),
+    (b"Bool", LitKind::Bool),
+    (b"Int", LitKind::Int),
+    (b"EnumMember", LitKind::EnumMember),
+    (b"Path", LitKind::Path("Path")),
+    (b"PropertyPath", LitKind::Path("PropertyPath")),
+    (
+        b"NavigationPropertyPath",
+        LitKind::Path("NavigationPropertyPath"),
+    ),
+    (b"AnnotationPath", LitKind::Path("AnnotationPath")),
+    (b"ModelElementPath", LitKind::Path("ModelElementPath")),
+    (b"Float", LitKind::Other("Float")),
+    (b"Decimal", LitKind::Other("Decimal")),
+    (b"Date", LitKind::Other("Date")),
+    (b"DateTimeOffset", LitKind::Other("DateTimeOffset")),
+    (b"Duration", LitKind::Other("Duration")),
+    (b"Guid", LitKind::Other("Guid")),
+    (b"TimeOfDay", LitKind::Other("TimeOfDay")),
+    (b"Binary", LitKind::Other("Binary")),
+];
+
+fn lit_kind(name: &[u8]) -> Option<LitKind> {
+    VALUE_ATTRS
+        .iter()
+        .find(|(n, _)| *n == name)
+        .map(|(_, k)| *k)
+}
+
+struct Parser<'a> {
+    source: &'a str,
+    text: &'a str,
+    lines: Lines<'a>,
+}
+
+impl<'a> Parser<'a> {
+    fn err(&mut self, offset: usize, kind: ErrorKind, message: impl Into<String>) -> Error {
+        let span = self.lines.at(offset);
+        Error::new(self.source, span, kind, message)
+    }
+
+    fn err_at(&self, span: Span, kind: ErrorKind, message: impl Into<String>) -> Error {
+        Error::new(self.source, span, kind, message)
+    }
+
+    /// The element name written at `offset` (which points at `<`), for messages.
+    fn name_at(&self, offset: usize) -> &str {
+        let rest = self.text.get(offset + 1..).unwrap_or("");
+        let end = rest
+            .find(|c: char| c.is_whitespace() || c == '>' || c == '/')
+            .unwrap_or(rest.len());
+        &rest[..end]
+    }
+
+    fn run(mut self) -> Result<Document, Error> {
+        let mut reader = Reader::from_str(self.text);
+        reader.config_mut().check_end_names = true;
+        let mut doc = Document {
+            source: self.source.to_string(),
+            ..Document::default()
+        };
+        // Frames of open elements with the byte offset of their start tag.
+        let mut stack: Vec<(Frame, usize)> = Vec::new();
+        // Depth of the current unknown subtree (0 when not skipping).
+        let mut skip_depth: usize = 0;
+        let mut root_done = false;
+        loop {
+            let start = reader.buffer_position() as usize;
+            let event = match reader.read_event() {
+                Ok(ev) => ev,
+                Err(e) => {
+                    let pos = reader.error_position() as usize;
+                    return Err(self.err(pos, ErrorKind::Xml, format!("malformed XML: {e}")));
+                }
+            };
+            match event {
+                Event::Start(_) if skip_depth > 0 => {
+                    skip_depth += 1;
+                    if stack.len() + skip_depth > MAX_DEPTH {
+                        return Err(self.too_deep(start));
+                    }
+                }
+                Event::Empty(_) if skip_depth > 0 => {}
+                Event::Start(e) => {
+                    if stack.len() >= MAX_DEPTH {
+                        return Err(self.too_deep(start));
+                    }
+                    let frame = self.open(&e, start, &mut stack, &mut doc, &mut root_done)?;
+                    if matches!(frame, Frame::Skip) {
+                        skip_depth = 1;
+                    } else {
+                        stack.push((frame, start));
+                    }
+                }
+                Event::Empty(e) => {
+                    let frame = self.open(&e, start, &mut stack, &mut doc, &mut root_done)?;
+                    self.close(frame, &mut stack, &mut doc)?;
+                }
+                Event::End(_) => {
+                    if skip_depth > 0 {
+                        skip_depth -= 1;
+                    } else if let Some((frame, _)) = stack.pop() {
+                        self.close(frame, &mut stack, &mut doc)?;
+                    }
+                }
+                Event::Text(t) => {
+                    if skip_depth > 0 {
+                        continue;
+                    }
+                    match stack.last_mut() {
+                        Some((Frame::Literal(_, buf, _), _)) => {
+                            let raw = t.into_inner();
+                            buf.push_str(self.utf8(&raw, start)?);
+                        }
+                        None if !is_blank(&t) => {
+                            let what = if root_done {
+                                "text after the root element"
+                            } else {
+                                "text outside the root element (not an XML document?)"
+                            };
+                            return Err(self.err(start, ErrorKind::Xml, what));
+                        }
+                        _ => {}
+                    }
+                }
+                Event::CData(t) => {
+                    if let (0, Some((Frame::Literal(_, buf, _), _))) =
+                        (skip_depth, stack.last_mut())
+                    {
+                        let raw = t.into_inner();
+                        buf.push_str(self.utf8(&raw, start)?);
+                    }
+                }
+                Event::GeneralRef(r) => {
+                    if let (0, Some((Frame::Literal(_, buf, _), _))) =
+                        (skip_depth, stack.last_mut())
+                    {
+                        let ch = match r.resolve_char_ref() {
+                            Ok(Some(c)) => Some(c),
+                            Ok(None) => match r.as_ref() {
+                                b"amp" => Some('&'),
+                                b"lt" => Some('<'),
+                                b"gt" => Some('>'),
+                                b"quot" => Some('"'),
+                                b"apos" => Some('\''),
+                                _ => None,
+                            },
+                            Err(_) => None,
+                        };
+                        match ch {
+                            Some(c) => buf.push(c),
+                            None => {
+                                let name = String::from_utf8_lossy(r.as_ref()).into_owned();
+                                return Err(self.err(
+                                    start,
+                                    ErrorKind::Xml,
+                                    format!("unknown entity reference &{name};"),
+                                ));
+                            }
+                        }
+                    }
+                }
+                Event::Eof => break,
+                _ => {}
+            }
+        }
+        if let Some((_, offset)) = stack.last() {
+            let offset = *offset;
+            let name = self.name_at(offset).to_string();
+            let span = self.lines.at(offset);
+            let end = self.text.len();
+            return Err(self.err(
+                end,
+                ErrorKind::Xml,
+                format!(
+                    "unexpected end of document: <{name}> opened at {}:{} is not closed (truncated file?)",
+                    span.line, span.column
+                ),
+            ));
+        }
+        if !root_done {
+            return Err(self.err(
+                0,
+                ErrorKind::Xml,
+                "empty document: no root element (expected edmx:Edmx)",
+            ));
+        }
+        Ok(doc)
+    }
+
+    fn too_deep(&mut self, offset: usize) -> Error {
+        self.err(
+            offset,
+            ErrorKind::TooDeep,
+            format!("elements nested deeper than {MAX_DEPTH} levels"),
+        )
+    }
+
+    fn utf8<'b>(&mut self, raw: &'b [u8], offset: usize) -> Result<&'b str, Error> {
+        match std::str::from_utf8(raw) {
+            Ok(s) => Ok(s),
+            Err(_) => Err(self.err(offset, ErrorKind::Encoding, "invalid UTF-8")),
+        }
+    }
+
+    /// Decodes an attribute value (UTF-8 + XML escapes) to an owned string.
+    fn value(&mut self, raw: &[u8], offset: usize) -> Result<String, Error> {
+        let s = self.utf8(raw, offset)?;
+        if memchr::memchr(b'&', raw).is_none() {
+            return Ok(s.to_string());
+        }
+        match quick_xml::escape::unescape(s) {
+            Ok(v) => Ok(v.into_owned()),
+            Err(e) => Err(self.err(
+                offset,
+                ErrorKind::InvalidValue,
+                format!("bad escape in attribute value: {e}"),
+            )),
+        }
+    }
+
+    /// Reads the attributes named in `names` (by local name) in one pass.
+    fn attrs<'e, const N: usize>(
+        &mut self,
+        e: &'e BytesStart<'_>,
+        names: [&[u8]; N],
+        offset: usize,
+    ) -> Result<[Option<Cow<'e, [u8]>>; N], Error> {
+        let mut out: [Option<Cow<'e, [u8]>>; N] = std::array::from_fn(|_| None);
+        let mut it = e.attributes();
+        it.with_checks(false);
+        for a in it {
+            let a = match a {
+                Ok(a) => a,
+                Err(err) => {
+                    return Err(self.err(
+                        offset,
+                        ErrorKind::Xml,
+                        format!("malformed attribute: {err}"),
+                    ))
+                }
+            };
+            let key = a.key.local_name();
+            if let Some(i) = names.iter().position(|n| *n == key.as_ref()) {
+                out[i] = Some(a.value);
+            }
+        }
+        Ok(out)
+    }
+
+    fn opt_string(
+        &mut self,
+        v: &Option<Cow<'_, [u8]>>,
+        offset: usize,
+    ) -> Result<Option<String>, Error> {
+        match v {
+            Some(raw) => Ok(Some(self.value(raw, offset)?)),
+            None => Ok(None),
+        }
+    }
+
+    fn required(
+        &mut self,
+        v: &Option<Cow<'_, [u8]>>,
+        attr: &str,
+        element: &str,
+        offset: usize,
+    ) -> Result<String, Error> {
+        match v {
+            Some(raw) => self.value(raw, offset),
+            None => Err(self.err(
+                offset,
+                ErrorKind::MissingAttribute,
+                format!("<{element}> is missing the required attribute {attr}"),
+            )),
+        }
+    }
+
+    fn boolean(
+        &mut self,
+        v: &Option<Cow<'_, [u8]>>,
+        attr: &str,
+        default: bool,
+        offset: usize,
+    ) -> Result<bool, Error> {
+        match v.as_deref() {
+            None => Ok(default),
+            Some(b"true") => Ok(true),
+            Some(b"false") => Ok(false),
+            Some(other) => {
+                let shown = String::from_utf8_lossy(other).into_owned();
+                Err(self.err(
+                    offset,
+                    ErrorKind::InvalidValue,
+                    format!("{attr}=\"{shown}\" is not a boolean (expected true or false)"),
+                ))
+            }
+        }
+    }
+
+    fn type_ref(
+        &mut self,
+        v: &Option<Cow<'_, [u8]>>,
+        element: &str,
+        offset: usize,
+    ) -> Result<TypeRef, Error> {
+        let s = self.required(v, "Type", element, offset)?;
+        self.parse_type_ref(s, offset)
+    }
+
+    fn parse_type_ref(&mut self, s: String, offset: usize) -> Result<TypeRef, Error> {
+        let (collection, name) = match s.strip_prefix("Collection(") {
+            Some(rest) => match rest.strip_suffix(')') {
+                Some(inner) => (true, inner.to_string()),
+                None => {
+                    return Err(self.err(
+                        offset,
+                        ErrorKind::InvalidValue,
+                        format!("type \"{s}\": Collection( without closing parenthesis"),
+                    ))
+                }
+            },
+            None => (false, s),
+        };
+        if name.is_empty() || name.contains(['(', ')', ' ', ',']) {
+            return Err(self.err(
+                offset,
+                ErrorKind::InvalidValue,
+                format!("malformed type name \"{name}\""),
+            ));
+        }
+        self.check_primitive(&name, offset)?;
+        Ok(TypeRef { collection, name })
+    }
+
+    fn check_primitive(&mut self, name: &str, offset: usize) -> Result<(), Error> {
+        if name.starts_with("Edm.") && Primitive::from_name(name).is_none() {
+            return Err(self.err(
+                offset,
+                ErrorKind::UnknownPrimitive,
+                format!("unknown primitive type {name}"),
+            ));
+        }
+        Ok(())
+    }
+
+    fn int(&mut self, v: &str, what: &str, offset: usize) -> Result<i64, Error> {
+        v.trim().parse::<i64>().map_err(|_| {
+            self.err(
+                offset,
+                ErrorKind::InvalidValue,
+                format!("{what}=\"{v}\" is not an integer"),
+            )
+        })
+    }
+
+    /// Creates the frame for a start tag, given the open elements.
+    fn open(
+        &mut self,
+        e: &BytesStart<'_>,
+        offset: usize,
+        stack: &mut [(Frame, usize)],
+        doc: &mut Document,
+        root_done: &mut bool,
+    ) -> Result<Frame, Error> {
+        let local = e.local_name();
+        let name = local.as_ref();
+        let Some((parent, _)) = stack.last_mut() else {
+            if *root_done {
+                return Err(self.err(offset, ErrorKind::Xml, "a second root element"));
+            }
+            if name != b"Edmx" {
+                let shown = self.name_at(offset).to_string();
+                return Err(self.err(
+                    offset,
+                    ErrorKind::Structure,
+                    format!(
+                        "root element is <{shown}>, expected <edmx:Edmx> (not a CSDL document)"
+                    ),
+                ));
+            }
+            *root_done = true;
+            let [version] = self.attrs(e, [b"Version"], offset)?;
+            doc.version = self.opt_string(&version, offset)?.unwrap_or_default();
+            return Ok(Frame::Edmx);
+        };
+        let frame = match (parent, name) {
+            (Frame::Edmx, b"DataServices") => Frame::DataServices,
+            (Frame::Edmx, b"Reference") => {
+                let [uri] = self.attrs(e, [b"Uri"], offset)?;
+                Frame::Reference(Reference {
+                    uri: self.opt_string(&uri, offset)?.unwrap_or_default(),
+                    includes: Vec::new(),
+                })
+            }
+            (Frame::Reference(r), b"Include") => {
+                let [ns, alias] = self.attrs(e, [b"Namespace", b"Alias"], offset)?;
+                let ns = self.required(&ns, "Namespace", "edmx:Include", offset)?;
+                let alias = self.opt_string(&alias, offset)?;
+                r.includes.push((ns, alias));
+                Frame::Leaf
+            }
+            (Frame::DataServices, b"Schema") => {
+                let [ns, alias] = self.attrs(e, [b"Namespace", b"Alias"], offset)?;
+                Frame::Schema(Box::new(Schema {
+                    namespace: self.required(&ns, "Namespace", "Schema", offset)?,
+                    alias: self.opt_string(&alias, offset)?,
+                    span: self.lines.at(offset),
+                    ..Schema::default()
+                }))
+            }
+            (Frame::Schema(_), b"EntityType" | b"ComplexType") => {
+                let kind = if name == b"EntityType" {
+                    StructuredKind::Entity
+                } else {
+                    StructuredKind::Complex
+                };
+                let el = if kind == StructuredKind::Entity {
+                    "EntityType"
+                } else {
+                    "ComplexType"
+                };
+                let [n, base, abs, open, stream] = self.attrs(
+                    e,
+                    [b"Name", b"BaseType", b"Abstract", b"OpenType", b"HasStream"],
+                    offset,
+                )?;
+                Frame::Structured(StructuredType {
+                    kind,
+                    name: self.required(&n, "Name", el, offset)?,
+                    base_type: self.opt_string(&base, offset)?,
+                    is_abstract: self.boolean(&abs, "Abstract", false, offset)?,
+                    open_type: self.boolean(&open, "OpenType", false, offset)?,
+                    has_stream: self.boolean(&stream, "HasStream", false, offset)?,
+                    key: Vec::new(),
+                    properties: Vec::new(),
+                    navigation_properties: Vec::new(),
+                    annotations: Vec::new(),
+                    span: self.lines.at(offset),
+                })
+            }
+            (Frame::Structured(_), b"Key") => Frame::Key(Vec::new()),
+            (Frame::Key(names), b"PropertyRef") => {
+                let [n] = self.attrs(e, [b"Name"], offset)?;
+                names.push(self.required(&n, "Name", "PropertyRef", offset)?);
+                Frame::Leaf
+            }
+            (Frame::Structured(_), b"Property") => {
+                let [n, ty, nullable, default, max_len, precision, scale, srid, unicode] = self
+                    .attrs(
+                        e,
+                        [
+                            b"Name",
+                            b"Type",
+                            b"Nullable",
+                            b"DefaultValue",
+                            b"MaxLength",
+                            b"Precision",
+                            b"Scale",
+                            b"SRID",
+                            b"Unicode",
+                        ],
+                        offset,
+                    )?;
+                let mut facets = Vec::new();
+                for (facet, v) in [
+                    ("MaxLength", &max_len),
+                    ("Precision", &precision),
+                    ("Scale", &scale),
+                    ("SRID", &srid),
+                    ("Unicode", &unicode),
+                ] {
+                    if let Some(v) = self.opt_string(v, offset)? {
+                        facets.push((facet.to_string(), v));
+                    }
+                }
+                Frame::Property(Property {
+                    name: self.required(&n, "Name", "Property", offset)?,
+                    ty: self.type_ref(&ty, "Property", offset)?,
+                    nullable: self.boolean(&nullable, "Nullable", true, offset)?,
+                    default_value: self.opt_string(&default, offset)?,
+                    facets,
+                    annotations: Vec::new(),
+                    span: self.lines.at(offset),
+                })
+            }
+            (Frame::Structured(_), b"NavigationProperty") => {
+                let [n, ty, nullable, contains, partner] = self.attrs(
+                    e,
+                    [b"Name", b"Type", b"Nullable", b"ContainsTarget", b"Partner"],
+                    offset,
+                )?;
+                Frame::Nav(NavigationProperty {
+                    name: self.required(&n, "Name", "NavigationProperty", offset)?,
+                    ty: self.type_ref(&ty, "NavigationProperty", offset)?,
+                    nullable: self.boolean(&nullable, "Nullable", true, offset)?,
+                    contains_target: self.boolean(&contains, "ContainsTarget", false, offset)?,
+                    partner: self.opt_string(&partner, offset)?,
+                    annotations: Vec::new(),
+                    span: self.lines.at(offset),
+                })
+            }
+            (Frame::Schema(_), b"EnumType") => {
+                let [n, underlying, flags] =
+                    self.attrs(e, [b"Name", b"UnderlyingType", b"IsFlags"], offset)?;
+                let underlying_type = self.opt_string(&underlying, offset)?;
+                if let Some(u) = &underlying_type {
+                    self.check_primitive(u, offset)?;
+                }
+                Frame::Enum(EnumType {
+                    name: self.required(&n, "Name", "EnumType", offset)?,
+                    underlying_type,
+                    is_flags: self.boolean(&flags, "IsFlags", false, offset)?,
+                    members: Vec::new(),
+                    annotations: Vec::new(),
+                    span: self.lines.at(offset),
+                })
+            }
+            (Frame::Enum(en), b"Member") => {
+                let position = en.members.len() as i64;
+                let [n, v] = self.attrs(e, [b"Name", b"Value"], offset)?;
+                let name = self.required(&n, "Name", "Member", offset)?;
+                let (value, explicit_value) = match self.opt_string(&v, offset)? {
+                    Some(v) => (self.int(&v, "Value", offset)?, true),
+                    None => (position, false),
+                };
+                Frame::Member(EnumMember {
+                    name,
+                    value,
+                    explicit_value,
+                    annotations: Vec::new(),
+                })
+            }
+            (Frame::Schema(_), b"TypeDefinition") => {
+                let [n, underlying] = self.attrs(e, [b"Name", b"UnderlyingType"], offset)?;
+                let underlying_type =
+                    self.required(&underlying, "UnderlyingType", "TypeDefinition", offset)?;
+                self.check_primitive(&underlying_type, offset)?;
+                Frame::TypeDef(TypeDefinition {
+                    name: self.required(&n, "Name", "TypeDefinition", offset)?,
+                    underlying_type,
+                    annotations: Vec::new(),
+                    span: self.lines.at(offset),
+                })
+            }
+            (Frame::Schema(_), b"Term") => {
+                let [n, ty, applies] = self.attrs(e, [b"Name", b"Type", b"AppliesTo"], offset)?;
+                Frame::Term(Term {
+                    name: self.required(&n, "Name", "Term", offset)?,
+                    ty: self.type_ref(&ty, "Term", offset)?,
+                    applies_to: self.opt_string(&applies, offset)?,
+                    annotations: Vec::new(),
+                    span: self.lines.at(offset),
+                })
+            }
+            (Frame::Schema(_), b"Function" | b"Action") => {
+                let (kind, el) = if name == b"Function" {
+                    (OperationKind::Function, "Function")
+                } else {
+                    (OperationKind::Action, "Action")
+                };
+                let [n, bound, composable, esp] = self.attrs(
+                    e,
+                    [b"Name", b"IsBound", b"IsComposable", b"EntitySetPath"],
+                    offset,
+                )?;
+                Frame::Operation(Operation {
+                    kind,
+                    name: self.required(&n, "Name", el, offset)?,
+                    is_bound: self.boolean(&bound, "IsBound", false, offset)?,
+                    is_composable: self.boolean(&composable, "IsComposable", false, offset)?,
+                    entity_set_path: self.opt_string(&esp, offset)?,
+                    parameters: Vec::new(),
+                    return_type: None,
+                    annotations: Vec::new(),
+                    span: self.lines.at(offset),
+                })
+            }
+            (Frame::Operation(_), b"Parameter") => {
+                let [n, ty, nullable] = self.attrs(e, [b"Name", b"Type", b"Nullable"], offset)?;
+                Frame::Parameter(Parameter {
+                    name: self.required(&n, "Name", "Parameter", offset)?,
+                    ty: self.type_ref(&ty, "Parameter", offset)?,
+                    nullable: self.boolean(&nullable, "Nullable", true, offset)?,
+                    annotations: Vec::new(),
+                })
+            }
+            (Frame::Operation(_), b"ReturnType") => {
+                let [ty, nullable] = self.attrs(e, [b"Type", b"Nullable"], offset)?;
+                Frame::ReturnType(ReturnType {
+                    ty: self.type_ref(&ty, "ReturnType", offset)?,
+                    nullable: self.boolean(&nullable, "Nullable", true, offset)?,
+                })
+            }
+            (Frame::Schema(_), b"EntityContainer") => {
+                let [n] = self.attrs(e, [b"Name"], offset)?;
+                Frame::Container(EntityContainer {
+                    name: self.required(&n, "Name", "EntityContainer", offset)?,
+                    span: self.lines.at(offset),
+                    ..EntityContainer::default()
+                })
+            }
+            (Frame::Container(_), b"EntitySet") => {
+                let [n, ty] = self.attrs(e, [b"Name", b"EntityType"], offset)?;
+                Frame::EntitySet(EntitySet {
+                    name: self.required(&n, "Name", "EntitySet", offset)?,
+                    entity_type: self.required(&ty, "EntityType", "EntitySet", offset)?,
+                    bindings: Vec::new(),
+                    annotations: Vec::new(),
+                })
+            }
+            (Frame::Container(_), b"Singleton") => {
+                let [n, ty] = self.attrs(e, [b"Name", b"Type"], offset)?;
+                Frame::Singleton(Singleton {
+                    name: self.required(&n, "Name", "Singleton", offset)?,
+                    ty: self.required(&ty, "Type", "Singleton", offset)?,
+                    bindings: Vec::new(),
+                    annotations: Vec::new(),
+                })
+            }
+            (Frame::Container(c), b"FunctionImport" | b"ActionImport") => {
+                let (attr, el): (&[u8], &str) = if name == b"FunctionImport" {
+                    (b"Function", "FunctionImport")
+                } else {
+                    (b"Action", "ActionImport")
+                };
+                let [n, op] = self.attrs(e, [b"Name", attr], offset)?;
+                let n = self.required(&n, "Name", el, offset)?;
+                let op_attr = if name == b"FunctionImport" {
+                    "Function"
+                } else {
+                    "Action"
+                };
+                let op = self.required(&op, op_attr, el, offset)?;
+                c.operation_imports.push((n, op));
+                Frame::Leaf
+            }
+            (Frame::EntitySet(_) | Frame::Singleton(_), b"NavigationPropertyBinding") => {
+                let [path, target] = self.attrs(e, [b"Path", b"Target"], offset)?;
+                let binding = NavigationPropertyBinding {
+                    path: self.required(&path, "Path", "NavigationPropertyBinding", offset)?,
+                    target: self.required(
+                        &target,
+                        "Target",
+                        "NavigationPropertyBinding",
+                        offset,
+                    )?,
+                };
+                match stack.last_mut() {
+                    Some((Frame::EntitySet(s), _)) => s.bindings.push(binding),
+                    Some((Frame::Singleton(s), _)) => s.bindings.push(binding),
+                    _ => {}
+                }
+                Frame::Leaf
+            }
+            (Frame::Schema(_), b"Annotations") => {
+                let [target, qualifier] = self.attrs(e, [b"Target", b"Qualifier"], offset)?;
+                Frame::Annotations(Annotations {
+                    target: self.required(&target, "Target", "Annotations", offset)?,
+                    qualifier: self.opt_string(&qualifier, offset)?,
+                    annotations: Vec::new(),
+                    span: self.lines.at(offset),
+                })
+            }
+            (
+                Frame::Structured(_)
+                | Frame::Property(_)
+                | Frame::Nav(_)
+                | Frame::Enum(_)
+                | Frame::Member(_)
+                | Frame::TypeDef(_)
+                | Frame::Term(_)
+                | Frame::Operation(_)
+                | Frame::Parameter(_)
+                | Frame::Container(_)
+                | Frame::EntitySet(_)
+                | Frame::Singleton(_)
+                | Frame::Annotations(_),
+                b"Annotation",
+            ) => self.open_annotation(e, offset)?,
+            (Frame::Record(_), b"PropertyValue") => {
+                let mut prop = None;
+                let mut value = AnnotationValue::Empty;
+                let mut it = e.attributes();
+                it.with_checks(false);
+                for a in it {
+                    let a = a.map_err(|err| {
+                        self.err(
+                            offset,
+                            ErrorKind::Xml,
+                            format!("malformed attribute: {err}"),
+                        )
+                    })?;
+                    let key = a.key.local_name();
+                    if key.as_ref() == b"Property" {
+                        prop = Some(self.value(&a.value, offset)?);
+                    } else if let Some(kind) = lit_kind(key.as_ref()) {
+                        let text = self.value(&a.value, offset)?;
+                        value = self.literal(kind, text, offset)?;
+                    }
+                }
+                let prop = self.required(
+                    &prop.map(|p| Cow::Owned(p.into_bytes())),
+                    "Property",
+                    "PropertyValue",
+                    offset,
+                )?;
+                Frame::PropertyValue(prop, value)
+            }
+            (Frame::Annotation(_) | Frame::PropertyValue(..) | Frame::Collection(_), _) => {
+                self.open_value(e, name, offset)?
+            }
+            _ => Frame::Skip,
+        };
+        Ok(frame)
+    }
+
+    fn open_annotation(&mut self, e: &BytesStart<'_>, offset: usize) -> Result<Frame, Error> {
+        let mut term = None;
+        let mut qualifier = None;
+        let mut value = AnnotationValue::Empty;
+        let mut it = e.attributes();
+        it.with_checks(false);
+        for a in it {
+            let a = a.map_err(|err| {
+                self.err(
+                    offset,
+                    ErrorKind::Xml,
+                    format!("malformed attribute: {err}"),
+                )
+            })?;
+            let key = a.key.local_name();
+            match key.as_ref() {
+                b"Term" => term = Some(self.value(&a.value, offset)?),
+                b"Qualifier" => qualifier = Some(self.value(&a.value, offset)?),
+                k => {
+                    if let Some(kind) = lit_kind(k) {
+                        let text = self.value(&a.value, offset)?;
+                        value = self.literal(kind, text, offset)?;
+                    }
+                }
+            }
+        }
+        let Some(term) = term else {
+            return Err(self.err(
+                offset,
+                ErrorKind::MissingAttribute,
+                "<Annotation> is missing the required attribute Term",
+            ));
+        };
+        Ok(Frame::Annotation(Annotation {
+            term,
+            qualifier,
+            value,
+            span: self.lines.at(offset),
+        }))
+    }
+
+    /// A value expression element inside an annotation, property value or collection.
+    fn open_value(
+        &mut self,
+        e: &BytesStart<'_>,
+        name: &[u8],
+        offset: usize,
+    ) -> Result<Frame, Error> {
+        Ok(match name {
+            b"Record" => {
+                let [ty] = self.attrs(e, [b"Type"], offset)?;
+                Frame::Record(Record {
+                    ty: self.opt_string(&ty, offset)?,
+                    properties: Vec::new(),
+                })
+            }
+            b"Collection" => Frame::Collection(Vec::new()),
+            b"Null" => Frame::Null,
+            other => match lit_kind(other) {
+                Some(kind) => Frame::Literal(kind, String::new(), self.lines.at(offset)),
+                None => Frame::Skip,
+            },
+        })
+    }
+
+    fn literal(
+        &mut self,
+        kind: LitKind,
+        text: String,
+        offset: usize,
+    ) -> Result<AnnotationValue, Error> {
+        let span = self.lines.at(offset);
+        self.literal_at(kind, text, span)
+    }
+
+    fn literal_at(
+        &self,
+        kind: LitKind,
+        text: String,
+        span: Span,
+    ) -> Result<AnnotationValue, Error> {
+        Ok(match kind {
+            LitKind::String => AnnotationValue::String(text),
+            LitKind::Bool => match text.trim() {
+                "true" => AnnotationValue::Bool(true),
+                "false" => AnnotationValue::Bool(false),
+                other => {
+                    return Err(self.err_at(
+                        span,
+                        ErrorKind::InvalidValue,
+                        format!("Bool value \"{other}\" is not a boolean (expected true or false)"),
+                    ))
+                }
+            },
+            LitKind::Int => match text.trim().parse::<i64>() {
+                Ok(i) => AnnotationValue::Int(i),
+                Err(_) => {
+                    return Err(self.err_at(
+                        span,
+                        ErrorKind::InvalidValue,
+                        format!("Int value \"{}\" is not an integer", text.trim()),
+                    ))
+                }
+            },
+            LitKind::EnumMember => AnnotationValue::EnumMember(text.trim().to_string()),
+            LitKind::Path(k) => AnnotationValue::Path(k.to_string(), text.trim().to_string()),
+            LitKind::Other(k) => AnnotationValue::Literal(k.to_string(), text.trim().to_string()),
+        })
+    }
+
+    /// Attaches a finished element to its parent (the new top of the stack).
+    fn close(
+        &mut self,
+        frame: Frame,
+        stack: &mut [(Frame, usize)],
+        doc: &mut Document,
+    ) -> Result<(), Error> {
+        let Some((parent, _)) = stack.last_mut() else {
+            return Ok(());
+        };
+        // Value-producing frames first.
+        let value = match frame {
+            Frame::Record(r) => Some(AnnotationValue::Record(r)),
+            Frame::Collection(items) => Some(AnnotationValue::Collection(items)),
+            Frame::Null => Some(AnnotationValue::Null),
+            Frame::Literal(kind, text, span) => Some(self.literal_at(kind, text, span)?),
+            other => {
+                self.attach(other, parent, doc)?;
+                None
+            }
+        };
+        if let Some(v) = value {
+            match parent {
+                Frame::Annotation(a) => a.value = v,
+                Frame::PropertyValue(_, slot) => *slot = v,
+                Frame::Collection(items) => items.push(v),
+                _ => {}
+            }
+        }
+        Ok(())
+    }
+
+    fn attach(
+        &mut self,
+        child: Frame,
+        parent: &mut Frame,
+        doc: &mut Document,
+    ) -> Result<(), Error> {
+        match (parent, child) {
+            (Frame::Edmx, Frame::Reference(r)) => doc.references.push(r),
+            (Frame::DataServices, Frame::Schema(s)) => doc.schemas.push(*s),
+            (Frame::Schema(s), Frame::Structured(t)) => match t.kind {
+                StructuredKind::Entity => s.entity_types.push(t),
+                StructuredKind::Complex => s.complex_types.push(t),
+            },
+            (Frame::Schema(s), Frame::Enum(t)) => s.enum_types.push(t),
+            (Frame::Schema(s), Frame::TypeDef(t)) => s.type_definitions.push(t),
+            (Frame::Schema(s), Frame::Term(t)) => s.terms.push(t),
+            (Frame::Schema(s), Frame::Operation(op)) => match op.kind {
+                OperationKind::Function => s.functions.push(op),
+                OperationKind::Action => s.actions.push(op),
+            },
+            (Frame::Schema(s), Frame::Container(c)) => {
+                if s.entity_container.is_some() {
+                    return Err(self.err_at(
+                        c.span,
+                        ErrorKind::Structure,
+                        format!("schema {} declares a second EntityContainer", s.namespace),
+                    ));
+                }
+                s.entity_container = Some(c);
+            }
+            (Frame::Schema(s), Frame::Annotations(g)) => s.annotation_groups.push(g),
+            (Frame::Structured(t), Frame::Key(k)) => t.key.extend(k),
+            (Frame::Structured(t), Frame::Property(p)) => t.properties.push(p),
+            (Frame::Structured(t), Frame::Nav(n)) => t.navigation_properties.push(n),
+            (Frame::Enum(t), Frame::Member(m)) => t.members.push(m),
+            (Frame::Operation(op), Frame::Parameter(p)) => op.parameters.push(p),
+            (Frame::Operation(op), Frame::ReturnType(r)) => op.return_type = Some(r),
+            (Frame::Container(c), Frame::EntitySet(s)) => c.entity_sets.push(s),
+            (Frame::Container(c), Frame::Singleton(s)) => c.singletons.push(s),
+            (Frame::Record(r), Frame::PropertyValue(n, v)) => r.properties.push((n, v)),
+            (parent, Frame::Annotation(a)) => {
+                if let Some(list) = annotations_of(parent) {
+                    list.push(a);
+                }
+            }
+            // Leaf/Skip frames and combinations the model does not keep.
+            (_, _) => {}
+        }
+        Ok(())
+    }
+}
+
+/// Where a parent element keeps its inline annotations.
+fn annotations_of(parent: &mut Frame) -> Option<&mut Vec<Annotation>> {
+    Some(match parent {
+        Frame::Structured(t) => &mut t.annotations,
+        Frame::Property(t) => &mut t.annotations,
+        Frame::Nav(t) => &mut t.annotations,
+        Frame::Enum(t) => &mut t.annotations,
+        Frame::Member(t) => &mut t.annotations,
+        Frame::TypeDef(t) => &mut t.annotations,
+        Frame::Term(t) => &mut t.annotations,
+        Frame::Operation(t) => &mut t.annotations,
+        Frame::Parameter(t) => &mut t.annotations,
+        Frame::Container(t) => &mut t.annotations,
+        Frame::EntitySet(t) => &mut t.annotations,
+        Frame::Singleton(t) => &mut t.annotations,
+        Frame::Annotations(t) => &mut t.annotations,
+        _ => return None,
+    })
+}
+
+fn is_blank(t: &quick_xml::events::BytesText<'_>) -> bool {
+    t.iter().all(|b| b.is_ascii_whitespace())
+}
