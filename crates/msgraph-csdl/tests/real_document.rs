@@ -1,6 +1,7 @@
 //! Reads the real Graph v1.0 `$metadata` (skipped when `../shared` is absent).
 
 use std::path::PathBuf;
+use std::sync::OnceLock;
 
 use msgraph_csdl::{AnnotationValue, Document, StructuredKind};
 
@@ -9,13 +10,18 @@ fn real_path() -> PathBuf {
         .join("../../../shared/upstream-metadata/graph-v1.0-metadata.xml")
 }
 
+/// The document, loaded once for all tests of this file.
 fn real_doc() -> Option<Document> {
-    let path = real_path();
-    if !path.exists() {
-        eprintln!("skipping: {} not found", path.display());
-        return None;
-    }
-    Some(msgraph_csdl::load_file(&path).expect("the real v1.0 document loads"))
+    static DOC: OnceLock<Option<Document>> = OnceLock::new();
+    let doc = DOC.get_or_init(|| {
+        let path = real_path();
+        if !path.exists() {
+            eprintln!("skipping: {} not found", path.display());
+            return None;
+        }
+        Some(msgraph_csdl::load_file(&path).expect("the real v1.0 document loads"))
+    });
+    doc.clone()
 }
 
 #[test]
@@ -140,4 +146,124 @@ fn call_records_schema_matches_the_facts_sheet() {
     assert_eq!(auto_expand.len(), 1);
     assert_eq!(auto_expand[0].term, "Org.OData.Core.V1.AutoExpand");
     assert_eq!(auto_expand[0].value, AnnotationValue::Bool(true));
+}
+
+/// The 36 `microsoft.graph` types of facts sheet §1.3 + §1.4.
+const GRAPH_CLOSURE: &[&str] = &[
+    "microsoft.graph.aiInteractionMentionedIdentitySet",
+    "microsoft.graph.azureCommunicationServicesUserIdentity",
+    "microsoft.graph.chatMessageFromIdentitySet",
+    "microsoft.graph.chatMessageMentionedIdentitySet",
+    "microsoft.graph.chatMessageReactionIdentitySet",
+    "microsoft.graph.communicationsApplicationIdentity",
+    "microsoft.graph.communicationsApplicationInstanceIdentity",
+    "microsoft.graph.communicationsEncryptedIdentity",
+    "microsoft.graph.communicationsGuestIdentity",
+    "microsoft.graph.communicationsIdentitySet",
+    "microsoft.graph.communicationsPhoneIdentity",
+    "microsoft.graph.communicationsUserIdentity",
+    "microsoft.graph.detailsInfo",
+    "microsoft.graph.emailIdentity",
+    "microsoft.graph.endpointType",
+    "microsoft.graph.engagementIdentitySet",
+    "microsoft.graph.entity",
+    "microsoft.graph.identity",
+    "microsoft.graph.identitySet",
+    "microsoft.graph.initiator",
+    "microsoft.graph.initiatorType",
+    "microsoft.graph.provisionedIdentity",
+    "microsoft.graph.provisioningServicePrincipal",
+    "microsoft.graph.provisioningSystem",
+    "microsoft.graph.servicePrincipalIdentity",
+    "microsoft.graph.sharePointGroupIdentity",
+    "microsoft.graph.sharePointIdentity",
+    "microsoft.graph.sharePointIdentitySet",
+    "microsoft.graph.teamworkApplicationIdentity",
+    "microsoft.graph.teamworkApplicationIdentityType",
+    "microsoft.graph.teamworkConversationIdentity",
+    "microsoft.graph.teamworkConversationIdentityType",
+    "microsoft.graph.teamworkTagIdentity",
+    "microsoft.graph.teamworkUserIdentity",
+    "microsoft.graph.teamworkUserIdentityType",
+    "microsoft.graph.userIdentity",
+];
+
+#[test]
+fn call_records_closure_matches_the_facts_sheet() {
+    let Some(doc) = real_doc() else { return };
+    let ns = "microsoft.graph.callRecords";
+    let c = msgraph_csdl::closure(&doc, ns).expect("closure");
+    assert_eq!(c.namespace, ns);
+
+    let graph: Vec<&str> = c.types_in("microsoft.graph").map(String::as_str).collect();
+    assert_eq!(graph, GRAPH_CLOSURE);
+
+    let own: Vec<&String> = c.types_in(ns).collect();
+    let schema = doc.schema(ns).expect("schema");
+    assert_eq!(own.len(), 6 + 18 + 15);
+    for t in schema.entity_types.iter().chain(&schema.complex_types) {
+        assert!(c.types.contains(&format!("{ns}.{}", t.name)), "{}", t.name);
+    }
+    for t in &schema.enum_types {
+        assert!(c.types.contains(&format!("{ns}.{}", t.name)), "{}", t.name);
+    }
+    // Nothing from any other namespace.
+    assert_eq!(c.types.len(), 36 + 39);
+
+    // Reached through communications -> callRecords only.
+    assert_eq!(c.paths.len(), 1, "{:#?}", c.paths);
+    let entry = &c.paths[0];
+    assert_eq!(entry.kind, msgraph_csdl::EntryKind::Singleton);
+    assert_eq!(entry.container_child, "communications");
+    assert_eq!(
+        entry.qualified,
+        "microsoft.graph.GraphService/communications"
+    );
+    assert_eq!(entry.root_type, "microsoft.graph.cloudCommunications");
+    assert_eq!(entry.url_path(), "/communications/callRecords");
+    assert_eq!(
+        entry.target_type(),
+        "microsoft.graph.callRecords.callRecord"
+    );
+    assert_eq!(entry.navigations.len(), 1);
+    assert!(entry.navigations[0].target.collection);
+
+    // cloudCommunications is reported as a path owner, not a closure type.
+    let owners: Vec<&String> = c.path_only_types().collect();
+    assert_eq!(owners, ["microsoft.graph.cloudCommunications"]);
+    assert!(!c.types.contains("microsoft.graph.cloudCommunications"));
+    let navs = c.path_navigations();
+    let kept: Vec<&String> = navs["microsoft.graph.cloudCommunications"].iter().collect();
+    assert_eq!(kept, ["callRecords"]);
+
+    let ops: Vec<(&str, &str, bool)> = c
+        .operations
+        .iter()
+        .map(|o| {
+            (
+                o.name.as_str(),
+                o.binding.name.as_str(),
+                o.binding.collection,
+            )
+        })
+        .collect();
+    assert_eq!(
+        ops,
+        [
+            (
+                "microsoft.graph.callRecords.getDirectRoutingCalls",
+                "microsoft.graph.callRecords.callRecord",
+                true
+            ),
+            (
+                "microsoft.graph.callRecords.getPstnCalls",
+                "microsoft.graph.callRecords.callRecord",
+                true
+            ),
+        ]
+    );
+    assert!(c
+        .operations
+        .iter()
+        .all(|o| o.kind == msgraph_csdl::OperationKind::Function));
 }
