@@ -1,0 +1,125 @@
+//! Credential configured from `AZURE_*` environment variables.
+
+use futures::future::BoxFuture;
+use url::Url;
+
+use super::{AccessToken, ClientCertificateCredential, ClientSecretCredential, TokenCredential};
+use crate::Error;
+
+/// Reads `AZURE_TENANT_ID`, `AZURE_CLIENT_ID` and either `AZURE_CLIENT_SECRET`
+/// or `AZURE_CLIENT_CERTIFICATE_PATH` (a PEM file with certificate and
+/// unencrypted key); optional `AZURE_AUTHORITY_HOST` (e.g.
+/// `https://login.microsoftonline.us`). A secret wins over a certificate.
+#[derive(Clone, Debug)]
+pub enum EnvironmentCredential {
+    /// Configured with `AZURE_CLIENT_SECRET`.
+    Secret(ClientSecretCredential),
+    /// Configured with `AZURE_CLIENT_CERTIFICATE_PATH`.
+    Certificate(ClientCertificateCredential),
+}
+
+impl EnvironmentCredential {
+    /// Build from the process environment.
+    pub fn from_env() -> Result<Self, Error> {
+        Self::from_lookup(|name| std::env::var(name).ok())
+    }
+
+    /// Build from any variable source (handy for tests and config files).
+    pub fn from_lookup(lookup: impl Fn(&str) -> Option<String>) -> Result<Self, Error> {
+        let get = |name: &str| {
+            lookup(name)
+                .map(|v| v.trim().to_string())
+                .filter(|v| !v.is_empty())
+        };
+        let need = |name: &str| {
+            get(name)
+                .ok_or_else(|| Error::Config(format!("environment variable {name} is not set")))
+        };
+        let tenant = need("AZURE_TENANT_ID")?;
+        let client_id = need("AZURE_CLIENT_ID")?;
+        let authority = match get("AZURE_AUTHORITY_HOST") {
+            Some(a) => Some(Url::parse(&a).map_err(|e| {
+                Error::Config(format!("AZURE_AUTHORITY_HOST {a:?} is not a URL: {e}"))
+            })?),
+            None => None,
+        };
+        if let Some(secret) = get("AZURE_CLIENT_SECRET") {
+            let mut c = ClientSecretCredential::new(tenant, client_id, secret);
+            if let Some(a) = authority {
+                c = c.authority_host(a);
+            }
+            return Ok(EnvironmentCredential::Secret(c));
+        }
+        if let Some(path) = get("AZURE_CLIENT_CERTIFICATE_PATH") {
+            let mut c = ClientCertificateCredential::from_pem_file(tenant, client_id, path)?;
+            if let Some(a) = authority {
+                c = c.authority_host(a);
+            }
+            return Ok(EnvironmentCredential::Certificate(c));
+        }
+        Err(Error::Config(
+            "set AZURE_CLIENT_SECRET or AZURE_CLIENT_CERTIFICATE_PATH (with AZURE_TENANT_ID and AZURE_CLIENT_ID)"
+                .into(),
+        ))
+    }
+}
+
+impl TokenCredential for EnvironmentCredential {
+    fn get_token<'a>(&'a self, scopes: &'a [&'a str]) -> BoxFuture<'a, Result<AccessToken, Error>> {
+        match self {
+            EnvironmentCredential::Secret(c) => c.get_token(scopes),
+            EnvironmentCredential::Certificate(c) => c.get_token(scopes),
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::collections::HashMap;
+
+    fn from(vars: &[(&str, &str)]) -> Result<EnvironmentCredential, Error> {
+        let m: HashMap<String, String> = vars
+            .iter()
+            .map(|(k, v)| (k.to_string(), v.to_string()))
+            .collect();
+        EnvironmentCredential::from_lookup(|k| m.get(k).cloned())
+    }
+
+    #[test]
+    fn secret_variant_and_missing_variables() {
+        let c = from(&[
+            ("AZURE_TENANT_ID", "t"),
+            ("AZURE_CLIENT_ID", "c"),
+            ("AZURE_CLIENT_SECRET", "hunter2-secret"),
+        ])
+        .unwrap();
+        assert!(matches!(c, EnvironmentCredential::Secret(_)));
+        assert!(!format!("{c:?}").contains("hunter2"));
+
+        let e = from(&[("AZURE_CLIENT_ID", "c")]).unwrap_err();
+        assert!(e.to_string().contains("AZURE_TENANT_ID"), "{e}");
+        let e = from(&[("AZURE_TENANT_ID", "t"), ("AZURE_CLIENT_ID", "c")]).unwrap_err();
+        assert!(e.to_string().contains("AZURE_CLIENT_SECRET"), "{e}");
+        let e = from(&[
+            ("AZURE_TENANT_ID", "t"),
+            ("AZURE_CLIENT_ID", "c"),
+            ("AZURE_CLIENT_CERTIFICATE_PATH", "/nonexistent/cert.pem"),
+        ])
+        .unwrap_err();
+        assert!(e.to_string().contains("/nonexistent/cert.pem"), "{e}");
+    }
+
+    #[test]
+    fn certificate_variant_from_fixture() {
+        let path = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/fixtures/combined.pem");
+        let c = from(&[
+            ("AZURE_TENANT_ID", "t"),
+            ("AZURE_CLIENT_ID", "c"),
+            ("AZURE_CLIENT_CERTIFICATE_PATH", path),
+            ("AZURE_AUTHORITY_HOST", "http://127.0.0.1:1"),
+        ])
+        .unwrap();
+        assert!(matches!(c, EnvironmentCredential::Certificate(_)));
+    }
+}

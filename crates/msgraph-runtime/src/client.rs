@@ -1,0 +1,575 @@
+//! `GraphClient`: configuration, one request with retries, JSON decoding.
+
+use std::fmt;
+use std::sync::Arc;
+use std::time::{Duration, Instant, SystemTime};
+
+use bytes::Bytes;
+use reqwest::header::{HeaderMap, HeaderName, HeaderValue};
+use reqwest::Method;
+use serde::de::DeserializeOwned;
+use tracing::Instrument;
+use url::Url;
+
+use crate::auth::{TokenCache, TokenCredential};
+use crate::cloud::default_scope_for;
+use crate::error::{chain, is_retryable_status, parse_graph_error};
+use crate::pager::Pager;
+use crate::retry::parse_retry_after;
+use crate::security::{check_scheme, without_query};
+use crate::{ApiVersion, Cloud, Error, RetryPolicy};
+
+/// `User-Agent` (unless overridden) and `SdkVersion` header value.
+pub const DEFAULT_USER_AGENT: &str = concat!("graph-callrecords-rs/", env!("CARGO_PKG_VERSION"));
+
+const DEFAULT_TIMEOUT: Duration = Duration::from_secs(100);
+
+/// Per-request options.
+#[derive(Clone, Debug, Default)]
+pub struct RequestOptions {
+    /// `Prefer: odata.maxpagesize=N` (preferred page size; the service may send fewer).
+    pub max_page_size: Option<u32>,
+    /// Further preferences for the `Prefer` header, e.g. `"omit-values=nulls"`.
+    pub prefer: Vec<String>,
+    /// Extra request headers (e.g. `ConsistencyLevel: eventual`). `Authorization`
+    /// and `Prefer` cannot be set here.
+    pub headers: HeaderMap,
+}
+
+impl RequestOptions {
+    /// Options with `Prefer: odata.maxpagesize=n`.
+    pub fn with_max_page_size(n: u32) -> Self {
+        RequestOptions {
+            max_page_size: Some(n),
+            ..RequestOptions::default()
+        }
+    }
+}
+
+/// A Microsoft Graph client: cheap to clone (shares one connection pool,
+/// token cache and configuration).
+#[derive(Clone)]
+pub struct GraphClient {
+    inner: Arc<Inner>,
+}
+
+struct Inner {
+    http: reqwest::Client,
+    credential: TokenCache,
+    scopes: Vec<String>,
+    /// Service root with version, e.g. `https://graph.microsoft.com/v1.0`.
+    root: Url,
+    retry: RetryPolicy,
+    include_unknown_enum_members: bool,
+}
+
+/// Builder of [`GraphClient`]; see [`GraphClient::builder`].
+pub struct GraphClientBuilder {
+    credential: Option<Arc<dyn TokenCredential>>,
+    cloud: Cloud,
+    api_version: ApiVersion,
+    base_url: Option<Url>,
+    allow_insecure_loopback: bool,
+    retry: RetryPolicy,
+    include_unknown_enum_members: bool,
+    user_agent: Option<String>,
+    timeout: Duration,
+    scopes: Option<Vec<String>>,
+}
+
+impl GraphClient {
+    /// Start configuring a client. Defaults: global cloud, v1.0, default
+    /// retry policy, `Prefer: include-unknown-enum-members`, 100 s timeout.
+    pub fn builder() -> GraphClientBuilder {
+        GraphClientBuilder {
+            credential: None,
+            cloud: Cloud::Global,
+            api_version: ApiVersion::V1,
+            base_url: None,
+            allow_insecure_loopback: false,
+            retry: RetryPolicy::default(),
+            include_unknown_enum_members: true,
+            user_agent: None,
+            timeout: DEFAULT_TIMEOUT,
+            scopes: None,
+        }
+    }
+
+    /// The versioned service root, e.g. `https://graph.microsoft.com/v1.0`.
+    pub fn base_url(&self) -> &Url {
+        &self.inner.root
+    }
+
+    /// The retry policy applied to every GET.
+    pub fn retry_policy(&self) -> &RetryPolicy {
+        &self.inner.retry
+    }
+
+    /// GET `path_and_query` (relative to the version root, starting with `/`,
+    /// e.g. `/communications/callRecords?$top=5`) and decode the JSON body.
+    pub async fn get_json<T: DeserializeOwned>(
+        &self,
+        path_and_query: &str,
+        opts: &RequestOptions,
+    ) -> Result<T, Error> {
+        let url = self.url_for(path_and_query)?;
+        self.get_json_url(&url, opts).await
+    }
+
+    /// GET an absolute URL on the configured Graph host and decode it.
+    pub(crate) async fn get_json_url<T: DeserializeOwned>(
+        &self,
+        url: &Url,
+        opts: &RequestOptions,
+    ) -> Result<T, Error> {
+        let body = self.execute(Method::GET, url, opts).await?;
+        decode(&body, url)
+    }
+
+    /// Page through a collection: `path_and_query` as for [`GraphClient::get_json`].
+    pub fn pager<T>(&self, path_and_query: &str, opts: &RequestOptions) -> Pager<T>
+    where
+        T: DeserializeOwned + Send + 'static,
+    {
+        match self.url_for(path_and_query) {
+            Ok(url) => Pager::new(self.clone(), url, opts.clone()),
+            Err(e) => Pager::failed(self.clone(), e, opts.clone()),
+        }
+    }
+
+    /// Page on from a saved `@odata.nextLink` (a checkpoint, or a nested
+    /// `sessions@odata.nextLink`). The link must be on the configured Graph host.
+    pub fn pager_from_link<T>(
+        &self,
+        next_link: &str,
+        opts: &RequestOptions,
+    ) -> Result<Pager<T>, Error>
+    where
+        T: DeserializeOwned + Send + 'static,
+    {
+        let url = self.resolve_link(next_link)?;
+        Ok(Pager::new(self.clone(), url, opts.clone()))
+    }
+
+    /// Build the absolute URL of a path relative to the version root.
+    pub fn url_for(&self, path_and_query: &str) -> Result<Url, Error> {
+        if !path_and_query.starts_with('/') || path_and_query.starts_with("//") {
+            return Err(Error::Config(format!(
+                "request path {path_and_query:?} must start with a single '/' (relative to {})",
+                self.inner.root
+            )));
+        }
+        let text = format!("{}{}", self.inner.root.as_str(), path_and_query);
+        let url = Url::parse(&text).map_err(|e| {
+            Error::Config(format!(
+                "request path {path_and_query:?} is not valid in a URL: {e}"
+            ))
+        })?;
+        self.check_origin(&url)?;
+        Ok(url)
+    }
+
+    /// Parse an absolute link (next link) and check it stays on the Graph host.
+    pub(crate) fn resolve_link(&self, link: &str) -> Result<Url, Error> {
+        let url = Url::parse(link).map_err(|e| Error::Paging {
+            message: format!("next link is not an absolute URL: {e}"),
+            link: link.to_string(),
+        })?;
+        self.check_origin(&url)?;
+        Ok(url)
+    }
+
+    /// The bearer token goes to the configured origin only (scheme, host, port).
+    fn check_origin(&self, url: &Url) -> Result<(), Error> {
+        let expected = self.inner.root.origin();
+        if url.origin() != expected || !url.username().is_empty() || url.password().is_some() {
+            return Err(Error::ForeignHost {
+                url: without_query(url),
+                expected: expected.ascii_serialization(),
+            });
+        }
+        Ok(())
+    }
+
+    /// Send `method url`, retrying transient failures of GETs per the policy.
+    pub(crate) async fn execute(
+        &self,
+        method: Method,
+        url: &Url,
+        opts: &RequestOptions,
+    ) -> Result<Bytes, Error> {
+        self.check_origin(url)?;
+        let policy = &self.inner.retry;
+        let idempotent = method == Method::GET;
+        let started = Instant::now();
+        let mut retries = 0u32;
+        loop {
+            let attempt = retries + 1;
+            let span = tracing::info_span!(
+                "graph_request",
+                method = %method,
+                path = %url.path(),
+                attempt,
+                status = tracing::field::Empty,
+                duration_ms = tracing::field::Empty,
+            );
+            let (result, retry_after) = self.attempt(&method, url, opts).instrument(span).await;
+            let error = match result {
+                Ok(body) => return Ok(body),
+                Err(e) => e,
+            };
+            if !idempotent || !error.is_retryable() || attempt >= policy.max_attempts.max(1) {
+                return Err(with_retries(error, retries));
+            }
+            let delay = retry_after.unwrap_or_else(|| policy.backoff(attempt));
+            if started.elapsed().saturating_add(delay) > policy.max_total {
+                tracing::warn!(
+                    path = %url.path(),
+                    delay_ms = delay.as_millis() as u64,
+                    "giving up: waiting would exceed the retry time budget"
+                );
+                return Err(with_retries(error, retries));
+            }
+            tracing::warn!(
+                path = %url.path(),
+                attempt,
+                delay_ms = delay.as_millis() as u64,
+                error = %error,
+                "retrying transient failure"
+            );
+            if !delay.is_zero() {
+                tokio::time::sleep(delay).await;
+            }
+            retries += 1;
+        }
+    }
+
+    /// One attempt; also returns the response's `Retry-After`, if any.
+    async fn attempt(
+        &self,
+        method: &Method,
+        url: &Url,
+        opts: &RequestOptions,
+    ) -> (Result<Bytes, Error>, Option<std::time::Duration>) {
+        let began = Instant::now();
+        let span = tracing::Span::current();
+        let target = path_and_query(url);
+        let client_request_id = uuid::Uuid::new_v4().to_string();
+
+        let headers = match self.headers(opts, &client_request_id).await {
+            Ok(h) => h,
+            Err(e) => return (Err(e), None),
+        };
+        let transport = |e: reqwest::Error| Error::Transport {
+            method: method.to_string(),
+            url: target.clone(),
+            message: chain(&e),
+            timeout: e.is_timeout(),
+            retries: 0,
+        };
+        let sent = self
+            .inner
+            .http
+            .request(method.clone(), url.clone())
+            .headers(headers)
+            .send()
+            .await;
+        let resp = match sent {
+            Ok(r) => r,
+            Err(e) => {
+                span.record("duration_ms", began.elapsed().as_millis() as u64);
+                tracing::debug!(error = %chain(&e), "request failed");
+                return (Err(transport(e)), None);
+            }
+        };
+        let status = resp.status();
+        span.record("status", status.as_u16());
+        let request_id = header_str(resp.headers(), "request-id");
+        let retry_after = resp
+            .headers()
+            .get(reqwest::header::RETRY_AFTER)
+            .and_then(|v| v.to_str().ok())
+            .and_then(|v| parse_retry_after(v, SystemTime::now()));
+        let body = resp.bytes().await;
+        span.record("duration_ms", began.elapsed().as_millis() as u64);
+        if status.is_success() {
+            return match body {
+                Ok(b) => {
+                    tracing::debug!(bytes = b.len(), "response");
+                    (Ok(b), None)
+                }
+                Err(e) => {
+                    tracing::debug!(error = %chain(&e), "response body read failed");
+                    (Err(transport(e)), None)
+                }
+            };
+        }
+        let body = body.unwrap_or_default();
+        let graph = parse_graph_error(&body);
+        tracing::debug!(
+            code = graph.as_ref().map(|g| g.code.as_str()).unwrap_or(""),
+            request_id = request_id.as_deref().unwrap_or(""),
+            "error response"
+        );
+        let error = Error::Http {
+            status,
+            method: method.to_string(),
+            url: target,
+            request_id: request_id
+                .or_else(|| graph.as_ref().and_then(|g| g.inner.request_id.clone())),
+            graph: graph.map(Box::new),
+            client_request_id: Some(client_request_id),
+            retry_after,
+            retries: 0,
+        };
+        let retry_after = if is_retryable_status(status) {
+            retry_after
+        } else {
+            None
+        };
+        (Err(error), retry_after)
+    }
+
+    async fn headers(
+        &self,
+        opts: &RequestOptions,
+        client_request_id: &str,
+    ) -> Result<HeaderMap, Error> {
+        let mut h = HeaderMap::new();
+        for (name, value) in &opts.headers {
+            if name == reqwest::header::AUTHORIZATION || name.as_str() == "prefer" {
+                return Err(Error::Config(format!(
+                    "header {name} cannot be set in RequestOptions::headers (use the credential / the prefer field)"
+                )));
+            }
+            h.append(name.clone(), value.clone());
+        }
+        let scopes: Vec<&str> = self.inner.scopes.iter().map(String::as_str).collect();
+        let token = self.inner.credential.get_token(&scopes).await?;
+        let mut auth = HeaderValue::from_str(&format!("Bearer {}", token.secret.expose()))
+            .map_err(|_| {
+                crate::auth::auth_local(
+                    "invalid_token",
+                    "the access token contains characters not allowed in a header".into(),
+                )
+            })?;
+        auth.set_sensitive(true);
+        h.insert(reqwest::header::AUTHORIZATION, auth);
+        h.insert(
+            HeaderName::from_static("client-request-id"),
+            HeaderValue::from_str(client_request_id).map_err(|e| Error::Config(e.to_string()))?,
+        );
+        h.insert(
+            HeaderName::from_static("sdkversion"),
+            HeaderValue::from_static(DEFAULT_USER_AGENT),
+        );
+        h.insert(
+            reqwest::header::ACCEPT,
+            HeaderValue::from_static("application/json"),
+        );
+        let mut prefer: Vec<String> = Vec::new();
+        if self.inner.include_unknown_enum_members {
+            prefer.push("include-unknown-enum-members".into());
+        }
+        if let Some(n) = opts.max_page_size {
+            prefer.push(format!("odata.maxpagesize={n}"));
+        }
+        prefer.extend(opts.prefer.iter().cloned());
+        if !prefer.is_empty() {
+            let v = HeaderValue::from_str(&prefer.join(", ")).map_err(|_| {
+                Error::Config(format!("invalid Prefer value {:?}", prefer.join(", ")))
+            })?;
+            h.insert(HeaderName::from_static("prefer"), v);
+        }
+        Ok(h)
+    }
+}
+
+impl fmt::Debug for GraphClient {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("GraphClient")
+            .field("base_url", &self.inner.root.as_str())
+            .field("scopes", &self.inner.scopes)
+            .field("retry", &self.inner.retry)
+            .field(
+                "include_unknown_enum_members",
+                &self.inner.include_unknown_enum_members,
+            )
+            .field("credential", &"<redacted>")
+            .finish()
+    }
+}
+
+impl GraphClientBuilder {
+    /// The credential that supplies bearer tokens (required).
+    pub fn credential(self, credential: impl TokenCredential + 'static) -> Self {
+        self.credential_arc(Arc::new(credential))
+    }
+
+    /// A shared credential (required unless [`GraphClientBuilder::credential`] is used).
+    pub fn credential_arc(mut self, credential: Arc<dyn TokenCredential>) -> Self {
+        self.credential = Some(credential);
+        self
+    }
+
+    /// National cloud (Graph host and default scope). Default: [`Cloud::Global`].
+    pub fn cloud(mut self, cloud: Cloud) -> Self {
+        self.cloud = cloud;
+        self
+    }
+
+    /// `v1.0` (default) or `beta`.
+    pub fn api_version(mut self, version: ApiVersion) -> Self {
+        self.api_version = version;
+        self
+    }
+
+    /// A custom service root instead of the cloud's Graph host (e.g. an emulator
+    /// at `http://127.0.0.1:PORT`); the version segment is appended.
+    pub fn base_url(mut self, url: Url) -> Self {
+        self.base_url = Some(url);
+        self
+    }
+
+    /// Allow `http` for loopback hosts (127.0.0.0/8, ::1, localhost). Off by default.
+    pub fn allow_insecure_loopback(mut self, allow: bool) -> Self {
+        self.allow_insecure_loopback = allow;
+        self
+    }
+
+    /// Retry policy for every GET (and every page).
+    pub fn retry_policy(mut self, policy: RetryPolicy) -> Self {
+        self.retry = policy;
+        self
+    }
+
+    /// Send `Prefer: include-unknown-enum-members` (default true).
+    pub fn include_unknown_enum_members(mut self, include: bool) -> Self {
+        self.include_unknown_enum_members = include;
+        self
+    }
+
+    /// Override the `User-Agent` header (default `graph-callrecords-rs/<version>`).
+    pub fn user_agent(mut self, user_agent: impl Into<String>) -> Self {
+        self.user_agent = Some(user_agent.into());
+        self
+    }
+
+    /// Timeout of one attempt, body included (default 100 s).
+    pub fn timeout(mut self, timeout: Duration) -> Self {
+        self.timeout = timeout;
+        self
+    }
+
+    /// Override the token scopes (default `{graph host}/.default`).
+    pub fn scopes(mut self, scopes: Vec<String>) -> Self {
+        self.scopes = Some(scopes);
+        self
+    }
+
+    /// Check the configuration and build the client.
+    pub fn build(self) -> Result<GraphClient, Error> {
+        let credential = self.credential.ok_or_else(|| {
+            Error::Config("no credential: call GraphClientBuilder::credential(...)".into())
+        })?;
+        let service = self.base_url.unwrap_or_else(|| self.cloud.graph_host());
+        check_scheme(&service, self.allow_insecure_loopback, "Graph base URL")?;
+        if service.query().is_some()
+            || service.fragment().is_some()
+            || !service.username().is_empty()
+            || service.password().is_some()
+        {
+            return Err(Error::Config(format!(
+                "Graph base URL {} must not carry credentials, a query or a fragment",
+                without_query(&service)
+            )));
+        }
+        let root_text = format!(
+            "{}{}",
+            service.as_str().trim_end_matches('/'),
+            self.api_version.path()
+        );
+        let root = Url::parse(&root_text)
+            .map_err(|e| Error::Config(format!("bad Graph base URL {root_text}: {e}")))?;
+        let scopes = self
+            .scopes
+            .unwrap_or_else(|| vec![default_scope_for(&service)]);
+        if self.retry.max_attempts == 0 {
+            return Err(Error::Config(
+                "retry policy max_attempts must be at least 1".into(),
+            ));
+        }
+        let ua = self
+            .user_agent
+            .unwrap_or_else(|| DEFAULT_USER_AGENT.to_string());
+        let ua = HeaderValue::from_str(&ua)
+            .map_err(|_| Error::Config(format!("invalid User-Agent {ua:?}")))?;
+        let http = reqwest::Client::builder()
+            // Redirects could carry the request (and our headers) elsewhere: never follow.
+            .redirect(reqwest::redirect::Policy::none())
+            .timeout(self.timeout)
+            .connect_timeout(self.timeout.min(Duration::from_secs(30)))
+            .user_agent(ua)
+            .build()
+            .map_err(|e| Error::Config(format!("cannot build the HTTP client: {}", chain(&e))))?;
+        Ok(GraphClient {
+            inner: Arc::new(Inner {
+                http,
+                credential: TokenCache::from_arc(credential),
+                scopes,
+                root,
+                retry: self.retry,
+                include_unknown_enum_members: self.include_unknown_enum_members,
+            }),
+        })
+    }
+}
+
+impl fmt::Debug for GraphClientBuilder {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("GraphClientBuilder")
+            .field("cloud", &self.cloud)
+            .field("api_version", &self.api_version)
+            .field("base_url", &self.base_url.as_ref().map(Url::as_str))
+            .field("retry", &self.retry)
+            .finish_non_exhaustive()
+    }
+}
+
+fn with_retries(mut error: Error, n: u32) -> Error {
+    match &mut error {
+        Error::Http { retries, .. } | Error::Transport { retries, .. } => *retries = n,
+        _ => {}
+    }
+    error
+}
+
+fn header_str(h: &HeaderMap, name: &str) -> Option<String> {
+    h.get(name)
+        .and_then(|v| v.to_str().ok())
+        .map(str::to_string)
+}
+
+/// `/v1.0/...?query` of a URL: what errors and logs show.
+pub(crate) fn path_and_query(url: &Url) -> String {
+    match url.query() {
+        Some(q) => format!("{}?{q}", url.path()),
+        None => url.path().to_string(),
+    }
+}
+
+/// Decode JSON, naming the path of the offending value on failure.
+pub(crate) fn decode<T: DeserializeOwned>(body: &[u8], url: &Url) -> Result<T, Error> {
+    let de = &mut serde_json::Deserializer::from_slice(body);
+    let value: T = serde_path_to_error::deserialize(&mut *de).map_err(|e| Error::Decode {
+        path: e.path().to_string(),
+        message: e.inner().to_string(),
+        url: path_and_query(url),
+    })?;
+    de.end().map_err(|e| Error::Decode {
+        path: ".".into(),
+        message: e.to_string(),
+        url: path_and_query(url),
+    })?;
+    Ok(value)
+}

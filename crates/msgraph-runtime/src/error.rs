@@ -1,0 +1,351 @@
+//! The one error type of the runtime and the Graph (OData) error body model.
+
+use std::fmt;
+use std::time::Duration;
+
+use reqwest::StatusCode;
+use serde::Deserialize;
+
+/// Everything that can go wrong talking to Microsoft Graph.
+///
+/// `Display` is written for a person: it names the request, the Graph error
+/// code and message, the `request-id` to quote to Microsoft support, and how
+/// many times the request was retried. Secrets never appear in it.
+#[derive(Debug, thiserror::Error)]
+#[non_exhaustive]
+pub enum Error {
+    /// Graph answered with a non-success HTTP status.
+    #[error("{}", display_http(.status, .method, .url, .graph, .request_id, .retries))]
+    Http {
+        /// HTTP status code.
+        status: StatusCode,
+        /// HTTP method of the failed request.
+        method: String,
+        /// Path and query of the failed request (no host, no secrets).
+        url: String,
+        /// The decoded Graph error body, when the body was one.
+        graph: Option<Box<GraphError>>,
+        /// `request-id` response header (or `innerError.request-id`).
+        request_id: Option<String>,
+        /// `client-request-id` this client sent.
+        client_request_id: Option<String>,
+        /// Parsed `Retry-After` of the last response, if any.
+        retry_after: Option<Duration>,
+        /// How many times the request was retried before giving up.
+        retries: u32,
+    },
+    /// The request could not be sent or the response body could not be read
+    /// (connect, reset, timeout, truncated body).
+    #[error("transport error on {method} {url}: {message} (retried {retries} times)")]
+    Transport {
+        /// HTTP method of the failed request.
+        method: String,
+        /// Path and query of the failed request.
+        url: String,
+        /// What failed, including the underlying causes.
+        message: String,
+        /// True when the failure was a timeout.
+        timeout: bool,
+        /// How many times the request was retried before giving up.
+        retries: u32,
+    },
+    /// A response body did not match the expected type.
+    #[error("cannot decode response of {url} at `{path}`: {message}")]
+    Decode {
+        /// JSON path of the offending value, e.g. `value[3].charge` (`.` for the root).
+        path: String,
+        /// What serde said.
+        message: String,
+        /// Path and query of the request whose body failed to decode.
+        url: String,
+    },
+    /// Getting an access token failed (token endpoint error, bad credential material).
+    #[error("{}", display_auth(.error, .aadsts, .description, .status))]
+    Auth {
+        /// OAuth `error` (e.g. `invalid_client`), or a short local category.
+        error: String,
+        /// The `AADSTS…` code when Entra ID sent one (e.g. `AADSTS7000215`).
+        aadsts: Option<String>,
+        /// Human-readable description (Entra ID `error_description` or local cause).
+        description: String,
+        /// HTTP status of the token endpoint response, when there was one.
+        status: Option<u16>,
+    },
+    /// The client or a credential was configured wrongly (bad URL, http without
+    /// the loopback override, missing environment variable, ...).
+    #[error("configuration error: {0}")]
+    Config(String),
+    /// A URL (next link, redirect, resume link) points at a host other than
+    /// the configured Graph host; nothing was sent to it.
+    #[error("refusing to send a request to {url}: not the configured Graph host {expected}")]
+    ForeignHost {
+        /// The offending URL (scheme, host and path; query dropped).
+        url: String,
+        /// The configured Graph origin.
+        expected: String,
+    },
+    /// Paging went wrong, e.g. the service returned a next link already visited.
+    #[error("paging error: {message} (link {link})")]
+    Paging {
+        /// What went wrong.
+        message: String,
+        /// The offending link.
+        link: String,
+    },
+}
+
+impl Error {
+    /// True for errors the retry policy retries: 429, 503, 504 and transport errors.
+    pub fn is_retryable(&self) -> bool {
+        match self {
+            Error::Http { status, .. } => is_retryable_status(*status),
+            Error::Transport { .. } => true,
+            _ => false,
+        }
+    }
+
+    /// HTTP status of a Graph or token-endpoint error response.
+    pub fn status(&self) -> Option<StatusCode> {
+        match self {
+            Error::Http { status, .. } => Some(*status),
+            Error::Auth {
+                status: Some(s), ..
+            } => StatusCode::from_u16(*s).ok(),
+            _ => None,
+        }
+    }
+
+    /// The Graph error body (`error.code`, `error.message`, `innerError`) if there was one.
+    pub fn graph_error(&self) -> Option<&GraphError> {
+        match self {
+            Error::Http { graph, .. } => graph.as_deref(),
+            _ => None,
+        }
+    }
+
+    /// The `request-id` Microsoft support asks for, when known.
+    pub fn request_id(&self) -> Option<&str> {
+        match self {
+            Error::Http { request_id, .. } => request_id.as_deref(),
+            _ => None,
+        }
+    }
+}
+
+/// 429, 503 and 504 are transient per the Graph throttling guidance.
+pub(crate) fn is_retryable_status(status: StatusCode) -> bool {
+    matches!(status.as_u16(), 429 | 503 | 504)
+}
+
+fn display_http(
+    status: &StatusCode,
+    method: &str,
+    url: &str,
+    graph: &Option<Box<GraphError>>,
+    request_id: &Option<String>,
+    retries: &u32,
+) -> String {
+    let mut s = format!("{status} from {method} {url}");
+    if let Some(g) = graph {
+        s.push_str(&format!(": {}: {}", g.code, g.message));
+    }
+    let rid = request_id
+        .as_deref()
+        .or_else(|| graph.as_ref().and_then(|g| g.inner.request_id.as_deref()));
+    match rid {
+        Some(rid) => s.push_str(&format!(" (request-id {rid}, retried {retries} times)")),
+        None => s.push_str(&format!(" (retried {retries} times)")),
+    }
+    s
+}
+
+fn display_auth(
+    error: &str,
+    aadsts: &Option<String>,
+    description: &str,
+    status: &Option<u16>,
+) -> String {
+    let mut s = String::from("authentication failed");
+    if let Some(st) = status {
+        s.push_str(&format!(" (HTTP {st})"));
+    }
+    s.push_str(&format!(": {error}"));
+    // Entra descriptions usually start with the AADSTS code; do not repeat it.
+    match aadsts {
+        Some(code) if !description.starts_with(code.as_str()) => {
+            s.push_str(&format!(": {code}: {description}"))
+        }
+        _ => s.push_str(&format!(": {description}")),
+    }
+    s
+}
+
+/// The `error` member of a Graph (OData v4 JSON) error body.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Deserialize)]
+#[non_exhaustive]
+pub struct GraphError {
+    /// Error code, e.g. `TooManyRequests`, `itemNotFound`. Branch on this, not on `message`.
+    #[serde(default)]
+    pub code: String,
+    /// Developer-facing message (not localized, may change).
+    #[serde(default)]
+    pub message: String,
+    /// Optional target of the error.
+    #[serde(default)]
+    pub target: Option<String>,
+    /// Optional details.
+    #[serde(default)]
+    pub details: Vec<ErrorDetail>,
+    /// Diagnostics; Graph spells it `innerError` or `innererror`.
+    #[serde(default, alias = "innererror", rename = "innerError")]
+    pub inner: InnerError,
+}
+
+/// One entry of `error.details`.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Deserialize)]
+#[non_exhaustive]
+pub struct ErrorDetail {
+    /// Detail code.
+    #[serde(default)]
+    pub code: String,
+    /// Detail message.
+    #[serde(default)]
+    pub message: String,
+    /// Detail target.
+    #[serde(default)]
+    pub target: Option<String>,
+}
+
+/// `error.innerError`: request identifiers and an optional more specific code.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Deserialize)]
+#[non_exhaustive]
+pub struct InnerError {
+    /// `request-id` of the failed request.
+    #[serde(default, rename = "request-id")]
+    pub request_id: Option<String>,
+    /// `client-request-id` echoed back.
+    #[serde(default, rename = "client-request-id")]
+    pub client_request_id: Option<String>,
+    /// Server timestamp, kept verbatim (observed without an offset, e.g. `2020-08-18T12:51:51`).
+    #[serde(default)]
+    pub date: Option<String>,
+    /// More specific code, when present (e.g. `"429"` on throttling).
+    #[serde(default)]
+    pub code: Option<String>,
+    /// More specific message, when present.
+    #[serde(default)]
+    pub message: Option<String>,
+    /// Nested inner error (the chain may go deeper).
+    #[serde(default, alias = "innererror", rename = "innerError")]
+    pub inner: Option<Box<InnerError>>,
+}
+
+#[derive(Deserialize)]
+struct ErrorBody {
+    error: GraphError,
+}
+
+/// Decode a Graph error body; `None` when the body is not one (HTML from a
+/// proxy, empty body, ...). Lenient about field types it does not need.
+pub fn parse_graph_error(body: &[u8]) -> Option<GraphError> {
+    serde_json::from_slice::<ErrorBody>(body)
+        .ok()
+        .map(|b| b.error)
+}
+
+impl fmt::Display for GraphError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{}: {}", self.code, self.message)
+    }
+}
+
+/// An error and its sources, joined, so "error sending request" shows why.
+pub(crate) fn chain(e: &dyn std::error::Error) -> String {
+    let mut s = e.to_string();
+    let mut cur = e.source();
+    while let Some(c) = cur {
+        let m = c.to_string();
+        if !s.contains(&m) {
+            s.push_str(": ");
+            s.push_str(&m);
+        }
+        cur = c.source();
+    }
+    s
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn throttling_body_from_the_docs_decodes() {
+        let body = br#"{"error":{"code":"TooManyRequests","innerError":{"code":"429","date":"2020-08-18T12:51:51","message":"Please retry after","request-id":"94fb3b52-452a-4535-a601-69e0a90e3aa2","status":"429"},"message":"Please retry again later."}}"#;
+        let g = parse_graph_error(body).expect("graph error");
+        assert_eq!(g.code, "TooManyRequests");
+        assert_eq!(g.message, "Please retry again later.");
+        assert_eq!(
+            g.inner.request_id.as_deref(),
+            Some("94fb3b52-452a-4535-a601-69e0a90e3aa2")
+        );
+        assert_eq!(g.inner.date.as_deref(), Some("2020-08-18T12:51:51"));
+        assert_eq!(g.inner.code.as_deref(), Some("429"));
+    }
+
+    #[test]
+    fn lowercase_innererror_spelling_decodes() {
+        let body = br#"{"error":{"code":"itemNotFound","message":"Not found","innererror":{"request-id":"r1","client-request-id":"c1","date":"2021-07-02T01:40:19","innererror":{"code":"deeper"}}}}"#;
+        let g = parse_graph_error(body).expect("graph error");
+        assert_eq!(g.inner.request_id.as_deref(), Some("r1"));
+        assert_eq!(g.inner.client_request_id.as_deref(), Some("c1"));
+        assert_eq!(
+            g.inner.inner.as_ref().and_then(|i| i.code.as_deref()),
+            Some("deeper")
+        );
+    }
+
+    #[test]
+    fn non_graph_bodies_are_none() {
+        assert!(parse_graph_error(b"<html>bad gateway</html>").is_none());
+        assert!(parse_graph_error(b"").is_none());
+        assert!(parse_graph_error(br#"{"value":[]}"#).is_none());
+    }
+
+    #[test]
+    fn http_error_display_is_actionable() {
+        let e = Error::Http {
+            status: StatusCode::TOO_MANY_REQUESTS,
+            method: "GET".into(),
+            url: "/v1.0/communications/callRecords".into(),
+            graph: parse_graph_error(
+                br#"{"error":{"code":"TooManyRequests","message":"Please retry again later.","innerError":{"request-id":"abc"}}}"#,
+            )
+            .map(Box::new),
+            request_id: None,
+            client_request_id: None,
+            retry_after: None,
+            retries: 5,
+        };
+        assert_eq!(
+            e.to_string(),
+            "429 Too Many Requests from GET /v1.0/communications/callRecords: TooManyRequests: Please retry again later. (request-id abc, retried 5 times)"
+        );
+        assert!(e.is_retryable());
+        assert_eq!(e.status(), Some(StatusCode::TOO_MANY_REQUESTS));
+    }
+
+    #[test]
+    fn auth_error_display_does_not_repeat_the_code() {
+        let e = Error::Auth {
+            error: "invalid_client".into(),
+            aadsts: Some("AADSTS7000215".into()),
+            description: "AADSTS7000215: Invalid client secret provided.".into(),
+            status: Some(401),
+        };
+        assert_eq!(
+            e.to_string(),
+            "authentication failed (HTTP 401): invalid_client: AADSTS7000215: Invalid client secret provided."
+        );
+        assert!(!e.is_retryable());
+    }
+}
