@@ -218,18 +218,17 @@ impl GraphClient {
                 Ok(body) => return Ok(body),
                 Err(e) => e,
             };
-            if !idempotent || !error.is_retryable() || attempt >= policy.max_attempts.max(1) {
+            if !idempotent || !error.is_retryable() {
                 return Err(with_retries(error, retries));
             }
-            let delay = retry_after.unwrap_or_else(|| policy.backoff(attempt));
-            if started.elapsed().saturating_add(delay) > policy.max_total {
+            let Some(delay) = policy.next_delay(attempt, started.elapsed(), retry_after) else {
                 tracing::warn!(
                     path = %url.path(),
-                    delay_ms = delay.as_millis() as u64,
-                    "giving up: waiting would exceed the retry time budget"
+                    attempt,
+                    "giving up: retry attempts or time budget used up"
                 );
                 return Err(with_retries(error, retries));
-            }
+            };
             tracing::warn!(
                 path = %url.path(),
                 attempt,

@@ -51,6 +51,27 @@ impl RetryPolicy {
     }
 }
 
+impl RetryPolicy {
+    /// Decide what to do after failed attempt number `attempt` (1-based) of a
+    /// retryable failure: `Some(delay)` to wait and retry, `None` to give up.
+    ///
+    /// The server's `Retry-After` wins over backoff (0 means retry at once);
+    /// the request gives up when attempts are used up or when waiting would
+    /// overrun `max_total` (counting the `elapsed` time so far).
+    pub fn next_delay(
+        &self,
+        attempt: u32,
+        elapsed: Duration,
+        retry_after: Option<Duration>,
+    ) -> Option<Duration> {
+        if attempt >= self.max_attempts {
+            return None;
+        }
+        let delay = retry_after.unwrap_or_else(|| self.backoff(attempt));
+        (elapsed.saturating_add(delay) <= self.max_total).then_some(delay)
+    }
+}
+
 /// Parse a `Retry-After` header value: integer or fractional seconds (`2.128`)
 /// or an HTTP-date (relative to `now`; a date in the past means "now").
 /// Returns `None` for values that are neither (the caller then backs off).
@@ -111,6 +132,44 @@ mod tests {
             parse_retry_after("99999999999999999999999999999", now),
             Some(Duration::MAX)
         );
+    }
+
+    #[test]
+    fn next_delay_rules() {
+        let p = RetryPolicy {
+            max_attempts: 3,
+            max_total: Duration::from_secs(10),
+            // Huge backoff: any retry without Retry-After would blow the budget.
+            base_delay: Duration::from_secs(3600),
+            max_delay: Duration::from_secs(3600),
+        };
+        let zero = Duration::ZERO;
+        // Retry-After: 0 means now, not backoff.
+        assert_eq!(p.next_delay(1, zero, Some(zero)), Some(zero));
+        assert_eq!(
+            p.next_delay(2, Duration::from_secs(1), Some(Duration::from_millis(2128))),
+            Some(Duration::from_millis(2128))
+        );
+        // Attempt cap.
+        assert_eq!(p.next_delay(3, zero, Some(zero)), None);
+        // Total cap: Retry-After beyond the remaining budget gives up.
+        assert_eq!(
+            p.next_delay(1, Duration::from_secs(9), Some(Duration::from_secs(2))),
+            None
+        );
+        assert_eq!(p.next_delay(1, zero, Some(Duration::MAX)), None);
+        // Exactly at the budget is still allowed.
+        assert_eq!(
+            p.next_delay(1, Duration::from_secs(8), Some(Duration::from_secs(2))),
+            Some(Duration::from_secs(2))
+        );
+        let small = RetryPolicy {
+            base_delay: Duration::from_millis(10),
+            max_delay: Duration::from_millis(10),
+            ..p
+        };
+        let d = small.next_delay(1, zero, None).expect("backoff retry");
+        assert!(d <= Duration::from_millis(10));
     }
 
     #[test]

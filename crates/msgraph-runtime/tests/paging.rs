@@ -1,0 +1,363 @@
+//! Paging: next links, injected throttling, loops, foreign hosts, decode paths, headers.
+
+mod common;
+
+use std::collections::HashMap;
+use std::net::SocketAddr;
+use std::sync::atomic::{AtomicU32, Ordering};
+use std::sync::{Arc, Mutex};
+
+use axum::extract::{Query, Request};
+use axum::http::StatusCode;
+use axum::response::IntoResponse;
+use axum::routing::get;
+use axum::Router;
+use common::{client, fast_policy, serve, TOKEN};
+use futures::{StreamExt, TryStreamExt};
+use msgraph_runtime::{Error, RequestOptions};
+use serde::Deserialize;
+use serde_json::json;
+
+#[derive(Debug, Deserialize)]
+struct Row {
+    id: u32,
+}
+
+/// Rows 0..10_000 in pages of 100 via `$skip` next links; every 7th request
+/// is answered with 429 (Retry-After: 0) or 503 (no Retry-After) instead.
+/// Also checks the headers of every request and counts violations.
+#[tokio::test]
+async fn ten_thousand_rows_with_injected_throttling_arrive_exactly_once() {
+    const TOTAL: u32 = 10_000;
+    let requests = Arc::new(AtomicU32::new(0));
+    let bad_headers = Arc::new(Mutex::new(Vec::<String>::new()));
+    let request_ids = Arc::new(Mutex::new(std::collections::HashSet::<String>::new()));
+    let (r, b, ids) = (requests.clone(), bad_headers.clone(), request_ids.clone());
+    let addr = serve(move |addr: SocketAddr| {
+        Router::new().route(
+            "/v1.0/rows",
+            get(
+                move |Query(q): Query<HashMap<String, String>>, req: Request| {
+                    let (r, b, ids) = (r.clone(), b.clone(), ids.clone());
+                    async move {
+                        let n = r.fetch_add(1, Ordering::SeqCst) + 1;
+                        let h = req.headers();
+                        let get = |k: &str| {
+                            h.get(k)
+                                .and_then(|v| v.to_str().ok())
+                                .unwrap_or("")
+                                .to_string()
+                        };
+                        if get("authorization") != format!("Bearer {TOKEN}") {
+                            b.lock()
+                                .unwrap()
+                                .push(format!("authorization on request {n}"));
+                        }
+                        let prefer = get("prefer");
+                        if prefer != "include-unknown-enum-members, odata.maxpagesize=100" {
+                            b.lock().unwrap().push(format!("prefer {prefer:?}"));
+                        }
+                        if !get("sdkversion").starts_with("graph-callrecords-rs/") {
+                            b.lock().unwrap().push("sdkversion".into());
+                        }
+                        if !get("user-agent").starts_with("graph-callrecords-rs/") {
+                            b.lock().unwrap().push("user-agent".into());
+                        }
+                        let crid = get("client-request-id");
+                        if uuid::Uuid::parse_str(&crid).map(|u| u.get_version_num()) != Ok(4)
+                            || !ids.lock().unwrap().insert(crid.clone())
+                        {
+                            b.lock()
+                                .unwrap()
+                                .push(format!("client-request-id {crid:?}"));
+                        }
+                        if n % 7 == 0 {
+                            return if n % 14 == 0 {
+                                (StatusCode::SERVICE_UNAVAILABLE, "busy").into_response()
+                            } else {
+                                (
+                                    StatusCode::TOO_MANY_REQUESTS,
+                                    [("retry-after", "0")],
+                                    "slow down",
+                                )
+                                    .into_response()
+                            };
+                        }
+                        let skip: u32 = q.get("$skip").and_then(|s| s.parse().ok()).unwrap_or(0);
+                        let end = (skip + 100).min(TOTAL);
+                        let value: Vec<_> = (skip..end).map(|id| json!({"id": id})).collect();
+                        let mut page = json!({
+                            "@odata.context": format!("http://{addr}/v1.0/$metadata#rows"),
+                            "value": value,
+                        });
+                        if end < TOTAL {
+                            page["@odata.nextLink"] =
+                                json!(format!("http://{addr}/v1.0/rows?$top=100&$skip={end}"));
+                        }
+                        axum::Json(page).into_response()
+                    }
+                },
+            ),
+        )
+    })
+    .await;
+    let c = client(addr, fast_policy(4));
+    let opts = RequestOptions::with_max_page_size(100);
+    let rows: Vec<Row> = c
+        .pager::<Row>("/rows?$top=100", &opts)
+        .items()
+        .try_collect()
+        .await
+        .unwrap();
+    assert_eq!(rows.len(), TOTAL as usize);
+    for (i, row) in rows.iter().enumerate() {
+        assert_eq!(row.id as usize, i);
+    }
+    let n = requests.load(Ordering::SeqCst);
+    // 100 good pages; every 7th request failed and was repeated.
+    assert_eq!(n, 116, "requests");
+    assert!(
+        bad_headers.lock().unwrap().is_empty(),
+        "{:?}",
+        bad_headers.lock().unwrap()
+    );
+}
+
+/// Pages link p=1 -> p=2 -> p=1: a loop the pager must break.
+#[tokio::test]
+async fn repeated_next_link_is_an_error() {
+    let requests = Arc::new(AtomicU32::new(0));
+    let r = requests.clone();
+    let addr = serve(move |addr| {
+        Router::new().route(
+            "/v1.0/loop",
+            get(move |Query(q): Query<HashMap<String, String>>| {
+                let r = r.clone();
+                async move {
+                    r.fetch_add(1, Ordering::SeqCst);
+                    let p = q.get("p").cloned().unwrap_or_default();
+                    let next = if p == "1" { "2" } else { "1" };
+                    axum::Json(json!({
+                        "value": [{"id": 1}],
+                        "@odata.nextLink": format!("http://{addr}/v1.0/loop?p={next}"),
+                    }))
+                }
+            }),
+        )
+    })
+    .await;
+    let c = client(addr, fast_policy(2));
+    let mut pager = c.pager::<Row>("/loop?p=1", &RequestOptions::default());
+    assert!(pager.next().await.unwrap().is_ok());
+    assert!(pager.next().await.unwrap().is_ok());
+    let e = pager.next().await.unwrap().unwrap_err();
+    assert!(
+        matches!(&e, Error::Paging { link, .. } if link.ends_with("p=1")),
+        "{e:?}"
+    );
+    assert!(pager.next().await.is_none());
+    assert_eq!(requests.load(Ordering::SeqCst), 2);
+}
+
+/// A foreign server that counts what reaches it.
+async fn foreign() -> (SocketAddr, Arc<AtomicU32>) {
+    let hits = Arc::new(AtomicU32::new(0));
+    let h = hits.clone();
+    let addr = serve(move |_| {
+        Router::new().fallback(move || {
+            let h = h.clone();
+            async move {
+                h.fetch_add(1, Ordering::SeqCst);
+                axum::Json(json!({"value": []}))
+            }
+        })
+    })
+    .await;
+    (addr, hits)
+}
+
+#[tokio::test]
+async fn next_link_to_another_host_is_refused() {
+    let (evil, hits) = foreign().await;
+    let addr = serve(move |_| {
+        Router::new().route(
+            "/v1.0/rows",
+            get(move || async move {
+                axum::Json(json!({
+                    "value": [{"id": 7}],
+                    "@odata.nextLink": format!("http://{evil}/v1.0/rows?$skiptoken=x"),
+                }))
+            }),
+        )
+    })
+    .await;
+    let c = client(addr, fast_policy(2));
+    let mut pager = c.pager::<Row>("/rows", &RequestOptions::default());
+    let page = pager.next().await.unwrap().unwrap();
+    assert_eq!(page.value[0].id, 7);
+    assert_eq!(
+        pager.next_link(),
+        Some(format!("http://{evil}/v1.0/rows?$skiptoken=x").as_str())
+    );
+    let e = pager.next().await.unwrap().unwrap_err();
+    assert!(matches!(e, Error::ForeignHost { .. }), "{e:?}");
+    assert!(pager.next().await.is_none());
+
+    // Resuming from such a link is refused up front.
+    let e = c
+        .pager_from_link::<Row>(
+            &format!("http://{evil}/v1.0/rows"),
+            &RequestOptions::default(),
+        )
+        .unwrap_err();
+    assert!(matches!(e, Error::ForeignHost { .. }));
+    // Same for an https link to the right host name but another scheme.
+    let e = c
+        .pager_from_link::<Row>(
+            &format!("https://{addr}/v1.0/rows"),
+            &RequestOptions::default(),
+        )
+        .unwrap_err();
+    assert!(matches!(e, Error::ForeignHost { .. }));
+    assert_eq!(hits.load(Ordering::SeqCst), 0);
+}
+
+#[tokio::test]
+async fn redirects_are_not_followed() {
+    let (evil, hits) = foreign().await;
+    let addr = serve(move |_| {
+        Router::new().route(
+            "/v1.0/rows",
+            get(move || async move {
+                (
+                    StatusCode::FOUND,
+                    [("location", format!("http://{evil}/v1.0/rows"))],
+                    "",
+                )
+            }),
+        )
+    })
+    .await;
+    let c = client(addr, fast_policy(2));
+    let e = c
+        .get_json::<serde_json::Value>("/rows", &RequestOptions::default())
+        .await
+        .unwrap_err();
+    assert_eq!(e.status(), Some(StatusCode::FOUND));
+    assert_eq!(hits.load(Ordering::SeqCst), 0);
+}
+
+#[tokio::test]
+async fn resume_from_saved_next_link() {
+    let addr = serve(move |addr| {
+        Router::new().route(
+            "/v1.0/rows",
+            get(move |Query(q): Query<HashMap<String, String>>| async move {
+                let skip: u32 = q.get("$skip").and_then(|s| s.parse().ok()).unwrap_or(0);
+                let mut page = json!({"value": [{"id": skip}, {"id": skip + 1}]});
+                if skip < 4 {
+                    page["@odata.nextLink"] =
+                        json!(format!("http://{addr}/v1.0/rows?$skip={}", skip + 2));
+                }
+                axum::Json(page)
+            }),
+        )
+    })
+    .await;
+    let c = client(addr, fast_policy(2));
+    let mut pager = c.pager::<Row>("/rows", &RequestOptions::default());
+    pager.next().await.unwrap().unwrap();
+    let checkpoint = pager.next_link().unwrap().to_string();
+    drop(pager);
+    let pager = c
+        .pager_from_link::<Row>(&checkpoint, &RequestOptions::default())
+        .unwrap();
+    let ids: Vec<u32> = pager.items().map_ok(|r| r.id).try_collect().await.unwrap();
+    assert_eq!(ids, vec![2, 3, 4, 5]);
+}
+
+#[tokio::test]
+async fn decode_error_names_the_json_path() {
+    #[derive(Debug, Deserialize)]
+    #[allow(dead_code)]
+    struct Charged {
+        id: String,
+        charge: f64,
+    }
+    let addr = serve(|_| {
+        Router::new().route(
+            "/v1.0/logs",
+            get(|| async {
+                axum::Json(json!({"value": [
+                    {"id": "a", "charge": 0.0},
+                    {"id": "b", "charge": 1.5},
+                    {"id": "c", "charge": 12.83},
+                    {"id": "d", "charge": "oops"},
+                ]}))
+            }),
+        )
+    })
+    .await;
+    let c = client(addr, fast_policy(2));
+    let e = c
+        .pager::<Charged>("/logs?$top=4", &RequestOptions::default())
+        .items()
+        .try_collect::<Vec<_>>()
+        .await
+        .unwrap_err();
+    match &e {
+        Error::Decode { path, url, .. } => {
+            assert_eq!(path, "value[3].charge");
+            assert_eq!(url, "/v1.0/logs?$top=4");
+        }
+        other => panic!("unexpected {other:?}"),
+    }
+    assert!(e.to_string().contains("value[3].charge"), "{e}");
+}
+
+#[tokio::test]
+async fn graph_error_with_lowercase_innererror_over_http() {
+    let addr = serve(|_| {
+        Router::new().route(
+            "/v1.0/communications/callRecords/old",
+            get(|| async {
+                (
+                    StatusCode::NOT_FOUND,
+                    r#"{"error":{"code":"itemNotFound","message":"Call record older than 30 days","innererror":{"request-id":"rid-1","client-request-id":"crid-1","date":"2021-07-02T01:40:19"}}}"#,
+                )
+            }),
+        )
+    })
+    .await;
+    let c = client(addr, fast_policy(3));
+    let e = c
+        .get_json::<serde_json::Value>(
+            "/communications/callRecords/old",
+            &RequestOptions::default(),
+        )
+        .await
+        .unwrap_err();
+    assert_eq!(e.request_id(), Some("rid-1"));
+    let g = e.graph_error().unwrap();
+    assert_eq!(g.code, "itemNotFound");
+    assert_eq!(g.inner.client_request_id.as_deref(), Some("crid-1"));
+    assert_eq!(
+        e.to_string(),
+        "404 Not Found from GET /v1.0/communications/callRecords/old: itemNotFound: Call record older than 30 days (request-id rid-1, retried 0 times)"
+    );
+}
+
+#[tokio::test]
+async fn bad_start_path_is_an_error_not_a_panic() {
+    let (evil, hits) = foreign().await;
+    let c = client(evil, fast_policy(1));
+    for bad in ["rows", "//evil.example/rows", ""] {
+        let mut p = c.pager::<Row>(bad, &RequestOptions::default());
+        assert!(
+            matches!(p.next().await, Some(Err(Error::Config(_)))),
+            "{bad:?}"
+        );
+        assert!(p.next().await.is_none());
+    }
+    assert_eq!(hits.load(Ordering::SeqCst), 0);
+}
