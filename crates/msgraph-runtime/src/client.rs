@@ -205,15 +205,21 @@ impl GraphClient {
         let mut retries = 0u32;
         loop {
             let attempt = retries + 1;
+            // A fresh id per attempt, as Graph's guidance asks; logged for support cases.
+            let client_request_id = uuid::Uuid::new_v4().to_string();
             let span = tracing::info_span!(
                 "graph_request",
                 method = %method,
                 path = %url.path(),
                 attempt,
+                client_request_id = %client_request_id,
                 status = tracing::field::Empty,
                 duration_ms = tracing::field::Empty,
             );
-            let (result, retry_after) = self.attempt(&method, url, opts).instrument(span).await;
+            let (result, retry_after) = self
+                .attempt(&method, url, opts, client_request_id)
+                .instrument(span)
+                .await;
             let error = match result {
                 Ok(body) => return Ok(body),
                 Err(e) => e,
@@ -249,11 +255,11 @@ impl GraphClient {
         method: &Method,
         url: &Url,
         opts: &RequestOptions,
-    ) -> (Result<Bytes, Error>, Option<std::time::Duration>) {
+        client_request_id: String,
+    ) -> (Result<Bytes, Error>, Option<Duration>) {
         let began = Instant::now();
         let span = tracing::Span::current();
         let target = path_and_query(url);
-        let client_request_id = uuid::Uuid::new_v4().to_string();
 
         let headers = match self.headers(opts, &client_request_id).await {
             Ok(h) => h,

@@ -11,7 +11,7 @@ use serde::Deserialize;
 /// `Display` is written for a person: it names the request, the Graph error
 /// code and message, the `request-id` to quote to Microsoft support, and how
 /// many times the request was retried. Secrets never appear in it.
-#[derive(Debug, thiserror::Error)]
+#[derive(Clone, Debug, thiserror::Error)]
 #[non_exhaustive]
 pub enum Error {
     /// Graph answered with a non-success HTTP status.

@@ -134,3 +134,23 @@ pub use retry::{parse_retry_after, RetryPolicy};
 /// Re-exported so callers can name header types in [`RequestOptions::headers`]
 /// and status codes without depending on reqwest directly.
 pub use reqwest::{header, StatusCode};
+
+#[cfg(test)]
+mod send_sync {
+    use super::*;
+
+    fn send_sync<T: Send + Sync + 'static>() {}
+    fn send<T: Send + 'static>() {}
+
+    /// Clients are shared across tasks; pagers and errors cross task boundaries.
+    #[test]
+    fn public_types_are_thread_safe() {
+        send_sync::<GraphClient>();
+        send_sync::<Error>();
+        send_sync::<TokenCache>();
+        send_sync::<ClientSecretCredential>();
+        send_sync::<ClientCertificateCredential>();
+        send_sync::<EnvironmentCredential>();
+        send::<Pager<serde_json::Value>>();
+    }
+}

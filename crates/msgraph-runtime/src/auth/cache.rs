@@ -1,6 +1,7 @@
 //! Token cache with early refresh and single flight.
 
 use std::fmt;
+use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::{Arc, Mutex as StdMutex};
 use std::time::Duration;
 
@@ -15,14 +16,17 @@ const DEFAULT_REFRESH_MARGIN: Duration = Duration::from_secs(5 * 60);
 
 /// Caches the token of any credential and refreshes it ~5 minutes before
 /// expiry. Only one refresh runs at a time; concurrent callers wait for it and
-/// share its result.
+/// share its result, a failure included (so a wrong secret costs one token
+/// request, not one per waiting caller). A later call tries again.
 pub struct TokenCache {
     inner: Arc<dyn TokenCredential>,
     margin: Duration,
     /// Fast path: the current token and the scopes it was issued for.
     current: StdMutex<Option<(String, AccessToken)>>,
-    /// Held while a refresh runs (single flight).
-    refresh: tokio::sync::Mutex<()>,
+    /// Held while a refresh runs (single flight); keeps the last failure.
+    refresh: tokio::sync::Mutex<Option<(u64, String, Error)>>,
+    /// Number of finished refreshes; bumped under `refresh`.
+    generation: AtomicU64,
 }
 
 impl TokenCache {
@@ -37,7 +41,8 @@ impl TokenCache {
             inner: credential,
             margin: DEFAULT_REFRESH_MARGIN,
             current: StdMutex::new(None),
-            refresh: tokio::sync::Mutex::new(()),
+            refresh: tokio::sync::Mutex::new(None),
+            generation: AtomicU64::new(0),
         }
     }
 
@@ -60,15 +65,32 @@ impl TokenCache {
         if let Some(t) = self.cached(&key) {
             return Ok(t);
         }
-        let _flight = self.refresh.lock().await;
+        let seen = self.generation.load(Ordering::Acquire);
+        let mut flight = self.refresh.lock().await;
         // Someone else may have refreshed while we waited.
         if let Some(t) = self.cached(&key) {
             return Ok(t);
         }
-        let token = self.inner.get_token(scopes).await?;
-        let mut guard = self.current.lock().unwrap_or_else(|p| p.into_inner());
-        *guard = Some((key, token.clone()));
-        Ok(token)
+        // ... or failed while we waited: share that failure.
+        if let Some((generation, k, e)) = &*flight {
+            if *generation > seen && *k == key {
+                return Err(e.clone());
+            }
+        }
+        let result = self.inner.get_token(scopes).await;
+        let generation = self.generation.fetch_add(1, Ordering::AcqRel) + 1;
+        match result {
+            Ok(token) => {
+                *flight = None;
+                let mut guard = self.current.lock().unwrap_or_else(|p| p.into_inner());
+                *guard = Some((key, token.clone()));
+                Ok(token)
+            }
+            Err(e) => {
+                *flight = Some((generation, key, e.clone()));
+                Err(e)
+            }
+        }
     }
 }
 
@@ -132,6 +154,46 @@ mod tests {
             assert_eq!(tok.secret.expose(), "token-1");
         }
         assert_eq!(calls.load(Ordering::SeqCst), 1);
+    }
+
+    struct Failing {
+        calls: Arc<AtomicU32>,
+    }
+
+    impl TokenCredential for Failing {
+        fn get_token<'a>(
+            &'a self,
+            _scopes: &'a [&'a str],
+        ) -> BoxFuture<'a, Result<AccessToken, Error>> {
+            Box::pin(async move {
+                self.calls.fetch_add(1, Ordering::SeqCst);
+                tokio::time::sleep(Duration::from_millis(50)).await;
+                Err(Error::Config("no".into()))
+            })
+        }
+    }
+
+    #[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+    async fn concurrent_callers_share_one_failure_and_later_calls_retry() {
+        let calls = Arc::new(AtomicU32::new(0));
+        let cache = Arc::new(TokenCache::new(Failing {
+            calls: calls.clone(),
+        }));
+        let tasks: Vec<_> = (0..50)
+            .map(|_| {
+                let c = cache.clone();
+                tokio::spawn(async move { c.get_token(&["s"]).await })
+            })
+            .collect();
+        for t in tasks {
+            assert!(matches!(t.await.unwrap(), Err(Error::Config(_))));
+        }
+        // Callers that arrive after a failed refresh started wait for it; at
+        // most a few stragglers (arriving as it ended) start a new one.
+        let n = calls.load(Ordering::SeqCst);
+        assert!((1..=3).contains(&n), "token requests: {n}");
+        assert!(cache.get_token(&["s"]).await.is_err());
+        assert_eq!(calls.load(Ordering::SeqCst), n + 1);
     }
 
     #[tokio::test]
