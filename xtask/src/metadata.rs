@@ -1,11 +1,323 @@
-//! `cargo xtask metadata import`: owned by the metadata work (issue 3).
+//! `cargo xtask metadata import --from <file-or-https-url> --version v1.0|beta [--check]`.
+//!
+//! Reads a Graph `$metadata` document, keeps the `microsoft.graph.callRecords`
+//! namespace and its closure ([`msgraph_csdl::subset`]), merges in the
+//! project's descriptions from the committed file (committed text wins for
+//! every target that still exists, see the `subset` module docs) and writes
+//! `metadata/graph-<version>.callRecords.xml` in the project's CSDL format
+//! ([`msgraph_csdl::write`]). Re-importing an unchanged document changes
+//! nothing. `--check` writes nothing and fails when the file would change.
+//!
+//! No Graph beta `$metadata` has been imported yet: the committed beta file
+//! is the v1.0 file plus the documented beta delta, generated and checked by
+//! `crates/msgraph-csdl/tests/import_beta.rs`. Once a real beta document is
+//! imported with `--version beta`, that generator test has to go.
 
-use crate::flags::ImportArgs;
+use std::path::Path;
+use std::time::Duration;
+
+use anyhow::{anyhow, bail, Context};
+use msgraph_csdl::subset::MergeReport;
+
+use crate::flags::{GraphVersion, ImportArgs};
+use crate::util::{ensure_file_contents, project_root, FileState};
+
+/// The namespace the project is about.
+pub const NAMESPACE: &str = "microsoft.graph.callRecords";
+
+/// Upper bound for a downloaded `$metadata` document (the v1.0 one is 3.5 MB).
+const MAX_DOWNLOAD: u64 = 256 << 20;
 
 /// Imports the call-records subset of a `$metadata` document into `metadata/`.
 pub fn import(args: &ImportArgs) -> anyhow::Result<()> {
-    anyhow::bail!(
-        "metadata import is not available yet (requested from {})",
-        args.from
-    )
+    let relative = format!("metadata/{}", file_name(args.version));
+    let target = project_root().join(&relative);
+    let (bytes, source) = fetch(&args.from)?;
+    let committed = read_committed(&target)?;
+    let (xml, report) = import_document(&bytes, &source, committed.as_deref())?;
+    for t in &report.dropped {
+        eprintln!("note: dropped the project description of `{t}`: the target no longer exists");
+    }
+    match ensure_file_contents(&target, &xml, args.check)? {
+        FileState::UpToDate => eprintln!("{relative} is up to date"),
+        FileState::Written => eprintln!("wrote {relative} ({} bytes)", xml.len()),
+        FileState::Stale => bail!(
+            "{relative} is out of date with {}; run `cargo xtask metadata import --from {} --version {}`",
+            args.from,
+            args.from,
+            version_name(args.version)
+        ),
+    }
+    Ok(())
+}
+
+/// The committed file name for a Graph version.
+pub fn file_name(version: GraphVersion) -> &'static str {
+    match version {
+        GraphVersion::V1 => "graph-v1.0.callRecords.xml",
+        GraphVersion::Beta => "graph-beta.callRecords.xml",
+    }
+}
+
+fn version_name(version: GraphVersion) -> &'static str {
+    match version {
+        GraphVersion::V1 => "v1.0",
+        GraphVersion::Beta => "beta",
+    }
+}
+
+/// The committed file's text, if it exists.
+fn read_committed(path: &Path) -> anyhow::Result<Option<String>> {
+    match std::fs::read_to_string(path) {
+        Ok(text) => Ok(Some(text)),
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(None),
+        Err(e) => Err(anyhow!("cannot read {}: {e}", path.display())),
+    }
+}
+
+/// The import step on bytes: load, subset, merge the committed descriptions, write, and
+/// check that the result loads back with every reference resolved.
+pub fn import_document(
+    bytes: &[u8],
+    source: &str,
+    committed: Option<&str>,
+) -> anyhow::Result<(String, MergeReport)> {
+    let upstream =
+        msgraph_csdl::load(bytes, source).map_err(|e| anyhow!("cannot import {source}: {e}"))?;
+    let committed = committed
+        .map(|text| msgraph_csdl::load(text.as_bytes(), "committed metadata file"))
+        .transpose()
+        .map_err(|e| anyhow!("cannot read the project's descriptions: {e}"))?;
+    let (doc, report) = msgraph_csdl::subset::import(&upstream, NAMESPACE, committed.as_ref())
+        .map_err(|e| anyhow!("cannot import {source}: {e}"))?;
+    let xml = msgraph_csdl::write::write_document(&doc);
+    // Never write a file the project cannot read back.
+    msgraph_csdl::load(xml.as_bytes(), "imported subset")
+        .map_err(|e| anyhow!("internal error: the imported subset does not load: {e}"))?;
+    Ok((xml, report))
+}
+
+/// Reads `from`: an `https://` URL, a plain `http://` URL on the loopback interface
+/// (tests), or a file path. Returns the bytes and the source name for error messages.
+pub fn fetch(from: &str) -> anyhow::Result<(Vec<u8>, String)> {
+    if from.starts_with("https://") {
+        return download(from, true).map(|b| (b, from.to_string()));
+    }
+    if let Some(rest) = from.strip_prefix("http://") {
+        let host = rest.split(['/', '?']).next().unwrap_or("");
+        if host == "127.0.0.1" || host.starts_with("127.0.0.1:") {
+            return download(from, false).map(|b| (b, from.to_string()));
+        }
+        bail!("refusing to fetch {from} over plain http; use an https:// URL");
+    }
+    if from.contains("://") {
+        bail!("unsupported URL {from}: use an https:// URL or a file path");
+    }
+    let bytes = std::fs::read(from).with_context(|| format!("cannot read {from}"))?;
+    Ok((bytes, from.to_string()))
+}
+
+fn download(url: &str, https_only: bool) -> anyhow::Result<Vec<u8>> {
+    let agent: ureq::Agent = ureq::Agent::config_builder()
+        .https_only(https_only)
+        .http_status_as_error(false)
+        .timeout_global(Some(Duration::from_secs(300)))
+        .build()
+        .into();
+    let mut response = agent
+        .get(url)
+        .header("Accept", "application/xml")
+        .call()
+        .map_err(|e| anyhow!("cannot fetch {url}: {e}"))?;
+    let status = response.status();
+    if !status.is_success() {
+        bail!("cannot fetch {url}: HTTP {status}");
+    }
+    response
+        .body_mut()
+        .with_config()
+        .limit(MAX_DOWNLOAD)
+        .read_to_vec()
+        .map_err(|e| anyhow!("cannot read the response from {url}: {e}"))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::io::{Read, Write};
+    use std::net::TcpListener;
+
+    const TINY: &str = r#"<edmx:Edmx Version="4.0" xmlns:edmx="http://docs.oasis-open.org/odata/ns/edmx">
+  <edmx:DataServices>
+    <Schema Namespace="microsoft.graph" Alias="graph" xmlns="http://docs.oasis-open.org/odata/ns/edm">
+      <EntityType Name="entity" Abstract="true">
+        <Key><PropertyRef Name="id" /></Key>
+        <Property Name="id" Type="Edm.String" Nullable="false" />
+      </EntityType>
+      <EntityType Name="cloudCommunications">
+        <NavigationProperty Name="callRecords" Type="Collection(microsoft.graph.callRecords.callRecord)" ContainsTarget="true" />
+        <NavigationProperty Name="calls" Type="Collection(graph.call)" ContainsTarget="true" />
+      </EntityType>
+      <EntityType Name="call" BaseType="graph.entity" />
+      <EntityType Name="user" BaseType="graph.entity" />
+      <EntityContainer Name="GraphService">
+        <EntitySet Name="users" EntityType="microsoft.graph.user" />
+        <Singleton Name="communications" Type="microsoft.graph.cloudCommunications" />
+      </EntityContainer>
+    </Schema>
+    <Schema Namespace="microsoft.graph.callRecords" xmlns="http://docs.oasis-open.org/odata/ns/edm">
+      <EntityType Name="callRecord" BaseType="graph.entity">
+        <Property Name="version" Type="Edm.Int64" Nullable="false" />
+      </EntityType>
+    </Schema>
+  </edmx:DataServices>
+</edmx:Edmx>
+"#;
+
+    /// Serves one HTTP response on 127.0.0.1 to one connection, then stops.
+    fn serve_once(status: &'static str, body: &'static str) -> String {
+        let listener = TcpListener::bind("127.0.0.1:0").expect("bind loopback");
+        let addr = listener.local_addr().expect("local addr");
+        std::thread::spawn(move || {
+            if let Ok((mut stream, _)) = listener.accept() {
+                let _ = stream.set_read_timeout(Some(Duration::from_secs(5)));
+                let mut buf = [0u8; 4096];
+                let _ = stream.read(&mut buf);
+                let reply = format!(
+                    "HTTP/1.1 {status}\r\nContent-Type: application/xml\r\nContent-Length: {}\r\nConnection: close\r\n\r\n{body}",
+                    body.len()
+                );
+                let _ = stream.write_all(reply.as_bytes());
+            }
+        });
+        format!("http://{addr}/v1.0/$metadata")
+    }
+
+    #[test]
+    fn imports_a_small_document_with_only_the_path() {
+        let (xml, report) = import_document(TINY.as_bytes(), "tiny.xml", None).unwrap();
+        assert!(report.kept.is_empty() && report.dropped.is_empty());
+        assert!(xml.contains(
+            r#"<Singleton Name="communications" Type="microsoft.graph.cloudCommunications" />"#
+        ));
+        assert!(xml.contains(r#"<EntityType Name="callRecord" BaseType="graph.entity">"#));
+        assert!(!xml.contains("users"), "unrelated entity set kept:\n{xml}");
+        assert!(
+            !xml.contains(r#"Name="calls""#),
+            "off-path navigation kept:\n{xml}"
+        );
+        // Re-import with the result as the committed file: nothing changes.
+        let (again, _) = import_document(TINY.as_bytes(), "tiny.xml", Some(&xml)).unwrap();
+        assert_eq!(xml, again);
+    }
+
+    #[test]
+    fn committed_descriptions_survive_and_vanished_ones_are_reported() {
+        let (xml, _) = import_document(TINY.as_bytes(), "tiny.xml", None).unwrap();
+        let committed = xml.replace(
+            "    </Schema>\n  </edmx:DataServices>",
+            "      <Annotations Target=\"microsoft.graph.callRecords.callRecord/version\">\n        <Annotation Term=\"Org.OData.Core.V1.Description\" String=\"Our text.\" />\n      </Annotations>\n      <Annotations Target=\"microsoft.graph.callRecords.callRecord\">\n        <Annotation Term=\"Org.OData.Core.V1.Description\" String=\"Kept.\" />\n      </Annotations>\n    </Schema>\n  </edmx:DataServices>",
+        );
+        let (out, report) = import_document(TINY.as_bytes(), "tiny.xml", Some(&committed)).unwrap();
+        assert!(out.contains(r#"String="Our text.""#));
+        assert_eq!(report.kept.len(), 2);
+        let renamed = TINY.replace(r#"Name="version""#, r#"Name="revision""#);
+        let (out, report) =
+            import_document(renamed.as_bytes(), "tiny.xml", Some(&committed)).unwrap();
+        assert!(!out.contains("Our text."));
+        assert!(out.contains("Kept."));
+        assert_eq!(
+            report.dropped,
+            ["microsoft.graph.callRecords.callRecord/version"]
+        );
+    }
+
+    #[test]
+    fn bad_csdl_names_source_line_and_column() {
+        let broken = TINY.replace(
+            "<Property Name=\"version\" Type=\"Edm.Int64\" Nullable=\"false\" />",
+            "<Property Name=\"version\" Type=\"Edm.Int64\" Nullable=\"false\">",
+        );
+        let err = import_document(broken.as_bytes(), "broken.xml", None)
+            .unwrap_err()
+            .to_string();
+        assert!(
+            err.starts_with("cannot import broken.xml: broken.xml:"),
+            "{err}"
+        );
+        let unresolved = TINY.replace(
+            "graph.entity\">\n        <Property",
+            "graph.nothing\">\n        <Property",
+        );
+        let err = import_document(unresolved.as_bytes(), "u.xml", None)
+            .unwrap_err()
+            .to_string();
+        assert!(
+            err.contains("u.xml:") && err.contains("graph.nothing"),
+            "{err}"
+        );
+    }
+
+    #[test]
+    fn missing_file_is_a_clear_error() {
+        let err = fetch("no/such/metadata.xml").unwrap_err();
+        assert_eq!(format!("{err}"), "cannot read no/such/metadata.xml");
+        assert!(format!("{err:#}").contains("No such file"), "{err:#}");
+    }
+
+    #[test]
+    fn plain_http_is_refused_except_loopback() {
+        let err = fetch("http://graph.microsoft.com/v1.0/$metadata")
+            .unwrap_err()
+            .to_string();
+        assert!(err.contains("plain http"), "{err}");
+        let err = fetch("ftp://example.com/x").unwrap_err().to_string();
+        assert!(err.contains("unsupported URL"), "{err}");
+    }
+
+    #[test]
+    fn http_errors_are_reported_with_status() {
+        let url = serve_once("404 Not Found", "nope");
+        let err = fetch(&url).unwrap_err().to_string();
+        assert!(err.contains("HTTP 404"), "{err}");
+    }
+
+    #[test]
+    fn downloads_over_loopback() {
+        let url = serve_once("200 OK", TINY);
+        let (bytes, source) = fetch(&url).unwrap();
+        assert_eq!(source, url);
+        assert_eq!(bytes, TINY.as_bytes());
+    }
+
+    #[test]
+    fn unreachable_https_host_is_an_error() {
+        // Port 1 on loopback: the connection is refused at once, no network needed.
+        let err = fetch("https://127.0.0.1:1/v1.0/$metadata")
+            .unwrap_err()
+            .to_string();
+        assert!(
+            err.starts_with("cannot fetch https://127.0.0.1:1/"),
+            "{err}"
+        );
+    }
+
+    #[test]
+    fn committed_v1_file_is_what_the_importer_writes() {
+        let upstream = project_root().join("../shared/upstream-metadata/graph-v1.0-metadata.xml");
+        let Ok(bytes) = std::fs::read(&upstream) else {
+            eprintln!("skipped: {} is absent", upstream.display());
+            return;
+        };
+        let target = project_root()
+            .join("metadata")
+            .join(file_name(GraphVersion::V1));
+        let committed = std::fs::read_to_string(&target).expect("committed v1.0 file");
+        let (xml, report) = import_document(&bytes, "upstream", Some(&committed)).unwrap();
+        assert!(report.dropped.is_empty(), "{:?}", report.dropped);
+        assert!(
+            xml == committed,
+            "metadata/graph-v1.0.callRecords.xml is stale: re-run the import"
+        );
+    }
 }
