@@ -203,6 +203,7 @@ impl GraphClient {
         let idempotent = method == Method::GET;
         let started = Instant::now();
         let mut retries = 0u32;
+        let mut token_refreshed = false;
         loop {
             let attempt = retries + 1;
             // A fresh id per attempt, as Graph's guidance asks; logged for support cases.
@@ -224,9 +225,21 @@ impl GraphClient {
                 Ok(body) => return Ok(body),
                 Err(e) => e,
             };
-            if !idempotent || !error.is_retryable() {
+            // A 401 may mean the cached token was revoked or the clocks disagree:
+            // fetch a fresh token and try once more.
+            let rejected_token = error.status() == Some(reqwest::StatusCode::UNAUTHORIZED)
+                && matches!(error, Error::Http { .. })
+                && !token_refreshed;
+            if !idempotent || !(error.is_retryable() || rejected_token) {
                 return Err(with_retries(error, retries));
             }
+            let retry_after = if rejected_token {
+                token_refreshed = true;
+                self.inner.credential.invalidate();
+                Some(Duration::ZERO)
+            } else {
+                retry_after
+            };
             let Some(delay) = policy.next_delay(attempt, started.elapsed(), retry_after) else {
                 tracing::warn!(
                     path = %url.path(),

@@ -95,11 +95,17 @@ pub enum Error {
 }
 
 impl Error {
-    /// True for errors the retry policy retries: 429, 503, 504 and transport errors.
+    /// True for errors the retry policy retries: 429, 503, 504, transport
+    /// errors, and token endpoint outages (429/5xx/unreachable).
     pub fn is_retryable(&self) -> bool {
         match self {
             Error::Http { status, .. } => is_retryable_status(*status),
             Error::Transport { .. } => true,
+            // Token endpoint throttled, down, or unreachable; AADSTS errors are final.
+            Error::Auth { status, error, .. } => match status {
+                Some(s) => matches!(s, 429 | 500 | 502 | 503 | 504),
+                None => error == "token_request_failed",
+            },
             _ => false,
         }
     }

@@ -103,7 +103,9 @@
 //! * Retries ([`RetryPolicy`]): 429, 503, 504 and transport errors (connect,
 //!   reset, timeout, truncated body) of GET requests; `Retry-After` in
 //!   seconds (also fractional) or as an HTTP-date, else exponential backoff
-//!   with full jitter; bounded by attempts and by total time.
+//!   with full jitter; bounded by attempts and by total time. Token endpoint
+//!   outages (429/5xx/unreachable) are retried the same way; a 401 from Graph
+//!   drops the cached token and retries once with a fresh one.
 //! * The bearer token is only sent to the configured Graph origin; next links
 //!   to other hosts and redirects are errors, never followed.
 //! * Every request carries a fresh `client-request-id`, `SdkVersion` and

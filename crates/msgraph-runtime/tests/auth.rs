@@ -308,3 +308,93 @@ fn credentials_pick_up_the_cloud() {
     assert!(dbg.contains("login.microsoftonline.us"), "{dbg}");
     assert!(!dbg.contains(SECRET), "{dbg}");
 }
+
+#[tokio::test]
+async fn rejected_token_is_refreshed_once() {
+    let (auth, token_requests, _) = token_server(|_, _| Ok(())).await;
+    let hits = Arc::new(AtomicU32::new(0));
+    let h = hits.clone();
+    let graph = serve(move |_| {
+        Router::new().route(
+            "/v1.0/me",
+            get(move |req: Request| {
+                let h = h.clone();
+                async move {
+                    h.fetch_add(1, Ordering::SeqCst);
+                    let auth = req.headers().get("authorization").and_then(|v| v.to_str().ok()).unwrap_or("");
+                    if auth == "Bearer tok-1" {
+                        (
+                            StatusCode::UNAUTHORIZED,
+                            r#"{"error":{"code":"InvalidAuthenticationToken","message":"Lifetime validation failed, the token is expired."}}"#,
+                        )
+                            .into_response()
+                    } else {
+                        axum::Json(json!({ "auth": auth })).into_response()
+                    }
+                }
+            }),
+        )
+    })
+    .await;
+    let cred = ClientSecretCredential::new("t", "app-id", SECRET).authority_host(base(auth));
+    let client = graph_client(graph, cred);
+    let v: serde_json::Value = client
+        .get_json("/me", &RequestOptions::default())
+        .await
+        .unwrap();
+    assert_eq!(v["auth"], "Bearer tok-2");
+    assert_eq!(token_requests.load(Ordering::SeqCst), 2);
+    assert_eq!(hits.load(Ordering::SeqCst), 2);
+}
+
+#[tokio::test]
+async fn a_401_that_persists_is_returned_after_one_refresh() {
+    let (auth, token_requests, _) = token_server(|_, _| Ok(())).await;
+    let hits = Arc::new(AtomicU32::new(0));
+    let h = hits.clone();
+    let graph = serve(move |_| {
+        Router::new().route(
+            "/v1.0/me",
+            get(move || {
+                let h = h.clone();
+                async move {
+                    h.fetch_add(1, Ordering::SeqCst);
+                    (StatusCode::UNAUTHORIZED, r#"{"error":{"code":"InvalidAuthenticationToken","message":"Access token validation failure."}}"#)
+                }
+            }),
+        )
+    })
+    .await;
+    let cred = ClientSecretCredential::new("t", "app-id", SECRET).authority_host(base(auth));
+    let e = graph_client(graph, cred)
+        .get_json::<serde_json::Value>("/me", &RequestOptions::default())
+        .await
+        .unwrap_err();
+    assert_eq!(e.status(), Some(StatusCode::UNAUTHORIZED));
+    assert_eq!(e.graph_error().unwrap().code, "InvalidAuthenticationToken");
+    assert_eq!(hits.load(Ordering::SeqCst), 2);
+    assert_eq!(token_requests.load(Ordering::SeqCst), 2);
+}
+
+#[tokio::test]
+async fn token_endpoint_outage_is_retried() {
+    let calls = Arc::new(AtomicU32::new(0));
+    let c = calls.clone();
+    let (auth, token_requests, _) = token_server(move |_, _| {
+        if c.fetch_add(1, Ordering::SeqCst) == 0 {
+            Err((StatusCode::SERVICE_UNAVAILABLE, "<html>down</html>".into()))
+        } else {
+            Ok(())
+        }
+    })
+    .await;
+    let (graph, hits) = echo_graph().await;
+    let cred = ClientSecretCredential::new("t", "app-id", SECRET).authority_host(base(auth));
+    let v: serde_json::Value = graph_client(graph, cred)
+        .get_json("/me", &RequestOptions::default())
+        .await
+        .unwrap();
+    assert_eq!(v["auth"], "Bearer tok-2");
+    assert_eq!(token_requests.load(Ordering::SeqCst), 2);
+    assert_eq!(hits.load(Ordering::SeqCst), 1);
+}

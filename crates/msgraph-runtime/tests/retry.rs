@@ -79,9 +79,10 @@ async fn retries_429_503_504_then_succeeds() {
 
 #[tokio::test]
 async fn other_statuses_are_not_retried() {
+    // (401 gets one retry with a fresh token: see tests/auth.rs.)
     for status in [
         StatusCode::BAD_REQUEST,
-        StatusCode::UNAUTHORIZED,
+        StatusCode::FORBIDDEN,
         StatusCode::NOT_FOUND,
         StatusCode::INTERNAL_SERVER_ERROR,
     ] {

@@ -52,6 +52,13 @@ impl TokenCache {
         self
     }
 
+    /// Forget the cached token, e.g. after Graph rejected it with 401; the
+    /// next call fetches a new one.
+    pub fn invalidate(&self) {
+        let mut guard = self.current.lock().unwrap_or_else(|p| p.into_inner());
+        *guard = None;
+    }
+
     fn cached(&self, key: &str) -> Option<AccessToken> {
         let guard = self.current.lock().unwrap_or_else(|p| p.into_inner());
         match &*guard {
