@@ -486,3 +486,133 @@ pub fn import(
     };
     Ok((out, report))
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const DOC: &str = r#"<edmx:Edmx Version="4.0" xmlns:edmx="http://docs.oasis-open.org/odata/ns/edmx">
+  <edmx:DataServices>
+    <Schema Namespace="n" Alias="a" xmlns="http://docs.oasis-open.org/odata/ns/edm">
+      <EnumType Name="color"><Member Name="red" Value="0" /></EnumType>
+      <EntityType Name="base" Abstract="true">
+        <Key><PropertyRef Name="id" /></Key>
+        <Property Name="id" Type="Edm.String" Nullable="false" />
+      </EntityType>
+      <EntityType Name="root" BaseType="a.base">
+        <NavigationProperty Name="items" Type="Collection(a.item)" ContainsTarget="true" />
+        <NavigationProperty Name="other" Type="Collection(a.item)" ContainsTarget="true" />
+      </EntityType>
+      <EntityType Name="item" BaseType="a.base">
+        <Property Name="color" Type="a.color" />
+      </EntityType>
+      <Function Name="f" IsBound="true">
+        <Parameter Name="bindingParameter" Type="Collection(a.item)" />
+        <Parameter Name="from" Type="Edm.DateTimeOffset" />
+        <ReturnType Type="Collection(a.item)" />
+      </Function>
+      <EntityContainer Name="Svc">
+        <Singleton Name="top" Type="n.root" />
+        <EntitySet Name="bases" EntityType="n.base" />
+      </EntityContainer>
+      <Annotations Target="n.item/color">
+        <Annotation Term="Org.OData.Core.V1.Description" String="Upstream text." />
+      </Annotations>
+      <Annotations Target="n.root/other">
+        <Annotation Term="Org.OData.Core.V1.Description" String="Off the path." />
+      </Annotations>
+    </Schema>
+  </edmx:DataServices>
+</edmx:Edmx>"#;
+
+    fn doc() -> Document {
+        crate::load(DOC.as_bytes(), "test").expect("test document loads")
+    }
+
+    #[test]
+    fn targets_name_declared_elements_only() {
+        let d = doc();
+        for target in [
+            "n.item",
+            "n.item/color",
+            "n.base/id",
+            "n.color/red",
+            "n.f",
+            "n.f/from",
+            "n.f(Collection(n.item), Edm.DateTimeOffset)/from",
+            "n.Svc",
+            "n.Svc/top",
+            "n.Svc/top/items",
+            "n.Svc/top/items/color",
+            "n.Svc/bases/n.item/color",
+        ] {
+            assert!(target_exists(&d, target), "{target} should exist");
+        }
+        for target in [
+            "n.missing",
+            "n.item/nope",
+            // `id` is inherited: an annotation on `item/id` would not annotate `base/id`.
+            "n.item/id",
+            "n.color/blue",
+            "n.f/to",
+            "n.g(n.item)",
+            "n.Svc/nothing",
+            "n.Svc/top/items/nope",
+            "n.item/color/deeper",
+        ] {
+            assert!(!target_exists(&d, target), "{target} should not exist");
+        }
+    }
+
+    #[test]
+    fn subset_keeps_the_path_and_annotations_on_kept_elements() {
+        let d = doc();
+        let plan = SubsetPlan {
+            namespace: "other".into(),
+            types: ["n.item", "n.base", "n.color"].map(String::from).into(),
+            path_navigations: [("n.root".to_string(), ["items".to_string()].into())].into(),
+            container_children: ["top".to_string()].into(),
+        };
+        let out = subset_with(&d, &plan);
+        let root = out.find_structured("n.root").expect("path type kept");
+        assert_eq!(root.navigation_properties.len(), 1);
+        let c = out.schema("n").unwrap().entity_container.as_ref().unwrap();
+        assert_eq!(c.singletons.len(), 1);
+        assert!(c.entity_sets.is_empty());
+        assert!(out.schema("n").unwrap().functions.is_empty());
+        assert_eq!(out.description("n.item/color", &[]), Some("Upstream text."));
+        assert_eq!(out.description("n.root/other", &[]), None);
+    }
+
+    #[test]
+    fn committed_descriptions_win_and_vanished_ones_are_reported() {
+        let mut new = doc();
+        let mut committed = doc();
+        assert!(set_description(
+            &mut committed,
+            "n.item/color",
+            "Project text."
+        ));
+        assert!(set_description(&mut committed, "n.item", "An item."));
+        committed.schemas[0].annotation_groups.push(Annotations {
+            target: "n.item/gone".into(),
+            qualifier: None,
+            annotations: vec![Annotation {
+                term: CORE_DESCRIPTION.into(),
+                qualifier: None,
+                value: AnnotationValue::String("Old.".into()),
+                span: Span::default(),
+            }],
+            span: Span::default(),
+        });
+        let report = merge_descriptions(&mut new, &committed);
+        assert_eq!(new.description("n.item/color", &[]), Some("Project text."));
+        assert_eq!(new.description("n.item", &[]), Some("An item."));
+        assert_eq!(report.dropped, ["n.item/gone"]);
+        assert_eq!(report.kept.len(), 3);
+        // Merging again changes nothing.
+        let before = crate::write::write_document(&new);
+        merge_descriptions(&mut new, &committed);
+        assert_eq!(crate::write::write_document(&new), before);
+    }
+}
