@@ -58,7 +58,13 @@ impl ClientCertificateCredential {
             .map_err(bad)?
             .into_iter()
             .find(|b| b.label == "CERTIFICATE")
-            .ok_or_else(|| bad("no CERTIFICATE block in the certificate PEM".into()))?;
+            .ok_or_else(|| {
+                bad(
+                    "no CERTIFICATE block in the certificate PEM (PKCS#12/.pfx files are not \
+                     supported: convert with `openssl pkcs12 -in app.pfx -out app.pem -nodes`)"
+                        .into(),
+                )
+            })?;
         let blocks = parse_blocks(key_pem).map_err(bad)?;
         if blocks.iter().any(|b| b.label == "ENCRYPTED PRIVATE KEY") {
             return Err(bad(

@@ -51,6 +51,13 @@ impl EnvironmentCredential {
             return Ok(EnvironmentCredential::Secret(c));
         }
         if let Some(path) = get("AZURE_CLIENT_CERTIFICATE_PATH") {
+            if get("AZURE_CLIENT_CERTIFICATE_PASSWORD").is_some() {
+                return Err(Error::Config(
+                    "AZURE_CLIENT_CERTIFICATE_PASSWORD is set, but only unencrypted PEM files are supported; \
+                     convert with `openssl pkcs12 -in app.pfx -out app.pem -nodes` and unset the password"
+                        .into(),
+                ));
+            }
             let mut c = ClientCertificateCredential::from_pem_file(tenant, client_id, path)?;
             if let Some(a) = authority {
                 c = c.authority_host(a);
@@ -121,5 +128,13 @@ mod tests {
         ])
         .unwrap();
         assert!(matches!(c, EnvironmentCredential::Certificate(_)));
+        let e = from(&[
+            ("AZURE_TENANT_ID", "t"),
+            ("AZURE_CLIENT_ID", "c"),
+            ("AZURE_CLIENT_CERTIFICATE_PATH", path),
+            ("AZURE_CLIENT_CERTIFICATE_PASSWORD", "pw"),
+        ])
+        .unwrap_err();
+        assert!(e.to_string().contains("unencrypted PEM"), "{e}");
     }
 }
