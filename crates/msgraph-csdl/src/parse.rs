@@ -6,8 +6,6 @@
 //! Elements the model does not cover are skipped with their whole subtree.
 //! Names are stored as written; [`crate::resolve`] qualifies them.
 
-use std::borrow::Cow;
-
 use quick_xml::events::{BytesStart, Event};
 use quick_xml::Reader;
 
@@ -68,9 +66,12 @@ impl<'a> Lines<'a> {
             self.line = 1;
             self.line_start = 0;
         }
-        for nl in memchr::memchr_iter(b'\n', &self.text[self.pos..offset]) {
-            self.line += 1;
-            self.line_start = self.pos + nl + 1;
+        // Gaps between consecutive elements are short: a plain loop beats memchr setup.
+        for (i, b) in self.text[self.pos..offset].iter().enumerate() {
+            if *b == b'\n' {
+                self.line += 1;
+                self.line_start = self.pos + i + 1;
+            }
         }
         self.pos = offset;
         let column = self.text[self.line_start..offset]
@@ -185,7 +186,8 @@ impl<'a> Parser<'a> {
     }
 
     fn run(mut self) -> Result<Document, Error> {
-        let mut reader = Reader::from_str(self.text);
+        let text = self.text;
+        let mut reader = Reader::from_str(text);
         reader.config_mut().check_end_names = true;
         let mut doc = Document {
             source: self.source.to_string(),
@@ -214,10 +216,13 @@ impl<'a> Parser<'a> {
                 }
                 Event::Empty(_) if skip_depth > 0 => {}
                 Event::Start(e) => {
+                    let tag = text
+                        .get(start..reader.buffer_position() as usize)
+                        .unwrap_or("");
                     if stack.len() >= MAX_DEPTH {
                         return Err(self.too_deep(start));
                     }
-                    let frame = self.open(&e, start, &mut stack, &mut doc, &mut root_done)?;
+                    let frame = self.open(&e, tag, start, &mut stack, &mut doc, &mut root_done)?;
                     if matches!(frame, Frame::Skip) {
                         skip_depth = 1;
                     } else {
@@ -225,7 +230,10 @@ impl<'a> Parser<'a> {
                     }
                 }
                 Event::Empty(e) => {
-                    let frame = self.open(&e, start, &mut stack, &mut doc, &mut root_done)?;
+                    let tag = text
+                        .get(start..reader.buffer_position() as usize)
+                        .unwrap_or("");
+                    let frame = self.open(&e, tag, start, &mut stack, &mut doc, &mut root_done)?;
                     self.close(frame, &mut stack, &mut doc)?;
                 }
                 Event::End(_) => {
@@ -335,10 +343,9 @@ impl<'a> Parser<'a> {
         }
     }
 
-    /// Decodes an attribute value (UTF-8 + XML escapes) to an owned string.
-    fn value(&mut self, raw: &[u8], offset: usize) -> Result<String, Error> {
-        let s = self.utf8(raw, offset)?;
-        if memchr::memchr(b'&', raw).is_none() {
+    /// Decodes an attribute value (XML escapes) to an owned string.
+    fn value(&mut self, s: &str, offset: usize) -> Result<String, Error> {
+        if memchr::memchr(b'&', s.as_bytes()).is_none() {
             return Ok(s.to_string());
         }
         match quick_xml::escape::unescape(s) {
@@ -351,40 +358,26 @@ impl<'a> Parser<'a> {
         }
     }
 
-    /// Reads the attributes named in `names` (by local name) in one pass.
-    fn attrs<'e, const N: usize>(
+    /// Reads the attributes named in `names` (by local name) in one pass
+    /// over the tag text; values are slices of the source, still escaped.
+    fn attrs<const N: usize>(
         &mut self,
-        e: &'e BytesStart<'_>,
-        names: [&[u8]; N],
+        tag: &'a str,
+        names: [&str; N],
         offset: usize,
-    ) -> Result<[Option<Cow<'e, [u8]>>; N], Error> {
-        let mut out: [Option<Cow<'e, [u8]>>; N] = std::array::from_fn(|_| None);
-        let mut it = e.attributes();
-        it.with_checks(false);
-        for a in it {
-            let a = match a {
-                Ok(a) => a,
-                Err(err) => {
-                    return Err(self.err(
-                        offset,
-                        ErrorKind::Xml,
-                        format!("malformed attribute: {err}"),
-                    ))
-                }
-            };
-            let key = a.key.local_name();
-            if let Some(i) = names.iter().position(|n| *n == key.as_ref()) {
-                out[i] = Some(a.value);
+    ) -> Result<[Option<&'a str>; N], Error> {
+        let mut out = [None; N];
+        let mut scan = AttrScan::new(tag);
+        while let Some(item) = scan.next_attr() {
+            let (key, value) = item.map_err(|m| self.err(offset + scan.pos, ErrorKind::Xml, m))?;
+            if let Some(i) = names.iter().position(|n| *n == key) {
+                out[i] = Some(value);
             }
         }
         Ok(out)
     }
 
-    fn opt_string(
-        &mut self,
-        v: &Option<Cow<'_, [u8]>>,
-        offset: usize,
-    ) -> Result<Option<String>, Error> {
+    fn opt_string(&mut self, v: &Option<&str>, offset: usize) -> Result<Option<String>, Error> {
         match v {
             Some(raw) => Ok(Some(self.value(raw, offset)?)),
             None => Ok(None),
@@ -393,7 +386,7 @@ impl<'a> Parser<'a> {
 
     fn required(
         &mut self,
-        v: &Option<Cow<'_, [u8]>>,
+        v: &Option<&str>,
         attr: &str,
         element: &str,
         offset: usize,
@@ -410,17 +403,17 @@ impl<'a> Parser<'a> {
 
     fn boolean(
         &mut self,
-        v: &Option<Cow<'_, [u8]>>,
+        v: &Option<&str>,
         attr: &str,
         default: bool,
         offset: usize,
     ) -> Result<bool, Error> {
         match v.as_deref() {
             None => Ok(default),
-            Some(b"true") => Ok(true),
-            Some(b"false") => Ok(false),
+            Some("true") => Ok(true),
+            Some("false") => Ok(false),
             Some(other) => {
-                let shown = String::from_utf8_lossy(other).into_owned();
+                let shown = other.to_string();
                 Err(self.err(
                     offset,
                     ErrorKind::InvalidValue,
@@ -432,18 +425,28 @@ impl<'a> Parser<'a> {
 
     fn type_ref(
         &mut self,
-        v: &Option<Cow<'_, [u8]>>,
+        v: &Option<&str>,
         element: &str,
         offset: usize,
     ) -> Result<TypeRef, Error> {
-        let s = self.required(v, "Type", element, offset)?;
-        self.parse_type_ref(s, offset)
+        let Some(raw) = v else {
+            return Err(self.err(
+                offset,
+                ErrorKind::MissingAttribute,
+                format!("<{element}> is missing the required attribute Type"),
+            ));
+        };
+        if raw.contains('&') {
+            let s = self.value(raw, offset)?;
+            return self.parse_type_ref(&s, offset);
+        }
+        self.parse_type_ref(raw, offset)
     }
 
-    fn parse_type_ref(&mut self, s: String, offset: usize) -> Result<TypeRef, Error> {
+    fn parse_type_ref(&mut self, s: &str, offset: usize) -> Result<TypeRef, Error> {
         let (collection, name) = match s.strip_prefix("Collection(") {
             Some(rest) => match rest.strip_suffix(')') {
-                Some(inner) => (true, inner.to_string()),
+                Some(inner) => (true, inner),
                 None => {
                     return Err(self.err(
                         offset,
@@ -454,15 +457,22 @@ impl<'a> Parser<'a> {
             },
             None => (false, s),
         };
-        if name.is_empty() || name.contains(['(', ')', ' ', ',']) {
+        if name.is_empty()
+            || name
+                .bytes()
+                .any(|b| matches!(b, b'(' | b')' | b',') || b.is_ascii_whitespace())
+        {
             return Err(self.err(
                 offset,
                 ErrorKind::InvalidValue,
                 format!("malformed type name \"{name}\""),
             ));
         }
-        self.check_primitive(&name, offset)?;
-        Ok(TypeRef { collection, name })
+        self.check_primitive(name, offset)?;
+        Ok(TypeRef {
+            collection,
+            name: name.to_string(),
+        })
     }
 
     fn check_primitive(&mut self, name: &str, offset: usize) -> Result<(), Error> {
@@ -490,6 +500,7 @@ impl<'a> Parser<'a> {
     fn open(
         &mut self,
         e: &BytesStart<'_>,
+        tag: &'a str,
         offset: usize,
         stack: &mut [(Frame, usize)],
         doc: &mut Document,
@@ -512,28 +523,28 @@ impl<'a> Parser<'a> {
                 ));
             }
             *root_done = true;
-            let [version] = self.attrs(e, [b"Version"], offset)?;
+            let [version] = self.attrs(tag, ["Version"], offset)?;
             doc.version = self.opt_string(&version, offset)?.unwrap_or_default();
             return Ok(Frame::Edmx);
         };
         let frame = match (parent, name) {
             (Frame::Edmx, b"DataServices") => Frame::DataServices,
             (Frame::Edmx, b"Reference") => {
-                let [uri] = self.attrs(e, [b"Uri"], offset)?;
+                let [uri] = self.attrs(tag, ["Uri"], offset)?;
                 Frame::Reference(Reference {
                     uri: self.opt_string(&uri, offset)?.unwrap_or_default(),
                     includes: Vec::new(),
                 })
             }
             (Frame::Reference(r), b"Include") => {
-                let [ns, alias] = self.attrs(e, [b"Namespace", b"Alias"], offset)?;
+                let [ns, alias] = self.attrs(tag, ["Namespace", "Alias"], offset)?;
                 let ns = self.required(&ns, "Namespace", "edmx:Include", offset)?;
                 let alias = self.opt_string(&alias, offset)?;
                 r.includes.push((ns, alias));
                 Frame::Leaf
             }
             (Frame::DataServices, b"Schema") => {
-                let [ns, alias] = self.attrs(e, [b"Namespace", b"Alias"], offset)?;
+                let [ns, alias] = self.attrs(tag, ["Namespace", "Alias"], offset)?;
                 Frame::Schema(Box::new(Schema {
                     namespace: self.required(&ns, "Namespace", "Schema", offset)?,
                     alias: self.opt_string(&alias, offset)?,
@@ -553,8 +564,8 @@ impl<'a> Parser<'a> {
                     "ComplexType"
                 };
                 let [n, base, abs, open, stream] = self.attrs(
-                    e,
-                    [b"Name", b"BaseType", b"Abstract", b"OpenType", b"HasStream"],
+                    tag,
+                    ["Name", "BaseType", "Abstract", "OpenType", "HasStream"],
                     offset,
                 )?;
                 Frame::Structured(StructuredType {
@@ -573,24 +584,24 @@ impl<'a> Parser<'a> {
             }
             (Frame::Structured(_), b"Key") => Frame::Key(Vec::new()),
             (Frame::Key(names), b"PropertyRef") => {
-                let [n] = self.attrs(e, [b"Name"], offset)?;
+                let [n] = self.attrs(tag, ["Name"], offset)?;
                 names.push(self.required(&n, "Name", "PropertyRef", offset)?);
                 Frame::Leaf
             }
             (Frame::Structured(_), b"Property") => {
                 let [n, ty, nullable, default, max_len, precision, scale, srid, unicode] = self
                     .attrs(
-                        e,
+                        tag,
                         [
-                            b"Name",
-                            b"Type",
-                            b"Nullable",
-                            b"DefaultValue",
-                            b"MaxLength",
-                            b"Precision",
-                            b"Scale",
-                            b"SRID",
-                            b"Unicode",
+                            "Name",
+                            "Type",
+                            "Nullable",
+                            "DefaultValue",
+                            "MaxLength",
+                            "Precision",
+                            "Scale",
+                            "SRID",
+                            "Unicode",
                         ],
                         offset,
                     )?;
@@ -618,8 +629,8 @@ impl<'a> Parser<'a> {
             }
             (Frame::Structured(_), b"NavigationProperty") => {
                 let [n, ty, nullable, contains, partner] = self.attrs(
-                    e,
-                    [b"Name", b"Type", b"Nullable", b"ContainsTarget", b"Partner"],
+                    tag,
+                    ["Name", "Type", "Nullable", "ContainsTarget", "Partner"],
                     offset,
                 )?;
                 Frame::Nav(NavigationProperty {
@@ -634,7 +645,7 @@ impl<'a> Parser<'a> {
             }
             (Frame::Schema(_), b"EnumType") => {
                 let [n, underlying, flags] =
-                    self.attrs(e, [b"Name", b"UnderlyingType", b"IsFlags"], offset)?;
+                    self.attrs(tag, ["Name", "UnderlyingType", "IsFlags"], offset)?;
                 let underlying_type = self.opt_string(&underlying, offset)?;
                 if let Some(u) = &underlying_type {
                     self.check_primitive(u, offset)?;
@@ -650,7 +661,7 @@ impl<'a> Parser<'a> {
             }
             (Frame::Enum(en), b"Member") => {
                 let position = en.members.len() as i64;
-                let [n, v] = self.attrs(e, [b"Name", b"Value"], offset)?;
+                let [n, v] = self.attrs(tag, ["Name", "Value"], offset)?;
                 let name = self.required(&n, "Name", "Member", offset)?;
                 let (value, explicit_value) = match self.opt_string(&v, offset)? {
                     Some(v) => (self.int(&v, "Value", offset)?, true),
@@ -664,7 +675,7 @@ impl<'a> Parser<'a> {
                 })
             }
             (Frame::Schema(_), b"TypeDefinition") => {
-                let [n, underlying] = self.attrs(e, [b"Name", b"UnderlyingType"], offset)?;
+                let [n, underlying] = self.attrs(tag, ["Name", "UnderlyingType"], offset)?;
                 let underlying_type =
                     self.required(&underlying, "UnderlyingType", "TypeDefinition", offset)?;
                 self.check_primitive(&underlying_type, offset)?;
@@ -676,7 +687,7 @@ impl<'a> Parser<'a> {
                 })
             }
             (Frame::Schema(_), b"Term") => {
-                let [n, ty, applies] = self.attrs(e, [b"Name", b"Type", b"AppliesTo"], offset)?;
+                let [n, ty, applies] = self.attrs(tag, ["Name", "Type", "AppliesTo"], offset)?;
                 Frame::Term(Term {
                     name: self.required(&n, "Name", "Term", offset)?,
                     ty: self.type_ref(&ty, "Term", offset)?,
@@ -692,8 +703,8 @@ impl<'a> Parser<'a> {
                     (OperationKind::Action, "Action")
                 };
                 let [n, bound, composable, esp] = self.attrs(
-                    e,
-                    [b"Name", b"IsBound", b"IsComposable", b"EntitySetPath"],
+                    tag,
+                    ["Name", "IsBound", "IsComposable", "EntitySetPath"],
                     offset,
                 )?;
                 Frame::Operation(Operation {
@@ -709,7 +720,7 @@ impl<'a> Parser<'a> {
                 })
             }
             (Frame::Operation(_), b"Parameter") => {
-                let [n, ty, nullable] = self.attrs(e, [b"Name", b"Type", b"Nullable"], offset)?;
+                let [n, ty, nullable] = self.attrs(tag, ["Name", "Type", "Nullable"], offset)?;
                 Frame::Parameter(Parameter {
                     name: self.required(&n, "Name", "Parameter", offset)?,
                     ty: self.type_ref(&ty, "Parameter", offset)?,
@@ -718,14 +729,14 @@ impl<'a> Parser<'a> {
                 })
             }
             (Frame::Operation(_), b"ReturnType") => {
-                let [ty, nullable] = self.attrs(e, [b"Type", b"Nullable"], offset)?;
+                let [ty, nullable] = self.attrs(tag, ["Type", "Nullable"], offset)?;
                 Frame::ReturnType(ReturnType {
                     ty: self.type_ref(&ty, "ReturnType", offset)?,
                     nullable: self.boolean(&nullable, "Nullable", true, offset)?,
                 })
             }
             (Frame::Schema(_), b"EntityContainer") => {
-                let [n] = self.attrs(e, [b"Name"], offset)?;
+                let [n] = self.attrs(tag, ["Name"], offset)?;
                 Frame::Container(EntityContainer {
                     name: self.required(&n, "Name", "EntityContainer", offset)?,
                     span: self.lines.at(offset),
@@ -733,7 +744,7 @@ impl<'a> Parser<'a> {
                 })
             }
             (Frame::Container(_), b"EntitySet") => {
-                let [n, ty] = self.attrs(e, [b"Name", b"EntityType"], offset)?;
+                let [n, ty] = self.attrs(tag, ["Name", "EntityType"], offset)?;
                 Frame::EntitySet(EntitySet {
                     name: self.required(&n, "Name", "EntitySet", offset)?,
                     entity_type: self.required(&ty, "EntityType", "EntitySet", offset)?,
@@ -742,7 +753,7 @@ impl<'a> Parser<'a> {
                 })
             }
             (Frame::Container(_), b"Singleton") => {
-                let [n, ty] = self.attrs(e, [b"Name", b"Type"], offset)?;
+                let [n, ty] = self.attrs(tag, ["Name", "Type"], offset)?;
                 Frame::Singleton(Singleton {
                     name: self.required(&n, "Name", "Singleton", offset)?,
                     ty: self.required(&ty, "Type", "Singleton", offset)?,
@@ -751,12 +762,12 @@ impl<'a> Parser<'a> {
                 })
             }
             (Frame::Container(c), b"FunctionImport" | b"ActionImport") => {
-                let (attr, el): (&[u8], &str) = if name == b"FunctionImport" {
-                    (b"Function", "FunctionImport")
+                let (attr, el) = if name == b"FunctionImport" {
+                    ("Function", "FunctionImport")
                 } else {
-                    (b"Action", "ActionImport")
+                    ("Action", "ActionImport")
                 };
-                let [n, op] = self.attrs(e, [b"Name", attr], offset)?;
+                let [n, op] = self.attrs(tag, ["Name", attr], offset)?;
                 let n = self.required(&n, "Name", el, offset)?;
                 let op_attr = if name == b"FunctionImport" {
                     "Function"
@@ -768,7 +779,7 @@ impl<'a> Parser<'a> {
                 Frame::Leaf
             }
             (Frame::EntitySet(_) | Frame::Singleton(_), b"NavigationPropertyBinding") => {
-                let [path, target] = self.attrs(e, [b"Path", b"Target"], offset)?;
+                let [path, target] = self.attrs(tag, ["Path", "Target"], offset)?;
                 let binding = NavigationPropertyBinding {
                     path: self.required(&path, "Path", "NavigationPropertyBinding", offset)?,
                     target: self.required(
@@ -786,7 +797,7 @@ impl<'a> Parser<'a> {
                 Frame::Leaf
             }
             (Frame::Schema(_), b"Annotations") => {
-                let [target, qualifier] = self.attrs(e, [b"Target", b"Qualifier"], offset)?;
+                let [target, qualifier] = self.attrs(tag, ["Target", "Qualifier"], offset)?;
                 Frame::Annotations(Annotations {
                     target: self.required(&target, "Target", "Annotations", offset)?,
                     qualifier: self.opt_string(&qualifier, offset)?,
@@ -809,65 +820,45 @@ impl<'a> Parser<'a> {
                 | Frame::Singleton(_)
                 | Frame::Annotations(_),
                 b"Annotation",
-            ) => self.open_annotation(e, offset)?,
+            ) => self.open_annotation(tag, offset)?,
             (Frame::Record(_), b"PropertyValue") => {
                 let mut prop = None;
                 let mut value = AnnotationValue::Empty;
-                let mut it = e.attributes();
-                it.with_checks(false);
-                for a in it {
-                    let a = a.map_err(|err| {
-                        self.err(
-                            offset,
-                            ErrorKind::Xml,
-                            format!("malformed attribute: {err}"),
-                        )
-                    })?;
-                    let key = a.key.local_name();
-                    if key.as_ref() == b"Property" {
-                        prop = Some(self.value(&a.value, offset)?);
-                    } else if let Some(kind) = lit_kind(key.as_ref()) {
-                        let text = self.value(&a.value, offset)?;
+                let mut scan = AttrScan::new(tag);
+                while let Some(item) = scan.next_attr() {
+                    let (key, raw) =
+                        item.map_err(|m| self.err(offset + scan.pos, ErrorKind::Xml, m))?;
+                    if key == "Property" {
+                        prop = Some(raw);
+                    } else if let Some(kind) = lit_kind(key.as_bytes()) {
+                        let text = self.value(raw, offset)?;
                         value = self.literal(kind, text, offset)?;
                     }
                 }
-                let prop = self.required(
-                    &prop.map(|p| Cow::Owned(p.into_bytes())),
-                    "Property",
-                    "PropertyValue",
-                    offset,
-                )?;
+                let prop = self.required(&prop, "Property", "PropertyValue", offset)?;
                 Frame::PropertyValue(prop, value)
             }
             (Frame::Annotation(_) | Frame::PropertyValue(..) | Frame::Collection(_), _) => {
-                self.open_value(e, name, offset)?
+                self.open_value(tag, name, offset)?
             }
             _ => Frame::Skip,
         };
         Ok(frame)
     }
 
-    fn open_annotation(&mut self, e: &BytesStart<'_>, offset: usize) -> Result<Frame, Error> {
+    fn open_annotation(&mut self, tag: &'a str, offset: usize) -> Result<Frame, Error> {
         let mut term = None;
         let mut qualifier = None;
         let mut value = AnnotationValue::Empty;
-        let mut it = e.attributes();
-        it.with_checks(false);
-        for a in it {
-            let a = a.map_err(|err| {
-                self.err(
-                    offset,
-                    ErrorKind::Xml,
-                    format!("malformed attribute: {err}"),
-                )
-            })?;
-            let key = a.key.local_name();
-            match key.as_ref() {
-                b"Term" => term = Some(self.value(&a.value, offset)?),
-                b"Qualifier" => qualifier = Some(self.value(&a.value, offset)?),
+        let mut scan = AttrScan::new(tag);
+        while let Some(item) = scan.next_attr() {
+            let (key, raw) = item.map_err(|m| self.err(offset + scan.pos, ErrorKind::Xml, m))?;
+            match key {
+                "Term" => term = Some(self.value(raw, offset)?),
+                "Qualifier" => qualifier = Some(self.value(raw, offset)?),
                 k => {
-                    if let Some(kind) = lit_kind(k) {
-                        let text = self.value(&a.value, offset)?;
+                    if let Some(kind) = lit_kind(k.as_bytes()) {
+                        let text = self.value(raw, offset)?;
                         value = self.literal(kind, text, offset)?;
                     }
                 }
@@ -889,15 +880,10 @@ impl<'a> Parser<'a> {
     }
 
     /// A value expression element inside an annotation, property value or collection.
-    fn open_value(
-        &mut self,
-        e: &BytesStart<'_>,
-        name: &[u8],
-        offset: usize,
-    ) -> Result<Frame, Error> {
+    fn open_value(&mut self, tag: &'a str, name: &[u8], offset: usize) -> Result<Frame, Error> {
         Ok(match name {
             b"Record" => {
-                let [ty] = self.attrs(e, [b"Type"], offset)?;
+                let [ty] = self.attrs(tag, ["Type"], offset)?;
                 Frame::Record(Record {
                     ty: self.opt_string(&ty, offset)?,
                     properties: Vec::new(),
@@ -1063,4 +1049,74 @@ fn annotations_of(parent: &mut Frame) -> Option<&mut Vec<Annotation>> {
 
 fn is_blank(t: &quick_xml::events::BytesText<'_>) -> bool {
     t.iter().all(|b| b.is_ascii_whitespace())
+}
+
+/// Scans the attributes of a start tag (`<Name a="1" b='2'/>`) as
+/// `(local key, raw value)` slices of the tag text.
+struct AttrScan<'a> {
+    tag: &'a str,
+    pos: usize,
+}
+
+impl<'a> AttrScan<'a> {
+    fn new(tag: &'a str) -> Self {
+        let b = tag.as_bytes();
+        let mut pos = usize::from(b.first() == Some(&b'<'));
+        while pos < b.len() && !b[pos].is_ascii_whitespace() && b[pos] != b'/' && b[pos] != b'>' {
+            pos += 1;
+        }
+        AttrScan { tag, pos }
+    }
+
+    fn skip_ws(&mut self) {
+        let b = self.tag.as_bytes();
+        while self.pos < b.len() && b[self.pos].is_ascii_whitespace() {
+            self.pos += 1;
+        }
+    }
+
+    fn next_attr(&mut self) -> Option<Result<(&'a str, &'a str), String>> {
+        let b = self.tag.as_bytes();
+        self.skip_ws();
+        if self.pos >= b.len() || b[self.pos] == b'/' || b[self.pos] == b'>' {
+            return None;
+        }
+        let key_start = self.pos;
+        // Start of the local name (after a `prefix:`).
+        let mut local_start = key_start;
+        while self.pos < b.len() {
+            match b[self.pos] {
+                b'=' | b'>' | b'/' => break,
+                c if c.is_ascii_whitespace() => break,
+                b':' => local_start = self.pos + 1,
+                _ => {}
+            }
+            self.pos += 1;
+        }
+        let key = self.tag.get(key_start..self.pos).unwrap_or("");
+        let local = self.tag.get(local_start..self.pos).unwrap_or("");
+        self.skip_ws();
+        if b.get(self.pos) != Some(&b'=') {
+            return Some(Err(format!("malformed attribute: {key} has no value")));
+        }
+        self.pos += 1;
+        self.skip_ws();
+        let quote = match b.get(self.pos) {
+            Some(q @ (b'"' | b'\'')) => *q,
+            _ => {
+                return Some(Err(format!(
+                    "malformed attribute: value of {key} is not quoted"
+                )))
+            }
+        };
+        let value_start = self.pos + 1;
+        let Some(len) = memchr::memchr(quote, &b[value_start..]) else {
+            return Some(Err(format!(
+                "malformed attribute: value of {key} is not closed"
+            )));
+        };
+        self.pos = value_start + len + 1;
+        let value = self.tag.get(value_start..value_start + len).unwrap_or("");
+        Some(Ok((local, value)))
+    }
 }

@@ -8,6 +8,7 @@
 //! naming nothing declared is reported as dangling, not as an error.
 
 use std::collections::{HashMap, HashSet};
+use std::hash::{BuildHasherDefault, Hasher};
 
 use crate::error::{Error, ErrorKind};
 use crate::model::*;
@@ -90,13 +91,51 @@ pub fn resolve_report(doc: &mut Document) -> Result<ResolveReport, Error> {
     })
 }
 
+/// FNV-1a: much faster than SipHash for the short names hashed here
+/// (no untrusted-key DoS concern: keys come from the document being read).
+#[derive(Default)]
+pub(crate) struct Fnv(u64);
+
+impl Hasher for Fnv {
+    fn finish(&self) -> u64 {
+        self.0
+    }
+
+    fn write(&mut self, bytes: &[u8]) {
+        let mut h = if self.0 == 0 {
+            0xcbf2_9ce4_8422_2325
+        } else {
+            self.0
+        };
+        for b in bytes {
+            h ^= u64::from(*b);
+            h = h.wrapping_mul(0x0100_0000_01b3);
+        }
+        self.0 = h;
+    }
+}
+
+/// A hash set keyed by names, with [`Fnv`].
+pub(crate) type NameSet = HashSet<String, BuildHasherDefault<Fnv>>;
+/// A hash map keyed by names, with [`Fnv`].
+pub(crate) type NameMap<V> = HashMap<String, V, BuildHasherDefault<Fnv>>;
+
+/// `namespace.name` without the formatting machinery.
+pub(crate) fn qualified(namespace: &str, name: &str) -> String {
+    let mut q = String::with_capacity(namespace.len() + 1 + name.len());
+    q.push_str(namespace);
+    q.push('.');
+    q.push_str(name);
+    q
+}
+
 struct Resolver {
-    /// Alias -> namespace (schemas and `edmx:Include`s).
-    aliases: HashMap<String, String>,
+    /// Alias -> namespace (schemas and `edmx:Include`s); a handful, so a list.
+    aliases: Vec<(String, String)>,
     /// Qualified names of declared types.
-    types: HashSet<String>,
+    types: NameSet,
     /// Qualified names of other annotatable named things: operations, containers, terms.
-    others: HashSet<String>,
+    others: NameSet,
     checked: usize,
     unresolved: Vec<Unresolved>,
     dangling: Vec<Unresolved>,
@@ -104,21 +143,22 @@ struct Resolver {
 
 impl Resolver {
     fn new(doc: &Document) -> Result<Self, Error> {
-        let mut aliases = HashMap::new();
-        for s in &doc.schemas {
-            if let Some(a) = &s.alias {
-                aliases.insert(a.clone(), s.namespace.clone());
-            }
-        }
-        for r in &doc.references {
-            for (ns, alias) in &r.includes {
-                if let Some(a) = alias {
-                    aliases.entry(a.clone()).or_insert_with(|| ns.clone());
+        let mut aliases: Vec<(String, String)> = Vec::new();
+        let includes = doc.references.iter().flat_map(|r| &r.includes);
+        let pairs = doc
+            .schemas
+            .iter()
+            .map(|s| (&s.namespace, &s.alias))
+            .chain(includes.map(|(ns, alias)| (ns, alias)));
+        for (ns, alias) in pairs {
+            if let Some(a) = alias {
+                if !aliases.iter().any(|(x, _)| x == a) {
+                    aliases.push((a.clone(), ns.clone()));
                 }
             }
         }
-        let mut declared: HashMap<String, Span> = HashMap::new();
-        let mut others = HashSet::new();
+        let mut declared: NameMap<Span> = NameMap::default();
+        let mut others = NameSet::default();
         for s in &doc.schemas {
             let named = s
                 .entity_types
@@ -128,7 +168,7 @@ impl Resolver {
                 .chain(s.enum_types.iter().map(|t| (&t.name, t.span)))
                 .chain(s.type_definitions.iter().map(|t| (&t.name, t.span)));
             for (name, span) in named {
-                let q = format!("{}.{}", s.namespace, name);
+                let q = qualified(&s.namespace, name);
                 if let Some(first) = declared.get(&q) {
                     return Err(Error::new(
                         &doc.source,
@@ -143,13 +183,13 @@ impl Resolver {
                 declared.insert(q, span);
             }
             for op in s.functions.iter().chain(&s.actions) {
-                others.insert(format!("{}.{}", s.namespace, op.name));
+                others.insert(qualified(&s.namespace, &op.name));
             }
             for t in &s.terms {
-                others.insert(format!("{}.{}", s.namespace, t.name));
+                others.insert(qualified(&s.namespace, &t.name));
             }
             if let Some(c) = &s.entity_container {
-                others.insert(format!("{}.{}", s.namespace, c.name));
+                others.insert(qualified(&s.namespace, &c.name));
             }
         }
         Ok(Resolver {
@@ -162,11 +202,20 @@ impl Resolver {
         })
     }
 
+    /// The namespace an alias stands for.
+    fn alias(&self, prefix: &str) -> Option<&str> {
+        self.aliases
+            .iter()
+            .find(|(a, _)| a == prefix)
+            .map(|(_, ns)| ns.as_str())
+    }
+
     /// `alias.Name` -> `namespace.Name`; anything else unchanged.
     fn qualify(&self, name: &mut String) {
-        if let Some((ns, local)) = name.rsplit_once('.') {
-            if let Some(real) = self.aliases.get(ns) {
-                *name = format!("{real}.{local}");
+        if let Some(dot) = name.bytes().rposition(|b| b == b'.') {
+            if let Some(real) = self.alias(&name[..dot]) {
+                let real = real.to_string();
+                name.replace_range(..dot, &real);
             }
         }
     }
@@ -174,28 +223,28 @@ impl Resolver {
     /// Qualifies every dotted token of a path or target expression
     /// (`graph.x/y`, `graph.op(graph.t, Collection(graph.u))`).
     fn qualify_tokens(&self, text: &mut String) {
-        if !text.contains('.') {
+        let needs = tokens(text).any(|(tok, piece)| tok && self.aliased(piece).is_some());
+        if !needs {
             return;
         }
         let mut out = String::with_capacity(text.len() + 16);
-        let mut changed = false;
-        for (is_token, piece) in tokens(text) {
-            if is_token {
-                if let Some((ns, local)) = piece.rsplit_once('.') {
-                    if let Some(real) = self.aliases.get(ns) {
-                        out.push_str(real);
-                        out.push('.');
-                        out.push_str(local);
-                        changed = true;
-                        continue;
-                    }
+        for (tok, piece) in tokens(text) {
+            match self.aliased(piece).filter(|_| tok) {
+                Some((real, local)) => {
+                    out.push_str(real);
+                    out.push('.');
+                    out.push_str(local);
                 }
+                None => out.push_str(piece),
             }
-            out.push_str(piece);
         }
-        if changed {
-            *text = out;
-        }
+        *text = out;
+    }
+
+    /// For `alias.Name`: the namespace and `Name`.
+    fn aliased<'t>(&self, token: &'t str) -> Option<(&str, &'t str)> {
+        let dot = token.bytes().rposition(|b| b == b'.')?;
+        Some((self.alias(&token[..dot])?, &token[dot + 1..]))
     }
 
     fn miss(&mut self, name: &str, span: Span, context: impl FnOnce() -> String) {
@@ -376,18 +425,18 @@ impl Resolver {
 }
 
 /// Splits text into `(is_name_token, piece)`; name tokens are runs of
-/// letters, digits, `_` and `.`.
+/// ASCII letters, digits, `_`, `.` and any non-ASCII character.
 fn tokens(text: &str) -> impl Iterator<Item = (bool, &str)> {
-    let is_tok = |c: char| c.is_alphanumeric() || c == '_' || c == '.';
+    let is_tok = |b: u8| b.is_ascii_alphanumeric() || b == b'_' || b == b'.' || b >= 0x80;
     let mut rest = text;
     std::iter::from_fn(move || {
-        let first = rest.chars().next()?;
+        let first = *rest.as_bytes().first()?;
         let tok = is_tok(first);
         let end = rest
-            .char_indices()
-            .find(|(_, c)| is_tok(*c) != tok)
-            .map(|(i, _)| i)
+            .bytes()
+            .position(|b| is_tok(b) != tok)
             .unwrap_or(rest.len());
+        // Token classes change only at ASCII bytes, so `end` is a char boundary.
         let (piece, tail) = rest.split_at(end);
         rest = tail;
         Some((tok, piece))

@@ -1,0 +1,132 @@
+//! `cargo bench -p msgraph-csdl --bench parse`: time to `load` (parse +
+//! resolve) the real Graph v1.0 document against a bare quick-xml event scan
+//! of the same bytes, and their ratio. Skips when the document is absent.
+
+use std::hint::black_box;
+use std::path::PathBuf;
+use std::time::{Duration, Instant};
+
+use quick_xml::events::Event;
+use quick_xml::Reader;
+
+const ROUNDS: usize = 25;
+
+/// Counts the events of a bare quick-xml scan (the floor any reader pays).
+fn bare_scan(text: &str) -> usize {
+    let mut reader = Reader::from_str(text);
+    let mut events = 0usize;
+    loop {
+        match reader.read_event() {
+            Ok(Event::Eof) => break,
+            Ok(_) => events += 1,
+            Err(e) => panic!("scan failed: {e}"),
+        }
+    }
+    events
+}
+
+/// Median and minimum of `ROUNDS` runs of `f` (after one warm-up run).
+/// Results are kept until the end so that freeing them is not timed.
+fn time<T>(mut f: impl FnMut() -> T) -> (Duration, Duration) {
+    let mut keep = vec![f()];
+    let mut runs: Vec<Duration> = (0..ROUNDS)
+        .map(|_| {
+            let t = Instant::now();
+            let out = f();
+            let d = t.elapsed();
+            keep.push(out);
+            d
+        })
+        .collect();
+    drop(black_box(keep));
+    runs.sort();
+    (runs[ROUNDS / 2], runs[0])
+}
+
+/// Median over rounds of (load time / scan time) measured back to back, so
+/// that both sides of each ratio see the same machine load.
+fn paired_ratio(text: &str, bytes: &[u8]) -> f64 {
+    let mut keep = Vec::with_capacity(ROUNDS);
+    let mut ratios: Vec<f64> = (0..ROUNDS)
+        .map(|_| {
+            let t = Instant::now();
+            black_box(bare_scan(black_box(text)));
+            let scan = t.elapsed();
+            let t = Instant::now();
+            let doc = msgraph_csdl::load(black_box(bytes), "v1.0").expect("loads");
+            let load = t.elapsed();
+            keep.push(doc);
+            load.as_secs_f64() / scan.as_secs_f64()
+        })
+        .collect();
+    drop(black_box(keep));
+    ratios.sort_by(f64::total_cmp);
+    ratios[ROUNDS / 2]
+}
+
+fn ms(d: Duration) -> f64 {
+    d.as_secs_f64() * 1000.0
+}
+
+fn main() {
+    let path = PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+        .join("../../../shared/upstream-metadata/graph-v1.0-metadata.xml");
+    let Ok(bytes) = std::fs::read(&path) else {
+        println!("skipping: {} not found", path.display());
+        return;
+    };
+    let text = std::str::from_utf8(bytes.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(&bytes))
+        .expect("the document is UTF-8");
+    let events = bare_scan(text);
+
+    let only = std::env::var("CSDL_BENCH_ONLY").unwrap_or_default();
+    // For profilers: nothing but one kind of work.
+    match only.as_str() {
+        "load" | "parse" | "scan" => {
+            for _ in 0..ROUNDS * 4 {
+                match only.as_str() {
+                    "load" => drop(black_box(msgraph_csdl::load(&bytes, "v1.0"))),
+                    "parse" => drop(black_box(msgraph_csdl::parse(&bytes, "v1.0"))),
+                    _ => drop(black_box(bare_scan(text))),
+                }
+            }
+            return;
+        }
+        _ => {}
+    }
+    let (scan_med, scan_min) = time(|| bare_scan(black_box(text)));
+    let (parse_med, parse_min) =
+        time(|| msgraph_csdl::parse(black_box(&bytes), "v1.0").expect("parses"));
+    let (load_med, load_min) =
+        time(|| msgraph_csdl::load(black_box(&bytes), "v1.0").expect("loads"));
+    let doc = msgraph_csdl::load(&bytes, "v1.0").expect("loads");
+    let (closure_med, _) =
+        time(|| msgraph_csdl::closure(&doc, "microsoft.graph.callRecords").expect("closure"));
+    let paired = paired_ratio(text, &bytes);
+
+    println!(
+        "graph v1.0 metadata: {:.1} MiB, {events} events, {ROUNDS} rounds (median / min)",
+        bytes.len() as f64 / (1024.0 * 1024.0)
+    );
+    println!(
+        "bare quick-xml scan : {:8.2} ms / {:8.2} ms",
+        ms(scan_med),
+        ms(scan_min)
+    );
+    println!(
+        "parse               : {:8.2} ms / {:8.2} ms",
+        ms(parse_med),
+        ms(parse_min)
+    );
+    println!(
+        "load (parse+resolve): {:8.2} ms / {:8.2} ms",
+        ms(load_med),
+        ms(load_min)
+    );
+    println!("closure(callRecords): {:8.2} ms", ms(closure_med));
+    println!(
+        "load / bare scan    : {:8.2}x (medians), {:.2}x (mins), {paired:.2}x (median of paired rounds); target <= 3x",
+        load_med.as_secs_f64() / scan_med.as_secs_f64(),
+        load_min.as_secs_f64() / scan_min.as_secs_f64()
+    );
+}

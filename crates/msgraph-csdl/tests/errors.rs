@@ -1,0 +1,349 @@
+//! Malformed input: every case is an error naming what and where, never a panic.
+
+use msgraph_csdl::{load, load_file, parse, Error, ErrorKind};
+
+const HEAD: &str = r#"<edmx:Edmx Version="4.0" xmlns:edmx="http://docs.oasis-open.org/odata/ns/edmx"><edmx:DataServices>
+<Schema Namespace="a" xmlns="http://docs.oasis-open.org/odata/ns/edm">
+"#;
+const TAIL: &str = "</Schema></edmx:DataServices></edmx:Edmx>\n";
+
+/// A document whose schema body (starting on line 3) is `body`.
+fn doc(body: &str) -> String {
+    format!("{HEAD}{body}\n{TAIL}")
+}
+
+fn load_err(xml: &[u8]) -> Error {
+    load(xml, "bad.xml").expect_err("must fail")
+}
+
+fn at(e: &Error) -> (u32, u32) {
+    (e.line, e.column)
+}
+
+#[test]
+fn empty_file() {
+    let e = load_err(b"");
+    assert_eq!(e.kind, ErrorKind::Xml);
+    assert!(e.message.contains("empty document"), "{e}");
+    assert_eq!(at(&e), (1, 1));
+    assert_eq!(e.file, "bad.xml");
+    assert!(
+        e.to_string().starts_with("bad.xml:1:1: empty document"),
+        "{e}"
+    );
+    // Whitespace only is empty too.
+    assert!(load_err(b"  \n\n ").message.contains("empty document"));
+}
+
+#[test]
+fn not_xml() {
+    let e = load_err(b"hello, world\n");
+    assert_eq!(e.kind, ErrorKind::Xml);
+    assert!(e.message.contains("not an XML document"), "{e}");
+    assert_eq!(at(&e), (1, 1));
+
+    let e = load_err(b"{\"json\": true}");
+    assert_eq!(e.kind, ErrorKind::Xml);
+}
+
+#[test]
+fn truncated_between_elements() {
+    let full = doc(r#"<ComplexType Name="t"><Property Name="p" Type="Edm.String"/></ComplexType>"#);
+    let cut = &full[..full.find("</Schema>").expect("tail")];
+    let e = load_err(cut.as_bytes());
+    assert_eq!(e.kind, ErrorKind::Xml);
+    assert!(
+        e.message
+            .contains("unexpected end of document: <Schema> opened at 2:1 is not closed"),
+        "{e}"
+    );
+    assert_eq!(at(&e), (4, 1));
+}
+
+#[test]
+fn truncated_inside_a_tag() {
+    let full = doc(r#"<ComplexType Name="t"><Property Name="p" Type="Edm.String"/></ComplexType>"#);
+    let cut = &full[..full.find("Type=\"Edm").expect("attr")];
+    let e = load_err(cut.as_bytes());
+    assert_eq!(e.kind, ErrorKind::Xml);
+    assert!(e.message.starts_with("malformed XML"), "{e}");
+    assert_eq!(e.line, 3);
+}
+
+#[test]
+fn mismatched_end_tag() {
+    let e = load_err(doc(r#"<ComplexType Name="t"></EntityType>"#).as_bytes());
+    assert_eq!(e.kind, ErrorKind::Xml);
+    assert!(e.message.contains("EntityType"), "{e}");
+    assert_eq!(e.line, 3);
+}
+
+#[test]
+fn wrong_root_element() {
+    let e = load_err(b"<?xml version=\"1.0\"?>\n<html><body/></html>");
+    assert_eq!(e.kind, ErrorKind::Structure);
+    assert_eq!(
+        e.message,
+        "root element is <html>, expected <edmx:Edmx> (not a CSDL document)"
+    );
+    assert_eq!(at(&e), (2, 1));
+}
+
+#[test]
+fn second_root_element() {
+    let mut xml = doc("");
+    xml.push_str("<edmx:Edmx/>");
+    let e = load_err(xml.as_bytes());
+    assert!(e.message.contains("second root"), "{e}");
+    assert_eq!(at(&e), (5, 1));
+}
+
+#[test]
+fn unknown_edm_type() {
+    let e = load_err(
+        doc(r#"<ComplexType Name="t">
+  <Property Name="p" Type="Collection(Edm.Strin)"/>
+</ComplexType>"#)
+        .as_bytes(),
+    );
+    assert_eq!(e.kind, ErrorKind::UnknownPrimitive);
+    assert_eq!(e.message, "unknown primitive type Edm.Strin");
+    assert_eq!(at(&e), (4, 3));
+}
+
+#[test]
+fn unresolved_type_reference() {
+    let xml = doc(r#"<ComplexType Name="t">
+  <Property Name="p" Type="a.nope"/>
+  <Property Name="q" Type="Collection(zz.gone)"/>
+</ComplexType>"#);
+    let e = load_err(xml.as_bytes());
+    assert_eq!(e.kind, ErrorKind::Unresolved);
+    assert_eq!(
+        e.message,
+        "2 unresolved type references: a.nope in a.t/p (4:3), zz.gone in a.t/q (5:3)"
+    );
+    assert_eq!(at(&e), (4, 3));
+    // parse alone does not resolve; the report lists them without failing.
+    let mut d = parse(xml.as_bytes(), "bad.xml").expect("parses");
+    let report = msgraph_csdl::resolve::resolve_report(&mut d).expect("report");
+    assert_eq!(report.unresolved.len(), 2);
+    assert_eq!(report.unresolved[0].name, "a.nope");
+    assert_eq!(report.checked, 2);
+}
+
+#[test]
+fn many_unresolved_references_are_summarised() {
+    let props: String = (0..8)
+        .map(|i| format!(r#"<Property Name="p{i}" Type="a.missing{i}"/>"#))
+        .collect();
+    let e = load_err(doc(&format!(r#"<ComplexType Name="t">{props}</ComplexType>"#)).as_bytes());
+    assert!(
+        e.message
+            .starts_with("8 unresolved type references: a.missing0 in a.t/p0"),
+        "{e}"
+    );
+    assert!(e.message.ends_with("; 3 more"), "{e}");
+}
+
+#[test]
+fn unresolved_base_and_entity_set_types() {
+    let e = load_err(
+        doc(r#"<EntityType Name="t" BaseType="a.base"/>
+<EntityContainer Name="C"><Singleton Name="s" Type="a.t"/><EntitySet Name="x" EntityType="b.y"/></EntityContainer>"#)
+        .as_bytes(),
+    );
+    assert_eq!(
+        e.message,
+        "2 unresolved type references: a.base in a.t (BaseType) (3:1), b.y in a.C/x (4:1)"
+    );
+}
+
+#[test]
+fn duplicate_type_name_in_a_namespace() {
+    let e = load_err(
+        doc(r#"<ComplexType Name="t"/>
+<EnumType Name="t"><Member Name="x"/></EnumType>"#)
+        .as_bytes(),
+    );
+    assert_eq!(e.kind, ErrorKind::Duplicate);
+    assert_eq!(
+        e.message,
+        "duplicate type name t in namespace a (first declared at 3:1)"
+    );
+    assert_eq!(at(&e), (4, 1));
+}
+
+#[test]
+fn bad_boolean() {
+    let e = load_err(
+        doc(r#"<ComplexType Name="t">
+  <Property Name="p" Type="Edm.String" Nullable="yes"/>
+</ComplexType>"#)
+        .as_bytes(),
+    );
+    assert_eq!(e.kind, ErrorKind::InvalidValue);
+    assert_eq!(
+        e.message,
+        "Nullable=\"yes\" is not a boolean (expected true or false)"
+    );
+    assert_eq!(at(&e), (4, 3));
+
+    let e = load_err(doc(r#"<EntityType Name="t" Abstract="1"/>"#).as_bytes());
+    assert!(e.message.starts_with("Abstract=\"1\""), "{e}");
+}
+
+#[test]
+fn bad_annotation_values() {
+    let e = load_err(
+        doc(r#"<ComplexType Name="t"><Annotation Term="x.y" Bool="maybe"/></ComplexType>"#)
+            .as_bytes(),
+    );
+    assert_eq!(e.kind, ErrorKind::InvalidValue);
+    assert!(e.message.contains("\"maybe\" is not a boolean"), "{e}");
+    assert_eq!(at(&e), (3, 23));
+
+    let e = load_err(
+        doc("<ComplexType Name=\"t\"><Annotation Term=\"x.y\">\n  <Int>12x</Int></Annotation></ComplexType>")
+            .as_bytes(),
+    );
+    assert_eq!(e.message, "Int value \"12x\" is not an integer");
+    assert_eq!(at(&e), (4, 3));
+}
+
+#[test]
+fn bad_enum_value() {
+    let e =
+        load_err(doc(r#"<EnumType Name="e"><Member Name="x" Value="one"/></EnumType>"#).as_bytes());
+    assert_eq!(e.kind, ErrorKind::InvalidValue);
+    assert_eq!(e.message, "Value=\"one\" is not an integer");
+    assert_eq!(at(&e), (3, 20));
+}
+
+#[test]
+fn invalid_utf8() {
+    let mut xml = doc(r#"<ComplexType Name="t"/>"#).into_bytes();
+    // Replace the type name's `t` (line 3, column 20) with a lone continuation byte.
+    let name_at = String::from_utf8_lossy(&xml)
+        .find("Name=\"t\"")
+        .expect("name")
+        + 6;
+    xml[name_at] = 0x80;
+    let e = load_err(&xml);
+    assert_eq!(e.kind, ErrorKind::Encoding);
+    assert_eq!(e.message, format!("invalid UTF-8 at byte {name_at}"));
+    assert_eq!(at(&e), (3, 20));
+}
+
+#[test]
+fn deeply_nested_garbage_does_not_overflow() {
+    let n = 100_000;
+    // Unknown elements under the root.
+    let mut xml = String::from(r#"<edmx:Edmx Version="4.0" xmlns:edmx="x">"#);
+    xml.push('\n');
+    xml.push_str(&"<x>".repeat(n));
+    xml.push_str(&"</x>".repeat(n));
+    xml.push_str("</edmx:Edmx>");
+    let e = load_err(xml.as_bytes());
+    assert_eq!(e.kind, ErrorKind::TooDeep);
+    assert_eq!(e.message, "elements nested deeper than 256 levels");
+    // The root is depth 1, so the 256th <x> is the first one too deep.
+    assert_eq!(at(&e), (2, 1 + 3 * 255));
+
+    // Nested annotation collections (values the model keeps).
+    let body = format!(
+        r#"<ComplexType Name="t"><Annotation Term="x.y">{}{}</Annotation></ComplexType>"#,
+        "<Collection>".repeat(n),
+        "</Collection>".repeat(n)
+    );
+    let e = load_err(doc(&body).as_bytes());
+    assert_eq!(e.kind, ErrorKind::TooDeep);
+    assert_eq!(e.line, 3);
+
+    // Unclosed garbage nesting as the whole file.
+    let e = load_err("<a>".repeat(n).as_bytes());
+    assert_eq!(e.kind, ErrorKind::Structure);
+}
+
+#[test]
+fn missing_required_attribute() {
+    let e = load_err(
+        doc(r#"<ComplexType Name="t"/>
+<EntityType BaseType="a.t"/>"#)
+        .as_bytes(),
+    );
+    assert_eq!(e.kind, ErrorKind::MissingAttribute);
+    assert_eq!(
+        e.message,
+        "<EntityType> is missing the required attribute Name"
+    );
+    assert_eq!(at(&e), (4, 1));
+
+    let e = load_err(doc(r#"<ComplexType Name="t"><Property Name="p"/></ComplexType>"#).as_bytes());
+    assert_eq!(
+        e.message,
+        "<Property> is missing the required attribute Type"
+    );
+    assert_eq!(at(&e), (3, 23));
+
+    let e = load_err(
+        "<edmx:Edmx xmlns:edmx=\"x\"><edmx:DataServices><Schema/></edmx:DataServices></edmx:Edmx>"
+            .as_bytes(),
+    );
+    assert_eq!(
+        e.message,
+        "<Schema> is missing the required attribute Namespace"
+    );
+}
+
+#[test]
+fn malformed_type_names() {
+    let e = load_err(
+        doc(r#"<ComplexType Name="t"><Property Name="p" Type="Collection(a.t"/></ComplexType>"#)
+            .as_bytes(),
+    );
+    assert_eq!(e.kind, ErrorKind::InvalidValue);
+    assert!(e.message.contains("without closing parenthesis"), "{e}");
+    let e = load_err(
+        doc(r#"<ComplexType Name="t"><Property Name="p" Type=""/></ComplexType>"#).as_bytes(),
+    );
+    assert_eq!(e.message, "malformed type name \"\"");
+}
+
+#[test]
+fn unknown_entity_reference() {
+    let e = load_err(
+        doc(r#"<ComplexType Name="t"><Annotation Term="x.y"><String>a &nbsp; b</String></Annotation></ComplexType>"#)
+            .as_bytes(),
+    );
+    assert_eq!(e.kind, ErrorKind::Xml);
+    assert_eq!(e.message, "unknown entity reference &nbsp;");
+    assert_eq!(at(&e), (3, 56));
+}
+
+#[test]
+fn missing_file() {
+    let path = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("does-not-exist.xml");
+    let e = load_file(&path).expect_err("missing");
+    assert_eq!(e.kind, ErrorKind::Io);
+    assert!(e.message.starts_with("cannot read file"), "{e}");
+    assert!(e.file.ends_with("does-not-exist.xml"));
+}
+
+#[test]
+fn truncated_real_prefixes_never_panic() {
+    // Every prefix of a small valid document is either valid or a clean error.
+    let full = doc(
+        r#"<EnumType Name="e"><Member Name="x" Value="1"/></EnumType>
+<ComplexType Name="t"><Property Name="p" Type="a.e"/><Annotation Term="x.y"><Record><PropertyValue Property="k" String="v"/></Record></Annotation></ComplexType>"#,
+    );
+    // The shortest complete prefix ends with `</edmx:Edmx>` (the final newline is optional).
+    for cut in 0..full.trim_end().len() {
+        if let Err(e) = load(&full.as_bytes()[..cut], "cut.xml") {
+            assert!(e.line >= 1, "cut {cut}: {e}");
+        } else {
+            panic!("prefix of length {cut} parsed as complete");
+        }
+    }
+    assert!(load(full.as_bytes(), "full.xml").is_ok());
+}
