@@ -55,10 +55,12 @@ pub struct GraphClient {
 
 struct Inner {
     http: reqwest::Client,
-    credential: TokenCache,
+    /// Shared by clients derived with [`GraphClient::with_api_version`].
+    credential: Arc<TokenCache>,
     scopes: Vec<String>,
     /// Service root with version, e.g. `https://graph.microsoft.com/v1.0`.
     root: Url,
+    api_version: ApiVersion,
     retry: RetryPolicy,
     include_unknown_enum_members: bool,
 }
@@ -98,6 +100,37 @@ impl GraphClient {
     /// The versioned service root, e.g. `https://graph.microsoft.com/v1.0`.
     pub fn base_url(&self) -> &Url {
         &self.inner.root
+    }
+
+    /// The API version of [`GraphClient::base_url`].
+    pub fn api_version(&self) -> ApiVersion {
+        self.inner.api_version
+    }
+
+    /// The same client (connection pool, token cache, policies) addressing another
+    /// API version, e.g. `beta` operations from a `v1.0` client. Cheap: shares everything.
+    pub fn with_api_version(&self, version: ApiVersion) -> GraphClient {
+        if version == self.inner.api_version {
+            return self.clone();
+        }
+        let mut root = self.inner.root.clone();
+        let path = root.path().to_string();
+        let service = path
+            .strip_suffix(self.inner.api_version.path())
+            .unwrap_or(&path)
+            .trim_end_matches('/');
+        root.set_path(&format!("{service}{}", version.path()));
+        GraphClient {
+            inner: Arc::new(Inner {
+                http: self.inner.http.clone(),
+                credential: Arc::clone(&self.inner.credential),
+                scopes: self.inner.scopes.clone(),
+                root,
+                api_version: version,
+                retry: self.inner.retry.clone(),
+                include_unknown_enum_members: self.inner.include_unknown_enum_members,
+            }),
+        }
     }
 
     /// The retry policy applied to every GET.
@@ -533,9 +566,10 @@ impl GraphClientBuilder {
         Ok(GraphClient {
             inner: Arc::new(Inner {
                 http,
-                credential: TokenCache::from_arc(credential),
+                credential: Arc::new(TokenCache::from_arc(credential)),
                 scopes,
                 root,
+                api_version: self.api_version,
                 retry: self.retry,
                 include_unknown_enum_members: self.include_unknown_enum_members,
             }),

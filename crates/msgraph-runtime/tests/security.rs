@@ -96,6 +96,28 @@ fn base_urls_per_cloud_and_version() {
 }
 
 #[test]
+fn with_api_version_switches_only_the_version_segment() {
+    let c = builder()
+        .base_url(Url::parse("http://127.0.0.1:3000/prefix/").unwrap())
+        .allow_insecure_loopback(true)
+        .build()
+        .unwrap();
+    assert_eq!(c.api_version(), ApiVersion::V1);
+    let beta = c.with_api_version(ApiVersion::Beta);
+    assert_eq!(beta.api_version(), ApiVersion::Beta);
+    assert_eq!(
+        beta.base_url().as_str(),
+        "http://127.0.0.1:3000/prefix/beta"
+    );
+    let back = beta.with_api_version(ApiVersion::V1);
+    assert_eq!(
+        back.base_url().as_str(),
+        "http://127.0.0.1:3000/prefix/v1.0"
+    );
+    assert_eq!(c.base_url().as_str(), "http://127.0.0.1:3000/prefix/v1.0");
+}
+
+#[test]
 fn debug_output_has_no_secrets() {
     let c = builder().build().unwrap();
     assert!(!format!("{c:?}").contains(TOKEN));
