@@ -26,19 +26,18 @@ fn bare_scan(text: &str) -> usize {
 }
 
 /// Median and minimum of `ROUNDS` runs of `f` (after one warm-up run).
-/// Results are kept until the end so that freeing them is not timed.
+/// Each result is freed after its timer stops, so freeing is not timed.
 fn time<T>(mut f: impl FnMut() -> T) -> (Duration, Duration) {
-    let mut keep = vec![f()];
+    drop(black_box(f()));
     let mut runs: Vec<Duration> = (0..ROUNDS)
         .map(|_| {
             let t = Instant::now();
             let out = f();
             let d = t.elapsed();
-            keep.push(out);
+            drop(black_box(out));
             d
         })
         .collect();
-    drop(black_box(keep));
     runs.sort();
     (runs[ROUNDS / 2], runs[0])
 }
@@ -46,7 +45,6 @@ fn time<T>(mut f: impl FnMut() -> T) -> (Duration, Duration) {
 /// Median over rounds of (load time / scan time) measured back to back, so
 /// that both sides of each ratio see the same machine load.
 fn paired_ratio(text: &str, bytes: &[u8]) -> f64 {
-    let mut keep = Vec::with_capacity(ROUNDS);
     let mut ratios: Vec<f64> = (0..ROUNDS)
         .map(|_| {
             let t = Instant::now();
@@ -55,11 +53,10 @@ fn paired_ratio(text: &str, bytes: &[u8]) -> f64 {
             let t = Instant::now();
             let doc = msgraph_csdl::load(black_box(bytes), "v1.0").expect("loads");
             let load = t.elapsed();
-            keep.push(doc);
+            drop(black_box(doc));
             load.as_secs_f64() / scan.as_secs_f64()
         })
         .collect();
-    drop(black_box(keep));
     ratios.sort_by(f64::total_cmp);
     ratios[ROUNDS / 2]
 }
@@ -83,7 +80,11 @@ fn main() {
     // For profilers: nothing but one kind of work.
     match only.as_str() {
         "load" | "parse" | "scan" => {
-            for _ in 0..ROUNDS * 4 {
+            let n: usize = std::env::var("CSDL_BENCH_N")
+                .ok()
+                .and_then(|n| n.parse().ok())
+                .unwrap_or(ROUNDS * 4);
+            for _ in 0..n {
                 match only.as_str() {
                     "load" => drop(black_box(msgraph_csdl::load(&bytes, "v1.0"))),
                     "parse" => drop(black_box(msgraph_csdl::parse(&bytes, "v1.0"))),
@@ -100,6 +101,19 @@ fn main() {
     let (load_med, load_min) =
         time(|| msgraph_csdl::load(black_box(&bytes), "v1.0").expect("loads"));
     let doc = msgraph_csdl::load(&bytes, "v1.0").expect("loads");
+    // Resolution alone (on fresh parses; parse and free untimed).
+    let mut resolve_runs: Vec<Duration> = (0..ROUNDS)
+        .map(|_| {
+            let mut d = msgraph_csdl::parse(&bytes, "v1.0").expect("parses");
+            let t = Instant::now();
+            black_box(msgraph_csdl::resolve(&mut d).expect("resolves"));
+            let e = t.elapsed();
+            drop(black_box(d));
+            e
+        })
+        .collect();
+    resolve_runs.sort();
+    let (resolve_med, resolve_min) = (resolve_runs[ROUNDS / 2], resolve_runs[0]);
     let (closure_med, _) =
         time(|| msgraph_csdl::closure(&doc, "microsoft.graph.callRecords").expect("closure"));
     let paired = paired_ratio(text, &bytes);
@@ -122,6 +136,11 @@ fn main() {
         "load (parse+resolve): {:8.2} ms / {:8.2} ms",
         ms(load_med),
         ms(load_min)
+    );
+    println!(
+        "resolve alone       : {:8.2} ms / {:8.2} ms",
+        ms(resolve_med),
+        ms(resolve_min)
     );
     println!("closure(callRecords): {:8.2} ms", ms(closure_med));
     println!(

@@ -41,45 +41,47 @@ pub fn parse(bytes: &[u8], source: &str) -> Result<Document, Error> {
     .run()
 }
 
-/// Incremental byte offset -> line/column conversion (linear over the document).
+/// Byte offset -> line/column conversion. The newline offsets are found
+/// once (memchr); lookups of increasing offsets advance a cursor, so the
+/// per-element cost is a few comparisons plus a short column count.
 struct Lines<'a> {
     text: &'a [u8],
-    pos: usize,
-    line: u32,
-    line_start: usize,
+    /// Offsets of every `\n`.
+    newlines: Vec<usize>,
+    /// Number of newlines before the last looked-up offset.
+    cursor: usize,
 }
 
 impl<'a> Lines<'a> {
     fn new(text: &'a [u8]) -> Self {
         Lines {
             text,
-            pos: 0,
-            line: 1,
-            line_start: 0,
+            newlines: memchr::memchr_iter(b'\n', text).collect(),
+            cursor: 0,
         }
     }
 
     fn at(&mut self, offset: usize) -> Span {
         let offset = offset.min(self.text.len());
-        if offset < self.pos {
-            self.pos = 0;
-            self.line = 1;
-            self.line_start = 0;
+        let nl = &self.newlines;
+        if self.cursor > 0 && nl[self.cursor - 1] >= offset {
+            // Looking back (error positions): binary search.
+            self.cursor = nl.partition_point(|&n| n < offset);
         }
-        // Gaps between consecutive elements are short: a plain loop beats memchr setup.
-        for (i, b) in self.text[self.pos..offset].iter().enumerate() {
-            if *b == b'\n' {
-                self.line += 1;
-                self.line_start = self.pos + i + 1;
-            }
+        while self.cursor < nl.len() && nl[self.cursor] < offset {
+            self.cursor += 1;
         }
-        self.pos = offset;
-        let column = self.text[self.line_start..offset]
+        let line_start = if self.cursor == 0 {
+            0
+        } else {
+            nl[self.cursor - 1] + 1
+        };
+        let column = self.text[line_start..offset]
             .iter()
             .filter(|b| (**b & 0xC0) != 0x80)
             .count();
         Span {
-            line: self.line,
+            line: self.cursor as u32 + 1,
             column: column as u32 + 1,
         }
     }
@@ -1068,40 +1070,45 @@ impl<'a> AttrScan<'a> {
         AttrScan { tag, pos }
     }
 
-    fn skip_ws(&mut self) {
-        let b = self.tag.as_bytes();
-        while self.pos < b.len() && b[self.pos].is_ascii_whitespace() {
-            self.pos += 1;
-        }
-    }
-
+    /// The next attribute, or `None` at the end of the tag. Plain byte
+    /// loops: keys and most values are short, where memchr's setup dominates.
     fn next_attr(&mut self) -> Option<Result<(&'a str, &'a str), String>> {
         let b = self.tag.as_bytes();
-        self.skip_ws();
-        if self.pos >= b.len() || b[self.pos] == b'/' || b[self.pos] == b'>' {
+        let mut p = self.pos;
+        while p < b.len() && b[p].is_ascii_whitespace() {
+            p += 1;
+        }
+        self.pos = p;
+        if p >= b.len() || b[p] == b'/' || b[p] == b'>' {
             return None;
         }
-        let key_start = self.pos;
+        let key_start = p;
         // Start of the local name (after a `prefix:`).
-        let mut local_start = key_start;
-        while self.pos < b.len() {
-            match b[self.pos] {
+        let mut local_start = p;
+        while p < b.len() {
+            match b[p] {
                 b'=' | b'>' | b'/' => break,
                 c if c.is_ascii_whitespace() => break,
-                b':' => local_start = self.pos + 1,
+                b':' => local_start = p + 1,
                 _ => {}
             }
-            self.pos += 1;
+            p += 1;
         }
-        let key = self.tag.get(key_start..self.pos).unwrap_or("");
-        let local = self.tag.get(local_start..self.pos).unwrap_or("");
-        self.skip_ws();
-        if b.get(self.pos) != Some(&b'=') {
+        let key_end = p;
+        while p < b.len() && b[p].is_ascii_whitespace() {
+            p += 1;
+        }
+        self.pos = p;
+        let key = self.tag.get(key_start..key_end).unwrap_or("");
+        if b.get(p) != Some(&b'=') {
             return Some(Err(format!("malformed attribute: {key} has no value")));
         }
-        self.pos += 1;
-        self.skip_ws();
-        let quote = match b.get(self.pos) {
+        p += 1;
+        while p < b.len() && b[p].is_ascii_whitespace() {
+            p += 1;
+        }
+        self.pos = p;
+        let quote = match b.get(p) {
             Some(q @ (b'"' | b'\'')) => *q,
             _ => {
                 return Some(Err(format!(
@@ -1109,14 +1116,24 @@ impl<'a> AttrScan<'a> {
                 )))
             }
         };
-        let value_start = self.pos + 1;
-        let Some(len) = memchr::memchr(quote, &b[value_start..]) else {
+        let value_start = p + 1;
+        // Most values are short names; long ones (descriptions) go to memchr.
+        let short_end = b.len().min(value_start + 24);
+        let mut q = value_start;
+        while q < short_end && b[q] != quote {
+            q += 1;
+        }
+        if q == short_end {
+            q = memchr::memchr(quote, &b[q..]).map_or(b.len(), |n| q + n);
+        }
+        if q >= b.len() {
             return Some(Err(format!(
                 "malformed attribute: value of {key} is not closed"
             )));
-        };
-        self.pos = value_start + len + 1;
-        let value = self.tag.get(value_start..value_start + len).unwrap_or("");
+        }
+        self.pos = q + 1;
+        let local = self.tag.get(local_start..key_end).unwrap_or("");
+        let value = self.tag.get(value_start..q).unwrap_or("");
         Some(Ok((local, value)))
     }
 }

@@ -91,34 +91,53 @@ pub fn resolve_report(doc: &mut Document) -> Result<ResolveReport, Error> {
     })
 }
 
-/// FNV-1a: much faster than SipHash for the short names hashed here
-/// (no untrusted-key DoS concern: keys come from the document being read).
+/// A word-at-a-time multiplicative hash (the rustc "Fx" scheme): much
+/// cheaper than SipHash for the short names hashed here. Keys come from the
+/// document being read, so hash flooding is not a concern.
 #[derive(Default)]
-pub(crate) struct Fnv(u64);
+pub(crate) struct FxHasher(u64);
 
-impl Hasher for Fnv {
+impl FxHasher {
+    const K: u64 = 0x517c_c1b7_2722_0a95;
+
+    fn add(&mut self, word: u64) {
+        self.0 = (self.0.rotate_left(5) ^ word).wrapping_mul(Self::K);
+    }
+}
+
+impl Hasher for FxHasher {
     fn finish(&self) -> u64 {
         self.0
     }
 
     fn write(&mut self, bytes: &[u8]) {
-        let mut h = if self.0 == 0 {
-            0xcbf2_9ce4_8422_2325
-        } else {
-            self.0
-        };
-        for b in bytes {
-            h ^= u64::from(*b);
-            h = h.wrapping_mul(0x0100_0000_01b3);
+        let mut chunks = bytes.chunks_exact(8);
+        for c in &mut chunks {
+            let mut w = [0u8; 8];
+            w.copy_from_slice(c);
+            self.add(u64::from_le_bytes(w));
         }
-        self.0 = h;
+        let rest = chunks.remainder();
+        if !rest.is_empty() {
+            let mut w = [0u8; 8];
+            w[..rest.len()].copy_from_slice(rest);
+            self.add(u64::from_le_bytes(w));
+        }
+    }
+
+    fn write_u8(&mut self, i: u8) {
+        self.add(u64::from(i));
+    }
+
+    fn write_usize(&mut self, i: usize) {
+        self.add(i as u64);
     }
 }
 
-/// A hash set keyed by names, with [`Fnv`].
-pub(crate) type NameSet = HashSet<String, BuildHasherDefault<Fnv>>;
-/// A hash map keyed by names, with [`Fnv`].
-pub(crate) type NameMap<V> = HashMap<String, V, BuildHasherDefault<Fnv>>;
+/// A hash set keyed by names, with [`FxHasher`].
+pub(crate) type NameSet = HashSet<String, BuildHasherDefault<FxHasher>>;
+/// A hash map keyed by names, with [`FxHasher`].
+pub(crate) type NameMap<V> = HashMap<String, V, BuildHasherDefault<FxHasher>>;
 
 /// `namespace.name` without the formatting machinery.
 pub(crate) fn qualified(namespace: &str, name: &str) -> String {
@@ -132,8 +151,8 @@ pub(crate) fn qualified(namespace: &str, name: &str) -> String {
 struct Resolver {
     /// Alias -> namespace (schemas and `edmx:Include`s); a handful, so a list.
     aliases: Vec<(String, String)>,
-    /// Qualified names of declared types.
-    types: NameSet,
+    /// Qualified names of declared types (with their positions).
+    types: NameMap<Span>,
     /// Qualified names of other annotatable named things: operations, containers, terms.
     others: NameSet,
     checked: usize,
@@ -157,8 +176,17 @@ impl Resolver {
                 }
             }
         }
-        let mut declared: NameMap<Span> = NameMap::default();
-        let mut others = NameSet::default();
+        let count = |f: fn(&Schema) -> usize| doc.schemas.iter().map(f).sum::<usize>();
+        let n_types = count(|s| {
+            s.entity_types.len()
+                + s.complex_types.len()
+                + s.enum_types.len()
+                + s.type_definitions.len()
+        });
+        let n_others = count(|s| s.functions.len() + s.actions.len() + s.terms.len() + 1);
+        let mut declared: NameMap<Span> =
+            NameMap::with_capacity_and_hasher(n_types, Default::default());
+        let mut others = NameSet::with_capacity_and_hasher(n_others, Default::default());
         for s in &doc.schemas {
             let named = s
                 .entity_types
@@ -194,7 +222,7 @@ impl Resolver {
         }
         Ok(Resolver {
             aliases,
-            types: declared.into_keys().collect(),
+            types: declared,
             others,
             checked: 0,
             unresolved: Vec::new(),
@@ -214,8 +242,10 @@ impl Resolver {
     fn qualify(&self, name: &mut String) {
         if let Some(dot) = name.bytes().rposition(|b| b == b'.') {
             if let Some(real) = self.alias(&name[..dot]) {
-                let real = real.to_string();
-                name.replace_range(..dot, &real);
+                let mut q = String::with_capacity(real.len() + name.len() - dot);
+                q.push_str(real);
+                q.push_str(&name[dot..]);
+                *name = q;
             }
         }
     }
@@ -223,8 +253,7 @@ impl Resolver {
     /// Qualifies every dotted token of a path or target expression
     /// (`graph.x/y`, `graph.op(graph.t, Collection(graph.u))`).
     fn qualify_tokens(&self, text: &mut String) {
-        let needs = tokens(text).any(|(tok, piece)| tok && self.aliased(piece).is_some());
-        if !needs {
+        if !self.has_aliased_token(text) {
             return;
         }
         let mut out = String::with_capacity(text.len() + 16);
@@ -239,6 +268,34 @@ impl Resolver {
             }
         }
         *text = out;
+    }
+
+    /// Whether any name token of `text` is `alias.Name` (a byte loop: this
+    /// runs for every annotation target, almost all of which need no change).
+    fn has_aliased_token(&self, text: &str) -> bool {
+        let b = text.as_bytes();
+        let mut i = 0;
+        while i < b.len() {
+            if !is_token_byte(b[i]) {
+                i += 1;
+                continue;
+            }
+            let start = i;
+            let mut last_dot = None;
+            while i < b.len() && is_token_byte(b[i]) {
+                if b[i] == b'.' {
+                    last_dot = Some(i);
+                }
+                i += 1;
+            }
+            // Token boundaries are ASCII bytes, so these are char boundaries.
+            if let Some(dot) = last_dot {
+                if text.get(start..dot).and_then(|p| self.alias(p)).is_some() {
+                    return true;
+                }
+            }
+        }
+        false
     }
 
     /// For `alias.Name`: the namespace and `Name`.
@@ -265,7 +322,7 @@ impl Resolver {
             return;
         }
         self.qualify(name);
-        if !self.types.contains(name.as_str()) {
+        if !self.types.contains_key(name.as_str()) {
             self.miss(name, span, context);
         }
     }
@@ -376,7 +433,7 @@ impl Resolver {
             .collect();
         for cast in casts {
             self.checked += 1;
-            if !self.types.contains(&cast) {
+            if !self.types.contains_key(&cast) {
                 self.miss(&cast, span, &context);
             }
         }
@@ -388,7 +445,7 @@ impl Resolver {
         self.qualify_tokens(target);
         let end = target.find(['/', '(']).unwrap_or(target.len());
         let head = &target[..end];
-        if !self.types.contains(head) && !self.others.contains(head) {
+        if !self.types.contains_key(head) && !self.others.contains(head) {
             self.dangling.push(Unresolved {
                 name: head.to_string(),
                 context: format!("annotation target {target}"),
@@ -427,7 +484,7 @@ impl Resolver {
 /// Splits text into `(is_name_token, piece)`; name tokens are runs of
 /// ASCII letters, digits, `_`, `.` and any non-ASCII character.
 fn tokens(text: &str) -> impl Iterator<Item = (bool, &str)> {
-    let is_tok = |b: u8| b.is_ascii_alphanumeric() || b == b'_' || b == b'.' || b >= 0x80;
+    let is_tok = is_token_byte;
     let mut rest = text;
     std::iter::from_fn(move || {
         let first = *rest.as_bytes().first()?;
@@ -442,3 +499,19 @@ fn tokens(text: &str) -> impl Iterator<Item = (bool, &str)> {
         Some((tok, piece))
     })
 }
+
+fn is_token_byte(b: u8) -> bool {
+    TOKEN_BYTES[usize::from(b)]
+}
+
+/// Lookup table for [`is_token_byte`]: ASCII letters, digits, `_`, `.` and non-ASCII.
+static TOKEN_BYTES: [bool; 256] = {
+    let mut t = [false; 256];
+    let mut i = 0;
+    while i < 256 {
+        let b = i as u8;
+        t[i] = b.is_ascii_alphanumeric() || b == b'_' || b == b'.' || b >= 0x80;
+        i += 1;
+    }
+    t
+};

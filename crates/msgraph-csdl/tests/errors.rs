@@ -347,3 +347,14 @@ fn truncated_real_prefixes_never_panic() {
     }
     assert!(load(full.as_bytes(), "full.xml").is_ok());
 }
+
+#[test]
+fn columns_count_characters_not_bytes() {
+    // `é` and `→` are multi-byte in UTF-8; the column counts characters.
+    let e = load_err(
+        doc(r#"<ComplexType Name="é→t"><Property Name="p" Type="Edm.Nope"/></ComplexType>"#)
+            .as_bytes(),
+    );
+    assert_eq!(e.kind, ErrorKind::UnknownPrimitive);
+    assert_eq!(at(&e), (3, 25));
+}
