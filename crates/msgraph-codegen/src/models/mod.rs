@@ -1,0 +1,157 @@
+//! The models generator: one Rust module per CSDL namespace, per Graph version.
+//!
+//! Per namespace it emits, in CSDL document order: a struct per entity/complex type
+//! (inherited properties copied in), a dispatch enum `Any<Base>` after every type that has
+//! derived types, a `<Entity>Property` enum per entity type (for `$select`), and an enum per
+//! enum type (flags enums as a member enum `<Name>Flag` plus a set type `<Name>`).
+
+mod dispatch;
+mod docs;
+mod enums;
+mod index;
+mod select;
+mod structs;
+mod types;
+
+use proc_macro2::TokenStream;
+use quote::quote;
+
+use crate::emit::{emit, inner_doc_attrs, GeneratedFile};
+use crate::Error;
+use msgraph_csdl::Document;
+
+pub(crate) use index::Index;
+
+/// Crate that receives the generated models.
+pub const MODELS_CRATE_DIR: &str = "crates/msgraph-callrecords-models";
+
+/// One Graph version to generate.
+#[derive(Debug, Clone, Copy)]
+pub struct Version<'a> {
+    /// Module name under `src/generated/` (`v1`, `beta`).
+    pub module: &'a str,
+    /// The Graph version label used in docs (`v1.0`, `beta`).
+    pub label: &'a str,
+    /// Cargo feature gating the module, if any (`beta`).
+    pub feature: Option<&'a str>,
+    /// The resolved CSDL document.
+    pub document: &'a Document,
+}
+
+/// The generated source of one namespace module.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct NamespaceModule {
+    /// CSDL namespace (`microsoft.graph.callRecords`).
+    pub namespace: String,
+    /// Rust module name (`callrecords`).
+    pub module: String,
+    /// The file (path is `<module>.rs`, relative to the version directory).
+    pub file: GeneratedFile,
+}
+
+/// Generates one module per namespace of `doc` (paths are just `<module>.rs`).
+/// Used by [`generate_models`] and by the snapshot tests on fixtures.
+pub fn generate_namespaces(
+    doc: &Document,
+    version_label: &str,
+) -> Result<Vec<NamespaceModule>, Error> {
+    let index = Index::new(doc)?;
+    let mut out = Vec::new();
+    for schema in &doc.schemas {
+        let Some(module) = index.module_of(&schema.namespace) else {
+            continue;
+        };
+        let path = format!("{module}.rs");
+        let tokens = namespace_tokens(&index, schema, version_label)?;
+        out.push(NamespaceModule {
+            namespace: schema.namespace.clone(),
+            module: module.to_string(),
+            file: emit(&path, tokens)?,
+        });
+    }
+    Ok(out)
+}
+
+/// Generates `src/generated/**` of the models crate for the given versions
+/// (paths relative to the workspace root).
+pub fn generate_models(versions: &[Version<'_>]) -> Result<Vec<GeneratedFile>, Error> {
+    let root = format!("{MODELS_CRATE_DIR}/src/generated");
+    let mut files = Vec::new();
+    let mut version_items = TokenStream::new();
+    for v in versions {
+        let modules = generate_namespaces(v.document, v.label)?;
+        let ident = crate::naming::field_ident(v.module);
+        let doc = format!(" Graph {} models.", v.label);
+        let cfg = v.feature.map(|f| quote!(#[cfg(feature = #f)]));
+        version_items.extend(quote!(#[doc = #doc] #cfg pub mod #ident;));
+
+        let mut mod_items = TokenStream::new();
+        let mut listing = String::new();
+        for m in &modules {
+            let ident = crate::naming::field_ident(&m.module);
+            let doc = format!(" Types of the `{}` namespace.", m.namespace);
+            mod_items.extend(quote!(#[doc = #doc] pub mod #ident;));
+            listing.push_str(&format!("\n* `{}`: `{}`", m.module, m.namespace));
+            files.push(GeneratedFile {
+                path: format!("{root}/{}/{}", v.module, m.file.path),
+                contents: m.file.contents.clone(),
+            });
+        }
+        let module_doc = inner_doc_attrs(&format!(
+            "Models generated from the Graph {} CSDL in `metadata/`, one module per namespace:\n{listing}",
+            v.label
+        ));
+        files.push(emit(
+            &format!("{root}/{}/mod.rs", v.module),
+            quote!(#module_doc #mod_items),
+        )?);
+    }
+    let top_doc = inner_doc_attrs(
+        "Generated code: one module per Graph version, one file per CSDL namespace.",
+    );
+    files.push(emit(
+        &format!("{root}/mod.rs"),
+        quote!(#top_doc #version_items),
+    )?);
+    files.sort_by(|a, b| a.path.cmp(&b.path));
+    Ok(files)
+}
+
+fn namespace_tokens(
+    index: &Index<'_>,
+    schema: &msgraph_csdl::Schema,
+    version_label: &str,
+) -> Result<TokenStream, Error> {
+    let ns = &schema.namespace;
+    let module_doc = inner_doc_attrs(&format!(
+        "Types of the `{ns}` namespace (Graph {version_label}).\n\n\
+         Generated from `metadata/`; see the crate documentation for the conventions."
+    ));
+    let mut items = TokenStream::new();
+    let mut names = index::NameSet::new(format!("module `{ns}`"));
+    for ty in schema.entity_types.iter().chain(&schema.complex_types) {
+        let qualified = format!("{ns}.{}", ty.name);
+        items.extend(structs::struct_tokens(index, &qualified, ty, &mut names)?);
+        if index.is_polymorphic(&qualified) {
+            items.extend(dispatch::dispatch_tokens(
+                index, &qualified, ty, &mut names,
+            )?);
+        }
+        if ty.kind == msgraph_csdl::StructuredKind::Entity {
+            items.extend(select::property_enum_tokens(
+                index, &qualified, ty, &mut names,
+            )?);
+        }
+    }
+    for e in &schema.enum_types {
+        let qualified = format!("{ns}.{}", e.name);
+        items.extend(enums::enum_tokens(index, &qualified, e, &mut names)?);
+    }
+    // Dispatch enums hold the derived structs inline so they can be matched directly;
+    // boxing every variant would make pattern matching on wire data clumsy.
+    Ok(quote! {
+        #module_doc
+        #![allow(clippy::large_enum_variant)]
+        #items
+    })
+}

@@ -1,0 +1,194 @@
+//! One struct per entity or complex type, with inherited properties copied in (no
+//! `serde(flatten)` for inheritance: flatten buffers every value and is several times slower).
+
+use proc_macro2::TokenStream;
+use quote::quote;
+
+use super::index::NameSet;
+use super::{docs, types, Index};
+use crate::emit::doc_attrs;
+use crate::naming;
+use crate::Error;
+use msgraph_csdl::{StructuredKind, StructuredType};
+
+/// The struct for `qualified`.
+pub(crate) fn struct_tokens(
+    index: &Index<'_>,
+    qualified: &str,
+    ty: &StructuredType,
+    names: &mut NameSet,
+) -> Result<TokenStream, Error> {
+    let (ns, _) = msgraph_csdl::split_qualified(qualified).unwrap_or(("", qualified));
+    let rust_name = naming::type_name(&ty.name);
+    names.claim(&rust_name, qualified)?;
+    let ident = naming::type_ident(&rust_name);
+    let chain = index.all_properties(qualified, ty)?;
+    let open = chain.iter().any(|(_, t)| t.open_type);
+
+    let mut fields = TokenStream::new();
+    let mut field_names = NameSet::new(format!("struct `{rust_name}` ({qualified})"));
+
+    field_names.claim("odata_type", "@odata.type")?;
+    fields.extend(quote! {
+        /// `@odata.type`: the runtime type as received (`#` + qualified name), kept so values
+        /// round-trip; absent when the value has its declared type.
+        #[serde(rename = "@odata.type", default, skip_serializing_if = "Option::is_none")]
+        pub odata_type: Option<String>,
+    });
+    if ty.kind == StructuredKind::Entity {
+        field_names.claim("odata_context", "@odata.context")?;
+        fields.extend(quote! {
+            /// `@odata.context`: the metadata URL a single-entity response carries.
+            #[serde(rename = "@odata.context", default, skip_serializing_if = "Option::is_none")]
+            pub odata_context: Option<String>,
+        });
+    }
+
+    for (decl_name, decl) in &chain {
+        for p in &decl.properties {
+            let target = format!("{decl_name}/{}", p.name);
+            let snake = naming::field_name(&p.name);
+            field_names.claim(&snake, &p.name)?;
+            let fty = types::field_type(index, &p.ty, ns, &target)?;
+            let mut doc = docs::description(index, &target, &p.annotations)
+                .unwrap_or_else(|| format!("The `{}` property.", p.name));
+            doc.push_str(&format!(
+                "\n\nWire name `{}`, CSDL type `{}`",
+                p.name, fty.csdl
+            ));
+            if !p.nullable {
+                doc.push_str(" (`Nullable=false`, but absent when not selected)");
+            }
+            if decl_name != qualified {
+                doc.push_str(&format!(", inherited from `{decl_name}`"));
+            }
+            doc.push('.');
+            let deprecated = docs::deprecation(index, &target, &p.annotations);
+            fields.extend(field_tokens(&snake, &p.name, &fty, &doc, deprecated));
+        }
+    }
+    for (decl_name, decl) in &chain {
+        for nav in &decl.navigation_properties {
+            let target = format!("{decl_name}/{}", nav.name);
+            let snake = naming::field_name(&nav.name);
+            field_names.claim(&snake, &nav.name)?;
+            let fty = types::field_type(index, &nav.ty, ns, &target)?;
+            let mut doc = docs::description(index, &target, &nav.annotations)
+                .unwrap_or_else(|| format!("The `{}` navigation property.", nav.name));
+            doc.push_str(&format!(
+                "\n\nWire name `{}`, CSDL type `{}`; present only when expanded \
+                 (or auto-expanded by the service).",
+                nav.name, fty.csdl
+            ));
+            let deprecated = docs::deprecation(index, &target, &nav.annotations);
+            fields.extend(field_tokens(&snake, &nav.name, &fty, &doc, deprecated));
+
+            let ctx_snake = format!("{snake}_odata_context");
+            let ctx_wire = format!("{}@odata.context", nav.name);
+            field_names.claim(&ctx_snake, &ctx_wire)?;
+            fields.extend(annotation_field(
+                &ctx_snake,
+                &ctx_wire,
+                "the context URL of the expanded navigation property",
+            ));
+            if nav.ty.collection {
+                let next_snake = format!("{snake}_next_link");
+                let next_wire = format!("{}@odata.nextLink", nav.name);
+                field_names.claim(&next_snake, &next_wire)?;
+                fields.extend(annotation_field(
+                    &next_snake,
+                    &next_wire,
+                    "the URL of the next page of the expanded collection, when the service paged it",
+                ));
+            }
+        }
+    }
+    if open {
+        field_names.claim("additional_data", "(undeclared members)")?;
+        fields.extend(quote! {
+            /// Undeclared ("dynamic") members of this open type, and any other member not
+            /// modelled above, kept verbatim so nothing is lost on a round-trip.
+            #[serde(flatten)]
+            pub additional_data: serde_json::Map<String, serde_json::Value>,
+        });
+    }
+
+    let docs = doc_attrs(&type_doc(index, qualified, ty, open));
+    Ok(quote! {
+        #docs
+        #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+        #[serde(rename_all = "camelCase")]
+        #[non_exhaustive]
+        pub struct #ident {
+            #fields
+        }
+    })
+}
+
+fn field_tokens(
+    snake: &str,
+    wire: &str,
+    fty: &types::FieldType,
+    doc: &str,
+    deprecated: Option<TokenStream>,
+) -> TokenStream {
+    let ident = naming::field_ident(snake);
+    let ty = fty.tokens();
+    let docs = doc_attrs(doc);
+    let mut args = Vec::new();
+    if naming::needs_rename(snake, wire) {
+        args.push(quote!(rename = #wire));
+    }
+    args.push(quote!(default));
+    args.push(quote!(skip_serializing_if = "Option::is_none"));
+    if let Some(w) = fty.with {
+        args.push(quote!(with = #w));
+    }
+    quote! {
+        #docs
+        #deprecated
+        #[serde(#(#args),*)]
+        pub #ident: #ty,
+    }
+}
+
+fn annotation_field(snake: &str, wire: &str, what: &str) -> TokenStream {
+    let ident = naming::field_ident(snake);
+    let docs = doc_attrs(&format!("`{wire}`: {what}."));
+    quote! {
+        #docs
+        #[serde(rename = #wire, default, skip_serializing_if = "Option::is_none")]
+        pub #ident: Option<String>,
+    }
+}
+
+fn type_doc(index: &Index<'_>, qualified: &str, ty: &StructuredType, open: bool) -> String {
+    let kind = match ty.kind {
+        StructuredKind::Entity => "entity",
+        StructuredKind::Complex => "complex",
+    };
+    let mut doc = super::docs::description(index, qualified, &ty.annotations)
+        .unwrap_or_else(|| format!("The `{}` {kind} type.", ty.name));
+    doc.push_str(&format!("\n\nCSDL: {kind} type `{qualified}`"));
+    if let Some(base) = &ty.base_type {
+        doc.push_str(&format!(
+            ", derived from `{base}` (its properties are included)"
+        ));
+    }
+    doc.push('.');
+    if ty.is_abstract {
+        doc.push_str(" Abstract: values on the wire are always one of its derived types.");
+    }
+    if open {
+        doc.push_str(" Open type: undeclared members are kept in `additional_data`.");
+    }
+    if index.is_polymorphic(qualified) {
+        let (_, name) = msgraph_csdl::split_qualified(qualified).unwrap_or(("", qualified));
+        doc.push_str(&format!(
+            "\n\nProperties declared with this type use [`{}`], which dispatches on `@odata.type` \
+             to this struct or a derived one.",
+            super::index::dispatch_name(name)
+        ));
+    }
+    doc
+}
