@@ -372,7 +372,11 @@ impl<'a> Parser<'a> {
         let mut scan = AttrScan::new(tag);
         while let Some(item) = scan.next_attr() {
             let (key, value) = item.map_err(|m| self.err(offset + scan.pos, ErrorKind::Xml, m))?;
-            if let Some(i) = names.iter().position(|n| *n == key) {
+            // Length and first byte first: most mismatches never reach memcmp.
+            let same = |n: &&str| {
+                n.len() == key.len() && n.as_bytes().first() == key.as_bytes().first() && *n == key
+            };
+            if let Some(i) = names.iter().position(same) {
                 out[i] = Some(value);
             }
         }
