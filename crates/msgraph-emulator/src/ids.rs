@@ -16,16 +16,58 @@ pub fn hash(seed: u64, tag: u64, a: u64, b: u64) -> u64 {
 
 /// A UUID-v4-shaped lowercase string from a hash pair.
 pub fn uuid(seed: u64, tag: u64, a: u64, b: u64) -> String {
-    let h1 = hash(seed, tag, a, b);
-    let h2 = mix(h1 ^ 0x5151_5151);
-    format!(
-        "{:08x}-{:04x}-4{:03x}-{:04x}-{:012x}",
-        h1 >> 32,
-        (h1 >> 16) & 0xffff,
-        h1 & 0xfff,
-        0x8000 | ((h2 >> 48) & 0x3fff),
-        h2 & 0xffff_ffff_ffff
-    )
+    Uuid::new(seed, tag, a, b).as_str().to_string()
+}
+
+/// A UUID-shaped id held on the stack; `Display` writes it without allocating.
+#[derive(Clone, Copy, PartialEq, Eq)]
+pub struct Uuid([u8; 36]);
+
+impl Uuid {
+    /// The id for (seed, tag, a, b).
+    pub fn new(seed: u64, tag: u64, a: u64, b: u64) -> Self {
+        let h1 = hash(seed, tag, a, b);
+        let h2 = mix(h1 ^ 0x5151_5151);
+        // version nibble 4, variant bits 10xx
+        let hi = (h1 & 0xffff_ffff_ffff_0fff) | 0x4000;
+        let lo = (h2 & 0x3fff_ffff_ffff_ffff) | 0x8000_0000_0000_0000;
+        Self::from_parts(hi, lo)
+    }
+
+    /// Format 128 bits as 8-4-4-4-12 lowercase hex.
+    pub fn from_parts(hi: u64, lo: u64) -> Self {
+        const HEX: &[u8; 16] = b"0123456789abcdef";
+        let mut out = [b'-'; 36];
+        let mut pos = 0;
+        for i in 0..32 {
+            if matches!(i, 8 | 12 | 16 | 20) {
+                pos += 1;
+            }
+            let word = if i < 16 { hi } else { lo };
+            let shift = 60 - 4 * (i % 16);
+            out[pos] = HEX[((word >> shift) & 0xf) as usize];
+            pos += 1;
+        }
+        Uuid(out)
+    }
+
+    /// The text.
+    pub fn as_str(&self) -> &str {
+        // Only ASCII hex digits and dashes are ever stored.
+        std::str::from_utf8(&self.0).unwrap_or("00000000-0000-0000-0000-000000000000")
+    }
+}
+
+impl std::fmt::Display for Uuid {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+impl std::fmt::Debug for Uuid {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
 }
 
 /// Pick from a slice by hash.

@@ -94,6 +94,26 @@ impl<'a> Obj<'a> {
         }
     }
 
+    /// A string member written from `Display` without an intermediate `String`
+    /// (escaped if the text needs it).
+    pub fn display(&mut self, k: &str, v: impl Display) {
+        if self.key(k) {
+            let start = self.out.len();
+            self.out.push(b'"');
+            let _ = write!(self.out, "{v}");
+            let plain = self.out[start + 1..]
+                .iter()
+                .all(|&b| (0x20..0x7f).contains(&b) && b != b'"' && b != b'\\');
+            if plain {
+                self.out.push(b'"');
+            } else {
+                let text = String::from_utf8_lossy(&self.out[start + 1..]).into_owned();
+                self.out.truncate(start);
+                write_str(self.out, &text);
+            }
+        }
+    }
+
     /// A string member or null.
     pub fn opt_str(&mut self, k: &str, v: Option<&str>) {
         match v {
@@ -238,5 +258,12 @@ mod tests {
         });
         assert_eq!(String::from_utf8(out).unwrap(), r#"{"id":"i","c":5}"#);
         assert_eq!(Cents(-5).to_string(), "-0.05");
+
+        let mut out = Vec::new();
+        Obj::write(&mut out, Opts::default(), |o| {
+            o.display("a", format_args!("{}-{}", 1, 2));
+            o.display("b", "q\"é");
+        });
+        assert_eq!(String::from_utf8(out).unwrap(), r#"{"a":"1-2","b":"q\"é"}"#);
     }
 }

@@ -1,6 +1,6 @@
 //! Timestamps as integer nanoseconds since the Unix epoch, and their OData literals.
 
-use chrono::{DateTime, NaiveDate, SecondsFormat, Utc};
+use chrono::{DateTime, NaiveDate, Utc};
 
 /// Nanoseconds since the Unix epoch (i128 so that year 1 and year 9999 fit).
 pub type Nanos = i128;
@@ -29,19 +29,68 @@ pub fn from_nanos(n: Nanos) -> DateTime<Utc> {
 
 /// RFC 3339 with `Z` and exactly `digits` fractional digits (0, 3, 6 or 7).
 pub fn format(n: Nanos, digits: u32) -> String {
-    let t = from_nanos(n);
-    let base = t.to_rfc3339_opts(SecondsFormat::Secs, true);
-    if digits == 0 {
-        return base;
+    Ts(n, digits).to_string()
+}
+
+/// A timestamp that formats itself as RFC 3339 with `Z` and `.1` digits of fraction,
+/// without allocating (years 0001..=9999; others are clamped).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Ts(pub Nanos, pub u32);
+
+impl std::fmt::Display for Ts {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        const MIN: Nanos = -62_135_596_800 * SEC; // 0001-01-01
+        const MAX: Nanos = 253_402_300_799 * SEC; // 9999-12-31T23:59:59
+        let n = self.0.clamp(MIN, MAX);
+        let secs = n.div_euclid(SEC) as i64;
+        let frac = n.rem_euclid(SEC) as u32;
+        let days = secs.div_euclid(86_400);
+        let sod = secs.rem_euclid(86_400);
+        let (y, m, d) = civil_from_days(days);
+        let mut buf = [0u8; 30];
+        let put = |buf: &mut [u8], at: usize, v: u32, width: usize| {
+            let mut v = v;
+            for i in (0..width).rev() {
+                buf[at + i] = b'0' + (v % 10) as u8;
+                v /= 10;
+            }
+        };
+        put(&mut buf, 0, y as u32, 4);
+        buf[4] = b'-';
+        put(&mut buf, 5, m, 2);
+        buf[7] = b'-';
+        put(&mut buf, 8, d, 2);
+        buf[10] = b'T';
+        put(&mut buf, 11, (sod / 3600) as u32, 2);
+        buf[13] = b':';
+        put(&mut buf, 14, (sod / 60 % 60) as u32, 2);
+        buf[16] = b':';
+        put(&mut buf, 17, (sod % 60) as u32, 2);
+        let mut len = 19;
+        let digits = self.1.min(9) as usize;
+        if digits > 0 {
+            buf[19] = b'.';
+            put(&mut buf, 20, frac / 10u32.pow(9 - digits as u32), digits);
+            len = 20 + digits;
+        }
+        buf[len] = b'Z';
+        // Only ASCII digits and punctuation were written.
+        f.write_str(std::str::from_utf8(&buf[..=len]).map_err(|_| std::fmt::Error)?)
     }
-    let frac = n.rem_euclid(SEC) as u64; // 9 digits
-    let mut s = String::with_capacity(base.len() + 8);
-    s.push_str(&base[..base.len() - 1]);
-    let f = format!("{frac:09}");
-    s.push('.');
-    s.push_str(&f[..digits.min(9) as usize]);
-    s.push('Z');
-    s
+}
+
+/// Days since 1970-01-01 to (year, month, day), proleptic Gregorian (H. Hinnant's algorithm).
+fn civil_from_days(z: i64) -> (i64, u32, u32) {
+    let z = z + 719_468;
+    let era = z.div_euclid(146_097);
+    let doe = z.rem_euclid(146_097);
+    let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365;
+    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
+    let mp = (5 * doy + 2) / 153;
+    let d = (doy - (153 * mp + 2) / 5 + 1) as u32;
+    let m = if mp < 10 { mp + 3 } else { mp - 9 } as u32;
+    let y = yoe + era * 400 + i64::from(m <= 2);
+    (y, m, d)
 }
 
 /// Parse an OData `Edm.DateTimeOffset` (or date-only) URL literal, already percent-decoded.
@@ -111,5 +160,11 @@ mod tests {
         assert_eq!(format(d, 3), "2026-11-01T00:00:25.105Z");
         assert_eq!(format(d, 7), "2026-11-01T00:00:25.1052345Z");
         assert_eq!(format(-62135596800 * SEC, 0), "0001-01-01T00:00:00Z");
+        // Cross-check the hand-written calendar against chrono over a wide span.
+        for k in (-800_000i64..800_000).step_by(37) {
+            let n = Nanos::from(k) * 3_600 * SEC * 7 + Nanos::from(k.rem_euclid(1000)) * MS;
+            let want = from_nanos(n).to_rfc3339_opts(chrono::SecondsFormat::Millis, true);
+            assert_eq!(format(n, 3), want);
+        }
     }
 }

@@ -4,12 +4,12 @@ use std::ops::Range;
 
 use chrono::{DateTime, Utc};
 
-use super::users::user;
+use super::users::{pool, USER_POOL};
 use super::ApiVersion;
 use crate::config::EmulatorConfig;
-use crate::ids::{self, tag};
+use crate::ids::{self, tag, Uuid};
 use crate::json::{Cents, Obj, Opts};
-use crate::time::{self, Nanos, MS, SEC};
+use crate::time::{self, Nanos, Ts, MS, SEC};
 
 /// The log functions bound to `Collection(callRecord)`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
@@ -177,18 +177,24 @@ const DESTINATIONS: &[&str] = &[
     "Australia",
 ];
 
-fn masked(h: u64) -> String {
-    format!("+1{:08}***", h % 100_000_000)
+fn masked(h: u64) -> impl std::fmt::Display {
+    struct Masked(u64);
+    impl std::fmt::Display for Masked {
+        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+            write!(f, "+1{:08}***", self.0)
+        }
+    }
+    Masked(h % 100_000_000)
 }
 
 /// Timestamps mostly with 3 fractional digits, sometimes 7, 0 when whole.
-fn ts(n: Nanos, i: u64) -> String {
+fn ts(n: Nanos, i: u64) -> Ts {
     if n.rem_euclid(SEC) == 0 {
-        time::format(n, 0)
+        Ts(n, 0)
     } else if i % 4 == 3 {
-        time::format(n, 7)
+        Ts(n, 7)
     } else {
-        time::format(n, 3)
+        Ts(n, 3)
     }
 }
 
@@ -202,14 +208,15 @@ pub fn write_log_row(
 ) {
     let seed = config.seed;
     let h = ids::hash(seed, tag::ROW + kind.number(), i, 0);
-    let u = user(seed, h % super::users::USER_POOL);
+    let users = pool(seed);
+    let u = users.user(h % USER_POOL);
     let start = row_start_nanos(config, i);
     let beta = version == ApiVersion::Beta;
     let country = (h >> 12) as usize % COUNTRIES.len();
     let au = |o: &mut Obj<'_>| {
         o.arr("administrativeUnitInfos", |a| {
             if h % 5 == 0 {
-                a.obj(|o| o.str("id", &ids::uuid(seed, tag::MISC, h % 7, 9)));
+                a.obj(|o| o.display("id", Uuid::new(seed, tag::MISC, h % 7, 9)));
             }
         })
     };
@@ -217,10 +224,10 @@ pub fn write_log_row(
         LogKind::PstnCalls => {
             let duration = (h >> 20) % 3600;
             let domestic = (h >> 30) % 3 != 0;
-            o.str("id", &ids::uuid(seed, tag::ROW + kind.number(), i, 0));
-            o.str(
+            o.display("id", Uuid::new(seed, tag::ROW + kind.number(), i, 0));
+            o.display(
                 "callId",
-                &format!(
+                format_args!(
                     "{}_{}@61.221.3.176",
                     (h >> 8) % 2_000_000_000,
                     (h >> 40) % 200_000_000
@@ -229,8 +236,8 @@ pub fn write_log_row(
             o.str("userId", &u.id);
             o.str("userPrincipalName", &u.upn);
             o.str("userDisplayName", &u.display_name);
-            o.str("startDateTime", &ts(start, i));
-            o.str("endDateTime", &ts(start + Nanos::from(duration) * SEC, i));
+            o.display("startDateTime", ts(start, i));
+            o.display("endDateTime", ts(start + Nanos::from(duration) * SEC, i));
             o.raw("duration", duration);
             o.raw("charge", Cents(((h >> 24) % 500) as i64));
             o.str(
@@ -241,7 +248,7 @@ pub fn write_log_row(
                 ),
             );
             o.str("currency", CURRENCIES[country]);
-            o.str("calleeNumber", &masked(h >> 3));
+            o.display("calleeNumber", masked(h >> 3));
             o.str("usageCountryCode", COUNTRIES[country]);
             o.str("tenantCountryCode", "US");
             o.raw("connectionCharge", Cents(((h >> 44) % 3) as i64 * 31));
@@ -260,7 +267,10 @@ pub fn write_log_row(
             }
             o.str("destinationName", ids::pick(DESTINATIONS, h >> 15));
             if (h >> 52) % 3 == 0 {
-                o.str("conferenceId", &format!("{}", (h >> 10) % 1_000_000_000));
+                o.display(
+                    "conferenceId",
+                    format_args!("{}", (h >> 10) % 1_000_000_000),
+                );
             } else {
                 o.null("conferenceId");
             }
@@ -281,14 +291,14 @@ pub fn write_log_row(
                     COUNTRIES[(h >> 18) as usize % COUNTRIES.len()],
                 );
                 au(o);
-                o.str(
+                o.display(
                     "clientLocalIpV4Address",
-                    &format!("10.0.{}.{}", (h >> 5) % 256, (h >> 13) % 256),
+                    format_args!("10.0.{}.{}", (h >> 5) % 256, (h >> 13) % 256),
                 );
                 o.null("clientLocalIpV6Address");
-                o.str(
+                o.display(
                     "clientPublicIpV4Address",
-                    &format!("203.0.113.{}", (h >> 21) % 256),
+                    format_args!("203.0.113.{}", (h >> 21) % 256),
                 );
                 o.null("clientPublicIpV6Address");
             }
@@ -297,21 +307,21 @@ pub fn write_log_row(
             let success = h % 7 != 0;
             let duration = if success { (h >> 20) % 3600 } else { 0 };
             let sentinel = "0001-01-01T00:00:00Z";
-            o.str("id", &ids::uuid(seed, tag::ROW + kind.number(), i, 0));
-            o.str(
+            o.display("id", Uuid::new(seed, tag::ROW + kind.number(), i, 0));
+            o.display(
                 "correlationId",
-                &ids::uuid(seed, tag::ROW2, i, kind.number()),
+                Uuid::new(seed, tag::ROW2, i, kind.number()),
             );
             o.str("userId", &u.id);
             o.str("userPrincipalName", &u.upn);
             o.str("userDisplayName", &u.display_name);
-            o.str("startDateTime", &ts(start, i));
-            o.str("inviteDateTime", &ts(start - 3_156 * MS, i));
+            o.display("startDateTime", ts(start, i));
+            o.display("inviteDateTime", ts(start - 3_156 * MS, i));
             if success {
                 o.str("failureDateTime", sentinel);
-                o.str("endDateTime", &ts(start + Nanos::from(duration) * SEC, i));
+                o.display("endDateTime", ts(start + Nanos::from(duration) * SEC, i));
             } else {
-                o.str("failureDateTime", &ts(start + 2 * SEC, i));
+                o.display("failureDateTime", ts(start + 2 * SEC, i));
                 o.str("endDateTime", sentinel);
             }
             o.raw("duration", duration);
@@ -328,8 +338,8 @@ pub fn write_log_row(
                 ),
             );
             o.raw("successfulCall", success);
-            o.str("callerNumber", &masked(h >> 3));
-            o.str("calleeNumber", &masked(h >> 9));
+            o.display("callerNumber", masked(h >> 3));
+            o.display("calleeNumber", masked(h >> 9));
             o.str("mediaPathLocation", ids::pick(LOCATIONS, h >> 27));
             o.str("signalingLocation", ids::pick(LOCATIONS, h >> 29));
             let (code, sub, phrase) = if success {
@@ -372,7 +382,7 @@ pub fn write_log_row(
             }
         }
         LogKind::PstnBlockedUsersLog => {
-            o.str("blockDateTime", &ts(start, i));
+            o.display("blockDateTime", ts(start, i));
             o.str(
                 "blockReason",
                 ids::pick(
@@ -380,9 +390,9 @@ pub fn write_log_row(
                     h >> 7,
                 ),
             );
-            o.str(
+            o.display(
                 "remediationId",
-                &ids::uuid(seed, tag::ROW2, i, kind.number()),
+                Uuid::new(seed, tag::ROW2, i, kind.number()),
             );
             // Graph's own example capitalises the member; mix spellings on purpose.
             o.str(
@@ -414,7 +424,7 @@ pub fn write_log_row(
             o.str("userPrincipalName", &u.upn);
         }
         LogKind::SmsLog => {
-            o.str("id", &ids::uuid(seed, tag::ROW + kind.number(), i, 0));
+            o.display("id", Uuid::new(seed, tag::ROW + kind.number(), i, 0));
             o.raw("callCharge", Cents(((h >> 24) % 20) as i64));
             o.str("currency", CURRENCIES[country]);
             o.str(
@@ -426,14 +436,14 @@ pub fn write_log_row(
                 },
             );
             o.str("destinationName", ids::pick(DESTINATIONS, h >> 15));
-            o.str("destinationNumber", &masked(h >> 3));
+            o.display("destinationNumber", masked(h >> 3));
             o.str("licenseCapability", "MCOSMS1");
             o.str(
                 "otherPartyCountryCode",
                 COUNTRIES[(h >> 18) as usize % COUNTRIES.len()],
             );
-            o.str("sentDateTime", &ts(start, i));
-            o.str("smsId", &format!("{}", (h >> 8) % 10_000_000_000));
+            o.display("sentDateTime", ts(start, i));
+            o.display("smsId", format_args!("{}", (h >> 8) % 10_000_000_000));
             o.str("smsType", if h % 2 == 0 { "sms_in" } else { "sms_out" });
             o.raw("smsUnits", 1 + (h >> 40) % 3);
             o.str("sourceNumber", &u.phone);

@@ -1,5 +1,8 @@
 //! The user pool that log rows and call-record participants are drawn from.
 
+use std::cell::RefCell;
+use std::rc::Rc;
+
 use crate::ids::{self, tag};
 
 /// Number of distinct users; participants of one record are distinct as long as
@@ -71,8 +74,49 @@ pub fn tenant_id(seed: u64) -> String {
     ids::uuid(seed, tag::TENANT, 0, 0)
 }
 
+/// All users and the tenant of one seed, built once per thread and seed.
+#[derive(Debug)]
+pub struct Pool {
+    /// The tenant id.
+    pub tenant: String,
+    users: Vec<User>,
+}
+
+impl Pool {
+    /// User `u` (taken modulo the pool size).
+    pub fn user(&self, u: u64) -> &User {
+        &self.users[(u % USER_POOL) as usize]
+    }
+}
+
+thread_local! {
+    static POOL: RefCell<Option<(u64, Rc<Pool>)>> = const { RefCell::new(None) };
+}
+
+/// The pool for `seed` (cached per thread; rebuilding costs about a millisecond).
+pub fn pool(seed: u64) -> Rc<Pool> {
+    POOL.with(|cell| {
+        let mut cell = cell.borrow_mut();
+        match &*cell {
+            Some((s, p)) if *s == seed => Rc::clone(p),
+            _ => {
+                let p = Rc::new(Pool {
+                    tenant: tenant_id(seed),
+                    users: (0..USER_POOL).map(|u| make_user(seed, u)).collect(),
+                });
+                *cell = Some((seed, Rc::clone(&p)));
+                p
+            }
+        }
+    })
+}
+
 /// User `u` (taken modulo the pool size).
 pub fn user(seed: u64, u: u64) -> User {
+    pool(seed).user(u).clone()
+}
+
+fn make_user(seed: u64, u: u64) -> User {
     let u = u % USER_POOL;
     let h = ids::hash(seed, tag::USER, u, 1);
     let first = ids::pick(FIRST, h);
