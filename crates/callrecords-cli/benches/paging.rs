@@ -1,0 +1,2 @@
+//! Placeholder; replaced by the paging benchmark.
+fn main() {}

@@ -1,0 +1,229 @@
+//! Command-line arguments (clap derive). Parsing only; checks that need
+//! several arguments together live in [`crate::plan`].
+
+use std::path::PathBuf;
+
+use chrono::{DateTime, Utc};
+use clap::{Args, Parser, Subcommand, ValueEnum};
+
+use crate::dates::{parse_instant, parse_span};
+
+/// Export Microsoft Graph call records and PSTN / Direct Routing / SMS logs.
+///
+/// Try it with nothing installed or configured:
+///
+///   callrecords export pstn --emulator --from 2026-11-01 --to 2026-11-02 --output pstn.csv --format csv
+#[derive(Debug, Parser)]
+#[command(name = "callrecords", version, about, long_about)]
+pub struct Cli {
+    /// What to do.
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+/// Subcommands.
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Export one kind of log or record for a date range to a file or stdout.
+    Export(Box<ExportArgs>),
+    /// Run the embedded emulator as a local server until stopped (or its lifetime ends);
+    /// prints its base URL on the first line of stdout.
+    #[command(hide = true)]
+    Emulate(EmulateArgs),
+}
+
+/// What to export. Logs come from the call-records log functions; `call-records`
+/// and `sessions` from `GET /communications/callRecords`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, ValueEnum)]
+pub enum Kind {
+    /// PSTN calls (`getPstnCalls`; at most 90 days per request, `to` inclusive).
+    Pstn,
+    /// Direct Routing calls (`getDirectRoutingCalls`; `to` exclusive).
+    DirectRouting,
+    /// Call records (`/communications/callRecords`, kept 30 days), optionally with
+    /// sessions and participants (`--include`).
+    CallRecords,
+    /// One row per session of every call record in the range (with its segments).
+    Sessions,
+    /// PSTN blocked-users log (beta `getPstnBlockedUsersLog`).
+    BlockedUsers,
+    /// PSTN online-meeting dial-out report (beta `getPstnOnlineMeetingDialoutReport`).
+    DialoutReport,
+    /// SMS log (beta `getSmsLog`).
+    Sms,
+}
+
+impl Kind {
+    /// The name used on the command line.
+    pub fn cli_name(self) -> &'static str {
+        match self {
+            Kind::Pstn => "pstn",
+            Kind::DirectRouting => "direct-routing",
+            Kind::CallRecords => "call-records",
+            Kind::Sessions => "sessions",
+            Kind::BlockedUsers => "blocked-users",
+            Kind::DialoutReport => "dialout-report",
+            Kind::Sms => "sms",
+        }
+    }
+
+    /// Whether the operation exists only in the beta API.
+    pub fn beta_only(self) -> bool {
+        matches!(self, Kind::BlockedUsers | Kind::DialoutReport | Kind::Sms)
+    }
+}
+
+/// Output file format.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, ValueEnum)]
+pub enum Format {
+    /// One JSON object per line.
+    #[default]
+    Ndjson,
+    /// RFC 4180 CSV with a stable header of every flattened column.
+    Csv,
+    /// One JSON array (streamed).
+    Json,
+}
+
+impl Format {
+    /// Name as on the command line.
+    pub fn cli_name(self) -> &'static str {
+        match self {
+            Format::Ndjson => "ndjson",
+            Format::Csv => "csv",
+            Format::Json => "json",
+        }
+    }
+}
+
+/// National cloud.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, ValueEnum)]
+pub enum CloudArg {
+    /// graph.microsoft.com (also Microsoft 365 GCC).
+    #[default]
+    Global,
+    /// US Government L4 (GCC High), graph.microsoft.us.
+    Usgov,
+    /// US Government L5 (DoD), dod-graph.microsoft.us.
+    Dod,
+    /// China (21Vianet): call records are not available there.
+    China,
+}
+
+/// What a call-records export adds to every record.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum Include {
+    /// `sessions` with their `segments` (`$expand=sessions($expand=segments)`).
+    Sessions,
+    /// `participants_v2` (`$expand=participants_v2`).
+    Participants,
+}
+
+/// Arguments of `callrecords export`.
+#[derive(Debug, Clone, Args)]
+pub struct ExportArgs {
+    /// What to export.
+    #[arg(value_enum)]
+    pub kind: Kind,
+
+    /// Start of the range (inclusive), UTC unless an offset is given:
+    /// 2026-11-01, 2026-11-01T08:00, 2026-11-01T08:00:00+01:00, now, today, now-7d.
+    #[arg(long, value_parser = parse_instant, allow_hyphen_values = true)]
+    pub from: DateTime<Utc>,
+
+    /// End of the range (exclusive for every kind: the CLI maps it to each
+    /// operation's own rule), same forms as --from.
+    #[arg(long, value_parser = parse_instant, allow_hyphen_values = true)]
+    pub to: DateTime<Utc>,
+
+    /// Output format.
+    #[arg(long, value_enum, default_value_t = Format::Ndjson)]
+    pub format: Format,
+
+    /// Output file, or `-` for stdout.
+    #[arg(long, short, default_value = "-")]
+    pub output: String,
+
+    /// National cloud of the tenant.
+    #[arg(long, value_enum, default_value_t = CloudArg::Global)]
+    pub cloud: CloudArg,
+
+    /// Use the Graph beta API (more columns for pstn and direct-routing; implied
+    /// for blocked-users, dialout-report and sms, which exist only in beta).
+    #[arg(long)]
+    pub beta: bool,
+
+    /// Serve the data from the embedded emulator instead of Microsoft Graph
+    /// (deterministic sample data from 2026-11-01; no credentials needed).
+    #[arg(long)]
+    pub emulator: bool,
+
+    /// Continue an interrupted export from `<output>.checkpoint.json`.
+    #[arg(long)]
+    pub resume: bool,
+
+    /// Length of one request window, e.g. 1d, 12h, 90d. Default: the
+    /// operation's maximum (90 days for the PSTN / SMS logs, 30 days otherwise).
+    #[arg(long, value_parser = parse_span)]
+    pub window: Option<chrono::Duration>,
+
+    /// Send the whole range as one request per operation instead of splitting it
+    /// into windows (fails when the range is longer than the operation allows).
+    #[arg(long, conflicts_with = "window")]
+    pub no_split: bool,
+
+    /// With call-records: add sessions (with segments) and/or participants to
+    /// every record (comma separated).
+    #[arg(long, value_enum, value_delimiter = ',')]
+    pub include: Vec<Include>,
+
+    /// Preferred page size (`Prefer: odata.maxpagesize`).
+    #[arg(long)]
+    pub page_size: Option<u32>,
+
+    /// Rows per day of every log in the emulator (with --emulator).
+    #[arg(long, default_value_t = 2000, hide = true)]
+    pub emulator_rows_per_day: u32,
+
+    /// Number of call records in the emulator (with --emulator).
+    #[arg(long, hide = true)]
+    pub emulator_call_records: Option<usize>,
+
+    /// Answer every n-th emulator request with 429 (with --emulator).
+    #[arg(long, hide = true)]
+    pub emulator_throttle_every: Option<u32>,
+
+    /// Delay every emulator response by this many milliseconds (with --emulator).
+    #[arg(long, hide = true)]
+    pub emulator_delay_ms: Option<u64>,
+
+    /// Testing aid: stop (as if killed) after this many pages were written and checkpointed.
+    #[arg(long, hide = true)]
+    pub stop_after_pages: Option<u64>,
+
+    /// Graph service root instead of the cloud's (e.g. a local emulator); http only for loopback.
+    #[arg(long, hide = true)]
+    pub graph_url: Option<url::Url>,
+}
+
+/// Arguments of the hidden `callrecords emulate`.
+#[derive(Debug, Clone, Args)]
+pub struct EmulateArgs {
+    /// Port on 127.0.0.1 (0: any free port).
+    #[arg(long, default_value_t = 0)]
+    pub port: u16,
+    /// Rows per day of every log.
+    #[arg(long, default_value_t = 2000)]
+    pub rows_per_day: u32,
+    /// Answer every n-th request with 429.
+    #[arg(long)]
+    pub throttle_every: Option<u32>,
+    /// Stop after this many seconds.
+    #[arg(long, default_value_t = 600)]
+    pub lifetime_secs: u64,
+}
+
+/// Where the checkpoint of an export to `output` lives.
+pub fn checkpoint_path(output: &str) -> PathBuf {
+    PathBuf::from(format!("{output}.checkpoint.json"))
+}

@@ -1,0 +1,132 @@
+//! Building the Graph client: real Graph with credentials from the
+//! environment, or the embedded emulator with its own token endpoint.
+
+use std::time::Duration;
+
+use msgraph_emulator::{Emulator, EmulatorConfig, Faults};
+use msgraph_runtime::{
+    ApiVersion, ClientSecretCredential, Cloud, EnvironmentCredential, GraphClient, RetryPolicy,
+};
+use url::Url;
+
+use crate::args::{CloudArg, ExportArgs};
+use crate::error::{from_graph, Category, CliError};
+
+/// A connected client, and the emulator behind it when there is one (kept
+/// alive as long as the connection).
+pub struct Connection {
+    /// The client.
+    pub client: GraphClient,
+    /// The embedded emulator, if used.
+    pub emulator: Option<Emulator>,
+}
+
+/// The runtime's cloud for the `--cloud` argument.
+pub fn cloud(arg: CloudArg) -> Cloud {
+    match arg {
+        CloudArg::Global => Cloud::Global,
+        CloudArg::Usgov => Cloud::UsGovL4,
+        CloudArg::Dod => Cloud::UsGovL5Dod,
+        CloudArg::China => Cloud::China,
+    }
+}
+
+/// The emulator configuration for an export with `--emulator`.
+pub fn emulator_config(args: &ExportArgs) -> EmulatorConfig {
+    let mut cfg = EmulatorConfig {
+        log_rows_per_day: args.emulator_rows_per_day.max(1),
+        // The CLI decides when to stop; keep the server up for long exports.
+        max_lifetime: Duration::from_secs(24 * 3600),
+        ..EmulatorConfig::default()
+    };
+    if let Some(n) = args.emulator_call_records {
+        cfg.call_records = n;
+    }
+    cfg.faults = Faults {
+        throttle_every: args.emulator_throttle_every,
+        retry_after: "0.01".into(),
+        delay: args.emulator_delay_ms.map(Duration::from_millis),
+        ..Faults::default()
+    };
+    cfg
+}
+
+/// Connect as the arguments say.
+pub async fn connect(args: &ExportArgs, beta: bool) -> Result<Connection, CliError> {
+    let version = if beta {
+        ApiVersion::Beta
+    } else {
+        ApiVersion::V1
+    };
+    if args.emulator {
+        let emu = Emulator::start(emulator_config(args)).await.map_err(|e| {
+            CliError::other(format!(
+                "cannot start the embedded emulator on 127.0.0.1: {e}"
+            ))
+        })?;
+        let base = parse_url(&emu.base_url())?;
+        let credential =
+            ClientSecretCredential::new("emulator-tenant", "emulator-client", "emulator-secret")
+                .authority_host(base.clone());
+        let client = GraphClient::builder()
+            .credential(credential)
+            .base_url(base)
+            .allow_insecure_loopback(true)
+            .api_version(version)
+            .retry_policy(retry_policy())
+            .build()
+            .map_err(|e| from_graph(e, true))?;
+        return Ok(Connection {
+            client,
+            emulator: Some(emu),
+        });
+    }
+    let cloud = cloud(args.cloud);
+    let credential = EnvironmentCredential::from_env().map_err(|e| {
+        CliError::new(Category::Auth, format!("no credentials for Microsoft Graph: {e}")).hint(
+            "set AZURE_TENANT_ID, AZURE_CLIENT_ID and AZURE_CLIENT_SECRET (or AZURE_CLIENT_CERTIFICATE_PATH \
+             to a PEM with certificate and key); or try the sample data with --emulator",
+        )
+    })?;
+    // AZURE_AUTHORITY_HOST wins; otherwise the authority of --cloud.
+    let credential = if std::env::var_os("AZURE_AUTHORITY_HOST").is_some() {
+        credential
+    } else {
+        match credential {
+            EnvironmentCredential::Secret(c) => {
+                EnvironmentCredential::Secret(c.cloud(cloud.clone()))
+            }
+            EnvironmentCredential::Certificate(c) => {
+                EnvironmentCredential::Certificate(c.cloud(cloud.clone()))
+            }
+        }
+    };
+    let mut builder = GraphClient::builder()
+        .credential(credential)
+        .cloud(cloud)
+        .api_version(version)
+        .retry_policy(retry_policy());
+    if let Some(url) = &args.graph_url {
+        builder = builder.base_url(url.clone()).allow_insecure_loopback(true);
+    }
+    let client = builder.build().map_err(|e| from_graph(e, false))?;
+    Ok(Connection {
+        client,
+        emulator: None,
+    })
+}
+
+/// The runtime's default policy, with a larger time budget: an export is a
+/// batch job and Graph's PSTN limits (50 requests / 60 s per collection) can
+/// ask for long waits.
+fn retry_policy() -> RetryPolicy {
+    RetryPolicy {
+        max_attempts: 8,
+        max_total: Duration::from_secs(300),
+        ..RetryPolicy::default()
+    }
+}
+
+fn parse_url(s: &str) -> Result<Url, CliError> {
+    Url::parse(s).map_err(|e| CliError::other(format!("emulator URL {s:?}: {e}")))
+}

@@ -1,0 +1,507 @@
+//! The export loop: windows → pages → rows → output, with a checkpoint after
+//! every page so `--resume` continues without duplicates or gaps.
+
+use std::path::PathBuf;
+
+use futures::{Stream, StreamExt, TryStreamExt};
+use msgraph_runtime::{GraphClient, Page, Pager, RequestOptions};
+use serde::de::DeserializeOwned;
+use serde::Serialize;
+use serde_json::Value;
+use tracing::instrument::WithSubscriber;
+use tracing_subscriber::prelude::*;
+
+use crate::args::{checkpoint_path, ExportArgs, Kind};
+use crate::checkpoint::{Checkpoint, VERSION};
+use crate::connect::{connect, Connection};
+use crate::error::{from_graph, CliError};
+use crate::output::RowWriter;
+use crate::plan::{lit, Plan, Window};
+use crate::progress::{Progress, RetryCounter};
+use crate::rows;
+
+/// What an export did.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Summary {
+    /// Rows in the output (a resumed run counts the earlier rows too).
+    pub rows: u64,
+    /// Pages written (likewise).
+    pub pages: u64,
+    /// Requests the runtime retried (throttling, transient failures) in this run.
+    pub retries: u64,
+    /// Whether this run continued from a checkpoint.
+    pub resumed: bool,
+    /// The summary line printed on stderr.
+    pub line: String,
+}
+
+/// Run one export as `args` says.
+pub async fn export(args: &ExportArgs) -> Result<Summary, CliError> {
+    let plan = Plan::new(args)?;
+    let counter = RetryCounter::default();
+    // The runtime reports retries as tracing events; count them, and show all
+    // events on stderr only when RUST_LOG asks for it.
+    let fmt = std::env::var_os("RUST_LOG").map(|_| {
+        tracing_subscriber::fmt::layer()
+            .with_writer(std::io::stderr)
+            .with_filter(tracing_subscriber::EnvFilter::from_default_env())
+    });
+    let subscriber = tracing_subscriber::registry()
+        .with(counter.clone())
+        .with(fmt);
+    Exporter::run(args, plan, counter)
+        .with_subscriber(subscriber)
+        .await
+}
+
+/// Where an export starts: a fresh output or a checkpoint.
+struct Start {
+    window: usize,
+    link: Option<String>,
+    pages: u64,
+}
+
+struct Exporter {
+    client: GraphClient,
+    emulator: bool,
+    plan: Plan,
+    opts: RequestOptions,
+    writer: RowWriter,
+    checkpoint: Option<PathBuf>,
+    fingerprint: String,
+    pages: u64,
+    progress: Progress,
+    stop_after_pages: Option<u64>,
+    pages_this_run: u64,
+}
+
+impl Exporter {
+    async fn run(
+        args: &ExportArgs,
+        plan: Plan,
+        counter: RetryCounter,
+    ) -> Result<Summary, CliError> {
+        let cp_path = plan
+            .output
+            .as_deref()
+            .map(|p| checkpoint_path(&p.to_string_lossy()));
+        let fingerprint = plan.fingerprint();
+        let (start, writer) = open_output(args, &plan, cp_path.as_deref(), &fingerprint)?;
+        let Connection { client, emulator } = connect(args, plan.beta).await?;
+        let label = plan.kind.cli_name().to_string();
+        let opts = RequestOptions {
+            max_page_size: plan.page_size,
+            ..RequestOptions::default()
+        };
+        let mut ex = Exporter {
+            client,
+            emulator: emulator.is_some(),
+            plan,
+            opts,
+            writer,
+            checkpoint: cp_path,
+            fingerprint,
+            pages: start.pages,
+            progress: Progress::new(&label, counter.clone()),
+            stop_after_pages: args.stop_after_pages,
+            pages_this_run: 0,
+        };
+        let resumed = args.resume;
+        let result = ex.all_windows(&start).await;
+        if let Some(emu) = emulator {
+            emu.shutdown().await;
+        }
+        if let Err(e) = result {
+            ex.progress.abandon();
+            return Err(e);
+        }
+        let rows = ex.writer.rows();
+        ex.writer.finish()?;
+        if let Some(cp) = &ex.checkpoint {
+            Checkpoint::remove(cp)?;
+        }
+        let destination = ex
+            .plan
+            .output
+            .as_ref()
+            .map_or_else(|| "stdout".to_string(), |p| p.display().to_string());
+        let line = ex.progress.finish(rows, ex.pages, &destination, resumed);
+        Ok(Summary {
+            rows,
+            pages: ex.pages,
+            retries: counter.count(),
+            resumed,
+            line,
+        })
+    }
+
+    async fn all_windows(&mut self, start: &Start) -> Result<(), CliError> {
+        let windows = self.plan.windows.clone();
+        for (i, w) in windows.iter().enumerate().skip(start.window) {
+            let link = if i == start.window {
+                start.link.clone()
+            } else {
+                None
+            };
+            self.one_window(i, *w, link).await?;
+        }
+        Ok(())
+    }
+
+    async fn one_window(
+        &mut self,
+        index: usize,
+        w: Window,
+        link: Option<String>,
+    ) -> Result<(), CliError> {
+        let beta = self.plan.beta;
+        match (self.plan.kind, beta) {
+            (Kind::Pstn, false) => self.log_window::<rows::PstnV1>(index, w, link).await,
+            (Kind::Pstn, true) => self.log_window::<rows::PstnBeta>(index, w, link).await,
+            (Kind::DirectRouting, false) => {
+                self.log_window::<rows::DirectRoutingV1>(index, w, link)
+                    .await
+            }
+            (Kind::DirectRouting, true) => {
+                self.log_window::<rows::DirectRoutingBeta>(index, w, link)
+                    .await
+            }
+            (Kind::BlockedUsers, _) => self.log_window::<rows::BlockedUsers>(index, w, link).await,
+            (Kind::DialoutReport, _) => {
+                self.log_window::<rows::DialoutReport>(index, w, link).await
+            }
+            (Kind::Sms, _) => self.log_window::<rows::Sms>(index, w, link).await,
+            (Kind::CallRecords, _) | (Kind::Sessions, _) => {
+                self.record_window(index, w, link).await
+            }
+        }
+    }
+
+    /// The pager of a window: from its start, or from a saved next link.
+    fn pager<T>(&self, path: &str, link: Option<String>) -> Result<Pager<T>, CliError>
+    where
+        T: DeserializeOwned + Send + 'static,
+    {
+        match link {
+            None => Ok(self.client.pager::<T>(path, &self.opts)),
+            Some(rel) => {
+                let absolute = rebase(&self.client, &rel);
+                self.client
+                    .pager_from_link::<T>(&absolute, &self.opts)
+                    .map_err(|e| from_graph(e, self.emulator))
+            }
+        }
+    }
+
+    async fn log_window<T>(
+        &mut self,
+        index: usize,
+        w: Window,
+        link: Option<String>,
+    ) -> Result<(), CliError>
+    where
+        T: DeserializeOwned + Serialize + Send + 'static,
+    {
+        let path = log_path(self.plan.operation.name, w);
+        let mut pager = self.pager::<T>(&path, link)?;
+        while let Some(page) = pager.next().await {
+            let page: Page<T> = page.map_err(|e| from_graph(e, self.emulator))?;
+            for row in &page.value {
+                self.writer.write(row)?;
+            }
+            let next = pager.next_link().map(str::to_string);
+            self.page_done(index, next)?;
+        }
+        Ok(())
+    }
+
+    async fn record_window(
+        &mut self,
+        index: usize,
+        w: Window,
+        link: Option<String>,
+    ) -> Result<(), CliError> {
+        let path = format!(
+            "/communications/callRecords?$filter={}",
+            encode_query(&format!(
+                "startDateTime ge {} and startDateTime lt {}",
+                lit(w.from),
+                lit(w.to)
+            ))
+        );
+        let mut pager = self.pager::<rows::CallRecordRow>(&path, link)?;
+        while let Some(page) = pager.next().await {
+            let page = page.map_err(|e| from_graph(e, self.emulator))?;
+            for record in &page.value {
+                match self.plan.kind {
+                    Kind::Sessions => self.sessions_of(record).await?,
+                    _ => self.record_with_includes(record).await?,
+                }
+            }
+            let next = pager.next_link().map(str::to_string);
+            self.page_done(index, next)?;
+        }
+        Ok(())
+    }
+
+    /// Write a call record, expanded with sessions / participants if asked.
+    async fn record_with_includes(&mut self, record: &rows::CallRecordRow) -> Result<(), CliError> {
+        if !self.plan.include_sessions && !self.plan.include_participants {
+            return self.writer.write(record);
+        }
+        let id = rows::record_id(record)?;
+        let mut full: Value = if self.plan.include_sessions {
+            let path = format!(
+                "/communications/callRecords/{}?$expand=sessions($expand=segments)",
+                encode_segment(&id)
+            );
+            let mut v: Value = self
+                .client
+                .get_json(&path, &self.opts)
+                .await
+                .map_err(|e| from_graph(e, self.emulator))?;
+            // Sessions beyond the first page come through `sessions@odata.nextLink`.
+            let more = v
+                .as_object_mut()
+                .and_then(|o| o.remove("sessions@odata.nextLink"))
+                .and_then(|l| l.as_str().map(str::to_string));
+            if let Some(link) = more {
+                let rest: Vec<Value> = self
+                    .client
+                    .pager_from_link::<Value>(&link, &self.opts)
+                    .map_err(|e| from_graph(e, self.emulator))?
+                    .items()
+                    .try_collect()
+                    .await
+                    .map_err(|e| from_graph(e, self.emulator))?;
+                if let Some(Value::Array(s)) = v.get_mut("sessions") {
+                    s.extend(rest);
+                }
+            }
+            v
+        } else {
+            serde_json::to_value(record)
+                .map_err(|e| CliError::other(format!("cannot re-encode a call record: {e}")))?
+        };
+        if self.plan.include_participants {
+            let path = format!(
+                "/communications/callRecords/{}/participants_v2",
+                encode_segment(&id)
+            );
+            let items = self.client.pager::<Value>(&path, &self.opts).items();
+            let participants = collect(items, self.emulator).await?;
+            if let Some(o) = full.as_object_mut() {
+                o.remove("participants_v2@odata.context");
+                o.insert("participants_v2".into(), Value::Array(participants));
+            }
+        }
+        self.writer.write(&full)
+    }
+
+    /// Write one row per session (with segments) of a call record.
+    async fn sessions_of(&mut self, record: &rows::CallRecordRow) -> Result<(), CliError> {
+        let id = rows::record_id(record)?;
+        let path = format!(
+            "/communications/callRecords/{}/sessions?$expand=segments",
+            encode_segment(&id)
+        );
+        let mut items = self
+            .client
+            .pager::<rows::SessionRow>(&path, &self.opts)
+            .items();
+        while let Some(session) = items.next().await {
+            let session = session.map_err(|e| from_graph(e, self.emulator))?;
+            self.writer.write(&rows::WithRecordId {
+                call_record_id: &id,
+                row: &session,
+            })?;
+        }
+        Ok(())
+    }
+
+    /// After a page: flush, checkpoint, show progress, maybe stop (testing aid).
+    fn page_done(&mut self, window: usize, next_link: Option<String>) -> Result<(), CliError> {
+        self.pages += 1;
+        self.pages_this_run += 1;
+        let bytes = self.writer.flush()?;
+        if let Some(path) = &self.checkpoint {
+            let (window, next_link) = match next_link {
+                Some(l) => (window, Some(relative(&self.client, &l))),
+                None => (window + 1, None),
+            };
+            Checkpoint {
+                version: VERSION,
+                fingerprint: self.fingerprint.clone(),
+                window,
+                next_link,
+                rows: self.writer.rows(),
+                pages: self.pages,
+                bytes,
+            }
+            .save(path)?;
+        }
+        let total = self.plan.windows.len();
+        self.progress.page(
+            self.writer.rows(),
+            self.pages,
+            &format!("{}/{}", (window + 1).min(total), total),
+        );
+        if self
+            .stop_after_pages
+            .is_some_and(|n| self.pages_this_run >= n)
+        {
+            return Err(CliError::other(format!(
+                "stopped after {} pages as asked by --stop-after-pages",
+                self.pages_this_run
+            ))
+            .hint("continue with the same command and --resume"));
+        }
+        Ok(())
+    }
+}
+
+/// Open (or reopen) the output and work out where to start.
+fn open_output(
+    args: &ExportArgs,
+    plan: &Plan,
+    cp_path: Option<&std::path::Path>,
+    fingerprint: &str,
+) -> Result<(Start, RowWriter), CliError> {
+    let fresh = Start {
+        window: 0,
+        link: None,
+        pages: 0,
+    };
+    let (Some(out), Some(cp_path)) = (plan.output.as_deref(), cp_path) else {
+        return Ok((fresh, RowWriter::create(None, plan.format, &plan.columns)?));
+    };
+    if !args.resume {
+        if cp_path.exists() {
+            return Err(CliError::validation(format!(
+                "an interrupted export left the checkpoint {}",
+                cp_path.display()
+            ))
+            .hint("add --resume to continue it, or delete the checkpoint to start over"));
+        }
+        return Ok((
+            fresh,
+            RowWriter::create(Some(out), plan.format, &plan.columns)?,
+        ));
+    }
+    let cp = Checkpoint::load(cp_path)?;
+    if cp.fingerprint != fingerprint {
+        return Err(CliError::validation(format!(
+            "the checkpoint {} is for a different export ({}) than this one ({fingerprint})",
+            cp_path.display(),
+            cp.fingerprint
+        ))
+        .hint("resume with the same kind, range, format and options, or delete the checkpoint"));
+    }
+    let writer = RowWriter::resume(out, plan.format, &plan.columns, cp.bytes, cp.rows)?;
+    Ok((
+        Start {
+            window: cp.window,
+            link: cp.next_link,
+            pages: cp.pages,
+        },
+        writer,
+    ))
+}
+
+async fn collect<S>(items: S, emulator: bool) -> Result<Vec<Value>, CliError>
+where
+    S: Stream<Item = Result<Value, msgraph_runtime::Error>> + Unpin,
+{
+    items
+        .try_collect()
+        .await
+        .map_err(|e| from_graph(e, emulator))
+}
+
+/// `/communications/callRecords/microsoft.graph.callRecords.{fn}(fromDateTime=..,toDateTime=..)`.
+pub fn log_path(function: &str, w: Window) -> String {
+    format!(
+        "/communications/callRecords/microsoft.graph.callRecords.{function}(fromDateTime={},toDateTime={})",
+        lit(w.from),
+        lit(w.to)
+    )
+}
+
+/// A next link relative to the client's service root when it is under it
+/// (so a checkpoint survives an emulator restarting on another port).
+fn relative(client: &GraphClient, link: &str) -> String {
+    let root = client.base_url().as_str().trim_end_matches('/');
+    match link.strip_prefix(root) {
+        Some(rest) if rest.starts_with('/') => rest.to_string(),
+        _ => link.to_string(),
+    }
+}
+
+/// Inverse of [`relative`].
+fn rebase(client: &GraphClient, link: &str) -> String {
+    if link.starts_with('/') {
+        format!("{}{link}", client.base_url().as_str().trim_end_matches('/'))
+    } else {
+        link.to_string()
+    }
+}
+
+/// Percent-encode a query value (spaces and reserved characters; OData punctuation stays).
+fn encode_query(s: &str) -> String {
+    let mut out = String::with_capacity(s.len() + 16);
+    for b in s.bytes() {
+        match b {
+            b'A'..=b'Z'
+            | b'a'..=b'z'
+            | b'0'..=b'9'
+            | b'-'
+            | b'.'
+            | b'_'
+            | b'~'
+            | b':'
+            | b'\''
+            | b'('
+            | b')'
+            | b',' => out.push(b as char),
+            _ => out.push_str(&format!("%{b:02X}")),
+        }
+    }
+    out
+}
+
+/// Percent-encode a key for a path segment.
+fn encode_segment(s: &str) -> String {
+    let mut out = String::with_capacity(s.len());
+    for b in s.bytes() {
+        match b {
+            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'.' | b'_' | b'~' => {
+                out.push(b as char)
+            }
+            _ => out.push_str(&format!("%{b:02X}")),
+        }
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use chrono::{TimeZone, Utc};
+
+    #[test]
+    fn encodings() {
+        assert_eq!(
+            encode_query("startDateTime ge 2026-11-01T00:00:00Z"),
+            "startDateTime%20ge%202026-11-01T00:00:00Z"
+        );
+        assert_eq!(encode_segment("a b/c"), "a%20b%2Fc");
+        let w = Window {
+            from: Utc.with_ymd_and_hms(2026, 11, 1, 0, 0, 0).unwrap(),
+            to: Utc.with_ymd_and_hms(2026, 11, 2, 0, 0, 0).unwrap(),
+        };
+        assert_eq!(
+            log_path("getPstnCalls", w),
+            "/communications/callRecords/microsoft.graph.callRecords.getPstnCalls(fromDateTime=2026-11-01T00:00:00Z,toDateTime=2026-11-02T00:00:00Z)"
+        );
+    }
+}

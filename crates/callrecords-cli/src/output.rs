@@ -1,0 +1,342 @@
+//! Streaming writers for NDJSON, CSV and JSON output, counting the bytes they
+//! have handed to the file so a checkpoint can record a safe truncation point.
+
+use std::fs::{File, OpenOptions};
+use std::io::{self, BufWriter, Seek, SeekFrom, Write};
+use std::path::Path;
+
+use serde::Serialize;
+use serde_json::Value;
+
+use crate::args::Format;
+use crate::error::CliError;
+
+/// Counts bytes written through it.
+struct Counting<W> {
+    inner: W,
+    count: u64,
+}
+
+impl<W: Write> Write for Counting<W> {
+    fn write(&mut self, buf: &[u8]) -> io::Result<usize> {
+        let n = self.inner.write(buf)?;
+        self.count += n as u64;
+        Ok(n)
+    }
+    fn flush(&mut self) -> io::Result<()> {
+        self.inner.flush()
+    }
+}
+
+type Sink = Counting<BufWriter<Box<dyn Write + Send>>>;
+
+enum Encoder {
+    Ndjson(Sink),
+    Json(Sink),
+    Csv(Box<csv::Writer<Sink>>),
+}
+
+/// A column path: segments, with `@odata.type` kept as one segment.
+fn split_path(column: &str) -> Vec<String> {
+    let mut out: Vec<String> = Vec::new();
+    let mut parts = column.split('.').peekable();
+    while let Some(p) = parts.next() {
+        if p.starts_with('@') {
+            match parts.next() {
+                Some(rest) => out.push(format!("{p}.{rest}")),
+                None => out.push(p.to_string()),
+            }
+        } else {
+            out.push(p.to_string());
+        }
+    }
+    out
+}
+
+/// Writes rows of one export.
+pub struct RowWriter {
+    encoder: Encoder,
+    /// Column paths (CSV only).
+    paths: Vec<Vec<String>>,
+    /// Rows written so far (including those of a resumed run).
+    rows: u64,
+    /// Reusable cell buffer (CSV only).
+    cells: Vec<String>,
+}
+
+impl RowWriter {
+    /// Start a new output: create/truncate `path` (or use stdout for `None`) and
+    /// write the preamble (CSV header, JSON `[`).
+    pub fn create(
+        path: Option<&Path>,
+        format: Format,
+        columns: &[String],
+    ) -> Result<Self, CliError> {
+        let target: Box<dyn Write + Send> = match path {
+            Some(p) => Box::new(File::create(p).map_err(|e| {
+                CliError::other(format!(
+                    "cannot create the output file {}: {e}",
+                    p.display()
+                ))
+            })?),
+            None => Box::new(io::stdout()),
+        };
+        let mut w = Self::with_target(target, 0, 0, format, columns);
+        w.preamble(columns)?;
+        Ok(w)
+    }
+
+    /// Reopen `path` after an interrupted run: truncate it to `bytes` (the
+    /// length recorded with the last complete page) and continue after `rows` rows.
+    pub fn resume(
+        path: &Path,
+        format: Format,
+        columns: &[String],
+        bytes: u64,
+        rows: u64,
+    ) -> Result<Self, CliError> {
+        let mut file = OpenOptions::new()
+            .read(true)
+            .write(true)
+            .open(path)
+            .map_err(|e| {
+                CliError::validation(format!(
+                    "cannot reopen the output file {} to resume: {e}",
+                    path.display()
+                ))
+                .hint("start the export again without --resume")
+            })?;
+        let len = file.metadata()?.len();
+        if len < bytes {
+            return Err(CliError::validation(format!(
+                "the output file {} is shorter ({len} bytes) than the checkpoint says ({bytes} bytes); it was changed since",
+                path.display()
+            ))
+            .hint("start the export again without --resume"));
+        }
+        file.set_len(bytes)?;
+        file.seek(SeekFrom::End(0))?;
+        Ok(Self::with_target(
+            Box::new(file),
+            bytes,
+            rows,
+            format,
+            columns,
+        ))
+    }
+
+    fn with_target(
+        target: Box<dyn Write + Send>,
+        bytes: u64,
+        rows: u64,
+        format: Format,
+        columns: &[String],
+    ) -> Self {
+        let sink = Counting {
+            inner: BufWriter::with_capacity(256 * 1024, target),
+            count: bytes,
+        };
+        let encoder = match format {
+            Format::Ndjson => Encoder::Ndjson(sink),
+            Format::Json => Encoder::Json(sink),
+            Format::Csv => Encoder::Csv(Box::new(
+                csv::WriterBuilder::new()
+                    .has_headers(false)
+                    .from_writer(sink),
+            )),
+        };
+        RowWriter {
+            encoder,
+            paths: columns.iter().map(|c| split_path(c)).collect(),
+            rows,
+            cells: Vec::with_capacity(columns.len()),
+        }
+    }
+
+    fn preamble(&mut self, columns: &[String]) -> Result<(), CliError> {
+        match &mut self.encoder {
+            Encoder::Ndjson(_) => {}
+            Encoder::Json(s) => s.write_all(b"[")?,
+            Encoder::Csv(w) => w.write_record(columns).map_err(csv_err)?,
+        }
+        Ok(())
+    }
+
+    /// Write one row.
+    pub fn write<T: Serialize>(&mut self, row: &T) -> Result<(), CliError> {
+        match &mut self.encoder {
+            Encoder::Ndjson(s) => {
+                serde_json::to_writer(&mut *s, row).map_err(json_err)?;
+                s.write_all(b"\n")?;
+            }
+            Encoder::Json(s) => {
+                s.write_all(if self.rows == 0 { b"\n" } else { b",\n" })?;
+                serde_json::to_writer(&mut *s, row).map_err(json_err)?;
+            }
+            Encoder::Csv(w) => {
+                let value = serde_json::to_value(row).map_err(json_err)?;
+                self.cells.clear();
+                for path in &self.paths {
+                    self.cells.push(cell(lookup(&value, path)));
+                }
+                w.write_record(&self.cells).map_err(csv_err)?;
+            }
+        }
+        self.rows += 1;
+        Ok(())
+    }
+
+    /// Flush everything to the file; returns the output length in bytes, the
+    /// point up to which the file is complete.
+    pub fn flush(&mut self) -> Result<u64, CliError> {
+        match &mut self.encoder {
+            Encoder::Ndjson(s) | Encoder::Json(s) => {
+                s.flush()?;
+                Ok(s.count)
+            }
+            Encoder::Csv(w) => {
+                // Flushes csv's buffer and then the writers below it.
+                w.flush()?;
+                Ok(w.get_ref().count)
+            }
+        }
+    }
+
+    /// Rows written so far.
+    pub fn rows(&self) -> u64 {
+        self.rows
+    }
+
+    /// Write the epilogue (JSON `]`) and flush; returns the final byte length.
+    pub fn finish(mut self) -> Result<u64, CliError> {
+        if let Encoder::Json(s) = &mut self.encoder {
+            s.write_all(if self.rows == 0 { b"]\n" } else { b"\n]\n" })?;
+        }
+        self.flush()
+    }
+}
+
+/// The value at `path`, or `Null` when any step is missing.
+fn lookup<'a>(value: &'a Value, path: &[String]) -> &'a Value {
+    let mut cur = value;
+    for seg in path {
+        match cur.get(seg.as_str()) {
+            Some(v) => cur = v,
+            None => return &Value::Null,
+        }
+    }
+    cur
+}
+
+/// A CSV cell: empty for null, text as is, collections and objects as JSON.
+fn cell(v: &Value) -> String {
+    match v {
+        Value::Null => String::new(),
+        Value::String(s) => s.clone(),
+        Value::Bool(b) => b.to_string(),
+        Value::Number(n) => n.to_string(),
+        other => other.to_string(),
+    }
+}
+
+fn json_err(e: serde_json::Error) -> CliError {
+    if let Some(kind) = e.io_error_kind() {
+        CliError::from(std::io::Error::new(kind, e))
+    } else {
+        CliError::other(format!("cannot encode a row as JSON: {e}"))
+    }
+}
+
+fn csv_err(e: csv::Error) -> CliError {
+    match e.into_kind() {
+        csv::ErrorKind::Io(io) => CliError::from(io),
+        other => CliError::other(format!("cannot write CSV: {other:?}")),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde_json::json;
+
+    fn cols(list: &[&str]) -> Vec<String> {
+        list.iter().map(|s| s.to_string()).collect()
+    }
+
+    #[test]
+    fn paths_keep_odata_type_together() {
+        assert_eq!(
+            split_path("caller.@odata.type"),
+            vec!["caller", "@odata.type"]
+        );
+        assert_eq!(
+            split_path("caller.userAgent.platform"),
+            vec!["caller", "userAgent", "platform"]
+        );
+        assert_eq!(split_path("id"), vec!["id"]);
+    }
+
+    #[test]
+    fn csv_flattens_nested_values_and_keeps_nulls_as_empty_cells() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("out.csv");
+        let columns = cols(&["id", "a.b", "a.@odata.type", "list", "n", "missing.deep"]);
+        let mut w = RowWriter::create(Some(&path), Format::Csv, &columns).unwrap();
+        w.write(
+            &json!({"id": "x,1", "a": {"b": 2, "@odata.type": "#t"}, "list": [1, 2], "n": null}),
+        )
+        .unwrap();
+        w.write(&json!({"id": "y"})).unwrap();
+        let len = w.finish().unwrap();
+        let text = std::fs::read_to_string(&path).unwrap();
+        assert_eq!(len, text.len() as u64);
+        assert_eq!(
+            text,
+            "id,a.b,a.@odata.type,list,n,missing.deep\n\"x,1\",2,#t,\"[1,2]\",,\ny,,,,,\n"
+        );
+    }
+
+    #[test]
+    fn json_array_and_ndjson_shapes() {
+        let dir = tempfile::tempdir().unwrap();
+        let p = dir.path().join("a.json");
+        let mut w = RowWriter::create(Some(&p), Format::Json, &[]).unwrap();
+        w.write(&json!({"a": 1})).unwrap();
+        w.write(&json!({"a": 2})).unwrap();
+        w.finish().unwrap();
+        let v: Value = serde_json::from_str(&std::fs::read_to_string(&p).unwrap()).unwrap();
+        assert_eq!(v, json!([{"a": 1}, {"a": 2}]));
+
+        let p = dir.path().join("empty.json");
+        RowWriter::create(Some(&p), Format::Json, &[])
+            .unwrap()
+            .finish()
+            .unwrap();
+        let v: Value = serde_json::from_str(&std::fs::read_to_string(&p).unwrap()).unwrap();
+        assert_eq!(v, json!([]));
+
+        let p = dir.path().join("a.ndjson");
+        let mut w = RowWriter::create(Some(&p), Format::Ndjson, &[]).unwrap();
+        w.write(&json!({"a": 1})).unwrap();
+        w.finish().unwrap();
+        assert_eq!(std::fs::read_to_string(&p).unwrap(), "{\"a\":1}\n");
+    }
+
+    #[test]
+    fn resume_truncates_to_the_checkpointed_length() {
+        let dir = tempfile::tempdir().unwrap();
+        let p = dir.path().join("a.json");
+        let mut w = RowWriter::create(Some(&p), Format::Json, &[]).unwrap();
+        w.write(&json!(1)).unwrap();
+        let safe = w.flush().unwrap();
+        w.write(&json!(2)).unwrap();
+        w.flush().unwrap();
+        drop(w);
+        let mut w = RowWriter::resume(&p, Format::Json, &[], safe, 1).unwrap();
+        w.write(&json!(3)).unwrap();
+        w.finish().unwrap();
+        let v: Value = serde_json::from_str(&std::fs::read_to_string(&p).unwrap()).unwrap();
+        assert_eq!(v, json!([1, 3]));
+        assert!(RowWriter::resume(&p, Format::Json, &[], 10_000, 1).is_err());
+    }
+}

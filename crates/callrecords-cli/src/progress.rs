@@ -1,0 +1,195 @@
+//! Progress on stderr: an indicatif bar (rows, pages, rate, retries) drawn only
+//! when stderr is a terminal, and a one-line summary at the end.
+//!
+//! The runtime retries throttled and failed requests itself and reports each
+//! retry as a `tracing` event ("retrying transient failure"); [`RetryCounter`]
+//! is a tracing layer that counts those events so they can be shown.
+
+use std::fmt;
+use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::{Arc, Mutex};
+use std::time::{Duration, Instant};
+
+use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
+use tracing::field::{Field, Visit};
+use tracing::{Event, Subscriber};
+use tracing_subscriber::layer::Context;
+use tracing_subscriber::Layer;
+
+/// The message of the runtime's retry event.
+const RETRY_MESSAGE: &str = "retrying transient failure";
+
+/// Counts retries reported by the runtime; cheap to clone.
+#[derive(Clone, Debug, Default)]
+pub struct RetryCounter {
+    inner: Arc<RetryInner>,
+}
+
+#[derive(Debug, Default)]
+struct RetryInner {
+    count: AtomicU64,
+    last: Mutex<Option<String>>,
+}
+
+impl RetryCounter {
+    /// Retries seen so far.
+    pub fn count(&self) -> u64 {
+        self.inner.count.load(Ordering::Relaxed)
+    }
+
+    /// The error that caused the last retry (for the progress line).
+    pub fn last_reason(&self) -> Option<String> {
+        self.inner.last.lock().ok().and_then(|g| g.clone())
+    }
+}
+
+#[derive(Default)]
+struct RetryVisitor {
+    message: bool,
+    error: Option<String>,
+}
+
+impl Visit for RetryVisitor {
+    fn record_str(&mut self, field: &Field, value: &str) {
+        match field.name() {
+            "message" => self.message |= value == RETRY_MESSAGE,
+            "error" => self.error = Some(value.to_string()),
+            _ => {}
+        }
+    }
+    fn record_debug(&mut self, field: &Field, value: &dyn fmt::Debug) {
+        match field.name() {
+            "message" => self.message |= format!("{value:?}") == RETRY_MESSAGE,
+            "error" => self.error = Some(format!("{value:?}")),
+            _ => {}
+        }
+    }
+}
+
+impl<S: Subscriber> Layer<S> for RetryCounter {
+    fn on_event(&self, event: &Event<'_>, _ctx: Context<'_, S>) {
+        if *event.metadata().level() != tracing::Level::WARN {
+            return;
+        }
+        let mut v = RetryVisitor::default();
+        event.record(&mut v);
+        if v.message {
+            self.inner.count.fetch_add(1, Ordering::Relaxed);
+            if let (Some(e), Ok(mut last)) = (v.error, self.inner.last.lock()) {
+                *last = Some(e);
+            }
+        }
+    }
+}
+
+/// The progress display of one export.
+pub struct Progress {
+    bar: ProgressBar,
+    retries: RetryCounter,
+    started: Instant,
+    label: String,
+}
+
+impl Progress {
+    /// A bar on stderr (hidden unless stderr is a terminal).
+    pub fn new(label: &str, retries: RetryCounter) -> Self {
+        let bar = ProgressBar::with_draw_target(None, ProgressDrawTarget::stderr());
+        bar.set_style(
+            ProgressStyle::with_template(
+                "{spinner} {prefix} {human_pos} rows  {per_sec}  {elapsed}  {msg}",
+            )
+            .unwrap_or_else(|_| ProgressStyle::default_spinner()),
+        );
+        bar.set_prefix(label.to_string());
+        bar.enable_steady_tick(Duration::from_millis(200));
+        Progress {
+            bar,
+            retries,
+            started: Instant::now(),
+            label: label.to_string(),
+        }
+    }
+
+    /// Whether the bar is drawn (stderr is a terminal).
+    pub fn is_visible(&self) -> bool {
+        !self.bar.is_hidden()
+    }
+
+    /// Record a page of `rows` rows; `window` is "3/10".
+    pub fn page(&self, rows_total: u64, pages: u64, window: &str) {
+        self.bar.set_position(rows_total);
+        let retries = self.retries.count();
+        let mut msg = format!("{pages} pages  window {window}");
+        if retries > 0 {
+            msg.push_str(&format!("  {retries} retries"));
+            if let Some(r) = self.retries.last_reason() {
+                msg.push_str(&format!(" (last: {})", shorten(&r, 60)));
+            }
+        }
+        self.bar.set_message(msg);
+    }
+
+    /// Clear the bar and print the summary line.
+    pub fn finish(&self, rows: u64, pages: u64, destination: &str, resumed: bool) -> String {
+        self.bar.finish_and_clear();
+        let secs = self.started.elapsed().as_secs_f64();
+        let rate = if secs > 0.0 { rows as f64 / secs } else { 0.0 };
+        let line = format!(
+            "{}: {rows} rows in {pages} pages to {destination}, {} retries, {secs:.1}s ({rate:.0} rows/s){}",
+            self.label,
+            self.retries.count(),
+            if resumed { ", resumed" } else { "" }
+        );
+        eprintln!("{line}");
+        line
+    }
+
+    /// Clear the bar without a summary (on error).
+    pub fn abandon(&self) {
+        self.bar.finish_and_clear();
+    }
+}
+
+fn shorten(s: &str, max: usize) -> String {
+    if s.chars().count() <= max {
+        s.to_string()
+    } else {
+        let mut t: String = s.chars().take(max).collect();
+        t.push('…');
+        t
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use tracing_subscriber::prelude::*;
+
+    #[test]
+    fn counts_only_retry_warnings() {
+        let counter = RetryCounter::default();
+        let subscriber = tracing_subscriber::registry().with(counter.clone());
+        tracing::subscriber::with_default(subscriber, || {
+            tracing::warn!(
+                attempt = 1,
+                error = "429 Too Many Requests",
+                "retrying transient failure"
+            );
+            tracing::warn!("something else");
+            tracing::info!("retrying transient failure");
+            tracing::warn!(error = "503", "retrying transient failure");
+        });
+        assert_eq!(counter.count(), 2);
+        assert_eq!(counter.last_reason().as_deref(), Some("503"));
+    }
+
+    #[test]
+    fn bar_is_hidden_when_stderr_is_not_a_terminal_in_tests() {
+        // cargo test captures stderr through a pipe, so the bar must stay quiet.
+        let p = Progress::new("pstn", RetryCounter::default());
+        if !std::io::IsTerminal::is_terminal(&std::io::stderr()) {
+            assert!(!p.is_visible());
+        }
+        p.abandon();
+    }
+}
