@@ -309,3 +309,89 @@ async fn validation_errors_are_graph_shaped() {
         assert_eq!(r.status, 200, "{kind}");
     }
 }
+
+#[tokio::test]
+async fn prefer_headers_shape_enums_and_nulls() {
+    let e = emu().await;
+    let c = e.config().clone();
+    let id = data::record_id(&c, 49);
+    let path = format!("/v1.0/communications/callRecords/{id}?$expand=sessions($expand=segments)");
+    let plain = String::from_utf8(get(e.local_addr(), &path, &[]).await.body).unwrap();
+    let opted = String::from_utf8(
+        get(
+            e.local_addr(),
+            &path,
+            &[("prefer", "include-unknown-enum-members")],
+        )
+        .await
+        .body,
+    )
+    .unwrap();
+    assert!(!plain.contains("azureCommunicationServices"));
+    assert!(plain.contains("\"productFamily\":\"unknownFutureValue\""));
+    assert!(opted.contains("\"productFamily\":\"azureCommunicationServices\""));
+    assert!(plain.contains("null"));
+    let r = get(e.local_addr(), &path, &[("prefer", "omit-values=nulls")]).await;
+    assert_eq!(r.header("preference-applied"), Some("omit-values=nulls"));
+    assert!(!String::from_utf8(r.body).unwrap().contains("null"));
+}
+
+#[tokio::test]
+async fn beta_rows_and_misc_errors() {
+    let e = emu().await;
+    let addr = e.local_addr();
+    let v = get(addr, "/beta/communications/callRecords/microsoft.graph.callRecords.getPstnBlockedUsersLog(fromDateTime=2026-11-01,toDateTime=2026-11-01T01:00:00Z)", &[]).await.json();
+    let modes: HashSet<&str> = v["value"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|r| r["userBlockMode"].as_str().unwrap())
+        .collect();
+    assert!(modes.contains("Blocked"));
+    assert!(v["value"][0].get("id").is_none());
+    let v = get(
+        addr,
+        "/beta/communications/callRecords/getSmsLog(fromDateTime=2026-11-01,toDateTime=2026-11-01)",
+        &[],
+    )
+    .await
+    .json();
+    assert_eq!(v["@odata.count"], 1, "getSmsLog includes toDateTime");
+
+    let r = common::send(addr, "POST", "/v1.0/communications/callRecords", &[], b"{}").await;
+    assert!(matches!(r, common::Outcome::Response(ref r) if r.status == 405));
+    let r = get(addr, "/v2.0/communications/callRecords", &[]).await;
+    assert_eq!(r.status, 400);
+    let id = data::record_id(e.config(), 0);
+    let r = get(
+        addr,
+        &format!("/v1.0/communications/callRecords/{id}/segments"),
+        &[],
+    )
+    .await;
+    assert_eq!(r.status, 400);
+    assert!(r.json()["error"]["message"]
+        .as_str()
+        .unwrap()
+        .contains("segments"));
+    let r = get(addr, "/v1.0/communications/callRecords?$skip=abc", &[]).await;
+    assert_eq!(r.status, 400);
+    let r = get(
+        addr,
+        &format!("/v1.0/communications/callRecords/{id}?$expand=organizer"),
+        &[],
+    )
+    .await;
+    assert_eq!(r.status, 400);
+    let s = e.stats();
+    assert_eq!(s.client_errors, 5);
+    let day0 = default_day0();
+    let blocked = data::count_log_rows(
+        e.config(),
+        LogKind::PstnBlockedUsersLog,
+        day0,
+        day0 + chrono::Duration::hours(1),
+    );
+    assert_eq!(blocked, 84);
+    assert_eq!(s.rows_served, blocked + 1);
+}
