@@ -192,11 +192,11 @@ pub(crate) fn dispatch_tokens(
                     serde_json::from_value(serde_json::Value::Object(m))
                 }
                 let map = <Map as serde::Deserialize>::deserialize(d)?;
-                let read: fn(Map) -> Result<Self, serde_json::Error> =
-                    match msgraph_odata::type_name_of(&map) {
-                        #(#read_arms,)*
-                        #fallback
-                    };
+                let name = msgraph_odata::type_name_of(&map);
+                let read: fn(Map) -> Result<Self, serde_json::Error> = match name {
+                    #(#read_arms,)*
+                    #fallback
+                };
                 read(map).map_err(serde::de::Error::custom)
             }
         }

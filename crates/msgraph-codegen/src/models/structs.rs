@@ -136,7 +136,11 @@ fn field_tokens(
     let ty = fty.tokens();
     let docs = doc_attrs(doc);
     let mut args = Vec::new();
-    if naming::needs_rename(snake, wire) {
+    // serde derives the name from the identifier as written (`self_`, `type` for `r#type`).
+    let ident_name = ident.to_string();
+    // Explicit for `self_`-style names too, although serde would drop the trailing `_`.
+    if naming::needs_rename(ident_name.trim_start_matches("r#"), wire) || ident_name.ends_with('_')
+    {
         args.push(quote!(rename = #wire));
     }
     args.push(quote!(default));

@@ -416,9 +416,8 @@ impl<'de> serde::Deserialize<'de> for AnyParticipantBase {
             serde_json::from_value(serde_json::Value::Object(m))
         }
         let map = <Map as serde::Deserialize>::deserialize(d)?;
-        let read: fn(Map) -> Result<Self, serde_json::Error> = match msgraph_odata::type_name_of(
-            &map,
-        ) {
+        let name = msgraph_odata::type_name_of(&map);
+        let read: fn(Map) -> Result<Self, serde_json::Error> = match name {
             Some("microsoft.graph.callRecords.organizer") => {
                 |m| from_map(m).map(Self::Organizer)
             }
@@ -845,9 +844,8 @@ impl<'de> serde::Deserialize<'de> for AnyCallLogRow {
             serde_json::from_value(serde_json::Value::Object(m))
         }
         let map = <Map as serde::Deserialize>::deserialize(d)?;
-        let read: fn(Map) -> Result<Self, serde_json::Error> = match msgraph_odata::type_name_of(
-            &map,
-        ) {
+        let name = msgraph_odata::type_name_of(&map);
+        let read: fn(Map) -> Result<Self, serde_json::Error> = match name {
             Some("microsoft.graph.callRecords.callLogRow") => {
                 |m| from_map(m).map(Self::CallLogRow)
             }
@@ -1323,9 +1321,8 @@ impl<'de> serde::Deserialize<'de> for AnyEndpoint {
             serde_json::from_value(serde_json::Value::Object(m))
         }
         let map = <Map as serde::Deserialize>::deserialize(d)?;
-        let read: fn(Map) -> Result<Self, serde_json::Error> = match msgraph_odata::type_name_of(
-            &map,
-        ) {
+        let name = msgraph_odata::type_name_of(&map);
+        let read: fn(Map) -> Result<Self, serde_json::Error> = match name {
             Some("microsoft.graph.callRecords.endpoint") => {
                 |m| from_map(m).map(Self::Endpoint)
             }
@@ -2438,9 +2435,8 @@ impl<'de> serde::Deserialize<'de> for AnyUserAgent {
             serde_json::from_value(serde_json::Value::Object(m))
         }
         let map = <Map as serde::Deserialize>::deserialize(d)?;
-        let read: fn(Map) -> Result<Self, serde_json::Error> = match msgraph_odata::type_name_of(
-            &map,
-        ) {
+        let name = msgraph_odata::type_name_of(&map);
+        let read: fn(Map) -> Result<Self, serde_json::Error> = match name {
             Some("microsoft.graph.callRecords.clientUserAgent") => {
                 |m| from_map(m).map(Self::ClientUserAgent)
             }

@@ -145,9 +145,8 @@ impl<'de> serde::Deserialize<'de> for AnyEntity {
             serde_json::from_value(serde_json::Value::Object(m))
         }
         let map = <Map as serde::Deserialize>::deserialize(d)?;
-        let read: fn(Map) -> Result<Self, serde_json::Error> = match msgraph_odata::type_name_of(
-            &map,
-        ) {
+        let name = msgraph_odata::type_name_of(&map);
+        let read: fn(Map) -> Result<Self, serde_json::Error> = match name {
             Some("microsoft.graph.callRecords.callRecord") => {
                 |m| from_map(m).map(Self::CallRecord)
             }
@@ -1074,9 +1073,8 @@ impl<'de> serde::Deserialize<'de> for AnyIdentity {
             serde_json::from_value(serde_json::Value::Object(m))
         }
         let map = <Map as serde::Deserialize>::deserialize(d)?;
-        let read: fn(Map) -> Result<Self, serde_json::Error> = match msgraph_odata::type_name_of(
-            &map,
-        ) {
+        let name = msgraph_odata::type_name_of(&map);
+        let read: fn(Map) -> Result<Self, serde_json::Error> = match name {
             Some("microsoft.graph.identity") => |m| from_map(m).map(Self::Identity),
             Some("microsoft.graph.azureCommunicationServicesUserIdentity") => {
                 |m| from_map(m).map(Self::AzureCommunicationServicesUserIdentity)
@@ -1439,9 +1437,8 @@ impl<'de> serde::Deserialize<'de> for AnyIdentitySet {
             serde_json::from_value(serde_json::Value::Object(m))
         }
         let map = <Map as serde::Deserialize>::deserialize(d)?;
-        let read: fn(Map) -> Result<Self, serde_json::Error> = match msgraph_odata::type_name_of(
-            &map,
-        ) {
+        let name = msgraph_odata::type_name_of(&map);
+        let read: fn(Map) -> Result<Self, serde_json::Error> = match name {
             Some("microsoft.graph.identitySet") => |m| from_map(m).map(Self::IdentitySet),
             Some("microsoft.graph.aiInteractionMentionedIdentitySet") => {
                 |m| from_map(m).map(Self::AiInteractionMentionedIdentitySet)

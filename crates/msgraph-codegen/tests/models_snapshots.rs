@@ -1,0 +1,161 @@
+//! Snapshots of the models generator: full output for small edge-case fixtures, and an
+//! API-surface summary (items, fields with wire names and types, variants) for the project's
+//! real v1.0 and beta metadata. The committed files themselves are checked by the xtask
+//! stale test; the summaries make API changes reviewable at a glance.
+
+use std::fmt::Write as _;
+use std::path::{Path, PathBuf};
+
+use msgraph_codegen::models::generate_namespaces;
+use quote::ToTokens;
+
+fn workspace_root() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("../..")
+}
+
+fn load(path: &Path) -> msgraph_csdl::Document {
+    msgraph_csdl::load_file(path).unwrap_or_else(|e| panic!("{e}"))
+}
+
+fn load_str(xml: &str) -> msgraph_csdl::Document {
+    msgraph_csdl::load(xml.as_bytes(), "inline").unwrap_or_else(|e| panic!("{e}"))
+}
+
+#[test]
+fn edge_case_fixture() {
+    let doc = load(&Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/edge_cases.xml"));
+    let modules = generate_namespaces(&doc, "test").unwrap_or_else(|e| panic!("{e}"));
+    let names: Vec<_> = modules.iter().map(|m| m.module.as_str()).collect();
+    assert_eq!(names, ["graph", "calls"]);
+    for m in &modules {
+        insta::assert_snapshot!(format!("edge_cases__{}", m.module), m.file.contents);
+    }
+}
+
+#[test]
+fn v1_api_surface() {
+    surface("metadata/graph-v1.0.callRecords.xml", "v1");
+}
+
+#[test]
+fn beta_api_surface() {
+    surface("metadata/graph-beta.callRecords.xml", "beta");
+}
+
+fn surface(rel: &str, label: &str) {
+    let doc = load(&workspace_root().join(rel));
+    for m in generate_namespaces(&doc, label).unwrap_or_else(|e| panic!("{e}")) {
+        insta::assert_snapshot!(
+            format!("{label}_surface__{}", m.module),
+            summarize(&m.file.contents)
+        );
+    }
+}
+
+/// One line per public item, indented lines for fields/variants:
+/// `field_name: Type "wireName" [deprecated]`.
+fn summarize(source: &str) -> String {
+    let file: syn::File = syn::parse_str(source).unwrap_or_else(|e| panic!("{e}"));
+    let mut out = String::new();
+    for item in &file.items {
+        match item {
+            syn::Item::Struct(s) => {
+                let _ = writeln!(out, "struct {}", s.ident);
+                for f in &s.fields {
+                    let name = f
+                        .ident
+                        .as_ref()
+                        .map(ToString::to_string)
+                        .unwrap_or_default();
+                    let ty = f.ty.to_token_stream().to_string().replace(' ', "");
+                    let _ = writeln!(out, "    {name}: {ty}{}", attrs_note(&f.attrs));
+                }
+            }
+            syn::Item::Enum(e) => {
+                let _ = writeln!(out, "enum {}", e.ident);
+                for v in &e.variants {
+                    let fields = v.fields.to_token_stream().to_string().replace(' ', "");
+                    let _ = writeln!(out, "    {}{fields}{}", v.ident, attrs_note(&v.attrs));
+                }
+            }
+            _ => {}
+        }
+    }
+    out
+}
+
+fn attrs_note(attrs: &[syn::Attribute]) -> String {
+    let mut note = String::new();
+    for a in attrs {
+        if a.path().is_ident("serde") {
+            let _ = a.parse_nested_meta(|m| {
+                if m.path.is_ident("rename") {
+                    let lit: syn::LitStr = m.value()?.parse()?;
+                    let _ = write!(note, " \"{}\"", lit.value());
+                } else if m.path.is_ident("with") {
+                    let lit: syn::LitStr = m.value()?.parse()?;
+                    let short = lit
+                        .value()
+                        .rsplit("::")
+                        .next()
+                        .unwrap_or_default()
+                        .to_string();
+                    let _ = write!(note, " with={short}");
+                } else if m.path.is_ident("flatten") {
+                    note.push_str(" flatten");
+                } else if m.input.peek(syn::Token![=]) {
+                    let _: syn::Expr = m.value()?.parse()?;
+                }
+                Ok(())
+            });
+        } else if a.path().is_ident("deprecated") {
+            note.push_str(" [deprecated]");
+        }
+    }
+    note
+}
+
+const CLASH: &str = r#"<?xml version="1.0"?>
+<edmx:Edmx Version="4.0" xmlns:edmx="http://docs.oasis-open.org/odata/ns/edmx"><edmx:DataServices>
+<Schema Namespace="t" xmlns="http://docs.oasis-open.org/odata/ns/edm">
+  <EnumType Name="os"><Member Name="macOS"/><Member Name="MacOS"/></EnumType>
+</Schema></edmx:DataServices></edmx:Edmx>"#;
+
+#[test]
+fn clashing_names_are_an_error_naming_both() {
+    let err = generate_namespaces(&load_str(CLASH), "test").expect_err("must clash");
+    let msg = err.to_string();
+    assert!(
+        msg.contains("MacOs") && msg.contains("macOS") && msg.contains("MacOS"),
+        "{msg}"
+    );
+}
+
+const KEYWORD_TYPES: &str = r#"<?xml version="1.0"?>
+<edmx:Edmx Version="4.0" xmlns:edmx="http://docs.oasis-open.org/odata/ns/edmx"><edmx:DataServices>
+<Schema Namespace="t.self" xmlns="http://docs.oasis-open.org/odata/ns/edm">
+  <ComplexType Name="Self"><Property Name="async" Type="Edm.String"/><Property Name="super" Type="Edm.Int32"/></ComplexType>
+</Schema></edmx:DataServices></edmx:Edmx>"#;
+
+#[test]
+fn keyword_names_become_valid_identifiers() {
+    let modules =
+        generate_namespaces(&load_str(KEYWORD_TYPES), "test").unwrap_or_else(|e| panic!("{e}"));
+    let text = &modules[0].file.contents;
+    assert_eq!(modules[0].module, "self_");
+    assert!(text.contains("pub struct Self_ {"), "{text}");
+    assert!(text.contains("pub r#async: Option<String>,"), "{text}");
+    assert!(text.contains("pub super_: Option<i32>,"), "{text}");
+    assert!(text.contains("rename = \"super\""), "{text}");
+}
+
+#[test]
+fn output_is_deterministic() {
+    let doc = load(&workspace_root().join("metadata/graph-beta.callRecords.xml"));
+    let a = generate_namespaces(&doc, "beta").unwrap_or_else(|e| panic!("{e}"));
+    let b = generate_namespaces(&doc, "beta").unwrap_or_else(|e| panic!("{e}"));
+    assert_eq!(a, b);
+    for m in &a {
+        assert!(m.file.contents.starts_with(msgraph_codegen::emit::HEADER));
+    }
+}
