@@ -295,7 +295,16 @@ fn get_record(ctx: &Ctx<'_>, i: usize) -> Reply {
         (None, true) => format!("{root}communications/callRecords(participants_v2())/$entity"),
         (None, false) => format!("{root}communications/callRecords/$entity"),
     };
-    let select = ctx.q.select.clone();
+    // Expanded navigations stay in the output even when `$select` does not name them.
+    let select = ctx.q.select.clone().map(|mut s| {
+        if sessions.is_some() {
+            s.push("sessions".to_string());
+        }
+        if participants {
+            s.push("participants_v2".to_string());
+        }
+        s
+    });
     let mut body = Vec::with_capacity(8192);
     Obj::write_selected(&mut body, ctx.opts, select.as_deref(), |o| {
         o.str("@odata.context", &context);

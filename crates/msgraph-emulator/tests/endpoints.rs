@@ -208,6 +208,16 @@ async fn get_record_with_nested_session_and_participant_links() {
     assert!(v.get("endDateTime").is_none());
     assert_eq!(ts(&v["startDateTime"]), data::record_start(&c, 49));
 
+    let v = get(
+        addr,
+        &format!("/v1.0/communications/callRecords/{id}?$select=id&$expand=participants_v2"),
+        &[],
+    )
+    .await
+    .json();
+    assert!(v.get("startDateTime").is_none());
+    assert_eq!(v["participants_v2"].as_array().unwrap().len(), 130);
+
     let r = get(
         addr,
         "/v1.0/communications/callRecords/00000000-0000-4000-8000-000000000000",

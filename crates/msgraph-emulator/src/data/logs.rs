@@ -163,6 +163,30 @@ pub fn log_rows(
     log_row_range(config, kind, from, to).map(move |i| log_row_json(config, kind, version, i))
 }
 
+/// `getPstnCalls` rows of a window (v1.0 shape), as JSON strings.
+pub fn pstn_rows(
+    config: &EmulatorConfig,
+    from: DateTime<Utc>,
+    to: DateTime<Utc>,
+) -> impl Iterator<Item = String> + '_ {
+    log_rows(config, LogKind::PstnCalls, ApiVersion::V1, from, to)
+}
+
+/// `getDirectRoutingCalls` rows of a window (v1.0 shape), as JSON strings.
+pub fn direct_routing_rows(
+    config: &EmulatorConfig,
+    from: DateTime<Utc>,
+    to: DateTime<Utc>,
+) -> impl Iterator<Item = String> + '_ {
+    log_rows(
+        config,
+        LogKind::DirectRoutingCalls,
+        ApiVersion::V1,
+        from,
+        to,
+    )
+}
+
 const COUNTRIES: &[&str] = &["US", "GB", "DE", "FR", "IN", "BR", "JP", "AU"];
 const CURRENCIES: &[&str] = &["USD", "GBP", "EUR", "EUR", "INR", "BRL", "JPY", "AUD"];
 const LOCATIONS: &[&str] = &["USWE", "USEA", "EUNO", "EUWE", "APSE", "JPEA"];

@@ -8,7 +8,10 @@ pub mod logs;
 pub mod records;
 pub mod users;
 
-pub use logs::{count_log_rows, log_row_json, log_row_range, log_row_start, log_rows, LogKind};
+pub use logs::{
+    count_log_rows, direct_routing_rows, log_row_json, log_row_range, log_row_start, log_rows,
+    pstn_rows, LogKind,
+};
 pub use records::{
     participant_count, record_has_participant, record_id, record_index, record_participant_id,
     record_start, records_in_window, session_count,
