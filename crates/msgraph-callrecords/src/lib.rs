@@ -1,3 +1,96 @@
-//! Generated request builders for the Microsoft Graph call records API; re-exports the models and runtime.
+//! Request builders for the Microsoft Graph call records API (v1.0, and beta with the `beta`
+//! feature), generated from Graph's CSDL; re-exports the models and the runtime.
+//!
+//! ```no_run
+//! use futures::TryStreamExt;
+//! use msgraph_callrecords::prelude::*;
+//! use msgraph_callrecords::models::callrecords::{CallRecordProperty, PstnCallLogRow};
+//! use msgraph_callrecords::v1::{CallRecordExpand, CallRecordFilter};
+//!
+//! # async fn run(client: GraphClient) -> Result<(), Box<dyn std::error::Error>> {
+//! let from = "2026-11-01T00:00:00Z".parse()?;
+//! let to = "2026-11-02T00:00:00Z".parse()?;
+//! // One typed request per operation; arguments Graph would reject fail before sending.
+//! let mut rows = client.communications().call_records().get_pstn_calls(from, to)?.stream_items();
+//! while let Some(row) = rows.try_next().await? {
+//!     let row: PstnCallLogRow = row;
+//!     println!("{:?}", row.callee_number);
+//! }
+//! let page = client
+//!     .communications()
+//!     .call_records()
+//!     .list()
+//!     .filter(CallRecordFilter::start_date_time().ge(from))
+//!     .select([CallRecordProperty::Id, CallRecordProperty::StartDateTime])
+//!     .max_page_size(30)
+//!     .send()
+//!     .await?;
+//! if let Some(id) = page.value.first().and_then(|r| r.id.clone()) {
+//!     let full = client
+//!         .communications()
+//!         .call_records()
+//!         .by_id(id)
+//!         .get()
+//!         .expand(CallRecordExpand::Sessions { segments: true })
+//!         .send_all() // follows sessions@odata.nextLink
+//!         .await?;
+//!     println!("{} sessions", full.sessions.map_or(0, |s| s.len()));
+//! }
+//! # Ok(()) }
+//! ```
 #![forbid(unsafe_code)]
 #![warn(missing_docs)]
+
+pub use msgraph_callrecords_models as models;
+pub use msgraph_runtime as runtime;
+pub use msgraph_runtime::GraphClient;
+
+pub mod support;
+
+// Generated code is formatted by prettyplease at generation time; rustfmt would reflow it
+// and make `cargo xtask codegen --check` fail.
+#[rustfmt::skip]
+#[path = "generated/v1.rs"]
+pub mod v1;
+
+#[cfg(feature = "beta")]
+#[rustfmt::skip]
+#[path = "generated/beta.rs"]
+pub mod beta;
+
+pub use support::{ArgumentError, Error};
+
+/// Entry points on [`GraphClient`]: `client.communications()` (v1.0), `client.v1()`,
+/// `client.beta()` (feature `beta`).
+pub trait GraphClientExt {
+    /// The v1.0 URL space.
+    fn v1(&self) -> v1::GraphServiceRequestBuilder;
+
+    /// The beta URL space (sent to `/beta` whatever version the client was built for).
+    #[cfg(feature = "beta")]
+    fn beta(&self) -> beta::GraphServiceRequestBuilder;
+
+    /// `/communications` in v1.0 (shorthand for `client.v1().communications()`).
+    fn communications(&self) -> v1::CommunicationsRequestBuilder {
+        self.v1().communications()
+    }
+}
+
+impl GraphClientExt for GraphClient {
+    fn v1(&self) -> v1::GraphServiceRequestBuilder {
+        v1::GraphServiceRequestBuilder::new(self)
+    }
+
+    #[cfg(feature = "beta")]
+    fn beta(&self) -> beta::GraphServiceRequestBuilder {
+        beta::GraphServiceRequestBuilder::new(self)
+    }
+}
+
+/// `use msgraph_callrecords::prelude::*;` brings the client, its extension trait and the
+/// error types into scope.
+pub mod prelude {
+    pub use crate::support::{ArgumentError, Error};
+    pub use crate::GraphClientExt;
+    pub use msgraph_runtime::GraphClient;
+}

@@ -31,6 +31,9 @@ pub enum Error {
         /// What is wrong.
         message: String,
     },
+    /// The request-builder generator failed (see [`crate::builders::BuilderError`]).
+    #[error(transparent)]
+    Builders(Box<crate::builders::BuilderError>),
     /// A generated token stream did not parse as Rust (a generator bug).
     #[error("generated code for {path} is not valid Rust: {message}")]
     Emit {

@@ -10,6 +10,7 @@
 #![forbid(unsafe_code)]
 #![warn(missing_docs)]
 
+pub mod builders;
 pub mod emit;
 mod error;
 pub mod models;
@@ -23,7 +24,7 @@ use msgraph_csdl::Document;
 /// Every generated file of the workspace, from the v1.0 and beta call-records documents
 /// (paths relative to the workspace root, sorted).
 pub fn generate_all(v1: &Document, beta: &Document) -> Result<Vec<GeneratedFile>, Error> {
-    let mut files = models::generate_models(&[
+    let versions = [
         models::Version {
             module: "v1",
             label: "v1.0",
@@ -36,7 +37,9 @@ pub fn generate_all(v1: &Document, beta: &Document) -> Result<Vec<GeneratedFile>
             feature: Some("beta"),
             document: beta,
         },
-    ])?;
+    ];
+    let mut files = models::generate_models(&versions)?;
+    files.extend(builders::generate_builders(&versions).map_err(|e| Error::Builders(Box::new(e)))?);
     files.sort_by(|a, b| a.path.cmp(&b.path));
     Ok(files)
 }

@@ -1,0 +1,190 @@
+//! Resource paths and OData system query options, built as pure strings (testable without HTTP).
+
+use super::encode;
+use super::error::ArgumentError;
+
+/// A path relative to the API version root (`/communications/callRecords/{id}`), with the first
+/// argument error met while building it (e.g. an empty key), reported when the request is sent.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ResourcePath {
+    path: String,
+    error: Option<ArgumentError>,
+}
+
+impl ResourcePath {
+    /// The root path `/`.
+    pub fn root() -> Self {
+        Self {
+            path: String::new(),
+            error: None,
+        }
+    }
+
+    /// The path with one more literal segment (a navigation property name, written as is).
+    pub fn segment(&self, name: &str) -> Self {
+        Self {
+            path: format!("{}/{name}", self.path),
+            error: self.error.clone(),
+        }
+    }
+
+    /// The path with one more key segment (`/{id}`), percent-encoded; an empty key is an error
+    /// of `operation`, reported at send time.
+    pub fn key(&self, operation: &str, id: &str) -> Self {
+        let error = self.error.clone().or_else(|| {
+            id.is_empty()
+                .then(|| ArgumentError::new(operation, "the id must not be empty"))
+        });
+        Self {
+            path: format!("{}/{}", self.path, encode::path_segment(id)),
+            error,
+        }
+    }
+
+    /// The path with a bound-function call segment (already encoded by [`encode::function_segment`]).
+    pub fn function(&self, segment: String) -> Self {
+        Self {
+            path: format!("{}/{segment}", self.path),
+            error: self.error.clone(),
+        }
+    }
+
+    /// The path text.
+    pub fn as_str(&self) -> &str {
+        &self.path
+    }
+
+    /// The deferred argument error, if any.
+    pub fn check(&self) -> Result<(), ArgumentError> {
+        match &self.error {
+            Some(e) => Err(e.clone()),
+            None => Ok(()),
+        }
+    }
+}
+
+/// The system query options of one request. Only the setters an operation supports are
+/// generated, so an unsupported option cannot be set (it does not compile).
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct QueryOptions {
+    /// `$select` property names.
+    pub select: Vec<String>,
+    /// `$expand` expression (`sessions($expand=segments)`).
+    pub expand: Option<String>,
+    /// `$filter` expression.
+    pub filter: Option<String>,
+    /// `$top`.
+    pub top: Option<u32>,
+    /// `Prefer: odata.maxpagesize` (a header, not part of the URL).
+    pub max_page_size: Option<u32>,
+}
+
+impl QueryOptions {
+    /// The query string, `?`-prefixed, or empty; options in a fixed order
+    /// (`$select`, `$expand`, `$filter`, `$top`) so URLs are stable.
+    pub fn query_string(&self) -> String {
+        let mut parts = Vec::new();
+        if !self.select.is_empty() {
+            parts.push(format!(
+                "$select={}",
+                encode::query_value(&self.select.join(","))
+            ));
+        }
+        if let Some(e) = &self.expand {
+            parts.push(format!("$expand={}", encode::query_value(e)));
+        }
+        if let Some(f) = &self.filter {
+            parts.push(format!("$filter={}", encode::query_value(f)));
+        }
+        if let Some(t) = self.top {
+            parts.push(format!("$top={t}"));
+        }
+        if parts.is_empty() {
+            String::new()
+        } else {
+            format!("?{}", parts.join("&"))
+        }
+    }
+
+    /// Checks the options against the operation's limits: `max_page_size` and `top` in
+    /// `1..=max_page_size_limit` (the documented maximum page size, facts §2.2–§2.6).
+    pub fn check(&self, operation: &str, max_page_size_limit: u32) -> Result<(), ArgumentError> {
+        if let Some(n) = self.max_page_size {
+            if n == 0 || n > max_page_size_limit {
+                return Err(ArgumentError::new(
+                    operation,
+                    format!("max_page_size {n} is outside 1..={max_page_size_limit}, the documented maximum page size"),
+                ));
+            }
+        }
+        if self.top == Some(0) {
+            return Err(ArgumentError::new(operation, "top must be at least 1"));
+        }
+        if let Some(f) = &self.filter {
+            if f.trim().is_empty() {
+                return Err(ArgumentError::new(
+                    operation,
+                    "the filter expression is empty",
+                ));
+            }
+        }
+        Ok(())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn paths_encode_keys_and_defer_errors() {
+        let p = ResourcePath::root()
+            .segment("communications")
+            .segment("callRecords");
+        assert_eq!(p.as_str(), "/communications/callRecords");
+        let item = p.key("get callRecord", "+1 a/b");
+        assert_eq!(item.as_str(), "/communications/callRecords/%2B1%20a%2Fb");
+        assert!(item.check().is_ok());
+        let bad = p.key("get callRecord", "").segment("sessions");
+        let err = bad.check().expect_err("empty id");
+        assert_eq!(err.to_string(), "get callRecord: the id must not be empty");
+    }
+
+    #[test]
+    fn query_string_order_and_encoding() {
+        let q = QueryOptions {
+            select: vec!["id".into(), "startDateTime".into()],
+            expand: Some("sessions($expand=segments)".into()),
+            filter: Some("startDateTime ge 2026-11-01T00:00:00Z".into()),
+            top: Some(5),
+            max_page_size: Some(10),
+        };
+        assert_eq!(
+            q.query_string(),
+            "?$select=id,startDateTime&$expand=sessions($expand%3Dsegments)&$filter=startDateTime%20ge%202026-11-01T00:00:00Z&$top=5"
+        );
+        assert_eq!(QueryOptions::default().query_string(), "");
+    }
+
+    #[test]
+    fn limits() {
+        let q = QueryOptions {
+            max_page_size: Some(61),
+            ..Default::default()
+        };
+        let e = q.check("list sessions", 60).expect_err("over the limit");
+        assert!(e.to_string().contains("max_page_size 61"), "{e}");
+        assert!(QueryOptions {
+            max_page_size: Some(60),
+            ..Default::default()
+        }
+        .check("list sessions", 60)
+        .is_ok());
+        assert!(QueryOptions {
+            top: Some(0),
+            ..Default::default()
+        }
+        .check("x", 60)
+        .is_err());
+    }
+}

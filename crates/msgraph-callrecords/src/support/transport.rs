@@ -1,0 +1,195 @@
+//! The only place that talks to the runtime: send one request, page a collection, follow
+//! nested next links, chain date windows. Generated builders call these functions.
+
+use futures::stream::{self, BoxStream, StreamExt, TryStreamExt};
+use msgraph_runtime::{GraphClient, Page, RequestOptions};
+use serde::de::DeserializeOwned;
+use serde_json::Value;
+
+use super::error::{ArgumentError, Error};
+use super::query::{QueryOptions, ResourcePath};
+
+/// Every page of a collection, in order.
+pub type PageStream<T> = BoxStream<'static, Result<Page<T>, Error>>;
+
+/// Every item of every page of a collection, in order.
+pub type ItemStream<T> = BoxStream<'static, Result<T, Error>>;
+
+/// A validated request: operation name, path and query relative to the version root, and
+/// the `Prefer: odata.maxpagesize` value.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Prepared {
+    operation: String,
+    path_and_query: String,
+    max_page_size: Option<u32>,
+}
+
+impl Prepared {
+    /// Checks the path and options (`max_page_size_limit`: the documented maximum page size,
+    /// `u32::MAX` when none) and freezes the request.
+    pub fn new(
+        operation: &str,
+        path: &ResourcePath,
+        query: &QueryOptions,
+        max_page_size_limit: u32,
+    ) -> Result<Self, ArgumentError> {
+        path.check()?;
+        query.check(operation, max_page_size_limit)?;
+        Ok(Self {
+            operation: operation.to_owned(),
+            path_and_query: format!("{}{}", path.as_str(), query.query_string()),
+            max_page_size: query.max_page_size,
+        })
+    }
+
+    /// The operation name (`getPstnCalls`).
+    pub fn operation(&self) -> &str {
+        &self.operation
+    }
+
+    /// Path and query relative to the version root.
+    pub fn path_and_query(&self) -> &str {
+        &self.path_and_query
+    }
+
+    fn options(&self) -> RequestOptions {
+        RequestOptions {
+            max_page_size: self.max_page_size,
+            ..RequestOptions::default()
+        }
+    }
+}
+
+/// `GET` one entity (or function value).
+pub async fn send_entity<T: DeserializeOwned>(
+    client: &GraphClient,
+    prepared: Prepared,
+) -> Result<T, Error> {
+    Ok(client
+        .get_json(&prepared.path_and_query, &prepared.options())
+        .await?)
+}
+
+/// `GET` one page of a collection.
+pub async fn send_page<T: DeserializeOwned>(
+    client: &GraphClient,
+    prepared: Prepared,
+) -> Result<Page<T>, Error> {
+    Ok(client
+        .get_json(&prepared.path_and_query, &prepared.options())
+        .await?)
+}
+
+/// Every page, following `@odata.nextLink`; an argument error is the stream's only item.
+pub fn stream_pages<T: DeserializeOwned + Send + 'static>(
+    client: GraphClient,
+    prepared: Result<Prepared, ArgumentError>,
+) -> PageStream<T> {
+    match prepared {
+        Ok(p) => client
+            .pager::<T>(&p.path_and_query, &p.options())
+            .map_err(Error::from)
+            .boxed(),
+        Err(e) => stream::once(async move { Err(Error::Argument(e)) }).boxed(),
+    }
+}
+
+/// Every item of every page.
+pub fn stream_items<T: DeserializeOwned + Send + 'static>(
+    client: GraphClient,
+    prepared: Result<Prepared, ArgumentError>,
+) -> ItemStream<T> {
+    stream_pages::<T>(client, prepared)
+        .map_ok(|page| stream::iter(page.value.into_iter().map(Ok)))
+        .try_flatten()
+        .boxed()
+}
+
+/// Most nested pages followed per navigation property (60 sessions per page: 60,000 sessions).
+const MAX_NESTED_PAGES: usize = 1000;
+
+/// `GET` an entity with expanded collections, then follow each `<nav>@odata.nextLink` (in
+/// `navs`) until the collection is complete, and decode the merged entity.
+pub async fn send_entity_all<T: DeserializeOwned>(
+    client: &GraphClient,
+    prepared: Prepared,
+    navs: &[&str],
+) -> Result<T, Error> {
+    let opts = prepared.options();
+    let mut value: Value = client.get_json(&prepared.path_and_query, &opts).await?;
+    if let Value::Object(obj) = &mut value {
+        for nav in navs {
+            let Some(Value::String(link)) = obj.remove(&format!("{nav}@odata.nextLink")) else {
+                continue;
+            };
+            let mut rest = Vec::new();
+            let mut pages = client
+                .pager_from_link::<Value>(&link, &opts)?
+                .take(MAX_NESTED_PAGES);
+            while let Some(page) = pages.next().await {
+                rest.extend(page?.value);
+            }
+            match obj.get_mut(*nav) {
+                Some(Value::Array(items)) => items.extend(rest),
+                _ => {
+                    obj.insert((*nav).to_owned(), Value::Array(rest));
+                }
+            }
+        }
+    }
+    serde_json::from_value(value).map_err(|source| Error::Decode {
+        operation: prepared.operation.clone(),
+        source,
+    })
+}
+
+/// A log function over a long range: one request per date window, paged in order.
+#[derive(Debug, Clone)]
+#[must_use = "a request does nothing until it is streamed"]
+pub struct Windowed<T> {
+    client: GraphClient,
+    requests: Vec<Prepared>,
+    _rows: std::marker::PhantomData<fn() -> T>,
+}
+
+impl<T: DeserializeOwned + Send + 'static> Windowed<T> {
+    /// The windows' requests, in order.
+    pub fn new(client: GraphClient, requests: Vec<Prepared>) -> Self {
+        Self {
+            client,
+            requests,
+            _rows: std::marker::PhantomData,
+        }
+    }
+
+    /// The request of each window, in order (e.g. to log or checkpoint them).
+    pub fn requests(&self) -> &[Prepared] {
+        &self.requests
+    }
+
+    /// Paths of each window's first request, relative to the version root.
+    pub fn url_paths(&self) -> Vec<String> {
+        self.requests
+            .iter()
+            .map(|r| r.path_and_query.clone())
+            .collect()
+    }
+
+    /// Every page of every window, windows in order.
+    pub fn stream_pages(self) -> PageStream<T> {
+        let Windowed {
+            client, requests, ..
+        } = self;
+        stream::iter(requests)
+            .flat_map(move |p| stream_pages::<T>(client.clone(), Ok(p)))
+            .boxed()
+    }
+
+    /// Every row of every window, in order, each once.
+    pub fn stream_items(self) -> ItemStream<T> {
+        self.stream_pages()
+            .map_ok(|page| stream::iter(page.value.into_iter().map(Ok)))
+            .try_flatten()
+            .boxed()
+    }
+}
