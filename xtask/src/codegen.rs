@@ -58,7 +58,12 @@ pub struct SyncReport {
 pub fn sync(root: &Path, check: bool) -> anyhow::Result<SyncReport> {
     let v1 = load(&root.join(V1_METADATA))?;
     let beta = load(&root.join(BETA_METADATA))?;
-    let files = msgraph_codegen::generate_all(&v1, &beta).context("code generation failed")?;
+    let mut files = msgraph_codegen::generate_all(&v1, &beta).context("code generation failed")?;
+    let fixture = load(&root.join(msgraph_codegen::models::EDGE_CASES_FIXTURE))?;
+    files.extend(
+        msgraph_codegen::models::generate_fixture_models(&fixture)
+            .context("code generation for the edge-case fixture failed")?,
+    );
     let mut report = SyncReport {
         total: files.len(),
         ..SyncReport::default()
