@@ -177,6 +177,11 @@ pub struct ExportArgs {
     #[arg(long, value_enum, value_delimiter = ',')]
     pub include: Vec<Include>,
 
+    /// How often one request is retried after throttling (429) or a transient
+    /// failure (503, 504, network) before the export stops (resumable).
+    #[arg(long, default_value_t = 7)]
+    pub retries: u32,
+
     /// Preferred page size (`Prefer: odata.maxpagesize`).
     #[arg(long)]
     pub page_size: Option<u32>,

@@ -73,7 +73,7 @@ pub async fn connect(args: &ExportArgs, beta: bool) -> Result<Connection, CliErr
             .base_url(base)
             .allow_insecure_loopback(true)
             .api_version(version)
-            .retry_policy(retry_policy())
+            .retry_policy(retry_policy(args.retries))
             .build()
             .map_err(|e| from_graph(e, true))?;
         return Ok(Connection {
@@ -105,7 +105,7 @@ pub async fn connect(args: &ExportArgs, beta: bool) -> Result<Connection, CliErr
         .credential(credential)
         .cloud(cloud)
         .api_version(version)
-        .retry_policy(retry_policy());
+        .retry_policy(retry_policy(args.retries));
     if let Some(url) = &args.graph_url {
         builder = builder.base_url(url.clone()).allow_insecure_loopback(true);
     }
@@ -119,9 +119,9 @@ pub async fn connect(args: &ExportArgs, beta: bool) -> Result<Connection, CliErr
 /// The runtime's default policy, with a larger time budget: an export is a
 /// batch job and Graph's PSTN limits (50 requests / 60 s per collection) can
 /// ask for long waits.
-fn retry_policy() -> RetryPolicy {
+fn retry_policy(retries: u32) -> RetryPolicy {
     RetryPolicy {
-        max_attempts: 8,
+        max_attempts: retries.saturating_add(1),
         max_total: Duration::from_secs(300),
         ..RetryPolicy::default()
     }

@@ -7,7 +7,6 @@ use futures::{Stream, StreamExt, TryStreamExt};
 use msgraph_runtime::{GraphClient, Page, Pager, RequestOptions};
 use serde::de::DeserializeOwned;
 use serde::Serialize;
-use serde_json::Value;
 use tracing::instrument::WithSubscriber;
 use tracing_subscriber::prelude::*;
 
@@ -250,50 +249,41 @@ impl Exporter {
             return self.writer.write(record);
         }
         let id = rows::record_id(record)?;
-        let mut full: Value = if self.plan.include_sessions {
+        let mut full = if self.plan.include_sessions {
             let path = format!(
                 "/communications/callRecords/{}?$expand=sessions($expand=segments)",
                 encode_segment(&id)
             );
-            let mut v: Value = self
+            let mut full: rows::CallRecordRow = self
                 .client
                 .get_json(&path, &self.opts)
                 .await
                 .map_err(|e| from_graph(e, self.emulator))?;
             // Sessions beyond the first page come through `sessions@odata.nextLink`.
-            let more = v
-                .as_object_mut()
-                .and_then(|o| o.remove("sessions@odata.nextLink"))
-                .and_then(|l| l.as_str().map(str::to_string));
-            if let Some(link) = more {
-                let rest: Vec<Value> = self
+            if let Some(link) = full.sessions_next_link.take() {
+                let items = self
                     .client
-                    .pager_from_link::<Value>(&link, &self.opts)
+                    .pager_from_link::<rows::SessionRow>(&link, &self.opts)
                     .map_err(|e| from_graph(e, self.emulator))?
-                    .items()
-                    .try_collect()
-                    .await
-                    .map_err(|e| from_graph(e, self.emulator))?;
-                if let Some(Value::Array(s)) = v.get_mut("sessions") {
-                    s.extend(rest);
-                }
+                    .items();
+                let rest = collect(items, self.emulator).await?;
+                full.sessions.get_or_insert_with(Vec::new).extend(rest);
             }
-            v
+            full
         } else {
-            serde_json::to_value(record)
-                .map_err(|e| CliError::other(format!("cannot re-encode a call record: {e}")))?
+            record.clone()
         };
         if self.plan.include_participants {
             let path = format!(
                 "/communications/callRecords/{}/participants_v2",
                 encode_segment(&id)
             );
-            let items = self.client.pager::<Value>(&path, &self.opts).items();
-            let participants = collect(items, self.emulator).await?;
-            if let Some(o) = full.as_object_mut() {
-                o.remove("participants_v2@odata.context");
-                o.insert("participants_v2".into(), Value::Array(participants));
-            }
+            let items = self
+                .client
+                .pager::<rows::ParticipantRow>(&path, &self.opts)
+                .items();
+            full.participants_v2 = Some(collect(items, self.emulator).await?);
+            full.participants_v2_next_link = None;
         }
         self.writer.write(&full)
     }
@@ -408,9 +398,9 @@ fn open_output(
     ))
 }
 
-async fn collect<S>(items: S, emulator: bool) -> Result<Vec<Value>, CliError>
+async fn collect<T, S>(items: S, emulator: bool) -> Result<Vec<T>, CliError>
 where
-    S: Stream<Item = Result<Value, msgraph_runtime::Error>> + Unpin,
+    S: Stream<Item = Result<T, msgraph_runtime::Error>> + Unpin,
 {
     items
         .try_collect()

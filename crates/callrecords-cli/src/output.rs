@@ -62,6 +62,8 @@ pub struct RowWriter {
     rows: u64,
     /// Reusable cell buffer (CSV only).
     cells: Vec<String>,
+    /// Reusable JSON buffer (CSV only).
+    scratch: Vec<u8>,
 }
 
 impl RowWriter {
@@ -150,6 +152,7 @@ impl RowWriter {
             paths: columns.iter().map(|c| split_path(c)).collect(),
             rows,
             cells: Vec::with_capacity(columns.len()),
+            scratch: Vec::with_capacity(4096),
         }
     }
 
@@ -174,7 +177,11 @@ impl RowWriter {
                 serde_json::to_writer(&mut *s, row).map_err(json_err)?;
             }
             Encoder::Csv(w) => {
-                let value = serde_json::to_value(row).map_err(json_err)?;
+                // Through text, not `to_value`: f32 members (Edm.Single) keep
+                // their short form (0.02, not 0.019999999552965164).
+                self.scratch.clear();
+                serde_json::to_writer(&mut self.scratch, row).map_err(json_err)?;
+                let value: Value = serde_json::from_slice(&self.scratch).map_err(json_err)?;
                 self.cells.clear();
                 for path in &self.paths {
                     self.cells.push(cell(lookup(&value, path)));

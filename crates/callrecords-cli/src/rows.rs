@@ -1,7 +1,7 @@
-//! The row types each kind is decoded into.
-//!
-//! Until the generated models are wired in, rows are decoded as JSON values.
+//! The typed row each kind is decoded into: the generated models of
+//! `msgraph-callrecords-models` (v1.0, or beta with `--beta`).
 
+use msgraph_callrecords_models::{beta, callrecords};
 use serde::ser::{SerializeMap, Serializer};
 use serde::Serialize;
 use serde_json::Value;
@@ -9,30 +9,31 @@ use serde_json::Value;
 use crate::error::CliError;
 
 /// `getPstnCalls` row, v1.0.
-pub type PstnV1 = Value;
+pub type PstnV1 = callrecords::PstnCallLogRow;
 /// `getPstnCalls` row, beta.
-pub type PstnBeta = Value;
+pub type PstnBeta = beta::callrecords::PstnCallLogRow;
 /// `getDirectRoutingCalls` row, v1.0.
-pub type DirectRoutingV1 = Value;
+pub type DirectRoutingV1 = callrecords::DirectRoutingLogRow;
 /// `getDirectRoutingCalls` row, beta.
-pub type DirectRoutingBeta = Value;
+pub type DirectRoutingBeta = beta::callrecords::DirectRoutingLogRow;
 /// `getPstnBlockedUsersLog` row (beta).
-pub type BlockedUsers = Value;
+pub type BlockedUsers = beta::callrecords::PstnBlockedUsersLogRow;
 /// `getPstnOnlineMeetingDialoutReport` row (beta).
-pub type DialoutReport = Value;
+pub type DialoutReport = beta::callrecords::PstnOnlineMeetingDialoutReport;
 /// `getSmsLog` row (beta).
-pub type Sms = Value;
-/// A listed call record.
-pub type CallRecordRow = Value;
+pub type Sms = beta::callrecords::SmsLogRow;
+/// A call record (same shape in v1.0 and beta).
+pub type CallRecordRow = callrecords::CallRecord;
 /// A session with its segments.
-pub type SessionRow = Value;
+pub type SessionRow = callrecords::Session;
+/// A participant of a call record.
+pub type ParticipantRow = callrecords::Participant;
 
 /// The `id` of a call record.
 pub fn record_id(record: &CallRecordRow) -> Result<String, CliError> {
     record
-        .get("id")
-        .and_then(Value::as_str)
-        .map(str::to_string)
+        .id
+        .clone()
         .ok_or_else(|| CliError::other("Graph returned a call record without an id"))
 }
 
