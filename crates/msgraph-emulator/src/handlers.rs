@@ -210,7 +210,8 @@ fn list_records(ctx: &Ctx<'_>) -> Reply {
             "@odata.context",
             &format!("{root}communications/callRecords"),
         );
-        if more {
+        // `$top=0` asks for an empty page; a link that does not advance would loop.
+        if more && size > 0 {
             o.str(
                 "@odata.nextLink",
                 &ctx.next_link(ctx.req.path, ctx.q.skip + size),
@@ -392,7 +393,7 @@ fn list_sessions(ctx: &Ctx<'_>, i: usize) -> Reply {
             "@odata.context",
             &format!("{root}communications/callRecords('{id}')/sessions"),
         );
-        if end < n {
+        if end < n && size > 0 {
             o.str("@odata.nextLink", &ctx.next_link(ctx.req.path, end));
         }
         o.arr("value", |a| {
@@ -424,7 +425,7 @@ fn list_participants(ctx: &Ctx<'_>, i: usize) -> Reply {
             "@odata.context",
             &format!("{root}communications/callRecords('{id}')/participants_v2"),
         );
-        if end < n {
+        if end < n && size > 0 {
             o.str("@odata.nextLink", &ctx.next_link(ctx.req.path, end));
         }
         o.arr("value", |a| {
@@ -509,7 +510,7 @@ fn log_function(ctx: &Ctx<'_>, name: &str, args: &str) -> Reply {
                 a.obj(|o| write_log_row(config, kind, version, i, o));
             }
         });
-        if end < range.end {
+        if end < range.end && size > 0 {
             o.str(
                 "@odata.nextLink",
                 &ctx.next_link(ctx.req.path, (end - range.start) as usize),

@@ -81,6 +81,15 @@ async fn maxpagesize_and_top_lower_the_page_size() {
         r.header("preference-applied"),
         Some("odata.maxpagesize=500")
     );
+    // $top=0: an empty page and no link that would repeat forever.
+    for path in [
+        "/v1.0/communications/callRecords?$top=0",
+        "/v1.0/communications/callRecords/getPstnCalls(fromDateTime=2026-11-01,toDateTime=2026-11-02)?$top=0",
+    ] {
+        let v = get(e.local_addr(), path, &[]).await.json();
+        assert_eq!(v["value"].as_array().unwrap().len(), 0, "{path}");
+        assert!(v.get("@odata.nextLink").is_none(), "{path}");
+    }
 }
 
 #[tokio::test]

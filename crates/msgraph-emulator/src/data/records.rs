@@ -2,7 +2,7 @@
 
 use chrono::{DateTime, Utc};
 
-use super::users::{tenant_id, user, User, USER_POOL};
+use super::users::{pool, User, USER_POOL};
 use super::{iso_duration_ms, Single};
 use crate::config::EmulatorConfig;
 use crate::ids::{self, tag};
@@ -77,17 +77,21 @@ fn participant_user_index(config: &EmulatorConfig, i: usize, j: usize) -> u64 {
 
 /// Id of participant `j` of record `i` (participant 0 is the organizer).
 pub fn record_participant_id(config: &EmulatorConfig, i: usize, j: usize) -> String {
-    user(config.seed, participant_user_index(config, i, j)).id
+    pool(config.seed)
+        .user(participant_user_index(config, i, j))
+        .id
+        .clone()
 }
 
 /// Whether record `i` has a participant with this id.
 pub fn record_has_participant(config: &EmulatorConfig, i: usize, participant_id: &str) -> bool {
     let n = participant_count(config, i) as u64;
     let base = ids::hash(config.seed, tag::RECORD, i as u64, 5) % USER_POOL;
+    let users = pool(config.seed);
     // Users are few; check the (at most USER_POOL) candidates by id.
     (0..USER_POOL).any(|u| {
         let offset = (u + USER_POOL - base) % USER_POOL;
-        offset < n && user(config.seed, u).id.eq_ignore_ascii_case(participant_id)
+        offset < n && users.user(u).id.eq_ignore_ascii_case(participant_id)
     })
 }
 
@@ -170,6 +174,7 @@ const TYPES: &[&str] = &["groupCall", "peerToPeer", "unknown"];
 
 /// Writes the body of callRecord `i` (without `@odata.context` and expansions).
 pub fn write_record(config: &EmulatorConfig, ctx_root: &str, i: usize, o: &mut Obj<'_>) {
+    let users = pool(config.seed);
     let seed = config.seed;
     let h = ids::hash(seed, tag::RECORD, i as u64, 7);
     let id = record_id(config, i);
@@ -196,18 +201,18 @@ pub fn write_record(config: &EmulatorConfig, ctx_root: &str, i: usize, o: &mut O
             &format!(
                 "https://teams.microsoft.com/l/meetup-join/19%3ameeting_{:016x}%40thread.v2/0?context=%7b%22Tid%22%3a%22{}%22%7d",
                 h,
-                tenant_id(seed)
+                users.tenant
             ),
         );
     } else {
         o.null("joinWebUrl");
     }
-    let organizer = user(seed, participant_user_index(config, i, 0));
-    o.obj("organizer", |o| identity_set(seed, &organizer, o));
+    let organizer = users.user(participant_user_index(config, i, 0));
+    o.obj("organizer", |o| identity_set(seed, organizer, o));
     o.arr("participants", |a| {
         for j in 0..participant_count(config, i).min(10) {
-            let u = user(seed, participant_user_index(config, i, j));
-            a.obj(|o| identity_set(seed, &u, o));
+            let u = users.user(participant_user_index(config, i, j));
+            a.obj(|o| identity_set(seed, u, o));
         }
     });
     o.str(
@@ -229,6 +234,7 @@ fn modalities(a: &mut Arr<'_>, h: u64) {
 
 /// Deprecated `graph.identitySet` (user or phone).
 fn identity_set(seed: u64, u: &User, o: &mut Obj<'_>) {
+    let users = pool(seed);
     if u.is_phone {
         o.obj("phone", |o| {
             o.str("id", &u.id);
@@ -238,13 +244,14 @@ fn identity_set(seed: u64, u: &User, o: &mut Obj<'_>) {
         o.obj("user", |o| {
             o.str("id", &u.id);
             o.str("displayName", &u.display_name);
-            o.str("tenantId", &tenant_id(seed));
+            o.str("tenantId", &users.tenant);
         });
     }
 }
 
 /// `graph.communicationsIdentitySet` as on participants and organizers.
 fn comms_identity_set(seed: u64, u: &User, typed: bool, o: &mut Obj<'_>) {
+    let users = pool(seed);
     if u.is_phone {
         o.null("user");
     } else {
@@ -254,7 +261,7 @@ fn comms_identity_set(seed: u64, u: &User, typed: bool, o: &mut Obj<'_>) {
             }
             o.str("id", &u.id);
             o.str("displayName", &u.display_name);
-            o.str("tenantId", &tenant_id(seed));
+            o.str("tenantId", &users.tenant);
             o.str("userPrincipalName", &u.upn);
         });
     }
@@ -281,19 +288,19 @@ fn comms_identity_set(seed: u64, u: &User, typed: bool, o: &mut Obj<'_>) {
 
 /// Writes the organizer_v2 entity of record `i`.
 pub fn write_organizer(config: &EmulatorConfig, i: usize, o: &mut Obj<'_>) {
-    let u = user(config.seed, participant_user_index(config, i, 0));
+    let users = pool(config.seed);
+    let u = users.user(participant_user_index(config, i, 0));
     o.str("id", &u.id);
-    o.obj("identity", |o| {
-        comms_identity_set(config.seed, &u, false, o)
-    });
+    o.obj("identity", |o| comms_identity_set(config.seed, u, false, o));
     o.arr("administrativeUnitInfos", |_| {});
 }
 
 /// Writes participant `j` of record `i`.
 pub fn write_participant(config: &EmulatorConfig, i: usize, j: usize, o: &mut Obj<'_>) {
-    let u = user(config.seed, participant_user_index(config, i, j));
+    let users = pool(config.seed);
+    let u = users.user(participant_user_index(config, i, j));
     o.str("id", &u.id);
-    o.obj("identity", |o| comms_identity_set(config.seed, &u, true, o));
+    o.obj("identity", |o| comms_identity_set(config.seed, u, true, o));
     o.arr("administrativeUnitInfos", |a| {
         if j % 5 == 1 {
             a.obj(|o| o.str("id", &ids::uuid(config.seed, tag::MISC, 7, (j % 3) as u64)));
@@ -315,27 +322,30 @@ pub fn write_session(config: &EmulatorConfig, i: usize, j: usize, segments: bool
     let seed = config.seed;
     let h = ids::hash(seed, tag::SESSION, i as u64, j as u64);
     let (start, end) = session_bounds(config, i, j);
-    let caller = user(
-        seed,
-        participant_user_index(config, i, j % participant_count(config, i)),
-    );
-    let callee = user(
-        seed,
-        participant_user_index(config, i, (j + 1) % participant_count(config, i)),
-    );
+    let users = pool(seed);
+    let caller = users.user(participant_user_index(
+        config,
+        i,
+        j % participant_count(config, i),
+    ));
+    let callee = users.user(participant_user_index(
+        config,
+        i,
+        (j + 1) % participant_count(config, i),
+    ));
     o.str("id", &ids::uuid(seed, tag::SESSION, i as u64, j as u64));
     o.arr("modalities", |a| modalities(a, h));
     o.str("startDateTime", &ts(start, h >> 2));
     o.str("endDateTime", &ts(end, h >> 2));
     o.raw("isTest", false);
-    o.obj("caller", |o| endpoint(seed, &caller, h, false, o));
-    o.obj("callee", |o| endpoint(seed, &callee, h >> 9, h % 7 == 3, o));
+    o.obj("caller", |o| endpoint(seed, caller, h, false, o));
+    o.obj("callee", |o| endpoint(seed, callee, h >> 9, h % 7 == 3, o));
     failure_info(h >> 13, o);
     if segments {
         let n = 1 + (h >> 17) as usize % 2;
         o.arr("segments", |a| {
             for k in 0..n {
-                a.obj(|o| write_segment(config, i, j, k, n, &caller, &callee, o));
+                a.obj(|o| write_segment(config, i, j, k, n, caller, callee, o));
             }
         });
     }
@@ -411,6 +421,7 @@ const ROLES: &[&str] = &[
 ];
 
 fn endpoint(seed: u64, u: &User, h: u64, service: bool, o: &mut Obj<'_>) {
+    let users = pool(seed);
     if service {
         o.str(
             "@odata.type",
@@ -453,7 +464,7 @@ fn endpoint(seed: u64, u: &User, h: u64, service: bool, o: &mut Obj<'_>) {
         o.obj("associatedIdentity", |o| {
             o.str("id", &u.id);
             o.str("displayName", &u.display_name);
-            o.str("tenantId", &tenant_id(seed));
+            o.str("tenantId", &users.tenant);
             o.str("userPrincipalName", &u.upn);
         });
     }
