@@ -67,7 +67,9 @@ impl std::fmt::Display for ResetConnection {
 impl std::error::Error for ResetConnection {}
 
 impl Emulator {
-    /// Bind `127.0.0.1:{config.port}` and start serving on the current tokio runtime.
+    /// Bind `127.0.0.1:{config.port}` and start serving on the current tokio runtime
+    /// (must be called from inside one; any flavour works). Fails only if the port
+    /// cannot be bound.
     pub async fn start(config: EmulatorConfig) -> std::io::Result<Emulator> {
         let listener = TcpListener::bind((Ipv4Addr::LOCALHOST, config.port)).await?;
         let addr = listener.local_addr()?;
