@@ -98,12 +98,12 @@ pub fn default_day0() -> DateTime<Utc> {
 /// `count_token_requests` is set; request number `n` gets a fault of kind `k`
 /// when `n % k_every == 0`. When several kinds match, the first in this order
 /// wins: reset, throttle, unavailable, gateway timeout, truncate.
-#[derive(Debug, Clone, Default)]
+#[derive(Debug, Clone)]
 pub struct Faults {
     /// Every n-th request answers `429 TooManyRequests` with `Retry-After`.
     pub throttle_every: Option<u32>,
     /// Value of the `Retry-After` header on 429 and 503 (seconds, fractional
-    /// seconds or an HTTP-date); empty string: no header.
+    /// seconds or an HTTP-date); default `"0"`; empty string: no header.
     pub retry_after: String,
     /// Every n-th request answers `503 ServiceUnavailable` (with `Retry-After`).
     pub unavailable_every: Option<u32>,
@@ -119,6 +119,22 @@ pub struct Faults {
     pub reset_every: Option<u32>,
     /// Count token requests too when deciding which request is faulted.
     pub count_token_requests: bool,
+}
+
+impl Default for Faults {
+    fn default() -> Self {
+        Self {
+            throttle_every: None,
+            retry_after: "0".to_string(),
+            unavailable_every: None,
+            gateway_timeout_every: None,
+            delay: None,
+            delay_every: None,
+            truncate_every: None,
+            reset_every: None,
+            count_token_requests: false,
+        }
+    }
 }
 
 impl Faults {

@@ -70,6 +70,21 @@ async fn unavailable_and_gateway_timeout() {
         statuses.push(r.status);
     }
     assert_eq!(statuses, [200, 503, 504, 503, 200, 503]);
+
+    // Default: "Retry-After: 0"; an empty value sends no header.
+    for (value, want) in [(None, Some("0")), (Some(""), None)] {
+        let mut faults = Faults {
+            throttle_every: Some(1),
+            ..Faults::default()
+        };
+        if let Some(v) = value {
+            faults.retry_after = v.to_string();
+        }
+        let e = with_faults(faults).await;
+        let r = get(e.local_addr(), LIST, &[]).await;
+        assert_eq!(r.status, 429);
+        assert_eq!(r.header("retry-after"), want);
+    }
 }
 
 #[tokio::test]
