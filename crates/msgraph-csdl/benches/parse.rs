@@ -78,6 +78,14 @@ fn main() {
 
     let only = std::env::var("CSDL_BENCH_ONLY").unwrap_or_default();
     // For profilers: nothing but one kind of work.
+    // For checking that a parser change keeps the model: the loaded
+    // document's Debug form, written to the file named by CSDL_BENCH_DUMP_TO.
+    if only == "dump" {
+        let doc = msgraph_csdl::load(&bytes, "v1.0").expect("loads");
+        let to = std::env::var("CSDL_BENCH_DUMP_TO").expect("CSDL_BENCH_DUMP_TO is set");
+        std::fs::write(to, format!("{doc:#?}")).expect("dump written");
+        return;
+    }
     match only.as_str() {
         "load" | "parse" | "scan" => {
             let n: usize = std::env::var("CSDL_BENCH_N")

@@ -6,8 +6,9 @@
 //! Elements the model does not cover are skipped with their whole subtree.
 //! Names are stored as written; [`crate::resolve`] qualifies them.
 
-use quick_xml::events::{BytesStart, Event};
-use quick_xml::Reader;
+mod lex;
+
+use lex::{Attr, Lexer, Token};
 
 use crate::error::{Error, ErrorKind};
 use crate::model::*;
@@ -189,72 +190,74 @@ impl<'a> Parser<'a> {
 
     fn run(mut self) -> Result<Document, Error> {
         let text = self.text;
-        let mut reader = Reader::from_str(text);
-        reader.config_mut().check_end_names = true;
+        let mut lexer = Lexer::new(text);
         let mut doc = Document {
             source: self.source.to_string(),
             ..Document::default()
         };
         // Frames of open elements with the byte offset of their start tag.
-        let mut stack: Vec<(Frame, usize)> = Vec::new();
+        let mut stack: Vec<(Frame, usize)> = Vec::with_capacity(32);
         // Depth of the current unknown subtree (0 when not skipping).
         let mut skip_depth: usize = 0;
         let mut root_done = false;
         loop {
-            let start = reader.buffer_position() as usize;
-            let event = match reader.read_event() {
-                Ok(ev) => ev,
+            let token = match lexer.next_token() {
+                Ok(t) => t,
                 Err(e) => {
-                    let pos = reader.error_position() as usize;
-                    return Err(self.err(pos, ErrorKind::Xml, format!("malformed XML: {e}")));
+                    return Err(self.err(
+                        e.offset,
+                        ErrorKind::Xml,
+                        format!("malformed XML: {}", e.message),
+                    ))
                 }
             };
-            match event {
-                Event::Start(_) if skip_depth > 0 => {
-                    skip_depth += 1;
-                    if stack.len() + skip_depth > MAX_DEPTH {
-                        return Err(self.too_deep(start));
+            let start = lexer.start;
+            match token {
+                Token::Start { empty, .. } if skip_depth > 0 => {
+                    if !empty {
+                        skip_depth += 1;
+                        if stack.len() + skip_depth > MAX_DEPTH {
+                            return Err(self.too_deep(start));
+                        }
                     }
                 }
-                Event::Empty(_) if skip_depth > 0 => {}
-                Event::Start(e) => {
-                    let tag = text
-                        .get(start..reader.buffer_position() as usize)
-                        .unwrap_or("");
-                    if stack.len() >= MAX_DEPTH {
+                Token::Start { local, empty } => {
+                    if !empty && stack.len() >= MAX_DEPTH {
                         return Err(self.too_deep(start));
                     }
-                    let frame = self.open(&e, tag, start, &mut stack, &mut doc, &mut root_done)?;
-                    if matches!(frame, Frame::Skip) {
+                    let frame = self.open(
+                        local.as_bytes(),
+                        &lexer.attrs,
+                        start,
+                        &mut stack,
+                        &mut doc,
+                        &mut root_done,
+                    )?;
+                    if empty {
+                        self.close(frame, &mut stack, &mut doc)?;
+                    } else if matches!(frame, Frame::Skip) {
                         skip_depth = 1;
                     } else {
                         stack.push((frame, start));
                     }
                 }
-                Event::Empty(e) => {
-                    let tag = text
-                        .get(start..reader.buffer_position() as usize)
-                        .unwrap_or("");
-                    let frame = self.open(&e, tag, start, &mut stack, &mut doc, &mut root_done)?;
-                    self.close(frame, &mut stack, &mut doc)?;
-                }
-                Event::End(_) => {
+                Token::End => {
                     if skip_depth > 0 {
                         skip_depth -= 1;
                     } else if let Some((frame, _)) = stack.pop() {
                         self.close(frame, &mut stack, &mut doc)?;
                     }
                 }
-                Event::Text(t) => {
+                Token::Text(t) => {
                     if skip_depth > 0 {
                         continue;
                     }
                     match stack.last_mut() {
                         Some((Frame::Literal(_, buf, _), _)) => {
-                            let raw = t.into_inner();
-                            buf.push_str(self.utf8(&raw, start)?);
+                            decode_text(t, buf)
+                                .map_err(|(at, m)| self.err(start + at, ErrorKind::Xml, m))?;
                         }
-                        None if !is_blank(&t) => {
+                        None if !is_blank(t) => {
                             let what = if root_done {
                                 "text after the root element"
                             } else {
@@ -265,45 +268,14 @@ impl<'a> Parser<'a> {
                         _ => {}
                     }
                 }
-                Event::CData(t) => {
+                Token::CData(t) => {
                     if let (0, Some((Frame::Literal(_, buf, _), _))) =
                         (skip_depth, stack.last_mut())
                     {
-                        let raw = t.into_inner();
-                        buf.push_str(self.utf8(&raw, start)?);
+                        buf.push_str(t);
                     }
                 }
-                Event::GeneralRef(r) => {
-                    if let (0, Some((Frame::Literal(_, buf, _), _))) =
-                        (skip_depth, stack.last_mut())
-                    {
-                        let ch = match r.resolve_char_ref() {
-                            Ok(Some(c)) => Some(c),
-                            Ok(None) => match r.as_ref() {
-                                b"amp" => Some('&'),
-                                b"lt" => Some('<'),
-                                b"gt" => Some('>'),
-                                b"quot" => Some('"'),
-                                b"apos" => Some('\''),
-                                _ => None,
-                            },
-                            Err(_) => None,
-                        };
-                        match ch {
-                            Some(c) => buf.push(c),
-                            None => {
-                                let name = String::from_utf8_lossy(r.as_ref()).into_owned();
-                                return Err(self.err(
-                                    start,
-                                    ErrorKind::Xml,
-                                    format!("unknown entity reference &{name};"),
-                                ));
-                            }
-                        }
-                    }
-                }
-                Event::Eof => break,
-                _ => {}
+                Token::Eof => break,
             }
         }
         if let Some((_, offset)) = stack.last() {
@@ -338,16 +310,14 @@ impl<'a> Parser<'a> {
         )
     }
 
-    fn utf8<'b>(&mut self, raw: &'b [u8], offset: usize) -> Result<&'b str, Error> {
-        match std::str::from_utf8(raw) {
-            Ok(s) => Ok(s),
-            Err(_) => Err(self.err(offset, ErrorKind::Encoding, "invalid UTF-8")),
-        }
-    }
-
     /// Decodes an attribute value (XML escapes) to an owned string.
     fn value(&mut self, s: &str, offset: usize) -> Result<String, Error> {
-        if memchr::memchr(b'&', s.as_bytes()).is_none() {
+        let plain = if s.len() <= 32 {
+            !s.as_bytes().contains(&b'&')
+        } else {
+            memchr::memchr(b'&', s.as_bytes()).is_none()
+        };
+        if plain {
             return Ok(s.to_string());
         }
         match quick_xml::escape::unescape(s) {
@@ -360,24 +330,23 @@ impl<'a> Parser<'a> {
         }
     }
 
-    /// Reads the attributes named in `names` (by local name) in one pass
-    /// over the tag text; values are slices of the source, still escaped.
+    /// Picks the attributes named in `names` (by local name) from a start
+    /// tag's attributes; values are slices of the source, still escaped.
     fn attrs<const N: usize>(
-        &mut self,
-        tag: &'a str,
+        &self,
+        attrs: &[Attr<'a>],
         names: [&str; N],
-        offset: usize,
+        _offset: usize,
     ) -> Result<[Option<&'a str>; N], Error> {
         let mut out = [None; N];
-        let mut scan = AttrScan::new(tag);
-        while let Some(item) = scan.next_attr() {
-            let (key, value) = item.map_err(|m| self.err(offset + scan.pos, ErrorKind::Xml, m))?;
+        for a in attrs {
+            let key = a.key;
             // Length and first byte first: most mismatches never reach memcmp.
             let same = |n: &&str| {
                 n.len() == key.len() && n.as_bytes().first() == key.as_bytes().first() && *n == key
             };
             if let Some(i) = names.iter().position(same) {
-                out[i] = Some(value);
+                out[i] = Some(a.value);
             }
         }
         Ok(out)
@@ -505,15 +474,13 @@ impl<'a> Parser<'a> {
     /// Creates the frame for a start tag, given the open elements.
     fn open(
         &mut self,
-        e: &BytesStart<'_>,
-        tag: &'a str,
+        name: &[u8],
+        tag: &[Attr<'a>],
         offset: usize,
         stack: &mut [(Frame, usize)],
         doc: &mut Document,
         root_done: &mut bool,
     ) -> Result<Frame, Error> {
-        let local = e.local_name();
-        let name = local.as_ref();
         let Some((parent, _)) = stack.last_mut() else {
             if *root_done {
                 return Err(self.err(offset, ErrorKind::Xml, "a second root element"));
@@ -830,10 +797,7 @@ impl<'a> Parser<'a> {
             (Frame::Record(_), b"PropertyValue") => {
                 let mut prop = None;
                 let mut value = AnnotationValue::Empty;
-                let mut scan = AttrScan::new(tag);
-                while let Some(item) = scan.next_attr() {
-                    let (key, raw) =
-                        item.map_err(|m| self.err(offset + scan.pos, ErrorKind::Xml, m))?;
+                for &Attr { key, value: raw } in tag {
                     if key == "Property" {
                         prop = Some(raw);
                     } else if let Some(kind) = lit_kind(key.as_bytes()) {
@@ -852,13 +816,11 @@ impl<'a> Parser<'a> {
         Ok(frame)
     }
 
-    fn open_annotation(&mut self, tag: &'a str, offset: usize) -> Result<Frame, Error> {
+    fn open_annotation(&mut self, tag: &[Attr<'a>], offset: usize) -> Result<Frame, Error> {
         let mut term = None;
         let mut qualifier = None;
         let mut value = AnnotationValue::Empty;
-        let mut scan = AttrScan::new(tag);
-        while let Some(item) = scan.next_attr() {
-            let (key, raw) = item.map_err(|m| self.err(offset + scan.pos, ErrorKind::Xml, m))?;
+        for &Attr { key, value: raw } in tag {
             match key {
                 "Term" => term = Some(self.value(raw, offset)?),
                 "Qualifier" => qualifier = Some(self.value(raw, offset)?),
@@ -886,7 +848,7 @@ impl<'a> Parser<'a> {
     }
 
     /// A value expression element inside an annotation, property value or collection.
-    fn open_value(&mut self, tag: &'a str, name: &[u8], offset: usize) -> Result<Frame, Error> {
+    fn open_value(&mut self, tag: &[Attr<'a>], name: &[u8], offset: usize) -> Result<Frame, Error> {
         Ok(match name {
             b"Record" => {
                 let [ty] = self.attrs(tag, ["Type"], offset)?;
@@ -1053,91 +1015,50 @@ fn annotations_of(parent: &mut Frame) -> Option<&mut Vec<Annotation>> {
     })
 }
 
-fn is_blank(t: &quick_xml::events::BytesText<'_>) -> bool {
-    t.iter().all(|b| b.is_ascii_whitespace())
+fn is_blank(t: &str) -> bool {
+    t.bytes().all(|b| b.is_ascii_whitespace())
 }
 
-/// Scans the attributes of a start tag (`<Name a="1" b='2'/>`) as
-/// `(local key, raw value)` slices of the tag text.
-struct AttrScan<'a> {
-    tag: &'a str,
-    pos: usize,
-}
-
-impl<'a> AttrScan<'a> {
-    fn new(tag: &'a str) -> Self {
-        let b = tag.as_bytes();
-        let mut pos = usize::from(b.first() == Some(&b'<'));
-        while pos < b.len() && !b[pos].is_ascii_whitespace() && b[pos] != b'/' && b[pos] != b'>' {
-            pos += 1;
-        }
-        AttrScan { tag, pos }
-    }
-
-    /// The next attribute, or `None` at the end of the tag. Plain byte
-    /// loops: keys and most values are short, where memchr's setup dominates.
-    fn next_attr(&mut self) -> Option<Result<(&'a str, &'a str), String>> {
-        let b = self.tag.as_bytes();
-        let mut p = self.pos;
-        while p < b.len() && b[p].is_ascii_whitespace() {
-            p += 1;
-        }
-        self.pos = p;
-        if p >= b.len() || b[p] == b'/' || b[p] == b'>' {
-            return None;
-        }
-        let key_start = p;
-        // Start of the local name (after a `prefix:`).
-        let mut local_start = p;
-        while p < b.len() {
-            match b[p] {
-                b'=' | b'>' | b'/' => break,
-                c if c.is_ascii_whitespace() => break,
-                b':' => local_start = p + 1,
-                _ => {}
-            }
-            p += 1;
-        }
-        let key_end = p;
-        while p < b.len() && b[p].is_ascii_whitespace() {
-            p += 1;
-        }
-        self.pos = p;
-        let key = self.tag.get(key_start..key_end).unwrap_or("");
-        if b.get(p) != Some(&b'=') {
-            return Some(Err(format!("malformed attribute: {key} has no value")));
-        }
-        p += 1;
-        while p < b.len() && b[p].is_ascii_whitespace() {
-            p += 1;
-        }
-        self.pos = p;
-        let quote = match b.get(p) {
-            Some(q @ (b'"' | b'\'')) => *q,
-            _ => {
-                return Some(Err(format!(
-                    "malformed attribute: value of {key} is not quoted"
-                )))
-            }
+/// Appends text content to `out`, decoding the predefined entities and
+/// character references. On error: the byte offset in `raw` and a message.
+fn decode_text(raw: &str, out: &mut String) -> Result<(), (usize, String)> {
+    let mut rest = raw;
+    let mut base = 0;
+    while let Some(amp) = memchr::memchr(b'&', rest.as_bytes()) {
+        out.push_str(&rest[..amp]);
+        let after = &rest[amp + 1..];
+        let Some(semi) = memchr::memchr(b';', after.as_bytes()) else {
+            return Err((base + amp, "\"&\" without a closing \";\"".to_string()));
         };
-        let value_start = p + 1;
-        // Most values are short names; long ones (descriptions) go to memchr.
-        let short_end = b.len().min(value_start + 24);
-        let mut q = value_start;
-        while q < short_end && b[q] != quote {
-            q += 1;
+        let name = &after[..semi];
+        match entity(name) {
+            Some(c) => out.push(c),
+            None => {
+                return Err((base + amp, format!("unknown entity reference &{name};")));
+            }
         }
-        if q == short_end {
-            q = memchr::memchr(quote, &b[q..]).map_or(b.len(), |n| q + n);
-        }
-        if q >= b.len() {
-            return Some(Err(format!(
-                "malformed attribute: value of {key} is not closed"
-            )));
-        }
-        self.pos = q + 1;
-        let local = self.tag.get(local_start..key_end).unwrap_or("");
-        let value = self.tag.get(value_start..q).unwrap_or("");
-        Some(Ok((local, value)))
+        let consumed = amp + 1 + semi + 1;
+        base += consumed;
+        rest = &rest[consumed..];
     }
+    out.push_str(rest);
+    Ok(())
+}
+
+/// The character an entity or character reference (`amp`, `#38`, `#x26`) stands for.
+fn entity(name: &str) -> Option<char> {
+    Some(match name {
+        "amp" => '&',
+        "lt" => '<',
+        "gt" => '>',
+        "quot" => '"',
+        "apos" => '\'',
+        _ => {
+            let code = match name.strip_prefix("#x") {
+                Some(hex) => u32::from_str_radix(hex, 16).ok()?,
+                None => name.strip_prefix('#')?.parse::<u32>().ok()?,
+            };
+            return char::from_u32(code);
+        }
+    })
 }
