@@ -1,5 +1,35 @@
 //! Request builders for the Microsoft Graph call records API (v1.0, and beta with the `beta`
-//! feature), generated from Graph's CSDL; re-exports the models and the runtime.
+//! feature), generated from Graph's CSDL; re-exports the models ([`models`]) and the runtime
+//! ([`runtime`]).
+//!
+//! The builders mirror the URL space: `client.communications()` (v1.0) or
+//! `client.beta().communications()` (beta), then one method per containment navigation
+//! property; a collection has `list()` and `by_id(id)`, an entity `get()`, and the log
+//! functions are methods of `call_records()`. Only `GET` exists (the API is read-only).
+//!
+//! | operation | builder chain | query options |
+//! |---|---|---|
+//! | List callRecords | `call_records().list()` | `select`, `filter` (typed) / `filter_raw`, `max_page_size` (≤ 60) |
+//! | Get callRecord | `call_records().by_id(id).get()` | `select`, `expand` (sessions ± segments, or participants_v2), `max_page_size`; `send_all()` follows nested next links |
+//! | List sessions | `by_id(id).sessions().list()` | `select`, `expand(SessionExpand::Segments)`, `max_page_size` (≤ 60) |
+//! | List participants_v2 | `by_id(id).participants_v2().list()` | `max_page_size` (≤ 130) |
+//! | organizer_v2 | `by_id(id).organizer_v2().get()` | — |
+//! | session, segments, participant by id | `sessions().by_id(s).get()`, `.segments().list()`, `.segments().by_id(g).get()`, `participants_v2().by_id(p).get()` | — (not documented) |
+//! | getPstnCalls, getDirectRoutingCalls | `call_records().get_pstn_calls(from, to)?` | — ; `_windowed(from, to)` / `_windowed_by(.., window)` for long ranges |
+//! | getSmsLog, getPstnBlockedUsersLog, getPstnOnlineMeetingDialoutReport (beta) | `client.beta().communications().call_records().get_sms_log(from, to)?` | same |
+//!
+//! Every request has `url_path()` (the exact path and query, relative to the version root),
+//! `prepare()` (validation only), and `send()`: the entity, or one [`Page`](support::Page)
+//! for collections; collections also have `stream_pages()` and `stream_items()` (every page,
+//! following `@odata.nextLink`, with the client's retry policy on every page).
+//!
+//! Arguments Graph would reject are an [`ArgumentError`] before anything is sent: an empty or
+//! reversed date range, a range over the documented 90 days, a page size over the documented
+//! maximum, an empty id. A query option Graph does not document for an operation has no
+//! setter, so it does not compile; `select` takes the property enum of the operation's type.
+//!
+//! Each module pins its Graph version (`v1::API_VERSION`, `beta::API_VERSION`) through
+//! [`GraphClient::with_api_version`], so one client serves both.
 //!
 //! ```no_run
 //! use futures::TryStreamExt;

@@ -143,6 +143,22 @@ pub async fn send_entity_all<T: DeserializeOwned>(
     })
 }
 
+/// Passes items through up to and including the first error, then ends.
+fn end_after_first_error<T, S>(s: S) -> impl futures::Stream<Item = Result<T, Error>>
+where
+    S: futures::Stream<Item = Result<T, Error>>,
+{
+    s.scan(false, |failed, item| {
+        let out = if *failed {
+            None
+        } else {
+            *failed = item.is_err();
+            Some(item)
+        };
+        futures::future::ready(out)
+    })
+}
+
 /// A log function over a long range: one request per date window, paged in order.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is streamed"]
@@ -180,9 +196,11 @@ impl<T: DeserializeOwned + Send + 'static> Windowed<T> {
         let Windowed {
             client, requests, ..
         } = self;
-        stream::iter(requests)
-            .flat_map(move |p| stream_pages::<T>(client.clone(), Ok(p)))
-            .boxed()
+        let pages =
+            stream::iter(requests).flat_map(move |p| stream_pages::<T>(client.clone(), Ok(p)));
+        // A failed window must end the whole stream: going on with the next window would
+        // leave a silent gap for a consumer that skips errors.
+        end_after_first_error(pages).boxed()
     }
 
     /// Every row of every window, in order, each once.
@@ -191,5 +209,23 @@ impl<T: DeserializeOwned + Send + 'static> Windowed<T> {
             .map_ok(|page| stream::iter(page.value.into_iter().map(Ok)))
             .try_flatten()
             .boxed()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[tokio::test]
+    async fn a_failed_window_ends_the_stream() {
+        let items = vec![
+            Ok(1),
+            Err(Error::Argument(ArgumentError::new("w", "boom"))),
+            Ok(2),
+        ];
+        let out: Vec<_> = end_after_first_error(stream::iter(items)).collect().await;
+        assert_eq!(out.len(), 2);
+        assert!(matches!(out[0], Ok(1)));
+        assert!(out[1].is_err());
     }
 }
