@@ -122,11 +122,26 @@ const CLASH: &str = r#"<?xml version="1.0"?>
 </Schema></edmx:DataServices></edmx:Edmx>"#;
 
 #[test]
-fn clashing_names_are_an_error_naming_both() {
-    let err = generate_namespaces(&load_str(CLASH), "test").expect_err("must clash");
+fn clashing_member_names_get_a_numbered_variant_and_keep_the_wire_name() {
+    let modules = generate_namespaces(&load_str(CLASH), "test").unwrap_or_else(|e| panic!("{e}"));
+    let text = &modules[0].file.contents;
+    assert!(text.contains("    MacOs,\n"), "{text}");
+    assert!(text.contains("    MacOs2,\n"), "{text}");
+    assert!(text.contains("(\"MacOS\", Self::MacOs2)"), "{text}");
+}
+
+const TYPE_CLASH: &str = r#"<?xml version="1.0"?>
+<edmx:Edmx Version="4.0" xmlns:edmx="http://docs.oasis-open.org/odata/ns/edmx"><edmx:DataServices>
+<Schema Namespace="t" xmlns="http://docs.oasis-open.org/odata/ns/edm">
+  <ComplexType Name="fooBar"/><ComplexType Name="FooBar"/>
+</Schema></edmx:DataServices></edmx:Edmx>"#;
+
+#[test]
+fn clashing_type_names_are_an_error_naming_both() {
+    let err = generate_namespaces(&load_str(TYPE_CLASH), "test").expect_err("must clash");
     let msg = err.to_string();
     assert!(
-        msg.contains("MacOs") && msg.contains("macOS") && msg.contains("MacOS"),
+        msg.contains("FooBar") && msg.contains("t.fooBar") && msg.contains("t.FooBar"),
         "{msg}"
     );
 }
@@ -158,4 +173,31 @@ fn output_is_deterministic() {
     for m in &a {
         assert!(m.file.contents.starts_with(msgraph_codegen::emit::HEADER));
     }
+}
+
+/// Robustness: the whole upstream v1.0 `$metadata` (thousands of types, name clashes such as
+/// entity `extension` vs complex type `extensionProperty`) goes through the generator and
+/// every module parses as Rust. Skipped when the file is absent.
+#[test]
+fn whole_upstream_v1_metadata_generates() {
+    let path = workspace_root().join("../shared/upstream-metadata/graph-v1.0-metadata.xml");
+    if !path.exists() {
+        eprintln!("skipped: {} not found", path.display());
+        return;
+    }
+    let doc = load(&path);
+    let modules = generate_namespaces(&doc, "v1.0").unwrap_or_else(|e| panic!("{e}"));
+    let graph = modules
+        .iter()
+        .find(|m| m.module == "graph")
+        .unwrap_or_else(|| panic!("no graph module"));
+    assert!(graph
+        .file
+        .contents
+        .contains("pub struct ExtensionProperty {"));
+    assert!(graph
+        .file
+        .contents
+        .contains("pub enum ExtensionPropertyName {"));
+    assert!(modules.iter().any(|m| m.module == "callrecords"));
 }

@@ -11,7 +11,7 @@
 use proc_macro2::TokenStream;
 use quote::quote;
 
-use super::index::{dispatch_name, NameSet};
+use super::index::NameSet;
 use super::Index;
 use crate::emit::doc_attrs;
 use crate::naming;
@@ -25,7 +25,7 @@ pub(crate) fn dispatch_tokens(
     names: &mut NameSet,
 ) -> Result<TokenStream, Error> {
     let (ns, _) = msgraph_csdl::split_qualified(qualified).unwrap_or(("", qualified));
-    let enum_name = dispatch_name(&base.name);
+    let enum_name = index.dispatch_name(qualified);
     names.claim(&enum_name, &format!("{qualified} (dispatch)"))?;
     let ident = naming::type_ident(&enum_name);
     let mut variant_names = NameSet::new(format!("enum `{enum_name}`"));
@@ -43,20 +43,25 @@ pub(crate) fn dispatch_tokens(
 
     // (variant ident, qualified name, struct path)
     let mut derived = Vec::new();
-    for (name, t) in index.concrete_derived(qualified) {
-        let (dns, _) = msgraph_csdl::split_qualified(&name).unwrap_or(("", &name));
+    let all_derived = index.all_derived(qualified);
+    for (name, t) in all_derived.iter().filter(|(_, t)| !t.is_abstract) {
+        let (dns, _) = msgraph_csdl::split_qualified(name).unwrap_or(("", name));
         let plain = naming::type_name(&t.name);
         // Same short name in two namespaces (`graph::UserIdentity`, `callrecords::UserIdentity`):
         // the one from the other namespace is prefixed with its namespace's last segment.
-        let variant = if dns != ns && derived_short_name_taken(index, qualified, &name, &t.name) {
+        let taken = base.name == t.name
+            || all_derived
+                .iter()
+                .any(|(n, o)| n != name && o.name == t.name);
+        let variant = if dns != ns && taken {
             let seg = dns.rsplit('.').next().unwrap_or(dns);
             format!("{}{plain}", naming::type_name(seg))
         } else {
             plain.clone()
         };
-        variant_names.claim(&variant, &name)?;
+        variant_names.claim(&variant, name)?;
         let path = index.item_path(dns, &plain, ns);
-        derived.push((naming::type_ident(&variant), name, path));
+        derived.push((naming::type_ident(&variant), name.clone(), path));
     }
 
     let base_path = naming::type_ident(&naming::type_name(&base.name));
@@ -203,17 +208,4 @@ pub(crate) fn dispatch_tokens(
 
         #froms
     })
-}
-
-/// Whether another type derived from `base` (or `base` itself) has the short name `short`.
-fn derived_short_name_taken(index: &Index<'_>, base: &str, this: &str, short: &str) -> bool {
-    let base_short = msgraph_csdl::split_qualified(base)
-        .map(|(_, n)| n)
-        .unwrap_or(base);
-    (base_short == short && base != this)
-        || index
-            .doc
-            .all_derived_types(base)
-            .iter()
-            .any(|n| n != this && msgraph_csdl::split_qualified(n).map(|(_, s)| s) == Some(short))
 }

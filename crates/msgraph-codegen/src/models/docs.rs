@@ -15,7 +15,6 @@ pub(crate) fn description(
     inline: &[Annotation],
 ) -> Option<String> {
     index
-        .doc
         .description(target, inline)
         .map(str::trim)
         .filter(|d| !d.is_empty())
@@ -35,7 +34,6 @@ pub(crate) fn deprecation(
     inline: &[Annotation],
 ) -> Option<TokenStream> {
     let rev = index
-        .doc
         .revisions(target, inline)
         .into_iter()
         .find(|r| r.kind == "Deprecated")?;

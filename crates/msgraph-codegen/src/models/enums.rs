@@ -10,7 +10,7 @@
 use proc_macro2::TokenStream;
 use quote::quote;
 
-use super::index::{flag_enum_name, NameSet};
+use super::index::NameSet;
 use super::{docs, Index};
 use crate::emit::doc_attrs;
 use crate::naming;
@@ -38,7 +38,7 @@ pub(crate) fn enum_tokens(
         return member_enum(index, qualified, e, &name, &doc);
     }
     let set_name = naming::type_name(&e.name);
-    let flag_name = flag_enum_name(&e.name);
+    let flag_name = index.flag_enum_name(qualified);
     names.claim(&set_name, qualified)?;
     names.claim(&flag_name, &format!("{qualified} (members)"))?;
     let flag_doc =
@@ -121,8 +121,7 @@ fn member_enum(
     let mut members = Vec::new();
     let mut arms = Vec::new();
     for (i, m) in e.members.iter().enumerate() {
-        let v = naming::type_name(&m.name);
-        variants_names.claim(&v, &m.name)?;
+        let v = variants_names.claim_unique(&naming::type_name(&m.name), &m.name);
         let vi = naming::type_ident(&v);
         let target = format!("{qualified}/{}", m.name);
         let mut vdoc = docs::description(index, &target, &m.annotations)

@@ -5,7 +5,7 @@
 use proc_macro2::TokenStream;
 use quote::quote;
 
-use super::index::{property_enum_name, NameSet};
+use super::index::NameSet;
 use super::Index;
 use crate::emit::doc_attrs;
 use crate::naming;
@@ -22,7 +22,7 @@ pub(crate) fn property_enum_tokens(
     if props.iter().all(|(_, t)| t.properties.is_empty()) {
         return Ok(TokenStream::new());
     }
-    let enum_name = property_enum_name(&ty.name);
+    let enum_name = index.property_enum_name(qualified);
     names.claim(&enum_name, &format!("{qualified} (properties)"))?;
     let ident = naming::type_ident(&enum_name);
     let struct_name = naming::type_name(&ty.name);
@@ -32,11 +32,9 @@ pub(crate) fn property_enum_tokens(
     let mut arms = Vec::new();
     for (decl_name, decl) in props {
         for p in &decl.properties {
-            let v = naming::type_name(&p.name);
-            variant_names.claim(&v, &p.name)?;
+            let v = variant_names.claim_unique(&naming::type_name(&p.name), &p.name);
             let vi = naming::type_ident(&v);
             let deprecated = !index
-                .doc
                 .revisions(&format!("{decl_name}/{}", p.name), &p.annotations)
                 .iter()
                 .all(|r| r.kind != "Deprecated");

@@ -47,8 +47,7 @@ pub(crate) fn struct_tokens(
     for (decl_name, decl) in &chain {
         for p in &decl.properties {
             let target = format!("{decl_name}/{}", p.name);
-            let snake = naming::field_name(&p.name);
-            field_names.claim(&snake, &p.name)?;
+            let snake = field_names.claim_unique(&naming::field_name(&p.name), &p.name);
             let fty = types::field_type(index, &p.ty, ns, &target)?;
             let mut doc = docs::description(index, &target, &p.annotations)
                 .unwrap_or_else(|| format!("The `{}` property.", p.name));
@@ -70,8 +69,7 @@ pub(crate) fn struct_tokens(
     for (decl_name, decl) in &chain {
         for nav in &decl.navigation_properties {
             let target = format!("{decl_name}/{}", nav.name);
-            let snake = naming::field_name(&nav.name);
-            field_names.claim(&snake, &nav.name)?;
+            let snake = field_names.claim_unique(&naming::field_name(&nav.name), &nav.name);
             let fty = types::field_type(index, &nav.ty, ns, &target)?;
             let mut doc = docs::description(index, &target, &nav.annotations)
                 .unwrap_or_else(|| format!("The `{}` navigation property.", nav.name));
@@ -187,11 +185,10 @@ fn type_doc(index: &Index<'_>, qualified: &str, ty: &StructuredType, open: bool)
         doc.push_str(" Open type: undeclared members are kept in `additional_data`.");
     }
     if index.is_polymorphic(qualified) {
-        let (_, name) = msgraph_csdl::split_qualified(qualified).unwrap_or(("", qualified));
         doc.push_str(&format!(
             "\n\nProperties declared with this type use [`{}`], which dispatches on `@odata.type` \
              to this struct or a derived one.",
-            super::index::dispatch_name(name)
+            index.dispatch_name(qualified)
         ));
     }
     doc
