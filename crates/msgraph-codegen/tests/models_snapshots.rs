@@ -201,3 +201,28 @@ fn whole_upstream_v1_metadata_generates() {
         .contains("pub enum ExtensionPropertyName {"));
     assert!(modules.iter().any(|m| m.module == "callrecords"));
 }
+
+#[test]
+fn model_names_for_other_generators() {
+    let doc = load(&workspace_root().join("metadata/graph-v1.0.callRecords.xml"));
+    let names = msgraph_codegen::models::ModelNames::new(&doc).unwrap_or_else(|e| panic!("{e}"));
+    let cr = "microsoft.graph.callRecords";
+    assert_eq!(
+        names.property_enum(&format!("{cr}.callRecord")).as_deref(),
+        Some("CallRecordProperty")
+    );
+    assert_eq!(names.property_enum(&format!("{cr}.media")), None);
+    assert_eq!(
+        names.property_enum("microsoft.graph.cloudCommunications"),
+        None
+    );
+    assert_eq!(
+        names.value_type(&format!("{cr}.endpoint")).as_deref(),
+        Some("AnyEndpoint")
+    );
+    assert_eq!(
+        names.value_type(&format!("{cr}.session")).as_deref(),
+        Some("Session")
+    );
+    assert_eq!(names.module(cr), Some("callrecords"));
+}

@@ -38,6 +38,52 @@ pub struct Version<'a> {
     pub document: &'a Document,
 }
 
+/// The names the models generator gives to items derived from CSDL types, for other
+/// generators (request builders) that refer to them.
+pub struct ModelNames<'a> {
+    index: Index<'a>,
+}
+
+impl<'a> ModelNames<'a> {
+    /// Indexes `doc` (a resolved document).
+    pub fn new(doc: &'a Document) -> Result<Self, Error> {
+        Ok(ModelNames {
+            index: Index::new(doc)?,
+        })
+    }
+
+    /// The `$select` property enum of an entity type (`CallRecordProperty`); `None` for
+    /// complex types and entity types without structural properties (no enum is generated).
+    pub fn property_enum(&self, qualified: &str) -> Option<String> {
+        let ty = self.index.doc.find_structured(qualified)?;
+        if ty.kind != msgraph_csdl::StructuredKind::Entity {
+            return None;
+        }
+        let props = self.index.all_properties(qualified, ty).ok()?;
+        if props.iter().all(|(_, t)| t.properties.is_empty()) {
+            return None;
+        }
+        Some(self.index.property_enum_name(qualified))
+    }
+
+    /// The type used for values declared as `qualified`: the dispatch enum (`AnyIdentity`)
+    /// for types with derived types, else the struct or enum name (`CallRecord`).
+    pub fn value_type(&self, qualified: &str) -> Option<String> {
+        let (_, name) = msgraph_csdl::split_qualified(qualified)?;
+        self.index.doc.find_type(qualified)?;
+        Some(if self.index.is_polymorphic(qualified) {
+            self.index.dispatch_name(qualified)
+        } else {
+            crate::naming::type_name(name)
+        })
+    }
+
+    /// The Rust module of a namespace (`callrecords`).
+    pub fn module(&self, namespace: &str) -> Option<&str> {
+        self.index.module_of(namespace)
+    }
+}
+
 /// The generated source of one namespace module.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct NamespaceModule {
