@@ -63,3 +63,60 @@ fn upstream_v1_gives_the_same_builders() {
         generate(&subset, "v1", "v1.0", None)
     );
 }
+
+/// Every entry of the facts table is used by the project's metadata: a renamed path or
+/// function would otherwise silently drop its documented query options or range rules.
+#[test]
+fn every_facts_entry_matches_the_metadata() {
+    use msgraph_codegen::builders::facts::{FUNCTIONS, OPERATIONS};
+    use msgraph_codegen::builders::plan::{plan, Node, NodeKind, Op};
+
+    fn walk<'a>(n: &'a Node, ops: &mut Vec<&'a Op>, fns: &mut Vec<String>) {
+        match &n.kind {
+            NodeKind::Collection {
+                list,
+                get,
+                functions,
+                ..
+            } => {
+                ops.push(list);
+                ops.push(get);
+                fns.extend(functions.iter().map(|f| f.name.clone()));
+            }
+            NodeKind::Single { get } => ops.push(get),
+            NodeKind::Singleton => {}
+        }
+        for c in &n.children {
+            walk(c, ops, fns);
+        }
+    }
+
+    let mut fns = Vec::new();
+    for rel in [
+        "metadata/graph-v1.0.callRecords.xml",
+        "metadata/graph-beta.callRecords.xml",
+    ] {
+        let doc = load(rel);
+        let p = plan(&doc, "microsoft.graph.callRecords").unwrap_or_else(|e| panic!("{e}"));
+        let mut ops = Vec::new();
+        for s in &p.singletons {
+            walk(s, &mut ops, &mut fns);
+        }
+        for f in OPERATIONS {
+            assert!(
+                ops.iter()
+                    .any(|o| o.path == f.path && o.kind == f.kind && o.facts.is_some()),
+                "{rel}: facts entry {} {:?} matches no operation",
+                f.path,
+                f.kind
+            );
+        }
+    }
+    for f in FUNCTIONS {
+        assert!(
+            fns.contains(&f.name.to_string()),
+            "facts function {} is in no metadata",
+            f.name
+        );
+    }
+}
