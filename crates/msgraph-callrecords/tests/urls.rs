@@ -295,6 +295,41 @@ fn beta_paths_and_functions() {
         records.by_id("r1").organizer_v2().get().url_path(),
         format!("{RECORDS}/r1/organizer_v2")
     );
+    use msgraph_callrecords::beta::{
+        CallRecordExpand as BetaExpand, SessionExpand as BetaSessionExpand,
+    };
+    use msgraph_callrecords::models::beta::callrecords::{
+        CallRecordProperty as BetaRecordProperty, SessionProperty as BetaSessionProperty,
+    };
+    let rec = records.by_id("r1");
+    assert_eq!(
+        rec.get()
+            .select([BetaRecordProperty::Id])
+            .expand(BetaExpand::Sessions { segments: true })
+            .url_path(),
+        format!("{RECORDS}/r1?$select=id&$expand=sessions($expand%3Dsegments)")
+    );
+    assert_eq!(
+        rec.sessions()
+            .list()
+            .select([BetaSessionProperty::Id])
+            .expand(BetaSessionExpand::Segments)
+            .url_path(),
+        format!("{RECORDS}/r1/sessions?$select=id&$expand=segments")
+    );
+    assert_eq!(
+        rec.sessions()
+            .by_id("s1")
+            .segments()
+            .by_id("g1")
+            .get()
+            .url_path(),
+        format!("{RECORDS}/r1/sessions/s1/segments/g1")
+    );
+    assert_eq!(
+        rec.participants_v2().by_id("p1").get().url_path(),
+        format!("{RECORDS}/r1/participants_v2/p1")
+    );
 }
 
 #[cfg(feature = "beta")]
