@@ -420,6 +420,18 @@ fn wrong_type_names_the_json_path() {
 }
 
 #[test]
+fn errors_inside_polymorphic_values_name_the_value_and_the_field() {
+    let json = r##"{"value":[{"id":"s","caller":{"@odata.type":"#microsoft.graph.callRecords.participantEndpoint",
+        "userAgent":{"@odata.type":"#microsoft.graph.callRecords.clientUserAgent","platform":5}}}]}"##;
+    let err = decode::<Page<cr::Session>>(json).expect_err("must fail");
+    // The outer path reaches the dispatched value; the message continues inside it.
+    assert!(
+        err.starts_with("value[0].caller: userAgent: platform: invalid type: integer `5`"),
+        "{err}"
+    );
+}
+
+#[test]
 fn truncated_body_is_an_error_not_a_panic() {
     let text = fixture("pstn_calls_page.json");
     let cut = &text[..text.len() / 2];
@@ -471,6 +483,32 @@ mod beta {
             page.value[0].block_reason.as_deref(),
             Some("High Overall Usage")
         );
+    }
+
+    #[test]
+    fn beta_log_rows_have_the_call_log_row_properties() {
+        let json = r##"{"value":[{"id":"1","otherPartyCountryCode":"DE","administrativeUnitInfos":[{"id":"au"}],
+            "clientPublicIpV4Address":"203.0.113.7","charge":0.62,"callDurationSource":"operator"}]}"##;
+        let page: Page<bcr::PstnCallLogRow> = round_trip(json);
+        let row = &page.value[0];
+        assert_eq!(row.other_party_country_code.as_deref(), Some("DE"));
+        assert_eq!(
+            row.client_public_ip_v4_address.as_deref(),
+            Some("203.0.113.7")
+        );
+        assert_eq!(some(&row.charge).to_string(), "0.62");
+        let json = r##"{"value":[{"id":"2","userCountryCode":"US","transferorCorrelationId":"t-1",
+            "failureDateTime":"0001-01-01T00:00:00Z"}]}"##;
+        let page: Page<bcr::DirectRoutingLogRow> = round_trip(json);
+        assert_eq!(
+            page.value[0].transferor_correlation_id.as_deref(),
+            Some("t-1")
+        );
+        // The new base type dispatches on @odata.type like every polymorphic base.
+        let row: bcr::AnyCallLogRow = round_trip(
+            r##"{"@odata.type":"#microsoft.graph.callRecords.smsLogRow","smsUnits":2}"##,
+        );
+        assert!(matches!(row, bcr::AnyCallLogRow::SmsLogRow(r) if r.sms_units == Some(2)));
     }
 
     #[test]

@@ -193,12 +193,21 @@ pub(crate) fn dispatch_tokens(
         impl<'de> serde::Deserialize<'de> for #ident {
             fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
                 type Map = serde_json::Map<String, serde_json::Value>;
-                fn from_map<T: serde::de::DeserializeOwned>(m: Map) -> Result<T, serde_json::Error> {
-                    serde_json::from_value(serde_json::Value::Object(m))
+                // Keeps the path inside the value in the message (`userAgent.platform: ...`),
+                // which the outer deserializer cannot see through the buffered map.
+                fn from_map<T: serde::de::DeserializeOwned>(m: Map) -> Result<T, String> {
+                    serde_path_to_error::deserialize(serde_json::Value::Object(m)).map_err(|e| {
+                        let path = e.path().to_string();
+                        if path == "." {
+                            e.inner().to_string()
+                        } else {
+                            format!("{path}: {}", e.inner())
+                        }
+                    })
                 }
                 let map = <Map as serde::Deserialize>::deserialize(d)?;
                 let name = msgraph_odata::type_name_of(&map);
-                let read: fn(Map) -> Result<Self, serde_json::Error> = match name {
+                let read: fn(Map) -> Result<Self, String> = match name {
                     #(#read_arms,)*
                     #fallback
                 };

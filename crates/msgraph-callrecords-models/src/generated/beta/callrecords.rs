@@ -410,14 +410,20 @@ impl serde::Serialize for AnyParticipantBase {
 impl<'de> serde::Deserialize<'de> for AnyParticipantBase {
     fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
         type Map = serde_json::Map<String, serde_json::Value>;
-        fn from_map<T: serde::de::DeserializeOwned>(
-            m: Map,
-        ) -> Result<T, serde_json::Error> {
-            serde_json::from_value(serde_json::Value::Object(m))
+        fn from_map<T: serde::de::DeserializeOwned>(m: Map) -> Result<T, String> {
+            serde_path_to_error::deserialize(serde_json::Value::Object(m))
+                .map_err(|e| {
+                    let path = e.path().to_string();
+                    if path == "." {
+                        e.inner().to_string()
+                    } else {
+                        format!("{path}: {}", e.inner())
+                    }
+                })
         }
         let map = <Map as serde::Deserialize>::deserialize(d)?;
         let name = msgraph_odata::type_name_of(&map);
-        let read: fn(Map) -> Result<Self, serde_json::Error> = match name {
+        let read: fn(Map) -> Result<Self, String> = match name {
             Some("microsoft.graph.callRecords.organizer") => {
                 |m| from_map(m).map(Self::Organizer)
             }
@@ -838,14 +844,20 @@ impl serde::Serialize for AnyCallLogRow {
 impl<'de> serde::Deserialize<'de> for AnyCallLogRow {
     fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
         type Map = serde_json::Map<String, serde_json::Value>;
-        fn from_map<T: serde::de::DeserializeOwned>(
-            m: Map,
-        ) -> Result<T, serde_json::Error> {
-            serde_json::from_value(serde_json::Value::Object(m))
+        fn from_map<T: serde::de::DeserializeOwned>(m: Map) -> Result<T, String> {
+            serde_path_to_error::deserialize(serde_json::Value::Object(m))
+                .map_err(|e| {
+                    let path = e.path().to_string();
+                    if path == "." {
+                        e.inner().to_string()
+                    } else {
+                        format!("{path}: {}", e.inner())
+                    }
+                })
         }
         let map = <Map as serde::Deserialize>::deserialize(d)?;
         let name = msgraph_odata::type_name_of(&map);
-        let read: fn(Map) -> Result<Self, serde_json::Error> = match name {
+        let read: fn(Map) -> Result<Self, String> = match name {
             Some("microsoft.graph.callRecords.callLogRow") => {
                 |m| from_map(m).map(Self::CallLogRow)
             }
@@ -1315,14 +1327,20 @@ impl serde::Serialize for AnyEndpoint {
 impl<'de> serde::Deserialize<'de> for AnyEndpoint {
     fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
         type Map = serde_json::Map<String, serde_json::Value>;
-        fn from_map<T: serde::de::DeserializeOwned>(
-            m: Map,
-        ) -> Result<T, serde_json::Error> {
-            serde_json::from_value(serde_json::Value::Object(m))
+        fn from_map<T: serde::de::DeserializeOwned>(m: Map) -> Result<T, String> {
+            serde_path_to_error::deserialize(serde_json::Value::Object(m))
+                .map_err(|e| {
+                    let path = e.path().to_string();
+                    if path == "." {
+                        e.inner().to_string()
+                    } else {
+                        format!("{path}: {}", e.inner())
+                    }
+                })
         }
         let map = <Map as serde::Deserialize>::deserialize(d)?;
         let name = msgraph_odata::type_name_of(&map);
-        let read: fn(Map) -> Result<Self, serde_json::Error> = match name {
+        let read: fn(Map) -> Result<Self, String> = match name {
             Some("microsoft.graph.callRecords.endpoint") => {
                 |m| from_map(m).map(Self::Endpoint)
             }
@@ -2429,14 +2447,20 @@ impl serde::Serialize for AnyUserAgent {
 impl<'de> serde::Deserialize<'de> for AnyUserAgent {
     fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
         type Map = serde_json::Map<String, serde_json::Value>;
-        fn from_map<T: serde::de::DeserializeOwned>(
-            m: Map,
-        ) -> Result<T, serde_json::Error> {
-            serde_json::from_value(serde_json::Value::Object(m))
+        fn from_map<T: serde::de::DeserializeOwned>(m: Map) -> Result<T, String> {
+            serde_path_to_error::deserialize(serde_json::Value::Object(m))
+                .map_err(|e| {
+                    let path = e.path().to_string();
+                    if path == "." {
+                        e.inner().to_string()
+                    } else {
+                        format!("{path}: {}", e.inner())
+                    }
+                })
         }
         let map = <Map as serde::Deserialize>::deserialize(d)?;
         let name = msgraph_odata::type_name_of(&map);
-        let read: fn(Map) -> Result<Self, serde_json::Error> = match name {
+        let read: fn(Map) -> Result<Self, String> = match name {
             Some("microsoft.graph.callRecords.clientUserAgent") => {
                 |m| from_map(m).map(Self::ClientUserAgent)
             }

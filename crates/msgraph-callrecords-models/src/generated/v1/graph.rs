@@ -139,14 +139,20 @@ impl serde::Serialize for AnyEntity {
 impl<'de> serde::Deserialize<'de> for AnyEntity {
     fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
         type Map = serde_json::Map<String, serde_json::Value>;
-        fn from_map<T: serde::de::DeserializeOwned>(
-            m: Map,
-        ) -> Result<T, serde_json::Error> {
-            serde_json::from_value(serde_json::Value::Object(m))
+        fn from_map<T: serde::de::DeserializeOwned>(m: Map) -> Result<T, String> {
+            serde_path_to_error::deserialize(serde_json::Value::Object(m))
+                .map_err(|e| {
+                    let path = e.path().to_string();
+                    if path == "." {
+                        e.inner().to_string()
+                    } else {
+                        format!("{path}: {}", e.inner())
+                    }
+                })
         }
         let map = <Map as serde::Deserialize>::deserialize(d)?;
         let name = msgraph_odata::type_name_of(&map);
-        let read: fn(Map) -> Result<Self, serde_json::Error> = match name {
+        let read: fn(Map) -> Result<Self, String> = match name {
             Some("microsoft.graph.callRecords.callRecord") => {
                 |m| from_map(m).map(Self::CallRecord)
             }
@@ -1067,14 +1073,20 @@ impl serde::Serialize for AnyIdentity {
 impl<'de> serde::Deserialize<'de> for AnyIdentity {
     fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
         type Map = serde_json::Map<String, serde_json::Value>;
-        fn from_map<T: serde::de::DeserializeOwned>(
-            m: Map,
-        ) -> Result<T, serde_json::Error> {
-            serde_json::from_value(serde_json::Value::Object(m))
+        fn from_map<T: serde::de::DeserializeOwned>(m: Map) -> Result<T, String> {
+            serde_path_to_error::deserialize(serde_json::Value::Object(m))
+                .map_err(|e| {
+                    let path = e.path().to_string();
+                    if path == "." {
+                        e.inner().to_string()
+                    } else {
+                        format!("{path}: {}", e.inner())
+                    }
+                })
         }
         let map = <Map as serde::Deserialize>::deserialize(d)?;
         let name = msgraph_odata::type_name_of(&map);
-        let read: fn(Map) -> Result<Self, serde_json::Error> = match name {
+        let read: fn(Map) -> Result<Self, String> = match name {
             Some("microsoft.graph.identity") => |m| from_map(m).map(Self::Identity),
             Some("microsoft.graph.azureCommunicationServicesUserIdentity") => {
                 |m| from_map(m).map(Self::AzureCommunicationServicesUserIdentity)
@@ -1431,14 +1443,20 @@ impl serde::Serialize for AnyIdentitySet {
 impl<'de> serde::Deserialize<'de> for AnyIdentitySet {
     fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
         type Map = serde_json::Map<String, serde_json::Value>;
-        fn from_map<T: serde::de::DeserializeOwned>(
-            m: Map,
-        ) -> Result<T, serde_json::Error> {
-            serde_json::from_value(serde_json::Value::Object(m))
+        fn from_map<T: serde::de::DeserializeOwned>(m: Map) -> Result<T, String> {
+            serde_path_to_error::deserialize(serde_json::Value::Object(m))
+                .map_err(|e| {
+                    let path = e.path().to_string();
+                    if path == "." {
+                        e.inner().to_string()
+                    } else {
+                        format!("{path}: {}", e.inner())
+                    }
+                })
         }
         let map = <Map as serde::Deserialize>::deserialize(d)?;
         let name = msgraph_odata::type_name_of(&map);
-        let read: fn(Map) -> Result<Self, serde_json::Error> = match name {
+        let read: fn(Map) -> Result<Self, String> = match name {
             Some("microsoft.graph.identitySet") => |m| from_map(m).map(Self::IdentitySet),
             Some("microsoft.graph.aiInteractionMentionedIdentitySet") => {
                 |m| from_map(m).map(Self::AiInteractionMentionedIdentitySet)
