@@ -3,10 +3,11 @@
 
 use std::collections::BTreeMap;
 
-use msgraph_csdl::{Document, OperationKind, Primitive, StructuredKind, StructuredType};
+use msgraph_csdl::{Document, OperationKind, Primitive, StructuredType};
 
 use super::facts::{self, FilterForm, FunctionFacts, OpKind, OperationFacts};
 use super::BuilderError;
+use crate::models::ModelNames;
 use crate::naming;
 
 /// Everything generated for one Graph version.
@@ -171,9 +172,11 @@ pub fn plan(doc: &Document, scope: &str) -> Result<Plan, BuilderError> {
         .iter()
         .find_map(|s| s.entity_container.as_ref().map(|c| (&s.namespace, c)))
         .ok_or_else(|| BuilderError::Csdl("the document has no EntityContainer".into()))?;
+    let models = ModelNames::new(doc).map_err(|e| BuilderError::Csdl(e.to_string()))?;
     let mut ctx = Ctx {
         doc,
         scope,
+        models,
         names: BTreeMap::new(),
     };
     let mut singletons = Vec::new();
@@ -219,6 +222,8 @@ const MAX_DEPTH: usize = 6;
 struct Ctx<'a> {
     doc: &'a Document,
     scope: &'a str,
+    /// The models generator's names, so builders name exactly the generated types.
+    models: ModelNames<'a>,
     /// Rust item name -> the path that claimed it, to report clashes.
     names: BTreeMap<String, String>,
 }
@@ -242,25 +247,15 @@ impl<'a> Ctx<'a> {
     fn type_ref(&self, qualified: &str) -> Result<TypeRef, BuilderError> {
         let (ns, name) = msgraph_csdl::split_qualified(qualified)
             .ok_or_else(|| BuilderError::Csdl(format!("`{qualified}` is not qualified")))?;
-        let ty = self
-            .doc
-            .find_structured(qualified)
-            .ok_or_else(|| BuilderError::Csdl(format!("type `{qualified}` is not declared")))?;
-        // Same rule as the models generator: a type with derived types is read through its
-        // `Any<Name>` dispatch enum.
-        let polymorphic = !self.doc.direct_derived_types(qualified).is_empty();
-        let type_name = naming::type_name(name);
+        let missing = || BuilderError::Csdl(format!("type `{qualified}` is not declared"));
+        let rust_name = self.models.value_type(qualified).ok_or_else(missing)?;
+        let module = self.models.module(ns).ok_or_else(missing)?.to_string();
         Ok(TypeRef {
             qualified: qualified.to_string(),
             csdl_name: name.to_string(),
-            module: naming::module_name(ns),
-            rust_name: if polymorphic {
-                format!("Any{type_name}")
-            } else {
-                type_name.clone()
-            },
-            property_enum: (ty.kind == StructuredKind::Entity)
-                .then(|| format!("{type_name}Property")),
+            module,
+            rust_name,
+            property_enum: self.models.property_enum(qualified),
         })
     }
 
