@@ -44,7 +44,10 @@ fn separate_items(text: &str) -> String {
         out.push('\n');
         let ends_item = line == "}"
             || line == "};"
-            || (!line.starts_with([' ', '/', '#']) && line.ends_with(';'));
+            || (!line.starts_with([' ', '/', '#']) && line.ends_with(';'))
+            || (line.starts_with("#![")
+                && line.ends_with(']')
+                && lines.peek().is_some_and(|n| !n.starts_with("#![")));
         if ends_item && lines.peek().is_some_and(|next| !next.is_empty()) {
             out.push('\n');
         }
