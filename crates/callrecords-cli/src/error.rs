@@ -145,6 +145,16 @@ pub fn from_graph(e: GraphError, emulator: bool) -> CliError {
     }
 }
 
+/// Map an SDK error: argument errors are the caller's (exit 3), the rest as [`from_graph`].
+pub fn from_sdk(e: msgraph_callrecords::Error, emulator: bool) -> CliError {
+    match e {
+        msgraph_callrecords::Error::Argument(a) => CliError::validation(a.to_string())
+            .hint("check --from/--to, --window and --page-size against the limits in `callrecords export --help`"),
+        msgraph_callrecords::Error::Runtime(r) => from_graph(r, emulator),
+        other => CliError::other(other.to_string()),
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -13,11 +13,13 @@ use tracing_subscriber::prelude::*;
 use crate::args::{checkpoint_path, ExportArgs, Kind};
 use crate::checkpoint::{Checkpoint, VERSION};
 use crate::connect::{connect, Connection};
-use crate::error::{from_graph, CliError};
+use crate::error::{from_graph, from_sdk, CliError};
 use crate::output::RowWriter;
-use crate::plan::{lit, Plan, Window};
+use crate::plan::{Plan, Window};
 use crate::progress::{Progress, RetryCounter};
-use crate::rows;
+use crate::{requests, rows};
+use msgraph_callrecords::v1::{CallRecordExpand, SessionExpand};
+use msgraph_callrecords::GraphClientExt;
 
 /// What an export did.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -201,7 +203,7 @@ impl Exporter {
     where
         T: DeserializeOwned + Serialize + Send + 'static,
     {
-        let path = log_path(self.plan.operation.name, w);
+        let path = requests::log_path(&self.client, self.plan.kind, self.plan.beta, w)?;
         let mut pager = self.pager::<T>(&path, link)?;
         while let Some(page) = pager.next().await {
             let page: Page<T> = page.map_err(|e| from_graph(e, self.emulator))?;
@@ -220,14 +222,7 @@ impl Exporter {
         w: Window,
         link: Option<String>,
     ) -> Result<(), CliError> {
-        let path = format!(
-            "/communications/callRecords?$filter={}",
-            encode_query(&format!(
-                "startDateTime ge {} and startDateTime lt {}",
-                lit(w.from),
-                lit(w.to)
-            ))
-        );
+        let path = requests::records_path(&self.client, w, self.plan.page_size)?;
         let mut pager = self.pager::<rows::CallRecordRow>(&path, link)?;
         while let Some(page) = pager.next().await {
             let page = page.map_err(|e| from_graph(e, self.emulator))?;
@@ -249,40 +244,26 @@ impl Exporter {
             return self.writer.write(record);
         }
         let id = rows::record_id(record)?;
+        let records = self.client.communications().call_records();
         let mut full = if self.plan.include_sessions {
-            let path = format!(
-                "/communications/callRecords/{}?$expand=sessions($expand=segments)",
-                encode_segment(&id)
-            );
-            let mut full: rows::CallRecordRow = self
-                .client
-                .get_json(&path, &self.opts)
+            // send_all follows sessions@odata.nextLink until every session is there.
+            records
+                .by_id(&id)
+                .get()
+                .expand(CallRecordExpand::Sessions { segments: true })
+                .send_all()
                 .await
-                .map_err(|e| from_graph(e, self.emulator))?;
-            // Sessions beyond the first page come through `sessions@odata.nextLink`.
-            if let Some(link) = full.sessions_next_link.take() {
-                let items = self
-                    .client
-                    .pager_from_link::<rows::SessionRow>(&link, &self.opts)
-                    .map_err(|e| from_graph(e, self.emulator))?
-                    .items();
-                let rest = collect(items, self.emulator).await?;
-                full.sessions.get_or_insert_with(Vec::new).extend(rest);
-            }
-            full
+                .map_err(|e| from_sdk(e, self.emulator))?
         } else {
             record.clone()
         };
         if self.plan.include_participants {
-            let path = format!(
-                "/communications/callRecords/{}/participants_v2",
-                encode_segment(&id)
-            );
-            let items = self
-                .client
-                .pager::<rows::ParticipantRow>(&path, &self.opts)
-                .items();
-            full.participants_v2 = Some(collect(items, self.emulator).await?);
+            let items = records.by_id(&id).participants_v2().list().stream_items();
+            let participants: Vec<rows::ParticipantRow> = items
+                .try_collect()
+                .await
+                .map_err(|e| from_sdk(e, self.emulator))?;
+            full.participants_v2 = Some(participants);
             full.participants_v2_next_link = None;
         }
         self.writer.write(&full)
@@ -291,16 +272,17 @@ impl Exporter {
     /// Write one row per session (with segments) of a call record.
     async fn sessions_of(&mut self, record: &rows::CallRecordRow) -> Result<(), CliError> {
         let id = rows::record_id(record)?;
-        let path = format!(
-            "/communications/callRecords/{}/sessions?$expand=segments",
-            encode_segment(&id)
-        );
         let mut items = self
             .client
-            .pager::<rows::SessionRow>(&path, &self.opts)
-            .items();
+            .communications()
+            .call_records()
+            .by_id(&id)
+            .sessions()
+            .list()
+            .expand(SessionExpand::Segments)
+            .stream_items();
         while let Some(session) = items.next().await {
-            let session = session.map_err(|e| from_graph(e, self.emulator))?;
+            let session: rows::SessionRow = session.map_err(|e| from_sdk(e, self.emulator))?;
             self.writer.write(&rows::WithRecordId {
                 call_record_id: &id,
                 row: &session,
@@ -398,25 +380,6 @@ fn open_output(
     ))
 }
 
-async fn collect<T, S>(items: S, emulator: bool) -> Result<Vec<T>, CliError>
-where
-    S: Stream<Item = Result<T, msgraph_runtime::Error>> + Unpin,
-{
-    items
-        .try_collect()
-        .await
-        .map_err(|e| from_graph(e, emulator))
-}
-
-/// `/communications/callRecords/microsoft.graph.callRecords.{fn}(fromDateTime=..,toDateTime=..)`.
-pub fn log_path(function: &str, w: Window) -> String {
-    format!(
-        "/communications/callRecords/microsoft.graph.callRecords.{function}(fromDateTime={},toDateTime={})",
-        lit(w.from),
-        lit(w.to)
-    )
-}
-
 /// A next link relative to the client's service root when it is under it
 /// (so a checkpoint survives an emulator restarting on another port).
 fn relative(client: &GraphClient, link: &str) -> String {
@@ -433,65 +396,5 @@ fn rebase(client: &GraphClient, link: &str) -> String {
         format!("{}{link}", client.base_url().as_str().trim_end_matches('/'))
     } else {
         link.to_string()
-    }
-}
-
-/// Percent-encode a query value (spaces and reserved characters; OData punctuation stays).
-fn encode_query(s: &str) -> String {
-    let mut out = String::with_capacity(s.len() + 16);
-    for b in s.bytes() {
-        match b {
-            b'A'..=b'Z'
-            | b'a'..=b'z'
-            | b'0'..=b'9'
-            | b'-'
-            | b'.'
-            | b'_'
-            | b'~'
-            | b':'
-            | b'\''
-            | b'('
-            | b')'
-            | b',' => out.push(b as char),
-            _ => out.push_str(&format!("%{b:02X}")),
-        }
-    }
-    out
-}
-
-/// Percent-encode a key for a path segment.
-fn encode_segment(s: &str) -> String {
-    let mut out = String::with_capacity(s.len());
-    for b in s.bytes() {
-        match b {
-            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'.' | b'_' | b'~' => {
-                out.push(b as char)
-            }
-            _ => out.push_str(&format!("%{b:02X}")),
-        }
-    }
-    out
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-    use chrono::{TimeZone, Utc};
-
-    #[test]
-    fn encodings() {
-        assert_eq!(
-            encode_query("startDateTime ge 2026-11-01T00:00:00Z"),
-            "startDateTime%20ge%202026-11-01T00:00:00Z"
-        );
-        assert_eq!(encode_segment("a b/c"), "a%20b%2Fc");
-        let w = Window {
-            from: Utc.with_ymd_and_hms(2026, 11, 1, 0, 0, 0).unwrap(),
-            to: Utc.with_ymd_and_hms(2026, 11, 2, 0, 0, 0).unwrap(),
-        };
-        assert_eq!(
-            log_path("getPstnCalls", w),
-            "/communications/callRecords/microsoft.graph.callRecords.getPstnCalls(fromDateTime=2026-11-01T00:00:00Z,toDateTime=2026-11-02T00:00:00Z)"
-        );
     }
 }

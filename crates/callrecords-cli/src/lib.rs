@@ -17,6 +17,7 @@ pub mod export;
 pub mod output;
 pub mod plan;
 pub mod progress;
+pub mod requests;
 pub mod rows;
 
 use std::process::ExitCode;
