@@ -1,9 +1,10 @@
 //! Decoding a 1000-row `getPstnCalls` page: typed (`Page<PstnCallLogRow>`) vs
-//! `serde_json::Value`. Run with `cargo bench -p msgraph-callrecords-models`; criterion prints
+//! `serde_json::Value`; and a callRecord with 60 expanded sessions (the `@odata.type`
+//! dispatch path), typed vs `Value`. Run with `cargo bench -p msgraph-callrecords-models`; criterion prints
 //! the throughput in rows/s (`elem/s`). Target: typed at least as fast as `Value`.
 
 use criterion::{black_box, criterion_group, criterion_main, Criterion, Throughput};
-use msgraph_callrecords_models::callrecords::PstnCallLogRow;
+use msgraph_callrecords_models::callrecords::{CallRecord, PstnCallLogRow};
 use msgraph_odata::Page;
 
 const ROWS: usize = 1000;
@@ -52,5 +53,54 @@ fn decode(c: &mut Criterion) {
     group.finish();
 }
 
-criterion_group!(benches, decode);
+/// A callRecord with 60 sessions (one segment each), every endpoint and user agent behind
+/// `@odata.type`: the dispatch-enum path (`AnyEndpoint`, `AnyUserAgent`, `AnyIdentity`).
+fn call_record_json() -> String {
+    let endpoint = r##"{"@odata.type":"#microsoft.graph.callRecords.participantEndpoint","name":"m","cpuCoresCount":8,
+        "userAgent":{"@odata.type":"#microsoft.graph.callRecords.clientUserAgent","headerValue":"RTCC/7.0.0.0","platform":"windows","productFamily":"teams"},
+        "associatedIdentity":{"id":"821809f5-0000-0000-0000-3b5136c0e777","displayName":"Abbie Wilkins","tenantId":"dc368399"},
+        "feedback":{"rating":"good","tokens":{"NoSound":false,"Echo":false}}}"##;
+    let stream = r#"{"streamId":"1504545584","streamDirection":"callerToCallee","audioCodec":"satin","averageJitter":"PT0.016S","maxJitter":"PT0.021S","averagePacketLossRate":0,"averageRoundTripTime":"PT0.061S","averageBandwidthEstimate":15644878,"packetUtilization":709,"wasMediaBypassed":false,"startDateTime":"2020-02-25T18:52:21.2169889Z","endDateTime":"2020-02-25T18:52:46.7640013Z"}"#;
+    let network = r#"{"ipAddress":"10.139.0.12","linkSpeed":4294967295,"connectionType":"wifi","port":50011,"reflexiveIPAddress":"127.0.0.2","receivedQualityEventRatio":0.27,"networkTransportProtocol":"udp","wifiBand":"frequency50GHz","wifiRadioType":"wifi80211ac","traceRouteHops":[{"hopCount":1,"ipAddress":"10.139.80.1","roundTripTime":"PT0.002S"}]}"#;
+    let sessions: Vec<String> = (0..SESSIONS)
+        .map(|i| {
+            format!(
+                r#"{{"id":"s{i}","modalities":["audio"],"startDateTime":"2020-02-25T18:52:21.2169889Z","endDateTime":"2020-02-25T18:52:46.7640013Z","caller":{endpoint},"callee":{endpoint},"segments":[{{"id":"g{i}","startDateTime":"2020-02-25T18:52:21.2169889Z","endDateTime":"2020-02-25T18:52:46.7640013Z","caller":{endpoint},"callee":{endpoint},"media":[{{"label":"main-audio","callerNetwork":{network},"calleeNetwork":{network},"streams":[{stream},{stream}]}}]}}]}}"#
+            )
+        })
+        .collect();
+    format!(
+        r#"{{"id":"e523d2ed","version":1,"type":"groupCall","modalities":["audio"],"startDateTime":"2020-02-25T18:52:21.2169889Z","endDateTime":"2020-02-25T18:52:46.7640013Z","sessions":[{}]}}"#,
+        sessions.join(",")
+    )
+}
+
+const SESSIONS: usize = 60;
+
+fn decode_call_record(c: &mut Criterion) {
+    let json = call_record_json();
+    let check: CallRecord = match serde_json::from_str(&json) {
+        Ok(r) => r,
+        Err(e) => panic!("benchmark payload does not decode: {e}"),
+    };
+    assert_eq!(check.sessions.map(|s| s.len()), Some(SESSIONS));
+
+    let mut group = c.benchmark_group("callRecord with 60 expanded sessions");
+    group.throughput(Throughput::Elements(SESSIONS as u64));
+    group.bench_function("typed CallRecord", |b| {
+        b.iter(|| {
+            let r: CallRecord = serde_json::from_str(black_box(&json)).unwrap_or_default();
+            r
+        })
+    });
+    group.bench_function("serde_json::Value", |b| {
+        b.iter(|| {
+            let v: serde_json::Value = serde_json::from_str(black_box(&json)).unwrap_or_default();
+            v
+        })
+    });
+    group.finish();
+}
+
+criterion_group!(benches, decode, decode_call_record);
 criterion_main!(benches);

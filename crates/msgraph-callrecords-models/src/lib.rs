@@ -38,6 +38,8 @@
 //!   otherwise `Other(raw JSON object)`. Variant names are the type names; a derived type
 //!   from another namespace whose short name is taken gets its namespace as prefix
 //!   (`AnyIdentity::CallRecordsUserIdentity`).
+//!   Reading buffers the object once (`serde_json::Map`) before decoding the chosen struct;
+//!   decode errors inside it keep the inner path (`value[0].caller: userAgent: platform: ..`).
 //! * **Open types** (`identity`, `identitySet` and their derived types, `feedbackTokenSet`)
 //!   keep undeclared members in `additional_data: serde_json::Map` (`#[serde(flatten)]`).
 //! * **Enums** list every CSDL member, also those after `unknownFutureValue`, plus
