@@ -8,7 +8,7 @@
 
 mod lex;
 
-use lex::{Attr, Lexer, Token};
+use lex::{count_chars, count_newlines, Attr, Lexer, Token};
 
 use crate::error::{Error, ErrorKind};
 use crate::model::*;
@@ -24,8 +24,7 @@ pub fn parse(bytes: &[u8], source: &str) -> Result<Document, Error> {
     let text = match std::str::from_utf8(bytes) {
         Ok(t) => t,
         Err(e) => {
-            let mut lines = Lines::new(bytes);
-            let span = lines.at(e.valid_up_to());
+            let span = span_of(bytes, e.valid_up_to());
             return Err(Error::new(
                 source,
                 span,
@@ -37,55 +36,29 @@ pub fn parse(bytes: &[u8], source: &str) -> Result<Document, Error> {
     Parser {
         source,
         text,
-        lines: Lines::new(text.as_bytes()),
+        here: Here::default(),
     }
     .run()
 }
 
-/// Byte offset -> line/column conversion. The newline offsets are found
-/// once (memchr); lookups of increasing offsets advance a cursor, so the
-/// per-element cost is a few comparisons plus a short column count.
-struct Lines<'a> {
-    text: &'a [u8],
-    /// Offsets of every `\n`.
-    newlines: Vec<usize>,
-    /// Number of newlines before the last looked-up offset.
-    cursor: usize,
+/// The line and column of a byte offset, counted from the top (for
+/// errors; spans of elements come from the lexer's running count).
+fn span_of(text: &[u8], offset: usize) -> Span {
+    let before = &text[..offset.min(text.len())];
+    let line_start = memchr::memrchr(b'\n', before).map_or(0, |i| i + 1);
+    Span {
+        line: count_newlines(before) as u32 + 1,
+        column: count_chars(&before[line_start..]) as u32 + 1,
+    }
 }
 
-impl<'a> Lines<'a> {
-    fn new(text: &'a [u8]) -> Self {
-        Lines {
-            text,
-            newlines: memchr::memchr_iter(b'\n', text).collect(),
-            cursor: 0,
-        }
-    }
-
-    fn at(&mut self, offset: usize) -> Span {
-        let offset = offset.min(self.text.len());
-        let nl = &self.newlines;
-        if self.cursor > 0 && nl[self.cursor - 1] >= offset {
-            // Looking back (error positions): binary search.
-            self.cursor = nl.partition_point(|&n| n < offset);
-        }
-        while self.cursor < nl.len() && nl[self.cursor] < offset {
-            self.cursor += 1;
-        }
-        let line_start = if self.cursor == 0 {
-            0
-        } else {
-            nl[self.cursor - 1] + 1
-        };
-        let column = self.text[line_start..offset]
-            .iter()
-            .filter(|b| (**b & 0xC0) != 0x80)
-            .count();
-        Span {
-            line: self.cursor as u32 + 1,
-            column: column as u32 + 1,
-        }
-    }
+/// Where the current token starts: its offset, the newlines before it and
+/// the offset of its line.
+#[derive(Default, Clone, Copy)]
+struct Here {
+    offset: usize,
+    line: usize,
+    line_start: usize,
 }
 
 /// The kinds of annotation value elements with text content.
@@ -132,46 +105,93 @@ enum Frame {
     Skip,
 }
 
-/// Attribute-form annotation values: attribute name -> kind.
-const VALUE_ATTRS: &[(&[u8], LitKind)] = &[
-    (b"String", LitKind::String),
-    (b"Bool", LitKind::Bool),
-    (b"Int", LitKind::Int),
-    (b"EnumMember", LitKind::EnumMember),
-    (b"Path", LitKind::Path("Path")),
-    (b"PropertyPath", LitKind::Path("PropertyPath")),
-    (
-        b"NavigationPropertyPath",
-        LitKind::Path("NavigationPropertyPath"),
-    ),
-    (b"AnnotationPath", LitKind::Path("AnnotationPath")),
-    (b"ModelElementPath", LitKind::Path("ModelElementPath")),
-    (b"Float", LitKind::Other("Float")),
-    (b"Decimal", LitKind::Other("Decimal")),
-    (b"Date", LitKind::Other("Date")),
-    (b"DateTimeOffset", LitKind::Other("DateTimeOffset")),
-    (b"Duration", LitKind::Other("Duration")),
-    (b"Guid", LitKind::Other("Guid")),
-    (b"TimeOfDay", LitKind::Other("TimeOfDay")),
-    (b"Binary", LitKind::Other("Binary")),
-];
-
+/// Attribute-form (and element-form) annotation values: name -> kind.
 fn lit_kind(name: &[u8]) -> Option<LitKind> {
-    VALUE_ATTRS
-        .iter()
-        .find(|(n, _)| *n == name)
-        .map(|(_, k)| *k)
+    Some(match name {
+        b"String" => LitKind::String,
+        b"Bool" => LitKind::Bool,
+        b"Int" => LitKind::Int,
+        b"EnumMember" => LitKind::EnumMember,
+        b"Path" => LitKind::Path("Path"),
+        b"PropertyPath" => LitKind::Path("PropertyPath"),
+        b"NavigationPropertyPath" => LitKind::Path("NavigationPropertyPath"),
+        b"AnnotationPath" => LitKind::Path("AnnotationPath"),
+        b"ModelElementPath" => LitKind::Path("ModelElementPath"),
+        b"Float" => LitKind::Other("Float"),
+        b"Decimal" => LitKind::Other("Decimal"),
+        b"Date" => LitKind::Other("Date"),
+        b"DateTimeOffset" => LitKind::Other("DateTimeOffset"),
+        b"Duration" => LitKind::Other("Duration"),
+        b"Guid" => LitKind::Other("Guid"),
+        b"TimeOfDay" => LitKind::Other("TimeOfDay"),
+        b"Binary" => LitKind::Other("Binary"),
+        _ => return None,
+    })
+}
+
+/// Whether `name` is an `Edm.` primitive the model knows: the same set as
+/// [`Primitive::from_name`], as a `match` (the compiler dispatches on
+/// length first) because it runs for every type reference.
+pub(crate) fn is_primitive(name: &str) -> bool {
+    matches!(
+        name,
+        "Edm.Binary"
+            | "Edm.Boolean"
+            | "Edm.Byte"
+            | "Edm.Date"
+            | "Edm.DateTimeOffset"
+            | "Edm.Decimal"
+            | "Edm.Double"
+            | "Edm.Duration"
+            | "Edm.Guid"
+            | "Edm.Int16"
+            | "Edm.Int32"
+            | "Edm.Int64"
+            | "Edm.SByte"
+            | "Edm.Single"
+            | "Edm.Stream"
+            | "Edm.String"
+            | "Edm.TimeOfDay"
+            | "Edm.Geography"
+            | "Edm.GeographyPoint"
+            | "Edm.Geometry"
+            | "Edm.GeometryPoint"
+            | "Edm.Untyped"
+            | "Edm.PrimitiveType"
+            | "Edm.ComplexType"
+            | "Edm.EntityType"
+            | "Edm.AnnotationPath"
+            | "Edm.PropertyPath"
+            | "Edm.NavigationPropertyPath"
+    )
 }
 
 struct Parser<'a> {
     source: &'a str,
     text: &'a str,
-    lines: Lines<'a>,
+    here: Here,
 }
 
 impl<'a> Parser<'a> {
+    /// The position of `offset`: cheap for the current token's start.
+    fn span_at(&self, offset: usize) -> Span {
+        let h = self.here;
+        if offset != h.offset {
+            return span_of(self.text.as_bytes(), offset);
+        }
+        let indent = self
+            .text
+            .as_bytes()
+            .get(h.line_start..offset)
+            .unwrap_or(&[]);
+        Span {
+            line: h.line as u32 + 1,
+            column: count_chars(indent) as u32 + 1,
+        }
+    }
+
     fn err(&mut self, offset: usize, kind: ErrorKind, message: impl Into<String>) -> Error {
-        let span = self.lines.at(offset);
+        let span = self.span_at(offset);
         Error::new(self.source, span, kind, message)
     }
 
@@ -212,6 +232,11 @@ impl<'a> Parser<'a> {
                 }
             };
             let start = lexer.start;
+            self.here = Here {
+                offset: start,
+                line: lexer.start_line,
+                line_start: lexer.start_line_start,
+            };
             match token {
                 Token::Start { empty, .. } if skip_depth > 0 => {
                     if !empty {
@@ -281,7 +306,7 @@ impl<'a> Parser<'a> {
         if let Some((_, offset)) = stack.last() {
             let offset = *offset;
             let name = self.name_at(offset).to_string();
-            let span = self.lines.at(offset);
+            let span = self.span_at(offset);
             let end = self.text.len();
             return Err(self.err(
                 end,
@@ -451,7 +476,7 @@ impl<'a> Parser<'a> {
     }
 
     fn check_primitive(&mut self, name: &str, offset: usize) -> Result<(), Error> {
-        if name.starts_with("Edm.") && Primitive::from_name(name).is_none() {
+        if name.starts_with("Edm.") && !is_primitive(name) {
             return Err(self.err(
                 offset,
                 ErrorKind::UnknownPrimitive,
@@ -521,7 +546,7 @@ impl<'a> Parser<'a> {
                 Frame::Schema(Box::new(Schema {
                     namespace: self.required(&ns, "Namespace", "Schema", offset)?,
                     alias: self.opt_string(&alias, offset)?,
-                    span: self.lines.at(offset),
+                    span: self.span_at(offset),
                     ..Schema::default()
                 }))
             }
@@ -552,7 +577,7 @@ impl<'a> Parser<'a> {
                     properties: Vec::new(),
                     navigation_properties: Vec::new(),
                     annotations: Vec::new(),
-                    span: self.lines.at(offset),
+                    span: self.span_at(offset),
                 })
             }
             (Frame::Structured(_), b"Key") => Frame::Key(Vec::new()),
@@ -597,7 +622,7 @@ impl<'a> Parser<'a> {
                     default_value: self.opt_string(&default, offset)?,
                     facets,
                     annotations: Vec::new(),
-                    span: self.lines.at(offset),
+                    span: self.span_at(offset),
                 })
             }
             (Frame::Structured(_), b"NavigationProperty") => {
@@ -613,7 +638,7 @@ impl<'a> Parser<'a> {
                     contains_target: self.boolean(&contains, "ContainsTarget", false, offset)?,
                     partner: self.opt_string(&partner, offset)?,
                     annotations: Vec::new(),
-                    span: self.lines.at(offset),
+                    span: self.span_at(offset),
                 })
             }
             (Frame::Schema(_), b"EnumType") => {
@@ -629,15 +654,19 @@ impl<'a> Parser<'a> {
                     is_flags: self.boolean(&flags, "IsFlags", false, offset)?,
                     members: Vec::new(),
                     annotations: Vec::new(),
-                    span: self.lines.at(offset),
+                    span: self.span_at(offset),
                 })
             }
             (Frame::Enum(en), b"Member") => {
                 let position = en.members.len() as i64;
                 let [n, v] = self.attrs(tag, ["Name", "Value"], offset)?;
                 let name = self.required(&n, "Name", "Member", offset)?;
-                let (value, explicit_value) = match self.opt_string(&v, offset)? {
-                    Some(v) => (self.int(&v, "Value", offset)?, true),
+                let (value, explicit_value) = match v {
+                    Some(v) if !v.contains('&') => (self.int(v, "Value", offset)?, true),
+                    Some(_) => {
+                        let v = self.opt_string(&v, offset)?.unwrap_or_default();
+                        (self.int(&v, "Value", offset)?, true)
+                    }
                     None => (position, false),
                 };
                 Frame::Member(EnumMember {
@@ -656,7 +685,7 @@ impl<'a> Parser<'a> {
                     name: self.required(&n, "Name", "TypeDefinition", offset)?,
                     underlying_type,
                     annotations: Vec::new(),
-                    span: self.lines.at(offset),
+                    span: self.span_at(offset),
                 })
             }
             (Frame::Schema(_), b"Term") => {
@@ -666,7 +695,7 @@ impl<'a> Parser<'a> {
                     ty: self.type_ref(&ty, "Term", offset)?,
                     applies_to: self.opt_string(&applies, offset)?,
                     annotations: Vec::new(),
-                    span: self.lines.at(offset),
+                    span: self.span_at(offset),
                 })
             }
             (Frame::Schema(_), b"Function" | b"Action") => {
@@ -689,7 +718,7 @@ impl<'a> Parser<'a> {
                     parameters: Vec::new(),
                     return_type: None,
                     annotations: Vec::new(),
-                    span: self.lines.at(offset),
+                    span: self.span_at(offset),
                 })
             }
             (Frame::Operation(_), b"Parameter") => {
@@ -712,7 +741,7 @@ impl<'a> Parser<'a> {
                 let [n] = self.attrs(tag, ["Name"], offset)?;
                 Frame::Container(EntityContainer {
                     name: self.required(&n, "Name", "EntityContainer", offset)?,
-                    span: self.lines.at(offset),
+                    span: self.span_at(offset),
                     ..EntityContainer::default()
                 })
             }
@@ -775,7 +804,7 @@ impl<'a> Parser<'a> {
                     target: self.required(&target, "Target", "Annotations", offset)?,
                     qualifier: self.opt_string(&qualifier, offset)?,
                     annotations: Vec::new(),
-                    span: self.lines.at(offset),
+                    span: self.span_at(offset),
                 })
             }
             (
@@ -843,7 +872,7 @@ impl<'a> Parser<'a> {
             term,
             qualifier,
             value,
-            span: self.lines.at(offset),
+            span: self.span_at(offset),
         }))
     }
 
@@ -860,7 +889,7 @@ impl<'a> Parser<'a> {
             b"Collection" => Frame::Collection(Vec::new()),
             b"Null" => Frame::Null,
             other => match lit_kind(other) {
-                Some(kind) => Frame::Literal(kind, String::new(), self.lines.at(offset)),
+                Some(kind) => Frame::Literal(kind, String::new(), self.span_at(offset)),
                 None => Frame::Skip,
             },
         })
@@ -872,7 +901,7 @@ impl<'a> Parser<'a> {
         text: String,
         offset: usize,
     ) -> Result<AnnotationValue, Error> {
-        let span = self.lines.at(offset);
+        let span = self.span_at(offset);
         self.literal_at(kind, text, span)
     }
 
@@ -1061,4 +1090,42 @@ fn entity(name: &str) -> Option<char> {
             return char::from_u32(code);
         }
     })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn is_primitive_matches_the_model_list() {
+        for (p, name) in Primitive::ALL {
+            assert!(is_primitive(name), "{name}");
+            assert_eq!(Primitive::from_name(name), Some(*p));
+        }
+        for name in ["Edm.Strin", "Edm.", "Edm.Int8", "edm.String", "String", ""] {
+            assert!(!is_primitive(name), "{name}");
+            assert_eq!(Primitive::from_name(name), None);
+        }
+    }
+
+    #[test]
+    fn positions_count_lines_and_characters() {
+        assert_eq!(count_newlines(b"\n\x8a\n\x0a\x00\x0b\t\n\nab\n"), 6);
+        let long = "x\n".repeat(300);
+        assert_eq!(count_newlines(long.as_bytes()), 300);
+        assert_eq!(
+            count_chars("\u{e9}\u{1F600}abcdefghij\u{e9}".as_bytes()),
+            13
+        );
+        let text = "ab\ncd\n\u{e9}f\n";
+        let at = |o| {
+            let s = span_of(text.as_bytes(), o);
+            (s.line, s.column)
+        };
+        assert_eq!(at(0), (1, 1));
+        assert_eq!(at(4), (2, 2));
+        assert_eq!(at(8), (3, 2));
+        assert_eq!(at(9), (3, 3));
+        assert_eq!(at(100), (4, 1));
+    }
 }

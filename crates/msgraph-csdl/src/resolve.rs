@@ -316,7 +316,7 @@ impl Resolver {
     fn named_type(&mut self, name: &mut String, span: Span, context: impl FnOnce() -> String) {
         self.checked += 1;
         if name.starts_with("Edm.") {
-            if Primitive::from_name(name).is_none() {
+            if !crate::parse::is_primitive(name) {
                 self.miss(name, span, context);
             }
             return;

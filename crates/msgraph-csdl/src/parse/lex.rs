@@ -59,12 +59,16 @@ pub(crate) struct Lexer<'a> {
     pub attrs: Vec<Attr<'a>>,
     /// Qualified names of the open elements, for end-tag checks.
     open: Vec<&'a str>,
+    /// Newlines before `pos` (counted while scanning, so that positions
+    /// cost nothing extra).
+    line: usize,
+    /// Offset just after the last newline before `pos`.
+    line_start: usize,
+    /// `line` at `start`.
+    pub start_line: usize,
+    /// `line_start` at `start`.
+    pub start_line_start: usize,
 }
-
-/// Short runs (names, indentation, most values) are cheaper to scan byte
-/// by byte than to set up a vectorised search; past this many bytes the
-/// scan switches to memchr.
-const SHORT: usize = 32;
 
 fn is_ws(b: u8) -> bool {
     matches!(b, b' ' | b'\t' | b'\n' | b'\r')
@@ -78,18 +82,93 @@ fn ends_name(b: u8) -> bool {
     )
 }
 
-/// The first `needle` at or after `from`, or `b.len()`.
-fn find_byte(b: &[u8], from: usize, needle: u8) -> usize {
+const ONES: u64 = 0x0101_0101_0101_0101;
+const LOW7: u64 = 0x7f7f_7f7f_7f7f_7f7f;
+
+fn word(b: &[u8]) -> u64 {
+    let mut w = [0u8; 8];
+    w.copy_from_slice(b);
+    u64::from_le_bytes(w)
+}
+
+/// Number of `\n` bytes in `b`, 8 at a time: each word marks its
+/// newline bytes with a 1 in that byte, and the marks are summed lane-wise
+/// (at most 31 words per batch, so no lane overflows) before one
+/// horizontal add per batch.
+pub(crate) fn count_newlines(b: &[u8]) -> usize {
+    let mut n = 0;
+    for batch in b.chunks(8 * 31) {
+        let mut lanes = 0u64;
+        let mut words = batch.chunks_exact(8);
+        for c in &mut words {
+            let v = word(c) ^ (ONES * u64::from(b'\n'));
+            // High bit set exactly in the bytes of `v` that are zero.
+            let zero = !(((v & LOW7) + LOW7) | v | LOW7);
+            lanes += zero >> 7;
+        }
+        n += (lanes.wrapping_mul(ONES) >> 56) as usize;
+        n += words.remainder().iter().filter(|&&x| x == b'\n').count();
+    }
+    n
+}
+
+/// Number of UTF-8 characters in `b` (bytes that are not `10xxxxxx`).
+pub(crate) fn count_chars(b: &[u8]) -> usize {
+    let continuation = b.iter().filter(|&&x| x & 0xC0 == 0x80).count();
+    b.len() - continuation
+}
+
+/// High bit set in each byte of `v` equal to `needle`, nothing else
+/// (exact: no borrow between bytes).
+fn eq_bytes(v: u64, needle: u8) -> u64 {
+    let x = v ^ (ONES * u64::from(needle));
+    !(((x & LOW7) + LOW7) | x | LOW7)
+}
+
+/// The first `stop` byte at or after `from` (or `b.len()`), calling
+/// `newline` with the offset of every `\n` before it. Short runs (names,
+/// indentation) go 8 bytes at a time; past [`SHORT`] bytes memchr's vector
+/// search takes over.
+fn scan_to(b: &[u8], from: usize, stop: u8, mut newline: impl FnMut(usize)) -> usize {
     let short = b.len().min(from + SHORT);
     let mut i = from;
-    while i < short {
-        if b[i] == needle {
-            return i;
+    while i + 8 <= short {
+        let v = word(&b[i..i + 8]);
+        let hit = eq_bytes(v, stop);
+        let mut nl = eq_bytes(v, b'\n');
+        if hit != 0 {
+            // Only the newlines before the stop byte.
+            nl &= (hit & hit.wrapping_neg()) - 1;
+        }
+        while nl != 0 {
+            newline(i + (nl.trailing_zeros() / 8) as usize);
+            nl &= nl - 1;
+        }
+        if hit != 0 {
+            return i + (hit.trailing_zeros() / 8) as usize;
+        }
+        i += 8;
+    }
+    if short < b.len() {
+        let end = memchr::memchr(stop, &b[i..]).map_or(b.len(), |n| i + n);
+        for at in memchr::memchr_iter(b'\n', &b[i..end]) {
+            newline(i + at);
+        }
+        return end;
+    }
+    while i < b.len() {
+        match b[i] {
+            c if c == stop => return i,
+            b'\n' => newline(i),
+            _ => {}
         }
         i += 1;
     }
-    memchr::memchr(needle, &b[i..]).map_or(b.len(), |n| i + n)
+    b.len()
 }
+
+/// Runs longer than this are searched with memchr.
+const SHORT: usize = 32;
 
 impl<'a> Lexer<'a> {
     /// A tokenizer over the whole document.
@@ -100,12 +179,42 @@ impl<'a> Lexer<'a> {
             start: 0,
             attrs: Vec::with_capacity(16),
             open: Vec::with_capacity(32),
+            line: 0,
+            line_start: 0,
+            start_line: 0,
+            start_line_start: 0,
         }
     }
 
     /// The text between two byte offsets found at ASCII bytes.
     fn slice(&self, from: usize, to: usize) -> &'a str {
         self.text.get(from..to).unwrap_or("")
+    }
+
+    /// Counts the newlines of `text[from..to]` (regions not scanned byte by byte).
+    fn lines_in(&mut self, from: usize, to: usize) {
+        let seg = self.text.as_bytes().get(from..to).unwrap_or(&[]);
+        if let Some(last) = memchr::memrchr(b'\n', seg) {
+            self.line += count_newlines(&seg[..=last]);
+            self.line_start = from + last + 1;
+        }
+    }
+
+    /// A newline at `at`, seen by a byte loop.
+    fn newline(&mut self, at: usize) {
+        self.line += 1;
+        self.line_start = at + 1;
+    }
+
+    /// The end of the text run starting at `from` (the next `<`), counting its newlines.
+    fn text_end(&mut self, from: usize) -> usize {
+        let (mut line, mut line_start) = (self.line, self.line_start);
+        let end = scan_to(self.text.as_bytes(), from, b'<', |at| {
+            line += 1;
+            line_start = at + 1;
+        });
+        (self.line, self.line_start) = (line, line_start);
+        end
     }
 
     fn error(&self, offset: usize, message: impl Into<String>) -> LexError {
@@ -122,11 +231,13 @@ impl<'a> Lexer<'a> {
         loop {
             let p = self.pos;
             self.start = p;
+            self.start_line = self.line;
+            self.start_line_start = self.line_start;
             let Some(&first) = b.get(p) else {
                 return Ok(Token::Eof);
             };
             if first != b'<' {
-                let end = find_byte(b, p, b'<');
+                let end = self.text_end(p);
                 self.pos = end;
                 return Ok(Token::Text(self.slice(p, end)));
             }
@@ -139,6 +250,7 @@ impl<'a> Lexer<'a> {
                 }
                 Some(b'?') => {
                     let end = self.find_str(p + 2, "?>", "processing instruction")?;
+                    self.lines_in(p, end);
                     self.pos = end + 2;
                 }
                 _ => return self.start_tag(),
@@ -160,11 +272,13 @@ impl<'a> Lexer<'a> {
         let rest = self.text.get(p..).unwrap_or("");
         if rest.starts_with("<!--") {
             let end = self.find_str(p + 4, "-->", "comment")?;
+            self.lines_in(p, end);
             self.pos = end + 3;
             return Ok(None);
         }
         if rest.starts_with("<![CDATA[") {
             let end = self.find_str(p + 9, "]]>", "CDATA section")?;
+            self.lines_in(p, end);
             self.pos = end + 3;
             return Ok(Some(Token::CData(self.slice(p + 9, end))));
         }
@@ -184,6 +298,7 @@ impl<'a> Lexer<'a> {
                         b'[' => depth += 1,
                         b']' => depth = depth.saturating_sub(1),
                         b'>' if depth == 0 => {
+                            self.lines_in(p, i);
                             self.pos = i + 1;
                             return Ok(None);
                         }
@@ -207,6 +322,9 @@ impl<'a> Lexer<'a> {
         }
         let name = self.slice(start + 2, p);
         while p < b.len() && is_ws(b[p]) {
+            if b[p] == b'\n' {
+                self.newline(p);
+            }
             p += 1;
         }
         match b.get(p) {
@@ -244,6 +362,9 @@ impl<'a> Lexer<'a> {
         let unclosed = |lx: &Self| lx.error(start, format!("tag <{name}> is not closed"));
         loop {
             while p < b.len() && is_ws(b[p]) {
+                if b[p] == b'\n' {
+                    self.newline(p);
+                }
                 p += 1;
             }
             match b.get(p) {
@@ -283,6 +404,9 @@ impl<'a> Lexer<'a> {
             }
             let key = self.slice(key_start, p);
             while p < b.len() && is_ws(b[p]) {
+                if b[p] == b'\n' {
+                    self.newline(p);
+                }
                 p += 1;
             }
             match b.get(p) {
@@ -293,6 +417,9 @@ impl<'a> Lexer<'a> {
                 }
             }
             while p < b.len() && is_ws(b[p]) {
+                if b[p] == b'\n' {
+                    self.newline(p);
+                }
                 p += 1;
             }
             let quote = match b.get(p) {
@@ -306,7 +433,12 @@ impl<'a> Lexer<'a> {
                 }
             };
             let value_start = p + 1;
-            let end = find_byte(b, value_start, quote);
+            let (mut line, mut line_start) = (self.line, self.line_start);
+            let end = scan_to(b, value_start, quote, |at| {
+                line += 1;
+                line_start = at + 1;
+            });
+            (self.line, self.line_start) = (line, line_start);
             if end >= b.len() {
                 return Err(unclosed(self));
             }
@@ -378,5 +510,28 @@ mod tests {
         assert_eq!(err("<![CDATA[ x").message, "CDATA section is not closed");
         assert_eq!(err("<? x").message, "processing instruction is not closed");
         assert_eq!(err("<!x>").message, "unknown markup after \"<!\"");
+    }
+
+    #[test]
+    fn lines_are_counted_in_every_kind_of_region() {
+        let long = "x".repeat(40);
+        let text = format!(
+            "<a\n k='1\n2'>\n  <!-- \n -->{long}\n{long}<![CDATA[\n]]><?p\n?><b\n/>\n   <c k=\"{long}\n{long}\"/></a>"
+        );
+        let mut lx = Lexer::new(&text);
+        let (mut seen, mut expected) = (Vec::new(), Vec::new());
+        loop {
+            let t = lx.next_token().expect("well-formed");
+            if t == Token::Eof {
+                break;
+            }
+            seen.push((lx.start_line + 1, lx.start - lx.start_line_start + 1));
+            let before = &text[..lx.start];
+            let line_start = before.rfind('\n').map_or(0, |i| i + 1);
+            expected.push((before.matches('\n').count() + 1, lx.start - line_start + 1));
+        }
+        assert_eq!(seen.len(), 8);
+        assert_eq!(seen, expected);
+        assert_eq!(seen[7], (11, 44));
     }
 }
