@@ -36,9 +36,9 @@ pub enum Command {
 /// and `sessions` from `GET /communications/callRecords`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, ValueEnum)]
 pub enum Kind {
-    /// PSTN calls (`getPstnCalls`; at most 90 days per request, `to` inclusive).
+    /// PSTN calls (`getPstnCalls`; at most 90 days per request, longer ranges are split).
     Pstn,
-    /// Direct Routing calls (`getDirectRoutingCalls`; `to` exclusive).
+    /// Direct Routing calls (`getDirectRoutingCalls`).
     DirectRouting,
     /// Call records (`/communications/callRecords`, kept 30 days), optionally with
     /// sessions and participants (`--include`).

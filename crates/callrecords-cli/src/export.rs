@@ -3,7 +3,7 @@
 
 use std::path::PathBuf;
 
-use futures::{Stream, StreamExt, TryStreamExt};
+use futures::{StreamExt, TryStreamExt};
 use msgraph_runtime::{GraphClient, Page, Pager, RequestOptions};
 use serde::de::DeserializeOwned;
 use serde::Serialize;

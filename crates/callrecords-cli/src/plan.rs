@@ -52,11 +52,14 @@ impl Operation {
             Kind::Pstn => log("getPstnCalls", Some(90), EndBound::Inclusive),
             // No documented maximum: windows of 30 days keep each request modest.
             Kind::DirectRouting => log("getDirectRoutingCalls", None, EndBound::Exclusive),
-            Kind::BlockedUsers => log("getPstnBlockedUsersLog", Some(90), EndBound::Exclusive),
+            // `toDateTime` semantics not documented: treated as inclusive, as the SDK
+            // does, so windows never overlap (a row can only be lost if it starts in
+            // the last 100 ns of a window and the service reads the end as exclusive).
+            Kind::BlockedUsers => log("getPstnBlockedUsersLog", Some(90), EndBound::Inclusive),
             Kind::DialoutReport => log(
                 "getPstnOnlineMeetingDialoutReport",
                 Some(90),
-                EndBound::Exclusive,
+                EndBound::Inclusive,
             ),
             Kind::Sms => log("getSmsLog", Some(90), EndBound::Inclusive),
             Kind::CallRecords | Kind::Sessions => Operation {
@@ -276,6 +279,43 @@ mod tests {
         assert_eq!(lit(w[0].to), "2026-11-02T23:59:59.9999999Z");
         assert_eq!(w[1].from, day(3));
         assert_eq!(lit(w[1].to), "2026-11-03T23:59:59.9999999Z");
+    }
+
+    #[test]
+    fn operation_rules_agree_with_the_sdk() {
+        use msgraph_callrecords::support::{EndBound as SdkEnd, RangeRules};
+        let sdk: [(Kind, RangeRules); 5] = [
+            (
+                Kind::Pstn,
+                msgraph_callrecords::v1::GetPstnCallsRequest::RULES,
+            ),
+            (
+                Kind::DirectRouting,
+                msgraph_callrecords::v1::GetDirectRoutingCallsRequest::RULES,
+            ),
+            (
+                Kind::Sms,
+                msgraph_callrecords::beta::GetSmsLogRequest::RULES,
+            ),
+            (
+                Kind::BlockedUsers,
+                msgraph_callrecords::beta::GetPstnBlockedUsersLogRequest::RULES,
+            ),
+            (
+                Kind::DialoutReport,
+                msgraph_callrecords::beta::GetPstnOnlineMeetingDialoutReportRequest::RULES,
+            ),
+        ];
+        for (kind, rules) in sdk {
+            let op = Operation::of(kind);
+            assert_eq!(op.name, rules.operation, "{kind:?}");
+            assert_eq!(op.max_request, rules.max_range(), "{kind:?}");
+            let end = match rules.end {
+                SdkEnd::Inclusive => EndBound::Inclusive,
+                SdkEnd::Exclusive => EndBound::Exclusive,
+            };
+            assert_eq!(op.end, end, "{kind:?}");
+        }
     }
 
     #[test]
