@@ -443,7 +443,10 @@ impl Resolver {
     /// `ns.Container`) names nothing declared is recorded as dangling.
     fn target(&mut self, target: &mut String, span: Span) {
         self.qualify_tokens(target);
-        let end = target.find(['/', '(']).unwrap_or(target.len());
+        let end = target
+            .bytes()
+            .position(|b| b == b'/' || b == b'(')
+            .unwrap_or(target.len());
         let head = &target[..end];
         if !self.types.contains_key(head) && !self.others.contains(head) {
             self.dangling.push(Unresolved {

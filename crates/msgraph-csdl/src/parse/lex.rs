@@ -70,11 +70,13 @@ pub(crate) struct Lexer<'a> {
     pub start_line_start: usize,
 }
 
+#[inline(always)]
 fn is_ws(b: u8) -> bool {
     matches!(b, b' ' | b'\t' | b'\n' | b'\r')
 }
 
 /// Bytes that end a tag or attribute name.
+#[inline(always)]
 fn ends_name(b: u8) -> bool {
     matches!(
         b,
@@ -85,6 +87,7 @@ fn ends_name(b: u8) -> bool {
 const ONES: u64 = 0x0101_0101_0101_0101;
 const LOW7: u64 = 0x7f7f_7f7f_7f7f_7f7f;
 
+#[inline(always)]
 fn word(b: &[u8]) -> u64 {
     let mut w = [0u8; 8];
     w.copy_from_slice(b);
@@ -120,6 +123,7 @@ pub(crate) fn count_chars(b: &[u8]) -> usize {
 
 /// High bit set in each byte of `v` equal to `needle`, nothing else
 /// (exact: no borrow between bytes).
+#[inline(always)]
 fn eq_bytes(v: u64, needle: u8) -> u64 {
     let x = v ^ (ONES * u64::from(needle));
     !(((x & LOW7) + LOW7) | x | LOW7)
@@ -187,6 +191,7 @@ impl<'a> Lexer<'a> {
     }
 
     /// The text between two byte offsets found at ASCII bytes.
+    #[inline(always)]
     fn slice(&self, from: usize, to: usize) -> &'a str {
         self.text.get(from..to).unwrap_or("")
     }
