@@ -204,13 +204,14 @@ impl Exporter {
         T: DeserializeOwned + Serialize + Send + 'static,
     {
         let path = requests::log_path(&self.client, self.plan.kind, self.plan.beta, w)?;
-        let mut pager = self.pager::<T>(&path, link)?;
-        while let Some(page) = pager.next().await {
-            let page: Page<T> = page.map_err(|e| from_graph(e, self.emulator))?;
+        let pager = self.pager::<T>(&path, link)?;
+        let mut pages = read_ahead(pager);
+        while let Some(item) = pages.rx.recv().await {
+            let (page, next): (Page<T>, Option<String>) =
+                item.map_err(|e| from_graph(e, self.emulator))?;
             for row in &page.value {
                 self.writer.write(row)?;
             }
-            let next = pager.next_link().map(str::to_string);
             self.page_done(index, next)?;
         }
         Ok(())
@@ -330,6 +331,41 @@ impl Exporter {
         }
         Ok(())
     }
+}
+
+/// A page and the next link to resume after it.
+type PageItem<T> = Result<(Page<T>, Option<String>), msgraph_runtime::Error>;
+
+/// Pages fetched (and decoded) by a background task while the previous page
+/// is written: at most two pages wait, so memory stays flat.
+struct ReadAhead<T> {
+    rx: tokio::sync::mpsc::Receiver<PageItem<T>>,
+    task: tokio::task::JoinHandle<()>,
+}
+
+impl<T> Drop for ReadAhead<T> {
+    fn drop(&mut self) {
+        self.task.abort();
+    }
+}
+
+fn read_ahead<T>(mut pager: Pager<T>) -> ReadAhead<T>
+where
+    T: DeserializeOwned + Send + 'static,
+{
+    let (tx, rx) = tokio::sync::mpsc::channel(2);
+    let fetch = async move {
+        while let Some(page) = pager.next().await {
+            let item = page.map(|p| (p, pager.next_link().map(str::to_string)));
+            let failed = item.is_err();
+            if tx.send(item).await.is_err() || failed {
+                break;
+            }
+        }
+    };
+    // The retry counter is a tracing layer: the task must report to the same subscriber.
+    let task = tokio::spawn(fetch.with_current_subscriber());
+    ReadAhead { rx, task }
 }
 
 /// Open (or reopen) the output and work out where to start.
