@@ -18,6 +18,8 @@ pub enum Category {
     Auth,
     /// Network failure or an HTTP error from Graph: exit 5.
     Network,
+    /// Stopped by Ctrl-C (SIGINT): exit 130, as shells report it.
+    Interrupted,
 }
 
 impl Category {
@@ -29,6 +31,7 @@ impl Category {
             Category::Validation => 3,
             Category::Auth => 4,
             Category::Network => 5,
+            Category::Interrupted => 130,
         }
     }
 }

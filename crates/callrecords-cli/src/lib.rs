@@ -28,10 +28,16 @@ pub use error::{Category, CliError};
 pub use export::{export, Summary};
 
 /// Run a parsed command line; errors are printed to stderr and turned into
-/// the documented exit codes (1 other, 2 usage, 3 validation, 4 auth, 5 network).
+/// the documented exit codes (1 other, 2 usage, 3 validation, 4 auth, 5 network, 130 interrupted).
 pub async fn run(cli: Cli) -> ExitCode {
     let result = match cli.command {
-        Command::Export(args) => export(&args).await.map(|_| ()),
+        Command::Export(args) => {
+            tokio::select! {
+                r = export(&args) => r.map(|_| ()),
+                _ = tokio::signal::ctrl_c() => Err(CliError::new(Category::Interrupted, "interrupted")
+                    .hint("the checkpoint holds every complete page: run the same command with --resume to continue")),
+            }
+        }
         Command::Emulate(args) => emulate(args).await,
     };
     match result {

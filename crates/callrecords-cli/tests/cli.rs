@@ -325,3 +325,63 @@ fn an_export_killed_mid_way_resumes_without_duplicates_or_gaps() {
     assert!(a == b, "resumed file differs from a one-shot export");
     assert_eq!(read_rows(&killed, "csv").len(), 2000);
 }
+
+#[test]
+fn ctrl_c_exits_130_and_the_export_resumes() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let out = dir.path().join("i.ndjson");
+    let cp = dir.path().join("i.ndjson.checkpoint.json");
+    let common = [
+        "--from",
+        "2026-11-01",
+        "--to",
+        "2026-11-02",
+        "--page-size",
+        "100",
+    ];
+    let mut args = vec![
+        "export",
+        "pstn",
+        "--emulator",
+        "--emulator-delay-ms",
+        "150",
+        "-o",
+        out.to_str().expect("utf-8"),
+    ];
+    args.extend_from_slice(&common);
+    let mut child = callrecords(&args)
+        .stdout(Stdio::null())
+        .stderr(Stdio::piped())
+        .spawn()
+        .expect("spawn");
+    let deadline = Instant::now() + Duration::from_secs(30);
+    while checkpoint_pages(&cp) < 2 && Instant::now() < deadline {
+        std::thread::sleep(Duration::from_millis(20));
+    }
+    let pid = child.id().to_string();
+    let killed = Command::new("kill").args(["-INT", &pid]).status();
+    if !matches!(killed, Ok(s) if s.success()) {
+        let _ = child.kill();
+        println!("skipped: cannot send SIGINT with kill(1)");
+        return;
+    }
+    let o = child.wait_with_output().expect("waits");
+    assert_eq!(o.status.code(), Some(130), "{}", stderr(&o));
+    assert!(stderr(&o).contains("--resume"), "{}", stderr(&o));
+    let mut args = vec![
+        "export",
+        "pstn",
+        "--emulator",
+        "--resume",
+        "-o",
+        out.to_str().expect("utf-8"),
+    ];
+    args.extend_from_slice(&common);
+    let o = run(&args);
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    let rows = read_rows(&out, "ndjson");
+    assert_eq!(rows.len(), 2000);
+    let ids: std::collections::HashSet<&str> =
+        rows.iter().filter_map(|r| r["id"].as_str()).collect();
+    assert_eq!(ids.len(), 2000);
+}
