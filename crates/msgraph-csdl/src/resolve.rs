@@ -7,8 +7,7 @@
 //! `microsoft.graph.identity`. Annotation targets are qualified too; a target
 //! naming nothing declared is reported as dangling, not as an error.
 
-use std::collections::{HashMap, HashSet};
-use std::hash::{BuildHasherDefault, Hasher};
+use std::hash::Hasher;
 
 use crate::error::{Error, ErrorKind};
 use crate::model::*;
@@ -134,27 +133,102 @@ impl Hasher for FxHasher {
     }
 }
 
-/// A hash set keyed by names, with [`FxHasher`].
-pub(crate) type NameSet = HashSet<String, BuildHasherDefault<FxHasher>>;
-/// A hash map keyed by names, with [`FxHasher`].
-pub(crate) type NameMap<V> = HashMap<String, V, BuildHasherDefault<FxHasher>>;
+/// Qualified names (`namespace.name`) kept in one buffer and found through
+/// an open-addressing table of indexes. Compared with a map of separately
+/// allocated strings this makes one allocation instead of one per name, and
+/// the key compared on a lookup sits in a compact buffer instead of
+/// somewhere on the heap (resolution is a lookup per type reference).
+struct NameTable<V> {
+    text: String,
+    /// `(start, end, value)` of each name in `text`.
+    entries: Vec<(usize, usize, V)>,
+    /// `0` for empty, else an index into `entries` plus one.
+    slots: Vec<u32>,
+}
 
-/// `namespace.name` without the formatting machinery.
-pub(crate) fn qualified(namespace: &str, name: &str) -> String {
-    let mut q = String::with_capacity(namespace.len() + 1 + name.len());
-    q.push_str(namespace);
-    q.push('.');
-    q.push_str(name);
-    q
+impl<V: Copy> NameTable<V> {
+    /// A table for up to `n` names (it never grows: load factor <= 1/2).
+    fn with_capacity(n: usize) -> Self {
+        NameTable {
+            text: String::with_capacity(n * 32),
+            entries: Vec::with_capacity(n),
+            slots: vec![0; (2 * n).next_power_of_two().max(16)],
+        }
+    }
+
+    fn hash(key: &str) -> usize {
+        let mut h = FxHasher::default();
+        h.write(key.as_bytes());
+        h.finish() as usize
+    }
+
+    /// The slot holding `key`, or the empty slot where it would go.
+    fn slot(&self, key: &str) -> usize {
+        let mask = self.slots.len() - 1;
+        let mut i = Self::hash(key) & mask;
+        loop {
+            match self.slots[i] {
+                0 => return i,
+                e => {
+                    let (start, end, _) = self.entries[e as usize - 1];
+                    if &self.text[start..end] == key {
+                        return i;
+                    }
+                }
+            }
+            i = (i + 1) & mask;
+        }
+    }
+
+    /// Adds `namespace.name`; the value already there if it was present.
+    fn insert(&mut self, namespace: &str, name: &str, value: V) -> Option<V> {
+        let start = self.text.len();
+        self.text.push_str(namespace);
+        self.text.push('.');
+        self.text.push_str(name);
+        let end = self.text.len();
+        let i = self.slot(&self.text[start..end]);
+        if let Some(e) = self.slots[i].checked_sub(1) {
+            self.text.truncate(start);
+            return Some(self.entries[e as usize].2);
+        }
+        if 2 * (self.entries.len() + 1) > self.slots.len() {
+            // More names than announced: rebuild twice as large.
+            let mut bigger = NameTable::with_capacity(self.slots.len());
+            for &(s, e, v) in &self.entries {
+                bigger.insert_whole(&self.text[s..e], v);
+            }
+            bigger.insert_whole(&self.text[start..end], value);
+            *self = bigger;
+            return None;
+        }
+        self.entries.push((start, end, value));
+        self.slots[i] = self.entries.len() as u32;
+        None
+    }
+
+    /// Adds an already qualified name known to be absent.
+    fn insert_whole(&mut self, key: &str, value: V) {
+        let start = self.text.len();
+        self.text.push_str(key);
+        let end = self.text.len();
+        let i = self.slot(&self.text[start..end]);
+        self.entries.push((start, end, value));
+        self.slots[i] = self.entries.len() as u32;
+    }
+
+    fn contains(&self, key: &str) -> bool {
+        self.slots[self.slot(key)] != 0
+    }
 }
 
 struct Resolver {
     /// Alias -> namespace (schemas and `edmx:Include`s); a handful, so a list.
     aliases: Vec<(String, String)>,
     /// Qualified names of declared types (with their positions).
-    types: NameMap<Span>,
+    types: NameTable<Span>,
     /// Qualified names of other annotatable named things: operations, containers, terms.
-    others: NameSet,
+    others: NameTable<()>,
     checked: usize,
     unresolved: Vec<Unresolved>,
     dangling: Vec<Unresolved>,
@@ -184,9 +258,8 @@ impl Resolver {
                 + s.type_definitions.len()
         });
         let n_others = count(|s| s.functions.len() + s.actions.len() + s.terms.len() + 1);
-        let mut declared: NameMap<Span> =
-            NameMap::with_capacity_and_hasher(n_types, Default::default());
-        let mut others = NameSet::with_capacity_and_hasher(n_others, Default::default());
+        let mut declared: NameTable<Span> = NameTable::with_capacity(n_types);
+        let mut others: NameTable<()> = NameTable::with_capacity(n_others);
         for s in &doc.schemas {
             let named = s
                 .entity_types
@@ -196,8 +269,7 @@ impl Resolver {
                 .chain(s.enum_types.iter().map(|t| (&t.name, t.span)))
                 .chain(s.type_definitions.iter().map(|t| (&t.name, t.span)));
             for (name, span) in named {
-                let q = qualified(&s.namespace, name);
-                if let Some(first) = declared.get(&q) {
+                if let Some(first) = declared.insert(&s.namespace, name, span) {
                     return Err(Error::new(
                         &doc.source,
                         span,
@@ -208,16 +280,15 @@ impl Resolver {
                         ),
                     ));
                 }
-                declared.insert(q, span);
             }
             for op in s.functions.iter().chain(&s.actions) {
-                others.insert(qualified(&s.namespace, &op.name));
+                others.insert(&s.namespace, &op.name, ());
             }
             for t in &s.terms {
-                others.insert(qualified(&s.namespace, &t.name));
+                others.insert(&s.namespace, &t.name, ());
             }
             if let Some(c) = &s.entity_container {
-                others.insert(qualified(&s.namespace, &c.name));
+                others.insert(&s.namespace, &c.name, ());
             }
         }
         Ok(Resolver {
@@ -322,7 +393,7 @@ impl Resolver {
             return;
         }
         self.qualify(name);
-        if !self.types.contains_key(name.as_str()) {
+        if !self.types.contains(name) {
             self.miss(name, span, context);
         }
     }
@@ -433,7 +504,7 @@ impl Resolver {
             .collect();
         for cast in casts {
             self.checked += 1;
-            if !self.types.contains_key(&cast) {
+            if !self.types.contains(&cast) {
                 self.miss(&cast, span, &context);
             }
         }
@@ -448,7 +519,7 @@ impl Resolver {
             .position(|b| b == b'/' || b == b'(')
             .unwrap_or(target.len());
         let head = &target[..end];
-        if !self.types.contains_key(head) && !self.others.contains(head) {
+        if !self.types.contains(head) && !self.others.contains(head) {
             self.dangling.push(Unresolved {
                 name: head.to_string(),
                 context: format!("annotation target {target}"),
@@ -518,3 +589,24 @@ static TOKEN_BYTES: [bool; 256] = {
     }
     t
 };
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn name_table_finds_inserts_reports_duplicates_and_grows() {
+        let mut t: NameTable<u32> = NameTable::with_capacity(2);
+        for i in 0..100u32 {
+            assert_eq!(t.insert("a.b", &format!("n{i}"), i), None);
+        }
+        assert_eq!(t.insert("a.b", "n7", 1000), Some(7));
+        for i in 0..100u32 {
+            assert!(t.contains(&format!("a.b.n{i}")));
+        }
+        assert!(!t.contains("a.b.n100"));
+        assert!(!t.contains("a.b"));
+        assert!(!t.contains(""));
+        assert_eq!(t.entries.len(), 100);
+    }
+}
