@@ -95,10 +95,8 @@ impl Progress {
     pub fn new(label: &str, retries: RetryCounter) -> Self {
         let bar = ProgressBar::with_draw_target(None, ProgressDrawTarget::stderr());
         bar.set_style(
-            ProgressStyle::with_template(
-                "{spinner} {prefix} {human_pos} rows  {per_sec}  {elapsed}  {msg}",
-            )
-            .unwrap_or_else(|_| ProgressStyle::default_spinner()),
+            ProgressStyle::with_template("{spinner} {prefix}: {human_pos} rows  {msg}  {elapsed}")
+                .unwrap_or_else(|_| ProgressStyle::default_spinner()),
         );
         bar.set_prefix(label.to_string());
         bar.enable_steady_tick(Duration::from_millis(200));
@@ -119,11 +117,17 @@ impl Progress {
     pub fn page(&self, rows_total: u64, pages: u64, window: &str) {
         self.bar.set_position(rows_total);
         let retries = self.retries.count();
-        let mut msg = format!("{pages} pages  window {window}");
+        let secs = self.started.elapsed().as_secs_f64();
+        let rate = if secs > 0.0 {
+            rows_total as f64 / secs
+        } else {
+            0.0
+        };
+        let mut msg = format!("{rate:.0} rows/s  {pages} pages  window {window}");
         if retries > 0 {
             msg.push_str(&format!("  {retries} retries"));
             if let Some(r) = self.retries.last_reason() {
-                msg.push_str(&format!(" (last: {})", shorten(&r, 60)));
+                msg.push_str(&format!(" (last: {})", reason(&r)));
             }
         }
         self.bar.set_message(msg);
@@ -150,11 +154,14 @@ impl Progress {
     }
 }
 
-fn shorten(s: &str, max: usize) -> String {
-    if s.chars().count() <= max {
-        s.to_string()
+/// The short form of a retry reason: `429 Too Many Requests from GET …` → `429 Too Many Requests`.
+fn reason(s: &str) -> String {
+    let head = s.split(" from ").next().unwrap_or(s);
+    let head = head.split(" on ").next().unwrap_or(head);
+    if head.chars().count() <= 40 {
+        head.to_string()
     } else {
-        let mut t: String = s.chars().take(max).collect();
+        let mut t: String = head.chars().take(40).collect();
         t.push('…');
         t
     }
@@ -181,6 +188,20 @@ mod tests {
         });
         assert_eq!(counter.count(), 2);
         assert_eq!(counter.last_reason().as_deref(), Some("503"));
+    }
+
+    #[test]
+    fn retry_reasons_are_short() {
+        assert_eq!(
+            reason(
+                "429 Too Many Requests from GET /v1.0/communications/callRecords: TooManyRequests"
+            ),
+            "429 Too Many Requests"
+        );
+        assert_eq!(
+            reason("transport error on GET /v1.0/x: reset"),
+            "transport error"
+        );
     }
 
     #[test]
