@@ -109,9 +109,9 @@ impl Exporter {
         };
         let resumed = args.resume;
         let result = ex.all_windows(&start).await;
-        if let Some(emu) = emulator {
-            emu.shutdown().await;
-        }
+        // Nothing is in flight any more; dropping stops the server at once
+        // (a graceful shutdown would wait for the client's idle keep-alive connection).
+        drop(emulator);
         if let Err(e) = result {
             ex.progress.abandon();
             return Err(e);

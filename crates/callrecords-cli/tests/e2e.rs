@@ -324,12 +324,14 @@ async fn resume_continues_without_duplicates_or_gaps_in_every_format() {
         "--window",
         "1d",
         "--page-size",
-        "500",
+        "50",
+        "--emulator-rows-per-day",
+        "400",
     ];
     for format in ["ndjson", "csv", "json"] {
-        // 4 pages per window: stop in the middle of window 2, and at a window boundary.
-        stop_and_resume("pstn", format, &extra, "6").await;
-        stop_and_resume("pstn", format, &extra, "4").await;
+        // 8 pages per window: stop in the middle of window 2, and at a window boundary.
+        stop_and_resume("pstn", format, &extra, "12").await;
+        stop_and_resume("pstn", format, &extra, "8").await;
     }
 }
 
