@@ -130,26 +130,38 @@ fn eq_bytes(v: u64, needle: u8) -> u64 {
 }
 
 /// The first `stop` byte at or after `from` (or `b.len()`), calling
-/// `newline` with the offset of every `\n` before it. Short runs (names,
+/// `newline` with the offset of every `\n` before it, and whether an `&`
+/// comes before it (looked for only when `AMP`). Short runs (names,
 /// indentation) go 8 bytes at a time; past [`SHORT`] bytes memchr's vector
 /// search takes over.
-fn scan_to(b: &[u8], from: usize, stop: u8, mut newline: impl FnMut(usize)) -> usize {
+fn scan_to<const AMP: bool>(
+    b: &[u8],
+    from: usize,
+    stop: u8,
+    mut newline: impl FnMut(usize),
+) -> (usize, bool) {
     let short = b.len().min(from + SHORT);
+    let mut amp = false;
     let mut i = from;
     while i + 8 <= short {
         let v = word(&b[i..i + 8]);
         let hit = eq_bytes(v, stop);
-        let mut nl = eq_bytes(v, b'\n');
-        if hit != 0 {
-            // Only the newlines before the stop byte.
-            nl &= (hit & hit.wrapping_neg()) - 1;
+        // Bytes before the stop byte (all of them when there is none).
+        let before = if hit != 0 {
+            (hit & hit.wrapping_neg()) - 1
+        } else {
+            u64::MAX
+        };
+        let mut nl = eq_bytes(v, b'\n') & before;
+        if AMP {
+            amp |= eq_bytes(v, b'&') & before != 0;
         }
         while nl != 0 {
             newline(i + (nl.trailing_zeros() / 8) as usize);
             nl &= nl - 1;
         }
         if hit != 0 {
-            return i + (hit.trailing_zeros() / 8) as usize;
+            return (i + (hit.trailing_zeros() / 8) as usize, amp);
         }
         i += 8;
     }
@@ -158,17 +170,21 @@ fn scan_to(b: &[u8], from: usize, stop: u8, mut newline: impl FnMut(usize)) -> u
         for at in memchr::memchr_iter(b'\n', &b[i..end]) {
             newline(i + at);
         }
-        return end;
+        if AMP {
+            amp |= memchr::memchr(b'&', &b[i..end]).is_some();
+        }
+        return (end, amp);
     }
     while i < b.len() {
         match b[i] {
-            c if c == stop => return i,
+            c if c == stop => return (i, amp),
             b'\n' => newline(i),
+            b'&' => amp |= AMP,
             _ => {}
         }
         i += 1;
     }
-    b.len()
+    (b.len(), amp)
 }
 
 /// Runs longer than this are searched with memchr.
@@ -211,15 +227,24 @@ impl<'a> Lexer<'a> {
         self.line_start = at + 1;
     }
 
-    /// The end of the text run starting at `from` (the next `<`), counting its newlines.
-    fn text_end(&mut self, from: usize) -> usize {
+    /// The end of the text run starting at `from` (the next `<`), counting
+    /// its newlines; every `&` in it must start a `&...;` reference.
+    fn text_end(&mut self, from: usize) -> Result<usize, LexError> {
         let (mut line, mut line_start) = (self.line, self.line_start);
-        let end = scan_to(self.text.as_bytes(), from, b'<', |at| {
+        let (end, amp) = scan_to::<true>(self.text.as_bytes(), from, b'<', |at| {
             line += 1;
             line_start = at + 1;
         });
         (self.line, self.line_start) = (line, line_start);
-        end
+        if amp {
+            let run = &self.text.as_bytes()[from..end];
+            for at in memchr::memchr_iter(b'&', run) {
+                if memchr::memchr(b';', &run[at..]).is_none() {
+                    return Err(self.error(from + at, "\"&\" without a closing \";\""));
+                }
+            }
+        }
+        Ok(end)
     }
 
     fn error(&self, offset: usize, message: impl Into<String>) -> LexError {
@@ -242,7 +267,7 @@ impl<'a> Lexer<'a> {
                 return Ok(Token::Eof);
             };
             if first != b'<' {
-                let end = self.text_end(p);
+                let end = self.text_end(p)?;
                 self.pos = end;
                 return Ok(Token::Text(self.slice(p, end)));
             }
@@ -439,7 +464,7 @@ impl<'a> Lexer<'a> {
             };
             let value_start = p + 1;
             let (mut line, mut line_start) = (self.line, self.line_start);
-            let end = scan_to(b, value_start, quote, |at| {
+            let (end, _) = scan_to::<false>(b, value_start, quote, |at| {
                 line += 1;
                 line_start = at + 1;
             });
@@ -515,6 +540,12 @@ mod tests {
         assert_eq!(err("<![CDATA[ x").message, "CDATA section is not closed");
         assert_eq!(err("<? x").message, "processing instruction is not closed");
         assert_eq!(err("<!x>").message, "unknown markup after \"<!\"");
+        assert_eq!(
+            err("<a> &amp; & </a>").message,
+            "\"&\" without a closing \";\""
+        );
+        assert_eq!(err("<a> &amp; & </a>").offset, 10);
+        assert!(tokens("<a> &amp; &x; </a>").is_ok());
     }
 
     #[test]
