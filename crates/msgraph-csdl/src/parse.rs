@@ -1128,4 +1128,45 @@ mod tests {
         assert_eq!(at(9), (3, 3));
         assert_eq!(at(100), (4, 1));
     }
+
+    #[test]
+    fn malformed_tags_in_skipped_or_leaf_elements_are_errors() {
+        let doc = |body: &str| {
+            format!(
+                "<edmx:Edmx Version=\"4.0\" xmlns:edmx=\"e\"><edmx:DataServices>\n<Schema Namespace=\"a\">\n{body}\n</Schema></edmx:DataServices></edmx:Edmx>"
+            )
+        };
+        assert!(parse(
+            doc("<EnumType Name=\"e\"><Member Name=\"x\"/></EnumType>").as_bytes(),
+            "f"
+        )
+        .is_ok());
+        for (body, message, column) in [
+            (
+                "<EnumType Name=\"e\"><MemberName=\"x\"/></EnumType>",
+                "unexpected character in <MemberName>",
+                31,
+            ),
+            (
+                "<Unknown a b=\"1\"/>",
+                "attribute a of <Unknown> has no value",
+                12,
+            ),
+            (
+                "<EnumType Name=\"e\"><Member Name=\"x\" /</EnumType>",
+                "\"/\" not followed by \">\" in <Member>",
+                37,
+            ),
+            (
+                "<Unknown>a & b</Unknown>",
+                "\"&\" without a closing \";\"",
+                12,
+            ),
+        ] {
+            let e = parse(doc(body).as_bytes(), "f").expect_err(body);
+            assert_eq!(e.kind, ErrorKind::Xml, "{body}");
+            assert_eq!(e.message, format!("malformed XML: {message}"), "{body}");
+            assert_eq!((e.line, e.column), (3, column), "{body}");
+        }
+    }
 }
