@@ -39,6 +39,10 @@ fn main() {
         child(rows, throttle);
         return;
     }
+    if args.iter().any(|a| a == "--decode-child") {
+        decode_child();
+        return;
+    }
     if let Some(pos) = args.iter().position(|a| a == "--cli-child") {
         let format = args
             .get(pos + 1)
@@ -51,6 +55,7 @@ fn main() {
     for (rows, throttle) in [(50_000u64, 0u32), (200_000, 0), (200_000, 25)] {
         run_self(&["--child", &rows.to_string(), &throttle.to_string()]);
     }
+    run_self(&["--decode-child"]);
     println!("whole CLI: callrecords export pstn --emulator (emulator in-process), 200000 rows");
     for format in ["ndjson", "csv"] {
         run_self(&["--cli-child", format]);
@@ -248,6 +253,70 @@ async fn page_through(base: &str, rows: u64) -> Result<(Got, u64, f64, f64), Str
     let secs = started.elapsed().as_secs_f64();
     let cpu = cpu_secs() - cpu0;
     Ok((Got { rows: n, ok }, pages, secs, cpu))
+}
+
+/// Decode cost alone: one 1000-row page body decoded `reps` times, with plain
+/// serde_json and with serde_path_to_error (what the runtime uses, for error paths).
+async fn decode_only(base: &str) -> Result<(f64, f64), String> {
+    let url = url::Url::parse(base).map_err(|e| e.to_string())?;
+    let cred = ClientSecretCredential::new("bench-tenant", "bench-client", "bench-secret")
+        .authority_host(url.clone());
+    let client = GraphClient::builder()
+        .credential(cred)
+        .base_url(url)
+        .allow_insecure_loopback(true)
+        .build()
+        .map_err(|e| e.to_string())?;
+    let path = "/communications/callRecords/microsoft.graph.callRecords.getPstnCalls(fromDateTime=2026-11-01T00:00:00Z,toDateTime=2026-11-02T00:00:00Z)";
+    let page: serde_json::Value = client
+        .get_json(path, &RequestOptions::default())
+        .await
+        .map_err(|e| e.to_string())?;
+    let body = serde_json::to_vec(&page).map_err(|e| e.to_string())?;
+    let reps = 100;
+    let rows = |p: &msgraph_runtime::Page<PstnCallLogRow>| p.value.len() as f64;
+    let started = Instant::now();
+    let mut n = 0.0;
+    for _ in 0..reps {
+        let p: msgraph_runtime::Page<PstnCallLogRow> =
+            serde_json::from_slice(&body).map_err(|e| e.to_string())?;
+        n += rows(&p);
+    }
+    let plain = n / started.elapsed().as_secs_f64();
+    let started = Instant::now();
+    let mut n = 0.0;
+    for _ in 0..reps {
+        let de = &mut serde_json::Deserializer::from_slice(&body);
+        let p: msgraph_runtime::Page<PstnCallLogRow> =
+            serde_path_to_error::deserialize(de).map_err(|e| e.to_string())?;
+        n += rows(&p);
+    }
+    let tracked = n / started.elapsed().as_secs_f64();
+    Ok((plain, tracked))
+}
+
+fn decode_child() {
+    let Some(emu) = start_emulator(None) else {
+        println!("  cannot start `callrecords emulate`");
+        return;
+    };
+    let rt = match tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+    {
+        Ok(rt) => rt,
+        Err(e) => {
+            println!("  cannot build a runtime: {e}");
+            return;
+        }
+    };
+    match rt.block_on(decode_only(&emu.base)) {
+        Ok((plain, tracked)) => println!(
+            "  decode only (1000-row page x100, one core): serde_json {plain:.0} rows/s, \
+             with serde_path_to_error (runtime) {tracked:.0} rows/s"
+        ),
+        Err(e) => println!("  decode only: failed: {e}"),
+    }
 }
 
 fn cli_child(format: &str) {
