@@ -108,6 +108,10 @@ impl Exporter {
             pages_this_run: 0,
         };
         let resumed = args.resume;
+        if !resumed {
+            // A checkpoint from the start, so even a failure on the first page can be resumed.
+            ex.save_checkpoint(0, None)?;
+        }
         let result = ex.all_windows(&start).await;
         // Nothing is in flight any more; dropping stops the server at once
         // (a graceful shutdown would wait for the client's idle keep-alive connection).
@@ -292,26 +296,36 @@ impl Exporter {
         Ok(())
     }
 
+    /// Flush the output and record where to continue: window `window`, from
+    /// `next_link` (relative) or from the window's start.
+    fn save_checkpoint(
+        &mut self,
+        window: usize,
+        next_link: Option<String>,
+    ) -> Result<(), CliError> {
+        let bytes = self.writer.flush()?;
+        let Some(path) = &self.checkpoint else {
+            return Ok(());
+        };
+        Checkpoint {
+            version: VERSION,
+            fingerprint: self.fingerprint.clone(),
+            window,
+            next_link,
+            rows: self.writer.rows(),
+            pages: self.pages,
+            bytes,
+        }
+        .save(path)
+    }
+
     /// After a page: flush, checkpoint, show progress, maybe stop (testing aid).
     fn page_done(&mut self, window: usize, next_link: Option<String>) -> Result<(), CliError> {
         self.pages += 1;
         self.pages_this_run += 1;
-        let bytes = self.writer.flush()?;
-        if let Some(path) = &self.checkpoint {
-            let (window, next_link) = match next_link {
-                Some(l) => (window, Some(relative(&self.client, &l))),
-                None => (window + 1, None),
-            };
-            Checkpoint {
-                version: VERSION,
-                fingerprint: self.fingerprint.clone(),
-                window,
-                next_link,
-                rows: self.writer.rows(),
-                pages: self.pages,
-                bytes,
-            }
-            .save(path)?;
+        match next_link {
+            Some(l) => self.save_checkpoint(window, Some(relative(&self.client, &l)))?,
+            None => self.save_checkpoint(window + 1, None)?,
         }
         let total = self.plan.windows.len();
         self.progress.page(

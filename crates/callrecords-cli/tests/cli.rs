@@ -191,30 +191,57 @@ fn an_unreachable_graph_exits_5() {
     let port = closed.local_addr().expect("addr").port();
     drop(closed);
     let graph = format!("http://127.0.0.1:{port}");
-    let o = callrecords(&[
+    let dir = tempfile::tempdir().expect("tempdir");
+    let out = dir.path().join("n.ndjson");
+    let out_s = out.to_str().expect("utf-8");
+    let with_env = |c: &mut Command| {
+        c.env("AZURE_TENANT_ID", "contoso")
+            .env("AZURE_CLIENT_ID", "app")
+            .env("AZURE_CLIENT_SECRET", "s")
+            .env("AZURE_AUTHORITY_HOST", emu.base_url());
+    };
+    let mut c = callrecords(&[
         "export",
         "pstn",
         "--graph-url",
         &graph,
         "--retries",
         "0",
+        "-o",
+        out_s,
         "--from",
         "2026-11-01",
         "--to",
         "2026-11-02",
-    ])
-    .env("AZURE_TENANT_ID", "contoso")
-    .env("AZURE_CLIENT_ID", "app")
-    .env("AZURE_CLIENT_SECRET", "s")
-    .env("AZURE_AUTHORITY_HOST", emu.base_url())
-    .output()
-    .expect("runs");
+    ]);
+    with_env(&mut c);
+    let o = c.output().expect("runs");
     assert_eq!(o.status.code(), Some(5), "{}", stderr(&o));
     let e = stderr(&o);
     assert!(
         e.contains("transport error") && e.contains("--resume"),
         "{e}"
     );
+
+    // Even a failure on the first page leaves a checkpoint: once Graph answers, --resume works.
+    let base = emu.base_url();
+    let mut c = callrecords(&[
+        "export",
+        "pstn",
+        "--graph-url",
+        &base,
+        "--resume",
+        "-o",
+        out_s,
+        "--from",
+        "2026-11-01",
+        "--to",
+        "2026-11-02",
+    ]);
+    with_env(&mut c);
+    let o = c.output().expect("runs");
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    assert_eq!(read_rows(&out, "ndjson").len(), 2000);
 }
 
 #[test]
