@@ -148,8 +148,9 @@ pub struct ExportArgs {
     #[arg(long, value_enum, default_value_t = CloudArg::Global)]
     pub cloud: CloudArg,
 
-    /// Use the Graph beta API (more columns for pstn and direct-routing; implied
-    /// for blocked-users, dialout-report and sms, which exist only in beta).
+    /// Use the Graph beta API for the logs (more columns for pstn and
+    /// direct-routing; implied for blocked-users, dialout-report and sms, which
+    /// exist only in beta; call records are read from v1.0, where they are the same).
     #[arg(long)]
     pub beta: bool,
 

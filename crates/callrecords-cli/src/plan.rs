@@ -197,7 +197,9 @@ impl Plan {
         if args.page_size == Some(0) {
             return Err(CliError::validation("--page-size must be at least 1"));
         }
-        let beta = args.beta || kind.beta_only();
+        // Call records and sessions have the same shape in beta (facts §3.2): v1.0 always.
+        let beta =
+            (args.beta && !matches!(kind, Kind::CallRecords | Kind::Sessions)) || kind.beta_only();
         Ok(Plan {
             kind,
             operation: op,
