@@ -42,6 +42,18 @@ async fn list_call_records_pages_filters_and_selects() {
         .unwrap();
     assert_eq!(pages.len(), cfg.call_records.div_ceil(25));
 
+    // `$top` caps each page; following the next links still yields every record once.
+    let topped = records.list().top(40).send().await.unwrap();
+    assert_eq!(topped.value.len(), 40);
+    let topped_all: Vec<_> = records
+        .list()
+        .top(40)
+        .stream_items()
+        .try_collect()
+        .await
+        .unwrap();
+    assert_eq!(topped_all.len(), cfg.call_records);
+
     // Records start every 10 minutes from day0: [00:00, 01:00) holds 6.
     let window = CallRecordFilter::start_date_time()
         .ge(day(1))

@@ -56,6 +56,29 @@ fn list_call_records() {
 }
 
 #[test]
+fn top_on_the_list_operations() {
+    let c = client();
+    let records = c.communications().call_records();
+    assert_eq!(
+        records.list().top(25).url_path(),
+        "/communications/callRecords?$top=25"
+    );
+    let rec = records.by_id("r1");
+    assert_eq!(
+        rec.sessions()
+            .list()
+            .expand(SessionExpand::Segments)
+            .top(10)
+            .url_path(),
+        "/communications/callRecords/r1/sessions?$expand=segments&$top=10"
+    );
+    assert_eq!(
+        rec.participants_v2().list().top(130).url_path(),
+        "/communications/callRecords/r1/participants_v2?$top=130"
+    );
+}
+
+#[test]
 fn get_call_record_with_expand_and_select() {
     let c = client();
     let rec = c

@@ -545,6 +545,11 @@ impl ListCallRecordsRequest {
         self.query.filter = Some(expression.into());
         self
     }
+    /// `$top`: at most this many items per page.
+    pub fn top(mut self, top: u32) -> Self {
+        self.query.top = Some(top);
+        self
+    }
     /// `Prefer: odata.maxpagesize`: preferred page size, `1..=MAX_PAGE_SIZE`
     /// (checked before sending).
     pub fn max_page_size(mut self, size: u32) -> Self {
@@ -1175,6 +1180,11 @@ impl ListParticipantsV2Request {
     pub const OPERATION: &'static str = "list participants_v2";
     /// Largest accepted `max_page_size` (the documented maximum page size; facts §2.5 (List participants_v2; maximum page size 130)).
     pub const MAX_PAGE_SIZE: u32 = 130u32;
+    /// `$top`: at most this many items per page.
+    pub fn top(mut self, top: u32) -> Self {
+        self.query.top = Some(top);
+        self
+    }
     /// `Prefer: odata.maxpagesize`: preferred page size, `1..=MAX_PAGE_SIZE`
     /// (checked before sending).
     pub fn max_page_size(mut self, size: u32) -> Self {
@@ -1346,6 +1356,11 @@ impl ListSessionsRequest {
     /// request; a later call replaces an earlier one).
     pub fn expand(mut self, expand: SessionExpand) -> Self {
         self.query.expand = Some(expand.expression());
+        self
+    }
+    /// `$top`: at most this many items per page.
+    pub fn top(mut self, top: u32) -> Self {
+        self.query.top = Some(top);
         self
     }
     /// `Prefer: odata.maxpagesize`: preferred page size, `1..=MAX_PAGE_SIZE`

@@ -59,7 +59,9 @@ pub const OPERATIONS: &[OperationFacts] = &[
         path: "/communications/callRecords",
         kind: OpKind::List,
         // $select and the two $filter forms are documented; $expand is not (listed records
-        // carry no sessions/participants_v2). $top is not documented either: not generated.
+        // carry no sessions/participants_v2). `$top` is not on the page, but Graph's OData layer
+        // accepts it on every collection as a per-page cap (the SDK issue asks for it), so the
+        // three list operations offer it.
         source: "facts §2.2 (List callRecords; default page size 60)",
         select: true,
         expand: &[],
@@ -70,7 +72,7 @@ pub const OPERATIONS: &[OperationFacts] = &[
                 property: "id",
             },
         ],
-        top: false,
+        top: true,
         max_page_size: Some(60),
     },
     OperationFacts {
@@ -92,7 +94,7 @@ pub const OPERATIONS: &[OperationFacts] = &[
         select: true,
         expand: &["segments"],
         filter: &[],
-        top: false,
+        top: true,
         max_page_size: Some(60),
     },
     OperationFacts {
@@ -104,7 +106,7 @@ pub const OPERATIONS: &[OperationFacts] = &[
         select: false,
         expand: &[],
         filter: &[],
-        top: false,
+        top: true,
         max_page_size: Some(130),
     },
 ];
