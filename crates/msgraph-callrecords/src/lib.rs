@@ -9,10 +9,10 @@
 //!
 //! | operation | builder chain | query options |
 //! |---|---|---|
-//! | List callRecords | `call_records().list()` | `select`, `filter` (typed) / `filter_raw`, `max_page_size` (≤ 60) |
+//! | List callRecords | `call_records().list()` | `select`, `filter` (typed) / `filter_raw`, `top`, `max_page_size` (≤ 60) |
 //! | Get callRecord | `call_records().by_id(id).get()` | `select`, `expand` (sessions ± segments, or participants_v2), `max_page_size`; `send_all()` follows nested next links |
-//! | List sessions | `by_id(id).sessions().list()` | `select`, `expand(SessionExpand::Segments)`, `max_page_size` (≤ 60) |
-//! | List participants_v2 | `by_id(id).participants_v2().list()` | `max_page_size` (≤ 130) |
+//! | List sessions | `by_id(id).sessions().list()` | `select`, `expand(SessionExpand::Segments)`, `top`, `max_page_size` (≤ 60) |
+//! | List participants_v2 | `by_id(id).participants_v2().list()` | `top`, `max_page_size` (≤ 130) |
 //! | organizer_v2 | `by_id(id).organizer_v2().get()` | — |
 //! | session, segments, participant by id | `sessions().by_id(s).get()`, `.segments().list()`, `.segments().by_id(g).get()`, `participants_v2().by_id(p).get()` | — (not documented) |
 //! | getPstnCalls, getDirectRoutingCalls | `call_records().get_pstn_calls(from, to)?` | — ; `_windowed(from, to)` / `_windowed_by(.., window)` for long ranges |
