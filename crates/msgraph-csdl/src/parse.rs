@@ -1,14 +1,16 @@
 //! Streaming quick-xml reader: CSDL XML -> [`crate::Document`].
 //!
-//! The reader is a single loop over quick-xml events with an explicit stack
-//! of frames (one per open element), so deeply nested input cannot overflow
-//! the call stack; nesting beyond [`MAX_DEPTH`] is reported as an error.
-//! Elements the model does not cover are skipped with their whole subtree.
+//! The reader is a single loop over quick-xml events (a [`Reader`] over the
+//! borrowed bytes) with an explicit stack of frames (one per open element),
+//! so deeply nested input cannot overflow the call stack; nesting beyond
+//! [`MAX_DEPTH`] is reported as an error. Elements the model does not cover
+//! are skipped with their whole subtree (their tags are still checked).
 //! Names are stored as written; [`crate::resolve`] qualifies them.
 
-mod lex;
-
-use lex::{count_chars, count_newlines, Attr, Lexer, Token};
+use quick_xml::errors::IllFormedError;
+use quick_xml::events::attributes::{AttrError, Attributes};
+use quick_xml::events::{BytesStart, Event};
+use quick_xml::Reader;
 
 use crate::error::{Error, ErrorKind};
 use crate::model::*;
@@ -41,8 +43,18 @@ pub fn parse(bytes: &[u8], source: &str) -> Result<Document, Error> {
     .run()
 }
 
-/// The line and column of a byte offset, counted from the top (for
-/// errors; spans of elements come from the lexer's running count).
+/// Newlines in `bytes`.
+fn count_newlines(bytes: &[u8]) -> usize {
+    memchr::memchr_iter(b'\n', bytes).count()
+}
+
+/// Characters (not continuation bytes) in UTF-8 `bytes`.
+fn count_chars(bytes: &[u8]) -> usize {
+    bytes.iter().filter(|b| (**b & 0xC0) != 0x80).count()
+}
+
+/// The line and column of a byte offset, counted from the top (for errors
+/// that look back; element spans use the running [`Here`]).
 fn span_of(text: &[u8], offset: usize) -> Span {
     let before = &text[..offset.min(text.len())];
     let line_start = memchr::memrchr(b'\n', before).map_or(0, |i| i + 1);
@@ -52,13 +64,22 @@ fn span_of(text: &[u8], offset: usize) -> Span {
     }
 }
 
-/// Where the current token starts: its offset, the newlines before it and
-/// the offset of its line.
+/// The last position turned into a span: its offset, the newlines before
+/// it and the offset of its line. Spans are asked for in document order,
+/// so each one only counts the newlines since the previous one.
 #[derive(Default, Clone, Copy)]
 struct Here {
     offset: usize,
     line: usize,
     line_start: usize,
+}
+
+/// One attribute of the current start tag: local name and raw (still
+/// escaped) value, both slices of the document.
+#[derive(Clone, Copy)]
+struct Attr<'a> {
+    key: &'a str,
+    value: &'a str,
 }
 
 /// The kinds of annotation value elements with text content.
@@ -166,6 +187,15 @@ pub(crate) fn is_primitive(name: &str) -> bool {
     )
 }
 
+/// Bytes quick-xml lets into an element name (it ends names at whitespace
+/// only) that no XML name may contain: `<a="x"/>` is a broken tag.
+fn bad_name_byte(b: u8) -> bool {
+    matches!(
+        b,
+        b'=' | b'"' | b'\'' | b'<' | b'>' | b'/' | b'&' | b'!' | b'?' | b';' | b'(' | b')'
+    )
+}
+
 struct Parser<'a> {
     source: &'a str,
     text: &'a str,
@@ -173,20 +203,25 @@ struct Parser<'a> {
 }
 
 impl<'a> Parser<'a> {
-    /// The position of `offset`: cheap for the current token's start.
-    fn span_at(&self, offset: usize) -> Span {
+    /// The position of `offset`: counts forward from the last span asked
+    /// for (document order), from the top when looking back.
+    fn span_at(&mut self, offset: usize) -> Span {
+        let bytes = self.text.as_bytes();
+        let offset = offset.min(bytes.len());
         let h = self.here;
-        if offset != h.offset {
-            return span_of(self.text.as_bytes(), offset);
+        if offset < h.offset {
+            return span_of(bytes, offset);
         }
-        let indent = self
-            .text
-            .as_bytes()
-            .get(h.line_start..offset)
-            .unwrap_or(&[]);
+        let gap = &bytes[h.offset..offset];
+        let mut here = Here { offset, ..h };
+        if let Some(last) = memchr::memrchr(b'\n', gap) {
+            here.line += count_newlines(gap);
+            here.line_start = h.offset + last + 1;
+        }
+        self.here = here;
         Span {
-            line: h.line as u32 + 1,
-            column: count_chars(indent) as u32 + 1,
+            line: here.line as u32 + 1,
+            column: count_chars(&bytes[here.line_start..offset]) as u32 + 1,
         }
     }
 
@@ -208,99 +243,256 @@ impl<'a> Parser<'a> {
         &rest[..end]
     }
 
+    /// Where `part` (a slice quick-xml handed out of the borrowed document)
+    /// starts in the document, and the same bytes as a `&'a str`.
+    fn locate(&self, part: &[u8]) -> Option<(usize, &'a str)> {
+        let text = self.text;
+        let at = (part.as_ptr() as usize).checked_sub(text.as_ptr() as usize)?;
+        Some((at, text.get(at..at.checked_add(part.len())?)?))
+    }
+
+    /// Checks a start tag's name and collects its attributes into `attrs`
+    /// (quick-xml's attribute iterator over the borrowed tag). Returns the
+    /// offset of the `<` and the element's local name.
+    fn tag(
+        &mut self,
+        e: &BytesStart<'a>,
+        attrs: &mut Vec<Attr<'a>>,
+    ) -> Result<(usize, &'a [u8]), Error> {
+        let Some((content_at, content)) = self.locate(e) else {
+            return Err(self.err(0, ErrorKind::Xml, "malformed XML: tag outside the document"));
+        };
+        let start = content_at.saturating_sub(1);
+        let name_len = e.name().as_ref().len();
+        let name = &content.as_bytes()[..name_len];
+        if let Some(i) = name.iter().position(|b| bad_name_byte(*b)) {
+            let shown = &content[..i];
+            return Err(self.err(
+                content_at + i,
+                ErrorKind::Xml,
+                format!("malformed XML: unexpected character in <{shown}>"),
+            ));
+        }
+        let local = match memchr::memrchr(b':', name) {
+            Some(i) => &name[i + 1..],
+            None => name,
+        };
+        attrs.clear();
+        if name_len == content.len() {
+            return Ok((start, local));
+        }
+        let mut iter = Attributes::new(content, name_len);
+        iter.with_checks(false);
+        for a in iter {
+            let a = match a {
+                Ok(a) => a,
+                Err(e) => return Err(self.attr_error(e, content, content_at)),
+            };
+            let key = self.locate(a.key.local_name().into_inner());
+            let value = match &a.value {
+                std::borrow::Cow::Borrowed(v) => self.locate(v),
+                std::borrow::Cow::Owned(_) => None,
+            };
+            match (key, value) {
+                (Some((_, key)), Some((_, value))) => attrs.push(Attr { key, value }),
+                _ => {
+                    return Err(self.err(start, ErrorKind::Xml, "malformed XML: bad attribute"));
+                }
+            }
+        }
+        Ok((start, local))
+    }
+
+    /// A clear message for a broken attribute; `content` is the tag without
+    /// its `<`, found at `content_at`.
+    fn attr_error(&mut self, e: AttrError, content: &str, content_at: usize) -> Error {
+        let el = content
+            .split(|c: char| c.is_ascii_whitespace())
+            .next()
+            .unwrap_or("");
+        let (pos, message) = match e {
+            AttrError::ExpectedEq(pos) => {
+                // The key is the last word before `pos`.
+                let before = content.get(..pos).unwrap_or("").trim_end();
+                let key = before
+                    .rsplit(|c: char| c.is_ascii_whitespace())
+                    .next()
+                    .unwrap_or("");
+                let at_slash = content.as_bytes().get(pos) == Some(&b'/');
+                if key.starts_with('/') || (at_slash && key.is_empty()) {
+                    let slash = content_at + content.get(..pos).map_or(0, |b| b.len() - key.len());
+                    return self.err(
+                        slash,
+                        ErrorKind::Xml,
+                        format!("malformed XML: \"/\" not followed by \">\" in <{el}>"),
+                    );
+                }
+                if key.contains('/') || key.contains('<') {
+                    (pos, format!("unexpected character in <{el}>"))
+                } else {
+                    (pos, format!("attribute {key} of <{el}> has no value"))
+                }
+            }
+            AttrError::ExpectedValue(pos) => (pos, format!("\"=\" without a value in <{el}>")),
+            AttrError::UnquotedValue(pos) => {
+                (pos, format!("attribute value in <{el}> is not quoted"))
+            }
+            AttrError::ExpectedQuote(pos, _) => {
+                (pos, format!("attribute value in <{el}> is not closed"))
+            }
+            AttrError::Duplicated(pos, _) => (pos, format!("duplicate attribute in <{el}>")),
+        };
+        self.err(
+            content_at + pos,
+            ErrorKind::Xml,
+            format!("malformed XML: {message}"),
+        )
+    }
+
+    /// quick-xml's error, located at the markup it points at.
+    fn xml_error(&mut self, e: quick_xml::Error, offset: usize) -> Error {
+        let message = match e {
+            quick_xml::Error::IllFormed(IllFormedError::UnclosedReference) => {
+                "malformed XML: \"&\" without a closing \";\"".to_string()
+            }
+            quick_xml::Error::IllFormed(IllFormedError::MismatchedEndTag { expected, found }) => {
+                format!("malformed XML: expected </{expected}>, found </{found}>")
+            }
+            quick_xml::Error::IllFormed(IllFormedError::UnmatchedEndTag(name)) => {
+                format!("malformed XML: end tag </{name}> without a start tag")
+            }
+            other => format!("malformed XML: {other}"),
+        };
+        self.err(offset, ErrorKind::Xml, message)
+    }
+
     fn run(mut self) -> Result<Document, Error> {
         let text = self.text;
-        let mut lexer = Lexer::new(text);
+        let mut reader = Reader::from_str(text);
+        {
+            let config = reader.config_mut();
+            // Literal text is kept as written (String values keep their spaces).
+            config.trim_text(false);
+            // Mismatched end tags are malformed XML, not a silent close.
+            config.check_end_names = true;
+        }
         let mut doc = Document {
             source: self.source.to_string(),
             ..Document::default()
         };
         // Frames of open elements with the byte offset of their start tag.
         let mut stack: Vec<(Frame, usize)> = Vec::with_capacity(32);
+        // Attributes of the current start tag, reused for every tag.
+        let mut attrs: Vec<Attr<'a>> = Vec::with_capacity(16);
         // Depth of the current unknown subtree (0 when not skipping).
         let mut skip_depth: usize = 0;
         let mut root_done = false;
         loop {
-            let token = match lexer.next_token() {
-                Ok(t) => t,
+            let at = reader.buffer_position() as usize;
+            let event = match reader.read_event() {
+                Ok(ev) => ev,
                 Err(e) => {
-                    return Err(self.err(
-                        e.offset,
-                        ErrorKind::Xml,
-                        format!("malformed XML: {}", e.message),
-                    ))
+                    let pos = reader.error_position() as usize;
+                    return Err(self.xml_error(e, pos));
                 }
             };
-            let start = lexer.start;
-            self.here = Here {
-                offset: start,
-                line: lexer.start_line,
-                line_start: lexer.start_line_start,
-            };
-            match token {
-                Token::Start { empty, .. } if skip_depth > 0 => {
-                    if !empty {
-                        skip_depth += 1;
-                        if stack.len() + skip_depth > MAX_DEPTH {
-                            return Err(self.too_deep(start));
-                        }
-                    }
-                }
-                Token::Start { local, empty } => {
-                    if !empty && stack.len() >= MAX_DEPTH {
-                        return Err(self.too_deep(start));
-                    }
-                    let frame = self.open(
-                        local.as_bytes(),
-                        &lexer.attrs,
-                        start,
-                        &mut stack,
-                        &mut doc,
-                        &mut root_done,
-                    )?;
-                    if empty {
-                        self.close(frame, &mut stack, &mut doc)?;
-                    } else if matches!(frame, Frame::Skip) {
-                        skip_depth = 1;
-                    } else {
-                        stack.push((frame, start));
-                    }
-                }
-                Token::End => {
+            let (e, empty) = match event {
+                Event::Start(e) => (e, false),
+                Event::Empty(e) => (e, true),
+                Event::End(_) => {
                     if skip_depth > 0 {
                         skip_depth -= 1;
                     } else if let Some((frame, _)) = stack.pop() {
                         self.close(frame, &mut stack, &mut doc)?;
                     }
+                    continue;
                 }
-                Token::Text(t) => {
+                Event::Text(t) => {
                     if skip_depth > 0 {
                         continue;
                     }
                     match stack.last_mut() {
                         Some((Frame::Literal(_, buf, _), _)) => {
-                            decode_text(t, buf)
-                                .map_err(|(at, m)| self.err(start + at, ErrorKind::Xml, m))?;
+                            let raw = self.locate(&t).map(|(_, s)| s);
+                            match raw {
+                                Some(s) => buf.push_str(s),
+                                None => buf.push_str(&String::from_utf8_lossy(&t)),
+                            }
                         }
-                        None if !is_blank(t) => {
+                        None if !t.iter().all(u8::is_ascii_whitespace) => {
                             let what = if root_done {
                                 "text after the root element"
                             } else {
                                 "text outside the root element (not an XML document?)"
                             };
-                            return Err(self.err(start, ErrorKind::Xml, what));
+                            return Err(self.err(at, ErrorKind::Xml, what));
                         }
                         _ => {}
                     }
+                    continue;
                 }
-                Token::CData(t) => {
+                Event::CData(t) => {
                     if let (0, Some((Frame::Literal(_, buf, _), _))) =
                         (skip_depth, stack.last_mut())
                     {
-                        buf.push_str(t);
+                        buf.push_str(&String::from_utf8_lossy(&t));
+                    }
+                    continue;
+                }
+                Event::GeneralRef(r) => {
+                    if let (0, Some((Frame::Literal(_, buf, _), _))) =
+                        (skip_depth, stack.last_mut())
+                    {
+                        let ch = match r.resolve_char_ref() {
+                            Ok(Some(c)) => Some(c),
+                            Ok(None) => match r.as_ref() {
+                                b"amp" => Some('&'),
+                                b"lt" => Some('<'),
+                                b"gt" => Some('>'),
+                                b"quot" => Some('"'),
+                                b"apos" => Some('\''),
+                                _ => None,
+                            },
+                            Err(_) => None,
+                        };
+                        match ch {
+                            Some(c) => buf.push(c),
+                            None => {
+                                let name = String::from_utf8_lossy(&r).into_owned();
+                                return Err(self.err(
+                                    at,
+                                    ErrorKind::Xml,
+                                    format!("unknown entity reference &{name};"),
+                                ));
+                            }
+                        }
+                    }
+                    continue;
+                }
+                Event::Eof => break,
+                // Declarations, comments, processing instructions, DOCTYPE.
+                _ => continue,
+            };
+            let (start, local) = self.tag(&e, &mut attrs)?;
+            if skip_depth > 0 {
+                if !empty {
+                    skip_depth += 1;
+                    if stack.len() + skip_depth > MAX_DEPTH {
+                        return Err(self.too_deep(start));
                     }
                 }
-                Token::Eof => break,
+                continue;
+            }
+            if !empty && stack.len() >= MAX_DEPTH {
+                return Err(self.too_deep(start));
+            }
+            let frame = self.open(local, &attrs, start, &mut stack, &mut doc, &mut root_done)?;
+            if empty {
+                self.close(frame, &mut stack, &mut doc)?;
+            } else if matches!(frame, Frame::Skip) {
+                skip_depth = 1;
+            } else {
+                stack.push((frame, start));
             }
         }
         if let Some((_, offset)) = stack.last() {
@@ -1041,54 +1233,6 @@ fn annotations_of(parent: &mut Frame) -> Option<&mut Vec<Annotation>> {
         Frame::Singleton(t) => &mut t.annotations,
         Frame::Annotations(t) => &mut t.annotations,
         _ => return None,
-    })
-}
-
-fn is_blank(t: &str) -> bool {
-    t.bytes().all(|b| b.is_ascii_whitespace())
-}
-
-/// Appends text content to `out`, decoding the predefined entities and
-/// character references. On error: the byte offset in `raw` and a message.
-fn decode_text(raw: &str, out: &mut String) -> Result<(), (usize, String)> {
-    let mut rest = raw;
-    let mut base = 0;
-    while let Some(amp) = memchr::memchr(b'&', rest.as_bytes()) {
-        out.push_str(&rest[..amp]);
-        let after = &rest[amp + 1..];
-        let Some(semi) = memchr::memchr(b';', after.as_bytes()) else {
-            return Err((base + amp, "\"&\" without a closing \";\"".to_string()));
-        };
-        let name = &after[..semi];
-        match entity(name) {
-            Some(c) => out.push(c),
-            None => {
-                return Err((base + amp, format!("unknown entity reference &{name};")));
-            }
-        }
-        let consumed = amp + 1 + semi + 1;
-        base += consumed;
-        rest = &rest[consumed..];
-    }
-    out.push_str(rest);
-    Ok(())
-}
-
-/// The character an entity or character reference (`amp`, `#38`, `#x26`) stands for.
-fn entity(name: &str) -> Option<char> {
-    Some(match name {
-        "amp" => '&',
-        "lt" => '<',
-        "gt" => '>',
-        "quot" => '"',
-        "apos" => '\'',
-        _ => {
-            let code = match name.strip_prefix("#x") {
-                Some(hex) => u32::from_str_radix(hex, 16).ok()?,
-                None => name.strip_prefix('#')?.parse::<u32>().ok()?,
-            };
-            return char::from_u32(code);
-        }
     })
 }
 
