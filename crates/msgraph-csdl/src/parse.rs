@@ -212,11 +212,11 @@ impl<'a> Parser<'a> {
         if offset < h.offset {
             return span_of(bytes, offset);
         }
-        let gap = &bytes[h.offset..offset];
         let mut here = Here { offset, ..h };
-        if let Some(last) = memchr::memrchr(b'\n', gap) {
-            here.line += count_newlines(gap);
-            here.line_start = h.offset + last + 1;
+        // One pass over the gap: count the newlines, keep the last one.
+        for nl in memchr::memchr_iter(b'\n', &bytes[h.offset..offset]) {
+            here.line += 1;
+            here.line_start = h.offset + nl + 1;
         }
         self.here = here;
         Span {
@@ -371,8 +371,10 @@ impl<'a> Parser<'a> {
         let mut reader = Reader::from_str(text);
         {
             let config = reader.config_mut();
-            // Literal text is kept as written (String values keep their spaces).
-            config.trim_text(false);
+            // Whitespace between tags makes no events; turned off inside
+            // literal elements, whose text is kept as written.
+            config.trim_text_start = true;
+            config.trim_text_end = false;
             // Mismatched end tags are malformed XML, not a silent close.
             config.check_end_names = true;
         }
@@ -403,6 +405,9 @@ impl<'a> Parser<'a> {
                     if skip_depth > 0 {
                         skip_depth -= 1;
                     } else if let Some((frame, _)) = stack.pop() {
+                        if matches!(frame, Frame::Literal(..)) {
+                            reader.config_mut().trim_text_start = true;
+                        }
                         self.close(frame, &mut stack, &mut doc)?;
                     }
                     continue;
@@ -425,6 +430,7 @@ impl<'a> Parser<'a> {
                             } else {
                                 "text outside the root element (not an XML document?)"
                             };
+                            let at = self.locate(&t).map_or(at, |(o, _)| o);
                             return Err(self.err(at, ErrorKind::Xml, what));
                         }
                         _ => {}
@@ -492,6 +498,9 @@ impl<'a> Parser<'a> {
             } else if matches!(frame, Frame::Skip) {
                 skip_depth = 1;
             } else {
+                if matches!(frame, Frame::Literal(..)) {
+                    reader.config_mut().trim_text_start = false;
+                }
                 stack.push((frame, start));
             }
         }
