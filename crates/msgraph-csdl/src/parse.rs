@@ -38,7 +38,8 @@ pub fn parse(bytes: &[u8], source: &str) -> Result<Document, Error> {
     Parser {
         source,
         text,
-        here: Here::default(),
+        line_cursor: 0,
+        newlines: memchr::memchr_iter(b'\n', text.as_bytes()).collect(),
     }
     .run()
 }
@@ -53,8 +54,8 @@ fn count_chars(bytes: &[u8]) -> usize {
     bytes.iter().filter(|b| (**b & 0xC0) != 0x80).count()
 }
 
-/// The line and column of a byte offset, counted from the top (for errors
-/// that look back; element spans use the running [`Here`]).
+/// The line and column of a byte offset, counted from the top (for input
+/// that is not UTF-8, before the newline table exists).
 fn span_of(text: &[u8], offset: usize) -> Span {
     let before = &text[..offset.min(text.len())];
     let line_start = memchr::memrchr(b'\n', before).map_or(0, |i| i + 1);
@@ -62,16 +63,6 @@ fn span_of(text: &[u8], offset: usize) -> Span {
         line: count_newlines(before) as u32 + 1,
         column: count_chars(&before[line_start..]) as u32 + 1,
     }
-}
-
-/// The last position turned into a span: its offset, the newlines before
-/// it and the offset of its line. Spans are asked for in document order,
-/// so each one only counts the newlines since the previous one.
-#[derive(Default, Clone, Copy)]
-struct Here {
-    offset: usize,
-    line: usize,
-    line_start: usize,
 }
 
 /// One attribute of the current start tag: local name and raw (still
@@ -187,6 +178,15 @@ pub(crate) fn is_primitive(name: &str) -> bool {
     )
 }
 
+/// The part of a (possibly prefixed) name after its `prefix:`. Names are
+/// short, so a plain loop (no memchr setup).
+fn local_name(name: &[u8]) -> &[u8] {
+    match name.iter().rposition(|b| *b == b':') {
+        Some(i) => &name[i + 1..],
+        None => name,
+    }
+}
+
 /// Bytes quick-xml lets into an element name (it ends names at whitespace
 /// only) that no XML name may contain: `<a="x"/>` is a broken tag.
 fn bad_name_byte(b: u8) -> bool {
@@ -199,29 +199,32 @@ fn bad_name_byte(b: u8) -> bool {
 struct Parser<'a> {
     source: &'a str,
     text: &'a str,
-    here: Here,
+    /// Newlines before the last offset turned into a span.
+    line_cursor: usize,
+    /// Offsets of every newline (one memchr pass over the document).
+    newlines: Vec<usize>,
 }
 
 impl<'a> Parser<'a> {
-    /// The position of `offset`: counts forward from the last span asked
-    /// for (document order), from the top when looking back.
+    /// The position of `offset`. Spans are asked for in document order, so
+    /// the cursor into the newline table only steps forward (a step or two
+    /// per element); looking back (errors) searches the table.
     fn span_at(&mut self, offset: usize) -> Span {
         let bytes = self.text.as_bytes();
         let offset = offset.min(bytes.len());
-        let h = self.here;
-        if offset < h.offset {
-            return span_of(bytes, offset);
+        let nl = &self.newlines;
+        let mut line = self.line_cursor;
+        if line > 0 && nl[line - 1] >= offset {
+            line = nl.partition_point(|&n| n < offset);
         }
-        let mut here = Here { offset, ..h };
-        // One pass over the gap: count the newlines, keep the last one.
-        for nl in memchr::memchr_iter(b'\n', &bytes[h.offset..offset]) {
-            here.line += 1;
-            here.line_start = h.offset + nl + 1;
+        while line < nl.len() && nl[line] < offset {
+            line += 1;
         }
-        self.here = here;
+        let line_start = if line == 0 { 0 } else { nl[line - 1] + 1 };
+        self.line_cursor = line;
         Span {
-            line: here.line as u32 + 1,
-            column: count_chars(&bytes[here.line_start..offset]) as u32 + 1,
+            line: line as u32 + 1,
+            column: count_chars(&bytes[line_start..offset]) as u32 + 1,
         }
     }
 
@@ -273,10 +276,7 @@ impl<'a> Parser<'a> {
                 format!("malformed XML: unexpected character in <{shown}>"),
             ));
         }
-        let local = match memchr::memrchr(b':', name) {
-            Some(i) => &name[i + 1..],
-            None => name,
-        };
+        let local = local_name(name);
         attrs.clear();
         if name_len == content.len() {
             return Ok((start, local));
@@ -288,7 +288,7 @@ impl<'a> Parser<'a> {
                 Ok(a) => a,
                 Err(e) => return Err(self.attr_error(e, content, content_at)),
             };
-            let key = self.locate(a.key.local_name().into_inner());
+            let key = self.locate(local_name(a.key.into_inner()));
             let value = match &a.value {
                 std::borrow::Cow::Borrowed(v) => self.locate(v),
                 std::borrow::Cow::Owned(_) => None,
