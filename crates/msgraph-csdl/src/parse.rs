@@ -1096,49 +1096,17 @@ impl<'a> Parser<'a> {
         })
     }
 
+    /// An attribute-form value; the position is only worked out for an error.
     fn literal(
         &mut self,
         kind: LitKind,
         text: String,
         offset: usize,
     ) -> Result<AnnotationValue, Error> {
-        let span = self.span_at(offset);
-        self.literal_at(kind, text, span)
-    }
-
-    fn literal_at(
-        &self,
-        kind: LitKind,
-        text: String,
-        span: Span,
-    ) -> Result<AnnotationValue, Error> {
-        Ok(match kind {
-            LitKind::String => AnnotationValue::String(text),
-            LitKind::Bool => match text.trim() {
-                "true" => AnnotationValue::Bool(true),
-                "false" => AnnotationValue::Bool(false),
-                other => {
-                    return Err(self.err_at(
-                        span,
-                        ErrorKind::InvalidValue,
-                        format!("Bool value \"{other}\" is not a boolean (expected true or false)"),
-                    ))
-                }
-            },
-            LitKind::Int => match text.trim().parse::<i64>() {
-                Ok(i) => AnnotationValue::Int(i),
-                Err(_) => {
-                    return Err(self.err_at(
-                        span,
-                        ErrorKind::InvalidValue,
-                        format!("Int value \"{}\" is not an integer", text.trim()),
-                    ))
-                }
-            },
-            LitKind::EnumMember => AnnotationValue::EnumMember(text.trim().to_string()),
-            LitKind::Path(k) => AnnotationValue::Path(k.to_string(), text.trim().to_string()),
-            LitKind::Other(k) => AnnotationValue::Literal(k.to_string(), text.trim().to_string()),
-        })
+        match literal_value(kind, text) {
+            Ok(v) => Ok(v),
+            Err(m) => Err(self.err(offset, ErrorKind::InvalidValue, m)),
+        }
     }
 
     /// Attaches a finished element to its parent (the new top of the stack).
@@ -1156,7 +1124,10 @@ impl<'a> Parser<'a> {
             Frame::Record(r) => Some(AnnotationValue::Record(r)),
             Frame::Collection(items) => Some(AnnotationValue::Collection(items)),
             Frame::Null => Some(AnnotationValue::Null),
-            Frame::Literal(kind, text, span) => Some(self.literal_at(kind, text, span)?),
+            Frame::Literal(kind, text, span) => Some(
+                literal_value(kind, text)
+                    .map_err(|m| self.err_at(span, ErrorKind::InvalidValue, m))?,
+            ),
             other => {
                 self.attach(other, parent, doc)?;
                 None
@@ -1222,6 +1193,39 @@ impl<'a> Parser<'a> {
             (_, _) => {}
         }
         Ok(())
+    }
+}
+
+/// The value of a literal of `kind` written as `text`, or what is wrong with it.
+fn literal_value(kind: LitKind, text: String) -> Result<AnnotationValue, String> {
+    Ok(match kind {
+        LitKind::String => AnnotationValue::String(text),
+        LitKind::Bool => match text.trim() {
+            "true" => AnnotationValue::Bool(true),
+            "false" => AnnotationValue::Bool(false),
+            other => {
+                return Err(format!(
+                    "Bool value \"{other}\" is not a boolean (expected true or false)"
+                ))
+            }
+        },
+        LitKind::Int => match text.trim().parse::<i64>() {
+            Ok(i) => AnnotationValue::Int(i),
+            Err(_) => return Err(format!("Int value \"{}\" is not an integer", text.trim())),
+        },
+        LitKind::EnumMember => AnnotationValue::EnumMember(trimmed(text)),
+        LitKind::Path(k) => AnnotationValue::Path(k.to_string(), trimmed(text)),
+        LitKind::Other(k) => AnnotationValue::Literal(k.to_string(), trimmed(text)),
+    })
+}
+
+/// `text` without surrounding whitespace, reusing its buffer when there is none.
+fn trimmed(text: String) -> String {
+    let t = text.trim();
+    if t.len() == text.len() {
+        text
+    } else {
+        t.to_string()
     }
 }
 
