@@ -539,7 +539,7 @@ impl<'a> Parser<'a> {
     /// Decodes an attribute value (XML escapes) to an owned string.
     fn value(&mut self, s: &str, offset: usize) -> Result<String, Error> {
         let plain = if s.len() <= 32 {
-            !s.as_bytes().contains(&b'&')
+            !s.bytes().any(|b| b == b'&')
         } else {
             memchr::memchr(b'&', s.as_bytes()).is_none()
         };
@@ -637,7 +637,7 @@ impl<'a> Parser<'a> {
                 format!("<{element}> is missing the required attribute Type"),
             ));
         };
-        if raw.contains('&') {
+        if raw.bytes().any(|b| b == b'&') {
             let s = self.value(raw, offset)?;
             return self.parse_type_ref(&s, offset);
         }
@@ -863,7 +863,9 @@ impl<'a> Parser<'a> {
                 let [n, v] = self.attrs(tag, ["Name", "Value"], offset)?;
                 let name = self.required(&n, "Name", "Member", offset)?;
                 let (value, explicit_value) = match v {
-                    Some(v) if !v.contains('&') => (self.int(v, "Value", offset)?, true),
+                    Some(v) if !v.bytes().any(|b| b == b'&') => {
+                        (self.int(v, "Value", offset)?, true)
+                    }
                     Some(_) => {
                         let v = self.opt_string(&v, offset)?.unwrap_or_default();
                         (self.int(&v, "Value", offset)?, true)
