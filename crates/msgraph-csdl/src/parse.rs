@@ -492,7 +492,15 @@ impl<'a> Parser<'a> {
             if !empty && stack.len() >= MAX_DEPTH {
                 return Err(self.too_deep(start));
             }
-            let frame = self.open(local, &attrs, start, &mut stack, &mut doc, &mut root_done)?;
+            let frame = self.open(
+                local,
+                &attrs,
+                empty,
+                start,
+                &mut stack,
+                &mut doc,
+                &mut root_done,
+            )?;
             if empty {
                 self.close(frame, &mut stack, &mut doc)?;
             } else if matches!(frame, Frame::Skip) {
@@ -697,11 +705,15 @@ impl<'a> Parser<'a> {
         })
     }
 
-    /// Creates the frame for a start tag, given the open elements.
+    /// Creates the frame for a start tag, given the open elements. The
+    /// commonest leaf declarations, when written as empty elements, go
+    /// straight into their parent (no frame to move around).
+    #[allow(clippy::too_many_arguments)]
     fn open(
         &mut self,
         name: &[u8],
         tag: &[Attr<'a>],
+        empty: bool,
         offset: usize,
         stack: &mut [(Frame, usize)],
         doc: &mut Document,
@@ -787,7 +799,7 @@ impl<'a> Parser<'a> {
                 names.push(self.required(&n, "Name", "PropertyRef", offset)?);
                 Frame::Leaf
             }
-            (Frame::Structured(_), b"Property") => {
+            (Frame::Structured(t), b"Property") => {
                 let [n, ty, nullable, default, max_len, precision, scale, srid, unicode] = self
                     .attrs(
                         tag,
@@ -816,7 +828,7 @@ impl<'a> Parser<'a> {
                         facets.push((facet.to_string(), v));
                     }
                 }
-                Frame::Property(Property {
+                let p = Property {
                     name: self.required(&n, "Name", "Property", offset)?,
                     ty: self.type_ref(&ty, "Property", offset)?,
                     nullable: self.boolean(&nullable, "Nullable", true, offset)?,
@@ -824,15 +836,21 @@ impl<'a> Parser<'a> {
                     facets,
                     annotations: Vec::new(),
                     span: self.span_at(offset),
-                })
+                };
+                if empty {
+                    t.properties.push(p);
+                    Frame::Leaf
+                } else {
+                    Frame::Property(p)
+                }
             }
-            (Frame::Structured(_), b"NavigationProperty") => {
+            (Frame::Structured(t), b"NavigationProperty") => {
                 let [n, ty, nullable, contains, partner] = self.attrs(
                     tag,
                     ["Name", "Type", "Nullable", "ContainsTarget", "Partner"],
                     offset,
                 )?;
-                Frame::Nav(NavigationProperty {
+                let nav = NavigationProperty {
                     name: self.required(&n, "Name", "NavigationProperty", offset)?,
                     ty: self.type_ref(&ty, "NavigationProperty", offset)?,
                     nullable: self.boolean(&nullable, "Nullable", true, offset)?,
@@ -840,7 +858,13 @@ impl<'a> Parser<'a> {
                     partner: self.opt_string(&partner, offset)?,
                     annotations: Vec::new(),
                     span: self.span_at(offset),
-                })
+                };
+                if empty {
+                    t.navigation_properties.push(nav);
+                    Frame::Leaf
+                } else {
+                    Frame::Nav(nav)
+                }
             }
             (Frame::Schema(_), b"EnumType") => {
                 let [n, underlying, flags] =
@@ -872,12 +896,18 @@ impl<'a> Parser<'a> {
                     }
                     None => (position, false),
                 };
-                Frame::Member(EnumMember {
+                let m = EnumMember {
                     name,
                     value,
                     explicit_value,
                     annotations: Vec::new(),
-                })
+                };
+                if empty {
+                    en.members.push(m);
+                    Frame::Leaf
+                } else {
+                    Frame::Member(m)
+                }
             }
             (Frame::Schema(_), b"TypeDefinition") => {
                 let [n, underlying] = self.attrs(tag, ["Name", "UnderlyingType"], offset)?;
@@ -924,14 +954,20 @@ impl<'a> Parser<'a> {
                     span: self.span_at(offset),
                 })
             }
-            (Frame::Operation(_), b"Parameter") => {
+            (Frame::Operation(op), b"Parameter") => {
                 let [n, ty, nullable] = self.attrs(tag, ["Name", "Type", "Nullable"], offset)?;
-                Frame::Parameter(Parameter {
+                let p = Parameter {
                     name: self.required(&n, "Name", "Parameter", offset)?,
                     ty: self.type_ref(&ty, "Parameter", offset)?,
                     nullable: self.boolean(&nullable, "Nullable", true, offset)?,
                     annotations: Vec::new(),
-                })
+                };
+                if empty {
+                    op.parameters.push(p);
+                    Frame::Leaf
+                } else {
+                    Frame::Parameter(p)
+                }
             }
             (Frame::Operation(_), b"ReturnType") => {
                 let [ty, nullable] = self.attrs(tag, ["Type", "Nullable"], offset)?;
