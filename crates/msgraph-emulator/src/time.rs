@@ -37,45 +37,68 @@ pub fn format(n: Nanos, digits: u32) -> String {
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct Ts(pub Nanos, pub u32);
 
-impl std::fmt::Display for Ts {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+impl Ts {
+    /// Append the same text as `Display` (no formatting machinery).
+    pub fn write_to(&self, out: &mut Vec<u8>) {
+        let mut buf = [0u8; 30];
+        let len = self.render(&mut buf);
+        out.extend_from_slice(&buf[..len]);
+    }
+
+    /// Render into `buf`, returning the length (at most 30 bytes).
+    fn render(&self, buf: &mut [u8; 30]) -> usize {
         const MIN: Nanos = -62_135_596_800 * SEC; // 0001-01-01
         const MAX: Nanos = 253_402_300_799 * SEC; // 9999-12-31T23:59:59
-        let n = self.0.clamp(MIN, MAX);
-        let secs = n.div_euclid(SEC) as i64;
-        let frac = n.rem_euclid(SEC) as u32;
+        let (secs, frac) = split(self.0.clamp(MIN, MAX));
         let days = secs.div_euclid(86_400);
         let sod = secs.rem_euclid(86_400);
         let (y, m, d) = civil_from_days(days);
-        let mut buf = [0u8; 30];
-        let put = |buf: &mut [u8], at: usize, v: u32, width: usize| {
+        let put = |buf: &mut [u8; 30], at: usize, v: u32, width: usize| {
             let mut v = v;
             for i in (0..width).rev() {
                 buf[at + i] = b'0' + (v % 10) as u8;
                 v /= 10;
             }
         };
-        put(&mut buf, 0, y as u32, 4);
+        put(buf, 0, y as u32, 4);
         buf[4] = b'-';
-        put(&mut buf, 5, m, 2);
+        put(buf, 5, m, 2);
         buf[7] = b'-';
-        put(&mut buf, 8, d, 2);
+        put(buf, 8, d, 2);
         buf[10] = b'T';
-        put(&mut buf, 11, (sod / 3600) as u32, 2);
+        put(buf, 11, (sod / 3600) as u32, 2);
         buf[13] = b':';
-        put(&mut buf, 14, (sod / 60 % 60) as u32, 2);
+        put(buf, 14, (sod / 60 % 60) as u32, 2);
         buf[16] = b':';
-        put(&mut buf, 17, (sod % 60) as u32, 2);
+        put(buf, 17, (sod % 60) as u32, 2);
         let mut len = 19;
         let digits = self.1.min(9) as usize;
         if digits > 0 {
             buf[19] = b'.';
-            put(&mut buf, 20, frac / 10u32.pow(9 - digits as u32), digits);
+            put(buf, 20, frac / 10u32.pow(9 - digits as u32), digits);
             len = 20 + digits;
         }
         buf[len] = b'Z';
+        len + 1
+    }
+}
+
+/// Whole seconds (floored) and the nanoseconds past them. Uses 64-bit division
+/// when the value fits (years 1678..2262): 128-bit division is several times slower.
+pub fn split(n: Nanos) -> (i64, u32) {
+    const SEC64: i64 = SEC as i64;
+    match i64::try_from(n) {
+        Ok(n) => (n.div_euclid(SEC64), n.rem_euclid(SEC64) as u32),
+        Err(_) => (n.div_euclid(SEC) as i64, n.rem_euclid(SEC) as u32),
+    }
+}
+
+impl std::fmt::Display for Ts {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        let mut buf = [0u8; 30];
+        let len = self.render(&mut buf);
         // Only ASCII digits and punctuation were written.
-        f.write_str(std::str::from_utf8(&buf[..=len]).map_err(|_| std::fmt::Error)?)
+        f.write_str(std::str::from_utf8(&buf[..len]).map_err(|_| std::fmt::Error)?)
     }
 }
 
@@ -165,6 +188,15 @@ mod tests {
             let n = Nanos::from(k) * 3_600 * SEC * 7 + Nanos::from(k.rem_euclid(1000)) * MS;
             let want = from_nanos(n).to_rfc3339_opts(chrono::SecondsFormat::Millis, true);
             assert_eq!(format(n, 3), want);
+            let mut out = Vec::new();
+            Ts(n, 7).write_to(&mut out);
+            assert_eq!(out, format(n, 7).into_bytes());
         }
+        let far = Nanos::from(i64::MAX) * 4;
+        assert_eq!(
+            split(far),
+            (far.div_euclid(SEC) as i64, far.rem_euclid(SEC) as u32)
+        );
+        assert_eq!(split(-1), (-1, 999_999_999));
     }
 }

@@ -8,7 +8,7 @@ use super::users::{pool, USER_POOL};
 use super::ApiVersion;
 use crate::config::EmulatorConfig;
 use crate::ids::{self, tag, Uuid};
-use crate::json::{Cents, Obj, Opts};
+use crate::json::{push_u64, push_u64_padded, Cents, Obj, Opts};
 use crate::time::{self, Nanos, Ts, MS, SEC};
 
 /// The log functions bound to `Collection(callRecord)`.
@@ -18,9 +18,9 @@ pub enum LogKind {
     PstnCalls,
     /// `getDirectRoutingCalls` (v1.0 and beta), `to` exclusive, no cap.
     DirectRoutingCalls,
-    /// `getPstnBlockedUsersLog` (beta), 90-day cap.
+    /// `getPstnBlockedUsersLog` (beta), `to` inclusive (undocumented), 90-day cap.
     PstnBlockedUsersLog,
-    /// `getPstnOnlineMeetingDialoutReport` (beta), 90-day cap.
+    /// `getPstnOnlineMeetingDialoutReport` (beta), `to` inclusive (undocumented), 90-day cap.
     PstnOnlineMeetingDialoutReport,
     /// `getSmsLog` (beta), `to` inclusive, 90-day cap.
     SmsLog,
@@ -69,8 +69,12 @@ impl LogKind {
     }
 
     /// Whether `toDateTime` is inclusive (facts sheet §2.6).
+    ///
+    /// Only `getDirectRoutingCalls` is documented as exclusive. For
+    /// `getPstnBlockedUsersLog` and `getPstnOnlineMeetingDialoutReport` the bound is
+    /// undocumented; treat it as inclusive like `getSmsLog`, matching the SDK.
     pub fn to_inclusive(self) -> bool {
-        matches!(self, LogKind::PstnCalls | LogKind::SmsLog)
+        !matches!(self, LogKind::DirectRoutingCalls)
     }
 
     /// Maximum range in days, if the service enforces one.
@@ -87,8 +91,9 @@ impl LogKind {
 }
 
 fn interval(config: &EmulatorConfig) -> Nanos {
-    let per_day = Nanos::from(config.log_rows_per_day.max(1));
-    (86_400_000 / per_day).max(1) * MS
+    // 64-bit division: this runs once per row and 128-bit division is slow.
+    let per_day = u64::from(config.log_rows_per_day.max(1));
+    Nanos::from((86_400_000 / per_day).max(1)) * MS
 }
 
 /// Start time of row `i` (the same for every kind).
@@ -201,19 +206,33 @@ const DESTINATIONS: &[&str] = &[
     "Australia",
 ];
 
-fn masked(h: u64) -> impl std::fmt::Display {
-    struct Masked(u64);
-    impl std::fmt::Display for Masked {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            write!(f, "+1{:08}***", self.0)
-        }
-    }
-    Masked(h % 100_000_000)
+/// A masked phone number member: `+1` and 8 digits of `h`, then `***`.
+fn masked(o: &mut Obj<'_>, k: &str, h: u64) {
+    o.text_with(k, |b| {
+        b.extend_from_slice(b"+1");
+        push_u64_padded(b, h % 100_000_000, 8);
+        b.extend_from_slice(b"***");
+    });
+}
+
+/// A timestamp member.
+fn ts_member(o: &mut Obj<'_>, k: &str, t: Ts) {
+    o.text_with(k, |b| t.write_to(b));
+}
+
+/// A UUID member.
+fn uuid_member(o: &mut Obj<'_>, k: &str, id: Uuid) {
+    o.text_with(k, |b| b.extend_from_slice(id.as_str().as_bytes()));
+}
+
+/// An unsigned number written as a JSON string.
+fn num_text(o: &mut Obj<'_>, k: &str, v: u64) {
+    o.text_with(k, |b| push_u64(b, v));
 }
 
 /// Timestamps mostly with 3 fractional digits, sometimes 7, 0 when whole.
 fn ts(n: Nanos, i: u64) -> Ts {
-    if n.rem_euclid(SEC) == 0 {
+    if time::split(n).1 == 0 {
         Ts(n, 0)
     } else if i % 4 == 3 {
         Ts(n, 7)
@@ -233,14 +252,14 @@ pub fn write_log_row(
     let seed = config.seed;
     let h = ids::hash(seed, tag::ROW + kind.number(), i, 0);
     let users = pool(seed);
-    let u = users.user(h % USER_POOL);
+    let uj = users.user_json(h % USER_POOL);
     let start = row_start_nanos(config, i);
     let beta = version == ApiVersion::Beta;
     let country = (h >> 12) as usize % COUNTRIES.len();
     let au = |o: &mut Obj<'_>| {
         o.arr("administrativeUnitInfos", |a| {
             if h % 5 == 0 {
-                a.obj(|o| o.display("id", Uuid::new(seed, tag::MISC, h % 7, 9)));
+                a.obj(|o| uuid_member(o, "id", Uuid::new(seed, tag::MISC, h % 7, 9)));
             }
         })
     };
@@ -248,22 +267,20 @@ pub fn write_log_row(
         LogKind::PstnCalls => {
             let duration = (h >> 20) % 3600;
             let domestic = (h >> 30) % 3 != 0;
-            o.display("id", Uuid::new(seed, tag::ROW + kind.number(), i, 0));
-            o.display(
-                "callId",
-                format_args!(
-                    "{}_{}@61.221.3.176",
-                    (h >> 8) % 2_000_000_000,
-                    (h >> 40) % 200_000_000
-                ),
-            );
-            o.str("userId", &u.id);
-            o.str("userPrincipalName", &u.upn);
-            o.str("userDisplayName", &u.display_name);
-            o.display("startDateTime", ts(start, i));
-            o.display("endDateTime", ts(start + Nanos::from(duration) * SEC, i));
-            o.raw("duration", duration);
-            o.raw("charge", Cents(((h >> 24) % 500) as i64));
+            uuid_member(o, "id", Uuid::new(seed, tag::ROW + kind.number(), i, 0));
+            o.text_with("callId", |b| {
+                push_u64(b, (h >> 8) % 2_000_000_000);
+                b.push(b'_');
+                push_u64(b, (h >> 40) % 200_000_000);
+                b.extend_from_slice(b"@61.221.3.176");
+            });
+            o.json_str("userId", &uj.id);
+            o.json_str("userPrincipalName", &uj.upn);
+            o.json_str("userDisplayName", &uj.display_name);
+            ts_member(o, "startDateTime", ts(start, i));
+            ts_member(o, "endDateTime", ts(start + Nanos::from(duration) * SEC, i));
+            o.uint("duration", duration);
+            o.cents("charge", Cents(((h >> 24) % 500) as i64));
             o.str(
                 "callType",
                 ids::pick(
@@ -272,11 +289,11 @@ pub fn write_log_row(
                 ),
             );
             o.str("currency", CURRENCIES[country]);
-            o.display("calleeNumber", masked(h >> 3));
+            masked(o, "calleeNumber", h >> 3);
             o.str("usageCountryCode", COUNTRIES[country]);
             o.str("tenantCountryCode", "US");
-            o.raw("connectionCharge", Cents(((h >> 44) % 3) as i64 * 31));
-            o.str("callerNumber", &u.phone);
+            o.cents("connectionCharge", Cents(((h >> 44) % 3) as i64 * 31));
+            o.json_str("callerNumber", &uj.phone);
             if (h >> 50) % 4 == 0 {
                 o.null("destinationContext");
             } else {
@@ -291,10 +308,7 @@ pub fn write_log_row(
             }
             o.str("destinationName", ids::pick(DESTINATIONS, h >> 15));
             if (h >> 52) % 3 == 0 {
-                o.display(
-                    "conferenceId",
-                    format_args!("{}", (h >> 10) % 1_000_000_000),
-                );
+                num_text(o, "conferenceId", (h >> 10) % 1_000_000_000);
             } else {
                 o.null("conferenceId");
             }
@@ -315,15 +329,17 @@ pub fn write_log_row(
                     COUNTRIES[(h >> 18) as usize % COUNTRIES.len()],
                 );
                 au(o);
-                o.display(
-                    "clientLocalIpV4Address",
-                    format_args!("10.0.{}.{}", (h >> 5) % 256, (h >> 13) % 256),
-                );
+                o.text_with("clientLocalIpV4Address", |b| {
+                    b.extend_from_slice(b"10.0.");
+                    push_u64(b, (h >> 5) % 256);
+                    b.push(b'.');
+                    push_u64(b, (h >> 13) % 256);
+                });
                 o.null("clientLocalIpV6Address");
-                o.display(
-                    "clientPublicIpV4Address",
-                    format_args!("203.0.113.{}", (h >> 21) % 256),
-                );
+                o.text_with("clientPublicIpV4Address", |b| {
+                    b.extend_from_slice(b"203.0.113.");
+                    push_u64(b, (h >> 21) % 256);
+                });
                 o.null("clientPublicIpV6Address");
             }
         }
@@ -331,24 +347,25 @@ pub fn write_log_row(
             let success = h % 7 != 0;
             let duration = if success { (h >> 20) % 3600 } else { 0 };
             let sentinel = "0001-01-01T00:00:00Z";
-            o.display("id", Uuid::new(seed, tag::ROW + kind.number(), i, 0));
-            o.display(
+            uuid_member(o, "id", Uuid::new(seed, tag::ROW + kind.number(), i, 0));
+            uuid_member(
+                o,
                 "correlationId",
                 Uuid::new(seed, tag::ROW2, i, kind.number()),
             );
-            o.str("userId", &u.id);
-            o.str("userPrincipalName", &u.upn);
-            o.str("userDisplayName", &u.display_name);
-            o.display("startDateTime", ts(start, i));
-            o.display("inviteDateTime", ts(start - 3_156 * MS, i));
+            o.json_str("userId", &uj.id);
+            o.json_str("userPrincipalName", &uj.upn);
+            o.json_str("userDisplayName", &uj.display_name);
+            ts_member(o, "startDateTime", ts(start, i));
+            ts_member(o, "inviteDateTime", ts(start - 3_156 * MS, i));
             if success {
                 o.str("failureDateTime", sentinel);
-                o.display("endDateTime", ts(start + Nanos::from(duration) * SEC, i));
+                ts_member(o, "endDateTime", ts(start + Nanos::from(duration) * SEC, i));
             } else {
-                o.display("failureDateTime", ts(start + 2 * SEC, i));
+                ts_member(o, "failureDateTime", ts(start + 2 * SEC, i));
                 o.str("endDateTime", sentinel);
             }
-            o.raw("duration", duration);
+            o.uint("duration", duration);
             o.str(
                 "callType",
                 ids::pick(
@@ -362,8 +379,8 @@ pub fn write_log_row(
                 ),
             );
             o.raw("successfulCall", success);
-            o.display("callerNumber", masked(h >> 3));
-            o.display("calleeNumber", masked(h >> 9));
+            masked(o, "callerNumber", h >> 3);
+            masked(o, "calleeNumber", h >> 9);
             o.str("mediaPathLocation", ids::pick(LOCATIONS, h >> 27));
             o.str("signalingLocation", ids::pick(LOCATIONS, h >> 29));
             let (code, sub, phrase) = if success {
@@ -406,7 +423,7 @@ pub fn write_log_row(
             }
         }
         LogKind::PstnBlockedUsersLog => {
-            o.display("blockDateTime", ts(start, i));
+            ts_member(o, "blockDateTime", ts(start, i));
             o.str(
                 "blockReason",
                 ids::pick(
@@ -414,7 +431,8 @@ pub fn write_log_row(
                     h >> 7,
                 ),
             );
-            o.display(
+            uuid_member(
+                o,
                 "remediationId",
                 Uuid::new(seed, tag::ROW2, i, kind.number()),
             );
@@ -423,10 +441,10 @@ pub fn write_log_row(
                 "userBlockMode",
                 ids::pick(&["Blocked", "Unblocked", "blocked", "unblocked"], h >> 11),
             );
-            o.str("userDisplayName", &u.display_name);
-            o.str("userId", &u.id);
-            o.str("userPrincipalName", &u.upn);
-            o.str("userTelephoneNumber", &u.phone);
+            o.json_str("userDisplayName", &uj.display_name);
+            o.json_str("userId", &uj.id);
+            o.json_str("userPrincipalName", &uj.upn);
+            o.json_str("userTelephoneNumber", &uj.phone);
         }
         LogKind::PstnOnlineMeetingDialoutReport => {
             let calls = 1 + (h >> 8) % 40;
@@ -439,17 +457,17 @@ pub fn write_log_row(
                     "Domestic"
                 },
             );
-            o.raw("totalCallCharge", Cents((calls * ((h >> 16) % 97)) as i64));
-            o.raw("totalCalls", calls);
-            o.raw("totalCallSeconds", calls * ((h >> 24) % 600));
+            o.cents("totalCallCharge", Cents((calls * ((h >> 16) % 97)) as i64));
+            o.uint("totalCalls", calls);
+            o.uint("totalCallSeconds", calls * ((h >> 24) % 600));
             o.str("usageLocation", COUNTRIES[country]);
-            o.str("userDisplayName", &u.display_name);
-            o.str("userId", &u.id);
-            o.str("userPrincipalName", &u.upn);
+            o.json_str("userDisplayName", &uj.display_name);
+            o.json_str("userId", &uj.id);
+            o.json_str("userPrincipalName", &uj.upn);
         }
         LogKind::SmsLog => {
-            o.display("id", Uuid::new(seed, tag::ROW + kind.number(), i, 0));
-            o.raw("callCharge", Cents(((h >> 24) % 20) as i64));
+            uuid_member(o, "id", Uuid::new(seed, tag::ROW + kind.number(), i, 0));
+            o.cents("callCharge", Cents(((h >> 24) % 20) as i64));
             o.str("currency", CURRENCIES[country]);
             o.str(
                 "destinationContext",
@@ -460,22 +478,22 @@ pub fn write_log_row(
                 },
             );
             o.str("destinationName", ids::pick(DESTINATIONS, h >> 15));
-            o.display("destinationNumber", masked(h >> 3));
+            masked(o, "destinationNumber", h >> 3);
             o.str("licenseCapability", "MCOSMS1");
             o.str(
                 "otherPartyCountryCode",
                 COUNTRIES[(h >> 18) as usize % COUNTRIES.len()],
             );
-            o.display("sentDateTime", ts(start, i));
-            o.display("smsId", format_args!("{}", (h >> 8) % 10_000_000_000));
+            ts_member(o, "sentDateTime", ts(start, i));
+            num_text(o, "smsId", (h >> 8) % 10_000_000_000);
             o.str("smsType", if h % 2 == 0 { "sms_in" } else { "sms_out" });
-            o.raw("smsUnits", 1 + (h >> 40) % 3);
-            o.str("sourceNumber", &u.phone);
+            o.uint("smsUnits", 1 + (h >> 40) % 3);
+            o.json_str("sourceNumber", &uj.phone);
             o.str("tenantCountryCode", "US");
             o.str("userCountryCode", COUNTRIES[country]);
-            o.str("userDisplayName", &u.display_name);
-            o.str("userId", &u.id);
-            o.str("userPrincipalName", &u.upn);
+            o.json_str("userDisplayName", &uj.display_name);
+            o.json_str("userId", &uj.id);
+            o.json_str("userPrincipalName", &uj.upn);
             au(o);
         }
     }

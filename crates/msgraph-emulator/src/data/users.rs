@@ -80,12 +80,48 @@ pub struct Pool {
     /// The tenant id.
     pub tenant: String,
     users: Vec<User>,
+    json: Vec<UserJson>,
+}
+
+/// A user's string members as escaped JSON literals (quotes included), made once
+/// per pool so that log rows copy them instead of escaping them per row.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct UserJson {
+    /// [`User::id`].
+    pub id: String,
+    /// [`User::display_name`].
+    pub display_name: String,
+    /// [`User::upn`].
+    pub upn: String,
+    /// [`User::phone`].
+    pub phone: String,
+}
+
+impl UserJson {
+    fn new(u: &User) -> Self {
+        let lit = |s: &str| {
+            let mut out = Vec::with_capacity(s.len() + 2);
+            crate::json::write_str(&mut out, s);
+            String::from_utf8(out).unwrap_or_else(|_| "\"\"".into())
+        };
+        UserJson {
+            id: lit(&u.id),
+            display_name: lit(&u.display_name),
+            upn: lit(&u.upn),
+            phone: lit(&u.phone),
+        }
+    }
 }
 
 impl Pool {
     /// User `u` (taken modulo the pool size).
     pub fn user(&self, u: u64) -> &User {
         &self.users[(u % USER_POOL) as usize]
+    }
+
+    /// The JSON literals of user `u` (taken modulo the pool size).
+    pub fn user_json(&self, u: u64) -> &UserJson {
+        &self.json[(u % USER_POOL) as usize]
     }
 }
 
@@ -100,9 +136,12 @@ pub fn pool(seed: u64) -> Rc<Pool> {
         match &*cell {
             Some((s, p)) if *s == seed => Rc::clone(p),
             _ => {
+                let users: Vec<User> = (0..USER_POOL).map(|u| make_user(seed, u)).collect();
+                let json = users.iter().map(UserJson::new).collect();
                 let p = Rc::new(Pool {
                     tenant: tenant_id(seed),
-                    users: (0..USER_POOL).map(|u| make_user(seed, u)).collect(),
+                    users,
+                    json,
                 });
                 *cell = Some((seed, Rc::clone(&p)));
                 p
