@@ -518,6 +518,14 @@ mod tests {
         );
         assert_eq!(count_log_rows(&c, LogKind::PstnCalls, day(1), day(2)), 2001);
         assert_eq!(count_log_rows(&c, LogKind::SmsLog, day(1), day(1)), 1);
+        // Undocumented bounds: inclusive, like the SDK and getSmsLog.
+        for kind in [
+            LogKind::PstnBlockedUsersLog,
+            LogKind::PstnOnlineMeetingDialoutReport,
+        ] {
+            assert_eq!(count_log_rows(&c, kind, day(1), day(1)), 1, "{kind:?}");
+            assert_eq!(count_log_rows(&c, kind, day(1), day(2)), 2001, "{kind:?}");
+        }
         assert_eq!(
             count_log_rows(&c, LogKind::DirectRoutingCalls, day(1), day(1)),
             0
