@@ -47,20 +47,43 @@ pub fn query_value(raw: &str) -> String {
     utf8_percent_encode(raw, QUERY_VALUE).to_string()
 }
 
+/// `dt` rounded down to Graph's 100 ns tick (timestamps carry at most 7 fractional digits).
+pub fn tick_floor(dt: DateTime<Utc>) -> DateTime<Utc> {
+    let n = dt.nanosecond();
+    dt.with_nanosecond(n - n % 100).unwrap_or(dt)
+}
+
+/// `dt` rounded up to Graph's 100 ns tick; at the very end of chrono's range, where no later
+/// tick exists, rounded down instead.
+///
+/// Rounding up is exact for an inclusive start (`>= from`) and an exclusive end (`< to`): the
+/// ticks at or after an off-grid `from` are those at or after its ceiling.
+pub fn tick_ceil(dt: DateTime<Utc>) -> DateTime<Utc> {
+    let floor = tick_floor(dt);
+    if floor == dt {
+        return dt;
+    }
+    floor
+        .checked_add_signed(chrono::Duration::nanoseconds(100))
+        .unwrap_or(floor)
+}
+
 /// The OData `Edm.DateTimeOffset` literal of a UTC instant: ISO 8601 with `Z`, no quotes.
 ///
 /// Whole seconds print without a fraction (`2026-11-01T00:00:00Z`); otherwise 7 fractional
-/// digits (Graph's 100 ns resolution, `23:59:59.9999999Z`), or 9 when the instant has finer
-/// precision, so the literal never rounds the caller's value.
+/// digits (Graph's 100 ns resolution, `23:59:59.9999999Z`). Graph and the emulator reject more
+/// digits, so an instant finer than 100 ns (`Utc::now()`) is rounded *up* to the tick
+/// ([`tick_ceil`]): no row is lost whether the literal is a start or an end of a range, and
+/// only an inclusive end can widen, by less than one tick. Callers that need the other
+/// direction (`le`/`gt` filters) round down with [`tick_floor`] first.
 pub fn datetime_literal(dt: &DateTime<Utc>) -> String {
+    let dt = tick_ceil(*dt);
     let nanos = dt.nanosecond() % 1_000_000_000;
     if nanos == 0 {
         dt.to_rfc3339_opts(SecondsFormat::Secs, true)
-    } else if nanos % 100 == 0 {
+    } else {
         let base = dt.format("%Y-%m-%dT%H:%M:%S");
         format!("{base}.{:07}Z", nanos / 100)
-    } else {
-        dt.to_rfc3339_opts(SecondsFormat::Nanos, true)
     }
 }
 
@@ -108,13 +131,41 @@ mod tests {
         );
         assert_eq!(
             datetime_literal(&utc("2026-11-01T10:00:00.123456789Z")),
-            "2026-11-01T10:00:00.123456789Z"
+            "2026-11-01T10:00:00.1234568Z"
         );
+        // A tick boundary is written as is, a sub-tick remainder rounds up, even across a second.
+        assert_eq!(
+            datetime_literal(&utc("2026-11-01T10:00:00.123456700Z")),
+            "2026-11-01T10:00:00.1234567Z"
+        );
+        assert_eq!(
+            datetime_literal(&utc("2026-11-01T10:00:00.999999901Z")),
+            "2026-11-01T10:00:01Z"
+        );
+        // `Utc::now()` often has nanosecond precision: never more than 7 digits.
+        let now = datetime_literal(&Utc::now());
+        let frac = now
+            .split('.')
+            .nth(1)
+            .map_or(0, |f| f.trim_end_matches('Z').len());
+        assert!(frac == 0 || frac == 7, "{now}");
         // An offset input is normalised to UTC, so no `+` ever reaches the URL.
         assert_eq!(
             datetime_literal(&utc("2026-11-01T02:00:00+02:00")),
             "2026-11-01T00:00:00Z"
         );
+    }
+
+    #[test]
+    fn tick_rounding() {
+        let off = Utc.with_ymd_and_hms(2026, 11, 1, 0, 0, 0).unwrap()
+            + chrono::Duration::nanoseconds(123_456_789);
+        assert_eq!(tick_floor(off).nanosecond(), 123_456_700);
+        assert_eq!(tick_ceil(off).nanosecond(), 123_456_800);
+        let on = tick_floor(off);
+        assert_eq!(tick_ceil(on), on);
+        assert_eq!(tick_floor(on), on);
+        assert_eq!(tick_ceil(DateTime::<Utc>::MAX_UTC).nanosecond() % 100, 0);
     }
 
     #[test]

@@ -46,22 +46,24 @@ impl<F: FilterExpression> DateTimeField<F> {
         ))
     }
 
-    /// `property lt value`.
+    /// `property lt value` (a value finer than 100 ns is rounded up to the tick: exact).
     pub fn lt(&self, value: DateTime<Utc>) -> F {
         self.compare("lt", value)
     }
 
-    /// `property le value`.
+    /// `property le value`; a value finer than 100 ns is rounded down to the tick, which
+    /// selects exactly the rows at or before it.
     pub fn le(&self, value: DateTime<Utc>) -> F {
-        self.compare("le", value)
+        self.compare("le", encode::tick_floor(value))
     }
 
-    /// `property gt value`.
+    /// `property gt value`; a value finer than 100 ns is rounded down to the tick, which
+    /// would otherwise skip the rows at the tick just above it.
     pub fn gt(&self, value: DateTime<Utc>) -> F {
-        self.compare("gt", value)
+        self.compare("gt", encode::tick_floor(value))
     }
 
-    /// `property ge value`.
+    /// `property ge value` (a value finer than 100 ns is rounded up to the tick: exact).
     pub fn ge(&self, value: DateTime<Utc>) -> F {
         self.compare("ge", value)
     }
@@ -104,6 +106,24 @@ mod tests {
         );
         assert_eq!(start.le(a).0, "startDateTime le 2023-09-25T09:25:00Z");
         assert_eq!(start.gt(a).0, "startDateTime gt 2023-09-25T09:25:00Z");
+        // Off the 100 ns grid: `ge`/`lt` round up, `le`/`gt` round down (each exact).
+        let off = a + chrono::Duration::nanoseconds(150);
+        assert_eq!(
+            start.ge(off).0,
+            "startDateTime ge 2023-09-25T09:25:00.0000002Z"
+        );
+        assert_eq!(
+            start.lt(off).0,
+            "startDateTime lt 2023-09-25T09:25:00.0000002Z"
+        );
+        assert_eq!(
+            start.le(off).0,
+            "startDateTime le 2023-09-25T09:25:00.0000001Z"
+        );
+        assert_eq!(
+            start.gt(off).0,
+            "startDateTime gt 2023-09-25T09:25:00.0000001Z"
+        );
         let p: F = any_eq("participants_v2", "id", "it's");
         assert_eq!(p.0, "participants_v2/any(p:p/id eq 'it''s')");
     }

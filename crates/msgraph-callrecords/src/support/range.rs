@@ -3,7 +3,7 @@
 
 use chrono::{DateTime, Duration, Utc};
 
-use super::encode::datetime_literal;
+use super::encode::{datetime_literal, tick_ceil, tick_floor};
 use super::error::ArgumentError;
 
 /// Whether a log function's `toDateTime` is included in the range (facts §2.6: inclusive for
@@ -38,7 +38,11 @@ impl RangeRules {
     }
 
     /// Checks `from < to` and `to - from <= max`; the error names the operation and values.
+    ///
+    /// Both bounds are first rounded up to the 100 ns tick, as [`datetime_literal`] sends them,
+    /// so the check applies to the range actually requested.
     pub fn check(&self, from: DateTime<Utc>, to: DateTime<Utc>) -> Result<(), ArgumentError> {
+        let (from, to) = (tick_ceil(from), tick_ceil(to));
         if from >= to {
             return Err(ArgumentError::new(
                 self.operation,
@@ -88,6 +92,11 @@ impl DateRange {
     /// (`[a, b - 100ns]`, `[b, c - 100ns]`), and the last one ends at `to`. Every instant of the
     /// range is in exactly one window, so paging each window yields every row once.
     ///
+    /// Bounds finer than 100 ns are first rounded up to the tick (as [`datetime_literal`] sends
+    /// them: exact for the start and an exclusive end, at most one tick wider for an inclusive
+    /// end) and `window` is rounded down to a whole number of ticks, so every window bound lies
+    /// on Graph's 100 ns grid and no tick falls between or into two windows.
+    ///
     /// Errors: an empty or reversed range, or a `window` shorter than one second.
     pub fn windows(
         &self,
@@ -95,13 +104,14 @@ impl DateRange {
         window: Duration,
         end: EndBound,
     ) -> Result<Vec<DateRange>, ArgumentError> {
-        if self.from >= self.to {
+        let (from, to) = (tick_ceil(self.from), tick_ceil(self.to));
+        if from >= to {
             return Err(ArgumentError::new(
                 operation,
                 format!(
                     "fromDateTime {} is not before toDateTime {}",
-                    datetime_literal(&self.from),
-                    datetime_literal(&self.to)
+                    datetime_literal(&from),
+                    datetime_literal(&to)
                 ),
             ));
         }
@@ -111,12 +121,14 @@ impl DateRange {
                 format!("window {window} is shorter than one second"),
             ));
         }
+        // Whole ticks only, so `start + window` stays on the grid (1 s is a whole number).
+        let window = window - Duration::nanoseconds(window.subsec_nanos().rem_euclid(100).into());
         let mut out = Vec::new();
-        let mut start = self.from;
+        let mut start = from;
         loop {
-            let next = start.checked_add_signed(window).unwrap_or(self.to);
-            if next >= self.to {
-                out.push(DateRange::new(start, self.to));
+            let next = start.checked_add_signed(window).map_or(to, tick_floor);
+            if next >= to {
+                out.push(DateRange::new(start, to));
                 return Ok(out);
             }
             let window_end = match end {
@@ -192,6 +204,63 @@ mod tests {
                 DateRange::new(day(3), day(3) + Duration::hours(12)),
             ]
         );
+    }
+
+    fn on_grid(t: DateTime<Utc>) -> bool {
+        t.timestamp_subsec_nanos() % 100 == 0
+    }
+
+    #[test]
+    fn off_grid_bounds_give_gap_free_tick_windows() {
+        let from = day(1) + Duration::nanoseconds(123_456_789);
+        let to = day(1) + Duration::seconds(5) + Duration::nanoseconds(987_654_321);
+        let window = Duration::seconds(1) + Duration::nanoseconds(55);
+        for end in [EndBound::Inclusive, EndBound::Exclusive] {
+            let w = DateRange::new(from, to)
+                .windows("x", window, end)
+                .expect("valid");
+            assert_eq!(w.len(), 6, "{end:?}");
+            // Starts at the first tick at or after `from`, ends at `to` rounded up.
+            assert_eq!(w[0].from, day(1) + Duration::nanoseconds(123_456_800));
+            assert_eq!(
+                w[5].to,
+                day(1) + Duration::seconds(5) + Duration::nanoseconds(987_654_400)
+            );
+            for (i, r) in w.iter().enumerate() {
+                assert!(
+                    on_grid(r.from) && on_grid(r.to),
+                    "{end:?} window {i}: {r:?}"
+                );
+                for t in [&r.from, &r.to] {
+                    let lit = datetime_literal(t);
+                    let digits = lit.split('.').nth(1).map_or(0, |f| f.len() - 1);
+                    assert!(digits <= 7, "{lit}");
+                }
+            }
+            // Consecutive windows leave no tick uncovered and cover none twice.
+            for pair in w.windows(2) {
+                let expected_next = match end {
+                    EndBound::Inclusive => pair[0].to + TICK,
+                    EndBound::Exclusive => pair[0].to,
+                };
+                assert_eq!(pair[1].from, expected_next, "{end:?}: {pair:?}");
+                assert!(pair[0].from < pair[0].to);
+            }
+        }
+        // Bounds within one tick of each other are one empty tick range: an error.
+        let near = DateRange::new(
+            day(1) + Duration::nanoseconds(10),
+            day(1) + Duration::nanoseconds(60),
+        );
+        assert!(near
+            .windows("x", Duration::days(1), EndBound::Exclusive)
+            .is_err());
+        assert!(PSTN
+            .check(
+                day(1) + Duration::nanoseconds(10),
+                day(1) + Duration::nanoseconds(60)
+            )
+            .is_err());
     }
 
     #[test]
