@@ -228,6 +228,16 @@ fn argument_errors_before_sending() {
         .is_ok());
     let e = records.by_id("").get().prepare().expect_err("empty id");
     assert_eq!(e.to_string(), "callRecords by_id: the id must not be empty");
+    // `..` would resolve `/callRecords/../sessions` to `/communications/sessions`.
+    for dot in ["..", ".", "%2E%2e"] {
+        let e = records
+            .by_id(dot)
+            .sessions()
+            .list()
+            .prepare()
+            .expect_err(dot);
+        assert!(e.to_string().contains("dot segment"), "{dot}: {e}");
+    }
     assert!(records.list().filter_raw("  ").prepare().is_err());
 }
 

@@ -28,12 +28,21 @@ impl ResourcePath {
         }
     }
 
-    /// The path with one more key segment (`/{id}`), percent-encoded; an empty key is an error
-    /// of `operation`, reported at send time.
+    /// The path with one more key segment (`/{id}`), percent-encoded; an empty key, or one
+    /// that URL resolution would treat as a dot segment (`.`, `..`, `%2e`, `.%2E`, ...) and so
+    /// address another resource, is an error of `operation`, reported at send time.
     pub fn key(&self, operation: &str, id: &str) -> Self {
         let error = self.error.clone().or_else(|| {
-            id.is_empty()
-                .then(|| ArgumentError::new(operation, "the id must not be empty"))
+            if id.is_empty() {
+                Some(ArgumentError::new(operation, "the id must not be empty"))
+            } else if is_dot_segment(id) {
+                Some(ArgumentError::new(
+                    operation,
+                    format!("the id {id:?} is a dot segment, which would address another resource"),
+                ))
+            } else {
+                None
+            }
         });
         Self {
             path: format!("{}/{}", self.path, encode::path_segment(id)),
@@ -61,6 +70,13 @@ impl ResourcePath {
             None => Ok(()),
         }
     }
+}
+
+/// Whether `id` reads as `.` or `..` once `%2e`/`%2E` are taken as dots (RFC 3986 §3.3 and
+/// the WHATWG URL parser both resolve those forms).
+fn is_dot_segment(id: &str) -> bool {
+    let lower = id.to_ascii_lowercase();
+    matches!(lower.replace("%2e", ".").as_str(), "." | "..")
 }
 
 /// The system query options of one request. Only the setters an operation supports are
@@ -148,6 +164,18 @@ mod tests {
         let bad = p.key("get callRecord", "").segment("sessions");
         let err = bad.check().expect_err("empty id");
         assert_eq!(err.to_string(), "get callRecord: the id must not be empty");
+        // Dot segments would resolve to another resource (`/communications/sessions`).
+        for dot in [".", "..", "%2e", "%2E%2e", ".%2E", "%2e."] {
+            let err = p
+                .key("get callRecord", dot)
+                .segment("sessions")
+                .check()
+                .expect_err(dot);
+            assert!(err.to_string().contains("dot segment"), "{dot}: {err}");
+        }
+        for ok in ["...", ".a", "a.", "%2e%2e%2e"] {
+            assert!(p.key("get callRecord", ok).check().is_ok(), "{ok}");
+        }
     }
 
     #[test]
