@@ -398,3 +398,43 @@ async fn token_endpoint_outage_is_retried() {
     assert_eq!(token_requests.load(Ordering::SeqCst), 2);
     assert_eq!(hits.load(Ordering::SeqCst), 1);
 }
+
+#[tokio::test]
+async fn huge_expires_in_is_capped_not_a_panic() {
+    for expires_in in [
+        json!(18446744073709551615u64),
+        json!("18446744073709551615"),
+    ] {
+        let body = json!({
+            "token_type": "Bearer",
+            "expires_in": expires_in,
+            "access_token": "tok-huge",
+        });
+        let auth = serve(move |_| {
+            let body = body.clone();
+            Router::new().route(
+                "/{tenant}/oauth2/v2.0/token",
+                post(move || {
+                    let body = body.clone();
+                    async move { axum::Json(body) }
+                }),
+            )
+        })
+        .await;
+        let cred = ClientSecretCredential::new("t", "app-id", SECRET).authority_host(base(auth));
+        let token = cred
+            .get_token(&["https://graph.microsoft.com/.default"])
+            .await
+            .expect("a token despite the absurd lifetime");
+        assert_eq!(token.secret.expose(), "tok-huge");
+        let lifetime = token
+            .expires_at
+            .duration_since(std::time::SystemTime::now())
+            .expect("expires in the future");
+        assert!(
+            lifetime <= Duration::from_secs(24 * 60 * 60),
+            "{lifetime:?}"
+        );
+        assert!(lifetime > Duration::from_secs(23 * 60 * 60), "{lifetime:?}");
+    }
+}

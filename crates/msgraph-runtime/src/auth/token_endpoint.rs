@@ -58,6 +58,10 @@ struct TokenErrorBody {
     error_codes: Vec<u64>,
 }
 
+/// Longest lifetime believed from `expires_in` (Entra issues 60-90 minutes): a huge value from
+/// a broken or hostile endpoint must neither overflow the clock nor pin a token for years.
+const MAX_TOKEN_LIFETIME: Duration = Duration::from_secs(24 * 60 * 60);
+
 /// POST `form` to the token endpoint and turn the answer into a token or an
 /// [`Error::Auth`] carrying the AADSTS code.
 pub(crate) async fn request_token(
@@ -95,11 +99,14 @@ pub(crate) async fn request_token(
         Some(serde_json::Value::String(s)) => s.trim().parse().ok(),
         _ => None,
     }
-    .unwrap_or(3599);
-    Ok(AccessToken::new(
-        tr.access_token,
-        started + Duration::from_secs(secs),
-    ))
+    .unwrap_or(3599)
+    .min(MAX_TOKEN_LIFETIME.as_secs());
+    // Capped above, so this cannot overflow on any real clock; fall back to `started` (the
+    // token is then refreshed on next use) rather than panic if it somehow does.
+    let expires_at = started
+        .checked_add(Duration::from_secs(secs))
+        .unwrap_or(started);
+    Ok(AccessToken::new(tr.access_token, expires_at))
 }
 
 /// Build [`Error::Auth`] from a token endpoint error body.
