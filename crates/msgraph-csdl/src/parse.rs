@@ -281,8 +281,9 @@ impl<'a> Parser<'a> {
         if name_len == content.len() {
             return Ok((start, local));
         }
-        let mut iter = Attributes::new(content, name_len);
-        iter.with_checks(false);
+        // quick-xml's duplicate check stays on: `Name="x" Name="y"` must not
+        // silently load as `y`.
+        let iter = Attributes::new(content, name_len);
         for a in iter {
             let a = match a {
                 Ok(a) => a,
@@ -340,7 +341,22 @@ impl<'a> Parser<'a> {
             AttrError::ExpectedQuote(pos, _) => {
                 (pos, format!("attribute value in <{el}> is not closed"))
             }
-            AttrError::Duplicated(pos, _) => (pos, format!("duplicate attribute in <{el}>")),
+            AttrError::Duplicated(pos, first) => {
+                let key = content
+                    .get(pos..)
+                    .unwrap_or("")
+                    .split(|c: char| c == '=' || c.is_ascii_whitespace())
+                    .next()
+                    .unwrap_or("");
+                let first = self.span_at(content_at + first);
+                (
+                    pos,
+                    format!(
+                        "duplicate attribute {key} in <{el}> (first at {}:{})",
+                        first.line, first.column
+                    ),
+                )
+            }
         };
         self.err(
             content_at + pos,

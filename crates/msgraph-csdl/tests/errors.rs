@@ -358,3 +358,18 @@ fn columns_count_characters_not_bytes() {
     assert_eq!(e.kind, ErrorKind::UnknownPrimitive);
     assert_eq!(at(&e), (3, 25));
 }
+
+#[test]
+fn duplicate_attribute() {
+    let xml = doc(
+        r#"<ComplexType Name="t"><Property Name="x" Type="Edm.String" Name="y"/></ComplexType>"#,
+    );
+    let e = load_err(xml.as_bytes());
+    assert_eq!(e.kind, ErrorKind::Xml);
+    assert!(
+        e.message
+            .contains("duplicate attribute Name in <Property> (first at 3:33)"),
+        "{e}"
+    );
+    assert_eq!(at(&e), (3, 60));
+}
