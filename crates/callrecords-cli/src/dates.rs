@@ -13,7 +13,20 @@ pub fn parse_instant(text: &str) -> Result<DateTime<Utc>, String> {
 }
 
 /// [`parse_instant`] with an explicit "now" (for tests).
+///
+/// The result is truncated to Graph's 100 ns resolution: a literal with more
+/// than 7 fraction digits is rejected by the service (400).
 pub fn parse_instant_at(text: &str, now: DateTime<Utc>) -> Result<DateTime<Utc>, String> {
+    parse_exact(text, now).map(to_tick)
+}
+
+/// Truncate to the 100 ns grid of Graph timestamps.
+fn to_tick(t: DateTime<Utc>) -> DateTime<Utc> {
+    let extra = i64::from(t.timestamp_subsec_nanos() % 100);
+    t - Duration::nanoseconds(extra)
+}
+
+fn parse_exact(text: &str, now: DateTime<Utc>) -> Result<DateTime<Utc>, String> {
     let t = text.trim();
     if t.is_empty() {
         return Err(format!("empty date/time: {FORMS}"));
@@ -112,6 +125,25 @@ mod tests {
         assert_eq!(p("TODAY"), at(2026, 11, 24, 0, 0, 0));
         assert_eq!(p("now-7d"), at(2026, 11, 17, 11, 30, 0));
         assert_eq!(p("now-12h"), at(2026, 11, 23, 23, 30, 0));
+    }
+
+    #[test]
+    fn instants_are_truncated_to_100_ns() {
+        let now = at(2026, 11, 24, 11, 30, 0) + Duration::nanoseconds(123_456_789);
+        for text in ["now", "now-7d", "now-12h"] {
+            let t = parse_instant_at(text, now).unwrap();
+            assert_eq!(t.timestamp_subsec_nanos(), 123_456_700, "{text}");
+        }
+        let p = |s| parse_instant_at(s, now).unwrap();
+        assert_eq!(
+            p("2026-11-01T08:00:00.123456789Z").timestamp_subsec_nanos(),
+            123_456_700
+        );
+        assert_eq!(
+            p("2026-11-01T08:00:00.123456789").timestamp_subsec_nanos(),
+            123_456_700
+        );
+        assert_eq!(crate::plan::lit(p("now")), "2026-11-24T11:30:00.1234567Z");
     }
 
     #[test]
