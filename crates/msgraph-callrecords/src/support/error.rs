@@ -58,4 +58,15 @@ pub enum Error {
         /// The serde error, with line/column of the merged JSON.
         source: serde_json::Error,
     },
+    /// A nested collection (see `send_all`) still had a next link after the most pages this
+    /// crate follows; returning what was read would silently drop the rest.
+    #[error("{operation}: {navigation} has more than {pages} pages (the most followed); the collection would be incomplete, page it separately")]
+    TooManyNestedPages {
+        /// The operation.
+        operation: String,
+        /// The navigation property whose pages were followed (`sessions`).
+        navigation: String,
+        /// The number of pages read before giving up.
+        pages: usize,
+    },
 }

@@ -122,13 +122,10 @@ pub async fn send_entity_all<T: DeserializeOwned>(
             let Some(Value::String(link)) = obj.remove(&format!("{nav}@odata.nextLink")) else {
                 continue;
             };
-            let mut rest = Vec::new();
-            let mut pages = client
+            let pages = client
                 .pager_from_link::<Value>(&link, &opts)?
-                .take(MAX_NESTED_PAGES);
-            while let Some(page) = pages.next().await {
-                rest.extend(page?.value);
-            }
+                .map_err(Error::from);
+            let rest = collect_nested(pages, &prepared.operation, nav, MAX_NESTED_PAGES).await?;
             match obj.get_mut(*nav) {
                 Some(Value::Array(items)) => items.extend(rest),
                 _ => {
@@ -141,6 +138,38 @@ pub async fn send_entity_all<T: DeserializeOwned>(
         operation: prepared.operation.clone(),
         source,
     })
+}
+
+/// The items of at most `limit` pages of the nested collection `nav`; an error if the
+/// `limit`-th page still has a next link (the collection would be silently truncated).
+async fn collect_nested<S>(
+    mut pages: S,
+    operation: &str,
+    nav: &str,
+    limit: usize,
+) -> Result<Vec<Value>, Error>
+where
+    S: futures::Stream<Item = Result<Page<Value>, Error>> + Unpin,
+{
+    let mut items = Vec::new();
+    let mut read = 0;
+    while let Some(page) = pages.next().await {
+        let page = page?;
+        read += 1;
+        let more = page.next_link.is_some();
+        items.extend(page.value);
+        if !more {
+            break;
+        }
+        if read >= limit {
+            return Err(Error::TooManyNestedPages {
+                operation: operation.to_owned(),
+                navigation: nav.to_owned(),
+                pages: read,
+            });
+        }
+    }
+    Ok(items)
 }
 
 /// Passes items through up to and including the first error, then ends.
@@ -215,6 +244,43 @@ impl<T: DeserializeOwned + Send + 'static> Windowed<T> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    fn page_of(items: &[i64], next: bool) -> Page<Value> {
+        Page {
+            next_link: next.then(|| "https://graph.microsoft.com/v1.0/next".to_owned()),
+            value: items.iter().map(|i| Value::from(*i)).collect(),
+            ..Page::default()
+        }
+    }
+
+    #[tokio::test]
+    async fn nested_pages_up_to_the_limit_are_collected() {
+        let pages = stream::iter(vec![Ok(page_of(&[1], true)), Ok(page_of(&[2, 3], false))]);
+        let items = collect_nested(pages, "get callRecord", "sessions", 2)
+            .await
+            .expect("complete within the limit");
+        assert_eq!(items, vec![Value::from(1), Value::from(2), Value::from(3)]);
+    }
+
+    #[tokio::test]
+    async fn nested_pages_beyond_the_limit_are_an_error_not_a_truncation() {
+        let pages = stream::iter(vec![
+            Ok(page_of(&[1], true)),
+            Ok(page_of(&[2], true)),
+            Ok(page_of(&[3], false)),
+        ]);
+        let err = collect_nested(pages, "get callRecord", "sessions", 2)
+            .await
+            .expect_err("a next link remains after the limit");
+        assert!(matches!(
+            &err,
+            Error::TooManyNestedPages { navigation, pages: 2, .. } if navigation == "sessions"
+        ));
+        assert!(
+            err.to_string().contains("sessions has more than 2 pages"),
+            "{err}"
+        );
+    }
 
     #[tokio::test]
     async fn a_failed_window_ends_the_stream() {
