@@ -48,7 +48,10 @@ pub struct WithRecordId<'a, T> {
 impl<T: Serialize> Serialize for WithRecordId<'_, T> {
     fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         // Serialize the row to a map first so its members follow `callRecordId`.
-        let inner = serde_json::to_value(self.row).map_err(serde::ser::Error::custom)?;
+        // Through text, not `to_value`: f32 members (Edm.Single) keep their
+        // short form (0.02, not 0.019999999552965164).
+        let text = serde_json::to_vec(self.row).map_err(serde::ser::Error::custom)?;
+        let inner: Value = serde_json::from_slice(&text).map_err(serde::ser::Error::custom)?;
         let Value::Object(members) = inner else {
             return Err(serde::ser::Error::custom(
                 "a session row must be a JSON object",
@@ -60,5 +63,26 @@ impl<T: Serialize> Serialize for WithRecordId<'_, T> {
             map.serialize_entry(k, v)?;
         }
         map.end()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[derive(Serialize)]
+    struct Single {
+        loss: f32,
+    }
+
+    #[test]
+    fn single_precision_members_keep_their_short_form() {
+        let row = Single { loss: 0.02 };
+        let text = serde_json::to_string(&WithRecordId {
+            call_record_id: "r1",
+            row: &row,
+        })
+        .unwrap();
+        assert_eq!(text, r#"{"callRecordId":"r1","loss":0.02}"#);
     }
 }
