@@ -19,7 +19,8 @@ pub enum ErrorKind {
     InvalidValue,
     /// An `Edm.X` name that is not an OData primitive type.
     UnknownPrimitive,
-    /// A type name is declared twice in one namespace.
+    /// A name is declared twice where it must be unique (types in a namespace,
+    /// properties of a type, enum members, schema aliases and namespaces).
     Duplicate,
     /// Type references that name no declared type.
     Unresolved,
@@ -27,6 +28,8 @@ pub enum ErrorKind {
     TooDeep,
     /// A namespace asked for does not exist in the document.
     UnknownNamespace,
+    /// Valid CSDL the reader does not support (dynamic annotation expressions).
+    Unsupported,
 }
 
 /// A CSDL reading error: what, in which source, at which line and column.

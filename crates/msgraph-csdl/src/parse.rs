@@ -141,6 +141,39 @@ fn lit_kind(name: &[u8]) -> Option<LitKind> {
     })
 }
 
+/// CSDL dynamic expressions (other than paths, records, collections and
+/// `Null`, which the model keeps): the reader does not evaluate them.
+fn is_dynamic_expression(name: &[u8]) -> bool {
+    matches!(
+        name,
+        b"And"
+            | b"Or"
+            | b"Not"
+            | b"Eq"
+            | b"Ne"
+            | b"Gt"
+            | b"Ge"
+            | b"Lt"
+            | b"Le"
+            | b"Has"
+            | b"In"
+            | b"Add"
+            | b"Sub"
+            | b"Neg"
+            | b"Mul"
+            | b"Div"
+            | b"DivBy"
+            | b"Mod"
+            | b"Apply"
+            | b"Cast"
+            | b"If"
+            | b"IsOf"
+            | b"LabeledElement"
+            | b"LabeledElementReference"
+            | b"UrlRef"
+    )
+}
+
 /// Whether `name` is an `Edm.` primitive the model knows: the same set as
 /// [`Primitive::from_name`], as a `match` (the compiler dispatches on
 /// length first) because it runs for every type reference.
@@ -1093,6 +1126,25 @@ impl<'a> Parser<'a> {
                 Frame::PropertyValue(prop, value)
             }
             (Frame::Annotation(_) | Frame::PropertyValue(..) | Frame::Collection(_), _) => {
+                if is_dynamic_expression(name) {
+                    // Skipping it would leave the annotation `Empty` (`true`
+                    // for a Bool term): a silent change of meaning. The real
+                    // Graph documents use none, so refuse rather than guess.
+                    let term = stack
+                        .iter()
+                        .rev()
+                        .find_map(|(f, _)| match f {
+                            Frame::Annotation(a) => Some(a.term.clone()),
+                            _ => None,
+                        })
+                        .unwrap_or_default();
+                    let shown = String::from_utf8_lossy(name).into_owned();
+                    return Err(self.err(
+                        offset,
+                        ErrorKind::Unsupported,
+                        format!("unsupported annotation expression <{shown}> in term {term}"),
+                    ));
+                }
                 self.open_value(tag, name, offset)?
             }
             _ => Frame::Skip,

@@ -102,7 +102,6 @@ const FIXTURE: &str = r#"<?xml version="1.0" encoding="utf-8"?>
                 <Int>3</Int>
                 <Bool>true</Bool>
                 <Float>1.5</Float>
-                <Apply Function="odata.concat"><String>a</String></Apply>
               </Collection>
             </PropertyValue>
             <PropertyValue Property="Nav" NavigationPropertyPath="parts" />

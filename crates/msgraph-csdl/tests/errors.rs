@@ -373,3 +373,36 @@ fn duplicate_attribute() {
     );
     assert_eq!(at(&e), (3, 60));
 }
+
+#[test]
+fn dynamic_annotation_expressions_are_refused() {
+    // Skipped, `<If>` would leave a Bool term reading as `true`.
+    let xml = doc(concat!(
+        r#"<ComplexType Name="t"><Annotation Term="Core.Computed">"#,
+        r#"<If><Bool>false</Bool><Bool>true</Bool><Bool>false</Bool></If>"#,
+        r#"</Annotation></ComplexType>"#
+    ));
+    let e = load_err(xml.as_bytes());
+    assert_eq!(e.kind, ErrorKind::Unsupported);
+    assert_eq!(
+        e.message,
+        "unsupported annotation expression <If> in term Core.Computed"
+    );
+    assert_eq!(at(&e), (3, 56));
+
+    // Deeper inside a record, the enclosing term is named.
+    let xml = doc(concat!(
+        r#"<ComplexType Name="t">"#,
+        "\n",
+        r#"<Annotation Term="Org.Links"><Record><PropertyValue Property="href">"#,
+        r#"<UrlRef><String>http://x</String></UrlRef>"#,
+        r#"</PropertyValue></Record></Annotation></ComplexType>"#
+    ));
+    let e = load_err(xml.as_bytes());
+    assert_eq!(e.kind, ErrorKind::Unsupported);
+    assert_eq!(
+        e.message,
+        "unsupported annotation expression <UrlRef> in term Org.Links"
+    );
+    assert_eq!(at(&e), (4, 69));
+}
