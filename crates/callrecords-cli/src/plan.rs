@@ -173,6 +173,15 @@ impl Plan {
             }
             w
         };
+        let count = window_count(range, window);
+        if count > MAX_WINDOWS {
+            return Err(CliError::validation(format!(
+                "--window {} splits the {} range into {count} requests, more than {MAX_WINDOWS}",
+                show_span(window),
+                show_span(range)
+            ))
+            .hint("use a longer --window, or a shorter range"));
+        }
         if !args.include.is_empty() && kind != Kind::CallRecords {
             return Err(CliError::validation(format!(
                 "--include only applies to call-records, not to {}",
@@ -232,6 +241,20 @@ impl Plan {
             self.page_size
         )
     }
+}
+
+/// Most windows one export may be split into: more is a mistake (`--window 1s`
+/// over months) and would only exhaust memory building the list.
+pub const MAX_WINDOWS: u128 = 100_000;
+
+/// How many windows of `len` cover `range` (both positive).
+fn window_count(range: Duration, len: Duration) -> u128 {
+    let nanos = |d: Duration| {
+        u128::try_from(i128::from(d.num_seconds()) * 1_000_000_000 + i128::from(d.subsec_nanos()))
+            .unwrap_or(0)
+    };
+    let (r, w) = (nanos(range), nanos(len).max(1));
+    r.div_ceil(w)
 }
 
 /// Split `[from, to)` into windows of at most `len`. With an inclusive end
@@ -318,6 +341,40 @@ mod tests {
             };
             assert_eq!(op.end, end, "{kind:?}");
         }
+    }
+
+    #[test]
+    fn too_many_windows_is_a_validation_error() {
+        use crate::{Cli, Command};
+        use clap::Parser;
+        let parse = |window: &str| {
+            let argv = [
+                "callrecords",
+                "export",
+                "pstn",
+                "--emulator",
+                "--from",
+                "2026-01-01",
+                "--to",
+                "2026-03-01",
+                "--window",
+                window,
+            ];
+            match Cli::try_parse_from(argv) {
+                Ok(Cli {
+                    command: Command::Export(a),
+                }) => *a,
+                other => panic!("{other:?}"),
+            }
+        };
+        let e = Plan::new(&parse("1s")).unwrap_err();
+        assert_eq!(e.category, crate::error::Category::Validation);
+        assert!(e.message.contains("5097600 requests"), "{}", e.message);
+        assert!(e.hint.as_deref().unwrap_or("").contains("--window"));
+        // 59 days of 1 h windows: 1416, fine.
+        assert_eq!(Plan::new(&parse("1h")).unwrap().windows.len(), 1416);
+        assert_eq!(window_count(Duration::days(2), Duration::days(1)), 2);
+        assert_eq!(window_count(Duration::days(2) + TICK, Duration::days(1)), 3);
     }
 
     #[test]
