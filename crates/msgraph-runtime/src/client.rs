@@ -250,10 +250,31 @@ impl GraphClient {
                 status = tracing::field::Empty,
                 duration_ms = tracing::field::Empty,
             );
-            let (result, retry_after) = self
-                .attempt(&method, url, opts, client_request_id)
-                .instrument(span)
-                .await;
+            // Each attempt gets only what is left of the total budget, so the last one
+            // cannot overrun `max_total` by a whole per-request timeout.
+            let remaining = policy.max_total.saturating_sub(started.elapsed());
+            let (result, retry_after) = match tokio::time::timeout(
+                remaining,
+                self.attempt(&method, url, opts, client_request_id)
+                    .instrument(span),
+            )
+            .await
+            {
+                Ok(answer) => answer,
+                Err(_) => (
+                    Err(Error::Transport {
+                        method: method.to_string(),
+                        url: path_and_query(url),
+                        message: format!(
+                            "no answer within the total time budget of {:?} (RetryPolicy::max_total)",
+                            policy.max_total
+                        ),
+                        timeout: true,
+                        retries: 0,
+                    }),
+                    None,
+                ),
+            };
             let error = match result {
                 Ok(body) => return Ok(body),
                 Err(e) => e,

@@ -329,3 +329,28 @@ async fn timeout_error_says_so() {
         "{e:?}"
     );
 }
+
+#[tokio::test]
+async fn total_time_cap_bounds_a_slow_attempt() {
+    // The server answers only after 5 s; the per-request timeout (10 s) would wait for it,
+    // the total budget (300 ms) must not.
+    let addr = serve(|_| {
+        Router::new().route(
+            "/v1.0/thing",
+            get(|| async {
+                tokio::time::sleep(Duration::from_secs(5)).await;
+                axum::Json(json!({"ok": 1}))
+            }),
+        )
+    })
+    .await;
+    let policy = RetryPolicy {
+        max_total: Duration::from_millis(300),
+        ..fast_policy(3)
+    };
+    let e = get_thing(&client(addr, policy)).await.unwrap_err();
+    assert!(
+        matches!(&e, Error::Transport { timeout: true, message, .. } if message.contains("max_total")),
+        "{e:?}"
+    );
+}
