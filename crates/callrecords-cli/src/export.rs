@@ -210,7 +210,7 @@ impl Exporter {
         let path = requests::log_path(&self.client, self.plan.kind, self.plan.beta, w)?;
         let pager = self.pager::<T>(&path, link)?;
         let mut pages = read_ahead(pager);
-        while let Some(item) = pages.rx.recv().await {
+        while let Some(item) = pages.recv().await? {
             let (page, next): (Page<T>, Option<String>) =
                 item.map_err(|e| from_graph(e, self.emulator))?;
             for row in &page.value {
@@ -357,6 +357,22 @@ struct ReadAhead<T> {
     task: tokio::task::JoinHandle<()>,
 }
 
+impl<T> ReadAhead<T> {
+    /// The next page; `None` only once the reader has ended normally. A
+    /// panicked reader is an error, not the end of the window: otherwise the
+    /// checkpoint would move past rows that were never written.
+    async fn recv(&mut self) -> Result<Option<PageItem<T>>, CliError> {
+        if let Some(item) = self.rx.recv().await {
+            return Ok(Some(item));
+        }
+        (&mut self.task).await.map_err(|e| {
+            CliError::other(format!("reading pages failed: {e}"))
+                .hint("continue with the same command and --resume")
+        })?;
+        Ok(None)
+    }
+}
+
 impl<T> Drop for ReadAhead<T> {
     fn drop(&mut self) {
         self.task.abort();
@@ -446,5 +462,33 @@ fn rebase(client: &GraphClient, link: &str) -> String {
         format!("{}{link}", client.base_url().as_str().trim_end_matches('/'))
     } else {
         link.to_string()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[tokio::test]
+    async fn a_panicked_reader_is_an_error_not_the_end() {
+        let (tx, rx) = tokio::sync::mpsc::channel::<PageItem<u32>>(2);
+        let task = tokio::spawn(async move {
+            let _tx = tx;
+            panic!("reader broke");
+        });
+        let mut pages = ReadAhead { rx, task };
+        let e = pages
+            .recv()
+            .await
+            .expect_err("a panic must not end the window");
+        assert!(e.message.contains("reading pages failed"), "{}", e.message);
+    }
+
+    #[tokio::test]
+    async fn a_finished_reader_ends_the_window() {
+        let (tx, rx) = tokio::sync::mpsc::channel::<PageItem<u32>>(2);
+        let task = tokio::spawn(async move { drop(tx) });
+        let mut pages = ReadAhead { rx, task };
+        assert!(pages.recv().await.unwrap().is_none());
     }
 }
