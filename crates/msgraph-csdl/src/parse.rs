@@ -40,6 +40,7 @@ pub fn parse(bytes: &[u8], source: &str) -> Result<Document, Error> {
         text,
         line_cursor: 0,
         newlines: memchr::memchr_iter(b'\n', text.as_bytes()).collect(),
+        names: Vec::new(),
     }
     .run()
 }
@@ -236,6 +237,9 @@ struct Parser<'a> {
     line_cursor: usize,
     /// Offsets of every newline (one memchr pass over the document).
     newlines: Vec<usize>,
+    /// `(namespace, alias, position)` of every schema and include so far,
+    /// to refuse ambiguous aliases where they are written.
+    names: Vec<(String, Option<String>, Span)>,
 }
 
 impl<'a> Parser<'a> {
@@ -800,14 +804,18 @@ impl<'a> Parser<'a> {
                 let [ns, alias] = self.attrs(tag, ["Namespace", "Alias"], offset)?;
                 let ns = self.required(&ns, "Namespace", "edmx:Include", offset)?;
                 let alias = self.opt_string(&alias, offset)?;
+                self.claim_names(&ns, &alias, offset)?;
                 r.includes.push((ns, alias));
                 Frame::Leaf
             }
             (Frame::DataServices, b"Schema") => {
                 let [ns, alias] = self.attrs(tag, ["Namespace", "Alias"], offset)?;
+                let namespace = self.required(&ns, "Namespace", "Schema", offset)?;
+                let alias = self.opt_string(&alias, offset)?;
+                self.claim_names(&namespace, &alias, offset)?;
                 Frame::Schema(Box::new(Schema {
-                    namespace: self.required(&ns, "Namespace", "Schema", offset)?,
-                    alias: self.opt_string(&alias, offset)?,
+                    namespace,
+                    alias,
                     span: self.span_at(offset),
                     ..Schema::default()
                 }))
@@ -1150,6 +1158,51 @@ impl<'a> Parser<'a> {
             _ => Frame::Skip,
         };
         Ok(frame)
+    }
+
+    /// Records a schema's or include's namespace and alias, refusing an
+    /// alias used for another namespace and an alias that is (or a
+    /// namespace that is already) another namespace's alias or name: either
+    /// would make qualified names ambiguous. A repeated identical pair (the
+    /// same vocabulary included twice) is harmless and allowed.
+    fn claim_names(
+        &mut self,
+        ns: &str,
+        alias: &Option<String>,
+        offset: usize,
+    ) -> Result<(), Error> {
+        let clash = self.names.iter().find_map(|(pns, palias, at)| {
+            if pns == ns {
+                return None;
+            }
+            let (a, pa) = (alias.as_deref(), palias.as_deref());
+            if a.is_some() && a == pa {
+                Some(format!(
+                    "duplicate alias {} for namespace {ns} (already the alias of {pns} at {}:{})",
+                    a.unwrap_or_default(),
+                    at.line,
+                    at.column
+                ))
+            } else if a == Some(pns.as_str()) {
+                Some(format!(
+                    "alias {} of namespace {ns} is the name of another namespace (declared at {}:{})",
+                    pns, at.line, at.column
+                ))
+            } else if pa == Some(ns) {
+                Some(format!(
+                    "namespace {ns} is already the alias of namespace {pns} (at {}:{})",
+                    at.line, at.column
+                ))
+            } else {
+                None
+            }
+        });
+        if let Some(message) = clash {
+            return Err(self.err(offset, ErrorKind::Duplicate, message));
+        }
+        let span = self.span_at(offset);
+        self.names.push((ns.to_string(), alias.clone(), span));
+        Ok(())
     }
 
     fn open_annotation(&mut self, tag: &[Attr<'a>], offset: usize) -> Result<Frame, Error> {

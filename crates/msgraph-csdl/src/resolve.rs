@@ -245,6 +245,8 @@ impl Resolver {
             .chain(includes.map(|(ns, alias)| (ns, alias)));
         for (ns, alias) in pairs {
             if let Some(a) = alias {
+                // The parser refuses colliding aliases where they are
+                // written; a hand-built document keeps the first one.
                 if !aliases.iter().any(|(x, _)| x == a) {
                     aliases.push((a.clone(), ns.clone()));
                 }

@@ -406,3 +406,63 @@ fn dynamic_annotation_expressions_are_refused() {
     );
     assert_eq!(at(&e), (4, 69));
 }
+
+/// A document with two schemas `first` and `second` (lines 2 and 4).
+fn two_schemas(first: &str, second: &str) -> String {
+    format!(
+        "<edmx:Edmx Version=\"4.0\" xmlns:edmx=\"http://docs.oasis-open.org/odata/ns/edmx\"><edmx:DataServices>\n\
+         <Schema {first} xmlns=\"http://docs.oasis-open.org/odata/ns/edm\">\n\
+         </Schema>\n\
+         <Schema {second} xmlns=\"http://docs.oasis-open.org/odata/ns/edm\">\n\
+         </Schema></edmx:DataServices></edmx:Edmx>\n"
+    )
+}
+
+#[test]
+fn alias_collisions() {
+    let xml = two_schemas(r#"Namespace="a" Alias="x""#, r#"Namespace="b" Alias="x""#);
+    let e = load_err(xml.as_bytes());
+    assert_eq!(e.kind, ErrorKind::Duplicate);
+    assert_eq!(
+        e.message,
+        "duplicate alias x for namespace b (already the alias of a at 2:1)"
+    );
+    assert_eq!(at(&e), (4, 1));
+
+    // An alias that names another schema's namespace would shadow it.
+    let xml = two_schemas(r#"Namespace="a""#, r#"Namespace="b" Alias="a""#);
+    let e = load_err(xml.as_bytes());
+    assert_eq!(e.kind, ErrorKind::Duplicate);
+    assert_eq!(
+        e.message,
+        "alias a of namespace b is the name of another namespace (declared at 2:1)"
+    );
+    assert_eq!(at(&e), (4, 1));
+
+    // The same, declared the other way round.
+    let xml = two_schemas(r#"Namespace="b" Alias="a""#, r#"Namespace="a""#);
+    let e = load_err(xml.as_bytes());
+    assert_eq!(e.kind, ErrorKind::Duplicate);
+    assert_eq!(
+        e.message,
+        "namespace a is already the alias of namespace b (at 2:1)"
+    );
+    assert_eq!(at(&e), (4, 1));
+
+    // An include's alias collides with a schema's too.
+    let xml = concat!(
+        r#"<edmx:Edmx Version="4.0" xmlns:edmx="http://docs.oasis-open.org/odata/ns/edmx">"#,
+        "\n",
+        r#"<edmx:Reference Uri="u"><edmx:Include Namespace="Org.OData.Core.V1" Alias="Core"/></edmx:Reference>"#,
+        "\n<edmx:DataServices>\n",
+        r#"<Schema Namespace="a" Alias="Core" xmlns="http://docs.oasis-open.org/odata/ns/edm"/>"#,
+        "\n</edmx:DataServices></edmx:Edmx>\n"
+    );
+    let e = load_err(xml.as_bytes());
+    assert_eq!(e.kind, ErrorKind::Duplicate);
+    assert_eq!(
+        e.message,
+        "duplicate alias Core for namespace a (already the alias of Org.OData.Core.V1 at 2:25)"
+    );
+    assert_eq!(at(&e), (4, 1));
+}
