@@ -885,8 +885,10 @@ impl<'a> Parser<'a> {
                         facets.push((facet.to_string(), v));
                     }
                 }
+                let name = self.required(&n, "Name", "Property", offset)?;
+                self.check_member_name(t, &name, offset)?;
                 let p = Property {
-                    name: self.required(&n, "Name", "Property", offset)?,
+                    name,
                     ty: self.type_ref(&ty, "Property", offset)?,
                     nullable: self.boolean(&nullable, "Nullable", true, offset)?,
                     default_value: self.opt_string(&default, offset)?,
@@ -907,8 +909,10 @@ impl<'a> Parser<'a> {
                     ["Name", "Type", "Nullable", "ContainsTarget", "Partner"],
                     offset,
                 )?;
+                let name = self.required(&n, "Name", "NavigationProperty", offset)?;
+                self.check_member_name(t, &name, offset)?;
                 let nav = NavigationProperty {
-                    name: self.required(&n, "Name", "NavigationProperty", offset)?,
+                    name,
                     ty: self.type_ref(&ty, "NavigationProperty", offset)?,
                     nullable: self.boolean(&nullable, "Nullable", true, offset)?,
                     contains_target: self.boolean(&contains, "ContainsTarget", false, offset)?,
@@ -943,6 +947,13 @@ impl<'a> Parser<'a> {
                 let position = en.members.len() as i64;
                 let [n, v] = self.attrs(tag, ["Name", "Value"], offset)?;
                 let name = self.required(&n, "Name", "Member", offset)?;
+                if en.members.iter().any(|m| m.name == name) {
+                    return Err(self.err(
+                        offset,
+                        ErrorKind::Duplicate,
+                        format!("duplicate member {name} in enum type {}", en.name),
+                    ));
+                }
                 let (value, explicit_value) = match v {
                     Some(v) if !v.bytes().any(|b| b == b'&') => {
                         (self.int(v, "Value", offset)?, true)
@@ -1158,6 +1169,33 @@ impl<'a> Parser<'a> {
             _ => Frame::Skip,
         };
         Ok(frame)
+    }
+
+    /// Refuses a property or navigation property named like one already
+    /// declared in the same type (siblings are attached before the next opens).
+    fn check_member_name(
+        &mut self,
+        t: &StructuredType,
+        name: &str,
+        offset: usize,
+    ) -> Result<(), Error> {
+        let first = t
+            .properties
+            .iter()
+            .map(|p| (&p.name, p.span))
+            .chain(t.navigation_properties.iter().map(|p| (&p.name, p.span)))
+            .find(|(n, _)| *n == name);
+        match first {
+            Some((_, at)) => Err(self.err(
+                offset,
+                ErrorKind::Duplicate,
+                format!(
+                    "duplicate property {name} in type {} (first declared at {}:{})",
+                    t.name, at.line, at.column
+                ),
+            )),
+            None => Ok(()),
+        }
     }
 
     /// Records a schema's or include's namespace and alias, refusing an

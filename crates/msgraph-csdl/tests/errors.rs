@@ -466,3 +466,45 @@ fn alias_collisions() {
     );
     assert_eq!(at(&e), (4, 1));
 }
+
+#[test]
+fn duplicate_property_and_member_names() {
+    let xml = doc(concat!(
+        r#"<ComplexType Name="t"><Property Name="p" Type="Edm.String"/>"#,
+        "\n",
+        r#"<Property Name="p" Type="Edm.Int32"/></ComplexType>"#
+    ));
+    let e = load_err(xml.as_bytes());
+    assert_eq!(e.kind, ErrorKind::Duplicate);
+    assert_eq!(
+        e.message,
+        "duplicate property p in type t (first declared at 3:23)"
+    );
+    assert_eq!(at(&e), (4, 1));
+
+    // A navigation property may not reuse a structural property's name, even
+    // after an annotated (non-empty) property.
+    let xml = doc(concat!(
+        r#"<EntityType Name="e"><Property Name="p" Type="Edm.String">"#,
+        r#"<Annotation Term="Core.Description" String="d"/></Property>"#,
+        "\n",
+        r#"<NavigationProperty Name="p" Type="a.e"/></EntityType>"#
+    ));
+    let e = load_err(xml.as_bytes());
+    assert_eq!(e.kind, ErrorKind::Duplicate);
+    assert_eq!(
+        e.message,
+        "duplicate property p in type e (first declared at 3:22)"
+    );
+    assert_eq!(at(&e), (4, 1));
+
+    let xml = doc(concat!(
+        r#"<EnumType Name="color"><Member Name="red"><Annotation Term="Core.Description" String="r"/></Member>"#,
+        "\n",
+        r#"<Member Name="blue"/><Member Name="red"/></EnumType>"#
+    ));
+    let e = load_err(xml.as_bytes());
+    assert_eq!(e.kind, ErrorKind::Duplicate);
+    assert_eq!(e.message, "duplicate member red in enum type color");
+    assert_eq!(at(&e), (4, 22));
+}
