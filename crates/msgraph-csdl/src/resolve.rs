@@ -39,8 +39,8 @@ pub struct ResolveReport {
     pub dangling_targets: Vec<Unresolved>,
 }
 
-/// Qualifies every reference and fails when any is unresolved or when a type
-/// name is declared twice in a namespace. The error names the count and the
+/// Qualifies every reference and fails when any is unresolved, when a type
+/// name is declared twice in a namespace, or when a key names no property. The error names the count and the
 /// first few unresolved references with positions.
 pub fn resolve(doc: &mut Document) -> Result<ResolveReport, Error> {
     let report = resolve_report(doc)?;
@@ -73,7 +73,62 @@ pub fn resolve(doc: &mut Document) -> Result<ResolveReport, Error> {
             ),
         ));
     }
+    check_keys(doc)?;
     Ok(report)
+}
+
+/// Every `Key/PropertyRef` names a structural property of its entity type or
+/// of one of its base types (for a path `a/b`, the first segment). Runs after
+/// resolution, so base types are qualified. The error sits at the type.
+fn check_keys(doc: &Document) -> Result<(), Error> {
+    // Built only when a key is not declared by its own type (rare).
+    let mut by_name: Option<std::collections::HashMap<String, &StructuredType>> = None;
+    for s in &doc.schemas {
+        for t in s.entity_types.iter().chain(&s.complex_types) {
+            for key in &t.key {
+                let first = key.split('/').next().unwrap_or(key);
+                if t.properties.iter().any(|p| p.name == first) {
+                    continue;
+                }
+                let map = by_name.get_or_insert_with(|| {
+                    doc.schemas
+                        .iter()
+                        .flat_map(|s| {
+                            s.entity_types
+                                .iter()
+                                .chain(&s.complex_types)
+                                .map(move |t| (format!("{}.{}", s.namespace, t.name), t))
+                        })
+                        .collect()
+                });
+                // Bounded walk: a base-type cycle cannot loop forever.
+                let mut base = t.base_type.as_deref();
+                let mut found = false;
+                for _ in 0..map.len() {
+                    let Some(b) = base.and_then(|b| map.get(b)) else {
+                        break;
+                    };
+                    if b.properties.iter().any(|p| p.name == first) {
+                        found = true;
+                        break;
+                    }
+                    base = b.base_type.as_deref();
+                }
+                if !found {
+                    return Err(Error::new(
+                        &doc.source,
+                        t.span,
+                        ErrorKind::Unresolved,
+                        format!(
+                            "key property {key} of {}.{} is not a property of the type or its base types",
+                            s.namespace, t.name
+                        ),
+                    ));
+                }
+            }
+        }
+    }
+    Ok(())
 }
 
 /// Like [`resolve`] but returns unresolved references in the report instead

@@ -508,3 +508,28 @@ fn duplicate_property_and_member_names() {
     assert_eq!(e.message, "duplicate member red in enum type color");
     assert_eq!(at(&e), (4, 22));
 }
+
+#[test]
+fn key_naming_no_property() {
+    let xml = doc(concat!(
+        r#"<EntityType Name="base"><Key><PropertyRef Name="id"/></Key><Property Name="id" Type="Edm.String"/></EntityType>"#,
+        "\n",
+        r#"<EntityType Name="e" BaseType="a.base"><Key><PropertyRef Name="code"/></Key><Property Name="name" Type="Edm.String"/></EntityType>"#
+    ));
+    let e = load_err(xml.as_bytes());
+    assert_eq!(e.kind, ErrorKind::Unresolved);
+    assert_eq!(
+        e.message,
+        "key property code of a.e is not a property of the type or its base types"
+    );
+    assert_eq!(at(&e), (4, 1));
+
+    // A key declared by a base type's property is fine.
+    let ok = doc(concat!(
+        r#"<EntityType Name="base"><Property Name="id" Type="Edm.String"/></EntityType>"#,
+        "\n",
+        r#"<EntityType Name="e" BaseType="a.base"><Key><PropertyRef Name="id"/></Key></EntityType>"#
+    ));
+    let d = load(ok.as_bytes(), "ok.xml").expect("inherited key property");
+    assert_eq!(d.schemas[0].entity_types[1].key, vec!["id".to_string()]);
+}
