@@ -3,10 +3,9 @@
 
 use std::path::PathBuf;
 
-use chrono::{DateTime, Utc};
 use clap::{Args, Parser, Subcommand, ValueEnum};
 
-use crate::dates::{parse_instant, parse_span};
+use crate::dates::{parse_instant_arg, parse_span, InstantArg};
 
 /// Export Microsoft Graph call records and PSTN / Direct Routing / SMS logs.
 ///
@@ -128,13 +127,13 @@ pub struct ExportArgs {
 
     /// Start of the range (inclusive), UTC unless an offset is given:
     /// 2026-11-01, 2026-11-01T08:00, 2026-11-01T08:00:00+01:00, now, today, now-7d.
-    #[arg(long, value_parser = parse_instant, allow_hyphen_values = true)]
-    pub from: DateTime<Utc>,
+    #[arg(long, value_parser = parse_instant_arg, allow_hyphen_values = true)]
+    pub from: InstantArg,
 
     /// End of the range (exclusive for every kind: the CLI maps it to each
     /// operation's own rule), same forms as --from.
-    #[arg(long, value_parser = parse_instant, allow_hyphen_values = true)]
-    pub to: DateTime<Utc>,
+    #[arg(long, value_parser = parse_instant_arg, allow_hyphen_values = true)]
+    pub to: InstantArg,
 
     /// Output format.
     #[arg(long, value_enum, default_value_t = Format::Ndjson)]

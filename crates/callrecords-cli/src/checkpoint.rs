@@ -4,6 +4,7 @@
 use std::fs;
 use std::path::{Path, PathBuf};
 
+use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 
 use crate::error::CliError;
@@ -28,6 +29,24 @@ pub struct Checkpoint {
     pub pages: u64,
     /// Output length in bytes after the last page written.
     pub bytes: u64,
+    /// `--from` / `--to` as typed and as resolved (absent in older checkpoints).
+    #[serde(default)]
+    pub range: Option<RangeArgs>,
+}
+
+/// The range arguments of an export: a resumed run whose `--from` / `--to`
+/// are the same text (e.g. `now-7d` / `now`) continues the saved instants,
+/// not what the text means at the time of resuming.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct RangeArgs {
+    /// `--from` as typed.
+    pub from_arg: String,
+    /// `--to` as typed.
+    pub to_arg: String,
+    /// What `--from` resolved to.
+    pub from: DateTime<Utc>,
+    /// What `--to` resolved to.
+    pub to: DateTime<Utc>,
 }
 
 /// Current checkpoint format.
@@ -108,6 +127,12 @@ mod tests {
             rows: 1000,
             pages: 3,
             bytes: 12345,
+            range: Some(RangeArgs {
+                from_arg: "now-7d".into(),
+                to_arg: "now".into(),
+                from: DateTime::from_timestamp(1_700_000_000, 100).unwrap(),
+                to: DateTime::from_timestamp(1_700_600_000, 100).unwrap(),
+            }),
         };
         cp.save(&p).unwrap();
         assert_eq!(Checkpoint::load(&p).unwrap(), cp);

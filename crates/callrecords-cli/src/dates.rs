@@ -12,6 +12,23 @@ pub fn parse_instant(text: &str) -> Result<DateTime<Utc>, String> {
     parse_instant_at(text, Utc::now())
 }
 
+/// A `--from` / `--to` argument: the text as typed and the instant it means now.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct InstantArg {
+    /// The resolved instant.
+    pub at: DateTime<Utc>,
+    /// The argument as typed (trimmed), e.g. `now-7d`.
+    pub text: String,
+}
+
+/// [`parse_instant`], keeping the text (so `--resume` can recognise `now-7d`).
+pub fn parse_instant_arg(text: &str) -> Result<InstantArg, String> {
+    Ok(InstantArg {
+        at: parse_instant(text)?,
+        text: text.trim().to_string(),
+    })
+}
+
 /// [`parse_instant`] with an explicit "now" (for tests).
 ///
 /// The result is truncated to Graph's 100 ns resolution: a literal with more

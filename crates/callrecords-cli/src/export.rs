@@ -11,7 +11,7 @@ use tracing::instrument::WithSubscriber;
 use tracing_subscriber::prelude::*;
 
 use crate::args::{checkpoint_path, ExportArgs, Kind};
-use crate::checkpoint::{Checkpoint, VERSION};
+use crate::checkpoint::{Checkpoint, RangeArgs, VERSION};
 use crate::connect::{connect, Connection};
 use crate::error::{from_graph, from_sdk, CliError};
 use crate::output::RowWriter;
@@ -38,7 +38,7 @@ pub struct Summary {
 
 /// Run one export as `args` says.
 pub async fn export(args: &ExportArgs) -> Result<Summary, CliError> {
-    let plan = Plan::new(args)?;
+    let plan = Plan::new(&resume_dates(args))?;
     let counter = RetryCounter::default();
     // The runtime reports retries as tracing events; count them, and show all
     // events on stderr only when RUST_LOG asks for it.
@@ -70,6 +70,7 @@ struct Exporter {
     writer: RowWriter,
     checkpoint: Option<PathBuf>,
     fingerprint: String,
+    range: RangeArgs,
     pages: u64,
     progress: Progress,
     stop_after_pages: Option<u64>,
@@ -94,6 +95,12 @@ impl Exporter {
             max_page_size: plan.page_size,
             ..RequestOptions::default()
         };
+        let range = RangeArgs {
+            from_arg: args.from.text.clone(),
+            to_arg: args.to.text.clone(),
+            from: plan.from,
+            to: plan.to,
+        };
         let mut ex = Exporter {
             client,
             emulator: emulator.is_some(),
@@ -102,6 +109,7 @@ impl Exporter {
             writer,
             checkpoint: cp_path,
             fingerprint,
+            range,
             pages: start.pages,
             progress: Progress::new(&label, counter.clone()),
             stop_after_pages: args.stop_after_pages,
@@ -315,6 +323,7 @@ impl Exporter {
             rows: self.writer.rows(),
             pages: self.pages,
             bytes,
+            range: Some(self.range.clone()),
         }
         .save(path)
     }
@@ -396,6 +405,27 @@ where
     // The retry counter is a tracing layer: the task must report to the same subscriber.
     let task = tokio::spawn(fetch.with_current_subscriber());
     ReadAhead { rx, task }
+}
+
+/// The arguments to plan with: on `--resume`, when `--from` and `--to` are
+/// the same text as in the checkpoint, the instants saved there (so `now-7d`
+/// means what it meant when the export began). Anything else is left to the
+/// fingerprint check of [`open_output`], which also covers the other options.
+fn resume_dates(args: &ExportArgs) -> ExportArgs {
+    let mut args = args.clone();
+    if !args.resume || args.output == "-" || args.output.is_empty() {
+        return args;
+    }
+    let Ok(cp) = Checkpoint::load(&checkpoint_path(&args.output)) else {
+        return args;
+    };
+    if let Some(r) = cp.range {
+        if r.from_arg == args.from.text && r.to_arg == args.to.text {
+            args.from.at = r.from;
+            args.to.at = r.to;
+        }
+    }
+    args
 }
 
 /// Open (or reopen) the output and work out where to start.

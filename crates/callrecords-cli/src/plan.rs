@@ -118,7 +118,7 @@ impl Plan {
     pub fn new(args: &ExportArgs) -> Result<Plan, CliError> {
         let kind = args.kind;
         let op = Operation::of(kind);
-        let (from, to) = (args.from, args.to);
+        let (from, to) = (args.from.at, args.to.at);
         if from >= to {
             return Err(CliError::validation(format!(
                 "--from {} is not before --to {}",

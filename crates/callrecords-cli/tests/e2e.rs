@@ -386,6 +386,57 @@ async fn resume_refuses_a_different_export() {
 }
 
 #[tokio::test]
+async fn resume_continues_an_export_with_relative_dates() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = dir.path().join("x.ndjson");
+    let o = out.to_str().unwrap();
+    let list = [
+        "pstn",
+        "--emulator",
+        "-o",
+        o,
+        "--from",
+        "now-3d",
+        "--to",
+        "now",
+        "--window",
+        "1d",
+    ];
+    let mut first = list.to_vec();
+    first.extend_from_slice(&["--stop-after-pages", "1"]);
+    export(&export_args(&first)).await.expect_err("stopped");
+    let cp_path = dir.path().join("x.ndjson.checkpoint.json");
+    let cp = callrecords_cli::checkpoint::Checkpoint::load(&cp_path).unwrap();
+    let range = cp.range.expect("the checkpoint keeps the range arguments");
+    assert_eq!(
+        (range.from_arg.as_str(), range.to_arg.as_str()),
+        ("now-3d", "now")
+    );
+
+    // `now` has moved on since: the saved instants are used, not new ones.
+    let mut second = list.to_vec();
+    second.push("--resume");
+    let s = export(&export_args(&second))
+        .await
+        .expect("the same relative dates resume");
+    assert!(s.resumed);
+    assert!(
+        !cp_path.exists(),
+        "a complete export removes its checkpoint"
+    );
+
+    // Other text for the range is a different export.
+    export(&export_args(&first)).await.expect_err("stopped");
+    let mut other = list.to_vec();
+    other[5] = "now-2d";
+    other.push("--resume");
+    let e = export(&export_args(&other))
+        .await
+        .expect_err("different range text");
+    assert!(e.to_string().contains("different export"), "{e}");
+}
+
+#[tokio::test]
 async fn validation_errors_name_the_problem_and_the_fix() {
     let cases: [(&[&str], &str); 8] = [
         (
