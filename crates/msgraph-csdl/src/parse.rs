@@ -318,15 +318,29 @@ impl<'a> Parser<'a> {
         if name_len == content.len() {
             return Ok((start, local));
         }
-        // quick-xml's duplicate check stays on: `Name="x" Name="y"` must not
-        // silently load as `y`.
-        let iter = Attributes::new(content, name_len);
-        for a in iter {
+        // Duplicate keys are refused (`Name="x" Name="y"` must not load as
+        // `y`) by a check on the stack: quick-xml's own allocates per tag.
+        let mut seen: [(&[u8], usize); 16] = [(&[], 0); 16];
+        let mut more: Vec<(&[u8], usize)> = Vec::new();
+        let mut iter = Attributes::new(content, name_len);
+        iter.with_checks(false);
+        for (i, a) in iter.enumerate() {
             let a = match a {
                 Ok(a) => a,
                 Err(e) => return Err(self.attr_error(e, content, content_at)),
             };
-            let key = self.locate(local_name(a.key.into_inner()));
+            let raw: &[u8] = a.key.into_inner();
+            let pos = (raw.as_ptr() as usize).saturating_sub(content.as_ptr() as usize);
+            let earlier = seen[..i.min(16)].iter().chain(&more);
+            if let Some(&(_, first)) = earlier.into_iter().find(|(k, _)| *k == raw) {
+                let e = AttrError::Duplicated(pos, first);
+                return Err(self.attr_error(e, content, content_at));
+            }
+            match seen.get_mut(i) {
+                Some(slot) => *slot = (raw, pos),
+                None => more.push((raw, pos)),
+            }
+            let key = self.locate(local_name(raw));
             let value = match &a.value {
                 std::borrow::Cow::Borrowed(v) => self.locate(v),
                 std::borrow::Cow::Owned(_) => None,

@@ -533,3 +533,26 @@ fn key_naming_no_property() {
     let d = load(ok.as_bytes(), "ok.xml").expect("inherited key property");
     assert_eq!(d.schemas[0].entity_types[1].key, vec!["id".to_string()]);
 }
+
+#[test]
+fn duplicate_attribute_after_many() {
+    // Past the first 16 attributes the check still holds.
+    let many: String = (0..20).map(|i| format!(r#" x{i}="v""#)).collect();
+    let xml = doc(&format!(
+        r#"<ComplexType Name="t"{many} x18="w"></ComplexType>"#
+    ));
+    let e = load_err(xml.as_bytes());
+    assert_eq!(e.kind, ErrorKind::Xml);
+    assert!(
+        e.message
+            .contains("duplicate attribute x18 in <ComplexType> (first at 3:"),
+        "{e}"
+    );
+    let col = xml
+        .lines()
+        .nth(2)
+        .and_then(|l| l.rfind("x18"))
+        .expect("x18") as u32
+        + 1;
+    assert_eq!(at(&e), (3, col));
+}
