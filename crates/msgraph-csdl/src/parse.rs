@@ -318,29 +318,29 @@ impl<'a> Parser<'a> {
         if name_len == content.len() {
             return Ok((start, local));
         }
-        // Duplicate keys are refused (`Name="x" Name="y"` must not load as
-        // `y`) by a check on the stack: quick-xml's own allocates per tag.
-        let mut seen: [(&[u8], usize); 16] = [(&[], 0); 16];
-        let mut more: Vec<(&[u8], usize)> = Vec::new();
         let mut iter = Attributes::new(content, name_len);
+        // quick-xml's duplicate check allocates per tag; the one below looks
+        // through the attributes already collected instead.
         iter.with_checks(false);
-        for (i, a) in iter.enumerate() {
+        for a in iter {
             let a = match a {
                 Ok(a) => a,
                 Err(e) => return Err(self.attr_error(e, content, content_at)),
             };
             let raw: &[u8] = a.key.into_inner();
-            let pos = (raw.as_ptr() as usize).saturating_sub(content.as_ptr() as usize);
-            let earlier = seen[..i.min(16)].iter().chain(&more);
-            if let Some(&(_, first)) = earlier.into_iter().find(|(k, _)| *k == raw) {
-                let e = AttrError::Duplicated(pos, first);
-                return Err(self.attr_error(e, content, content_at));
-            }
-            match seen.get_mut(i) {
-                Some(slot) => *slot = (raw, pos),
-                None => more.push((raw, pos)),
-            }
             let key = self.locate(local_name(raw));
+            if let Some((_, k)) = key {
+                // `Name="x" Name="y"` must not load as `y`. Attributes are
+                // read by local name, so `m:Name` next to `Name` would
+                // override it just the same: equal local names are refused.
+                if let Some(first) = attrs.iter().find(|p| p.key == k) {
+                    let at =
+                        |s: &str| (s.as_ptr() as usize).saturating_sub(content.as_ptr() as usize);
+                    let first = self.full_key_start(first.key).saturating_sub(content_at);
+                    let e = AttrError::Duplicated(at(std::str::from_utf8(raw).unwrap_or(k)), first);
+                    return Err(self.attr_error(e, content, content_at));
+                }
+            }
             let value = match &a.value {
                 std::borrow::Cow::Borrowed(v) => self.locate(v),
                 std::borrow::Cow::Owned(_) => None,
@@ -353,6 +353,17 @@ impl<'a> Parser<'a> {
             }
         }
         Ok((start, local))
+    }
+
+    /// The offset of a collected attribute's whole (possibly prefixed) key,
+    /// from its local part: keys follow whitespace.
+    fn full_key_start(&self, key: &str) -> usize {
+        let mut start = (key.as_ptr() as usize).saturating_sub(self.text.as_ptr() as usize);
+        let bytes = self.text.as_bytes();
+        while start > 0 && !bytes[start - 1].is_ascii_whitespace() {
+            start -= 1;
+        }
+        start
     }
 
     /// A clear message for a broken attribute; `content` is the tag without

@@ -556,3 +556,18 @@ fn duplicate_attribute_after_many() {
         + 1;
     assert_eq!(at(&e), (3, col));
 }
+
+#[test]
+fn same_local_name_with_another_prefix_is_a_duplicate() {
+    // Attributes are read by local name: `m:Name` would silently replace `Name`.
+    let e = load_err(
+        doc(r#"<ComplexType Name="t" m:Name="z" xmlns:m="urn:m"></ComplexType>"#).as_bytes(),
+    );
+    assert_eq!(e.kind, ErrorKind::Xml);
+    assert!(
+        e.message
+            .contains("duplicate attribute m:Name in <ComplexType> (first at 3:14)"),
+        "{e}"
+    );
+    assert_eq!(at(&e), (3, 23));
+}
