@@ -4,7 +4,12 @@ use std::path::{Path, PathBuf};
 
 /// The workspace root (the parent of `xtask/`).
 pub fn project_root() -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR"))
+    // `cargo run`/`cargo test` set CARGO_MANIFEST_DIR at run time; prefer it over the
+    // compile-time value, which is stale when a target dir is shared between checkouts.
+    let manifest_dir = std::env::var_os("CARGO_MANIFEST_DIR")
+        .map(PathBuf::from)
+        .unwrap_or_else(|| PathBuf::from(env!("CARGO_MANIFEST_DIR")));
+    manifest_dir
         .parent()
         .expect("xtask lives one level below the workspace root")
         .to_path_buf()
