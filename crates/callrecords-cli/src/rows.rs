@@ -2,9 +2,7 @@
 //! `msgraph-callrecords-models` (v1.0, or beta with `--beta`).
 
 use msgraph_callrecords_models::{beta, callrecords};
-use serde::ser::{SerializeMap, Serializer};
 use serde::Serialize;
-use serde_json::Value;
 
 use crate::error::CliError;
 
@@ -38,32 +36,18 @@ pub fn record_id(record: &CallRecordRow) -> Result<String, CliError> {
 }
 
 /// A row preceded by the id of its call record (`callRecordId`).
+///
+/// Serialized in one streaming pass: `flatten` writes the row's members after
+/// `callRecordId` without buffering them into a `serde_json::Value` (which would
+/// also widen f32 members: 0.02 -> 0.019999999552965164).
+#[derive(Serialize)]
 pub struct WithRecordId<'a, T> {
     /// The call record's id.
+    #[serde(rename = "callRecordId")]
     pub call_record_id: &'a str,
     /// The row.
+    #[serde(flatten)]
     pub row: &'a T,
-}
-
-impl<T: Serialize> Serialize for WithRecordId<'_, T> {
-    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        // Serialize the row to a map first so its members follow `callRecordId`.
-        // Through text, not `to_value`: f32 members (Edm.Single) keep their
-        // short form (0.02, not 0.019999999552965164).
-        let text = serde_json::to_vec(self.row).map_err(serde::ser::Error::custom)?;
-        let inner: Value = serde_json::from_slice(&text).map_err(serde::ser::Error::custom)?;
-        let Value::Object(members) = inner else {
-            return Err(serde::ser::Error::custom(
-                "a session row must be a JSON object",
-            ));
-        };
-        let mut map = serializer.serialize_map(Some(members.len() + 1))?;
-        map.serialize_entry("callRecordId", self.call_record_id)?;
-        for (k, v) in &members {
-            map.serialize_entry(k, v)?;
-        }
-        map.end()
-    }
 }
 
 #[cfg(test)]
