@@ -58,32 +58,24 @@ fn separate_items(text: &str) -> String {
 /// `#[doc = " line"]` attributes for a (possibly multi-line) text, one per line, so
 /// prettyplease prints them as `/// line` comments.
 pub fn doc_attrs(text: &str) -> TokenStream {
-    let mut out = TokenStream::new();
-    for line in text.lines() {
-        let line = line.trim_end();
-        let line = if line.is_empty() {
-            String::new()
-        } else {
-            format!(" {line}")
-        };
-        out.extend(quote::quote!(#[doc = #line]));
-    }
-    out
+    doc_lines(text)
+        .map(|line| quote::quote!(#[doc = #line]))
+        .collect()
 }
 
 /// `#![doc = " line"]` inner attributes (module docs), one per line.
 pub fn inner_doc_attrs(text: &str) -> TokenStream {
-    let mut out = TokenStream::new();
-    for line in text.lines() {
-        let line = line.trim_end();
-        let line = if line.is_empty() {
-            String::new()
-        } else {
-            format!(" {line}")
-        };
-        out.extend(quote::quote!(#![doc = #line]));
-    }
-    out
+    doc_lines(text)
+        .map(|line| quote::quote!(#![doc = #line]))
+        .collect()
+}
+
+/// The lines of a doc text as rustdoc attribute values: a leading space, none on blank lines.
+fn doc_lines(text: &str) -> impl Iterator<Item = String> + '_ {
+    text.lines().map(|line| match line.trim_end() {
+        "" => String::new(),
+        line => format!(" {line}"),
+    })
 }
 
 /// Makes CSDL description text safe for rustdoc: brackets and angle brackets are escaped so
