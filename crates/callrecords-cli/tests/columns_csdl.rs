@@ -13,7 +13,7 @@ fn metadata(file: &str) -> PathBuf {
         .join(file)
 }
 
-fn find<'a>(doc: &'a Document, qualified: &str) -> &'a StructuredType {
+fn find<'a>(doc: &'a Document<'a>, qualified: &str) -> &'a StructuredType<'a> {
     let (ns, name) = qualified.rsplit_once('.').expect("qualified name");
     doc.schemas
         .iter()
@@ -30,7 +30,7 @@ fn properties(doc: &Document, qualified: &str) -> Vec<String> {
         Some(base) => properties(doc, base),
         None => Vec::new(),
     };
-    out.extend(t.properties.iter().map(|p| p.name.clone()));
+    out.extend(t.properties.iter().map(|p| p.name.to_string()));
     out
 }
 
@@ -101,7 +101,7 @@ fn record_and_session_columns_name_real_properties() {
     ] {
         let t = find(&doc, &format!("microsoft.graph.callRecords.{ty}"));
         let mut names = properties(&doc, &format!("microsoft.graph.callRecords.{ty}"));
-        names.extend(t.navigation_properties.iter().map(|n| n.name.clone()));
+        names.extend(t.navigation_properties.iter().map(|n| n.name.to_string()));
         names.push("callRecordId".into());
         for col in columns(kind, false) {
             let top = col.split('.').next().unwrap_or_default().to_string();

@@ -11,7 +11,7 @@ fn workspace() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).join("../..")
 }
 
-fn load(rel: &str) -> Document {
+fn load(rel: &str) -> Document<'static> {
     let path = workspace().join(rel);
     msgraph_csdl::load_file(&path).unwrap_or_else(|e| panic!("{}: {e}", path.display()))
 }

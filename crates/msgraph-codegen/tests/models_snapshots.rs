@@ -13,11 +13,11 @@ fn workspace_root() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).join("../..")
 }
 
-fn load(path: &Path) -> msgraph_csdl::Document {
+fn load(path: &Path) -> msgraph_csdl::Document<'static> {
     msgraph_csdl::load_file(path).unwrap_or_else(|e| panic!("{e}"))
 }
 
-fn load_str(xml: &str) -> msgraph_csdl::Document {
+fn load_str(xml: &str) -> msgraph_csdl::Document<'_> {
     msgraph_csdl::load(xml.as_bytes(), "inline").unwrap_or_else(|e| panic!("{e}"))
 }
 

@@ -90,7 +90,7 @@ pub struct PathStep {
     /// The navigation property (`callRecords`).
     pub name: String,
     /// Its type (`Collection(microsoft.graph.callRecords.callRecord)`).
-    pub target: TypeRef,
+    pub target: TypeRef<'static>,
 }
 
 /// A bound operation of the namespace.
@@ -101,7 +101,7 @@ pub struct BoundOperation {
     /// Function or action.
     pub kind: OperationKind,
     /// The binding parameter's type (`Collection(microsoft.graph.callRecords.callRecord)`).
-    pub binding: TypeRef,
+    pub binding: TypeRef<'static>,
 }
 
 impl Closure {
@@ -181,7 +181,7 @@ pub fn closure(doc: &Document, namespace: &str) -> Result<Closure, Error> {
                 operations.push(BoundOperation {
                     name: format!("{namespace}.{}", op.name),
                     kind: op.kind,
-                    binding: binding.ty.clone(),
+                    binding: binding.ty.clone().into_owned(),
                 });
             }
         }
@@ -209,7 +209,7 @@ pub fn closure(doc: &Document, namespace: &str) -> Result<Closure, Error> {
 
 /// Name lookups over a resolved document.
 struct Index<'d> {
-    structured: HashMap<String, &'d StructuredType>,
+    structured: HashMap<String, &'d StructuredType<'d>>,
     /// Enum types and type definitions (leaves of the walk).
     leaves: HashSet<String>,
     /// Base type -> directly derived structured types.
@@ -246,7 +246,7 @@ impl<'d> Index<'d> {
 
 struct Walk<'a, 'd> {
     index: &'a Index<'d>,
-    doc: &'d Document,
+    doc: &'d Document<'d>,
     types: BTreeSet<String>,
     work: Vec<String>,
 }
@@ -319,9 +319,9 @@ fn container_paths(doc: &Document, index: &Index<'_>, namespace: &str) -> Vec<En
                 // The container exposes a namespace type directly.
                 out.push(Entry {
                     kind,
-                    container_child: child.clone(),
+                    container_child: child.to_string(),
                     qualified: format!("{}.{}/{child}", s.namespace, c.name),
-                    root_type: root_type.clone(),
+                    root_type: root_type.to_string(),
                     navigations: Vec::new(),
                 });
                 continue;
@@ -338,16 +338,16 @@ fn container_paths(doc: &Document, index: &Index<'_>, namespace: &str) -> Vec<En
                     let mut next = path.clone();
                     next.push(PathStep {
                         declaring_type: declaring.clone(),
-                        name: nav.name.clone(),
-                        target: nav.ty.clone(),
+                        name: nav.name.to_string(),
+                        target: nav.ty.clone().into_owned(),
                     });
                     let target = nav.ty.name.as_str();
                     if in_ns(target) {
                         out.push(Entry {
                             kind,
-                            container_child: child.clone(),
+                            container_child: child.to_string(),
                             qualified: format!("{}.{}/{child}", s.namespace, c.name),
-                            root_type: root_type.clone(),
+                            root_type: root_type.to_string(),
                             navigations: next,
                         });
                     } else if seen.insert(target) {
@@ -364,7 +364,7 @@ fn container_paths(doc: &Document, index: &Index<'_>, namespace: &str) -> Vec<En
 fn navigations_with_inherited<'d>(
     index: &Index<'d>,
     ty: &str,
-) -> Vec<(String, &'d NavigationProperty)> {
+) -> Vec<(String, &'d NavigationProperty<'d>)> {
     let mut out = Vec::new();
     let mut cur = Some(ty.to_string());
     let mut guard = 0;
@@ -376,7 +376,7 @@ fn navigations_with_inherited<'d>(
         for n in &t.navigation_properties {
             out.push((name.clone(), n));
         }
-        cur = t.base_type.clone();
+        cur = t.base_type.as_deref().map(str::to_string);
         if guard > 64 {
             break;
         }

@@ -8,6 +8,11 @@
 //! [`crate::resolve`] rewrites every reference to its namespace-qualified
 //! form (`microsoft.graph.identity`), so code after resolution never has to
 //! think about aliases.
+//!
+//! Strings are [`Str`]s: slices of the source text where possible, so a
+//! [`Document<'s>`] borrows the bytes it was read from.
+
+pub use crate::text::Str;
 
 /// A 1-based line and column in the source document.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Default)]
@@ -20,51 +25,51 @@ pub struct Span {
 
 /// A whole `edmx:Edmx` document.
 #[derive(Debug, Clone, PartialEq, Default)]
-pub struct Document {
+pub struct Document<'s> {
     /// Name of the source (file path or URL) used in error messages.
     pub source: String,
     /// The `Version` attribute of `edmx:Edmx` (`4.0`).
-    pub version: String,
+    pub version: Str<'s>,
     /// `edmx:Reference` elements (vocabulary includes), kept for round-trips.
-    pub references: Vec<Reference>,
+    pub references: Vec<Reference<'s>>,
     /// Every `Schema` of the `edmx:DataServices` element, in document order.
-    pub schemas: Vec<Schema>,
+    pub schemas: Vec<Schema<'s>>,
 }
 
 /// An `edmx:Reference` with its `edmx:Include` children.
 #[derive(Debug, Clone, PartialEq, Default)]
-pub struct Reference {
+pub struct Reference<'s> {
     /// The `Uri` attribute.
-    pub uri: String,
+    pub uri: Str<'s>,
     /// `(Namespace, Alias)` pairs of the includes.
-    pub includes: Vec<(String, Option<String>)>,
+    pub includes: Vec<(Str<'s>, Option<Str<'s>>)>,
 }
 
 /// One `Schema` element.
 #[derive(Debug, Clone, PartialEq, Default)]
-pub struct Schema {
+pub struct Schema<'s> {
     /// The `Namespace` attribute, e.g. `microsoft.graph.callRecords`.
-    pub namespace: String,
+    pub namespace: Str<'s>,
     /// The `Alias` attribute, e.g. `graph`.
-    pub alias: Option<String>,
+    pub alias: Option<Str<'s>>,
     /// Entity types, in document order.
-    pub entity_types: Vec<StructuredType>,
+    pub entity_types: Vec<StructuredType<'s>>,
     /// Complex types, in document order.
-    pub complex_types: Vec<StructuredType>,
+    pub complex_types: Vec<StructuredType<'s>>,
     /// Enum types, in document order.
-    pub enum_types: Vec<EnumType>,
+    pub enum_types: Vec<EnumType<'s>>,
     /// Type definitions (aliases of primitive types).
-    pub type_definitions: Vec<TypeDefinition>,
+    pub type_definitions: Vec<TypeDefinition<'s>>,
     /// Functions (bound and unbound), in document order.
-    pub functions: Vec<Operation>,
+    pub functions: Vec<Operation<'s>>,
     /// Actions (bound and unbound), in document order.
-    pub actions: Vec<Operation>,
+    pub actions: Vec<Operation<'s>>,
     /// Vocabulary terms declared in this schema.
-    pub terms: Vec<Term>,
+    pub terms: Vec<Term<'s>>,
     /// The entity container, if this schema declares one.
-    pub entity_container: Option<EntityContainer>,
+    pub entity_container: Option<EntityContainer<'s>>,
     /// Out-of-line `<Annotations Target="...">` groups, in document order.
-    pub annotation_groups: Vec<Annotations>,
+    pub annotation_groups: Vec<Annotations<'s>>,
     /// Position of the `Schema` start tag.
     pub span: Span,
 }
@@ -80,13 +85,13 @@ pub enum StructuredKind {
 
 /// An `EntityType` or `ComplexType`.
 #[derive(Debug, Clone, PartialEq)]
-pub struct StructuredType {
+pub struct StructuredType<'s> {
     /// Entity or complex.
     pub kind: StructuredKind,
     /// Unqualified name, e.g. `callRecord`.
-    pub name: String,
+    pub name: Str<'s>,
     /// `BaseType`, as written before resolution, qualified after it.
-    pub base_type: Option<String>,
+    pub base_type: Option<Str<'s>>,
     /// `Abstract="true"`.
     pub is_abstract: bool,
     /// `OpenType="true"`: undeclared members are allowed.
@@ -94,28 +99,28 @@ pub struct StructuredType {
     /// `HasStream="true"` (entity types only).
     pub has_stream: bool,
     /// Names of the `Key/PropertyRef` elements (entity types only).
-    pub key: Vec<String>,
+    pub key: Vec<Str<'s>>,
     /// Structural properties, in document order.
-    pub properties: Vec<Property>,
+    pub properties: Vec<Property<'s>>,
     /// Navigation properties, in document order.
-    pub navigation_properties: Vec<NavigationProperty>,
+    pub navigation_properties: Vec<NavigationProperty<'s>>,
     /// Inline annotations.
-    pub annotations: Vec<Annotation>,
+    pub annotations: Vec<Annotation<'s>>,
     /// Position of the start tag.
     pub span: Span,
 }
 
 /// A reference to a type: `T` or `Collection(T)`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub struct TypeRef {
+pub struct TypeRef<'s> {
     /// `true` for `Collection(T)`.
     pub collection: bool,
     /// The element type name: an `Edm.*` primitive or a named type
     /// (as written before resolution, namespace-qualified after it).
-    pub name: String,
+    pub name: Str<'s>,
 }
 
-impl TypeRef {
+impl TypeRef<'_> {
     /// The primitive type, when `name` is an `Edm.*` type.
     pub fn primitive(&self) -> Option<Primitive> {
         Primitive::from_name(&self.name)
@@ -209,96 +214,96 @@ impl Primitive {
 
 /// A structural `Property`.
 #[derive(Debug, Clone, PartialEq)]
-pub struct Property {
+pub struct Property<'s> {
     /// Wire name, kept verbatim (`organizer_v2`, `reflexiveIPAddress`).
-    pub name: String,
+    pub name: Str<'s>,
     /// Declared type.
-    pub ty: TypeRef,
+    pub ty: TypeRef<'s>,
     /// `Nullable` facet; `true` when absent.
     pub nullable: bool,
     /// `DefaultValue`, if any.
-    pub default_value: Option<String>,
+    pub default_value: Option<Str<'s>>,
     /// `MaxLength`, `Precision`, `Scale`, `SRID`, `Unicode` facets as written.
-    pub facets: Vec<(String, String)>,
+    pub facets: Vec<(Str<'s>, Str<'s>)>,
     /// Inline annotations.
-    pub annotations: Vec<Annotation>,
+    pub annotations: Vec<Annotation<'s>>,
     /// Position of the element.
     pub span: Span,
 }
 
 /// A `NavigationProperty`.
 #[derive(Debug, Clone, PartialEq)]
-pub struct NavigationProperty {
+pub struct NavigationProperty<'s> {
     /// Wire name.
-    pub name: String,
+    pub name: Str<'s>,
     /// Target type.
-    pub ty: TypeRef,
+    pub ty: TypeRef<'s>,
     /// `Nullable` facet; `true` when absent.
     pub nullable: bool,
     /// `ContainsTarget="true"`: containment navigation.
     pub contains_target: bool,
     /// `Partner`, if any.
-    pub partner: Option<String>,
+    pub partner: Option<Str<'s>>,
     /// Inline annotations.
-    pub annotations: Vec<Annotation>,
+    pub annotations: Vec<Annotation<'s>>,
     /// Position of the element.
     pub span: Span,
 }
 
 /// An `EnumType`.
 #[derive(Debug, Clone, PartialEq)]
-pub struct EnumType {
+pub struct EnumType<'s> {
     /// Unqualified name.
-    pub name: String,
+    pub name: Str<'s>,
     /// `UnderlyingType`, if given (`Edm.Int32` when absent).
-    pub underlying_type: Option<String>,
+    pub underlying_type: Option<Str<'s>>,
     /// `IsFlags="true"`.
     pub is_flags: bool,
     /// Members in document order.
-    pub members: Vec<EnumMember>,
+    pub members: Vec<EnumMember<'s>>,
     /// Inline annotations.
-    pub annotations: Vec<Annotation>,
+    pub annotations: Vec<Annotation<'s>>,
     /// Position of the start tag.
     pub span: Span,
 }
 
 /// An enum `Member`.
 #[derive(Debug, Clone, PartialEq)]
-pub struct EnumMember {
+pub struct EnumMember<'s> {
     /// Wire name, kept verbatim (`macOS`, `frequency24GHz`).
-    pub name: String,
+    pub name: Str<'s>,
     /// Explicit `Value`, or the implicit 0-based position when absent.
     pub value: i64,
     /// `true` when `Value` was written in the document.
     pub explicit_value: bool,
     /// Inline annotations.
-    pub annotations: Vec<Annotation>,
+    pub annotations: Vec<Annotation<'s>>,
 }
 
 /// A `TypeDefinition`.
 #[derive(Debug, Clone, PartialEq)]
-pub struct TypeDefinition {
+pub struct TypeDefinition<'s> {
     /// Unqualified name.
-    pub name: String,
+    pub name: Str<'s>,
     /// The primitive it stands for.
-    pub underlying_type: String,
+    pub underlying_type: Str<'s>,
     /// Inline annotations.
-    pub annotations: Vec<Annotation>,
+    pub annotations: Vec<Annotation<'s>>,
     /// Position of the element.
     pub span: Span,
 }
 
 /// A vocabulary `Term`.
 #[derive(Debug, Clone, PartialEq)]
-pub struct Term {
+pub struct Term<'s> {
     /// Unqualified name.
-    pub name: String,
+    pub name: Str<'s>,
     /// Declared type.
-    pub ty: TypeRef,
+    pub ty: TypeRef<'s>,
     /// `AppliesTo`, if given.
-    pub applies_to: Option<String>,
+    pub applies_to: Option<Str<'s>>,
     /// Inline annotations.
-    pub annotations: Vec<Annotation>,
+    pub annotations: Vec<Annotation<'s>>,
     /// Position of the element.
     pub span: Span,
 }
@@ -314,166 +319,166 @@ pub enum OperationKind {
 
 /// A `Function` or `Action`.
 #[derive(Debug, Clone, PartialEq)]
-pub struct Operation {
+pub struct Operation<'s> {
     /// Function or action.
     pub kind: OperationKind,
     /// Unqualified name.
-    pub name: String,
+    pub name: Str<'s>,
     /// `IsBound="true"`: the first parameter is the binding parameter.
     pub is_bound: bool,
     /// `IsComposable="true"`.
     pub is_composable: bool,
     /// `EntitySetPath`, if given.
-    pub entity_set_path: Option<String>,
+    pub entity_set_path: Option<Str<'s>>,
     /// Parameters in order (the binding parameter first when bound).
-    pub parameters: Vec<Parameter>,
+    pub parameters: Vec<Parameter<'s>>,
     /// `ReturnType`, if any.
-    pub return_type: Option<ReturnType>,
+    pub return_type: Option<ReturnType<'s>>,
     /// Inline annotations.
-    pub annotations: Vec<Annotation>,
+    pub annotations: Vec<Annotation<'s>>,
     /// Position of the start tag.
     pub span: Span,
 }
 
 /// An operation `Parameter`.
 #[derive(Debug, Clone, PartialEq)]
-pub struct Parameter {
+pub struct Parameter<'s> {
     /// Name (`bindingParameter`, `fromDateTime`).
-    pub name: String,
+    pub name: Str<'s>,
     /// Declared type.
-    pub ty: TypeRef,
+    pub ty: TypeRef<'s>,
     /// `Nullable` facet; `true` when absent.
     pub nullable: bool,
     /// Inline annotations.
-    pub annotations: Vec<Annotation>,
+    pub annotations: Vec<Annotation<'s>>,
 }
 
 /// An operation `ReturnType`.
 #[derive(Debug, Clone, PartialEq)]
-pub struct ReturnType {
+pub struct ReturnType<'s> {
     /// Declared type.
-    pub ty: TypeRef,
+    pub ty: TypeRef<'s>,
     /// `Nullable` facet; `true` when absent.
     pub nullable: bool,
 }
 
 /// The `EntityContainer`.
 #[derive(Debug, Clone, PartialEq, Default)]
-pub struct EntityContainer {
+pub struct EntityContainer<'s> {
     /// Unqualified name (`GraphService`).
-    pub name: String,
+    pub name: Str<'s>,
     /// Entity sets in document order.
-    pub entity_sets: Vec<EntitySet>,
+    pub entity_sets: Vec<EntitySet<'s>>,
     /// Singletons in document order.
-    pub singletons: Vec<Singleton>,
+    pub singletons: Vec<Singleton<'s>>,
     /// `FunctionImport`/`ActionImport` elements: `(name, operation)`.
-    pub operation_imports: Vec<(String, String)>,
+    pub operation_imports: Vec<(Str<'s>, Str<'s>)>,
     /// Inline annotations.
-    pub annotations: Vec<Annotation>,
+    pub annotations: Vec<Annotation<'s>>,
     /// Position of the start tag.
     pub span: Span,
 }
 
 /// An `EntitySet`.
 #[derive(Debug, Clone, PartialEq)]
-pub struct EntitySet {
+pub struct EntitySet<'s> {
     /// Name (URL segment).
-    pub name: String,
+    pub name: Str<'s>,
     /// The `EntityType` attribute.
-    pub entity_type: String,
+    pub entity_type: Str<'s>,
     /// `NavigationPropertyBinding` children.
-    pub bindings: Vec<NavigationPropertyBinding>,
+    pub bindings: Vec<NavigationPropertyBinding<'s>>,
     /// Inline annotations.
-    pub annotations: Vec<Annotation>,
+    pub annotations: Vec<Annotation<'s>>,
 }
 
 /// A `Singleton`.
 #[derive(Debug, Clone, PartialEq)]
-pub struct Singleton {
+pub struct Singleton<'s> {
     /// Name (URL segment), e.g. `communications`.
-    pub name: String,
+    pub name: Str<'s>,
     /// The `Type` attribute.
-    pub ty: String,
+    pub ty: Str<'s>,
     /// `NavigationPropertyBinding` children.
-    pub bindings: Vec<NavigationPropertyBinding>,
+    pub bindings: Vec<NavigationPropertyBinding<'s>>,
     /// Inline annotations.
-    pub annotations: Vec<Annotation>,
+    pub annotations: Vec<Annotation<'s>>,
 }
 
 /// A `NavigationPropertyBinding`.
 #[derive(Debug, Clone, PartialEq)]
-pub struct NavigationPropertyBinding {
+pub struct NavigationPropertyBinding<'s> {
     /// `Path` attribute.
-    pub path: String,
+    pub path: Str<'s>,
     /// `Target` attribute.
-    pub target: String,
+    pub target: Str<'s>,
 }
 
 /// An out-of-line `<Annotations Target="...">` group.
 #[derive(Debug, Clone, PartialEq)]
-pub struct Annotations {
+pub struct Annotations<'s> {
     /// `Target`, e.g. `microsoft.graph.callRecords.callRecord/organizer`
     /// (qualified after resolution).
-    pub target: String,
+    pub target: Str<'s>,
     /// `Qualifier`, if any.
-    pub qualifier: Option<String>,
+    pub qualifier: Option<Str<'s>>,
     /// The annotations of the group.
-    pub annotations: Vec<Annotation>,
+    pub annotations: Vec<Annotation<'s>>,
     /// Position of the start tag.
     pub span: Span,
 }
 
 /// One `Annotation` element.
 #[derive(Debug, Clone, PartialEq)]
-pub struct Annotation {
+pub struct Annotation<'s> {
     /// The term, e.g. `Org.OData.Core.V1.Description`.
-    pub term: String,
+    pub term: Str<'s>,
     /// `Qualifier`, if any.
-    pub qualifier: Option<String>,
+    pub qualifier: Option<Str<'s>>,
     /// The value, from an attribute (`String="..."`) or child elements.
-    pub value: AnnotationValue,
+    pub value: AnnotationValue<'s>,
     /// Position of the element.
     pub span: Span,
 }
 
 /// The value of an annotation or of a record property.
 #[derive(Debug, Clone, PartialEq)]
-pub enum AnnotationValue {
+pub enum AnnotationValue<'s> {
     /// No value given (a tag-only annotation means `true` for Boolean terms).
     Empty,
     /// `String`.
-    String(String),
+    String(Str<'s>),
     /// `Bool`.
     Bool(bool),
     /// `Int`.
     Int(i64),
     /// `Float`, `Decimal`, `Date`, `DateTimeOffset`, `Duration`, `Guid`,
     /// `TimeOfDay` and other literal forms, kept as `(kind, text)`.
-    Literal(String, String),
+    Literal(Str<'s>, Str<'s>),
     /// `EnumMember`, e.g. `Org.OData.Core.V1.RevisionKind/Deprecated`.
-    EnumMember(String),
+    EnumMember(Str<'s>),
     /// `Path`, `PropertyPath`, `NavigationPropertyPath`, `AnnotationPath`: `(kind, path)`.
-    Path(String, String),
+    Path(Str<'s>, Str<'s>),
     /// `Record`.
-    Record(Record),
+    Record(Record<'s>),
     /// `Collection`.
-    Collection(Vec<AnnotationValue>),
+    Collection(Vec<AnnotationValue<'s>>),
     /// `Null`.
     Null,
 }
 
 /// A `Record` annotation value.
 #[derive(Debug, Clone, PartialEq, Default)]
-pub struct Record {
+pub struct Record<'s> {
     /// `Type` attribute, if any.
-    pub ty: Option<String>,
+    pub ty: Option<Str<'s>>,
     /// `PropertyValue` children: `(Property, value)` in document order.
-    pub properties: Vec<(String, AnnotationValue)>,
+    pub properties: Vec<(Str<'s>, AnnotationValue<'s>)>,
 }
 
-impl Record {
+impl<'s> Record<'s> {
     /// The value of the named property.
-    pub fn get(&self, name: &str) -> Option<&AnnotationValue> {
+    pub fn get(&self, name: &str) -> Option<&AnnotationValue<'s>> {
         self.properties
             .iter()
             .find(|(n, _)| n == name)
@@ -503,7 +508,7 @@ pub struct Revision {
     pub version: Option<String>,
 }
 
-impl Annotation {
+impl Annotation<'_> {
     /// The string of a `Core.Description`/`Core.LongDescription` or any string-valued annotation.
     pub fn as_str(&self) -> Option<&str> {
         match &self.value {
@@ -543,10 +548,10 @@ impl Annotation {
     }
 }
 
-fn literal_text(v: Option<&AnnotationValue>) -> Option<String> {
+fn literal_text(v: Option<&AnnotationValue<'_>>) -> Option<String> {
     match v? {
-        AnnotationValue::String(s) => Some(s.clone()),
-        AnnotationValue::Literal(_, s) => Some(s.clone()),
+        AnnotationValue::String(s) => Some(s.to_string()),
+        AnnotationValue::Literal(_, s) => Some(s.to_string()),
         _ => None,
     }
 }
@@ -555,16 +560,22 @@ fn literal_text(v: Option<&AnnotationValue>) -> Option<String> {
 #[derive(Debug, Clone, Copy)]
 pub enum TypeDef<'a> {
     /// An entity or complex type.
-    Structured(&'a StructuredType),
+    Structured(&'a StructuredType<'a>),
     /// An enum type.
-    Enum(&'a EnumType),
+    Enum(&'a EnumType<'a>),
     /// A type definition.
-    Definition(&'a TypeDefinition),
+    Definition(&'a TypeDefinition<'a>),
 }
 
-impl Document {
+impl<'s> Document<'s> {
+    /// The document with all its text owned, independent of the bytes it
+    /// was read from (copies every borrowed string).
+    pub fn into_owned(self) -> Document<'static> {
+        IntoOwned::into_owned(self)
+    }
+
     /// The schema with this namespace.
-    pub fn schema(&self, namespace: &str) -> Option<&Schema> {
+    pub fn schema(&self, namespace: &str) -> Option<&Schema<'_>> {
         self.schemas.iter().find(|s| s.namespace == namespace)
     }
 
@@ -596,7 +607,7 @@ impl Document {
     }
 
     /// Finds an entity or complex type by qualified name.
-    pub fn find_structured(&self, qualified: &str) -> Option<&StructuredType> {
+    pub fn find_structured(&self, qualified: &str) -> Option<&StructuredType<'_>> {
         match self.find_type(qualified)? {
             TypeDef::Structured(t) => Some(t),
             _ => None,
@@ -604,7 +615,7 @@ impl Document {
     }
 
     /// Finds an enum type by qualified name.
-    pub fn find_enum(&self, qualified: &str) -> Option<&EnumType> {
+    pub fn find_enum(&self, qualified: &str) -> Option<&EnumType<'_>> {
         match self.find_type(qualified)? {
             TypeDef::Enum(t) => Some(t),
             _ => None,
@@ -612,7 +623,7 @@ impl Document {
     }
 
     /// Every structured type with its qualified name, in document order.
-    pub fn structured_types(&self) -> impl Iterator<Item = (String, &StructuredType)> {
+    pub fn structured_types(&self) -> impl Iterator<Item = (String, &StructuredType<'_>)> {
         self.schemas.iter().flat_map(|s| {
             s.entity_types
                 .iter()
@@ -646,7 +657,7 @@ impl Document {
     }
 
     /// The chain of base types of `qualified`, nearest first (not including itself).
-    pub fn base_chain(&self, qualified: &str) -> Vec<&StructuredType> {
+    pub fn base_chain(&self, qualified: &str) -> Vec<&StructuredType<'_>> {
         let mut out = Vec::new();
         let mut cur = self
             .find_structured(qualified)
@@ -668,7 +679,7 @@ impl Document {
     pub fn external_annotations<'a>(
         &'a self,
         target: &'a str,
-    ) -> impl Iterator<Item = &'a Annotation> + 'a {
+    ) -> impl Iterator<Item = &'a Annotation<'a>> + 'a {
         self.schemas
             .iter()
             .flat_map(|s| &s.annotation_groups)
@@ -698,4 +709,126 @@ impl Document {
 /// Splits `a.b.c.name` into (`a.b.c`, `name`).
 pub fn split_qualified(qualified: &str) -> Option<(&str, &str)> {
     qualified.rsplit_once('.')
+}
+
+/// Conversion of a model value that borrows its source into one that owns
+/// all its text (see [`Document::into_owned`]).
+pub trait IntoOwned {
+    /// The same value with every [`Str`] owned.
+    type Owned;
+    /// Copies every borrowed string.
+    fn into_owned(self) -> Self::Owned;
+}
+
+impl IntoOwned for Str<'_> {
+    type Owned = Str<'static>;
+    fn into_owned(self) -> Str<'static> {
+        Str::into_owned(self)
+    }
+}
+
+impl<T: IntoOwned> IntoOwned for Option<T> {
+    type Owned = Option<T::Owned>;
+    fn into_owned(self) -> Self::Owned {
+        self.map(T::into_owned)
+    }
+}
+
+impl<T: IntoOwned> IntoOwned for Vec<T> {
+    type Owned = Vec<T::Owned>;
+    fn into_owned(self) -> Self::Owned {
+        self.into_iter().map(T::into_owned).collect()
+    }
+}
+
+impl<A: IntoOwned, B: IntoOwned> IntoOwned for (A, B) {
+    type Owned = (A::Owned, B::Owned);
+    fn into_owned(self) -> Self::Owned {
+        (self.0.into_owned(), self.1.into_owned())
+    }
+}
+
+impl<T: IntoOwned> IntoOwned for Box<T> {
+    type Owned = Box<T::Owned>;
+    fn into_owned(self) -> Self::Owned {
+        Box::new((*self).into_owned())
+    }
+}
+
+/// `IntoOwned` for a model struct: `text` fields hold strings (converted),
+/// `plain` fields are copied as they are.
+macro_rules! into_owned {
+    ($($ty:ident { text: [$($t:ident),*], plain: [$($p:ident),*] })*) => {$(
+        impl IntoOwned for $ty<'_> {
+            type Owned = $ty<'static>;
+            fn into_owned(self) -> $ty<'static> {
+                $ty {
+                    $($t: IntoOwned::into_owned(self.$t),)*
+                    $($p: self.$p,)*
+                }
+            }
+        }
+    )*};
+}
+
+into_owned! {
+    Document { text: [version, references, schemas], plain: [source] }
+    Reference { text: [uri, includes], plain: [] }
+    Schema {
+        text: [namespace, alias, entity_types, complex_types, enum_types, type_definitions,
+            functions, actions, terms, entity_container, annotation_groups],
+        plain: [span]
+    }
+    StructuredType {
+        text: [name, base_type, key, properties, navigation_properties, annotations],
+        plain: [kind, is_abstract, open_type, has_stream, span]
+    }
+    TypeRef { text: [name], plain: [collection] }
+    Property {
+        text: [name, ty, default_value, facets, annotations],
+        plain: [nullable, span]
+    }
+    NavigationProperty {
+        text: [name, ty, partner, annotations],
+        plain: [nullable, contains_target, span]
+    }
+    EnumType { text: [name, underlying_type, members, annotations], plain: [is_flags, span] }
+    EnumMember { text: [name, annotations], plain: [value, explicit_value] }
+    TypeDefinition { text: [name, underlying_type, annotations], plain: [span] }
+    Term { text: [name, ty, applies_to, annotations], plain: [span] }
+    Operation {
+        text: [name, entity_set_path, parameters, return_type, annotations],
+        plain: [kind, is_bound, is_composable, span]
+    }
+    Parameter { text: [name, ty, annotations], plain: [nullable] }
+    ReturnType { text: [ty], plain: [nullable] }
+    EntityContainer {
+        text: [name, entity_sets, singletons, operation_imports, annotations],
+        plain: [span]
+    }
+    EntitySet { text: [name, entity_type, bindings, annotations], plain: [] }
+    Singleton { text: [name, ty, bindings, annotations], plain: [] }
+    NavigationPropertyBinding { text: [path, target], plain: [] }
+    Annotations { text: [target, qualifier, annotations], plain: [span] }
+    Annotation { text: [term, qualifier, value], plain: [span] }
+    Record { text: [ty, properties], plain: [] }
+}
+
+impl IntoOwned for AnnotationValue<'_> {
+    type Owned = AnnotationValue<'static>;
+    fn into_owned(self) -> AnnotationValue<'static> {
+        use AnnotationValue as V;
+        match self {
+            V::Empty => V::Empty,
+            V::String(s) => V::String(s.into_owned()),
+            V::Bool(b) => V::Bool(b),
+            V::Int(i) => V::Int(i),
+            V::Literal(k, s) => V::Literal(k.into_owned(), s.into_owned()),
+            V::EnumMember(s) => V::EnumMember(s.into_owned()),
+            V::Path(k, s) => V::Path(k.into_owned(), s.into_owned()),
+            V::Record(r) => V::Record(r.into_owned()),
+            V::Collection(items) => V::Collection(items.into_owned()),
+            V::Null => V::Null,
+        }
+    }
 }

@@ -21,7 +21,7 @@ pub const MAX_DEPTH: usize = 256;
 const UTF8_BOM: &[u8] = b"\xEF\xBB\xBF";
 
 /// Parses a CSDL document without resolving names (they stay as written).
-pub fn parse(bytes: &[u8], source: &str) -> Result<Document, Error> {
+pub fn parse<'a>(bytes: &'a [u8], source: &str) -> Result<Document<'a>, Error> {
     let bytes = bytes.strip_prefix(UTF8_BOM).unwrap_or(bytes);
     let text = match std::str::from_utf8(bytes) {
         Ok(t) => t,
@@ -86,31 +86,31 @@ enum LitKind {
 }
 
 /// One open element.
-enum Frame {
+enum Frame<'a> {
     Edmx,
-    Reference(Reference),
+    Reference(Reference<'a>),
     DataServices,
-    Schema(Box<Schema>),
-    Structured(StructuredType),
-    Key(Vec<String>),
-    Property(Property),
-    Nav(NavigationProperty),
-    Enum(EnumType),
-    Member(EnumMember),
-    TypeDef(TypeDefinition),
-    Term(Term),
-    Operation(Operation),
-    Parameter(Parameter),
-    ReturnType(ReturnType),
-    Container(EntityContainer),
-    EntitySet(EntitySet),
-    Singleton(Singleton),
-    Annotations(Annotations),
-    Annotation(Annotation),
-    Record(Record),
-    PropertyValue(String, AnnotationValue),
-    Collection(Vec<AnnotationValue>),
-    Literal(LitKind, String, Span),
+    Schema(Box<Schema<'a>>),
+    Structured(StructuredType<'a>),
+    Key(Vec<Str<'a>>),
+    Property(Property<'a>),
+    Nav(NavigationProperty<'a>),
+    Enum(EnumType<'a>),
+    Member(EnumMember<'a>),
+    TypeDef(TypeDefinition<'a>),
+    Term(Term<'a>),
+    Operation(Operation<'a>),
+    Parameter(Parameter<'a>),
+    ReturnType(ReturnType<'a>),
+    Container(EntityContainer<'a>),
+    EntitySet(EntitySet<'a>),
+    Singleton(Singleton<'a>),
+    Annotations(Annotations<'a>),
+    Annotation(Annotation<'a>),
+    Record(Record<'a>),
+    PropertyValue(Str<'a>, AnnotationValue<'a>),
+    Collection(Vec<AnnotationValue<'a>>),
+    Literal(LitKind, Str<'a>, Span),
     Null,
     /// A known element whose children carry nothing the model keeps.
     Leaf,
@@ -230,8 +230,9 @@ fn bad_name_byte(b: u8) -> bool {
     )
 }
 
-struct Parser<'a> {
-    source: &'a str,
+struct Parser<'a, 'n> {
+    /// Name of the source, for errors.
+    source: &'n str,
     text: &'a str,
     /// Newlines before the last offset turned into a span.
     line_cursor: usize,
@@ -242,7 +243,7 @@ struct Parser<'a> {
     names: Vec<(String, Option<String>, Span)>,
 }
 
-impl<'a> Parser<'a> {
+impl<'a> Parser<'a, '_> {
     /// The position of `offset`. Spans are asked for in document order, so
     /// the cursor into the newline table only steps forward (a step or two
     /// per element); looking back (errors) searches the table.
@@ -444,7 +445,7 @@ impl<'a> Parser<'a> {
         self.err(offset, ErrorKind::Xml, message)
     }
 
-    fn run(mut self) -> Result<Document, Error> {
+    fn run(mut self) -> Result<Document<'a>, Error> {
         let text = self.text;
         let mut reader = Reader::from_str(text);
         {
@@ -461,7 +462,7 @@ impl<'a> Parser<'a> {
             ..Document::default()
         };
         // Frames of open elements with the byte offset of their start tag.
-        let mut stack: Vec<(Frame, usize)> = Vec::with_capacity(32);
+        let mut stack: Vec<(Frame<'a>, usize)> = Vec::with_capacity(32);
         // Attributes of the current start tag, reused for every tag.
         let mut attrs: Vec<Attr<'a>> = Vec::with_capacity(16);
         // Depth of the current unknown subtree (0 when not skipping).
@@ -498,7 +499,7 @@ impl<'a> Parser<'a> {
                         Some((Frame::Literal(_, buf, _), _)) => {
                             let raw = self.locate(&t).map(|(_, s)| s);
                             match raw {
-                                Some(s) => buf.push_str(s),
+                                Some(s) => buf.append(s),
                                 None => buf.push_str(&String::from_utf8_lossy(&t)),
                             }
                         }
@@ -527,7 +528,7 @@ impl<'a> Parser<'a> {
                     if let (0, Some((Frame::Literal(_, buf, _), _))) =
                         (skip_depth, stack.last_mut())
                     {
-                        let ch = match r.resolve_char_ref() {
+                        let ch: Option<char> = match r.resolve_char_ref() {
                             Ok(Some(c)) => Some(c),
                             Ok(None) => match r.as_ref() {
                                 b"amp" => Some('&'),
@@ -540,7 +541,7 @@ impl<'a> Parser<'a> {
                             Err(_) => None,
                         };
                         match ch {
-                            Some(c) => buf.push(c),
+                            Some(c) => buf.push_str(c.encode_utf8(&mut [0; 4])),
                             None => {
                                 let name = String::from_utf8_lossy(&r).into_owned();
                                 return Err(self.err(
@@ -622,18 +623,19 @@ impl<'a> Parser<'a> {
         )
     }
 
-    /// Decodes an attribute value (XML escapes) to an owned string.
-    fn value(&mut self, s: &str, offset: usize) -> Result<String, Error> {
+    /// Decodes an attribute value (XML escapes): borrowed from the source
+    /// unless it has an escape.
+    fn value(&mut self, s: &'a str, offset: usize) -> Result<Str<'a>, Error> {
         let plain = if s.len() <= 32 {
             !s.bytes().any(|b| b == b'&')
         } else {
             memchr::memchr(b'&', s.as_bytes()).is_none()
         };
         if plain {
-            return Ok(s.to_string());
+            return Ok(Str::borrowed(s));
         }
         match quick_xml::escape::unescape(s) {
-            Ok(v) => Ok(v.into_owned()),
+            Ok(v) => Ok(Str::from(v.into_owned())),
             Err(e) => Err(self.err(
                 offset,
                 ErrorKind::InvalidValue,
@@ -664,7 +666,7 @@ impl<'a> Parser<'a> {
         Ok(out)
     }
 
-    fn opt_string(&mut self, v: &Option<&str>, offset: usize) -> Result<Option<String>, Error> {
+    fn opt_string(&mut self, v: &Option<&'a str>, offset: usize) -> Result<Option<Str<'a>>, Error> {
         match v {
             Some(raw) => Ok(Some(self.value(raw, offset)?)),
             None => Ok(None),
@@ -673,11 +675,11 @@ impl<'a> Parser<'a> {
 
     fn required(
         &mut self,
-        v: &Option<&str>,
+        v: &Option<&'a str>,
         attr: &str,
         element: &str,
         offset: usize,
-    ) -> Result<String, Error> {
+    ) -> Result<Str<'a>, Error> {
         match v {
             Some(raw) => self.value(raw, offset),
             None => Err(self.err(
@@ -712,10 +714,10 @@ impl<'a> Parser<'a> {
 
     fn type_ref(
         &mut self,
-        v: &Option<&str>,
+        v: &Option<&'a str>,
         element: &str,
         offset: usize,
-    ) -> Result<TypeRef, Error> {
+    ) -> Result<TypeRef<'a>, Error> {
         let Some(raw) = v else {
             return Err(self.err(
                 offset,
@@ -723,14 +725,12 @@ impl<'a> Parser<'a> {
                 format!("<{element}> is missing the required attribute Type"),
             ));
         };
-        if raw.bytes().any(|b| b == b'&') {
-            let s = self.value(raw, offset)?;
-            return self.parse_type_ref(&s, offset);
-        }
-        self.parse_type_ref(raw, offset)
+        let s = self.value(raw, offset)?;
+        self.parse_type_ref(s, offset)
     }
 
-    fn parse_type_ref(&mut self, s: &str, offset: usize) -> Result<TypeRef, Error> {
+    fn parse_type_ref(&mut self, text: Str<'a>, offset: usize) -> Result<TypeRef<'a>, Error> {
+        let s = text.as_str();
         let (collection, name) = match s.strip_prefix("Collection(") {
             Some(rest) => match rest.strip_suffix(')') {
                 Some(inner) => (true, inner),
@@ -756,9 +756,11 @@ impl<'a> Parser<'a> {
             ));
         }
         self.check_primitive(name, offset)?;
+        let start = name.as_ptr() as usize - s.as_ptr() as usize;
+        let end = start + name.len();
         Ok(TypeRef {
             collection,
-            name: name.to_string(),
+            name: text.slice(start, end),
         })
     }
 
@@ -793,10 +795,10 @@ impl<'a> Parser<'a> {
         tag: &[Attr<'a>],
         empty: bool,
         offset: usize,
-        stack: &mut [(Frame, usize)],
-        doc: &mut Document,
+        stack: &mut [(Frame<'a>, usize)],
+        doc: &mut Document<'a>,
         root_done: &mut bool,
-    ) -> Result<Frame, Error> {
+    ) -> Result<Frame<'a>, Error> {
         let Some((parent, _)) = stack.last_mut() else {
             if *root_done {
                 return Err(self.err(offset, ErrorKind::Xml, "a second root element"));
@@ -829,7 +831,7 @@ impl<'a> Parser<'a> {
                 let [ns, alias] = self.attrs(tag, ["Namespace", "Alias"], offset)?;
                 let ns = self.required(&ns, "Namespace", "edmx:Include", offset)?;
                 let alias = self.opt_string(&alias, offset)?;
-                self.claim_names(&ns, &alias, offset)?;
+                self.claim_names(&ns, alias.as_deref(), offset)?;
                 r.includes.push((ns, alias));
                 Frame::Leaf
             }
@@ -837,7 +839,7 @@ impl<'a> Parser<'a> {
                 let [ns, alias] = self.attrs(tag, ["Namespace", "Alias"], offset)?;
                 let namespace = self.required(&ns, "Namespace", "Schema", offset)?;
                 let alias = self.opt_string(&alias, offset)?;
-                self.claim_names(&namespace, &alias, offset)?;
+                self.claim_names(&namespace, alias.as_deref(), offset)?;
                 Frame::Schema(Box::new(Schema {
                     namespace,
                     alias,
@@ -907,7 +909,7 @@ impl<'a> Parser<'a> {
                     ("Unicode", &unicode),
                 ] {
                     if let Some(v) = self.opt_string(v, offset)? {
-                        facets.push((facet.to_string(), v));
+                        facets.push((Str::borrowed(facet), v));
                     }
                 }
                 let name = self.required(&n, "Name", "Property", offset)?;
@@ -1178,7 +1180,7 @@ impl<'a> Parser<'a> {
                         .iter()
                         .rev()
                         .find_map(|(f, _)| match f {
-                            Frame::Annotation(a) => Some(a.term.clone()),
+                            Frame::Annotation(a) => Some(a.term.to_string()),
                             _ => None,
                         })
                         .unwrap_or_default();
@@ -1200,7 +1202,7 @@ impl<'a> Parser<'a> {
     /// declared in the same type (siblings are attached before the next opens).
     fn check_member_name(
         &mut self,
-        t: &StructuredType,
+        t: &StructuredType<'a>,
         name: &str,
         offset: usize,
     ) -> Result<(), Error> {
@@ -1228,17 +1230,12 @@ impl<'a> Parser<'a> {
     /// namespace that is already) another namespace's alias or name: either
     /// would make qualified names ambiguous. A repeated identical pair (the
     /// same vocabulary included twice) is harmless and allowed.
-    fn claim_names(
-        &mut self,
-        ns: &str,
-        alias: &Option<String>,
-        offset: usize,
-    ) -> Result<(), Error> {
+    fn claim_names(&mut self, ns: &str, alias: Option<&str>, offset: usize) -> Result<(), Error> {
         let clash = self.names.iter().find_map(|(pns, palias, at)| {
             if pns == ns {
                 return None;
             }
-            let (a, pa) = (alias.as_deref(), palias.as_deref());
+            let (a, pa) = (alias, palias.as_deref());
             if a.is_some() && a == pa {
                 Some(format!(
                     "duplicate alias {} for namespace {ns} (already the alias of {pns} at {}:{})",
@@ -1264,11 +1261,12 @@ impl<'a> Parser<'a> {
             return Err(self.err(offset, ErrorKind::Duplicate, message));
         }
         let span = self.span_at(offset);
-        self.names.push((ns.to_string(), alias.clone(), span));
+        self.names
+            .push((ns.to_string(), alias.map(str::to_string), span));
         Ok(())
     }
 
-    fn open_annotation(&mut self, tag: &[Attr<'a>], offset: usize) -> Result<Frame, Error> {
+    fn open_annotation(&mut self, tag: &[Attr<'a>], offset: usize) -> Result<Frame<'a>, Error> {
         let mut term = None;
         let mut qualifier = None;
         let mut value = AnnotationValue::Empty;
@@ -1300,7 +1298,12 @@ impl<'a> Parser<'a> {
     }
 
     /// A value expression element inside an annotation, property value or collection.
-    fn open_value(&mut self, tag: &[Attr<'a>], name: &[u8], offset: usize) -> Result<Frame, Error> {
+    fn open_value(
+        &mut self,
+        tag: &[Attr<'a>],
+        name: &[u8],
+        offset: usize,
+    ) -> Result<Frame<'a>, Error> {
         Ok(match name {
             b"Record" => {
                 let [ty] = self.attrs(tag, ["Type"], offset)?;
@@ -1312,7 +1315,7 @@ impl<'a> Parser<'a> {
             b"Collection" => Frame::Collection(Vec::new()),
             b"Null" => Frame::Null,
             other => match lit_kind(other) {
-                Some(kind) => Frame::Literal(kind, String::new(), self.span_at(offset)),
+                Some(kind) => Frame::Literal(kind, Str::default(), self.span_at(offset)),
                 None => Frame::Skip,
             },
         })
@@ -1322,9 +1325,9 @@ impl<'a> Parser<'a> {
     fn literal(
         &mut self,
         kind: LitKind,
-        text: String,
+        text: Str<'a>,
         offset: usize,
-    ) -> Result<AnnotationValue, Error> {
+    ) -> Result<AnnotationValue<'a>, Error> {
         match literal_value(kind, text) {
             Ok(v) => Ok(v),
             Err(m) => Err(self.err(offset, ErrorKind::InvalidValue, m)),
@@ -1334,9 +1337,9 @@ impl<'a> Parser<'a> {
     /// Attaches a finished element to its parent (the new top of the stack).
     fn close(
         &mut self,
-        frame: Frame,
-        stack: &mut [(Frame, usize)],
-        doc: &mut Document,
+        frame: Frame<'a>,
+        stack: &mut [(Frame<'a>, usize)],
+        doc: &mut Document<'a>,
     ) -> Result<(), Error> {
         let Some((parent, _)) = stack.last_mut() else {
             return Ok(());
@@ -1368,9 +1371,9 @@ impl<'a> Parser<'a> {
 
     fn attach(
         &mut self,
-        child: Frame,
-        parent: &mut Frame,
-        doc: &mut Document,
+        child: Frame<'a>,
+        parent: &mut Frame<'a>,
+        doc: &mut Document<'a>,
     ) -> Result<(), Error> {
         match (parent, child) {
             (Frame::Edmx, Frame::Reference(r)) => doc.references.push(r),
@@ -1419,7 +1422,7 @@ impl<'a> Parser<'a> {
 }
 
 /// The value of a literal of `kind` written as `text`, or what is wrong with it.
-fn literal_value(kind: LitKind, text: String) -> Result<AnnotationValue, String> {
+fn literal_value(kind: LitKind, text: Str<'_>) -> Result<AnnotationValue<'_>, String> {
     Ok(match kind {
         LitKind::String => AnnotationValue::String(text),
         LitKind::Bool => match text.trim() {
@@ -1435,24 +1438,14 @@ fn literal_value(kind: LitKind, text: String) -> Result<AnnotationValue, String>
             Ok(i) => AnnotationValue::Int(i),
             Err(_) => return Err(format!("Int value \"{}\" is not an integer", text.trim())),
         },
-        LitKind::EnumMember => AnnotationValue::EnumMember(trimmed(text)),
-        LitKind::Path(k) => AnnotationValue::Path(k.to_string(), trimmed(text)),
-        LitKind::Other(k) => AnnotationValue::Literal(k.to_string(), trimmed(text)),
+        LitKind::EnumMember => AnnotationValue::EnumMember(text.trimmed()),
+        LitKind::Path(k) => AnnotationValue::Path(Str::borrowed(k), text.trimmed()),
+        LitKind::Other(k) => AnnotationValue::Literal(Str::borrowed(k), text.trimmed()),
     })
 }
 
-/// `text` without surrounding whitespace, reusing its buffer when there is none.
-fn trimmed(text: String) -> String {
-    let t = text.trim();
-    if t.len() == text.len() {
-        text
-    } else {
-        t.to_string()
-    }
-}
-
 /// Where a parent element keeps its inline annotations.
-fn annotations_of(parent: &mut Frame) -> Option<&mut Vec<Annotation>> {
+fn annotations_of<'f, 'a>(parent: &'f mut Frame<'a>) -> Option<&'f mut Vec<Annotation<'a>>> {
     Some(match parent {
         Frame::Structured(t) => &mut t.annotations,
         Frame::Property(t) => &mut t.annotations,

@@ -82,7 +82,7 @@ pub fn resolve(doc: &mut Document) -> Result<ResolveReport, Error> {
 /// resolution, so base types are qualified. The error sits at the type.
 fn check_keys(doc: &Document) -> Result<(), Error> {
     // Built only when a key is not declared by its own type (rare).
-    let mut by_name: Option<std::collections::HashMap<String, &StructuredType>> = None;
+    let mut by_name: Option<std::collections::HashMap<String, &StructuredType<'_>>> = None;
     for s in &doc.schemas {
         for t in s.entity_types.iter().chain(&s.complex_types) {
             for key in &t.key {
@@ -303,7 +303,7 @@ impl Resolver {
                 // The parser refuses colliding aliases where they are
                 // written; a hand-built document keeps the first one.
                 if !aliases.iter().any(|(x, _)| x == a) {
-                    aliases.push((a.clone(), ns.clone()));
+                    aliases.push((a.to_string(), ns.to_string()));
                 }
             }
         }
@@ -367,20 +367,20 @@ impl Resolver {
     }
 
     /// `alias.Name` -> `namespace.Name`; anything else unchanged.
-    fn qualify(&self, name: &mut String) {
+    fn qualify(&self, name: &mut Str<'_>) {
         if let Some(dot) = name.bytes().rposition(|b| b == b'.') {
             if let Some(real) = self.alias(&name[..dot]) {
                 let mut q = String::with_capacity(real.len() + name.len() - dot);
                 q.push_str(real);
                 q.push_str(&name[dot..]);
-                *name = q;
+                *name = Str::from(q);
             }
         }
     }
 
     /// Qualifies every dotted token of a path or target expression
     /// (`graph.x/y`, `graph.op(graph.t, Collection(graph.u))`).
-    fn qualify_tokens(&self, text: &mut String) {
+    fn qualify_tokens(&self, text: &mut Str<'_>) {
         if !self.has_aliased_token(text) {
             return;
         }
@@ -395,7 +395,7 @@ impl Resolver {
                 None => out.push_str(piece),
             }
         }
-        *text = out;
+        *text = Str::from(out);
     }
 
     /// Whether any name token of `text` is `alias.Name` (a byte loop: this
@@ -441,7 +441,7 @@ impl Resolver {
     }
 
     /// Qualifies and checks a named type (not `Collection(...)`).
-    fn named_type(&mut self, name: &mut String, span: Span, context: impl FnOnce() -> String) {
+    fn named_type(&mut self, name: &mut Str<'_>, span: Span, context: impl FnOnce() -> String) {
         self.checked += 1;
         if name.starts_with("Edm.") {
             if !crate::parse::is_primitive(name) {
@@ -455,11 +455,11 @@ impl Resolver {
         }
     }
 
-    fn type_ref(&mut self, ty: &mut TypeRef, span: Span, context: impl FnOnce() -> String) {
+    fn type_ref(&mut self, ty: &mut TypeRef<'_>, span: Span, context: impl FnOnce() -> String) {
         self.named_type(&mut ty.name, span, context);
     }
 
-    fn schema(&mut self, s: &mut Schema) {
+    fn schema(&mut self, s: &mut Schema<'_>) {
         let ns = s.namespace.clone();
         for t in s.entity_types.iter_mut().chain(s.complex_types.iter_mut()) {
             let owner = &t.name;
@@ -547,7 +547,7 @@ impl Resolver {
     /// Type casts inside a binding path must name declared types.
     fn binding(
         &mut self,
-        b: &mut NavigationPropertyBinding,
+        b: &mut NavigationPropertyBinding<'_>,
         span: Span,
         context: impl Fn() -> String,
     ) {
@@ -569,7 +569,7 @@ impl Resolver {
 
     /// Qualifies a target; one whose head (`ns.Type`, `ns.op(...)`,
     /// `ns.Container`) names nothing declared is recorded as dangling.
-    fn target(&mut self, target: &mut String, span: Span) {
+    fn target(&mut self, target: &mut Str<'_>, span: Span) {
         self.qualify_tokens(target);
         let end = target
             .bytes()
@@ -585,14 +585,14 @@ impl Resolver {
         }
     }
 
-    fn annotations(&mut self, list: &mut [Annotation]) {
+    fn annotations(&mut self, list: &mut [Annotation<'_>]) {
         for a in list {
             self.qualify(&mut a.term);
             self.value(&mut a.value);
         }
     }
 
-    fn value(&mut self, v: &mut AnnotationValue) {
+    fn value(&mut self, v: &mut AnnotationValue<'_>) {
         match v {
             AnnotationValue::Record(r) => {
                 if let Some(ty) = &mut r.ty {

@@ -34,7 +34,7 @@ use std::collections::{BTreeMap, BTreeSet};
 
 use crate::closure::Closure;
 use crate::model::{
-    Annotation, AnnotationValue, Annotations, Document, EntityContainer, Schema, Span,
+    Annotation, AnnotationValue, Annotations, Document, EntityContainer, Schema, Span, Str,
     StructuredType, TypeDef, CORE_DESCRIPTION,
 };
 
@@ -54,12 +54,12 @@ pub struct SubsetPlan {
 }
 
 /// The standalone subset of `doc` for `closure` (see the module docs).
-pub fn subset(doc: &Document, closure: &Closure) -> Document {
+pub fn subset<'s>(doc: &Document<'s>, closure: &Closure) -> Document<'s> {
     subset_with(doc, &plan_from_closure(closure))
 }
 
 /// The standalone subset of a resolved `doc` described by `plan`.
-pub fn subset_with(doc: &Document, plan: &SubsetPlan) -> Document {
+pub fn subset_with<'s>(doc: &Document<'s>, plan: &SubsetPlan) -> Document<'s> {
     let keep_type = |qualified: &str| {
         qualified.rsplit_once('.').map(|(ns, _)| ns) == Some(plan.namespace.as_str())
             || plan.types.contains(qualified)
@@ -76,14 +76,15 @@ pub fn subset_with(doc: &Document, plan: &SubsetPlan) -> Document {
             });
             continue;
         }
-        let structured = |types: &[StructuredType]| -> Vec<StructuredType> {
+        let structured = |types: &[StructuredType<'s>]| -> Vec<StructuredType<'s>> {
             types
                 .iter()
                 .filter(|t| keep_type(&format!("{ns}.{}", t.name)))
                 .map(|t| {
                     let mut t = t.clone();
                     if let Some(navs) = plan.path_navigations.get(&format!("{ns}.{}", t.name)) {
-                        t.navigation_properties.retain(|n| navs.contains(&n.name));
+                        t.navigation_properties
+                            .retain(|n| navs.contains(n.name.as_str()));
                     }
                     t
                 })
@@ -147,7 +148,7 @@ pub fn subset_with(doc: &Document, plan: &SubsetPlan) -> Document {
     out
 }
 
-fn container_subset(c: &EntityContainer, plan: &SubsetPlan) -> EntityContainer {
+fn container_subset<'s>(c: &EntityContainer<'s>, plan: &SubsetPlan) -> EntityContainer<'s> {
     let kept = |name: &str| plan.container_children.contains(name);
     let target_kept = |target: &str| kept(target.split('/').next().unwrap_or(target));
     let mut out = EntityContainer {
@@ -195,7 +196,7 @@ fn plan_from_closure(closure: &Closure) -> SubsetPlan {
 
 /// Adds a group to the schema that declares its target, merging with an existing group
 /// for the same target and qualifier.
-fn add_group(doc: &mut Document, group: Annotations) {
+fn add_group<'s>(doc: &mut Document<'s>, group: Annotations<'s>) {
     let Some(index) = owner_schema(doc, &group.target) else {
         return;
     };
@@ -359,7 +360,7 @@ fn walk(doc: &Document, start: &str, segments: &[&str], declared_first: bool) ->
         if i + 1 < segments.len() && doc.find_structured(&next_type).is_none() {
             return false;
         }
-        current = next_type;
+        current = next_type.to_string();
     }
     true
 }
@@ -401,7 +402,8 @@ pub fn descriptions(doc: &Document) -> BTreeMap<String, String> {
         for a in &g.annotations {
             if a.term == CORE_DESCRIPTION && a.qualifier.is_none() {
                 if let AnnotationValue::String(s) = &a.value {
-                    out.entry(g.target.clone()).or_insert_with(|| s.clone());
+                    out.entry(g.target.to_string())
+                        .or_insert_with(|| s.to_string());
                 }
             }
         }
@@ -416,9 +418,9 @@ pub fn set_description(doc: &mut Document, target: &str, text: &str) -> bool {
         return false;
     }
     let annotation = Annotation {
-        term: CORE_DESCRIPTION.to_string(),
+        term: Str::borrowed(CORE_DESCRIPTION),
         qualifier: None,
-        value: AnnotationValue::String(text.to_string()),
+        value: AnnotationValue::String(Str::from(text.to_string())),
         span: Span::default(),
     };
     let Some(index) = owner_schema(doc, target) else {
@@ -436,7 +438,7 @@ pub fn set_description(doc: &mut Document, target: &str, text: &str) -> bool {
             g.annotations.push(annotation);
         }
         None => schema.annotation_groups.push(Annotations {
-            target: target.to_string(),
+            target: Str::from(target.to_string()),
             qualifier: None,
             annotations: vec![annotation],
             span: Span::default(),
@@ -473,11 +475,11 @@ pub fn merge_descriptions(new: &mut Document, existing: &Document) -> MergeRepor
 /// The whole import step on a resolved upstream document: the closure of `namespace`,
 /// its [`subset`], then the committed file's descriptions merged in
 /// ([`merge_descriptions`]) when there is one.
-pub fn import(
-    upstream: &Document,
+pub fn import<'s>(
+    upstream: &Document<'s>,
     namespace: &str,
-    committed: Option<&Document>,
-) -> Result<(Document, MergeReport), crate::Error> {
+    committed: Option<&Document<'_>>,
+) -> Result<(Document<'s>, MergeReport), crate::Error> {
     let closure = crate::closure(upstream, namespace)?;
     let mut out = subset(upstream, &closure);
     let report = match committed {
@@ -525,7 +527,7 @@ mod tests {
   </edmx:DataServices>
 </edmx:Edmx>"#;
 
-    fn doc() -> Document {
+    fn doc() -> Document<'static> {
         crate::load(DOC.as_bytes(), "test").expect("test document loads")
     }
 

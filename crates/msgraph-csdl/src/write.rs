@@ -26,6 +26,8 @@
 
 use std::collections::HashMap;
 
+use crate::Str;
+
 use crate::model::{
     Annotation, AnnotationValue, Annotations, Document, EntityContainer, EnumType, Operation,
     OperationKind, Property, Record, Schema, StructuredKind, StructuredType, Term, TypeDefinition,
@@ -100,7 +102,7 @@ struct Writer<'a> {
     depth: usize,
     /// Namespace -> alias, for writing type references the upstream way.
     aliases: HashMap<&'a str, &'a str>,
-    doc: &'a Document,
+    doc: &'a Document<'a>,
 }
 
 impl Writer<'_> {
@@ -339,7 +341,7 @@ impl Writer<'_> {
         if let Some(d) = &p.default_value {
             attrs.push(("DefaultValue", d));
         }
-        let mut facets: Vec<&(String, String)> = p.facets.iter().collect();
+        let mut facets: Vec<&(Str<'_>, Str<'_>)> = p.facets.iter().collect();
         let rank = |n: &str| {
             FACET_ORDER
                 .iter()
@@ -487,11 +489,11 @@ impl Writer<'_> {
     fn valued(&mut self, tag: &str, attrs: Vec<(&str, &str)>, value: &AnnotationValue) {
         let scalar: Option<(&str, String)> = match value {
             AnnotationValue::Empty => return self.empty(tag, &attrs),
-            AnnotationValue::String(s) => Some(("String", s.clone())),
+            AnnotationValue::String(s) => Some(("String", s.to_string())),
             AnnotationValue::Bool(b) => Some(("Bool", b.to_string())),
             AnnotationValue::Int(i) => Some(("Int", i.to_string())),
-            AnnotationValue::Literal(kind, text) => Some((kind.as_str(), text.clone())),
-            AnnotationValue::Path(kind, path) => Some((kind.as_str(), path.clone())),
+            AnnotationValue::Literal(kind, text) => Some((kind.as_str(), text.to_string())),
+            AnnotationValue::Path(kind, path) => Some((kind.as_str(), path.to_string())),
             AnnotationValue::EnumMember(_)
             | AnnotationValue::Record(_)
             | AnnotationValue::Collection(_)
@@ -583,7 +585,7 @@ mod tests {
     use super::*;
     use crate::model::*;
 
-    fn prop(name: &str, ty: &str, collection: bool) -> Property {
+    fn prop(name: &'static str, ty: &'static str, collection: bool) -> Property<'static> {
         Property {
             name: name.into(),
             ty: TypeRef {
@@ -598,7 +600,7 @@ mod tests {
         }
     }
 
-    fn doc() -> Document {
+    fn doc() -> Document<'static> {
         let graph = Schema {
             namespace: "microsoft.graph".into(),
             alias: Some("graph".into()),

@@ -125,7 +125,7 @@ const FIXTURE: &str = r#"<?xml version="1.0" encoding="utf-8"?>
 </edmx:Edmx>
 "#;
 
-fn doc() -> msgraph_csdl::Document {
+fn doc() -> msgraph_csdl::Document<'static> {
     load(FIXTURE.as_bytes(), "fixture.xml").expect("fixture loads")
 }
 
@@ -152,7 +152,7 @@ fn document_header_references_and_schemas() {
     assert_eq!(d.references.len(), 1);
     assert_eq!(
         d.references[0].includes,
-        vec![("Org.OData.Core.V1".to_string(), Some("Core".to_string()))]
+        vec![("Org.OData.Core.V1".into(), Some("Core".into()))]
     );
     assert_eq!(d.schemas.len(), 2);
     assert_eq!(d.schemas[0].namespace, "test.main");
@@ -192,7 +192,7 @@ fn entity_types_keys_flags_properties_and_facets() {
     let entity = d.find_structured("test.main.entity").expect("entity");
     assert_eq!(entity.kind, StructuredKind::Entity);
     assert!(entity.is_abstract);
-    assert_eq!(entity.key, vec!["id".to_string()]);
+    assert_eq!(entity.key, vec!["id"]);
     assert!(!entity.properties[0].nullable);
 
     let thing = d.find_structured("test.main.thing").expect("thing");
@@ -203,16 +203,13 @@ fn entity_types_keys_flags_properties_and_facets() {
     assert_eq!(
         price.facets,
         vec![
-            ("Precision".to_string(), "10".to_string()),
-            ("Scale".to_string(), "variable".to_string())
+            ("Precision".into(), "10".into()),
+            ("Scale".into(), "variable".into())
         ]
     );
     let name = &thing.properties[1];
     assert_eq!(name.default_value.as_deref(), Some("x & y"));
-    assert_eq!(
-        name.facets,
-        vec![("MaxLength".to_string(), "64".to_string())]
-    );
+    assert_eq!(name.facets, vec![("MaxLength".into(), "64".into())]);
     assert_eq!(name.annotations[0].as_str(), Some("The name <b> A"));
     assert_eq!(
         name.span,
@@ -314,8 +311,8 @@ fn terms_and_entity_container() {
     assert_eq!(
         c.operation_imports,
         vec![
-            ("findAll".to_string(), "test.main.find".to_string()),
-            ("resetAll".to_string(), "test.main.reset".to_string())
+            ("findAll".into(), "test.main.find".into()),
+            ("resetAll".into(), "test.main.reset".into())
         ]
     );
 }

@@ -26,30 +26,30 @@ fn q(name: &str) -> String {
     format!("{NS}.{name}")
 }
 
-fn type_ref(ty: &str) -> TypeRef {
+fn type_ref(ty: &str) -> TypeRef<'static> {
     match ty
         .strip_prefix("Collection(")
         .and_then(|t| t.strip_suffix(')'))
     {
         Some(inner) => TypeRef {
             collection: true,
-            name: inner.to_string(),
+            name: inner.to_string().into(),
         },
         None => TypeRef {
             collection: false,
-            name: ty.to_string(),
+            name: ty.to_string().into(),
         },
     }
 }
 
-fn prop(name: &str, ty: &str) -> Property {
+fn prop(name: &str, ty: &str) -> Property<'static> {
     let mut facets = Vec::new();
     if ty == "Edm.Decimal" {
         // Graph declares every Decimal with a variable scale (as v1.0 pstnCallLogRow.charge).
-        facets.push(("Scale".to_string(), "variable".to_string()));
+        facets.push(("Scale".into(), "variable".into()));
     }
     Property {
-        name: name.to_string(),
+        name: name.to_string().into(),
         ty: type_ref(ty),
         nullable: true,
         default_value: None,
@@ -59,11 +59,11 @@ fn prop(name: &str, ty: &str) -> Property {
     }
 }
 
-fn complex(name: &str, base: Option<&str>, props: &[(&str, &str)]) -> StructuredType {
+fn complex(name: &str, base: Option<&str>, props: &[(&str, &str)]) -> StructuredType<'static> {
     StructuredType {
         kind: StructuredKind::Complex,
-        name: name.to_string(),
-        base_type: base.map(q),
+        name: name.to_string().into(),
+        base_type: base.map(|b| q(b).into()),
         is_abstract: false,
         open_type: false,
         has_stream: false,
@@ -75,16 +75,16 @@ fn complex(name: &str, base: Option<&str>, props: &[(&str, &str)]) -> Structured
     }
 }
 
-fn log_function(name: &str, row: &str) -> Operation {
+fn log_function(name: &str, row: &str) -> Operation<'static> {
     let param = |name: &str, ty: &str| Parameter {
-        name: name.to_string(),
+        name: name.to_string().into(),
         ty: type_ref(ty),
         nullable: true,
         annotations: Vec::new(),
     };
     Operation {
         kind: OperationKind::Function,
-        name: name.to_string(),
+        name: name.to_string().into(),
         is_bound: true,
         is_composable: false,
         entity_set_path: None,
@@ -188,7 +188,7 @@ fn sort_properties(t: &mut StructuredType) {
 }
 
 /// Applies the beta delta to the (resolved) v1.0 document.
-fn apply_beta_delta(mut doc: Document) -> Document {
+fn apply_beta_delta(mut doc: Document<'static>) -> Document<'static> {
     let schema = doc
         .schemas
         .iter_mut()
@@ -218,7 +218,7 @@ fn apply_beta_delta(mut doc: Document) -> Document {
             .iter_mut()
             .find(|t| t.name == row)
             .expect("v1.0 log row type");
-        t.base_type = Some(q("callLogRow"));
+        t.base_type = Some(q("callLogRow").into());
         t.properties.retain(|p| !moved.contains(&p.name.as_str()));
         t.properties.extend(extra.iter().map(|(n, ty)| prop(n, ty)));
         sort_properties(t);
@@ -278,14 +278,14 @@ fn apply_beta_delta(mut doc: Document) -> Document {
         ],
     ));
     schema.enum_types.push(EnumType {
-        name: "pstnUserBlockMode".to_string(),
+        name: "pstnUserBlockMode".to_string().into(),
         underlying_type: None,
         is_flags: false,
         members: ["blocked", "unblocked", "unknownFutureValue"]
             .iter()
             .enumerate()
             .map(|(i, m)| EnumMember {
-                name: m.to_string(),
+                name: m.to_string().into(),
                 value: i as i64,
                 explicit_value: true,
                 annotations: Vec::new(),
@@ -365,7 +365,8 @@ fn beta_file_is_in_the_importer_format() {
 
 #[test]
 fn beta_log_rows_share_call_log_row() {
-    let doc = msgraph_csdl::load(beta_text().as_bytes(), "beta").expect("beta loads");
+    let text = beta_text();
+    let doc = msgraph_csdl::load(text.as_bytes(), "beta").expect("beta loads");
     for row in ["pstnCallLogRow", "directRoutingLogRow", "smsLogRow"] {
         let t = doc.find_structured(&q(row)).expect(row);
         assert_eq!(

@@ -11,7 +11,7 @@ fn real_path() -> PathBuf {
 }
 
 /// The document, loaded once for all tests of this file.
-fn real_doc() -> Option<Document> {
+fn real_doc() -> Option<Document<'static>> {
     static DOC: OnceLock<Option<Document>> = OnceLock::new();
     let doc = DOC.get_or_init(|| {
         let path = real_path();
@@ -102,10 +102,7 @@ fn call_records_schema_matches_the_facts_sheet() {
         .and_then(|t| t.properties.iter().find(|p| p.name == "charge"))
         .expect("charge");
     assert_eq!(charge.ty.name, "Edm.Decimal");
-    assert_eq!(
-        charge.facets,
-        vec![("Scale".to_string(), "variable".to_string())]
-    );
+    assert_eq!(charge.facets, vec![("Scale".into(), "variable".into())]);
 
     let modality = doc
         .find_enum("microsoft.graph.callRecords.modality")

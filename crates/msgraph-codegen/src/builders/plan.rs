@@ -195,7 +195,7 @@ pub fn plan(doc: &Document, scope: &str) -> Result<Plan, BuilderError> {
         let builder = format!("{}RequestBuilder", naming::type_name(&s.name));
         ctx.claim(&builder, &path)?;
         singletons.push(Node {
-            wire: s.name.clone(),
+            wire: s.name.to_string(),
             method: naming::field_name(&s.name),
             path,
             ty: ctx.type_ref(&s.ty)?,
@@ -220,7 +220,7 @@ pub fn plan(doc: &Document, scope: &str) -> Result<Plan, BuilderError> {
 const MAX_DEPTH: usize = 6;
 
 struct Ctx<'a> {
-    doc: &'a Document,
+    doc: &'a Document<'a>,
     scope: &'a str,
     /// The models generator's names, so builders name exactly the generated types.
     models: ModelNames<'a>,
@@ -263,9 +263,9 @@ impl<'a> Ctx<'a> {
     fn navigations(
         &self,
         qualified: &str,
-        ty: &'a StructuredType,
-    ) -> Vec<&'a msgraph_csdl::NavigationProperty> {
-        let mut chain: Vec<&StructuredType> = self.doc.base_chain(qualified);
+        ty: &'a StructuredType<'a>,
+    ) -> Vec<&'a msgraph_csdl::NavigationProperty<'a>> {
+        let mut chain: Vec<&StructuredType<'a>> = self.doc.base_chain(qualified);
         chain.reverse();
         chain.push(ty);
         chain
@@ -277,7 +277,7 @@ impl<'a> Ctx<'a> {
     fn children(
         &mut self,
         qualified: &str,
-        ty: &'a StructuredType,
+        ty: &'a StructuredType<'a>,
         path: &str,
         depth: usize,
     ) -> Result<Vec<Node>, BuilderError> {
@@ -338,7 +338,7 @@ impl<'a> Ctx<'a> {
             )?;
             let functions = self.functions(target, &path)?;
             Ok(Node {
-                wire: nav.name.clone(),
+                wire: nav.name.to_string(),
                 method: naming::field_name(&nav.name),
                 path,
                 ty,
@@ -364,7 +364,7 @@ impl<'a> Ctx<'a> {
                 target_ty,
             )?;
             Ok(Node {
-                wire: nav.name.clone(),
+                wire: nav.name.to_string(),
                 method: naming::field_name(&nav.name),
                 path,
                 ty,
@@ -382,7 +382,7 @@ impl<'a> Ctx<'a> {
         path: &str,
         kind: OpKind,
         ty: &TypeRef,
-        st: &'a StructuredType,
+        st: &'a StructuredType<'a>,
     ) -> Result<Op, BuilderError> {
         self.claim(&request, path)?;
         let facts = facts::operation(path, kind);
@@ -402,12 +402,12 @@ impl<'a> Ctx<'a> {
                         .navigations(&nav.ty.name, t)
                         .iter()
                         .filter(|n| n.contains_target)
-                        .map(|n| n.name.clone())
+                        .map(|n| n.name.to_string())
                         .collect(),
                     None => Vec::new(),
                 };
                 expand.push(ExpandChoice {
-                    wire: nav.name.clone(),
+                    wire: nav.name.to_string(),
                     collection: nav.ty.collection,
                     nested,
                 });
@@ -455,10 +455,10 @@ impl<'a> Ctx<'a> {
         &self,
         path: &str,
         ty: &TypeRef,
-        st: &'a StructuredType,
+        st: &'a StructuredType<'a>,
         form: &FilterForm,
     ) -> Result<(), BuilderError> {
-        let mut chain: Vec<&StructuredType> = self.doc.base_chain(&ty.qualified);
+        let mut chain: Vec<&StructuredType<'a>> = self.doc.base_chain(&ty.qualified);
         chain.push(st);
         match form {
             FilterForm::DateTimeCompare(prop) => {
@@ -485,7 +485,7 @@ impl<'a> Ctx<'a> {
                 let ok = nav
                     .and_then(|n| self.doc.find_structured(&n.ty.name).map(|t| (n, t)))
                     .is_some_and(|(n, t)| {
-                        let mut c: Vec<&StructuredType> = self.doc.base_chain(&n.ty.name);
+                        let mut c: Vec<&StructuredType<'a>> = self.doc.base_chain(&n.ty.name);
                         c.push(t);
                         c.iter().flat_map(|t| &t.properties).any(|p| {
                             p.name == *property && p.ty.primitive() == Some(Primitive::String)
@@ -540,7 +540,7 @@ impl<'a> Ctx<'a> {
                         }
                     };
                     params.push(Param {
-                        wire: p.name.clone(),
+                        wire: p.name.to_string(),
                         rust: naming::field_name(&p.name),
                         ty,
                     });
@@ -553,7 +553,7 @@ impl<'a> Ctx<'a> {
                 let fpath = format!("{path}/{qualified}(..)");
                 self.claim(&request, &fpath)?;
                 out.push(Function {
-                    name: f.name.clone(),
+                    name: f.name.to_string(),
                     qualified,
                     method: naming::field_name(&f.name),
                     request,

@@ -143,7 +143,7 @@ fn member_enum(
         let vdoc = doc_attrs(&vdoc);
         let deprecated = docs::deprecation(index, &target, &m.annotations);
         variants.extend(quote!(#vdoc #deprecated #vi,));
-        let wire = &m.name;
+        let wire = m.name.as_str();
         members.push(quote!((#wire, Self::#vi)));
         arms.push(quote!(Self::#vi => #wire));
     }

@@ -12,15 +12,15 @@ use msgraph_csdl::{Annotation, Document, StructuredType, TypeDef};
 
 /// Document-wide facts, computed once (lookups stay cheap on the full 3.5 MB Graph CSDL).
 pub(crate) struct Index<'a> {
-    pub doc: &'a Document,
+    pub doc: &'a Document<'a>,
     /// Namespace -> module name, for every schema that declares a type.
     modules: BTreeMap<String, String>,
     /// Base type -> direct derived types (qualified), in document order.
-    children: BTreeMap<String, Vec<(String, &'a StructuredType)>>,
+    children: BTreeMap<String, Vec<(String, &'a StructuredType<'a>)>>,
     /// Rust names of the CSDL types of each namespace (derived item names avoid them).
     type_names: BTreeMap<String, BTreeSet<String>>,
     /// Out-of-line annotations by target, in document order.
-    external: BTreeMap<&'a str, Vec<&'a Annotation>>,
+    external: BTreeMap<&'a str, Vec<&'a Annotation<'a>>>,
 }
 
 impl<'a> Index<'a> {
@@ -35,15 +35,15 @@ impl<'a> Index<'a> {
                 continue;
             }
             let module = naming::module_name(&s.namespace);
-            if let Some(first) = by_module.insert(module.clone(), s.namespace.clone()) {
+            if let Some(first) = by_module.insert(module.clone(), s.namespace.to_string()) {
                 return Err(Error::NameClash {
                     scope: "the generated modules".into(),
                     rust_name: module,
                     first,
-                    second: s.namespace.clone(),
+                    second: s.namespace.to_string(),
                 });
             }
-            modules.insert(s.namespace.clone(), module);
+            modules.insert(s.namespace.to_string(), module);
         }
         let mut children: BTreeMap<String, Vec<(String, &StructuredType)>> = BTreeMap::new();
         for (name, ty) in doc.structured_types() {
@@ -54,12 +54,16 @@ impl<'a> Index<'a> {
                         message: format!("base type `{base}` is not declared"),
                     });
                 }
-                children.entry(base.clone()).or_default().push((name, ty));
+                children
+                    .entry(base.to_string())
+                    .or_default()
+                    .push((name, ty));
             }
         }
         let mut type_names = BTreeMap::new();
         for s in &doc.schemas {
-            let names: &mut BTreeSet<String> = type_names.entry(s.namespace.clone()).or_default();
+            let names: &mut BTreeSet<String> =
+                type_names.entry(s.namespace.to_string()).or_default();
             for n in s
                 .entity_types
                 .iter()
@@ -90,15 +94,19 @@ impl<'a> Index<'a> {
     fn annotations<'b>(
         &'b self,
         target: &str,
-        inline: &'b [Annotation],
-    ) -> impl Iterator<Item = &'b Annotation> {
+        inline: &'b [Annotation<'b>],
+    ) -> impl Iterator<Item = &'b Annotation<'b>> {
         inline
             .iter()
             .chain(self.external.get(target).into_iter().flatten().copied())
     }
 
     /// The `Core.Description` of a target (inline first), like `Document::description`.
-    pub fn description<'b>(&'b self, target: &str, inline: &'b [Annotation]) -> Option<&'b str> {
+    pub fn description<'b>(
+        &'b self,
+        target: &str,
+        inline: &'b [Annotation<'b>],
+    ) -> Option<&'b str> {
         self.annotations(target, inline)
             .find(|a| a.term == msgraph_csdl::CORE_DESCRIPTION)
             .and_then(Annotation::as_str)
@@ -160,7 +168,7 @@ impl<'a> Index<'a> {
     }
 
     /// All types derived from `qualified`, transitively, in document order.
-    pub fn all_derived(&self, qualified: &str) -> Vec<(String, &'a StructuredType)> {
+    pub fn all_derived(&self, qualified: &str) -> Vec<(String, &'a StructuredType<'a>)> {
         let mut found: BTreeSet<String> = BTreeSet::new();
         let mut stack = vec![qualified.to_string()];
         while let Some(base) = stack.pop() {
@@ -182,7 +190,7 @@ impl<'a> Index<'a> {
         &self,
         qualified: &str,
         ty: &'a StructuredType,
-    ) -> Result<Vec<(String, &'a StructuredType)>, Error> {
+    ) -> Result<Vec<(String, &'a StructuredType<'a>)>, Error> {
         let mut chain = vec![(qualified.to_string(), ty)];
         let mut cur = ty.base_type.clone();
         while let Some(base) = cur {
@@ -200,7 +208,7 @@ impl<'a> Index<'a> {
                     message: format!("base type `{base}` is not declared"),
                 })?;
             cur = t.base_type.clone();
-            chain.push((base, t));
+            chain.push((base.to_string(), t));
         }
         chain.reverse();
         Ok(chain)

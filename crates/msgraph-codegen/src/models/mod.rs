@@ -35,7 +35,7 @@ pub struct Version<'a> {
     /// Cargo feature gating the module, if any (`beta`).
     pub feature: Option<&'a str>,
     /// The resolved CSDL document.
-    pub document: &'a Document,
+    pub document: &'a Document<'a>,
 }
 
 /// The names the models generator gives to items derived from CSDL types, for other
@@ -110,7 +110,7 @@ pub fn generate_namespaces(
         let path = format!("{module}.rs");
         let tokens = namespace_tokens(&index, schema, version_label)?;
         out.push(NamespaceModule {
-            namespace: schema.namespace.clone(),
+            namespace: schema.namespace.to_string(),
             module: module.to_string(),
             file: emit(&path, tokens)?,
         });

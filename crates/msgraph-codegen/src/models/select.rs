@@ -49,7 +49,7 @@ pub(crate) fn property_enum_tokens(
             ));
             variants.extend(quote!(#doc #vi,));
             all.push(quote!(Self::#vi));
-            let wire = &p.name;
+            let wire = p.name.as_str();
             arms.push(quote!(Self::#vi => #wire));
         }
     }

@@ -42,7 +42,7 @@ pub(crate) fn field_type(
     let csdl = if ty.collection {
         format!("Collection({})", ty.name)
     } else {
-        ty.name.clone()
+        ty.name.to_string()
     };
     let (elem, with) = match ty.primitive() {
         Some(p) => primitive(p),
@@ -52,7 +52,7 @@ pub(crate) fn field_type(
                 Some(TypeDef::Definition(def)) => {
                     let p = Primitive::from_name(&def.underlying_type).ok_or_else(|| {
                         Error::UnresolvedType {
-                            name: def.underlying_type.clone(),
+                            name: def.underlying_type.to_string(),
                             referenced_by: referenced_by.to_string(),
                         }
                     })?;
@@ -60,7 +60,7 @@ pub(crate) fn field_type(
                 }
                 _ => {
                     return Err(Error::UnresolvedType {
-                        name: ty.name.clone(),
+                        name: ty.name.to_string(),
                         referenced_by: referenced_by.to_string(),
                     })
                 }
