@@ -12,8 +12,12 @@ use quick_xml::events::attributes::{AttrError, Attributes};
 use quick_xml::events::{BytesStart, Event};
 use quick_xml::Reader;
 
+use std::collections::HashSet;
+use std::hash::BuildHasherDefault;
+
 use crate::error::{Error, ErrorKind};
 use crate::model::*;
+use crate::resolve::FxHasher;
 
 /// Deepest element nesting accepted (the real Graph document needs about 12).
 pub const MAX_DEPTH: usize = 256;
@@ -38,9 +42,12 @@ pub fn parse<'a>(bytes: &'a [u8], source: &str) -> Result<Document<'a>, Error> {
     Parser {
         source,
         text,
-        line_cursor: 0,
+        cursor: Cursor::default(),
         newlines: memchr::memchr_iter(b'\n', text.as_bytes()).collect(),
         names: Vec::new(),
+        values: Vec::new(),
+        member_names: HashSet::default(),
+        tag_escaped: true,
     }
     .run()
 }
@@ -85,37 +92,70 @@ enum LitKind {
     Other(&'static str),
 }
 
-/// One open element.
-enum Frame<'a> {
+/// One open element. Declarations are built in place in the document (the
+/// frame says which "last" element is open); annotations and their value
+/// expressions are built on [`Parser::values`] and attached when they close.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Frame {
     Edmx,
-    Reference(Reference<'a>),
+    Reference,
     DataServices,
-    Schema(Box<Schema<'a>>),
-    Structured(StructuredType<'a>),
-    Key(Vec<Str<'a>>),
-    Property(Property<'a>),
-    Nav(NavigationProperty<'a>),
-    Enum(EnumType<'a>),
-    Member(EnumMember<'a>),
-    TypeDef(TypeDefinition<'a>),
-    Term(Term<'a>),
-    Operation(Operation<'a>),
-    Parameter(Parameter<'a>),
-    ReturnType(ReturnType<'a>),
-    Container(EntityContainer<'a>),
-    EntitySet(EntitySet<'a>),
-    Singleton(Singleton<'a>),
-    Annotations(Annotations<'a>),
+    /// The last schema of the document.
+    Schema,
+    /// The last entity or complex type of the last schema.
+    Structured(StructuredKind),
+    Key(StructuredKind),
+    Property(StructuredKind),
+    Nav(StructuredKind),
+    Enum,
+    Member,
+    TypeDef,
+    Term,
+    Operation(OperationKind),
+    Parameter(OperationKind),
+    ReturnType,
+    Container,
+    EntitySet,
+    Singleton,
+    Annotations,
+    /// An annotation or value expression: the top of [`Parser::values`].
+    Value,
+    /// A known element whose children carry nothing the model keeps.
+    Leaf,
+    /// An element the model does not cover; its subtree is ignored.
+    Skip,
+}
+
+/// An annotation or value expression being read (one per open [`Frame::Value`]).
+enum Expr<'a> {
     Annotation(Annotation<'a>),
     Record(Record<'a>),
     PropertyValue(Str<'a>, AnnotationValue<'a>),
     Collection(Vec<AnnotationValue<'a>>),
     Literal(LitKind, Str<'a>, Span),
     Null,
-    /// A known element whose children carry nothing the model keeps.
-    Leaf,
-    /// An element the model does not cover; its subtree is ignored.
-    Skip,
+}
+
+/// The entity or complex types of a schema.
+fn types_of<'s, 'a>(
+    schema: &'s mut Schema<'a>,
+    kind: StructuredKind,
+) -> &'s mut Vec<StructuredType<'a>> {
+    match kind {
+        StructuredKind::Entity => &mut schema.entity_types,
+        StructuredKind::Complex => &mut schema.complex_types,
+    }
+}
+
+/// The functions or actions of a schema.
+fn operations_of<'s, 'a>(
+    schema: &'s mut Schema<'a>,
+    kind: OperationKind,
+) -> &'s mut Vec<Operation<'a>> {
+    match kind {
+        OperationKind::Function => &mut schema.functions,
+        OperationKind::Action => &mut schema.actions,
+    }
 }
 
 /// Attribute-form (and element-form) annotation values: name -> kind.
@@ -230,39 +270,168 @@ fn bad_name_byte(b: u8) -> bool {
     )
 }
 
+/// The fast path for the attributes of a start tag (`content` is the tag
+/// without `<`, its name `content[..from]`): only plain `name="value"` /
+/// `name='value'` pairs separated by whitespace, which is every tag of a
+/// real CSDL document. Collects them (local names, raw values) into `out`
+/// and returns `true`; returns `false` at anything else (spaces around `=`,
+/// a missing quote, odd bytes in a name, a repeated name), leaving the tag
+/// to quick-xml's attribute iterator.
+///
+/// `escaped` is set when a value holds an `&` (an escape to decode).
+fn split_attributes<'a>(
+    content: &'a str,
+    from: usize,
+    out: &mut Vec<Attr<'a>>,
+    escaped: &mut bool,
+) -> bool {
+    let b = content.as_bytes();
+    let mut i = from;
+    loop {
+        while i < b.len() && b[i].is_ascii_whitespace() {
+            i += 1;
+        }
+        if i == b.len() {
+            return true;
+        }
+        let key_start = i;
+        while i < b.len() && is_plain_name_byte(b[i]) {
+            i += 1;
+        }
+        if i == key_start || i + 1 >= b.len() || b[i] != b'=' {
+            return false;
+        }
+        let key_end = i;
+        let quote = b[i + 1];
+        if quote != b'"' && quote != b'\'' {
+            return false;
+        }
+        let value_start = i + 2;
+        let mut len = 0;
+        loop {
+            match memchr::memchr2(quote, b'&', &b[value_start + len..]) {
+                Some(n) if b[value_start + len + n] == b'&' => {
+                    *escaped = true;
+                    len += n + 1;
+                }
+                Some(n) => {
+                    len += n;
+                    break;
+                }
+                None => return false,
+            }
+        }
+        i = value_start + len + 1;
+        if i < b.len() && !b[i].is_ascii_whitespace() {
+            return false;
+        }
+        // Names and quotes are ASCII, so these are char boundaries.
+        let key = &content[key_start..key_end];
+        let key = match key.bytes().rposition(|b| b == b':') {
+            Some(colon) => &key[colon + 1..],
+            None => key,
+        };
+        if key.is_empty() || out.iter().any(|a| a.key == key) {
+            return false;
+        }
+        out.push(Attr {
+            key,
+            value: &content[value_start..value_start + len],
+        });
+    }
+}
+
+/// Bytes of an attribute name the fast path accepts: ASCII letters, digits,
+/// `_ - . :` and any non-ASCII byte.
+fn is_plain_name_byte(b: u8) -> bool {
+    PLAIN_NAME_BYTES[usize::from(b)]
+}
+
+/// Lookup table for [`is_plain_name_byte`] (it runs for every name byte).
+static PLAIN_NAME_BYTES: [bool; 256] = {
+    let mut t = [false; 256];
+    let mut i = 0;
+    while i < 256 {
+        let b = i as u8;
+        t[i] = b.is_ascii_alphanumeric() || matches!(b, b'_' | b'-' | b'.' | b':') || b >= 0x80;
+        i += 1;
+    }
+    t
+};
+
+/// Bytes no type name may contain (lookup table: it runs for every type reference).
+static NOT_IN_TYPE_NAME: [bool; 256] = {
+    let mut t = [false; 256];
+    let mut i = 0;
+    while i < 256 {
+        let b = i as u8;
+        t[i] = matches!(b, b'(' | b')' | b',') || b.is_ascii_whitespace();
+        i += 1;
+    }
+    t
+};
+
+/// A byte offset with its 0-based line and column (in characters).
+#[derive(Default)]
+struct Cursor {
+    offset: usize,
+    line: usize,
+    column: usize,
+}
+
 struct Parser<'a, 'n> {
     /// Name of the source, for errors.
     source: &'n str,
     text: &'a str,
-    /// Newlines before the last offset turned into a span.
-    line_cursor: usize,
+    /// The last offset turned into a span, with its line and column.
+    cursor: Cursor,
     /// Offsets of every newline (one memchr pass over the document).
     newlines: Vec<usize>,
     /// `(namespace, alias, position)` of every schema and include so far,
     /// to refuse ambiguous aliases where they are written.
     names: Vec<(String, Option<String>, Span)>,
+    /// The annotation and value expressions being read, innermost last
+    /// (one per [`Frame::Value`] on the stack).
+    values: Vec<Expr<'a>>,
+    /// Member names of the open enum type (a set: Graph has enums with
+    /// hundreds of members).
+    member_names: HashSet<Str<'a>, BuildHasherDefault<FxHasher>>,
+    /// Whether a value of the current start tag may hold an escape (`&`).
+    tag_escaped: bool,
 }
 
 impl<'a> Parser<'a, '_> {
     /// The position of `offset`. Spans are asked for in document order, so
     /// the cursor into the newline table only steps forward (a step or two
-    /// per element); looking back (errors) searches the table.
+    /// per element); looking back (errors) searches the table. Columns are
+    /// counted from the cursor when it is on the same line, so a document
+    /// written on one line stays linear.
     fn span_at(&mut self, offset: usize) -> Span {
         let bytes = self.text.as_bytes();
         let offset = offset.min(bytes.len());
         let nl = &self.newlines;
-        let mut line = self.line_cursor;
-        if line > 0 && nl[line - 1] >= offset {
+        let cursor = &mut self.cursor;
+        let mut line = cursor.line;
+        if offset < cursor.offset {
             line = nl.partition_point(|&n| n < offset);
         }
         while line < nl.len() && nl[line] < offset {
             line += 1;
         }
-        let line_start = if line == 0 { 0 } else { nl[line - 1] + 1 };
-        self.line_cursor = line;
+        let column = if line == cursor.line && offset >= cursor.offset {
+            cursor.column + count_chars(&bytes[cursor.offset..offset])
+        } else {
+            let line_start = if line == 0 { 0 } else { nl[line - 1] + 1 };
+            count_chars(&bytes[line_start..offset])
+        };
+        *cursor = Cursor {
+            offset,
+            line,
+            column,
+        };
         Span {
             line: line as u32 + 1,
-            column: count_chars(&bytes[line_start..offset]) as u32 + 1,
+            column: column as u32 + 1,
         }
     }
 
@@ -319,6 +488,15 @@ impl<'a> Parser<'a, '_> {
         if name_len == content.len() {
             return Ok((start, local));
         }
+        self.tag_escaped = false;
+        if split_attributes(content, name_len, attrs, &mut self.tag_escaped) {
+            return Ok((start, local));
+        }
+        // The slow path does not note escapes: values are checked one by one.
+        self.tag_escaped = true;
+        // Anything unusual: quick-xml's iterator reads the tag again and
+        // says what is wrong (or accepts what the fast path does not know).
+        attrs.clear();
         let mut iter = Attributes::new(content, name_len);
         // quick-xml's duplicate check allocates per tag; the one below looks
         // through the attributes already collected instead.
@@ -462,7 +640,7 @@ impl<'a> Parser<'a, '_> {
             ..Document::default()
         };
         // Frames of open elements with the byte offset of their start tag.
-        let mut stack: Vec<(Frame<'a>, usize)> = Vec::with_capacity(32);
+        let mut stack: Vec<(Frame, usize)> = Vec::with_capacity(32);
         // Attributes of the current start tag, reused for every tag.
         let mut attrs: Vec<Attr<'a>> = Vec::with_capacity(16);
         // Depth of the current unknown subtree (0 when not skipping).
@@ -484,10 +662,10 @@ impl<'a> Parser<'a, '_> {
                     if skip_depth > 0 {
                         skip_depth -= 1;
                     } else if let Some((frame, _)) = stack.pop() {
-                        if matches!(frame, Frame::Literal(..)) {
+                        if frame == Frame::Value && self.in_literal() {
                             reader.config_mut().trim_text_start = true;
                         }
-                        self.close(frame, &mut stack, &mut doc)?;
+                        self.close(frame, &stack, &mut doc)?;
                     }
                     continue;
                 }
@@ -495,15 +673,8 @@ impl<'a> Parser<'a, '_> {
                     if skip_depth > 0 {
                         continue;
                     }
-                    match stack.last_mut() {
-                        Some((Frame::Literal(_, buf, _), _)) => {
-                            let raw = self.locate(&t).map(|(_, s)| s);
-                            match raw {
-                                Some(s) => buf.append(s),
-                                None => buf.push_str(&String::from_utf8_lossy(&t)),
-                            }
-                        }
-                        None if !t.iter().all(u8::is_ascii_whitespace) => {
+                    if stack.is_empty() {
+                        if !t.iter().all(u8::is_ascii_whitespace) {
                             let what = if root_done {
                                 "text after the root element"
                             } else {
@@ -512,44 +683,50 @@ impl<'a> Parser<'a, '_> {
                             let at = self.locate(&t).map_or(at, |(o, _)| o);
                             return Err(self.err(at, ErrorKind::Xml, what));
                         }
-                        _ => {}
+                    } else {
+                        let piece = self.locate(&t).map(|(_, s)| s);
+                        if let Some(buf) = self.literal_text(&stack) {
+                            match piece {
+                                Some(s) => buf.append(s),
+                                None => buf.push_str(&String::from_utf8_lossy(&t)),
+                            }
+                        }
                     }
                     continue;
                 }
                 Event::CData(t) => {
-                    if let (0, Some((Frame::Literal(_, buf, _), _))) =
-                        (skip_depth, stack.last_mut())
-                    {
-                        buf.push_str(&String::from_utf8_lossy(&t));
+                    if skip_depth == 0 {
+                        if let Some(buf) = self.literal_text(&stack) {
+                            buf.push_str(&String::from_utf8_lossy(&t));
+                        }
                     }
                     continue;
                 }
                 Event::GeneralRef(r) => {
-                    if let (0, Some((Frame::Literal(_, buf, _), _))) =
-                        (skip_depth, stack.last_mut())
-                    {
-                        let ch: Option<char> = match r.resolve_char_ref() {
-                            Ok(Some(c)) => Some(c),
-                            Ok(None) => match r.as_ref() {
-                                b"amp" => Some('&'),
-                                b"lt" => Some('<'),
-                                b"gt" => Some('>'),
-                                b"quot" => Some('"'),
-                                b"apos" => Some('\''),
-                                _ => None,
-                            },
-                            Err(_) => None,
-                        };
-                        match ch {
-                            Some(c) => buf.push_str(c.encode_utf8(&mut [0; 4])),
-                            None => {
-                                let name = String::from_utf8_lossy(&r).into_owned();
-                                return Err(self.err(
-                                    at,
-                                    ErrorKind::Xml,
-                                    format!("unknown entity reference &{name};"),
-                                ));
-                            }
+                    if skip_depth > 0 || self.literal_text(&stack).is_none() {
+                        continue;
+                    }
+                    let ch: Option<char> = match r.resolve_char_ref() {
+                        Ok(Some(c)) => Some(c),
+                        Ok(None) => match r.as_ref() {
+                            b"amp" => Some('&'),
+                            b"lt" => Some('<'),
+                            b"gt" => Some('>'),
+                            b"quot" => Some('"'),
+                            b"apos" => Some('\''),
+                            _ => None,
+                        },
+                        Err(_) => None,
+                    };
+                    match (ch, self.literal_text(&stack)) {
+                        (Some(c), Some(buf)) => buf.push_str(c.encode_utf8(&mut [0; 4])),
+                        _ => {
+                            let name = String::from_utf8_lossy(&r).into_owned();
+                            return Err(self.err(
+                                at,
+                                ErrorKind::Xml,
+                                format!("unknown entity reference &{name};"),
+                            ));
                         }
                     }
                     continue;
@@ -571,21 +748,13 @@ impl<'a> Parser<'a, '_> {
             if !empty && stack.len() >= MAX_DEPTH {
                 return Err(self.too_deep(start));
             }
-            let frame = self.open(
-                local,
-                &attrs,
-                empty,
-                start,
-                &mut stack,
-                &mut doc,
-                &mut root_done,
-            )?;
+            let frame = self.open(local, &attrs, start, &stack, &mut doc, &mut root_done)?;
             if empty {
-                self.close(frame, &mut stack, &mut doc)?;
-            } else if matches!(frame, Frame::Skip) {
+                self.close(frame, &stack, &mut doc)?;
+            } else if frame == Frame::Skip {
                 skip_depth = 1;
             } else {
-                if matches!(frame, Frame::Literal(..)) {
+                if frame == Frame::Value && self.in_literal() {
                     reader.config_mut().trim_text_start = false;
                 }
                 stack.push((frame, start));
@@ -615,6 +784,20 @@ impl<'a> Parser<'a, '_> {
         Ok(doc)
     }
 
+    /// Whether the innermost value being read is a literal element (`<String>`).
+    fn in_literal(&self) -> bool {
+        matches!(self.values.last(), Some(Expr::Literal(..)))
+    }
+
+    /// The text buffer of the open literal element, when the innermost open
+    /// element is one.
+    fn literal_text(&mut self, stack: &[(Frame, usize)]) -> Option<&mut Str<'a>> {
+        match (stack.last(), self.values.last_mut()) {
+            (Some((Frame::Value, _)), Some(Expr::Literal(_, buf, _))) => Some(buf),
+            _ => None,
+        }
+    }
+
     fn too_deep(&mut self, offset: usize) -> Error {
         self.err(
             offset,
@@ -626,7 +809,9 @@ impl<'a> Parser<'a, '_> {
     /// Decodes an attribute value (XML escapes): borrowed from the source
     /// unless it has an escape.
     fn value(&mut self, s: &'a str, offset: usize) -> Result<Str<'a>, Error> {
-        let plain = if s.len() <= 32 {
+        let plain = if !self.tag_escaped {
+            true
+        } else if s.len() <= 32 {
             !s.bytes().any(|b| b == b'&')
         } else {
             memchr::memchr(b'&', s.as_bytes()).is_none()
@@ -646,12 +831,7 @@ impl<'a> Parser<'a, '_> {
 
     /// Picks the attributes named in `names` (by local name) from a start
     /// tag's attributes; values are slices of the source, still escaped.
-    fn attrs<const N: usize>(
-        &self,
-        attrs: &[Attr<'a>],
-        names: [&str; N],
-        _offset: usize,
-    ) -> Result<[Option<&'a str>; N], Error> {
+    fn attrs<const N: usize>(&self, attrs: &[Attr<'a>], names: [&str; N]) -> [Option<&'a str>; N] {
         let mut out = [None; N];
         for a in attrs {
             let key = a.key;
@@ -663,7 +843,7 @@ impl<'a> Parser<'a, '_> {
                 out[i] = Some(a.value);
             }
         }
-        Ok(out)
+        out
     }
 
     fn opt_string(&mut self, v: &Option<&'a str>, offset: usize) -> Result<Option<Str<'a>>, Error> {
@@ -744,11 +924,7 @@ impl<'a> Parser<'a, '_> {
             },
             None => (false, s),
         };
-        if name.is_empty()
-            || name
-                .bytes()
-                .any(|b| matches!(b, b'(' | b')' | b',') || b.is_ascii_whitespace())
-        {
+        if name.is_empty() || name.bytes().any(|b| NOT_IN_TYPE_NAME[usize::from(b)]) {
             return Err(self.err(
                 offset,
                 ErrorKind::InvalidValue,
@@ -784,22 +960,19 @@ impl<'a> Parser<'a, '_> {
             )
         })
     }
-
-    /// Creates the frame for a start tag, given the open elements. The
-    /// commonest leaf declarations, when written as empty elements, go
-    /// straight into their parent (no frame to move around).
-    #[allow(clippy::too_many_arguments)]
+    /// Reads a start tag, given the open elements: a declaration goes
+    /// straight into the document, an annotation or value expression onto
+    /// [`Parser::values`]. Returns the element's frame.
     fn open(
         &mut self,
         name: &[u8],
         tag: &[Attr<'a>],
-        empty: bool,
         offset: usize,
-        stack: &mut [(Frame<'a>, usize)],
+        stack: &[(Frame, usize)],
         doc: &mut Document<'a>,
         root_done: &mut bool,
-    ) -> Result<Frame<'a>, Error> {
-        let Some((parent, _)) = stack.last_mut() else {
+    ) -> Result<Frame, Error> {
+        let Some(&(parent, _)) = stack.last() else {
             if *root_done {
                 return Err(self.err(offset, ErrorKind::Xml, "a second root element"));
             }
@@ -814,56 +987,56 @@ impl<'a> Parser<'a, '_> {
                 ));
             }
             *root_done = true;
-            let [version] = self.attrs(tag, ["Version"], offset)?;
+            let [version] = self.attrs(tag, ["Version"]);
             doc.version = self.opt_string(&version, offset)?.unwrap_or_default();
             return Ok(Frame::Edmx);
         };
+        // The open declarations: the last schema (and the last of its
+        // lists); the frames on the stack say which one is open.
         let frame = match (parent, name) {
             (Frame::Edmx, b"DataServices") => Frame::DataServices,
             (Frame::Edmx, b"Reference") => {
-                let [uri] = self.attrs(tag, ["Uri"], offset)?;
-                Frame::Reference(Reference {
+                let [uri] = self.attrs(tag, ["Uri"]);
+                doc.references.push(Reference {
                     uri: self.opt_string(&uri, offset)?.unwrap_or_default(),
                     includes: Vec::new(),
-                })
+                });
+                Frame::Reference
             }
-            (Frame::Reference(r), b"Include") => {
-                let [ns, alias] = self.attrs(tag, ["Namespace", "Alias"], offset)?;
+            (Frame::Reference, b"Include") => {
+                let [ns, alias] = self.attrs(tag, ["Namespace", "Alias"]);
                 let ns = self.required(&ns, "Namespace", "edmx:Include", offset)?;
                 let alias = self.opt_string(&alias, offset)?;
                 self.claim_names(&ns, alias.as_deref(), offset)?;
-                r.includes.push((ns, alias));
+                if let Some(r) = doc.references.last_mut() {
+                    r.includes.push((ns, alias));
+                }
                 Frame::Leaf
             }
             (Frame::DataServices, b"Schema") => {
-                let [ns, alias] = self.attrs(tag, ["Namespace", "Alias"], offset)?;
+                let [ns, alias] = self.attrs(tag, ["Namespace", "Alias"]);
                 let namespace = self.required(&ns, "Namespace", "Schema", offset)?;
                 let alias = self.opt_string(&alias, offset)?;
                 self.claim_names(&namespace, alias.as_deref(), offset)?;
-                Frame::Schema(Box::new(Schema {
+                doc.schemas.push(Schema {
                     namespace,
                     alias,
                     span: self.span_at(offset),
                     ..Schema::default()
-                }))
+                });
+                Frame::Schema
             }
-            (Frame::Schema(_), b"EntityType" | b"ComplexType") => {
-                let kind = if name == b"EntityType" {
-                    StructuredKind::Entity
+            (Frame::Schema, b"EntityType" | b"ComplexType") => {
+                let (kind, el) = if name == b"EntityType" {
+                    (StructuredKind::Entity, "EntityType")
                 } else {
-                    StructuredKind::Complex
-                };
-                let el = if kind == StructuredKind::Entity {
-                    "EntityType"
-                } else {
-                    "ComplexType"
+                    (StructuredKind::Complex, "ComplexType")
                 };
                 let [n, base, abs, open, stream] = self.attrs(
                     tag,
                     ["Name", "BaseType", "Abstract", "OpenType", "HasStream"],
-                    offset,
-                )?;
-                Frame::Structured(StructuredType {
+                );
+                let t = StructuredType {
                     kind,
                     name: self.required(&n, "Name", el, offset)?,
                     base_type: self.opt_string(&base, offset)?,
@@ -875,15 +1048,20 @@ impl<'a> Parser<'a, '_> {
                     navigation_properties: Vec::new(),
                     annotations: Vec::new(),
                     span: self.span_at(offset),
-                })
+                };
+                types_of(last_schema(doc), kind).push(t);
+                Frame::Structured(kind)
             }
-            (Frame::Structured(_), b"Key") => Frame::Key(Vec::new()),
-            (Frame::Key(names), b"PropertyRef") => {
-                let [n] = self.attrs(tag, ["Name"], offset)?;
-                names.push(self.required(&n, "Name", "PropertyRef", offset)?);
+            (Frame::Structured(kind), b"Key") => Frame::Key(kind),
+            (Frame::Key(kind), b"PropertyRef") => {
+                let [n] = self.attrs(tag, ["Name"]);
+                let key = self.required(&n, "Name", "PropertyRef", offset)?;
+                if let Some(t) = types_of(last_schema(doc), kind).last_mut() {
+                    t.key.push(key);
+                }
                 Frame::Leaf
             }
-            (Frame::Structured(t), b"Property") => {
+            (Frame::Structured(kind), b"Property") => {
                 let [n, ty, nullable, default, max_len, precision, scale, srid, unicode] = self
                     .attrs(
                         tag,
@@ -898,8 +1076,7 @@ impl<'a> Parser<'a, '_> {
                             "SRID",
                             "Unicode",
                         ],
-                        offset,
-                    )?;
+                    );
                 let mut facets = Vec::new();
                 for (facet, v) in [
                     ("MaxLength", &max_len),
@@ -913,6 +1090,9 @@ impl<'a> Parser<'a, '_> {
                     }
                 }
                 let name = self.required(&n, "Name", "Property", offset)?;
+                let Some(t) = types_of(last_schema(doc), kind).last_mut() else {
+                    return Ok(Frame::Skip);
+                };
                 self.check_member_name(t, &name, offset)?;
                 let p = Property {
                     name,
@@ -923,20 +1103,18 @@ impl<'a> Parser<'a, '_> {
                     annotations: Vec::new(),
                     span: self.span_at(offset),
                 };
-                if empty {
-                    t.properties.push(p);
-                    Frame::Leaf
-                } else {
-                    Frame::Property(p)
-                }
+                t.properties.push(p);
+                Frame::Property(kind)
             }
-            (Frame::Structured(t), b"NavigationProperty") => {
+            (Frame::Structured(kind), b"NavigationProperty") => {
                 let [n, ty, nullable, contains, partner] = self.attrs(
                     tag,
                     ["Name", "Type", "Nullable", "ContainsTarget", "Partner"],
-                    offset,
-                )?;
+                );
                 let name = self.required(&n, "Name", "NavigationProperty", offset)?;
+                let Some(t) = types_of(last_schema(doc), kind).last_mut() else {
+                    return Ok(Frame::Skip);
+                };
                 self.check_member_name(t, &name, offset)?;
                 let nav = NavigationProperty {
                     name,
@@ -947,34 +1125,34 @@ impl<'a> Parser<'a, '_> {
                     annotations: Vec::new(),
                     span: self.span_at(offset),
                 };
-                if empty {
-                    t.navigation_properties.push(nav);
-                    Frame::Leaf
-                } else {
-                    Frame::Nav(nav)
-                }
+                t.navigation_properties.push(nav);
+                Frame::Nav(kind)
             }
-            (Frame::Schema(_), b"EnumType") => {
-                let [n, underlying, flags] =
-                    self.attrs(tag, ["Name", "UnderlyingType", "IsFlags"], offset)?;
+            (Frame::Schema, b"EnumType") => {
+                let [n, underlying, flags] = self.attrs(tag, ["Name", "UnderlyingType", "IsFlags"]);
                 let underlying_type = self.opt_string(&underlying, offset)?;
                 if let Some(u) = &underlying_type {
                     self.check_primitive(u, offset)?;
                 }
-                Frame::Enum(EnumType {
+                let e = EnumType {
                     name: self.required(&n, "Name", "EnumType", offset)?,
                     underlying_type,
                     is_flags: self.boolean(&flags, "IsFlags", false, offset)?,
                     members: Vec::new(),
                     annotations: Vec::new(),
                     span: self.span_at(offset),
-                })
+                };
+                last_schema(doc).enum_types.push(e);
+                self.member_names.clear();
+                Frame::Enum
             }
-            (Frame::Enum(en), b"Member") => {
-                let position = en.members.len() as i64;
-                let [n, v] = self.attrs(tag, ["Name", "Value"], offset)?;
+            (Frame::Enum, b"Member") => {
+                let [n, v] = self.attrs(tag, ["Name", "Value"]);
                 let name = self.required(&n, "Name", "Member", offset)?;
-                if en.members.iter().any(|m| m.name == name) {
+                let Some(en) = last_schema(doc).enum_types.last_mut() else {
+                    return Ok(Frame::Skip);
+                };
+                if !self.member_names.insert(name.clone()) {
                     return Err(self.err(
                         offset,
                         ErrorKind::Duplicate,
@@ -989,55 +1167,51 @@ impl<'a> Parser<'a, '_> {
                         let v = self.opt_string(&v, offset)?.unwrap_or_default();
                         (self.int(&v, "Value", offset)?, true)
                     }
-                    None => (position, false),
+                    None => (en.members.len() as i64, false),
                 };
-                let m = EnumMember {
+                en.members.push(EnumMember {
                     name,
                     value,
                     explicit_value,
                     annotations: Vec::new(),
-                };
-                if empty {
-                    en.members.push(m);
-                    Frame::Leaf
-                } else {
-                    Frame::Member(m)
-                }
+                });
+                Frame::Member
             }
-            (Frame::Schema(_), b"TypeDefinition") => {
-                let [n, underlying] = self.attrs(tag, ["Name", "UnderlyingType"], offset)?;
+            (Frame::Schema, b"TypeDefinition") => {
+                let [n, underlying] = self.attrs(tag, ["Name", "UnderlyingType"]);
                 let underlying_type =
                     self.required(&underlying, "UnderlyingType", "TypeDefinition", offset)?;
                 self.check_primitive(&underlying_type, offset)?;
-                Frame::TypeDef(TypeDefinition {
+                let d = TypeDefinition {
                     name: self.required(&n, "Name", "TypeDefinition", offset)?,
                     underlying_type,
                     annotations: Vec::new(),
                     span: self.span_at(offset),
-                })
+                };
+                last_schema(doc).type_definitions.push(d);
+                Frame::TypeDef
             }
-            (Frame::Schema(_), b"Term") => {
-                let [n, ty, applies] = self.attrs(tag, ["Name", "Type", "AppliesTo"], offset)?;
-                Frame::Term(Term {
+            (Frame::Schema, b"Term") => {
+                let [n, ty, applies] = self.attrs(tag, ["Name", "Type", "AppliesTo"]);
+                let t = Term {
                     name: self.required(&n, "Name", "Term", offset)?,
                     ty: self.type_ref(&ty, "Term", offset)?,
                     applies_to: self.opt_string(&applies, offset)?,
                     annotations: Vec::new(),
                     span: self.span_at(offset),
-                })
+                };
+                last_schema(doc).terms.push(t);
+                Frame::Term
             }
-            (Frame::Schema(_), b"Function" | b"Action") => {
+            (Frame::Schema, b"Function" | b"Action") => {
                 let (kind, el) = if name == b"Function" {
                     (OperationKind::Function, "Function")
                 } else {
                     (OperationKind::Action, "Action")
                 };
-                let [n, bound, composable, esp] = self.attrs(
-                    tag,
-                    ["Name", "IsBound", "IsComposable", "EntitySetPath"],
-                    offset,
-                )?;
-                Frame::Operation(Operation {
+                let [n, bound, composable, esp] =
+                    self.attrs(tag, ["Name", "IsBound", "IsComposable", "EntitySetPath"]);
+                let op = Operation {
                     kind,
                     name: self.required(&n, "Name", el, offset)?,
                     is_bound: self.boolean(&bound, "IsBound", false, offset)?,
@@ -1047,75 +1221,98 @@ impl<'a> Parser<'a, '_> {
                     return_type: None,
                     annotations: Vec::new(),
                     span: self.span_at(offset),
-                })
+                };
+                operations_of(last_schema(doc), kind).push(op);
+                Frame::Operation(kind)
             }
-            (Frame::Operation(op), b"Parameter") => {
-                let [n, ty, nullable] = self.attrs(tag, ["Name", "Type", "Nullable"], offset)?;
+            (Frame::Operation(kind), b"Parameter") => {
+                let [n, ty, nullable] = self.attrs(tag, ["Name", "Type", "Nullable"]);
                 let p = Parameter {
                     name: self.required(&n, "Name", "Parameter", offset)?,
                     ty: self.type_ref(&ty, "Parameter", offset)?,
                     nullable: self.boolean(&nullable, "Nullable", true, offset)?,
                     annotations: Vec::new(),
                 };
-                if empty {
+                if let Some(op) = operations_of(last_schema(doc), kind).last_mut() {
                     op.parameters.push(p);
-                    Frame::Leaf
-                } else {
-                    Frame::Parameter(p)
                 }
+                Frame::Parameter(kind)
             }
-            (Frame::Operation(_), b"ReturnType") => {
-                let [ty, nullable] = self.attrs(tag, ["Type", "Nullable"], offset)?;
-                Frame::ReturnType(ReturnType {
+            (Frame::Operation(kind), b"ReturnType") => {
+                let [ty, nullable] = self.attrs(tag, ["Type", "Nullable"]);
+                let r = ReturnType {
                     ty: self.type_ref(&ty, "ReturnType", offset)?,
                     nullable: self.boolean(&nullable, "Nullable", true, offset)?,
-                })
+                };
+                if let Some(op) = operations_of(last_schema(doc), kind).last_mut() {
+                    op.return_type = Some(r);
+                }
+                Frame::ReturnType
             }
-            (Frame::Schema(_), b"EntityContainer") => {
-                let [n] = self.attrs(tag, ["Name"], offset)?;
-                Frame::Container(EntityContainer {
-                    name: self.required(&n, "Name", "EntityContainer", offset)?,
-                    span: self.span_at(offset),
+            (Frame::Schema, b"EntityContainer") => {
+                let [n] = self.attrs(tag, ["Name"]);
+                let name = self.required(&n, "Name", "EntityContainer", offset)?;
+                let span = self.span_at(offset);
+                let schema = last_schema(doc);
+                if schema.entity_container.is_some() {
+                    return Err(self.err_at(
+                        span,
+                        ErrorKind::Structure,
+                        format!(
+                            "schema {} declares a second EntityContainer",
+                            schema.namespace
+                        ),
+                    ));
+                }
+                schema.entity_container = Some(EntityContainer {
+                    name,
+                    span,
                     ..EntityContainer::default()
-                })
+                });
+                Frame::Container
             }
-            (Frame::Container(_), b"EntitySet") => {
-                let [n, ty] = self.attrs(tag, ["Name", "EntityType"], offset)?;
-                Frame::EntitySet(EntitySet {
+            (Frame::Container, b"EntitySet") => {
+                let [n, ty] = self.attrs(tag, ["Name", "EntityType"]);
+                let set = EntitySet {
                     name: self.required(&n, "Name", "EntitySet", offset)?,
                     entity_type: self.required(&ty, "EntityType", "EntitySet", offset)?,
                     bindings: Vec::new(),
                     annotations: Vec::new(),
-                })
+                };
+                if let Some(c) = &mut last_schema(doc).entity_container {
+                    c.entity_sets.push(set);
+                }
+                Frame::EntitySet
             }
-            (Frame::Container(_), b"Singleton") => {
-                let [n, ty] = self.attrs(tag, ["Name", "Type"], offset)?;
-                Frame::Singleton(Singleton {
+            (Frame::Container, b"Singleton") => {
+                let [n, ty] = self.attrs(tag, ["Name", "Type"]);
+                let single = Singleton {
                     name: self.required(&n, "Name", "Singleton", offset)?,
                     ty: self.required(&ty, "Type", "Singleton", offset)?,
                     bindings: Vec::new(),
                     annotations: Vec::new(),
-                })
+                };
+                if let Some(c) = &mut last_schema(doc).entity_container {
+                    c.singletons.push(single);
+                }
+                Frame::Singleton
             }
-            (Frame::Container(c), b"FunctionImport" | b"ActionImport") => {
+            (Frame::Container, b"FunctionImport" | b"ActionImport") => {
                 let (attr, el) = if name == b"FunctionImport" {
                     ("Function", "FunctionImport")
                 } else {
                     ("Action", "ActionImport")
                 };
-                let [n, op] = self.attrs(tag, ["Name", attr], offset)?;
+                let [n, op] = self.attrs(tag, ["Name", attr]);
                 let n = self.required(&n, "Name", el, offset)?;
-                let op_attr = if name == b"FunctionImport" {
-                    "Function"
-                } else {
-                    "Action"
-                };
-                let op = self.required(&op, op_attr, el, offset)?;
-                c.operation_imports.push((n, op));
+                let op = self.required(&op, attr, el, offset)?;
+                if let Some(c) = &mut last_schema(doc).entity_container {
+                    c.operation_imports.push((n, op));
+                }
                 Frame::Leaf
             }
-            (Frame::EntitySet(_) | Frame::Singleton(_), b"NavigationPropertyBinding") => {
-                let [path, target] = self.attrs(tag, ["Path", "Target"], offset)?;
+            (Frame::EntitySet | Frame::Singleton, b"NavigationPropertyBinding") => {
+                let [path, target] = self.attrs(tag, ["Path", "Target"]);
                 let binding = NavigationPropertyBinding {
                     path: self.required(&path, "Path", "NavigationPropertyBinding", offset)?,
                     target: self.required(
@@ -1125,74 +1322,46 @@ impl<'a> Parser<'a, '_> {
                         offset,
                     )?,
                 };
-                match stack.last_mut() {
-                    Some((Frame::EntitySet(s), _)) => s.bindings.push(binding),
-                    Some((Frame::Singleton(s), _)) => s.bindings.push(binding),
-                    _ => {}
+                if let Some(c) = &mut last_schema(doc).entity_container {
+                    let bindings = if parent == Frame::EntitySet {
+                        c.entity_sets.last_mut().map(|s| &mut s.bindings)
+                    } else {
+                        c.singletons.last_mut().map(|s| &mut s.bindings)
+                    };
+                    if let Some(bindings) = bindings {
+                        bindings.push(binding);
+                    }
                 }
                 Frame::Leaf
             }
-            (Frame::Schema(_), b"Annotations") => {
-                let [target, qualifier] = self.attrs(tag, ["Target", "Qualifier"], offset)?;
-                Frame::Annotations(Annotations {
+            (Frame::Schema, b"Annotations") => {
+                let [target, qualifier] = self.attrs(tag, ["Target", "Qualifier"]);
+                let g = Annotations {
                     target: self.required(&target, "Target", "Annotations", offset)?,
                     qualifier: self.opt_string(&qualifier, offset)?,
                     annotations: Vec::new(),
                     span: self.span_at(offset),
-                })
+                };
+                last_schema(doc).annotation_groups.push(g);
+                Frame::Annotations
             }
             (
                 Frame::Structured(_)
                 | Frame::Property(_)
                 | Frame::Nav(_)
-                | Frame::Enum(_)
-                | Frame::Member(_)
-                | Frame::TypeDef(_)
-                | Frame::Term(_)
+                | Frame::Enum
+                | Frame::Member
+                | Frame::TypeDef
+                | Frame::Term
                 | Frame::Operation(_)
                 | Frame::Parameter(_)
-                | Frame::Container(_)
-                | Frame::EntitySet(_)
-                | Frame::Singleton(_)
-                | Frame::Annotations(_),
+                | Frame::Container
+                | Frame::EntitySet
+                | Frame::Singleton
+                | Frame::Annotations,
                 b"Annotation",
             ) => self.open_annotation(tag, offset)?,
-            (Frame::Record(_), b"PropertyValue") => {
-                let mut prop = None;
-                let mut value = AnnotationValue::Empty;
-                for &Attr { key, value: raw } in tag {
-                    if key == "Property" {
-                        prop = Some(raw);
-                    } else if let Some(kind) = lit_kind(key.as_bytes()) {
-                        let text = self.value(raw, offset)?;
-                        value = self.literal(kind, text, offset)?;
-                    }
-                }
-                let prop = self.required(&prop, "Property", "PropertyValue", offset)?;
-                Frame::PropertyValue(prop, value)
-            }
-            (Frame::Annotation(_) | Frame::PropertyValue(..) | Frame::Collection(_), _) => {
-                if is_dynamic_expression(name) {
-                    // Skipping it would leave the annotation `Empty` (`true`
-                    // for a Bool term): a silent change of meaning. The real
-                    // Graph documents use none, so refuse rather than guess.
-                    let term = stack
-                        .iter()
-                        .rev()
-                        .find_map(|(f, _)| match f {
-                            Frame::Annotation(a) => Some(a.term.to_string()),
-                            _ => None,
-                        })
-                        .unwrap_or_default();
-                    let shown = String::from_utf8_lossy(name).into_owned();
-                    return Err(self.err(
-                        offset,
-                        ErrorKind::Unsupported,
-                        format!("unsupported annotation expression <{shown}> in term {term}"),
-                    ));
-                }
-                self.open_value(tag, name, offset)?
-            }
+            (Frame::Value, _) => self.open_value(tag, name, offset)?,
             _ => Frame::Skip,
         };
         Ok(frame)
@@ -1266,7 +1435,7 @@ impl<'a> Parser<'a, '_> {
         Ok(())
     }
 
-    fn open_annotation(&mut self, tag: &[Attr<'a>], offset: usize) -> Result<Frame<'a>, Error> {
+    fn open_annotation(&mut self, tag: &[Attr<'a>], offset: usize) -> Result<Frame, Error> {
         let mut term = None;
         let mut qualifier = None;
         let mut value = AnnotationValue::Empty;
@@ -1289,36 +1458,74 @@ impl<'a> Parser<'a, '_> {
                 "<Annotation> is missing the required attribute Term",
             ));
         };
-        Ok(Frame::Annotation(Annotation {
+        let span = self.span_at(offset);
+        self.values.push(Expr::Annotation(Annotation {
             term,
             qualifier,
             value,
-            span: self.span_at(offset),
-        }))
+            span,
+        }));
+        Ok(Frame::Value)
     }
 
-    /// A value expression element inside an annotation, property value or collection.
-    fn open_value(
-        &mut self,
-        tag: &[Attr<'a>],
-        name: &[u8],
-        offset: usize,
-    ) -> Result<Frame<'a>, Error> {
-        Ok(match name {
-            b"Record" => {
-                let [ty] = self.attrs(tag, ["Type"], offset)?;
-                Frame::Record(Record {
-                    ty: self.opt_string(&ty, offset)?,
-                    properties: Vec::new(),
-                })
+    /// A child of an annotation or value expression (the top of `values`).
+    fn open_value(&mut self, tag: &[Attr<'a>], name: &[u8], offset: usize) -> Result<Frame, Error> {
+        let value = match self.values.last() {
+            Some(Expr::Record(_)) if name == b"PropertyValue" => {
+                let mut prop = None;
+                let mut value = AnnotationValue::Empty;
+                for &Attr { key, value: raw } in tag {
+                    if key == "Property" {
+                        prop = Some(raw);
+                    } else if let Some(kind) = lit_kind(key.as_bytes()) {
+                        let text = self.value(raw, offset)?;
+                        value = self.literal(kind, text, offset)?;
+                    }
+                }
+                let prop = self.required(&prop, "Property", "PropertyValue", offset)?;
+                Expr::PropertyValue(prop, value)
             }
-            b"Collection" => Frame::Collection(Vec::new()),
-            b"Null" => Frame::Null,
-            other => match lit_kind(other) {
-                Some(kind) => Frame::Literal(kind, Str::default(), self.span_at(offset)),
-                None => Frame::Skip,
-            },
-        })
+            Some(Expr::Annotation(_) | Expr::PropertyValue(..) | Expr::Collection(_)) => {
+                if is_dynamic_expression(name) {
+                    // Skipping it would leave the annotation `Empty` (`true`
+                    // for a Bool term): a silent change of meaning. The real
+                    // Graph documents use none, so refuse rather than guess.
+                    let term = self
+                        .values
+                        .iter()
+                        .rev()
+                        .find_map(|v| match v {
+                            Expr::Annotation(a) => Some(a.term.to_string()),
+                            _ => None,
+                        })
+                        .unwrap_or_default();
+                    let shown = String::from_utf8_lossy(name).into_owned();
+                    return Err(self.err(
+                        offset,
+                        ErrorKind::Unsupported,
+                        format!("unsupported annotation expression <{shown}> in term {term}"),
+                    ));
+                }
+                match name {
+                    b"Record" => {
+                        let [ty] = self.attrs(tag, ["Type"]);
+                        Expr::Record(Record {
+                            ty: self.opt_string(&ty, offset)?,
+                            properties: Vec::new(),
+                        })
+                    }
+                    b"Collection" => Expr::Collection(Vec::new()),
+                    b"Null" => Expr::Null,
+                    other => match lit_kind(other) {
+                        Some(kind) => Expr::Literal(kind, Str::default(), self.span_at(offset)),
+                        None => return Ok(Frame::Skip),
+                    },
+                }
+            }
+            _ => return Ok(Frame::Skip),
+        };
+        self.values.push(value);
+        Ok(Frame::Value)
     }
 
     /// An attribute-form value; the position is only worked out for an error.
@@ -1334,91 +1541,59 @@ impl<'a> Parser<'a, '_> {
         }
     }
 
-    /// Attaches a finished element to its parent (the new top of the stack).
+    /// Ends an element: a finished annotation goes to its owner (the open
+    /// declaration below it), a finished value into the value below it.
+    /// Declarations were put in place when they opened.
     fn close(
         &mut self,
-        frame: Frame<'a>,
-        stack: &mut [(Frame<'a>, usize)],
+        frame: Frame,
+        stack: &[(Frame, usize)],
         doc: &mut Document<'a>,
     ) -> Result<(), Error> {
-        let Some((parent, _)) = stack.last_mut() else {
+        if frame != Frame::Value {
             return Ok(());
-        };
-        // Value-producing frames first.
-        let value = match frame {
-            Frame::Record(r) => Some(AnnotationValue::Record(r)),
-            Frame::Collection(items) => Some(AnnotationValue::Collection(items)),
-            Frame::Null => Some(AnnotationValue::Null),
-            Frame::Literal(kind, text, span) => Some(
-                literal_value(kind, text)
-                    .map_err(|m| self.err_at(span, ErrorKind::InvalidValue, m))?,
-            ),
-            other => {
-                self.attach(other, parent, doc)?;
-                None
-            }
-        };
-        if let Some(v) = value {
-            match parent {
-                Frame::Annotation(a) => a.value = v,
-                Frame::PropertyValue(_, slot) => *slot = v,
-                Frame::Collection(items) => items.push(v),
-                _ => {}
-            }
         }
-        Ok(())
-    }
-
-    fn attach(
-        &mut self,
-        child: Frame<'a>,
-        parent: &mut Frame<'a>,
-        doc: &mut Document<'a>,
-    ) -> Result<(), Error> {
-        match (parent, child) {
-            (Frame::Edmx, Frame::Reference(r)) => doc.references.push(r),
-            (Frame::DataServices, Frame::Schema(s)) => doc.schemas.push(*s),
-            (Frame::Schema(s), Frame::Structured(t)) => match t.kind {
-                StructuredKind::Entity => s.entity_types.push(t),
-                StructuredKind::Complex => s.complex_types.push(t),
-            },
-            (Frame::Schema(s), Frame::Enum(t)) => s.enum_types.push(t),
-            (Frame::Schema(s), Frame::TypeDef(t)) => s.type_definitions.push(t),
-            (Frame::Schema(s), Frame::Term(t)) => s.terms.push(t),
-            (Frame::Schema(s), Frame::Operation(op)) => match op.kind {
-                OperationKind::Function => s.functions.push(op),
-                OperationKind::Action => s.actions.push(op),
-            },
-            (Frame::Schema(s), Frame::Container(c)) => {
-                if s.entity_container.is_some() {
-                    return Err(self.err_at(
-                        c.span,
-                        ErrorKind::Structure,
-                        format!("schema {} declares a second EntityContainer", s.namespace),
-                    ));
-                }
-                s.entity_container = Some(c);
-            }
-            (Frame::Schema(s), Frame::Annotations(g)) => s.annotation_groups.push(g),
-            (Frame::Structured(t), Frame::Key(k)) => t.key.extend(k),
-            (Frame::Structured(t), Frame::Property(p)) => t.properties.push(p),
-            (Frame::Structured(t), Frame::Nav(n)) => t.navigation_properties.push(n),
-            (Frame::Enum(t), Frame::Member(m)) => t.members.push(m),
-            (Frame::Operation(op), Frame::Parameter(p)) => op.parameters.push(p),
-            (Frame::Operation(op), Frame::ReturnType(r)) => op.return_type = Some(r),
-            (Frame::Container(c), Frame::EntitySet(s)) => c.entity_sets.push(s),
-            (Frame::Container(c), Frame::Singleton(s)) => c.singletons.push(s),
-            (Frame::Record(r), Frame::PropertyValue(n, v)) => r.properties.push((n, v)),
-            (parent, Frame::Annotation(a)) => {
-                if let Some(list) = annotations_of(parent) {
+        let value = match self.values.pop() {
+            Some(Expr::Annotation(a)) => {
+                if let Some(list) = stack
+                    .last()
+                    .and_then(|&(owner, _)| annotations_of(doc, owner))
+                {
                     list.push(a);
                 }
+                return Ok(());
             }
-            // Leaf/Skip frames and combinations the model does not keep.
-            (_, _) => {}
+            Some(Expr::PropertyValue(name, value)) => {
+                if let Some(Expr::Record(r)) = self.values.last_mut() {
+                    r.properties.push((name, value));
+                }
+                return Ok(());
+            }
+            Some(Expr::Record(r)) => AnnotationValue::Record(r),
+            Some(Expr::Collection(items)) => AnnotationValue::Collection(items),
+            Some(Expr::Null) => AnnotationValue::Null,
+            Some(Expr::Literal(kind, text, span)) => literal_value(kind, text)
+                .map_err(|m| self.err_at(span, ErrorKind::InvalidValue, m))?,
+            None => return Ok(()),
+        };
+        match self.values.last_mut() {
+            Some(Expr::Annotation(a)) => a.value = value,
+            Some(Expr::PropertyValue(_, slot)) => *slot = value,
+            Some(Expr::Collection(items)) => items.push(value),
+            _ => {}
         }
         Ok(())
     }
+}
+
+/// The last schema: the one every open declaration belongs to.
+fn last_schema<'d, 'a>(doc: &'d mut Document<'a>) -> &'d mut Schema<'a> {
+    // A declaration frame is open only inside a schema, so this never adds one.
+    if doc.schemas.is_empty() {
+        doc.schemas.push(Schema::default());
+    }
+    let last = doc.schemas.len() - 1;
+    &mut doc.schemas[last]
 }
 
 /// The value of a literal of `kind` written as `text`, or what is wrong with it.
@@ -1444,22 +1619,44 @@ fn literal_value(kind: LitKind, text: Str<'_>) -> Result<AnnotationValue<'_>, St
     })
 }
 
-/// Where a parent element keeps its inline annotations.
-fn annotations_of<'f, 'a>(parent: &'f mut Frame<'a>) -> Option<&'f mut Vec<Annotation<'a>>> {
-    Some(match parent {
-        Frame::Structured(t) => &mut t.annotations,
-        Frame::Property(t) => &mut t.annotations,
-        Frame::Nav(t) => &mut t.annotations,
-        Frame::Enum(t) => &mut t.annotations,
-        Frame::Member(t) => &mut t.annotations,
-        Frame::TypeDef(t) => &mut t.annotations,
-        Frame::Term(t) => &mut t.annotations,
-        Frame::Operation(t) => &mut t.annotations,
-        Frame::Parameter(t) => &mut t.annotations,
-        Frame::Container(t) => &mut t.annotations,
-        Frame::EntitySet(t) => &mut t.annotations,
-        Frame::Singleton(t) => &mut t.annotations,
-        Frame::Annotations(t) => &mut t.annotations,
+/// Where the open declaration `owner` keeps its inline annotations.
+fn annotations_of<'d, 'a>(
+    doc: &'d mut Document<'a>,
+    owner: Frame,
+) -> Option<&'d mut Vec<Annotation<'a>>> {
+    let schema = doc.schemas.last_mut()?;
+    Some(match owner {
+        Frame::Structured(k) => &mut types_of(schema, k).last_mut()?.annotations,
+        Frame::Property(k) => {
+            let t = types_of(schema, k).last_mut()?;
+            &mut t.properties.last_mut()?.annotations
+        }
+        Frame::Nav(k) => {
+            let t = types_of(schema, k).last_mut()?;
+            &mut t.navigation_properties.last_mut()?.annotations
+        }
+        Frame::Enum => &mut schema.enum_types.last_mut()?.annotations,
+        Frame::Member => {
+            let e = schema.enum_types.last_mut()?;
+            &mut e.members.last_mut()?.annotations
+        }
+        Frame::TypeDef => &mut schema.type_definitions.last_mut()?.annotations,
+        Frame::Term => &mut schema.terms.last_mut()?.annotations,
+        Frame::Operation(k) => &mut operations_of(schema, k).last_mut()?.annotations,
+        Frame::Parameter(k) => {
+            let op = operations_of(schema, k).last_mut()?;
+            &mut op.parameters.last_mut()?.annotations
+        }
+        Frame::Container => &mut schema.entity_container.as_mut()?.annotations,
+        Frame::EntitySet => {
+            let c = schema.entity_container.as_mut()?;
+            &mut c.entity_sets.last_mut()?.annotations
+        }
+        Frame::Singleton => {
+            let c = schema.entity_container.as_mut()?;
+            &mut c.singletons.last_mut()?.annotations
+        }
+        Frame::Annotations => &mut schema.annotation_groups.last_mut()?.annotations,
         _ => return None,
     })
 }
@@ -1499,6 +1696,67 @@ mod tests {
         assert_eq!(at(8), (3, 2));
         assert_eq!(at(9), (3, 3));
         assert_eq!(at(100), (4, 1));
+    }
+
+    /// The fast path reads exactly what quick-xml's iterator reads, or
+    /// declines the tag.
+    #[test]
+    fn attribute_fast_path_agrees_with_quick_xml() {
+        let quick = |content: &str, from: usize| -> Option<Vec<(String, String)>> {
+            let mut iter = Attributes::new(content, from);
+            iter.with_checks(false);
+            iter.map(|a| {
+                let a = a.ok()?;
+                let key = std::str::from_utf8(a.key.local_name().into_inner()).ok()?;
+                Some((
+                    key.to_string(),
+                    std::str::from_utf8(&a.value).ok()?.to_string(),
+                ))
+            })
+            .collect()
+        };
+        let accepted = [
+            r#"Property Name="id" Type="Edm.String" Nullable="false""#,
+            "Annotation Term='Core.Description' String='It&apos;s \"x\"'",
+            "Member Name=\"a\"\n\t Value=\"1\"  ",
+            r#"edmx:Include Namespace="Org.OData.Core.V1" m:Alias="Core""#,
+            r#"Annotation String="a &amp; b &lt; c" Term="T""#,
+            r#"Empty"#,
+            r#"Record Type="Org.OData.Capabilities.V1.ScopeType" é="ü""#,
+        ];
+        for content in accepted {
+            let from = content.find(char::is_whitespace).unwrap_or(content.len());
+            let mut out = Vec::new();
+            let mut escaped = false;
+            assert!(
+                split_attributes(content, from, &mut out, &mut escaped),
+                "{content}"
+            );
+            assert_eq!(escaped, content.contains('&'), "{content}");
+            let fast: Vec<(String, String)> = out
+                .iter()
+                .map(|a| (a.key.to_string(), a.value.to_string()))
+                .collect();
+            assert_eq!(Some(fast), quick(content, from), "{content}");
+        }
+        for declined in [
+            r#"P Name = "x""#,
+            r#"P Name="x"Type="y""#,
+            r#"P Name="x"#,
+            r#"P Name=x"#,
+            r#"P Name"#,
+            r#"P Name="x" Name="y""#,
+            r#"P m:Name="x" Name="y""#,
+            r#"P /Name="x""#,
+            r#"P ="x""#,
+            r#"P a:="x""#,
+        ] {
+            let mut out = Vec::new();
+            assert!(
+                !split_attributes(declined, 1, &mut out, &mut false),
+                "{declined}"
+            );
+        }
     }
 
     #[test]
