@@ -1698,6 +1698,31 @@ mod tests {
         assert_eq!(at(100), (4, 1));
     }
 
+    /// Positions on one long line (a minified document): columns are
+    /// counted from the previous position, and still right.
+    #[test]
+    fn positions_on_a_single_line_document() {
+        let props: String = (0..2000)
+            .map(|i| format!("<Property Name=\"p{i}\" Type=\"Edm.String\"/>"))
+            .collect();
+        let text = format!(
+            "<edmx:Edmx Version=\"4.0\"><edmx:DataServices><Schema Namespace=\"a\"><ComplexType Name=\"t\">{props}<Property Name=\"bad\" Type=\"Edm.String\" Nullable=\"maybe\"/></ComplexType></Schema></edmx:DataServices></edmx:Edmx>"
+        );
+        let good = text.replace("Nullable=\"maybe\"", "");
+        let doc = parse(good.as_bytes(), "one-line.xml").expect("parses");
+        let t = &doc.schemas[0].complex_types[0];
+        for (i, p) in t.properties.iter().enumerate().step_by(499) {
+            let at = text
+                .find(&format!("<Property Name=\"{}\"", p.name))
+                .unwrap();
+            assert_eq!((p.span.line, p.span.column), (1, at as u32 + 1), "{i}");
+        }
+        let e = parse(text.as_bytes(), "one-line.xml").expect_err("bad boolean");
+        let at = text.find("<Property Name=\"bad\"").unwrap();
+        assert_eq!((e.line, e.column), (1, at as u32 + 1));
+        assert!(e.message.contains("Nullable=\"maybe\""), "{}", e.message);
+    }
+
     /// The fast path reads exactly what quick-xml's iterator reads, or
     /// declines the tag.
     #[test]

@@ -451,3 +451,38 @@ fn closure_reaches_a_namespace_through_containment() {
     assert_eq!(navs["a.hub"].iter().collect::<Vec<_>>(), ["recs"]);
     assert_eq!(navs["a.top"].iter().collect::<Vec<_>>(), ["hub"]);
 }
+
+/// Names and values are slices of the source; only text with escapes (and
+/// names resolution rewrites) is copied. `into_owned` detaches a document
+/// from its bytes without changing it.
+#[test]
+fn strings_borrow_the_source_unless_decoded_or_qualified() {
+    let bytes = FIXTURE.as_bytes().to_vec();
+    let d = load(&bytes, "fixture.xml").expect("loads");
+    let thing = &d.schemas[0].entity_types[1];
+    let name = thing.properties.iter().find(|p| p.name == "name").unwrap();
+    assert!(thing.name.is_borrowed() && name.name.is_borrowed());
+    assert!(name.ty.name.is_borrowed(), "Edm.String is used as written");
+    // Escaped attribute value and element text: decoded, so owned.
+    let default = name.default_value.as_ref().unwrap();
+    assert_eq!(default, "x & y");
+    assert!(!default.is_borrowed());
+    match &name.annotations[0].value {
+        AnnotationValue::String(s) => {
+            assert_eq!(s, "The name <b> A");
+            assert!(!s.is_borrowed());
+        }
+        other => panic!("{other:?}"),
+    }
+    // `t.entity` became `test.main.entity`: a new string.
+    let base = thing.base_type.as_ref().unwrap();
+    assert_eq!(base, "test.main.entity");
+    assert!(!base.is_borrowed());
+
+    let before = format!("{d:?}");
+    let owned: msgraph_csdl::Document<'static> = d.into_owned();
+    drop(bytes);
+    assert_eq!(owned.schemas[0].entity_types[1].name, "thing");
+    assert!(!owned.schemas[0].entity_types[1].name.is_borrowed());
+    assert_eq!(format!("{owned:?}"), before);
+}
