@@ -12,6 +12,7 @@ use quick_xml::events::attributes::{AttrError, Attributes};
 use quick_xml::events::{BytesStart, Event};
 use quick_xml::Reader;
 
+use std::borrow::Cow;
 use std::collections::HashSet;
 use std::hash::BuildHasherDefault;
 
@@ -43,7 +44,7 @@ pub fn parse<'a>(bytes: &'a [u8], source: &str) -> Result<Document<'a>, Error> {
         source,
         text,
         cursor: Cursor::default(),
-        newlines: memchr::memchr_iter(b'\n', text.as_bytes()).collect(),
+        newlines: newline_offsets(text.as_bytes()),
         names: Vec::new(),
         values: Vec::new(),
         member_names: HashSet::default(),
@@ -132,7 +133,7 @@ enum Expr<'a> {
     Record(Record<'a>),
     PropertyValue(Str<'a>, AnnotationValue<'a>),
     Collection(Vec<AnnotationValue<'a>>),
-    Literal(LitKind, Str<'a>, Span),
+    Literal(LitKind, Cow<'a, str>, Span),
     Null,
 }
 
@@ -393,8 +394,8 @@ struct Parser<'a, 'n> {
     /// The annotation and value expressions being read, innermost last
     /// (one per [`Frame::Value`] on the stack).
     values: Vec<Expr<'a>>,
-    /// Member names of the open enum type (a set: Graph has enums with
-    /// hundreds of members).
+    /// Member names of the open enum or structured type (a set: Graph has
+    /// types with hundreds of members).
     member_names: HashSet<Str<'a>, BuildHasherDefault<FxHasher>>,
     /// Whether a value of the current start tag may hold an escape (`&`).
     tag_escaped: bool,
@@ -687,8 +688,8 @@ impl<'a> Parser<'a, '_> {
                         let piece = self.locate(&t).map(|(_, s)| s);
                         if let Some(buf) = self.literal_text(&stack) {
                             match piece {
-                                Some(s) => buf.append(s),
-                                None => buf.push_str(&String::from_utf8_lossy(&t)),
+                                Some(s) => append(buf, s),
+                                None => buf.to_mut().push_str(&String::from_utf8_lossy(&t)),
                             }
                         }
                     }
@@ -697,7 +698,7 @@ impl<'a> Parser<'a, '_> {
                 Event::CData(t) => {
                     if skip_depth == 0 {
                         if let Some(buf) = self.literal_text(&stack) {
-                            buf.push_str(&String::from_utf8_lossy(&t));
+                            buf.to_mut().push_str(&String::from_utf8_lossy(&t));
                         }
                     }
                     continue;
@@ -719,7 +720,7 @@ impl<'a> Parser<'a, '_> {
                         Err(_) => None,
                     };
                     match (ch, self.literal_text(&stack)) {
-                        (Some(c), Some(buf)) => buf.push_str(c.encode_utf8(&mut [0; 4])),
+                        (Some(c), Some(buf)) => buf.to_mut().push(c),
                         _ => {
                             let name = String::from_utf8_lossy(&r).into_owned();
                             return Err(self.err(
@@ -791,7 +792,7 @@ impl<'a> Parser<'a, '_> {
 
     /// The text buffer of the open literal element, when the innermost open
     /// element is one.
-    fn literal_text(&mut self, stack: &[(Frame, usize)]) -> Option<&mut Str<'a>> {
+    fn literal_text(&mut self, stack: &[(Frame, usize)]) -> Option<&mut Cow<'a, str>> {
         match (stack.last(), self.values.last_mut()) {
             (Some((Frame::Value, _)), Some(Expr::Literal(_, buf, _))) => Some(buf),
             _ => None,
@@ -1050,6 +1051,7 @@ impl<'a> Parser<'a, '_> {
                     span: self.span_at(offset),
                 };
                 types_of(last_schema(doc), kind).push(t);
+                self.member_names.clear();
                 Frame::Structured(kind)
             }
             (Frame::Structured(kind), b"Key") => Frame::Key(kind),
@@ -1086,7 +1088,7 @@ impl<'a> Parser<'a, '_> {
                     ("Unicode", &unicode),
                 ] {
                     if let Some(v) = self.opt_string(v, offset)? {
-                        facets.push((Str::borrowed(facet), v));
+                        push_small(&mut facets, (Str::borrowed(facet), v));
                     }
                 }
                 let name = self.required(&n, "Name", "Property", offset)?;
@@ -1372,9 +1374,14 @@ impl<'a> Parser<'a, '_> {
     fn check_member_name(
         &mut self,
         t: &StructuredType<'a>,
-        name: &str,
+        name: &Str<'a>,
         offset: usize,
     ) -> Result<(), Error> {
+        // A set of the names so far (types have up to hundreds of members);
+        // the list is searched only to say where the first one is.
+        if self.member_names.insert(name.clone()) {
+            return Ok(());
+        }
         let first = t
             .properties
             .iter()
@@ -1517,7 +1524,7 @@ impl<'a> Parser<'a, '_> {
                     b"Collection" => Expr::Collection(Vec::new()),
                     b"Null" => Expr::Null,
                     other => match lit_kind(other) {
-                        Some(kind) => Expr::Literal(kind, Str::default(), self.span_at(offset)),
+                        Some(kind) => Expr::Literal(kind, Cow::Borrowed(""), self.span_at(offset)),
                         None => return Ok(Frame::Skip),
                     },
                 }
@@ -1559,7 +1566,7 @@ impl<'a> Parser<'a, '_> {
                     .last()
                     .and_then(|&(owner, _)| annotations_of(doc, owner))
                 {
-                    list.push(a);
+                    push_small(list, a);
                 }
                 return Ok(());
             }
@@ -1572,7 +1579,7 @@ impl<'a> Parser<'a, '_> {
             Some(Expr::Record(r)) => AnnotationValue::Record(r),
             Some(Expr::Collection(items)) => AnnotationValue::Collection(items),
             Some(Expr::Null) => AnnotationValue::Null,
-            Some(Expr::Literal(kind, text, span)) => literal_value(kind, text)
+            Some(Expr::Literal(kind, text, span)) => literal_value(kind, Str::from(text))
                 .map_err(|m| self.err_at(span, ErrorKind::InvalidValue, m))?,
             None => return Ok(()),
         };
@@ -1584,6 +1591,34 @@ impl<'a> Parser<'a, '_> {
         }
         Ok(())
     }
+}
+
+/// Appends a piece of the source to element text: kept borrowed while it
+/// is the only piece (the usual case), copied otherwise.
+fn append<'a>(text: &mut Cow<'a, str>, piece: &'a str) {
+    if text.is_empty() {
+        *text = Cow::Borrowed(piece);
+    } else {
+        text.to_mut().push_str(piece);
+    }
+}
+
+/// Pushes onto a list that is usually short: the first element gets an
+/// allocation of its own size (a `Vec` starts at 4), which matters for the
+/// thousands of one-annotation lists of a real document.
+fn push_small<T>(list: &mut Vec<T>, item: T) {
+    if list.capacity() == 0 {
+        list.reserve_exact(1);
+    }
+    list.push(item);
+}
+
+/// Offsets of every newline, in a table of exactly their number (counting
+/// first is cheaper than growing the table).
+fn newline_offsets(bytes: &[u8]) -> Vec<usize> {
+    let mut out = Vec::with_capacity(count_newlines(bytes));
+    out.extend(memchr::memchr_iter(b'\n', bytes));
+    out
 }
 
 /// The last schema: the one every open declaration belongs to.

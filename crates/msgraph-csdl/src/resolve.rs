@@ -7,7 +7,8 @@
 //! `microsoft.graph.identity`. Annotation targets are qualified too; a target
 //! naming nothing declared is reported as dangling, not as an error.
 
-use std::hash::Hasher;
+use std::collections::HashMap;
+use std::hash::{BuildHasherDefault, Hasher};
 
 use crate::error::{Error, ErrorKind};
 use crate::model::*;
@@ -284,6 +285,8 @@ struct Resolver {
     types: NameTable<Span>,
     /// Qualified names of other annotatable named things: operations, containers, terms.
     others: NameTable<()>,
+    /// Alias-qualified names seen so far -> their qualified form.
+    qualified: HashMap<String, Str<'static>, BuildHasherDefault<FxHasher>>,
     checked: usize,
     unresolved: Vec<Unresolved>,
     dangling: Vec<Unresolved>,
@@ -352,6 +355,7 @@ impl Resolver {
             aliases,
             types: declared,
             others,
+            qualified: HashMap::default(),
             checked: 0,
             unresolved: Vec::new(),
             dangling: Vec::new(),
@@ -366,16 +370,25 @@ impl Resolver {
             .map(|(_, ns)| ns.as_str())
     }
 
-    /// `alias.Name` -> `namespace.Name`; anything else unchanged.
-    fn qualify(&self, name: &mut Str<'_>) {
-        if let Some(dot) = name.bytes().rposition(|b| b == b'.') {
-            if let Some(real) = self.alias(&name[..dot]) {
-                let mut q = String::with_capacity(real.len() + name.len() - dot);
-                q.push_str(real);
-                q.push_str(&name[dot..]);
-                *name = Str::from(q);
-            }
+    /// `alias.Name` -> `namespace.Name`; anything else unchanged. Each
+    /// rewritten name is built once and shared by all its references.
+    fn qualify(&mut self, name: &mut Str<'_>) {
+        let Some(dot) = name.bytes().rposition(|b| b == b'.') else {
+            return;
+        };
+        let Some(real) = self.alias(&name[..dot]) else {
+            return;
+        };
+        if let Some(q) = self.qualified.get(name.as_str()) {
+            *name = q.clone();
+            return;
         }
+        let mut q = String::with_capacity(real.len() + name.len() - dot);
+        q.push_str(real);
+        q.push_str(&name[dot..]);
+        let q = Str::from(q);
+        self.qualified.insert(name.to_string(), q.clone());
+        *name = q;
     }
 
     /// Qualifies every dotted token of a path or target expression
