@@ -394,8 +394,8 @@ struct Parser<'a, 'n> {
     /// The annotation and value expressions being read, innermost last
     /// (one per [`Frame::Value`] on the stack).
     values: Vec<Expr<'a>>,
-    /// Member names of the open enum or structured type (a set: Graph has
-    /// types with hundreds of members).
+    /// Member names of the open enum type (a set: Graph has enums with
+    /// hundreds of members).
     member_names: HashSet<Str<'a>, BuildHasherDefault<FxHasher>>,
     /// Whether a value of the current start tag may hold an escape (`&`).
     tag_escaped: bool,
@@ -1051,7 +1051,6 @@ impl<'a> Parser<'a, '_> {
                     span: self.span_at(offset),
                 };
                 types_of(last_schema(doc), kind).push(t);
-                self.member_names.clear();
                 Frame::Structured(kind)
             }
             (Frame::Structured(kind), b"Key") => Frame::Key(kind),
@@ -1377,11 +1376,6 @@ impl<'a> Parser<'a, '_> {
         name: &Str<'a>,
         offset: usize,
     ) -> Result<(), Error> {
-        // A set of the names so far (types have up to hundreds of members);
-        // the list is searched only to say where the first one is.
-        if self.member_names.insert(name.clone()) {
-            return Ok(());
-        }
         let first = t
             .properties
             .iter()

@@ -7,8 +7,7 @@
 //! `microsoft.graph.identity`. Annotation targets are qualified too; a target
 //! naming nothing declared is reported as dangling, not as an error.
 
-use std::collections::HashMap;
-use std::hash::{BuildHasherDefault, Hasher};
+use std::hash::Hasher;
 
 use crate::error::{Error, ErrorKind};
 use crate::model::*;
@@ -285,8 +284,8 @@ struct Resolver {
     types: NameTable<Span>,
     /// Qualified names of other annotatable named things: operations, containers, terms.
     others: NameTable<()>,
-    /// Alias-qualified names seen so far -> their qualified form.
-    qualified: HashMap<String, Str<'static>, BuildHasherDefault<FxHasher>>,
+    /// Buffer for building qualified names.
+    scratch: String,
     checked: usize,
     unresolved: Vec<Unresolved>,
     dangling: Vec<Unresolved>,
@@ -355,7 +354,7 @@ impl Resolver {
             aliases,
             types: declared,
             others,
-            qualified: HashMap::default(),
+            scratch: String::new(),
             checked: 0,
             unresolved: Vec::new(),
             dangling: Vec::new(),
@@ -370,25 +369,20 @@ impl Resolver {
             .map(|(_, ns)| ns.as_str())
     }
 
-    /// `alias.Name` -> `namespace.Name`; anything else unchanged. Each
-    /// rewritten name is built once and shared by all its references.
+    /// `alias.Name` -> `namespace.Name`; anything else unchanged.
     fn qualify(&mut self, name: &mut Str<'_>) {
         let Some(dot) = name.bytes().rposition(|b| b == b'.') else {
             return;
         };
-        let Some(real) = self.alias(&name[..dot]) else {
-            return;
-        };
-        if let Some(q) = self.qualified.get(name.as_str()) {
-            *name = q.clone();
-            return;
+        // Built in a reused buffer: the new string is then the only allocation.
+        let mut q = std::mem::take(&mut self.scratch);
+        if let Some(real) = self.alias(&name[..dot]) {
+            q.clear();
+            q.push_str(real);
+            q.push_str(&name[dot..]);
+            *name = Str::from(q.as_str()).into_owned();
         }
-        let mut q = String::with_capacity(real.len() + name.len() - dot);
-        q.push_str(real);
-        q.push_str(&name[dot..]);
-        let q = Str::from(q);
-        self.qualified.insert(name.to_string(), q.clone());
-        *name = q;
+        self.scratch = q;
     }
 
     /// Qualifies every dotted token of a path or target expression
