@@ -63,6 +63,7 @@ struct Inner {
     api_version: ApiVersion,
     retry: RetryPolicy,
     include_unknown_enum_members: bool,
+    max_response_bytes: usize,
 }
 
 /// Builder of [`GraphClient`]; see [`GraphClient::builder`].
@@ -76,6 +77,7 @@ pub struct GraphClientBuilder {
     include_unknown_enum_members: bool,
     user_agent: Option<String>,
     timeout: Duration,
+    max_response_bytes: usize,
     scopes: Option<Vec<String>>,
 }
 
@@ -93,6 +95,7 @@ impl GraphClient {
             include_unknown_enum_members: true,
             user_agent: None,
             timeout: DEFAULT_TIMEOUT,
+            max_response_bytes: DEFAULT_MAX_RESPONSE_BYTES,
             scopes: None,
         }
     }
@@ -129,6 +132,7 @@ impl GraphClient {
                 api_version: version,
                 retry: self.inner.retry.clone(),
                 include_unknown_enum_members: self.inner.include_unknown_enum_members,
+                max_response_bytes: self.inner.max_response_bytes,
             }),
         }
     }
@@ -362,21 +366,38 @@ impl GraphClient {
             .get(reqwest::header::RETRY_AFTER)
             .and_then(|v| v.to_str().ok())
             .and_then(|v| parse_retry_after(v, SystemTime::now()));
-        let body = resp.bytes().await;
+        let limit = if status.is_success() {
+            self.inner.max_response_bytes
+        } else {
+            ERROR_BODY_LIMIT
+        };
+        let body = read_body(resp, limit).await;
         span.record("duration_ms", began.elapsed().as_millis() as u64);
         if status.is_success() {
             return match body {
-                Ok(b) => {
+                Ok(Body::Complete(b)) => {
                     tracing::debug!(bytes = b.len(), "response");
                     (Ok(b), None)
                 }
+                Ok(Body::Truncated(_)) => (
+                    Err(Error::ResponseTooLarge {
+                        method: method.to_string(),
+                        url: target,
+                        limit,
+                    }),
+                    None,
+                ),
                 Err(e) => {
                     tracing::debug!(error = %chain(&e), "response body read failed");
                     (Err(transport(e)), None)
                 }
             };
         }
-        let body = body.unwrap_or_default();
+        // An error body only says what went wrong: its first 64 KiB do.
+        let body = match body {
+            Ok(Body::Complete(b) | Body::Truncated(b)) => b,
+            Err(_) => Bytes::new(),
+        };
         let graph = parse_graph_error(&body);
         tracing::debug!(
             code = graph.as_ref().map(|g| g.code.as_str()).unwrap_or(""),
@@ -533,6 +554,15 @@ impl GraphClientBuilder {
         self
     }
 
+    /// Largest response body accepted, in bytes (default 256 MiB; a page of
+    /// 1000 call records with expanded sessions is a few MiB). A larger
+    /// body fails with [`Error::ResponseTooLarge`] instead of filling memory.
+    /// Error bodies are read up to 64 KiB whatever this says.
+    pub fn max_response_bytes(mut self, limit: usize) -> Self {
+        self.max_response_bytes = limit;
+        self
+    }
+
     /// Override the token scopes (default `{graph host}/.default`).
     pub fn scopes(mut self, scopes: Vec<String>) -> Self {
         self.scopes = Some(scopes);
@@ -593,6 +623,7 @@ impl GraphClientBuilder {
                 api_version: self.api_version,
                 retry: self.retry,
                 include_unknown_enum_members: self.include_unknown_enum_members,
+                max_response_bytes: self.max_response_bytes,
             }),
         })
     }
@@ -629,6 +660,39 @@ pub(crate) fn path_and_query(url: &Url) -> String {
         Some(q) => format!("{}?{q}", url.path()),
         None => url.path().to_string(),
     }
+}
+
+/// Error bodies are read up to this many bytes (a Graph error is well under 1 KiB).
+const ERROR_BODY_LIMIT: usize = 64 * 1024;
+
+/// Default of [`GraphClientBuilder::max_response_bytes`].
+pub const DEFAULT_MAX_RESPONSE_BYTES: usize = 256 * 1024 * 1024;
+
+/// A response body read up to a limit.
+enum Body {
+    /// The whole body.
+    Complete(Bytes),
+    /// The first `limit` bytes of a longer body (the rest was not read).
+    Truncated(Bytes),
+}
+
+/// Reads at most `limit` bytes of a body. A declared `Content-Length` over
+/// the limit is refused before reading anything.
+async fn read_body(mut resp: reqwest::Response, limit: usize) -> Result<Body, reqwest::Error> {
+    let declared = resp.content_length().unwrap_or(0);
+    if declared > limit as u64 {
+        return Ok(Body::Truncated(Bytes::new()));
+    }
+    let mut buf = Vec::with_capacity(declared as usize);
+    while let Some(chunk) = resp.chunk().await? {
+        let room = limit - buf.len();
+        if chunk.len() > room {
+            buf.extend_from_slice(&chunk[..room]);
+            return Ok(Body::Truncated(Bytes::from(buf)));
+        }
+        buf.extend_from_slice(&chunk);
+    }
+    Ok(Body::Complete(Bytes::from(buf)))
 }
 
 /// Decode JSON, naming the path of the offending value on failure.

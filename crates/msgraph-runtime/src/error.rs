@@ -49,6 +49,17 @@ pub enum Error {
         /// How many times the request was retried before giving up.
         retries: u32,
     },
+    /// A response body was larger than the client accepts
+    /// ([`crate::GraphClientBuilder::max_response_bytes`]); not retried.
+    #[error("response of {method} {url} is larger than the limit of {limit} bytes (GraphClientBuilder::max_response_bytes)")]
+    ResponseTooLarge {
+        /// HTTP method of the request.
+        method: String,
+        /// Path and query of the request.
+        url: String,
+        /// The limit in bytes.
+        limit: usize,
+    },
     /// A response body did not match the expected type.
     #[error("cannot decode response of {url} at `{path}`: {message}")]
     Decode {

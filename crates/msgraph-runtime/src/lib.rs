@@ -126,7 +126,9 @@ pub use auth::{
     AccessToken, ClientCertificateCredential, ClientSecretCredential, EnvironmentCredential,
     Secret, StaticTokenCredential, TokenCache, TokenCredential,
 };
-pub use client::{GraphClient, GraphClientBuilder, RequestOptions, DEFAULT_USER_AGENT};
+pub use client::{
+    GraphClient, GraphClientBuilder, RequestOptions, DEFAULT_MAX_RESPONSE_BYTES, DEFAULT_USER_AGENT,
+};
 pub use cloud::{ApiVersion, Cloud};
 pub use error::{parse_graph_error, Error, ErrorDetail, GraphError, InnerError};
 pub use msgraph_odata::Page;

@@ -3,6 +3,7 @@
 use std::collections::HashSet;
 use std::fmt;
 use std::future::Future;
+use std::hash::{BuildHasher, RandomState};
 use std::pin::Pin;
 use std::task::{Context, Poll};
 
@@ -31,7 +32,11 @@ pub struct Pager<T> {
     pending_error: Option<Error>,
     /// `@odata.nextLink` of the last page yielded.
     last_next_link: Option<String>,
-    visited: HashSet<String>,
+    /// Fingerprints (64-bit keyed hashes) of the URLs fetched: 8 bytes a
+    /// page however long the links, so a long export stays small in
+    /// memory (a false "loop" would need a 64-bit collision).
+    visited: HashSet<u64>,
+    keys: RandomState,
     in_flight: Option<BoxFuture<'static, Result<Page<T>, Error>>>,
     done: bool,
 }
@@ -48,6 +53,7 @@ where
             pending_error: None,
             last_next_link: None,
             visited: HashSet::new(),
+            keys: RandomState::new(),
             in_flight: None,
             done: false,
         }
@@ -61,6 +67,7 @@ where
             pending_error: Some(error),
             last_next_link: None,
             visited: HashSet::new(),
+            keys: RandomState::new(),
             in_flight: None,
             done: false,
         }
@@ -87,7 +94,7 @@ where
             return;
         };
         match self.client.resolve_link(link) {
-            Ok(url) if self.visited.contains(url.as_str()) => {
+            Ok(url) if self.visited.contains(&self.keys.hash_one(url.as_str())) => {
                 self.pending_error = Some(Error::Paging {
                     message: "the service returned a next link that was already visited; stopping to avoid a loop"
                         .into(),
@@ -120,7 +127,7 @@ where
                 this.done = true;
                 return Poll::Ready(None);
             };
-            this.visited.insert(url.as_str().to_string());
+            this.visited.insert(this.keys.hash_one(url.as_str()));
             let client = this.client.clone();
             let opts = this.opts.clone();
             this.in_flight = Some(Box::pin(async move {
