@@ -53,11 +53,77 @@ fn split_path(column: &str) -> Vec<String> {
     out
 }
 
+/// The last CSV column: members of a row that no column above holds (an
+/// open type's undeclared members such as `user.tenantId`, a member the
+/// service added after the CSDL import), as a JSON object keyed by dotted
+/// path; empty when none. OData instance annotations other than
+/// `@odata.type` are left out. NDJSON and JSON output keep everything in place.
+pub const OTHER_MEMBERS: &str = "otherMembers";
+
+/// The column paths as a tree, to find what a row has beyond them.
+#[derive(Default)]
+struct PathTree {
+    children: std::collections::HashMap<String, PathTree>,
+    /// A column ends here (it takes the whole value, nested or not).
+    column: bool,
+}
+
+impl PathTree {
+    fn new(paths: &[Vec<String>]) -> Self {
+        let mut root = PathTree::default();
+        for path in paths {
+            let mut node = &mut root;
+            for seg in path {
+                node = node.children.entry(seg.clone()).or_default();
+            }
+            node.column = true;
+        }
+        root
+    }
+
+    /// Collects the non-null members of `value` that no column holds.
+    fn leftovers(
+        &self,
+        value: &Value,
+        prefix: &mut String,
+        out: &mut serde_json::Map<String, Value>,
+    ) {
+        let Value::Object(members) = value else {
+            return;
+        };
+        for (key, v) in members {
+            // Instance annotations (`@odata.context`, `x@odata.nextLink`)
+            // describe the response, not the row; `@odata.type` is data.
+            if key.contains('@') && key != "@odata.type" {
+                continue;
+            }
+            let len = prefix.len();
+            if !prefix.is_empty() {
+                prefix.push('.');
+            }
+            prefix.push_str(key);
+            match self.children.get(key) {
+                Some(node) if node.column => {}
+                Some(node) if v.is_object() => node.leftovers(v, prefix, out),
+                // A scalar or list where the columns expect an object, or a
+                // member no column names: kept here rather than dropped.
+                _ if !v.is_null() => {
+                    out.insert(prefix.clone(), v.clone());
+                }
+                _ => {}
+            }
+            prefix.truncate(len);
+        }
+    }
+}
+
 /// Writes rows of one export.
 pub struct RowWriter {
     encoder: Encoder,
     /// Column paths (CSV only).
     paths: Vec<Vec<String>>,
+    /// The same paths as a tree (CSV only), for [`OTHER_MEMBERS`].
+    tree: PathTree,
     /// Rows written so far (including those of a resumed run).
     rows: u64,
     /// Reusable cell buffer (CSV only).
@@ -147,9 +213,11 @@ impl RowWriter {
                     .from_writer(sink),
             )),
         };
+        let paths: Vec<Vec<String>> = columns.iter().map(|c| split_path(c)).collect();
         RowWriter {
             encoder,
-            paths: columns.iter().map(|c| split_path(c)).collect(),
+            tree: PathTree::new(&paths),
+            paths,
             rows,
             cells: Vec::with_capacity(columns.len()),
             scratch: Vec::with_capacity(4096),
@@ -160,7 +228,9 @@ impl RowWriter {
         match &mut self.encoder {
             Encoder::Ndjson(_) => {}
             Encoder::Json(s) => s.write_all(b"[")?,
-            Encoder::Csv(w) => w.write_record(columns).map_err(csv_err)?,
+            Encoder::Csv(w) => w
+                .write_record(columns.iter().map(String::as_str).chain([OTHER_MEMBERS]))
+                .map_err(csv_err)?,
         }
         Ok(())
     }
@@ -186,6 +256,13 @@ impl RowWriter {
                 for path in &self.paths {
                     self.cells.push(cell(lookup(&value, path)));
                 }
+                let mut other = serde_json::Map::new();
+                self.tree.leftovers(&value, &mut String::new(), &mut other);
+                self.cells.push(if other.is_empty() {
+                    String::new()
+                } else {
+                    Value::Object(other).to_string()
+                });
                 w.write_record(&self.cells).map_err(csv_err)?;
             }
         }
@@ -299,8 +376,49 @@ mod tests {
         assert_eq!(len, text.len() as u64);
         assert_eq!(
             text,
-            "id,a.b,a.@odata.type,list,n,missing.deep\n\"x,1\",2,#t,\"[1,2]\",,\ny,,,,,\n"
+            "id,a.b,a.@odata.type,list,n,missing.deep,otherMembers\n\"x,1\",2,#t,\"[1,2]\",,,\ny,,,,,,\n"
         );
+    }
+
+    /// Members no column names land in the last column instead of being
+    /// dropped: undeclared ones at any depth, and a value whose shape does
+    /// not match the columns. Nulls and covered members do not.
+    #[test]
+    fn csv_keeps_members_without_a_column_in_other_members() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("out.csv");
+        let columns = cols(&["id", "caller.user.id", "caller.@odata.type", "tags"]);
+        let mut w = RowWriter::create(Some(&path), Format::Csv, &columns).unwrap();
+        w.write(&json!({
+            "id": "1",
+            "caller": {"@odata.type": "#x", "user": {"id": "u", "tenantId": "t"},
+                       "guest": {"id": "g"}, "phone": null},
+            "tags": {"nested": true},
+            "newMember": 5,
+            "other": null,
+            "@odata.context": "http://127.0.0.1:1/v1.0/$metadata#x",
+            "caller@odata.navigationLink": "x"
+        }))
+        .unwrap();
+        w.write(&json!({"id": "2", "caller": "not an object"}))
+            .unwrap();
+        w.write(&json!({"id": "3"})).unwrap();
+        w.finish().unwrap();
+        let mut rows = csv::Reader::from_path(&path).unwrap();
+        let headers = rows.headers().unwrap().clone();
+        assert_eq!(headers.iter().last(), Some(OTHER_MEMBERS));
+        let other: Vec<String> = rows
+            .records()
+            .map(|r| r.unwrap().get(4).unwrap().to_string())
+            .collect();
+        let first: Value = serde_json::from_str(&other[0]).unwrap();
+        assert_eq!(
+            first,
+            json!({"caller.user.tenantId": "t", "caller.guest": {"id": "g"}, "newMember": 5})
+        );
+        let second: Value = serde_json::from_str(&other[1]).unwrap();
+        assert_eq!(second, json!({"caller": "not an object"}));
+        assert_eq!(other[2], "");
     }
 
     #[test]

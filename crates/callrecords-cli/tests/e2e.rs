@@ -6,6 +6,7 @@ mod common;
 use std::collections::HashSet;
 
 use callrecords_cli::columns::columns;
+use callrecords_cli::output::OTHER_MEMBERS;
 use callrecords_cli::{export, Category, Kind};
 use common::{export_args, first_line, read_rows};
 use serde_json::Value;
@@ -51,7 +52,7 @@ async fn every_kind_and_format_has_the_golden_rows_and_header() {
                     kind == Kind::BlockedUsers || kind == Kind::DialoutReport || kind == Kind::Sms;
                 assert_eq!(
                     first_line(&out),
-                    columns(kind, beta).join(","),
+                    format!("{},{OTHER_MEMBERS}", columns(kind, beta).join(",")),
                     "{name} header"
                 );
             } else {
@@ -83,7 +84,7 @@ async fn pstn_csv_header_is_the_csdl_property_list() {
         "callDurationSource,calleeNumber,callerNumber,callId,callType,charge,conferenceId,\
          connectionCharge,currency,destinationContext,destinationName,duration,endDateTime,id,\
          inventoryType,licenseCapability,operator,startDateTime,tenantCountryCode,usageCountryCode,\
-         userDisplayName,userId,userPrincipalName"
+         userDisplayName,userId,userPrincipalName,otherMembers"
     );
     let rows = read_rows(&out, "csv");
     // 2000 rows a day: one every 43.2 s, so 84 rows start in [00:00, 01:00).
@@ -541,5 +542,84 @@ async fn validation_errors_name_the_problem_and_the_fix() {
         let text = e.to_string();
         assert!(text.contains(needle), "{list:?}: {text}");
         assert!(text.contains("hint:"), "{list:?}: {text}");
+    }
+}
+
+/// Every non-null member of every NDJSON row (OData annotations aside) is in
+/// the CSV of the same export: in a column (it or an enclosing object) or in
+/// `otherMembers`. Call records and sessions carry open identity types whose
+/// undeclared members (`user.tenantId`, `phone`) have no column.
+#[tokio::test]
+async fn csv_loses_no_member_of_the_ndjson_rows() {
+    fn leaves(v: &Value, prefix: &str, out: &mut Vec<String>) {
+        match v {
+            Value::Object(m) => {
+                for (k, v) in m {
+                    if k.contains('@') && k != "@odata.type" {
+                        continue;
+                    }
+                    let p = if prefix.is_empty() {
+                        k.clone()
+                    } else {
+                        format!("{prefix}.{k}")
+                    };
+                    leaves(v, &p, out);
+                }
+            }
+            Value::Null => {}
+            _ => out.push(prefix.to_string()),
+        }
+    }
+    let covers = |outer: &str, path: &str| path == outer || path.starts_with(&format!("{outer}."));
+    let dir = tempfile::tempdir().unwrap();
+    for (name, range) in [
+        ("call-records", MORNING),
+        ("sessions", MORNING),
+        ("pstn", DAY),
+    ] {
+        let mut files = Vec::new();
+        for format in ["ndjson", "csv"] {
+            let out = dir.path().join(format!("{name}.{format}"));
+            let mut list = vec![
+                name,
+                "--emulator",
+                "--format",
+                format,
+                "-o",
+                out.to_str().unwrap(),
+            ];
+            list.extend_from_slice(&range);
+            export(&export_args(&list)).await.unwrap();
+            files.push(read_rows(&out, format));
+        }
+        let (json_rows, csv_rows) = (&files[0], &files[1]);
+        assert_eq!(json_rows.len(), csv_rows.len(), "{name}");
+        let mut others = 0;
+        for (j, c) in json_rows.iter().zip(csv_rows) {
+            let c = c.as_object().unwrap();
+            let other: serde_json::Map<String, Value> = match c[OTHER_MEMBERS].as_str() {
+                Some("") | None => Default::default(),
+                Some(text) => serde_json::from_str(text).expect("otherMembers is a JSON object"),
+            };
+            others += other.len();
+            let mut paths = Vec::new();
+            leaves(j, "", &mut paths);
+            for path in paths {
+                let in_column = c
+                    .iter()
+                    .any(|(col, cell)| cell != "" && col != OTHER_MEMBERS && covers(col, &path));
+                let in_other = other.keys().any(|k| covers(k, &path));
+                assert!(
+                    in_column || in_other,
+                    "{name}: {path} of {j} is not in the CSV row"
+                );
+            }
+        }
+        if name != "pstn" {
+            assert!(
+                others > 0,
+                "{name}: the open identity members land in otherMembers"
+            );
+        }
     }
 }
