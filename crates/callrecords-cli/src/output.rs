@@ -406,7 +406,7 @@ mod tests {
         w.finish().unwrap();
         let mut rows = csv::Reader::from_path(&path).unwrap();
         let headers = rows.headers().unwrap().clone();
-        assert_eq!(headers.iter().last(), Some(OTHER_MEMBERS));
+        assert_eq!(headers.iter().next_back(), Some(OTHER_MEMBERS));
         let other: Vec<String> = rows
             .records()
             .map(|r| r.unwrap().get(4).unwrap().to_string())
