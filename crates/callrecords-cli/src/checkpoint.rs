@@ -49,8 +49,9 @@ pub struct RangeArgs {
     pub to: DateTime<Utc>,
 }
 
-/// Current checkpoint format.
-pub const VERSION: u32 = 1;
+/// Current checkpoint format. 2: CSV output gained the `otherMembers`
+/// column, so a CSV file begun by a version-1 program cannot be continued.
+pub const VERSION: u32 = 2;
 
 impl Checkpoint {
     /// Load a checkpoint written by [`Checkpoint::save`].
