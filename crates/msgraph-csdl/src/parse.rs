@@ -348,29 +348,15 @@ fn is_plain_name_byte(b: u8) -> bool {
     PLAIN_NAME_BYTES[usize::from(b)]
 }
 
-/// Lookup table for [`is_plain_name_byte`] (it runs for every name byte).
-static PLAIN_NAME_BYTES: [bool; 256] = {
-    let mut t = [false; 256];
-    let mut i = 0;
-    while i < 256 {
-        let b = i as u8;
-        t[i] = b.is_ascii_alphanumeric() || matches!(b, b'_' | b'-' | b'.' | b':') || b >= 0x80;
-        i += 1;
-    }
-    t
-};
+byte_class! {
+    /// Lookup table for [`is_plain_name_byte`] (it runs for every name byte).
+    PLAIN_NAME_BYTES = |b| b.is_ascii_alphanumeric() || matches!(b, b'_' | b'-' | b'.' | b':') || b >= 0x80
+}
 
-/// Bytes no type name may contain (lookup table: it runs for every type reference).
-static NOT_IN_TYPE_NAME: [bool; 256] = {
-    let mut t = [false; 256];
-    let mut i = 0;
-    while i < 256 {
-        let b = i as u8;
-        t[i] = matches!(b, b'(' | b')' | b',') || b.is_ascii_whitespace();
-        i += 1;
-    }
-    t
-};
+byte_class! {
+    /// Bytes no type name may contain (it runs for every type reference).
+    NOT_IN_TYPE_NAME = |b| matches!(b, b'(' | b')' | b',') || b.is_ascii_whitespace()
+}
 
 /// A byte offset with its 0-based line and column (in characters).
 #[derive(Default)]

@@ -642,17 +642,10 @@ fn is_token_byte(b: u8) -> bool {
     TOKEN_BYTES[usize::from(b)]
 }
 
-/// Lookup table for [`is_token_byte`]: ASCII letters, digits, `_`, `.` and non-ASCII.
-static TOKEN_BYTES: [bool; 256] = {
-    let mut t = [false; 256];
-    let mut i = 0;
-    while i < 256 {
-        let b = i as u8;
-        t[i] = b.is_ascii_alphanumeric() || b == b'_' || b == b'.' || b >= 0x80;
-        i += 1;
-    }
-    t
-};
+byte_class! {
+    /// Lookup table for [`is_token_byte`]: ASCII letters, digits, `_`, `.` and non-ASCII.
+    TOKEN_BYTES = |b| b.is_ascii_alphanumeric() || b == b'_' || b == b'.' || b >= 0x80
+}
 
 #[cfg(test)]
 mod tests {
