@@ -748,13 +748,6 @@ impl<A: IntoOwned, B: IntoOwned> IntoOwned for (A, B) {
     }
 }
 
-impl<T: IntoOwned> IntoOwned for Box<T> {
-    type Owned = Box<T::Owned>;
-    fn into_owned(self) -> Self::Owned {
-        Box::new((*self).into_owned())
-    }
-}
-
 /// `IntoOwned` for a model struct: `text` fields hold strings (converted),
 /// `plain` fields are copied as they are.
 macro_rules! into_owned {
