@@ -360,6 +360,8 @@ pub struct ReturnType<'s> {
     pub ty: TypeRef<'s>,
     /// `Nullable` facet; `true` when absent.
     pub nullable: bool,
+    /// Inline annotations (e.g. `Core.IsDelta`).
+    pub annotations: Vec<Annotation<'s>>,
 }
 
 /// The `EntityContainer`.
@@ -794,7 +796,7 @@ into_owned! {
         plain: [kind, is_bound, is_composable, span]
     }
     Parameter { text: [name, ty, annotations], plain: [nullable] }
-    ReturnType { text: [ty], plain: [nullable] }
+    ReturnType { text: [ty, annotations], plain: [nullable] }
     EntityContainer {
         text: [name, entity_sets, singletons, operation_imports, annotations],
         plain: [span]

@@ -114,7 +114,7 @@ enum Frame {
     Term,
     Operation(OperationKind),
     Parameter(OperationKind),
-    ReturnType,
+    ReturnType(OperationKind),
     Container,
     EntitySet,
     Singleton,
@@ -1230,11 +1230,12 @@ impl<'a> Parser<'a, '_> {
                 let r = ReturnType {
                     ty: self.type_ref(&ty, "ReturnType", offset)?,
                     nullable: self.boolean(&nullable, "Nullable", true, offset)?,
+                    annotations: Vec::new(),
                 };
                 if let Some(op) = operations_of(last_schema(doc), kind).last_mut() {
                     op.return_type = Some(r);
                 }
-                Frame::ReturnType
+                Frame::ReturnType(kind)
             }
             (Frame::Schema, b"EntityContainer") => {
                 let [n] = self.attrs(tag, ["Name"]);
@@ -1342,6 +1343,7 @@ impl<'a> Parser<'a, '_> {
                 | Frame::Term
                 | Frame::Operation(_)
                 | Frame::Parameter(_)
+                | Frame::ReturnType(_)
                 | Frame::Container
                 | Frame::EntitySet
                 | Frame::Singleton
@@ -1661,6 +1663,10 @@ fn annotations_of<'d, 'a>(
         Frame::Parameter(k) => {
             let op = operations_of(schema, k).last_mut()?;
             &mut op.parameters.last_mut()?.annotations
+        }
+        Frame::ReturnType(k) => {
+            let op = operations_of(schema, k).last_mut()?;
+            &mut op.return_type.as_mut()?.annotations
         }
         Frame::Container => &mut schema.entity_container.as_mut()?.annotations,
         Frame::EntitySet => {

@@ -516,6 +516,7 @@ impl Resolver {
             }
             if let Some(r) = &mut op.return_type {
                 self.type_ref(&mut r.ty, op.span, || format!("{ns}.{owner} (ReturnType)"));
+                self.annotations(&mut r.annotations);
             }
             self.annotations(&mut op.annotations);
         }

@@ -391,7 +391,9 @@ impl Writer<'_> {
                 if !r.nullable {
                     attrs.push(("Nullable", "false"));
                 }
-                w.empty("ReturnType", &attrs);
+                w.element("ReturnType", &attrs, !r.annotations.is_empty(), |w| {
+                    w.annotations(&r.annotations)
+                });
             }
             w.annotations(&o.annotations);
         });

@@ -486,3 +486,42 @@ fn strings_borrow_the_source_unless_decoded_or_qualified() {
     assert!(!owned.schemas[0].entity_types[1].name.is_borrowed());
     assert_eq!(format!("{owned:?}"), before);
 }
+
+/// Annotations on a `ReturnType` (Graph marks delta functions with
+/// `Core.IsDelta` there) are read, qualified, and written back.
+#[test]
+fn return_type_annotations_are_kept() {
+    let xml = r#"<edmx:Edmx Version="4.0" xmlns:edmx="http://docs.oasis-open.org/odata/ns/edmx">
+  <edmx:Reference Uri="https://oasis-tcs.github.io/odata-vocabularies/vocabularies/Org.OData.Core.V1.xml">
+    <edmx:Include Namespace="Org.OData.Core.V1" Alias="Core" />
+  </edmx:Reference>
+  <edmx:DataServices>
+    <Schema Namespace="test.main" xmlns="http://docs.oasis-open.org/odata/ns/edm">
+      <ComplexType Name="change"><Property Name="id" Type="Edm.String" /></ComplexType>
+      <Function Name="delta" IsComposable="true">
+        <ReturnType Type="Collection(test.main.change)">
+          <Annotation Term="Core.IsDelta" Bool="true" />
+        </ReturnType>
+      </Function>
+    </Schema>
+  </edmx:DataServices>
+</edmx:Edmx>
+"#;
+    let d = load(xml.as_bytes(), "delta.xml").expect("loads");
+    let r = d.schemas[0].functions[0].return_type.as_ref().unwrap();
+    assert_eq!(r.annotations.len(), 1);
+    assert_eq!(r.annotations[0].term, "Org.OData.Core.V1.IsDelta");
+    assert_eq!(r.annotations[0].value, AnnotationValue::Bool(true));
+    let written = msgraph_csdl::write::write_document(&d);
+    let again = load(written.as_bytes(), "written.xml").expect("reloads");
+    let kept = &again.schemas[0].functions[0]
+        .return_type
+        .as_ref()
+        .unwrap()
+        .annotations;
+    assert_eq!(kept.len(), 1, "{written}");
+    assert_eq!(
+        (&kept[0].term, &kept[0].value),
+        (&r.annotations[0].term, &r.annotations[0].value)
+    );
+}

@@ -97,6 +97,7 @@ fn log_function(name: &str, row: &str) -> Operation<'static> {
             param("toDateTime", "Edm.DateTimeOffset"),
         ],
         return_type: Some(ReturnType {
+            annotations: Vec::new(),
             ty: type_ref(&format!("Collection({})", q(row))),
             nullable: true,
         }),

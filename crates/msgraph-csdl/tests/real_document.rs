@@ -264,3 +264,19 @@ fn call_records_closure_matches_the_facts_sheet() {
         .iter()
         .all(|o| o.kind == msgraph_csdl::OperationKind::Function));
 }
+
+/// The two delta functions of `microsoft.graph.entraRecoveryServices` carry
+/// `Core.IsDelta` on their return type: kept, not skipped.
+#[test]
+fn return_type_annotations_of_the_real_document() {
+    let Some(doc) = real_doc() else { return };
+    let terms: Vec<String> = doc
+        .schemas
+        .iter()
+        .flat_map(|s| s.functions.iter().chain(&s.actions))
+        .filter_map(|op| op.return_type.as_ref())
+        .flat_map(|r| &r.annotations)
+        .map(|a| format!("{}={:?}", a.term, a.value))
+        .collect();
+    assert_eq!(terms, ["Org.OData.Core.V1.IsDelta=Bool(true)"; 2]);
+}
