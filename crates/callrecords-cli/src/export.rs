@@ -6,7 +6,7 @@ use std::path::PathBuf;
 use futures::{StreamExt, TryStreamExt};
 use msgraph_runtime::{GraphClient, Page, Pager, RequestOptions};
 use serde::de::DeserializeOwned;
-use serde::Serialize;
+use serde_json::value::RawValue;
 use tracing::instrument::WithSubscriber;
 use tracing_subscriber::prelude::*;
 
@@ -206,6 +206,9 @@ impl Exporter {
         }
     }
 
+    /// Log rows are written as Graph sent them (every member, also one added
+    /// to the API after the last metadata import), after checking that each
+    /// decodes into its generated model `T`.
     async fn log_window<T>(
         &mut self,
         index: usize,
@@ -213,16 +216,17 @@ impl Exporter {
         link: Option<String>,
     ) -> Result<(), CliError>
     where
-        T: DeserializeOwned + Serialize + Send + 'static,
+        T: DeserializeOwned,
     {
         let path = requests::log_path(&self.client, self.plan.kind, self.plan.beta, w)?;
-        let pager = self.pager::<T>(&path, link)?;
+        let pager = self.pager::<Box<RawValue>>(&path, link)?;
         let mut pages = read_ahead(pager);
         while let Some(item) = pages.recv().await? {
-            let (page, next): (Page<T>, Option<String>) =
+            let (page, next): (Page<Box<RawValue>>, Option<String>) =
                 item.map_err(|e| from_graph(e, self.emulator))?;
-            for row in &page.value {
-                self.writer.write(row)?;
+            for (i, row) in page.value.iter().enumerate() {
+                rows::check::<T>(row, i)?;
+                self.writer.write_raw(row)?;
             }
             self.page_done(index, next)?;
         }

@@ -6,6 +6,7 @@ use std::io::{self, BufWriter, Seek, SeekFrom, Write};
 use std::path::Path;
 
 use serde::Serialize;
+use serde_json::value::RawValue;
 use serde_json::Value;
 
 use crate::args::Format;
@@ -232,6 +233,29 @@ impl RowWriter {
                 .write_record(columns.iter().map(String::as_str).chain([OTHER_MEMBERS]))
                 .map_err(csv_err)?,
         }
+        Ok(())
+    }
+
+    /// Write one row given as JSON text (as Graph sent it): NDJSON and JSON
+    /// copy it, CSV reads it once.
+    pub fn write_raw(&mut self, row: &RawValue) -> Result<(), CliError> {
+        let text = row.get();
+        match &mut self.encoder {
+            // A raw value is one line unless the service pretty-printed it.
+            Encoder::Ndjson(s) if !text.contains('\n') => {
+                s.write_all(text.as_bytes())?;
+                s.write_all(b"\n")?;
+            }
+            Encoder::Json(s) => {
+                s.write_all(if self.rows == 0 { b"\n" } else { b",\n" })?;
+                s.write_all(text.as_bytes())?;
+            }
+            Encoder::Ndjson(_) | Encoder::Csv(_) => {
+                let value: Value = serde_json::from_str(text).map_err(json_err)?;
+                return self.write(&value);
+            }
+        }
+        self.rows += 1;
         Ok(())
     }
 

@@ -2,7 +2,9 @@
 //! `msgraph-callrecords-models` (v1.0, or beta with `--beta`).
 
 use msgraph_callrecords_models::{beta, callrecords};
+use serde::de::DeserializeOwned;
 use serde::Serialize;
+use serde_json::value::RawValue;
 
 use crate::error::CliError;
 
@@ -26,6 +28,20 @@ pub type CallRecordRow = callrecords::CallRecord;
 pub type SessionRow = callrecords::Session;
 /// A participant of a call record.
 pub type ParticipantRow = callrecords::Participant;
+
+/// Checks that a row Graph sent decodes into its generated model `T` (the
+/// row itself is written as sent); `index` is its place in the page.
+pub fn check<T: DeserializeOwned>(row: &RawValue, index: usize) -> Result<(), CliError> {
+    let de = &mut serde_json::Deserializer::from_str(row.get());
+    match serde_path_to_error::deserialize::<_, T>(de) {
+        Ok(_) => Ok(()),
+        Err(e) => Err(CliError::other(format!(
+            "Graph returned a row that does not match the API's schema at value[{index}].{}: {}",
+            e.path(),
+            e.inner()
+        ))),
+    }
+}
 
 /// The `id` of a call record.
 pub fn record_id(record: &CallRecordRow) -> Result<String, CliError> {

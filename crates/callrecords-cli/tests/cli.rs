@@ -414,3 +414,90 @@ fn ctrl_c_exits_130_and_the_export_resumes() {
         rows.iter().filter_map(|r| r["id"].as_str()).collect();
     assert_eq!(ids.len(), 2000);
 }
+
+/// A Graph stand-in on 127.0.0.1 answering every call-records request with
+/// `page` (tokens come from the emulator).
+fn fake_graph(rt: &tokio::runtime::Runtime, page: serde_json::Value) -> String {
+    use axum::routing::get;
+    let listener = rt
+        .block_on(tokio::net::TcpListener::bind("127.0.0.1:0"))
+        .expect("bind 127.0.0.1:0");
+    let addr = listener.local_addr().expect("addr");
+    let app = axum::Router::new().route(
+        "/v1.0/communications/callRecords/{*rest}",
+        get(move || {
+            let page = page.clone();
+            async move { axum::Json(page) }
+        }),
+    );
+    rt.spawn(async move {
+        let _ = axum::serve(listener, app).await;
+    });
+    format!("http://{addr}")
+}
+
+/// Log rows are written as Graph sent them: a member added to the API after
+/// the last metadata import reaches NDJSON as is and CSV's `otherMembers`.
+/// A row that does not match the schema fails with its JSON path.
+#[test]
+fn log_rows_keep_members_newer_than_the_metadata() {
+    let (rt, emu) = start_emulator(EmulatorConfig {
+        max_lifetime: Duration::from_secs(60),
+        ..EmulatorConfig::default()
+    });
+    let row = serde_json::json!({
+        "id": "9e2ba0a7-0000-0000-0000-000000000001",
+        "callType": "ucap_in",
+        "charge": 0.02,
+        "startDateTime": "2026-11-01T00:00:00Z",
+        "futureMember": {"kind": "new", "level": 3}
+    });
+    let graph = fake_graph(&rt, serde_json::json!({"value": [row]}));
+    let dir = tempfile::tempdir().expect("tempdir");
+    let export = |format: &str, graph: &str| {
+        let out = dir.path().join(format!("p.{format}"));
+        let o = callrecords(&[
+            "export",
+            "pstn",
+            "--graph-url",
+            graph,
+            "--format",
+            format,
+            "-o",
+            out.to_str().expect("utf-8"),
+            "--from",
+            "2026-11-01",
+            "--to",
+            "2026-11-02",
+        ])
+        .env("AZURE_TENANT_ID", "contoso")
+        .env("AZURE_CLIENT_ID", "app")
+        .env("AZURE_CLIENT_SECRET", "s")
+        .env("AZURE_AUTHORITY_HOST", emu.base_url())
+        .output()
+        .expect("runs");
+        (o, out)
+    };
+    let (o, out) = export("ndjson", &graph);
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    assert_eq!(read_rows(&out, "ndjson"), std::slice::from_ref(&row));
+
+    let (o, out) = export("csv", &graph);
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    let rows = read_rows(&out, "csv");
+    assert_eq!(rows[0]["charge"], "0.02");
+    let other: serde_json::Value =
+        serde_json::from_str(rows[0]["otherMembers"].as_str().expect("text")).expect("JSON");
+    assert_eq!(
+        other,
+        serde_json::json!({"futureMember": {"kind": "new", "level": 3}})
+    );
+
+    let mut bad = row;
+    bad["charge"] = "a lot".into();
+    let graph = fake_graph(&rt, serde_json::json!({"value": [bad]}));
+    let (o, _) = export("ndjson", &graph);
+    assert_ne!(o.status.code(), Some(0));
+    let e = stderr(&o);
+    assert!(e.contains("value[0].charge"), "{e}");
+}
