@@ -1,6 +1,7 @@
 //! Streaming writers for NDJSON, CSV and JSON output, counting the bytes they
 //! have handed to the file so a checkpoint can record a safe truncation point.
 
+use std::borrow::Cow;
 use std::fs::{File, OpenOptions};
 use std::io::{self, BufWriter, Seek, SeekFrom, Write};
 use std::path::Path;
@@ -127,8 +128,6 @@ pub struct RowWriter {
     tree: PathTree,
     /// Rows written so far (including those of a resumed run).
     rows: u64,
-    /// Reusable cell buffer (CSV only).
-    cells: Vec<String>,
     /// Reusable JSON buffer (CSV only).
     scratch: Vec<u8>,
 }
@@ -220,7 +219,6 @@ impl RowWriter {
             tree: PathTree::new(&paths),
             paths,
             rows,
-            cells: Vec::with_capacity(columns.len()),
             scratch: Vec::with_capacity(4096),
         }
     }
@@ -250,13 +248,36 @@ impl RowWriter {
                 s.write_all(if self.rows == 0 { b"\n" } else { b",\n" })?;
                 s.write_all(text.as_bytes())?;
             }
-            Encoder::Ndjson(_) | Encoder::Csv(_) => {
+            Encoder::Csv(_) => {
+                let value: Value = serde_json::from_str(text).map_err(json_err)?;
+                self.csv_row(&value)?;
+            }
+            Encoder::Ndjson(_) => {
                 let value: Value = serde_json::from_str(text).map_err(json_err)?;
                 return self.write(&value);
             }
         }
         self.rows += 1;
         Ok(())
+    }
+
+    /// One CSV record: the columns' cells, then [`OTHER_MEMBERS`].
+    fn csv_row(&mut self, value: &Value) -> Result<(), CliError> {
+        let Encoder::Csv(w) = &mut self.encoder else {
+            return Ok(());
+        };
+        // Cells borrow the row's text where they can (most are strings).
+        let mut cells: Vec<Cow<'_, str>> = Vec::with_capacity(self.paths.len() + 1);
+        cells.extend(self.paths.iter().map(|path| cell(lookup(value, path))));
+        let mut other = serde_json::Map::new();
+        self.tree.leftovers(value, &mut String::new(), &mut other);
+        cells.push(if other.is_empty() {
+            Cow::Borrowed("")
+        } else {
+            Cow::Owned(Value::Object(other).to_string())
+        });
+        w.write_record(cells.iter().map(|c| c.as_bytes()))
+            .map_err(csv_err)
     }
 
     /// Write one row.
@@ -270,24 +291,13 @@ impl RowWriter {
                 s.write_all(if self.rows == 0 { b"\n" } else { b",\n" })?;
                 serde_json::to_writer(&mut *s, row).map_err(json_err)?;
             }
-            Encoder::Csv(w) => {
+            Encoder::Csv(_) => {
                 // Through text, not `to_value`: f32 members (Edm.Single) keep
                 // their short form (0.02, not 0.019999999552965164).
                 self.scratch.clear();
                 serde_json::to_writer(&mut self.scratch, row).map_err(json_err)?;
                 let value: Value = serde_json::from_slice(&self.scratch).map_err(json_err)?;
-                self.cells.clear();
-                for path in &self.paths {
-                    self.cells.push(cell(lookup(&value, path)));
-                }
-                let mut other = serde_json::Map::new();
-                self.tree.leftovers(&value, &mut String::new(), &mut other);
-                self.cells.push(if other.is_empty() {
-                    String::new()
-                } else {
-                    Value::Object(other).to_string()
-                });
-                w.write_record(&self.cells).map_err(csv_err)?;
+                self.csv_row(&value)?;
             }
         }
         self.rows += 1;
@@ -337,13 +347,13 @@ fn lookup<'a>(value: &'a Value, path: &[String]) -> &'a Value {
 }
 
 /// A CSV cell: empty for null, text as is, collections and objects as JSON.
-fn cell(v: &Value) -> String {
+fn cell(v: &Value) -> Cow<'_, str> {
     match v {
-        Value::Null => String::new(),
-        Value::String(s) => s.clone(),
-        Value::Bool(b) => b.to_string(),
-        Value::Number(n) => n.to_string(),
-        other => other.to_string(),
+        Value::Null => Cow::Borrowed(""),
+        Value::String(s) => Cow::Borrowed(s),
+        Value::Bool(b) => Cow::Borrowed(if *b { "true" } else { "false" }),
+        Value::Number(n) => Cow::Owned(n.to_string()),
+        other => Cow::Owned(other.to_string()),
     }
 }
 
