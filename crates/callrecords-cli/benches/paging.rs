@@ -25,6 +25,12 @@ use tracing_subscriber::prelude::*;
 
 const ROWS_PER_DAY: u64 = 20_000;
 
+/// The package directory as cargo gives it when running this (not as it was
+/// at compile time: a build dir may be shared between checkouts).
+fn manifest_dir() -> String {
+    std::env::var("CARGO_MANIFEST_DIR").unwrap_or_else(|_| env!("CARGO_MANIFEST_DIR").to_string())
+}
+
 fn main() {
     let args: Vec<String> = std::env::args().collect();
     if let Some(pos) = args.iter().position(|a| a == "--child") {
@@ -382,7 +388,7 @@ fn cli_child(format: &str) {
 }
 
 fn codegen() {
-    let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../..");
+    let root = std::path::Path::new(&manifest_dir()).join("../..");
     let cargo = std::env::var("CARGO").unwrap_or_else(|_| "cargo".into());
     // Build xtask first so the timing is codegen, not compilation.
     let build = Command::new(&cargo)

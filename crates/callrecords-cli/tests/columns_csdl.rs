@@ -7,10 +7,14 @@ use callrecords_cli::columns::columns;
 use callrecords_cli::Kind;
 use msgraph_csdl::{Document, StructuredType};
 
+/// The package directory as cargo gives it when running this (not as it was
+/// at compile time: a build dir may be shared between checkouts).
+fn manifest_dir() -> String {
+    std::env::var("CARGO_MANIFEST_DIR").unwrap_or_else(|_| env!("CARGO_MANIFEST_DIR").to_string())
+}
+
 fn metadata(file: &str) -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR"))
-        .join("../../metadata")
-        .join(file)
+    Path::new(&manifest_dir()).join("../../metadata").join(file)
 }
 
 fn find<'a>(doc: &'a Document<'a>, qualified: &str) -> &'a StructuredType<'a> {

@@ -7,8 +7,14 @@ use msgraph_codegen::builders::generate_builders;
 use msgraph_codegen::models::Version;
 use msgraph_csdl::Document;
 
+/// The package directory as cargo gives it when running this (not as it was
+/// at compile time: a build dir may be shared between checkouts).
+fn manifest_dir() -> String {
+    std::env::var("CARGO_MANIFEST_DIR").unwrap_or_else(|_| env!("CARGO_MANIFEST_DIR").to_string())
+}
+
 fn workspace() -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR")).join("../..")
+    Path::new(&manifest_dir()).join("../..")
 }
 
 fn load(rel: &str) -> Document<'static> {

@@ -14,10 +14,16 @@ use msgraph_csdl::model::*;
 use msgraph_csdl::subset::{set_description, subset};
 use msgraph_csdl::write::write_document;
 
+/// The package directory as cargo gives it when running this (not as it was
+/// at compile time: a build dir may be shared between checkouts).
+fn manifest_dir() -> String {
+    std::env::var("CARGO_MANIFEST_DIR").unwrap_or_else(|_| env!("CARGO_MANIFEST_DIR").to_string())
+}
+
 const NS: &str = "microsoft.graph.callRecords";
 
 fn metadata(name: &str) -> PathBuf {
-    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+    PathBuf::from(manifest_dir())
         .join("../../metadata")
         .join(name)
 }

@@ -5,9 +5,14 @@ use std::sync::OnceLock;
 
 use msgraph_csdl::{AnnotationValue, Document, StructuredKind};
 
+/// The package directory as cargo gives it when running this (not as it was
+/// at compile time: a build dir may be shared between checkouts).
+fn manifest_dir() -> String {
+    std::env::var("CARGO_MANIFEST_DIR").unwrap_or_else(|_| env!("CARGO_MANIFEST_DIR").to_string())
+}
+
 fn real_path() -> PathBuf {
-    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
-        .join("../../../shared/upstream-metadata/graph-v1.0-metadata.xml")
+    PathBuf::from(manifest_dir()).join("../../../shared/upstream-metadata/graph-v1.0-metadata.xml")
 }
 
 /// The document, loaded once for all tests of this file.

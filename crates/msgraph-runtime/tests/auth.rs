@@ -21,10 +21,19 @@ use msgraph_runtime::{
 use serde_json::json;
 
 const SECRET: &str = "s3cr3t~VALUE-that-must-not-leak";
-const FIXTURES: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/fixtures");
+/// The package directory as cargo gives it when running this (not as it was
+/// at compile time: a build dir may be shared between checkouts).
+fn manifest_dir() -> String {
+    std::env::var("CARGO_MANIFEST_DIR").unwrap_or_else(|_| env!("CARGO_MANIFEST_DIR").to_string())
+}
+
+/// The test fixtures directory.
+fn fixtures() -> String {
+    format!("{}/tests/fixtures", manifest_dir())
+}
 
 fn fixture(name: &str) -> String {
-    std::fs::read_to_string(format!("{FIXTURES}/{name}")).expect("fixture readable")
+    std::fs::read_to_string(format!("{}/{name}", fixtures())).expect("fixture readable")
 }
 
 /// What the token endpoint saw.
@@ -251,7 +260,7 @@ async fn certificate_credential_sends_a_verifiable_assertion() {
     assert_eq!(count.load(Ordering::SeqCst), 1);
 
     // The combined PEM file (cert + key) through the environment credential.
-    let combined = format!("{FIXTURES}/combined.pem");
+    let combined = format!("{}/combined.pem", fixtures());
     let auth_host = base(auth).to_string();
     let env = EnvironmentCredential::from_lookup(|k| match k {
         "AZURE_TENANT_ID" => Some("tenant-1".into()),
