@@ -351,6 +351,8 @@ pub struct Parameter<'s> {
     pub nullable: bool,
     /// Inline annotations.
     pub annotations: Vec<Annotation<'s>>,
+    /// Position of the start tag.
+    pub span: Span,
 }
 
 /// An operation `ReturnType`.
@@ -362,6 +364,8 @@ pub struct ReturnType<'s> {
     pub nullable: bool,
     /// Inline annotations (e.g. `Core.IsDelta`).
     pub annotations: Vec<Annotation<'s>>,
+    /// Position of the start tag.
+    pub span: Span,
 }
 
 /// The `EntityContainer`.
@@ -392,6 +396,8 @@ pub struct EntitySet<'s> {
     pub bindings: Vec<NavigationPropertyBinding<'s>>,
     /// Inline annotations.
     pub annotations: Vec<Annotation<'s>>,
+    /// Position of the start tag.
+    pub span: Span,
 }
 
 /// A `Singleton`.
@@ -405,6 +411,8 @@ pub struct Singleton<'s> {
     pub bindings: Vec<NavigationPropertyBinding<'s>>,
     /// Inline annotations.
     pub annotations: Vec<Annotation<'s>>,
+    /// Position of the start tag.
+    pub span: Span,
 }
 
 /// A `NavigationPropertyBinding`.
@@ -795,14 +803,14 @@ into_owned! {
         text: [name, entity_set_path, parameters, return_type, annotations],
         plain: [kind, is_bound, is_composable, span]
     }
-    Parameter { text: [name, ty, annotations], plain: [nullable] }
-    ReturnType { text: [ty, annotations], plain: [nullable] }
+    Parameter { text: [name, ty, annotations], plain: [nullable, span] }
+    ReturnType { text: [ty, annotations], plain: [nullable, span] }
     EntityContainer {
         text: [name, entity_sets, singletons, operation_imports, annotations],
         plain: [span]
     }
-    EntitySet { text: [name, entity_type, bindings, annotations], plain: [] }
-    Singleton { text: [name, ty, bindings, annotations], plain: [] }
+    EntitySet { text: [name, entity_type, bindings, annotations], plain: [span] }
+    Singleton { text: [name, ty, bindings, annotations], plain: [span] }
     NavigationPropertyBinding { text: [path, target], plain: [] }
     Annotations { text: [target, qualifier, annotations], plain: [span] }
     Annotation { text: [term, qualifier, value], plain: [span] }

@@ -1219,6 +1219,7 @@ impl<'a> Parser<'a, '_> {
                     ty: self.type_ref(&ty, "Parameter", offset)?,
                     nullable: self.boolean(&nullable, "Nullable", true, offset)?,
                     annotations: Vec::new(),
+                    span: self.span_at(offset),
                 };
                 if let Some(op) = operations_of(last_schema(doc), kind).last_mut() {
                     op.parameters.push(p);
@@ -1231,6 +1232,7 @@ impl<'a> Parser<'a, '_> {
                     ty: self.type_ref(&ty, "ReturnType", offset)?,
                     nullable: self.boolean(&nullable, "Nullable", true, offset)?,
                     annotations: Vec::new(),
+                    span: self.span_at(offset),
                 };
                 if let Some(op) = operations_of(last_schema(doc), kind).last_mut() {
                     op.return_type = Some(r);
@@ -1266,6 +1268,7 @@ impl<'a> Parser<'a, '_> {
                     entity_type: self.required(&ty, "EntityType", "EntitySet", offset)?,
                     bindings: Vec::new(),
                     annotations: Vec::new(),
+                    span: self.span_at(offset),
                 };
                 if let Some(c) = &mut last_schema(doc).entity_container {
                     c.entity_sets.push(set);
@@ -1279,6 +1282,7 @@ impl<'a> Parser<'a, '_> {
                     ty: self.required(&ty, "Type", "Singleton", offset)?,
                     bindings: Vec::new(),
                     annotations: Vec::new(),
+                    span: self.span_at(offset),
                 };
                 if let Some(c) = &mut last_schema(doc).entity_container {
                     c.singletons.push(single);

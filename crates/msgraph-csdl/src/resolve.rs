@@ -511,20 +511,20 @@ impl Resolver {
             let owner = &op.name;
             for p in &mut op.parameters {
                 let pname = &p.name;
-                self.type_ref(&mut p.ty, op.span, || format!("{ns}.{owner}({pname})"));
+                self.type_ref(&mut p.ty, p.span, || format!("{ns}.{owner}({pname})"));
                 self.annotations(&mut p.annotations);
             }
             if let Some(r) = &mut op.return_type {
-                self.type_ref(&mut r.ty, op.span, || format!("{ns}.{owner} (ReturnType)"));
+                self.type_ref(&mut r.ty, r.span, || format!("{ns}.{owner} (ReturnType)"));
                 self.annotations(&mut r.annotations);
             }
             self.annotations(&mut op.annotations);
         }
         if let Some(c) = &mut s.entity_container {
             let cname = &c.name;
-            let span = c.span;
             for set in &mut c.entity_sets {
                 let sname = &set.name;
+                let span = set.span;
                 self.named_type(&mut set.entity_type, span, || {
                     format!("{ns}.{cname}/{sname}")
                 });
@@ -535,6 +535,7 @@ impl Resolver {
             }
             for single in &mut c.singletons {
                 let sname = &single.name;
+                let span = single.span;
                 self.named_type(&mut single.ty, span, || format!("{ns}.{cname}/{sname}"));
                 for b in &mut single.bindings {
                     self.binding(b, span, || format!("{ns}.{cname}/{sname}"));

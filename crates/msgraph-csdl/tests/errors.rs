@@ -161,8 +161,28 @@ fn unresolved_base_and_entity_set_types() {
     );
     assert_eq!(
         e.message,
-        "2 unresolved type references: a.base in a.t (BaseType) (3:1), b.y in a.C/x (4:1)"
+        "2 unresolved type references: a.base in a.t (BaseType) (3:1), b.y in a.C/x (4:59)"
     );
+}
+
+/// Parameters, return types, entity sets and singletons have positions of
+/// their own: an unresolved type there points at its element, not at the
+/// enclosing function or container.
+#[test]
+fn unresolved_parameter_and_return_types_point_at_their_element() {
+    let e = load_err(
+        doc(r#"<Function Name="f">
+  <Parameter Name="a" Type="Edm.String"/>
+  <Parameter Name="b" Type="a.nope"/>
+  <ReturnType Type="Collection(a.gone)"/>
+</Function>"#)
+        .as_bytes(),
+    );
+    assert_eq!(
+        e.message,
+        "2 unresolved type references: a.nope in a.f(b) (5:3), a.gone in a.f (ReturnType) (6:3)"
+    );
+    assert_eq!(at(&e), (5, 3));
 }
 
 #[test]

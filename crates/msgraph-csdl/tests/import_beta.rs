@@ -87,6 +87,7 @@ fn log_function(name: &str, row: &str) -> Operation<'static> {
         ty: type_ref(ty),
         nullable: true,
         annotations: Vec::new(),
+        span: Span::default(),
     };
     Operation {
         kind: OperationKind::Function,
@@ -104,6 +105,7 @@ fn log_function(name: &str, row: &str) -> Operation<'static> {
         ],
         return_type: Some(ReturnType {
             annotations: Vec::new(),
+            span: Span::default(),
             ty: type_ref(&format!("Collection({})", q(row))),
             nullable: true,
         }),
