@@ -9,6 +9,8 @@
 //! * [`serde_helpers`] — `#[serde(with = "...")]` modules for `Edm.Decimal`, `Edm.Int64`,
 //!   `Edm.Single` and `Edm.Double` (numbers or strings, `NaN`/`INF`), each with `_opt`
 //!   (`Option<T>`) and `_vec` (`Vec<T>`) variants.
+//! * [`object`] — member-by-member decoding that keeps undeclared members
+//!   (used by the generated models instead of `#[serde(flatten)]`).
 //! * [`Page`] — one page of a collection response (`value` + `@odata.*` control information).
 //! * [`ODataEnum`] / [`odata_enum!`] — case-insensitive, evolvable enums that never lose data.
 #![forbid(unsafe_code)]
@@ -17,6 +19,7 @@
 mod datetime;
 mod duration;
 mod enums;
+pub mod object;
 mod page;
 pub mod serde_helpers;
 

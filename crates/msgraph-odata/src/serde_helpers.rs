@@ -146,6 +146,15 @@ macro_rules! opt_module {
                 }
             }
 
+            /// The optional value as a type of its own, deserialized like this
+            /// module does (for code that reads values one by one).
+            pub struct De(pub Option<$ty>);
+            impl<'de> Deserialize<'de> for De {
+                fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+                    deserialize(d).map(De)
+                }
+            }
+
             struct Out<'a>(&'a $ty);
             impl Serialize for Out<'_> {
                 fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {

@@ -1,5 +1,10 @@
 //! One struct per entity or complex type, with inherited properties copied in (no
 //! `serde(flatten)` for inheritance: flatten buffers every value and is several times slower).
+//!
+//! Serialization is derived; deserialization reads member by member
+//! ([`msgraph_odata::object`]): each declared member straight into its field,
+//! every other member into `additional_data`, so nothing the service sends is
+//! dropped, also members added to the API after the metadata was imported.
 
 use proc_macro2::TokenStream;
 use quote::quote;
@@ -26,9 +31,12 @@ pub(crate) fn struct_tokens(
     let open = chain.iter().any(|(_, t)| t.open_type);
 
     let mut fields = TokenStream::new();
+    // `match` arms of `Members::member`: wire name -> field.
+    let mut arms = TokenStream::new();
     let mut field_names = NameSet::new(format!("struct `{rust_name}` ({qualified})"));
 
     field_names.claim("odata_type", "@odata.type")?;
+    arms.extend(member_arm("odata_type", "@odata.type", None));
     fields.extend(quote! {
         /// `@odata.type`: the runtime type as received (`#` + qualified name), kept so values
         /// round-trip; absent when the value has its declared type.
@@ -42,6 +50,7 @@ pub(crate) fn struct_tokens(
             #[serde(rename = "@odata.context", default, skip_serializing_if = "Option::is_none")]
             pub odata_context: Option<String>,
         });
+        arms.extend(member_arm("odata_context", "@odata.context", None));
     }
 
     for (decl_name, decl) in &chain {
@@ -64,6 +73,7 @@ pub(crate) fn struct_tokens(
             doc.push('.');
             let deprecated = docs::deprecation(index, &target, &p.annotations);
             fields.extend(field_tokens(&snake, &p.name, &fty, &doc, deprecated));
+            arms.extend(member_arm(&snake, &p.name, fty.with));
         }
     }
     for (decl_name, decl) in &chain {
@@ -80,6 +90,7 @@ pub(crate) fn struct_tokens(
             ));
             let deprecated = docs::deprecation(index, &target, &nav.annotations);
             fields.extend(field_tokens(&snake, &nav.name, &fty, &doc, deprecated));
+            arms.extend(member_arm(&snake, &nav.name, fty.with));
 
             let ctx_snake = format!("{snake}_odata_context");
             let ctx_wire = format!("{}@odata.context", nav.name);
@@ -89,6 +100,7 @@ pub(crate) fn struct_tokens(
                 &ctx_wire,
                 "the context URL of the expanded navigation property",
             ));
+            arms.extend(member_arm(&ctx_snake, &ctx_wire, None));
             if nav.ty.collection {
                 let next_snake = format!("{snake}_next_link");
                 let next_wire = format!("{}@odata.nextLink", nav.name);
@@ -98,29 +110,77 @@ pub(crate) fn struct_tokens(
                     &next_wire,
                     "the URL of the next page of the expanded collection, when the service paged it",
                 ));
+                arms.extend(member_arm(&next_snake, &next_wire, None));
             }
         }
     }
-    if open {
-        field_names.claim("additional_data", "(undeclared members)")?;
-        fields.extend(quote! {
-            /// Undeclared ("dynamic") members of this open type, and any other member not
-            /// modelled above, kept verbatim so nothing is lost on a round-trip.
-            #[serde(flatten)]
-            pub additional_data: serde_json::Map<String, serde_json::Value>,
-        });
-    }
+    // `additional_data` unless a property took the name (Graph's security
+    // `alert` declares `additionalData`): then `additional_data2`.
+    let extra =
+        naming::field_ident(&field_names.claim_unique("additional_data", "(undeclared members)"));
+    let extra_doc = doc_attrs(if open {
+        "Undeclared (\"dynamic\") members of this open type, and any other member not \
+         modelled above, kept verbatim so nothing is lost on a round-trip."
+    } else {
+        "Members the service sent that this model does not declare (added to the API \
+         after the metadata was imported), kept verbatim so nothing is lost on a round-trip."
+    });
+    fields.extend(quote! {
+        #extra_doc
+        #[serde(flatten)]
+        pub #extra: serde_json::Map<String, serde_json::Value>,
+    });
 
     let docs = doc_attrs(&type_doc(index, qualified, ty, open));
+    let expecting = format!("a {} object", ty.name);
     Ok(quote! {
         #docs
-        #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+        #[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
         #[serde(rename_all = "camelCase")]
         #[non_exhaustive]
         pub struct #ident {
             #fields
         }
+
+        // Reading a deprecated member is still reading what the service sent.
+        #[allow(deprecated)]
+        impl msgraph_odata::object::Members for #ident {
+            const EXPECTING: &'static str = #expecting;
+            fn member<'de, A: serde::de::MapAccess<'de>>(
+                &mut self,
+                key: &str,
+                map: &mut A,
+            ) -> Result<bool, A::Error> {
+                match key {
+                    #arms
+                    _ => return Ok(false),
+                }
+                Ok(true)
+            }
+            fn additional_data(&mut self) -> &mut serde_json::Map<String, serde_json::Value> {
+                &mut self.#extra
+            }
+        }
+
+        impl<'de> serde::Deserialize<'de> for #ident {
+            fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+                msgraph_odata::object::deserialize_object(d)
+            }
+        }
     })
+}
+
+/// The `match` arm reading member `wire` into field `snake` (through the
+/// `with` module's `De` type for the numbers Graph may send as strings).
+fn member_arm(snake: &str, wire: &str, with: Option<&str>) -> TokenStream {
+    let ident = naming::field_ident(snake);
+    match with {
+        Some(module) => {
+            let module: syn::Path = syn::parse_str(module).expect("helper module paths are valid");
+            quote!(#wire => self.#ident = map.next_value::<#module::De>()?.0,)
+        }
+        None => quote!(#wire => self.#ident = map.next_value()?,),
+    }
 }
 
 fn field_tokens(
@@ -183,6 +243,8 @@ fn type_doc(index: &Index<'_>, qualified: &str, ty: &StructuredType, open: bool)
     }
     if open {
         doc.push_str(" Open type: undeclared members are kept in `additional_data`.");
+    } else {
+        doc.push_str(" Members it does not declare are kept in `additional_data`.");
     }
     if index.is_polymorphic(qualified) {
         doc.push_str(&format!(

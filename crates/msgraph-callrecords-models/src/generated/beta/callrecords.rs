@@ -6,8 +6,8 @@
 
 /// A peer-to-peer call or a group call/online meeting as recorded after it ended; records are available for 30 days.
 ///
-/// CSDL: entity type `microsoft.graph.callRecords.callRecord`, derived from `microsoft.graph.entity` (its properties are included).
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+/// CSDL: entity type `microsoft.graph.callRecords.callRecord`, derived from `microsoft.graph.entity` (its properties are included). Members it does not declare are kept in `additional_data`.
+#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct CallRecord {
@@ -132,6 +132,63 @@ pub struct CallRecord {
         skip_serializing_if = "Option::is_none"
     )]
     pub sessions_next_link: Option<String>,
+    /// Members the service sent that this model does not declare (added to the API after the metadata was imported), kept verbatim so nothing is lost on a round-trip.
+    #[serde(flatten)]
+    pub additional_data: serde_json::Map<String, serde_json::Value>,
+}
+
+#[allow(deprecated)]
+impl msgraph_odata::object::Members for CallRecord {
+    const EXPECTING: &'static str = "a callRecord object";
+    fn member<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> Result<bool, A::Error> {
+        match key {
+            "@odata.type" => self.odata_type = map.next_value()?,
+            "@odata.context" => self.odata_context = map.next_value()?,
+            "id" => self.id = map.next_value()?,
+            "endDateTime" => self.end_date_time = map.next_value()?,
+            "joinWebUrl" => self.join_web_url = map.next_value()?,
+            "lastModifiedDateTime" => self.last_modified_date_time = map.next_value()?,
+            "modalities" => self.modalities = map.next_value()?,
+            "organizer" => self.organizer = map.next_value()?,
+            "participants" => self.participants = map.next_value()?,
+            "startDateTime" => self.start_date_time = map.next_value()?,
+            "type" => self.r#type = map.next_value()?,
+            "version" => {
+                self.version = map
+                    .next_value::<msgraph_odata::serde_helpers::int64_opt::De>()?
+                    .0;
+            }
+            "organizer_v2" => self.organizer_v2 = map.next_value()?,
+            "organizer_v2@odata.context" => {
+                self.organizer_v2_odata_context = map.next_value()?;
+            }
+            "participants_v2" => self.participants_v2 = map.next_value()?,
+            "participants_v2@odata.context" => {
+                self.participants_v2_odata_context = map.next_value()?;
+            }
+            "participants_v2@odata.nextLink" => {
+                self.participants_v2_next_link = map.next_value()?;
+            }
+            "sessions" => self.sessions = map.next_value()?,
+            "sessions@odata.context" => self.sessions_odata_context = map.next_value()?,
+            "sessions@odata.nextLink" => self.sessions_next_link = map.next_value()?,
+            _ => return Ok(false),
+        }
+        Ok(true)
+    }
+    fn additional_data(&mut self) -> &mut serde_json::Map<String, serde_json::Value> {
+        &mut self.additional_data
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for CallRecord {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        msgraph_odata::object::deserialize_object(d)
+    }
 }
 
 /// Structural properties of [`CallRecord`] (`microsoft.graph.callRecords.callRecord`), for `$select`.
@@ -199,8 +256,8 @@ impl std::fmt::Display for CallRecordProperty {
 
 /// The organizer of a call record.
 ///
-/// CSDL: entity type `microsoft.graph.callRecords.organizer`, derived from `microsoft.graph.callRecords.participantBase` (its properties are included).
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+/// CSDL: entity type `microsoft.graph.callRecords.organizer`, derived from `microsoft.graph.callRecords.participantBase` (its properties are included). Members it does not declare are kept in `additional_data`.
+#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct Organizer {
@@ -226,6 +283,40 @@ pub struct Organizer {
     /// Wire name `identity`, CSDL type `microsoft.graph.communicationsIdentitySet`, inherited from `microsoft.graph.callRecords.participantBase`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub identity: Option<super::graph::CommunicationsIdentitySet>,
+    /// Members the service sent that this model does not declare (added to the API after the metadata was imported), kept verbatim so nothing is lost on a round-trip.
+    #[serde(flatten)]
+    pub additional_data: serde_json::Map<String, serde_json::Value>,
+}
+
+#[allow(deprecated)]
+impl msgraph_odata::object::Members for Organizer {
+    const EXPECTING: &'static str = "a organizer object";
+    fn member<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> Result<bool, A::Error> {
+        match key {
+            "@odata.type" => self.odata_type = map.next_value()?,
+            "@odata.context" => self.odata_context = map.next_value()?,
+            "id" => self.id = map.next_value()?,
+            "administrativeUnitInfos" => {
+                self.administrative_unit_infos = map.next_value()?;
+            }
+            "identity" => self.identity = map.next_value()?,
+            _ => return Ok(false),
+        }
+        Ok(true)
+    }
+    fn additional_data(&mut self) -> &mut serde_json::Map<String, serde_json::Value> {
+        &mut self.additional_data
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for Organizer {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        msgraph_odata::object::deserialize_object(d)
+    }
 }
 
 /// Structural properties of [`Organizer`] (`microsoft.graph.callRecords.organizer`), for `$select`.
@@ -265,8 +356,8 @@ impl std::fmt::Display for OrganizerProperty {
 
 /// A participant of a call record.
 ///
-/// CSDL: entity type `microsoft.graph.callRecords.participant`, derived from `microsoft.graph.callRecords.participantBase` (its properties are included).
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+/// CSDL: entity type `microsoft.graph.callRecords.participant`, derived from `microsoft.graph.callRecords.participantBase` (its properties are included). Members it does not declare are kept in `additional_data`.
+#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct Participant {
@@ -292,6 +383,40 @@ pub struct Participant {
     /// Wire name `identity`, CSDL type `microsoft.graph.communicationsIdentitySet`, inherited from `microsoft.graph.callRecords.participantBase`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub identity: Option<super::graph::CommunicationsIdentitySet>,
+    /// Members the service sent that this model does not declare (added to the API after the metadata was imported), kept verbatim so nothing is lost on a round-trip.
+    #[serde(flatten)]
+    pub additional_data: serde_json::Map<String, serde_json::Value>,
+}
+
+#[allow(deprecated)]
+impl msgraph_odata::object::Members for Participant {
+    const EXPECTING: &'static str = "a participant object";
+    fn member<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> Result<bool, A::Error> {
+        match key {
+            "@odata.type" => self.odata_type = map.next_value()?,
+            "@odata.context" => self.odata_context = map.next_value()?,
+            "id" => self.id = map.next_value()?,
+            "administrativeUnitInfos" => {
+                self.administrative_unit_infos = map.next_value()?;
+            }
+            "identity" => self.identity = map.next_value()?,
+            _ => return Ok(false),
+        }
+        Ok(true)
+    }
+    fn additional_data(&mut self) -> &mut serde_json::Map<String, serde_json::Value> {
+        &mut self.additional_data
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for Participant {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        msgraph_odata::object::deserialize_object(d)
+    }
 }
 
 /// Structural properties of [`Participant`] (`microsoft.graph.callRecords.participant`), for `$select`.
@@ -331,10 +456,10 @@ impl std::fmt::Display for ParticipantProperty {
 
 /// Common shape of call participants and organizers; the id can be a phone number.
 ///
-/// CSDL: entity type `microsoft.graph.callRecords.participantBase`, derived from `microsoft.graph.entity` (its properties are included). Abstract: values on the wire are always one of its derived types.
+/// CSDL: entity type `microsoft.graph.callRecords.participantBase`, derived from `microsoft.graph.entity` (its properties are included). Abstract: values on the wire are always one of its derived types. Members it does not declare are kept in `additional_data`.
 ///
 /// Properties declared with this type use [`AnyParticipantBase`], which dispatches on `@odata.type` to this struct or a derived one.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct ParticipantBase {
@@ -360,6 +485,40 @@ pub struct ParticipantBase {
     /// Wire name `identity`, CSDL type `microsoft.graph.communicationsIdentitySet`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub identity: Option<super::graph::CommunicationsIdentitySet>,
+    /// Members the service sent that this model does not declare (added to the API after the metadata was imported), kept verbatim so nothing is lost on a round-trip.
+    #[serde(flatten)]
+    pub additional_data: serde_json::Map<String, serde_json::Value>,
+}
+
+#[allow(deprecated)]
+impl msgraph_odata::object::Members for ParticipantBase {
+    const EXPECTING: &'static str = "a participantBase object";
+    fn member<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> Result<bool, A::Error> {
+        match key {
+            "@odata.type" => self.odata_type = map.next_value()?,
+            "@odata.context" => self.odata_context = map.next_value()?,
+            "id" => self.id = map.next_value()?,
+            "administrativeUnitInfos" => {
+                self.administrative_unit_infos = map.next_value()?;
+            }
+            "identity" => self.identity = map.next_value()?,
+            _ => return Ok(false),
+        }
+        Ok(true)
+    }
+    fn additional_data(&mut self) -> &mut serde_json::Map<String, serde_json::Value> {
+        &mut self.additional_data
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for ParticipantBase {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        msgraph_odata::object::deserialize_object(d)
+    }
 }
 
 /// A value declared as `microsoft.graph.callRecords.participantBase`: one of the derived types of this abstract type, chosen by `@odata.type` when read and kept when written.
@@ -486,8 +645,8 @@ impl std::fmt::Display for ParticipantBaseProperty {
 
 /// A one-to-one leg of a session between two endpoints, with its media.
 ///
-/// CSDL: entity type `microsoft.graph.callRecords.segment`, derived from `microsoft.graph.entity` (its properties are included).
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+/// CSDL: entity type `microsoft.graph.callRecords.segment`, derived from `microsoft.graph.entity` (its properties are included). Members it does not declare are kept in `additional_data`.
+#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct Segment {
@@ -533,6 +692,42 @@ pub struct Segment {
     /// Wire name `startDateTime`, CSDL type `Edm.DateTimeOffset` (`Nullable=false`, but absent when not selected).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub start_date_time: Option<msgraph_odata::DateTimeOffset>,
+    /// Members the service sent that this model does not declare (added to the API after the metadata was imported), kept verbatim so nothing is lost on a round-trip.
+    #[serde(flatten)]
+    pub additional_data: serde_json::Map<String, serde_json::Value>,
+}
+
+#[allow(deprecated)]
+impl msgraph_odata::object::Members for Segment {
+    const EXPECTING: &'static str = "a segment object";
+    fn member<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> Result<bool, A::Error> {
+        match key {
+            "@odata.type" => self.odata_type = map.next_value()?,
+            "@odata.context" => self.odata_context = map.next_value()?,
+            "id" => self.id = map.next_value()?,
+            "callee" => self.callee = map.next_value()?,
+            "caller" => self.caller = map.next_value()?,
+            "endDateTime" => self.end_date_time = map.next_value()?,
+            "failureInfo" => self.failure_info = map.next_value()?,
+            "media" => self.media = map.next_value()?,
+            "startDateTime" => self.start_date_time = map.next_value()?,
+            _ => return Ok(false),
+        }
+        Ok(true)
+    }
+    fn additional_data(&mut self) -> &mut serde_json::Map<String, serde_json::Value> {
+        &mut self.additional_data
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for Segment {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        msgraph_odata::object::deserialize_object(d)
+    }
 }
 
 /// Structural properties of [`Segment`] (`microsoft.graph.callRecords.segment`), for `$select`.
@@ -588,8 +783,8 @@ impl std::fmt::Display for SegmentProperty {
 
 /// One participant's (or one pair of endpoints') part of a call, made of segments.
 ///
-/// CSDL: entity type `microsoft.graph.callRecords.session`, derived from `microsoft.graph.entity` (its properties are included).
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+/// CSDL: entity type `microsoft.graph.callRecords.session`, derived from `microsoft.graph.entity` (its properties are included). Members it does not declare are kept in `additional_data`.
+#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct Session {
@@ -659,6 +854,46 @@ pub struct Session {
         skip_serializing_if = "Option::is_none"
     )]
     pub segments_next_link: Option<String>,
+    /// Members the service sent that this model does not declare (added to the API after the metadata was imported), kept verbatim so nothing is lost on a round-trip.
+    #[serde(flatten)]
+    pub additional_data: serde_json::Map<String, serde_json::Value>,
+}
+
+#[allow(deprecated)]
+impl msgraph_odata::object::Members for Session {
+    const EXPECTING: &'static str = "a session object";
+    fn member<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> Result<bool, A::Error> {
+        match key {
+            "@odata.type" => self.odata_type = map.next_value()?,
+            "@odata.context" => self.odata_context = map.next_value()?,
+            "id" => self.id = map.next_value()?,
+            "callee" => self.callee = map.next_value()?,
+            "caller" => self.caller = map.next_value()?,
+            "endDateTime" => self.end_date_time = map.next_value()?,
+            "failureInfo" => self.failure_info = map.next_value()?,
+            "isTest" => self.is_test = map.next_value()?,
+            "modalities" => self.modalities = map.next_value()?,
+            "startDateTime" => self.start_date_time = map.next_value()?,
+            "segments" => self.segments = map.next_value()?,
+            "segments@odata.context" => self.segments_odata_context = map.next_value()?,
+            "segments@odata.nextLink" => self.segments_next_link = map.next_value()?,
+            _ => return Ok(false),
+        }
+        Ok(true)
+    }
+    fn additional_data(&mut self) -> &mut serde_json::Map<String, serde_json::Value> {
+        &mut self.additional_data
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for Session {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        msgraph_odata::object::deserialize_object(d)
+    }
 }
 
 /// Structural properties of [`Session`] (`microsoft.graph.callRecords.session`), for `$select`.
@@ -718,8 +953,8 @@ impl std::fmt::Display for SessionProperty {
 
 /// A reference to a Microsoft Entra administrative unit.
 ///
-/// CSDL: complex type `microsoft.graph.callRecords.administrativeUnitInfo`.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+/// CSDL: complex type `microsoft.graph.callRecords.administrativeUnitInfo`. Members it does not declare are kept in `additional_data`.
+#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct AdministrativeUnitInfo {
@@ -732,14 +967,43 @@ pub struct AdministrativeUnitInfo {
     /// Wire name `id`, CSDL type `Edm.String`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub id: Option<String>,
+    /// Members the service sent that this model does not declare (added to the API after the metadata was imported), kept verbatim so nothing is lost on a round-trip.
+    #[serde(flatten)]
+    pub additional_data: serde_json::Map<String, serde_json::Value>,
+}
+
+#[allow(deprecated)]
+impl msgraph_odata::object::Members for AdministrativeUnitInfo {
+    const EXPECTING: &'static str = "a administrativeUnitInfo object";
+    fn member<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> Result<bool, A::Error> {
+        match key {
+            "@odata.type" => self.odata_type = map.next_value()?,
+            "id" => self.id = map.next_value()?,
+            _ => return Ok(false),
+        }
+        Ok(true)
+    }
+    fn additional_data(&mut self) -> &mut serde_json::Map<String, serde_json::Value> {
+        &mut self.additional_data
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for AdministrativeUnitInfo {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        msgraph_odata::object::deserialize_object(d)
+    }
 }
 
 /// Common part of the PSTN, Direct Routing and SMS log rows (beta).
 ///
-/// CSDL: complex type `microsoft.graph.callRecords.callLogRow`.
+/// CSDL: complex type `microsoft.graph.callRecords.callLogRow`. Members it does not declare are kept in `additional_data`.
 ///
 /// Properties declared with this type use [`AnyCallLogRow`], which dispatches on `@odata.type` to this struct or a derived one.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct CallLogRow {
@@ -777,6 +1041,42 @@ pub struct CallLogRow {
     /// Wire name `userPrincipalName`, CSDL type `Edm.String`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub user_principal_name: Option<String>,
+    /// Members the service sent that this model does not declare (added to the API after the metadata was imported), kept verbatim so nothing is lost on a round-trip.
+    #[serde(flatten)]
+    pub additional_data: serde_json::Map<String, serde_json::Value>,
+}
+
+#[allow(deprecated)]
+impl msgraph_odata::object::Members for CallLogRow {
+    const EXPECTING: &'static str = "a callLogRow object";
+    fn member<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> Result<bool, A::Error> {
+        match key {
+            "@odata.type" => self.odata_type = map.next_value()?,
+            "administrativeUnitInfos" => {
+                self.administrative_unit_infos = map.next_value()?;
+            }
+            "id" => self.id = map.next_value()?,
+            "otherPartyCountryCode" => self.other_party_country_code = map.next_value()?,
+            "userDisplayName" => self.user_display_name = map.next_value()?,
+            "userId" => self.user_id = map.next_value()?,
+            "userPrincipalName" => self.user_principal_name = map.next_value()?,
+            _ => return Ok(false),
+        }
+        Ok(true)
+    }
+    fn additional_data(&mut self) -> &mut serde_json::Map<String, serde_json::Value> {
+        &mut self.additional_data
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for CallLogRow {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        msgraph_odata::object::deserialize_object(d)
+    }
 }
 
 /// A value declared as `microsoft.graph.callRecords.callLogRow`: the type itself or one of its derived types, chosen by `@odata.type` when read and kept when written.
@@ -904,8 +1204,8 @@ impl From<SmsLogRow> for AnyCallLogRow {
 
 /// The user agent of a client application (Teams, Skype for Business, ...).
 ///
-/// CSDL: complex type `microsoft.graph.callRecords.clientUserAgent`, derived from `microsoft.graph.callRecords.userAgent` (its properties are included).
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+/// CSDL: complex type `microsoft.graph.callRecords.clientUserAgent`, derived from `microsoft.graph.callRecords.userAgent` (its properties are included). Members it does not declare are kept in `additional_data`.
+#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct ClientUserAgent {
@@ -943,12 +1243,46 @@ pub struct ClientUserAgent {
     /// Wire name `productFamily`, CSDL type `microsoft.graph.callRecords.productFamily` (`Nullable=false`, but absent when not selected).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub product_family: Option<ProductFamily>,
+    /// Members the service sent that this model does not declare (added to the API after the metadata was imported), kept verbatim so nothing is lost on a round-trip.
+    #[serde(flatten)]
+    pub additional_data: serde_json::Map<String, serde_json::Value>,
+}
+
+#[allow(deprecated)]
+impl msgraph_odata::object::Members for ClientUserAgent {
+    const EXPECTING: &'static str = "a clientUserAgent object";
+    fn member<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> Result<bool, A::Error> {
+        match key {
+            "@odata.type" => self.odata_type = map.next_value()?,
+            "applicationVersion" => self.application_version = map.next_value()?,
+            "headerValue" => self.header_value = map.next_value()?,
+            "azureADAppId" => self.azure_ad_app_id = map.next_value()?,
+            "communicationServiceId" => self.communication_service_id = map.next_value()?,
+            "platform" => self.platform = map.next_value()?,
+            "productFamily" => self.product_family = map.next_value()?,
+            _ => return Ok(false),
+        }
+        Ok(true)
+    }
+    fn additional_data(&mut self) -> &mut serde_json::Map<String, serde_json::Value> {
+        &mut self.additional_data
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for ClientUserAgent {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        msgraph_odata::object::deserialize_object(d)
+    }
 }
 
 /// Audio device data and quality events of one endpoint of a media stream.
 ///
-/// CSDL: complex type `microsoft.graph.callRecords.deviceInfo`.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+/// CSDL: complex type `microsoft.graph.callRecords.deviceInfo`. Members it does not declare are kept in `additional_data`.
+#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct DeviceInfo {
@@ -1109,12 +1443,109 @@ pub struct DeviceInfo {
         with = "msgraph_odata::serde_helpers::single_opt"
     )]
     pub speaker_glitch_rate: Option<f32>,
+    /// Members the service sent that this model does not declare (added to the API after the metadata was imported), kept verbatim so nothing is lost on a round-trip.
+    #[serde(flatten)]
+    pub additional_data: serde_json::Map<String, serde_json::Value>,
+}
+
+#[allow(deprecated)]
+impl msgraph_odata::object::Members for DeviceInfo {
+    const EXPECTING: &'static str = "a deviceInfo object";
+    fn member<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> Result<bool, A::Error> {
+        match key {
+            "@odata.type" => self.odata_type = map.next_value()?,
+            "captureDeviceDriver" => self.capture_device_driver = map.next_value()?,
+            "captureDeviceName" => self.capture_device_name = map.next_value()?,
+            "captureNotFunctioningEventRatio" => {
+                self.capture_not_functioning_event_ratio = map
+                    .next_value::<msgraph_odata::serde_helpers::single_opt::De>()?
+                    .0;
+            }
+            "cpuInsufficentEventRatio" => {
+                self.cpu_insufficent_event_ratio = map
+                    .next_value::<msgraph_odata::serde_helpers::single_opt::De>()?
+                    .0;
+            }
+            "deviceClippingEventRatio" => {
+                self.device_clipping_event_ratio = map
+                    .next_value::<msgraph_odata::serde_helpers::single_opt::De>()?
+                    .0;
+            }
+            "deviceGlitchEventRatio" => {
+                self.device_glitch_event_ratio = map
+                    .next_value::<msgraph_odata::serde_helpers::single_opt::De>()?
+                    .0;
+            }
+            "howlingEventCount" => self.howling_event_count = map.next_value()?,
+            "initialSignalLevelRootMeanSquare" => {
+                self.initial_signal_level_root_mean_square = map
+                    .next_value::<msgraph_odata::serde_helpers::single_opt::De>()?
+                    .0;
+            }
+            "lowSpeechLevelEventRatio" => {
+                self.low_speech_level_event_ratio = map
+                    .next_value::<msgraph_odata::serde_helpers::single_opt::De>()?
+                    .0;
+            }
+            "lowSpeechToNoiseEventRatio" => {
+                self.low_speech_to_noise_event_ratio = map
+                    .next_value::<msgraph_odata::serde_helpers::single_opt::De>()?
+                    .0;
+            }
+            "micGlitchRate" => {
+                self.mic_glitch_rate = map
+                    .next_value::<msgraph_odata::serde_helpers::single_opt::De>()?
+                    .0;
+            }
+            "receivedNoiseLevel" => self.received_noise_level = map.next_value()?,
+            "receivedSignalLevel" => self.received_signal_level = map.next_value()?,
+            "renderDeviceDriver" => self.render_device_driver = map.next_value()?,
+            "renderDeviceName" => self.render_device_name = map.next_value()?,
+            "renderMuteEventRatio" => {
+                self.render_mute_event_ratio = map
+                    .next_value::<msgraph_odata::serde_helpers::single_opt::De>()?
+                    .0;
+            }
+            "renderNotFunctioningEventRatio" => {
+                self.render_not_functioning_event_ratio = map
+                    .next_value::<msgraph_odata::serde_helpers::single_opt::De>()?
+                    .0;
+            }
+            "renderZeroVolumeEventRatio" => {
+                self.render_zero_volume_event_ratio = map
+                    .next_value::<msgraph_odata::serde_helpers::single_opt::De>()?
+                    .0;
+            }
+            "sentNoiseLevel" => self.sent_noise_level = map.next_value()?,
+            "sentSignalLevel" => self.sent_signal_level = map.next_value()?,
+            "speakerGlitchRate" => {
+                self.speaker_glitch_rate = map
+                    .next_value::<msgraph_odata::serde_helpers::single_opt::De>()?
+                    .0;
+            }
+            _ => return Ok(false),
+        }
+        Ok(true)
+    }
+    fn additional_data(&mut self) -> &mut serde_json::Map<String, serde_json::Value> {
+        &mut self.additional_data
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for DeviceInfo {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        msgraph_odata::object::deserialize_object(d)
+    }
 }
 
 /// One call through Direct Routing (a customer session border controller), as returned by getDirectRoutingCalls.
 ///
-/// CSDL: complex type `microsoft.graph.callRecords.directRoutingLogRow`, derived from `microsoft.graph.callRecords.callLogRow` (its properties are included).
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+/// CSDL: complex type `microsoft.graph.callRecords.directRoutingLogRow`, derived from `microsoft.graph.callRecords.callLogRow` (its properties are included). Members it does not declare are kept in `additional_data`.
+#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct DirectRoutingLogRow {
@@ -1247,14 +1678,73 @@ pub struct DirectRoutingLogRow {
     /// Wire name `userCountryCode`, CSDL type `Edm.String`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub user_country_code: Option<String>,
+    /// Members the service sent that this model does not declare (added to the API after the metadata was imported), kept verbatim so nothing is lost on a round-trip.
+    #[serde(flatten)]
+    pub additional_data: serde_json::Map<String, serde_json::Value>,
+}
+
+#[allow(deprecated)]
+impl msgraph_odata::object::Members for DirectRoutingLogRow {
+    const EXPECTING: &'static str = "a directRoutingLogRow object";
+    fn member<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> Result<bool, A::Error> {
+        match key {
+            "@odata.type" => self.odata_type = map.next_value()?,
+            "administrativeUnitInfos" => {
+                self.administrative_unit_infos = map.next_value()?;
+            }
+            "id" => self.id = map.next_value()?,
+            "otherPartyCountryCode" => self.other_party_country_code = map.next_value()?,
+            "userDisplayName" => self.user_display_name = map.next_value()?,
+            "userId" => self.user_id = map.next_value()?,
+            "userPrincipalName" => self.user_principal_name = map.next_value()?,
+            "calleeNumber" => self.callee_number = map.next_value()?,
+            "callEndSubReason" => self.call_end_sub_reason = map.next_value()?,
+            "callerNumber" => self.caller_number = map.next_value()?,
+            "callType" => self.call_type = map.next_value()?,
+            "correlationId" => self.correlation_id = map.next_value()?,
+            "duration" => self.duration = map.next_value()?,
+            "endDateTime" => self.end_date_time = map.next_value()?,
+            "failureDateTime" => self.failure_date_time = map.next_value()?,
+            "finalSipCode" => self.final_sip_code = map.next_value()?,
+            "finalSipCodePhrase" => self.final_sip_code_phrase = map.next_value()?,
+            "inviteDateTime" => self.invite_date_time = map.next_value()?,
+            "mediaBypassEnabled" => self.media_bypass_enabled = map.next_value()?,
+            "mediaPathLocation" => self.media_path_location = map.next_value()?,
+            "signalingLocation" => self.signaling_location = map.next_value()?,
+            "startDateTime" => self.start_date_time = map.next_value()?,
+            "successfulCall" => self.successful_call = map.next_value()?,
+            "transferorCorrelationId" => {
+                self.transferor_correlation_id = map.next_value()?;
+            }
+            "trunkFullyQualifiedDomainName" => {
+                self.trunk_fully_qualified_domain_name = map.next_value()?;
+            }
+            "userCountryCode" => self.user_country_code = map.next_value()?,
+            _ => return Ok(false),
+        }
+        Ok(true)
+    }
+    fn additional_data(&mut self) -> &mut serde_json::Map<String, serde_json::Value> {
+        &mut self.additional_data
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for DirectRoutingLogRow {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        msgraph_odata::object::deserialize_object(d)
+    }
 }
 
 /// An endpoint of a session or segment; the value is often a participantEndpoint or serviceEndpoint.
 ///
-/// CSDL: complex type `microsoft.graph.callRecords.endpoint`.
+/// CSDL: complex type `microsoft.graph.callRecords.endpoint`. Members it does not declare are kept in `additional_data`.
 ///
 /// Properties declared with this type use [`AnyEndpoint`], which dispatches on `@odata.type` to this struct or a derived one.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct Endpoint {
@@ -1267,6 +1757,35 @@ pub struct Endpoint {
     /// Wire name `userAgent`, CSDL type `microsoft.graph.callRecords.userAgent`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub user_agent: Option<AnyUserAgent>,
+    /// Members the service sent that this model does not declare (added to the API after the metadata was imported), kept verbatim so nothing is lost on a round-trip.
+    #[serde(flatten)]
+    pub additional_data: serde_json::Map<String, serde_json::Value>,
+}
+
+#[allow(deprecated)]
+impl msgraph_odata::object::Members for Endpoint {
+    const EXPECTING: &'static str = "a endpoint object";
+    fn member<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> Result<bool, A::Error> {
+        match key {
+            "@odata.type" => self.odata_type = map.next_value()?,
+            "userAgent" => self.user_agent = map.next_value()?,
+            _ => return Ok(false),
+        }
+        Ok(true)
+    }
+    fn additional_data(&mut self) -> &mut serde_json::Map<String, serde_json::Value> {
+        &mut self.additional_data
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for Endpoint {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        msgraph_odata::object::deserialize_object(d)
+    }
 }
 
 /// A value declared as `microsoft.graph.callRecords.endpoint`: the type itself or one of its derived types, chosen by `@odata.type` when read and kept when written.
@@ -1378,8 +1897,8 @@ impl From<ServiceEndpoint> for AnyEndpoint {
 
 /// Where and why a session or segment failed.
 ///
-/// CSDL: complex type `microsoft.graph.callRecords.failureInfo`.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+/// CSDL: complex type `microsoft.graph.callRecords.failureInfo`. Members it does not declare are kept in `additional_data`.
+#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct FailureInfo {
@@ -1397,12 +1916,42 @@ pub struct FailureInfo {
     /// Wire name `stage`, CSDL type `microsoft.graph.callRecords.failureStage` (`Nullable=false`, but absent when not selected).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub stage: Option<FailureStage>,
+    /// Members the service sent that this model does not declare (added to the API after the metadata was imported), kept verbatim so nothing is lost on a round-trip.
+    #[serde(flatten)]
+    pub additional_data: serde_json::Map<String, serde_json::Value>,
+}
+
+#[allow(deprecated)]
+impl msgraph_odata::object::Members for FailureInfo {
+    const EXPECTING: &'static str = "a failureInfo object";
+    fn member<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> Result<bool, A::Error> {
+        match key {
+            "@odata.type" => self.odata_type = map.next_value()?,
+            "reason" => self.reason = map.next_value()?,
+            "stage" => self.stage = map.next_value()?,
+            _ => return Ok(false),
+        }
+        Ok(true)
+    }
+    fn additional_data(&mut self) -> &mut serde_json::Map<String, serde_json::Value> {
+        &mut self.additional_data
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for FailureInfo {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        msgraph_odata::object::deserialize_object(d)
+    }
 }
 
 /// Open set of boolean feedback tokens (for example Echo, NoSound) chosen by a user.
 ///
 /// CSDL: complex type `microsoft.graph.callRecords.feedbackTokenSet`. Open type: undeclared members are kept in `additional_data`.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct FeedbackTokenSet {
@@ -1410,16 +1959,40 @@ pub struct FeedbackTokenSet {
     /// round-trip; absent when the value has its declared type.
     #[serde(rename = "@odata.type", default, skip_serializing_if = "Option::is_none")]
     pub odata_type: Option<String>,
-    /// Undeclared ("dynamic") members of this open type, and any other member not
-    /// modelled above, kept verbatim so nothing is lost on a round-trip.
+    /// Undeclared ("dynamic") members of this open type, and any other member not modelled above, kept verbatim so nothing is lost on a round-trip.
     #[serde(flatten)]
     pub additional_data: serde_json::Map<String, serde_json::Value>,
 }
 
+#[allow(deprecated)]
+impl msgraph_odata::object::Members for FeedbackTokenSet {
+    const EXPECTING: &'static str = "a feedbackTokenSet object";
+    fn member<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> Result<bool, A::Error> {
+        match key {
+            "@odata.type" => self.odata_type = map.next_value()?,
+            _ => return Ok(false),
+        }
+        Ok(true)
+    }
+    fn additional_data(&mut self) -> &mut serde_json::Map<String, serde_json::Value> {
+        &mut self.additional_data
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for FeedbackTokenSet {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        msgraph_odata::object::deserialize_object(d)
+    }
+}
+
 /// The media of one segment: streams plus the network and device data of both sides.
 ///
-/// CSDL: complex type `microsoft.graph.callRecords.media`.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+/// CSDL: complex type `microsoft.graph.callRecords.media`. Members it does not declare are kept in `additional_data`.
+#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct Media {
@@ -1457,12 +2030,46 @@ pub struct Media {
     /// Wire name `streams`, CSDL type `Collection(microsoft.graph.callRecords.mediaStream)`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub streams: Option<Vec<MediaStream>>,
+    /// Members the service sent that this model does not declare (added to the API after the metadata was imported), kept verbatim so nothing is lost on a round-trip.
+    #[serde(flatten)]
+    pub additional_data: serde_json::Map<String, serde_json::Value>,
+}
+
+#[allow(deprecated)]
+impl msgraph_odata::object::Members for Media {
+    const EXPECTING: &'static str = "a media object";
+    fn member<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> Result<bool, A::Error> {
+        match key {
+            "@odata.type" => self.odata_type = map.next_value()?,
+            "calleeDevice" => self.callee_device = map.next_value()?,
+            "calleeNetwork" => self.callee_network = map.next_value()?,
+            "callerDevice" => self.caller_device = map.next_value()?,
+            "callerNetwork" => self.caller_network = map.next_value()?,
+            "label" => self.label = map.next_value()?,
+            "streams" => self.streams = map.next_value()?,
+            _ => return Ok(false),
+        }
+        Ok(true)
+    }
+    fn additional_data(&mut self) -> &mut serde_json::Map<String, serde_json::Value> {
+        &mut self.additional_data
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for Media {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        msgraph_odata::object::deserialize_object(d)
+    }
 }
 
 /// Quality metrics of one media stream in one direction.
 ///
-/// CSDL: complex type `microsoft.graph.callRecords.mediaStream`.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+/// CSDL: complex type `microsoft.graph.callRecords.mediaStream`. Members it does not declare are kept in `additional_data`.
+#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct MediaStream {
@@ -1676,12 +2283,130 @@ pub struct MediaStream {
     /// Wire name `wasMediaBypassed`, CSDL type `Edm.Boolean`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub was_media_bypassed: Option<bool>,
+    /// Members the service sent that this model does not declare (added to the API after the metadata was imported), kept verbatim so nothing is lost on a round-trip.
+    #[serde(flatten)]
+    pub additional_data: serde_json::Map<String, serde_json::Value>,
+}
+
+#[allow(deprecated)]
+impl msgraph_odata::object::Members for MediaStream {
+    const EXPECTING: &'static str = "a mediaStream object";
+    fn member<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> Result<bool, A::Error> {
+        match key {
+            "@odata.type" => self.odata_type = map.next_value()?,
+            "audioCodec" => self.audio_codec = map.next_value()?,
+            "averageAudioDegradation" => {
+                self.average_audio_degradation = map
+                    .next_value::<msgraph_odata::serde_helpers::single_opt::De>()?
+                    .0;
+            }
+            "averageAudioNetworkJitter" => {
+                self.average_audio_network_jitter = map.next_value()?;
+            }
+            "averageBandwidthEstimate" => {
+                self.average_bandwidth_estimate = map
+                    .next_value::<msgraph_odata::serde_helpers::int64_opt::De>()?
+                    .0;
+            }
+            "averageFreezeDuration" => self.average_freeze_duration = map.next_value()?,
+            "averageJitter" => self.average_jitter = map.next_value()?,
+            "averagePacketLossRate" => {
+                self.average_packet_loss_rate = map
+                    .next_value::<msgraph_odata::serde_helpers::single_opt::De>()?
+                    .0;
+            }
+            "averageRatioOfConcealedSamples" => {
+                self.average_ratio_of_concealed_samples = map
+                    .next_value::<msgraph_odata::serde_helpers::single_opt::De>()?
+                    .0;
+            }
+            "averageReceivedFrameRate" => {
+                self.average_received_frame_rate = map
+                    .next_value::<msgraph_odata::serde_helpers::single_opt::De>()?
+                    .0;
+            }
+            "averageRoundTripTime" => self.average_round_trip_time = map.next_value()?,
+            "averageVideoFrameLossPercentage" => {
+                self.average_video_frame_loss_percentage = map
+                    .next_value::<msgraph_odata::serde_helpers::single_opt::De>()?
+                    .0;
+            }
+            "averageVideoFrameRate" => {
+                self.average_video_frame_rate = map
+                    .next_value::<msgraph_odata::serde_helpers::single_opt::De>()?
+                    .0;
+            }
+            "averageVideoPacketLossRate" => {
+                self.average_video_packet_loss_rate = map
+                    .next_value::<msgraph_odata::serde_helpers::single_opt::De>()?
+                    .0;
+            }
+            "endDateTime" => self.end_date_time = map.next_value()?,
+            "isAudioForwardErrorCorrectionUsed" => {
+                self.is_audio_forward_error_correction_used = map.next_value()?;
+            }
+            "lowFrameRateRatio" => {
+                self.low_frame_rate_ratio = map
+                    .next_value::<msgraph_odata::serde_helpers::single_opt::De>()?
+                    .0;
+            }
+            "lowVideoProcessingCapabilityRatio" => {
+                self.low_video_processing_capability_ratio = map
+                    .next_value::<msgraph_odata::serde_helpers::single_opt::De>()?
+                    .0;
+            }
+            "maxAudioNetworkJitter" => self.max_audio_network_jitter = map.next_value()?,
+            "maxJitter" => self.max_jitter = map.next_value()?,
+            "maxPacketLossRate" => {
+                self.max_packet_loss_rate = map
+                    .next_value::<msgraph_odata::serde_helpers::single_opt::De>()?
+                    .0;
+            }
+            "maxRatioOfConcealedSamples" => {
+                self.max_ratio_of_concealed_samples = map
+                    .next_value::<msgraph_odata::serde_helpers::single_opt::De>()?
+                    .0;
+            }
+            "maxRoundTripTime" => self.max_round_trip_time = map.next_value()?,
+            "packetUtilization" => {
+                self.packet_utilization = map
+                    .next_value::<msgraph_odata::serde_helpers::int64_opt::De>()?
+                    .0;
+            }
+            "postForwardErrorCorrectionPacketLossRate" => {
+                self.post_forward_error_correction_packet_loss_rate = map
+                    .next_value::<msgraph_odata::serde_helpers::single_opt::De>()?
+                    .0;
+            }
+            "rmsFreezeDuration" => self.rms_freeze_duration = map.next_value()?,
+            "startDateTime" => self.start_date_time = map.next_value()?,
+            "streamDirection" => self.stream_direction = map.next_value()?,
+            "streamId" => self.stream_id = map.next_value()?,
+            "videoCodec" => self.video_codec = map.next_value()?,
+            "wasMediaBypassed" => self.was_media_bypassed = map.next_value()?,
+            _ => return Ok(false),
+        }
+        Ok(true)
+    }
+    fn additional_data(&mut self) -> &mut serde_json::Map<String, serde_json::Value> {
+        &mut self.additional_data
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for MediaStream {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        msgraph_odata::object::deserialize_object(d)
+    }
 }
 
 /// Network data of one side of a media stream.
 ///
-/// CSDL: complex type `microsoft.graph.callRecords.networkInfo`.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+/// CSDL: complex type `microsoft.graph.callRecords.networkInfo`. Members it does not declare are kept in `additional_data`.
+#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct NetworkInfo {
@@ -1843,12 +2568,94 @@ pub struct NetworkInfo {
     /// Wire name `wifiVendorDriverVersion`, CSDL type `Edm.String`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub wifi_vendor_driver_version: Option<String>,
+    /// Members the service sent that this model does not declare (added to the API after the metadata was imported), kept verbatim so nothing is lost on a round-trip.
+    #[serde(flatten)]
+    pub additional_data: serde_json::Map<String, serde_json::Value>,
+}
+
+#[allow(deprecated)]
+impl msgraph_odata::object::Members for NetworkInfo {
+    const EXPECTING: &'static str = "a networkInfo object";
+    fn member<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> Result<bool, A::Error> {
+        match key {
+            "@odata.type" => self.odata_type = map.next_value()?,
+            "bandwidthLowEventRatio" => {
+                self.bandwidth_low_event_ratio = map
+                    .next_value::<msgraph_odata::serde_helpers::single_opt::De>()?
+                    .0;
+            }
+            "basicServiceSetIdentifier" => {
+                self.basic_service_set_identifier = map.next_value()?;
+            }
+            "connectionType" => self.connection_type = map.next_value()?,
+            "delayEventRatio" => {
+                self.delay_event_ratio = map
+                    .next_value::<msgraph_odata::serde_helpers::single_opt::De>()?
+                    .0;
+            }
+            "dnsSuffix" => self.dns_suffix = map.next_value()?,
+            "ipAddress" => self.ip_address = map.next_value()?,
+            "linkSpeed" => {
+                self.link_speed = map
+                    .next_value::<msgraph_odata::serde_helpers::int64_opt::De>()?
+                    .0;
+            }
+            "macAddress" => self.mac_address = map.next_value()?,
+            "networkTransportProtocol" => {
+                self.network_transport_protocol = map.next_value()?;
+            }
+            "port" => self.port = map.next_value()?,
+            "receivedQualityEventRatio" => {
+                self.received_quality_event_ratio = map
+                    .next_value::<msgraph_odata::serde_helpers::single_opt::De>()?
+                    .0;
+            }
+            "reflexiveIPAddress" => self.reflexive_ip_address = map.next_value()?,
+            "relayIPAddress" => self.relay_ip_address = map.next_value()?,
+            "relayPort" => self.relay_port = map.next_value()?,
+            "sentQualityEventRatio" => {
+                self.sent_quality_event_ratio = map
+                    .next_value::<msgraph_odata::serde_helpers::single_opt::De>()?
+                    .0;
+            }
+            "subnet" => self.subnet = map.next_value()?,
+            "traceRouteHops" => self.trace_route_hops = map.next_value()?,
+            "wifiBand" => self.wifi_band = map.next_value()?,
+            "wifiBatteryCharge" => self.wifi_battery_charge = map.next_value()?,
+            "wifiChannel" => self.wifi_channel = map.next_value()?,
+            "wifiMicrosoftDriver" => self.wifi_microsoft_driver = map.next_value()?,
+            "wifiMicrosoftDriverVersion" => {
+                self.wifi_microsoft_driver_version = map.next_value()?;
+            }
+            "wifiRadioType" => self.wifi_radio_type = map.next_value()?,
+            "wifiSignalStrength" => self.wifi_signal_strength = map.next_value()?,
+            "wifiVendorDriver" => self.wifi_vendor_driver = map.next_value()?,
+            "wifiVendorDriverVersion" => {
+                self.wifi_vendor_driver_version = map.next_value()?;
+            }
+            _ => return Ok(false),
+        }
+        Ok(true)
+    }
+    fn additional_data(&mut self) -> &mut serde_json::Map<String, serde_json::Value> {
+        &mut self.additional_data
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for NetworkInfo {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        msgraph_odata::object::deserialize_object(d)
+    }
 }
 
 /// An endpoint used by a participant (a client device).
 ///
-/// CSDL: complex type `microsoft.graph.callRecords.participantEndpoint`, derived from `microsoft.graph.callRecords.endpoint` (its properties are included).
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+/// CSDL: complex type `microsoft.graph.callRecords.participantEndpoint`, derived from `microsoft.graph.callRecords.endpoint` (its properties are included). Members it does not declare are kept in `additional_data`.
+#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct ParticipantEndpoint {
@@ -1899,12 +2706,50 @@ pub struct ParticipantEndpoint {
     /// Wire name `name`, CSDL type `Edm.String`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
+    /// Members the service sent that this model does not declare (added to the API after the metadata was imported), kept verbatim so nothing is lost on a round-trip.
+    #[serde(flatten)]
+    pub additional_data: serde_json::Map<String, serde_json::Value>,
+}
+
+#[allow(deprecated)]
+impl msgraph_odata::object::Members for ParticipantEndpoint {
+    const EXPECTING: &'static str = "a participantEndpoint object";
+    fn member<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> Result<bool, A::Error> {
+        match key {
+            "@odata.type" => self.odata_type = map.next_value()?,
+            "userAgent" => self.user_agent = map.next_value()?,
+            "associatedIdentity" => self.associated_identity = map.next_value()?,
+            "cpuCoresCount" => self.cpu_cores_count = map.next_value()?,
+            "cpuName" => self.cpu_name = map.next_value()?,
+            "cpuProcessorSpeedInMhz" => {
+                self.cpu_processor_speed_in_mhz = map.next_value()?;
+            }
+            "feedback" => self.feedback = map.next_value()?,
+            "identity" => self.identity = map.next_value()?,
+            "name" => self.name = map.next_value()?,
+            _ => return Ok(false),
+        }
+        Ok(true)
+    }
+    fn additional_data(&mut self) -> &mut serde_json::Map<String, serde_json::Value> {
+        &mut self.additional_data
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for ParticipantEndpoint {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        msgraph_odata::object::deserialize_object(d)
+    }
 }
 
 /// A user blocked from or unblocked for PSTN calls, as returned by getPstnBlockedUsersLog (beta).
 ///
-/// CSDL: complex type `microsoft.graph.callRecords.pstnBlockedUsersLogRow`.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+/// CSDL: complex type `microsoft.graph.callRecords.pstnBlockedUsersLogRow`. Members it does not declare are kept in `additional_data`.
+#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct PstnBlockedUsersLogRow {
@@ -1952,12 +2797,48 @@ pub struct PstnBlockedUsersLogRow {
     /// Wire name `userTelephoneNumber`, CSDL type `Edm.String`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub user_telephone_number: Option<String>,
+    /// Members the service sent that this model does not declare (added to the API after the metadata was imported), kept verbatim so nothing is lost on a round-trip.
+    #[serde(flatten)]
+    pub additional_data: serde_json::Map<String, serde_json::Value>,
+}
+
+#[allow(deprecated)]
+impl msgraph_odata::object::Members for PstnBlockedUsersLogRow {
+    const EXPECTING: &'static str = "a pstnBlockedUsersLogRow object";
+    fn member<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> Result<bool, A::Error> {
+        match key {
+            "@odata.type" => self.odata_type = map.next_value()?,
+            "blockDateTime" => self.block_date_time = map.next_value()?,
+            "blockReason" => self.block_reason = map.next_value()?,
+            "remediationId" => self.remediation_id = map.next_value()?,
+            "userBlockMode" => self.user_block_mode = map.next_value()?,
+            "userDisplayName" => self.user_display_name = map.next_value()?,
+            "userId" => self.user_id = map.next_value()?,
+            "userPrincipalName" => self.user_principal_name = map.next_value()?,
+            "userTelephoneNumber" => self.user_telephone_number = map.next_value()?,
+            _ => return Ok(false),
+        }
+        Ok(true)
+    }
+    fn additional_data(&mut self) -> &mut serde_json::Map<String, serde_json::Value> {
+        &mut self.additional_data
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for PstnBlockedUsersLogRow {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        msgraph_odata::object::deserialize_object(d)
+    }
 }
 
 /// One PSTN call (Calling Plan, Operator Connect or audio conferencing dial-in/out), as returned by getPstnCalls.
 ///
-/// CSDL: complex type `microsoft.graph.callRecords.pstnCallLogRow`, derived from `microsoft.graph.callRecords.callLogRow` (its properties are included).
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+/// CSDL: complex type `microsoft.graph.callRecords.pstnCallLogRow`, derived from `microsoft.graph.callRecords.callLogRow` (its properties are included). Members it does not declare are kept in `additional_data`.
+#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct PstnCallLogRow {
@@ -2118,12 +2999,87 @@ pub struct PstnCallLogRow {
     /// Wire name `usageCountryCode`, CSDL type `Edm.String`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub usage_country_code: Option<String>,
+    /// Members the service sent that this model does not declare (added to the API after the metadata was imported), kept verbatim so nothing is lost on a round-trip.
+    #[serde(flatten)]
+    pub additional_data: serde_json::Map<String, serde_json::Value>,
+}
+
+#[allow(deprecated)]
+impl msgraph_odata::object::Members for PstnCallLogRow {
+    const EXPECTING: &'static str = "a pstnCallLogRow object";
+    fn member<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> Result<bool, A::Error> {
+        match key {
+            "@odata.type" => self.odata_type = map.next_value()?,
+            "administrativeUnitInfos" => {
+                self.administrative_unit_infos = map.next_value()?;
+            }
+            "id" => self.id = map.next_value()?,
+            "otherPartyCountryCode" => self.other_party_country_code = map.next_value()?,
+            "userDisplayName" => self.user_display_name = map.next_value()?,
+            "userId" => self.user_id = map.next_value()?,
+            "userPrincipalName" => self.user_principal_name = map.next_value()?,
+            "callDurationSource" => self.call_duration_source = map.next_value()?,
+            "calleeNumber" => self.callee_number = map.next_value()?,
+            "callerNumber" => self.caller_number = map.next_value()?,
+            "callId" => self.call_id = map.next_value()?,
+            "callType" => self.call_type = map.next_value()?,
+            "charge" => {
+                self.charge = map
+                    .next_value::<msgraph_odata::serde_helpers::decimal_opt::De>()?
+                    .0;
+            }
+            "clientLocalIpV4Address" => {
+                self.client_local_ip_v4_address = map.next_value()?;
+            }
+            "clientLocalIpV6Address" => {
+                self.client_local_ip_v6_address = map.next_value()?;
+            }
+            "clientPublicIpV4Address" => {
+                self.client_public_ip_v4_address = map.next_value()?;
+            }
+            "clientPublicIpV6Address" => {
+                self.client_public_ip_v6_address = map.next_value()?;
+            }
+            "conferenceId" => self.conference_id = map.next_value()?,
+            "connectionCharge" => {
+                self.connection_charge = map
+                    .next_value::<msgraph_odata::serde_helpers::decimal_opt::De>()?
+                    .0;
+            }
+            "currency" => self.currency = map.next_value()?,
+            "destinationContext" => self.destination_context = map.next_value()?,
+            "destinationName" => self.destination_name = map.next_value()?,
+            "duration" => self.duration = map.next_value()?,
+            "endDateTime" => self.end_date_time = map.next_value()?,
+            "inventoryType" => self.inventory_type = map.next_value()?,
+            "licenseCapability" => self.license_capability = map.next_value()?,
+            "operator" => self.operator = map.next_value()?,
+            "startDateTime" => self.start_date_time = map.next_value()?,
+            "tenantCountryCode" => self.tenant_country_code = map.next_value()?,
+            "usageCountryCode" => self.usage_country_code = map.next_value()?,
+            _ => return Ok(false),
+        }
+        Ok(true)
+    }
+    fn additional_data(&mut self) -> &mut serde_json::Map<String, serde_json::Value> {
+        &mut self.additional_data
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for PstnCallLogRow {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        msgraph_odata::object::deserialize_object(d)
+    }
 }
 
 /// Online-meeting dial-out usage aggregated by user, location, destination context and currency, as returned by getPstnOnlineMeetingDialoutReport (beta).
 ///
-/// CSDL: complex type `microsoft.graph.callRecords.pstnOnlineMeetingDialoutReport`.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+/// CSDL: complex type `microsoft.graph.callRecords.pstnOnlineMeetingDialoutReport`. Members it does not declare are kept in `additional_data`.
+#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct PstnOnlineMeetingDialoutReport {
@@ -2180,12 +3136,53 @@ pub struct PstnOnlineMeetingDialoutReport {
     /// Wire name `userPrincipalName`, CSDL type `Edm.String`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub user_principal_name: Option<String>,
+    /// Members the service sent that this model does not declare (added to the API after the metadata was imported), kept verbatim so nothing is lost on a round-trip.
+    #[serde(flatten)]
+    pub additional_data: serde_json::Map<String, serde_json::Value>,
+}
+
+#[allow(deprecated)]
+impl msgraph_odata::object::Members for PstnOnlineMeetingDialoutReport {
+    const EXPECTING: &'static str = "a pstnOnlineMeetingDialoutReport object";
+    fn member<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> Result<bool, A::Error> {
+        match key {
+            "@odata.type" => self.odata_type = map.next_value()?,
+            "currency" => self.currency = map.next_value()?,
+            "destinationContext" => self.destination_context = map.next_value()?,
+            "totalCallCharge" => {
+                self.total_call_charge = map
+                    .next_value::<msgraph_odata::serde_helpers::decimal_opt::De>()?
+                    .0;
+            }
+            "totalCalls" => self.total_calls = map.next_value()?,
+            "totalCallSeconds" => self.total_call_seconds = map.next_value()?,
+            "usageLocation" => self.usage_location = map.next_value()?,
+            "userDisplayName" => self.user_display_name = map.next_value()?,
+            "userId" => self.user_id = map.next_value()?,
+            "userPrincipalName" => self.user_principal_name = map.next_value()?,
+            _ => return Ok(false),
+        }
+        Ok(true)
+    }
+    fn additional_data(&mut self) -> &mut serde_json::Map<String, serde_json::Value> {
+        &mut self.additional_data
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for PstnOnlineMeetingDialoutReport {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        msgraph_odata::object::deserialize_object(d)
+    }
 }
 
 /// An endpoint run by a service (conferencing server, gateway, bot, ...).
 ///
-/// CSDL: complex type `microsoft.graph.callRecords.serviceEndpoint`, derived from `microsoft.graph.callRecords.endpoint` (its properties are included).
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+/// CSDL: complex type `microsoft.graph.callRecords.serviceEndpoint`, derived from `microsoft.graph.callRecords.endpoint` (its properties are included). Members it does not declare are kept in `additional_data`.
+#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct ServiceEndpoint {
@@ -2198,12 +3195,41 @@ pub struct ServiceEndpoint {
     /// Wire name `userAgent`, CSDL type `microsoft.graph.callRecords.userAgent`, inherited from `microsoft.graph.callRecords.endpoint`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub user_agent: Option<AnyUserAgent>,
+    /// Members the service sent that this model does not declare (added to the API after the metadata was imported), kept verbatim so nothing is lost on a round-trip.
+    #[serde(flatten)]
+    pub additional_data: serde_json::Map<String, serde_json::Value>,
+}
+
+#[allow(deprecated)]
+impl msgraph_odata::object::Members for ServiceEndpoint {
+    const EXPECTING: &'static str = "a serviceEndpoint object";
+    fn member<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> Result<bool, A::Error> {
+        match key {
+            "@odata.type" => self.odata_type = map.next_value()?,
+            "userAgent" => self.user_agent = map.next_value()?,
+            _ => return Ok(false),
+        }
+        Ok(true)
+    }
+    fn additional_data(&mut self) -> &mut serde_json::Map<String, serde_json::Value> {
+        &mut self.additional_data
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for ServiceEndpoint {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        msgraph_odata::object::deserialize_object(d)
+    }
 }
 
 /// The user agent of a service endpoint.
 ///
-/// CSDL: complex type `microsoft.graph.callRecords.serviceUserAgent`, derived from `microsoft.graph.callRecords.userAgent` (its properties are included).
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+/// CSDL: complex type `microsoft.graph.callRecords.serviceUserAgent`, derived from `microsoft.graph.callRecords.userAgent` (its properties are included). Members it does not declare are kept in `additional_data`.
+#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct ServiceUserAgent {
@@ -2226,12 +3252,43 @@ pub struct ServiceUserAgent {
     /// Wire name `role`, CSDL type `microsoft.graph.callRecords.serviceRole` (`Nullable=false`, but absent when not selected).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub role: Option<ServiceRole>,
+    /// Members the service sent that this model does not declare (added to the API after the metadata was imported), kept verbatim so nothing is lost on a round-trip.
+    #[serde(flatten)]
+    pub additional_data: serde_json::Map<String, serde_json::Value>,
+}
+
+#[allow(deprecated)]
+impl msgraph_odata::object::Members for ServiceUserAgent {
+    const EXPECTING: &'static str = "a serviceUserAgent object";
+    fn member<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> Result<bool, A::Error> {
+        match key {
+            "@odata.type" => self.odata_type = map.next_value()?,
+            "applicationVersion" => self.application_version = map.next_value()?,
+            "headerValue" => self.header_value = map.next_value()?,
+            "role" => self.role = map.next_value()?,
+            _ => return Ok(false),
+        }
+        Ok(true)
+    }
+    fn additional_data(&mut self) -> &mut serde_json::Map<String, serde_json::Value> {
+        &mut self.additional_data
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for ServiceUserAgent {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        msgraph_odata::object::deserialize_object(d)
+    }
 }
 
 /// One SMS sent or received by a user, as returned by getSmsLog (beta).
 ///
-/// CSDL: complex type `microsoft.graph.callRecords.smsLogRow`, derived from `microsoft.graph.callRecords.callLogRow` (its properties are included).
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+/// CSDL: complex type `microsoft.graph.callRecords.smsLogRow`, derived from `microsoft.graph.callRecords.callLogRow` (its properties are included). Members it does not declare are kept in `additional_data`.
+#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct SmsLogRow {
@@ -2338,12 +3395,65 @@ pub struct SmsLogRow {
     /// Wire name `userCountryCode`, CSDL type `Edm.String`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub user_country_code: Option<String>,
+    /// Members the service sent that this model does not declare (added to the API after the metadata was imported), kept verbatim so nothing is lost on a round-trip.
+    #[serde(flatten)]
+    pub additional_data: serde_json::Map<String, serde_json::Value>,
+}
+
+#[allow(deprecated)]
+impl msgraph_odata::object::Members for SmsLogRow {
+    const EXPECTING: &'static str = "a smsLogRow object";
+    fn member<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> Result<bool, A::Error> {
+        match key {
+            "@odata.type" => self.odata_type = map.next_value()?,
+            "administrativeUnitInfos" => {
+                self.administrative_unit_infos = map.next_value()?;
+            }
+            "id" => self.id = map.next_value()?,
+            "otherPartyCountryCode" => self.other_party_country_code = map.next_value()?,
+            "userDisplayName" => self.user_display_name = map.next_value()?,
+            "userId" => self.user_id = map.next_value()?,
+            "userPrincipalName" => self.user_principal_name = map.next_value()?,
+            "callCharge" => {
+                self.call_charge = map
+                    .next_value::<msgraph_odata::serde_helpers::decimal_opt::De>()?
+                    .0;
+            }
+            "currency" => self.currency = map.next_value()?,
+            "destinationContext" => self.destination_context = map.next_value()?,
+            "destinationName" => self.destination_name = map.next_value()?,
+            "destinationNumber" => self.destination_number = map.next_value()?,
+            "licenseCapability" => self.license_capability = map.next_value()?,
+            "sentDateTime" => self.sent_date_time = map.next_value()?,
+            "smsId" => self.sms_id = map.next_value()?,
+            "smsType" => self.sms_type = map.next_value()?,
+            "smsUnits" => self.sms_units = map.next_value()?,
+            "sourceNumber" => self.source_number = map.next_value()?,
+            "tenantCountryCode" => self.tenant_country_code = map.next_value()?,
+            "userCountryCode" => self.user_country_code = map.next_value()?,
+            _ => return Ok(false),
+        }
+        Ok(true)
+    }
+    fn additional_data(&mut self) -> &mut serde_json::Map<String, serde_json::Value> {
+        &mut self.additional_data
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for SmsLogRow {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        msgraph_odata::object::deserialize_object(d)
+    }
 }
 
 /// One hop of a network trace route.
 ///
-/// CSDL: complex type `microsoft.graph.callRecords.traceRouteHop`.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+/// CSDL: complex type `microsoft.graph.callRecords.traceRouteHop`. Members it does not declare are kept in `additional_data`.
+#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct TraceRouteHop {
@@ -2366,14 +3476,45 @@ pub struct TraceRouteHop {
     /// Wire name `roundTripTime`, CSDL type `Edm.Duration`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub round_trip_time: Option<msgraph_odata::Duration>,
+    /// Members the service sent that this model does not declare (added to the API after the metadata was imported), kept verbatim so nothing is lost on a round-trip.
+    #[serde(flatten)]
+    pub additional_data: serde_json::Map<String, serde_json::Value>,
+}
+
+#[allow(deprecated)]
+impl msgraph_odata::object::Members for TraceRouteHop {
+    const EXPECTING: &'static str = "a traceRouteHop object";
+    fn member<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> Result<bool, A::Error> {
+        match key {
+            "@odata.type" => self.odata_type = map.next_value()?,
+            "hopCount" => self.hop_count = map.next_value()?,
+            "ipAddress" => self.ip_address = map.next_value()?,
+            "roundTripTime" => self.round_trip_time = map.next_value()?,
+            _ => return Ok(false),
+        }
+        Ok(true)
+    }
+    fn additional_data(&mut self) -> &mut serde_json::Map<String, serde_json::Value> {
+        &mut self.additional_data
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for TraceRouteHop {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        msgraph_odata::object::deserialize_object(d)
+    }
 }
 
 /// The software used by an endpoint; always a clientUserAgent or a serviceUserAgent.
 ///
-/// CSDL: complex type `microsoft.graph.callRecords.userAgent`. Abstract: values on the wire are always one of its derived types.
+/// CSDL: complex type `microsoft.graph.callRecords.userAgent`. Abstract: values on the wire are always one of its derived types. Members it does not declare are kept in `additional_data`.
 ///
 /// Properties declared with this type use [`AnyUserAgent`], which dispatches on `@odata.type` to this struct or a derived one.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct UserAgent {
@@ -2391,6 +3532,36 @@ pub struct UserAgent {
     /// Wire name `headerValue`, CSDL type `Edm.String`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub header_value: Option<String>,
+    /// Members the service sent that this model does not declare (added to the API after the metadata was imported), kept verbatim so nothing is lost on a round-trip.
+    #[serde(flatten)]
+    pub additional_data: serde_json::Map<String, serde_json::Value>,
+}
+
+#[allow(deprecated)]
+impl msgraph_odata::object::Members for UserAgent {
+    const EXPECTING: &'static str = "a userAgent object";
+    fn member<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> Result<bool, A::Error> {
+        match key {
+            "@odata.type" => self.odata_type = map.next_value()?,
+            "applicationVersion" => self.application_version = map.next_value()?,
+            "headerValue" => self.header_value = map.next_value()?,
+            _ => return Ok(false),
+        }
+        Ok(true)
+    }
+    fn additional_data(&mut self) -> &mut serde_json::Map<String, serde_json::Value> {
+        &mut self.additional_data
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for UserAgent {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        msgraph_odata::object::deserialize_object(d)
+    }
 }
 
 /// A value declared as `microsoft.graph.callRecords.userAgent`: one of the derived types of this abstract type, chosen by `@odata.type` when read and kept when written.
@@ -2488,8 +3659,8 @@ impl From<ServiceUserAgent> for AnyUserAgent {
 
 /// Rating and feedback a user gave at the end of a call.
 ///
-/// CSDL: complex type `microsoft.graph.callRecords.userFeedback`.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+/// CSDL: complex type `microsoft.graph.callRecords.userFeedback`. Members it does not declare are kept in `additional_data`.
+#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct UserFeedback {
@@ -2512,12 +3683,43 @@ pub struct UserFeedback {
     /// Wire name `tokens`, CSDL type `microsoft.graph.callRecords.feedbackTokenSet`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub tokens: Option<FeedbackTokenSet>,
+    /// Members the service sent that this model does not declare (added to the API after the metadata was imported), kept verbatim so nothing is lost on a round-trip.
+    #[serde(flatten)]
+    pub additional_data: serde_json::Map<String, serde_json::Value>,
+}
+
+#[allow(deprecated)]
+impl msgraph_odata::object::Members for UserFeedback {
+    const EXPECTING: &'static str = "a userFeedback object";
+    fn member<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> Result<bool, A::Error> {
+        match key {
+            "@odata.type" => self.odata_type = map.next_value()?,
+            "rating" => self.rating = map.next_value()?,
+            "text" => self.text = map.next_value()?,
+            "tokens" => self.tokens = map.next_value()?,
+            _ => return Ok(false),
+        }
+        Ok(true)
+    }
+    fn additional_data(&mut self) -> &mut serde_json::Map<String, serde_json::Value> {
+        &mut self.additional_data
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for UserFeedback {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        msgraph_odata::object::deserialize_object(d)
+    }
 }
 
 /// A user identity in call records, with the user principal name.
 ///
 /// CSDL: complex type `microsoft.graph.callRecords.userIdentity`, derived from `microsoft.graph.identity` (its properties are included). Open type: undeclared members are kept in `additional_data`.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct UserIdentity {
@@ -2540,10 +3742,37 @@ pub struct UserIdentity {
     /// Wire name `userPrincipalName`, CSDL type `Edm.String`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub user_principal_name: Option<String>,
-    /// Undeclared ("dynamic") members of this open type, and any other member not
-    /// modelled above, kept verbatim so nothing is lost on a round-trip.
+    /// Undeclared ("dynamic") members of this open type, and any other member not modelled above, kept verbatim so nothing is lost on a round-trip.
     #[serde(flatten)]
     pub additional_data: serde_json::Map<String, serde_json::Value>,
+}
+
+#[allow(deprecated)]
+impl msgraph_odata::object::Members for UserIdentity {
+    const EXPECTING: &'static str = "a userIdentity object";
+    fn member<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> Result<bool, A::Error> {
+        match key {
+            "@odata.type" => self.odata_type = map.next_value()?,
+            "displayName" => self.display_name = map.next_value()?,
+            "id" => self.id = map.next_value()?,
+            "userPrincipalName" => self.user_principal_name = map.next_value()?,
+            _ => return Ok(false),
+        }
+        Ok(true)
+    }
+    fn additional_data(&mut self) -> &mut serde_json::Map<String, serde_json::Value> {
+        &mut self.additional_data
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for UserIdentity {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        msgraph_odata::object::deserialize_object(d)
+    }
 }
 
 /// Audio codec of a media stream.

@@ -6,8 +6,8 @@
 
 /// The communications root; call records are reached through its callRecords containment.
 ///
-/// CSDL: entity type `microsoft.graph.cloudCommunications`.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+/// CSDL: entity type `microsoft.graph.cloudCommunications`. Members it does not declare are kept in `additional_data`.
+#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct CloudCommunications {
@@ -37,14 +37,50 @@ pub struct CloudCommunications {
         skip_serializing_if = "Option::is_none"
     )]
     pub call_records_next_link: Option<String>,
+    /// Members the service sent that this model does not declare (added to the API after the metadata was imported), kept verbatim so nothing is lost on a round-trip.
+    #[serde(flatten)]
+    pub additional_data: serde_json::Map<String, serde_json::Value>,
+}
+
+#[allow(deprecated)]
+impl msgraph_odata::object::Members for CloudCommunications {
+    const EXPECTING: &'static str = "a cloudCommunications object";
+    fn member<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> Result<bool, A::Error> {
+        match key {
+            "@odata.type" => self.odata_type = map.next_value()?,
+            "@odata.context" => self.odata_context = map.next_value()?,
+            "callRecords" => self.call_records = map.next_value()?,
+            "callRecords@odata.context" => {
+                self.call_records_odata_context = map.next_value()?;
+            }
+            "callRecords@odata.nextLink" => {
+                self.call_records_next_link = map.next_value()?;
+            }
+            _ => return Ok(false),
+        }
+        Ok(true)
+    }
+    fn additional_data(&mut self) -> &mut serde_json::Map<String, serde_json::Value> {
+        &mut self.additional_data
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for CloudCommunications {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        msgraph_odata::object::deserialize_object(d)
+    }
 }
 
 /// Base of all Graph entities: an entity has an id.
 ///
-/// CSDL: entity type `microsoft.graph.entity`. Abstract: values on the wire are always one of its derived types.
+/// CSDL: entity type `microsoft.graph.entity`. Abstract: values on the wire are always one of its derived types. Members it does not declare are kept in `additional_data`.
 ///
 /// Properties declared with this type use [`AnyEntity`], which dispatches on `@odata.type` to this struct or a derived one.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct Entity {
@@ -60,6 +96,36 @@ pub struct Entity {
     /// Wire name `id`, CSDL type `Edm.String` (`Nullable=false`, but absent when not selected).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub id: Option<String>,
+    /// Members the service sent that this model does not declare (added to the API after the metadata was imported), kept verbatim so nothing is lost on a round-trip.
+    #[serde(flatten)]
+    pub additional_data: serde_json::Map<String, serde_json::Value>,
+}
+
+#[allow(deprecated)]
+impl msgraph_odata::object::Members for Entity {
+    const EXPECTING: &'static str = "a entity object";
+    fn member<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> Result<bool, A::Error> {
+        match key {
+            "@odata.type" => self.odata_type = map.next_value()?,
+            "@odata.context" => self.odata_context = map.next_value()?,
+            "id" => self.id = map.next_value()?,
+            _ => return Ok(false),
+        }
+        Ok(true)
+    }
+    fn additional_data(&mut self) -> &mut serde_json::Map<String, serde_json::Value> {
+        &mut self.additional_data
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for Entity {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        msgraph_odata::object::deserialize_object(d)
+    }
 }
 
 /// A value declared as `microsoft.graph.entity`: one of the derived types of this abstract type, chosen by `@odata.type` when read and kept when written.
@@ -233,7 +299,7 @@ impl std::fmt::Display for EntityProperty {
 /// The `aiInteractionMentionedIdentitySet` complex type.
 ///
 /// CSDL: complex type `microsoft.graph.aiInteractionMentionedIdentitySet`, derived from `microsoft.graph.identitySet` (its properties are included). Open type: undeclared members are kept in `additional_data`.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct AiInteractionMentionedIdentitySet {
@@ -266,16 +332,45 @@ pub struct AiInteractionMentionedIdentitySet {
     /// Wire name `tag`, CSDL type `microsoft.graph.teamworkTagIdentity`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub tag: Option<TeamworkTagIdentity>,
-    /// Undeclared ("dynamic") members of this open type, and any other member not
-    /// modelled above, kept verbatim so nothing is lost on a round-trip.
+    /// Undeclared ("dynamic") members of this open type, and any other member not modelled above, kept verbatim so nothing is lost on a round-trip.
     #[serde(flatten)]
     pub additional_data: serde_json::Map<String, serde_json::Value>,
+}
+
+#[allow(deprecated)]
+impl msgraph_odata::object::Members for AiInteractionMentionedIdentitySet {
+    const EXPECTING: &'static str = "a aiInteractionMentionedIdentitySet object";
+    fn member<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> Result<bool, A::Error> {
+        match key {
+            "@odata.type" => self.odata_type = map.next_value()?,
+            "application" => self.application = map.next_value()?,
+            "device" => self.device = map.next_value()?,
+            "user" => self.user = map.next_value()?,
+            "conversation" => self.conversation = map.next_value()?,
+            "tag" => self.tag = map.next_value()?,
+            _ => return Ok(false),
+        }
+        Ok(true)
+    }
+    fn additional_data(&mut self) -> &mut serde_json::Map<String, serde_json::Value> {
+        &mut self.additional_data
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for AiInteractionMentionedIdentitySet {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        msgraph_odata::object::deserialize_object(d)
+    }
 }
 
 /// The `azureCommunicationServicesUserIdentity` complex type.
 ///
 /// CSDL: complex type `microsoft.graph.azureCommunicationServicesUserIdentity`, derived from `microsoft.graph.identity` (its properties are included). Open type: undeclared members are kept in `additional_data`.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct AzureCommunicationServicesUserIdentity {
@@ -298,16 +393,45 @@ pub struct AzureCommunicationServicesUserIdentity {
     /// Wire name `azureCommunicationServicesResourceId`, CSDL type `Edm.String`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub azure_communication_services_resource_id: Option<String>,
-    /// Undeclared ("dynamic") members of this open type, and any other member not
-    /// modelled above, kept verbatim so nothing is lost on a round-trip.
+    /// Undeclared ("dynamic") members of this open type, and any other member not modelled above, kept verbatim so nothing is lost on a round-trip.
     #[serde(flatten)]
     pub additional_data: serde_json::Map<String, serde_json::Value>,
+}
+
+#[allow(deprecated)]
+impl msgraph_odata::object::Members for AzureCommunicationServicesUserIdentity {
+    const EXPECTING: &'static str = "a azureCommunicationServicesUserIdentity object";
+    fn member<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> Result<bool, A::Error> {
+        match key {
+            "@odata.type" => self.odata_type = map.next_value()?,
+            "displayName" => self.display_name = map.next_value()?,
+            "id" => self.id = map.next_value()?,
+            "azureCommunicationServicesResourceId" => {
+                self.azure_communication_services_resource_id = map.next_value()?;
+            }
+            _ => return Ok(false),
+        }
+        Ok(true)
+    }
+    fn additional_data(&mut self) -> &mut serde_json::Map<String, serde_json::Value> {
+        &mut self.additional_data
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for AzureCommunicationServicesUserIdentity {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        msgraph_odata::object::deserialize_object(d)
+    }
 }
 
 /// The `chatMessageFromIdentitySet` complex type.
 ///
 /// CSDL: complex type `microsoft.graph.chatMessageFromIdentitySet`, derived from `microsoft.graph.identitySet` (its properties are included). Open type: undeclared members are kept in `additional_data`.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct ChatMessageFromIdentitySet {
@@ -330,16 +454,43 @@ pub struct ChatMessageFromIdentitySet {
     /// Wire name `user`, CSDL type `microsoft.graph.identity`, inherited from `microsoft.graph.identitySet`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub user: Option<AnyIdentity>,
-    /// Undeclared ("dynamic") members of this open type, and any other member not
-    /// modelled above, kept verbatim so nothing is lost on a round-trip.
+    /// Undeclared ("dynamic") members of this open type, and any other member not modelled above, kept verbatim so nothing is lost on a round-trip.
     #[serde(flatten)]
     pub additional_data: serde_json::Map<String, serde_json::Value>,
+}
+
+#[allow(deprecated)]
+impl msgraph_odata::object::Members for ChatMessageFromIdentitySet {
+    const EXPECTING: &'static str = "a chatMessageFromIdentitySet object";
+    fn member<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> Result<bool, A::Error> {
+        match key {
+            "@odata.type" => self.odata_type = map.next_value()?,
+            "application" => self.application = map.next_value()?,
+            "device" => self.device = map.next_value()?,
+            "user" => self.user = map.next_value()?,
+            _ => return Ok(false),
+        }
+        Ok(true)
+    }
+    fn additional_data(&mut self) -> &mut serde_json::Map<String, serde_json::Value> {
+        &mut self.additional_data
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for ChatMessageFromIdentitySet {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        msgraph_odata::object::deserialize_object(d)
+    }
 }
 
 /// The `chatMessageMentionedIdentitySet` complex type.
 ///
 /// CSDL: complex type `microsoft.graph.chatMessageMentionedIdentitySet`, derived from `microsoft.graph.identitySet` (its properties are included). Open type: undeclared members are kept in `additional_data`.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct ChatMessageMentionedIdentitySet {
@@ -367,16 +518,44 @@ pub struct ChatMessageMentionedIdentitySet {
     /// Wire name `conversation`, CSDL type `microsoft.graph.teamworkConversationIdentity`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub conversation: Option<TeamworkConversationIdentity>,
-    /// Undeclared ("dynamic") members of this open type, and any other member not
-    /// modelled above, kept verbatim so nothing is lost on a round-trip.
+    /// Undeclared ("dynamic") members of this open type, and any other member not modelled above, kept verbatim so nothing is lost on a round-trip.
     #[serde(flatten)]
     pub additional_data: serde_json::Map<String, serde_json::Value>,
+}
+
+#[allow(deprecated)]
+impl msgraph_odata::object::Members for ChatMessageMentionedIdentitySet {
+    const EXPECTING: &'static str = "a chatMessageMentionedIdentitySet object";
+    fn member<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> Result<bool, A::Error> {
+        match key {
+            "@odata.type" => self.odata_type = map.next_value()?,
+            "application" => self.application = map.next_value()?,
+            "device" => self.device = map.next_value()?,
+            "user" => self.user = map.next_value()?,
+            "conversation" => self.conversation = map.next_value()?,
+            _ => return Ok(false),
+        }
+        Ok(true)
+    }
+    fn additional_data(&mut self) -> &mut serde_json::Map<String, serde_json::Value> {
+        &mut self.additional_data
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for ChatMessageMentionedIdentitySet {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        msgraph_odata::object::deserialize_object(d)
+    }
 }
 
 /// The `chatMessageReactionIdentitySet` complex type.
 ///
 /// CSDL: complex type `microsoft.graph.chatMessageReactionIdentitySet`, derived from `microsoft.graph.identitySet` (its properties are included). Open type: undeclared members are kept in `additional_data`.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct ChatMessageReactionIdentitySet {
@@ -399,16 +578,43 @@ pub struct ChatMessageReactionIdentitySet {
     /// Wire name `user`, CSDL type `microsoft.graph.identity`, inherited from `microsoft.graph.identitySet`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub user: Option<AnyIdentity>,
-    /// Undeclared ("dynamic") members of this open type, and any other member not
-    /// modelled above, kept verbatim so nothing is lost on a round-trip.
+    /// Undeclared ("dynamic") members of this open type, and any other member not modelled above, kept verbatim so nothing is lost on a round-trip.
     #[serde(flatten)]
     pub additional_data: serde_json::Map<String, serde_json::Value>,
+}
+
+#[allow(deprecated)]
+impl msgraph_odata::object::Members for ChatMessageReactionIdentitySet {
+    const EXPECTING: &'static str = "a chatMessageReactionIdentitySet object";
+    fn member<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> Result<bool, A::Error> {
+        match key {
+            "@odata.type" => self.odata_type = map.next_value()?,
+            "application" => self.application = map.next_value()?,
+            "device" => self.device = map.next_value()?,
+            "user" => self.user = map.next_value()?,
+            _ => return Ok(false),
+        }
+        Ok(true)
+    }
+    fn additional_data(&mut self) -> &mut serde_json::Map<String, serde_json::Value> {
+        &mut self.additional_data
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for ChatMessageReactionIdentitySet {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        msgraph_odata::object::deserialize_object(d)
+    }
 }
 
 /// The `communicationsApplicationIdentity` complex type.
 ///
 /// CSDL: complex type `microsoft.graph.communicationsApplicationIdentity`, derived from `microsoft.graph.identity` (its properties are included). Open type: undeclared members are kept in `additional_data`.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct CommunicationsApplicationIdentity {
@@ -436,16 +642,44 @@ pub struct CommunicationsApplicationIdentity {
     /// Wire name `hidden`, CSDL type `Edm.Boolean`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub hidden: Option<bool>,
-    /// Undeclared ("dynamic") members of this open type, and any other member not
-    /// modelled above, kept verbatim so nothing is lost on a round-trip.
+    /// Undeclared ("dynamic") members of this open type, and any other member not modelled above, kept verbatim so nothing is lost on a round-trip.
     #[serde(flatten)]
     pub additional_data: serde_json::Map<String, serde_json::Value>,
+}
+
+#[allow(deprecated)]
+impl msgraph_odata::object::Members for CommunicationsApplicationIdentity {
+    const EXPECTING: &'static str = "a communicationsApplicationIdentity object";
+    fn member<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> Result<bool, A::Error> {
+        match key {
+            "@odata.type" => self.odata_type = map.next_value()?,
+            "displayName" => self.display_name = map.next_value()?,
+            "id" => self.id = map.next_value()?,
+            "applicationType" => self.application_type = map.next_value()?,
+            "hidden" => self.hidden = map.next_value()?,
+            _ => return Ok(false),
+        }
+        Ok(true)
+    }
+    fn additional_data(&mut self) -> &mut serde_json::Map<String, serde_json::Value> {
+        &mut self.additional_data
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for CommunicationsApplicationIdentity {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        msgraph_odata::object::deserialize_object(d)
+    }
 }
 
 /// The `communicationsApplicationInstanceIdentity` complex type.
 ///
 /// CSDL: complex type `microsoft.graph.communicationsApplicationInstanceIdentity`, derived from `microsoft.graph.identity` (its properties are included). Open type: undeclared members are kept in `additional_data`.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct CommunicationsApplicationInstanceIdentity {
@@ -473,16 +707,44 @@ pub struct CommunicationsApplicationInstanceIdentity {
     /// Wire name `tenantId`, CSDL type `Edm.String`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub tenant_id: Option<String>,
-    /// Undeclared ("dynamic") members of this open type, and any other member not
-    /// modelled above, kept verbatim so nothing is lost on a round-trip.
+    /// Undeclared ("dynamic") members of this open type, and any other member not modelled above, kept verbatim so nothing is lost on a round-trip.
     #[serde(flatten)]
     pub additional_data: serde_json::Map<String, serde_json::Value>,
+}
+
+#[allow(deprecated)]
+impl msgraph_odata::object::Members for CommunicationsApplicationInstanceIdentity {
+    const EXPECTING: &'static str = "a communicationsApplicationInstanceIdentity object";
+    fn member<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> Result<bool, A::Error> {
+        match key {
+            "@odata.type" => self.odata_type = map.next_value()?,
+            "displayName" => self.display_name = map.next_value()?,
+            "id" => self.id = map.next_value()?,
+            "hidden" => self.hidden = map.next_value()?,
+            "tenantId" => self.tenant_id = map.next_value()?,
+            _ => return Ok(false),
+        }
+        Ok(true)
+    }
+    fn additional_data(&mut self) -> &mut serde_json::Map<String, serde_json::Value> {
+        &mut self.additional_data
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for CommunicationsApplicationInstanceIdentity {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        msgraph_odata::object::deserialize_object(d)
+    }
 }
 
 /// The `communicationsEncryptedIdentity` complex type.
 ///
 /// CSDL: complex type `microsoft.graph.communicationsEncryptedIdentity`, derived from `microsoft.graph.identity` (its properties are included). Open type: undeclared members are kept in `additional_data`.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct CommunicationsEncryptedIdentity {
@@ -500,16 +762,42 @@ pub struct CommunicationsEncryptedIdentity {
     /// Wire name `id`, CSDL type `Edm.String`, inherited from `microsoft.graph.identity`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub id: Option<String>,
-    /// Undeclared ("dynamic") members of this open type, and any other member not
-    /// modelled above, kept verbatim so nothing is lost on a round-trip.
+    /// Undeclared ("dynamic") members of this open type, and any other member not modelled above, kept verbatim so nothing is lost on a round-trip.
     #[serde(flatten)]
     pub additional_data: serde_json::Map<String, serde_json::Value>,
+}
+
+#[allow(deprecated)]
+impl msgraph_odata::object::Members for CommunicationsEncryptedIdentity {
+    const EXPECTING: &'static str = "a communicationsEncryptedIdentity object";
+    fn member<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> Result<bool, A::Error> {
+        match key {
+            "@odata.type" => self.odata_type = map.next_value()?,
+            "displayName" => self.display_name = map.next_value()?,
+            "id" => self.id = map.next_value()?,
+            _ => return Ok(false),
+        }
+        Ok(true)
+    }
+    fn additional_data(&mut self) -> &mut serde_json::Map<String, serde_json::Value> {
+        &mut self.additional_data
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for CommunicationsEncryptedIdentity {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        msgraph_odata::object::deserialize_object(d)
+    }
 }
 
 /// The `communicationsGuestIdentity` complex type.
 ///
 /// CSDL: complex type `microsoft.graph.communicationsGuestIdentity`, derived from `microsoft.graph.identity` (its properties are included). Open type: undeclared members are kept in `additional_data`.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct CommunicationsGuestIdentity {
@@ -532,16 +820,43 @@ pub struct CommunicationsGuestIdentity {
     /// Wire name `email`, CSDL type `Edm.String`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub email: Option<String>,
-    /// Undeclared ("dynamic") members of this open type, and any other member not
-    /// modelled above, kept verbatim so nothing is lost on a round-trip.
+    /// Undeclared ("dynamic") members of this open type, and any other member not modelled above, kept verbatim so nothing is lost on a round-trip.
     #[serde(flatten)]
     pub additional_data: serde_json::Map<String, serde_json::Value>,
+}
+
+#[allow(deprecated)]
+impl msgraph_odata::object::Members for CommunicationsGuestIdentity {
+    const EXPECTING: &'static str = "a communicationsGuestIdentity object";
+    fn member<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> Result<bool, A::Error> {
+        match key {
+            "@odata.type" => self.odata_type = map.next_value()?,
+            "displayName" => self.display_name = map.next_value()?,
+            "id" => self.id = map.next_value()?,
+            "email" => self.email = map.next_value()?,
+            _ => return Ok(false),
+        }
+        Ok(true)
+    }
+    fn additional_data(&mut self) -> &mut serde_json::Map<String, serde_json::Value> {
+        &mut self.additional_data
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for CommunicationsGuestIdentity {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        msgraph_odata::object::deserialize_object(d)
+    }
 }
 
 /// The identities of a communications participant.
 ///
 /// CSDL: complex type `microsoft.graph.communicationsIdentitySet`, derived from `microsoft.graph.identitySet` (its properties are included). Open type: undeclared members are kept in `additional_data`.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct CommunicationsIdentitySet {
@@ -604,16 +919,53 @@ pub struct CommunicationsIdentitySet {
     /// Wire name `phone`, CSDL type `microsoft.graph.identity`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub phone: Option<AnyIdentity>,
-    /// Undeclared ("dynamic") members of this open type, and any other member not
-    /// modelled above, kept verbatim so nothing is lost on a round-trip.
+    /// Undeclared ("dynamic") members of this open type, and any other member not modelled above, kept verbatim so nothing is lost on a round-trip.
     #[serde(flatten)]
     pub additional_data: serde_json::Map<String, serde_json::Value>,
+}
+
+#[allow(deprecated)]
+impl msgraph_odata::object::Members for CommunicationsIdentitySet {
+    const EXPECTING: &'static str = "a communicationsIdentitySet object";
+    fn member<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> Result<bool, A::Error> {
+        match key {
+            "@odata.type" => self.odata_type = map.next_value()?,
+            "application" => self.application = map.next_value()?,
+            "device" => self.device = map.next_value()?,
+            "user" => self.user = map.next_value()?,
+            "applicationInstance" => self.application_instance = map.next_value()?,
+            "assertedIdentity" => self.asserted_identity = map.next_value()?,
+            "azureCommunicationServicesUser" => {
+                self.azure_communication_services_user = map.next_value()?;
+            }
+            "encrypted" => self.encrypted = map.next_value()?,
+            "endpointType" => self.endpoint_type = map.next_value()?,
+            "guest" => self.guest = map.next_value()?,
+            "onPremises" => self.on_premises = map.next_value()?,
+            "phone" => self.phone = map.next_value()?,
+            _ => return Ok(false),
+        }
+        Ok(true)
+    }
+    fn additional_data(&mut self) -> &mut serde_json::Map<String, serde_json::Value> {
+        &mut self.additional_data
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for CommunicationsIdentitySet {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        msgraph_odata::object::deserialize_object(d)
+    }
 }
 
 /// The `communicationsPhoneIdentity` complex type.
 ///
 /// CSDL: complex type `microsoft.graph.communicationsPhoneIdentity`, derived from `microsoft.graph.identity` (its properties are included). Open type: undeclared members are kept in `additional_data`.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct CommunicationsPhoneIdentity {
@@ -631,16 +983,42 @@ pub struct CommunicationsPhoneIdentity {
     /// Wire name `id`, CSDL type `Edm.String`, inherited from `microsoft.graph.identity`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub id: Option<String>,
-    /// Undeclared ("dynamic") members of this open type, and any other member not
-    /// modelled above, kept verbatim so nothing is lost on a round-trip.
+    /// Undeclared ("dynamic") members of this open type, and any other member not modelled above, kept verbatim so nothing is lost on a round-trip.
     #[serde(flatten)]
     pub additional_data: serde_json::Map<String, serde_json::Value>,
+}
+
+#[allow(deprecated)]
+impl msgraph_odata::object::Members for CommunicationsPhoneIdentity {
+    const EXPECTING: &'static str = "a communicationsPhoneIdentity object";
+    fn member<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> Result<bool, A::Error> {
+        match key {
+            "@odata.type" => self.odata_type = map.next_value()?,
+            "displayName" => self.display_name = map.next_value()?,
+            "id" => self.id = map.next_value()?,
+            _ => return Ok(false),
+        }
+        Ok(true)
+    }
+    fn additional_data(&mut self) -> &mut serde_json::Map<String, serde_json::Value> {
+        &mut self.additional_data
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for CommunicationsPhoneIdentity {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        msgraph_odata::object::deserialize_object(d)
+    }
 }
 
 /// The `communicationsUserIdentity` complex type.
 ///
 /// CSDL: complex type `microsoft.graph.communicationsUserIdentity`, derived from `microsoft.graph.identity` (its properties are included). Open type: undeclared members are kept in `additional_data`.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct CommunicationsUserIdentity {
@@ -663,16 +1041,43 @@ pub struct CommunicationsUserIdentity {
     /// Wire name `tenantId`, CSDL type `Edm.String`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub tenant_id: Option<String>,
-    /// Undeclared ("dynamic") members of this open type, and any other member not
-    /// modelled above, kept verbatim so nothing is lost on a round-trip.
+    /// Undeclared ("dynamic") members of this open type, and any other member not modelled above, kept verbatim so nothing is lost on a round-trip.
     #[serde(flatten)]
     pub additional_data: serde_json::Map<String, serde_json::Value>,
+}
+
+#[allow(deprecated)]
+impl msgraph_odata::object::Members for CommunicationsUserIdentity {
+    const EXPECTING: &'static str = "a communicationsUserIdentity object";
+    fn member<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> Result<bool, A::Error> {
+        match key {
+            "@odata.type" => self.odata_type = map.next_value()?,
+            "displayName" => self.display_name = map.next_value()?,
+            "id" => self.id = map.next_value()?,
+            "tenantId" => self.tenant_id = map.next_value()?,
+            _ => return Ok(false),
+        }
+        Ok(true)
+    }
+    fn additional_data(&mut self) -> &mut serde_json::Map<String, serde_json::Value> {
+        &mut self.additional_data
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for CommunicationsUserIdentity {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        msgraph_odata::object::deserialize_object(d)
+    }
 }
 
 /// The `detailsInfo` complex type.
 ///
 /// CSDL: complex type `microsoft.graph.detailsInfo`. Open type: undeclared members are kept in `additional_data`.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct DetailsInfo {
@@ -680,16 +1085,40 @@ pub struct DetailsInfo {
     /// round-trip; absent when the value has its declared type.
     #[serde(rename = "@odata.type", default, skip_serializing_if = "Option::is_none")]
     pub odata_type: Option<String>,
-    /// Undeclared ("dynamic") members of this open type, and any other member not
-    /// modelled above, kept verbatim so nothing is lost on a round-trip.
+    /// Undeclared ("dynamic") members of this open type, and any other member not modelled above, kept verbatim so nothing is lost on a round-trip.
     #[serde(flatten)]
     pub additional_data: serde_json::Map<String, serde_json::Value>,
+}
+
+#[allow(deprecated)]
+impl msgraph_odata::object::Members for DetailsInfo {
+    const EXPECTING: &'static str = "a detailsInfo object";
+    fn member<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> Result<bool, A::Error> {
+        match key {
+            "@odata.type" => self.odata_type = map.next_value()?,
+            _ => return Ok(false),
+        }
+        Ok(true)
+    }
+    fn additional_data(&mut self) -> &mut serde_json::Map<String, serde_json::Value> {
+        &mut self.additional_data
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for DetailsInfo {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        msgraph_odata::object::deserialize_object(d)
+    }
 }
 
 /// The `emailIdentity` complex type.
 ///
 /// CSDL: complex type `microsoft.graph.emailIdentity`, derived from `microsoft.graph.identity` (its properties are included). Open type: undeclared members are kept in `additional_data`.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct EmailIdentity {
@@ -712,16 +1141,43 @@ pub struct EmailIdentity {
     /// Wire name `email`, CSDL type `Edm.String`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub email: Option<String>,
-    /// Undeclared ("dynamic") members of this open type, and any other member not
-    /// modelled above, kept verbatim so nothing is lost on a round-trip.
+    /// Undeclared ("dynamic") members of this open type, and any other member not modelled above, kept verbatim so nothing is lost on a round-trip.
     #[serde(flatten)]
     pub additional_data: serde_json::Map<String, serde_json::Value>,
+}
+
+#[allow(deprecated)]
+impl msgraph_odata::object::Members for EmailIdentity {
+    const EXPECTING: &'static str = "a emailIdentity object";
+    fn member<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> Result<bool, A::Error> {
+        match key {
+            "@odata.type" => self.odata_type = map.next_value()?,
+            "displayName" => self.display_name = map.next_value()?,
+            "id" => self.id = map.next_value()?,
+            "email" => self.email = map.next_value()?,
+            _ => return Ok(false),
+        }
+        Ok(true)
+    }
+    fn additional_data(&mut self) -> &mut serde_json::Map<String, serde_json::Value> {
+        &mut self.additional_data
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for EmailIdentity {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        msgraph_odata::object::deserialize_object(d)
+    }
 }
 
 /// The Viva Engage identities.
 ///
 /// CSDL: complex type `microsoft.graph.engagementIdentitySet`, derived from `microsoft.graph.identitySet` (its properties are included). Open type: undeclared members are kept in `additional_data`.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct EngagementIdentitySet {
@@ -754,10 +1210,39 @@ pub struct EngagementIdentitySet {
     /// Wire name `group`, CSDL type `microsoft.graph.identity`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub group: Option<AnyIdentity>,
-    /// Undeclared ("dynamic") members of this open type, and any other member not
-    /// modelled above, kept verbatim so nothing is lost on a round-trip.
+    /// Undeclared ("dynamic") members of this open type, and any other member not modelled above, kept verbatim so nothing is lost on a round-trip.
     #[serde(flatten)]
     pub additional_data: serde_json::Map<String, serde_json::Value>,
+}
+
+#[allow(deprecated)]
+impl msgraph_odata::object::Members for EngagementIdentitySet {
+    const EXPECTING: &'static str = "a engagementIdentitySet object";
+    fn member<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> Result<bool, A::Error> {
+        match key {
+            "@odata.type" => self.odata_type = map.next_value()?,
+            "application" => self.application = map.next_value()?,
+            "device" => self.device = map.next_value()?,
+            "user" => self.user = map.next_value()?,
+            "audience" => self.audience = map.next_value()?,
+            "group" => self.group = map.next_value()?,
+            _ => return Ok(false),
+        }
+        Ok(true)
+    }
+    fn additional_data(&mut self) -> &mut serde_json::Map<String, serde_json::Value> {
+        &mut self.additional_data
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for EngagementIdentitySet {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        msgraph_odata::object::deserialize_object(d)
+    }
 }
 
 /// An identity (user, application, device, phone, ...); an open type that may carry a derived type's members.
@@ -765,7 +1250,7 @@ pub struct EngagementIdentitySet {
 /// CSDL: complex type `microsoft.graph.identity`. Open type: undeclared members are kept in `additional_data`.
 ///
 /// Properties declared with this type use [`AnyIdentity`], which dispatches on `@odata.type` to this struct or a derived one.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct Identity {
@@ -783,10 +1268,36 @@ pub struct Identity {
     /// Wire name `id`, CSDL type `Edm.String`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub id: Option<String>,
-    /// Undeclared ("dynamic") members of this open type, and any other member not
-    /// modelled above, kept verbatim so nothing is lost on a round-trip.
+    /// Undeclared ("dynamic") members of this open type, and any other member not modelled above, kept verbatim so nothing is lost on a round-trip.
     #[serde(flatten)]
     pub additional_data: serde_json::Map<String, serde_json::Value>,
+}
+
+#[allow(deprecated)]
+impl msgraph_odata::object::Members for Identity {
+    const EXPECTING: &'static str = "a identity object";
+    fn member<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> Result<bool, A::Error> {
+        match key {
+            "@odata.type" => self.odata_type = map.next_value()?,
+            "displayName" => self.display_name = map.next_value()?,
+            "id" => self.id = map.next_value()?,
+            _ => return Ok(false),
+        }
+        Ok(true)
+    }
+    fn additional_data(&mut self) -> &mut serde_json::Map<String, serde_json::Value> {
+        &mut self.additional_data
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for Identity {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        msgraph_odata::object::deserialize_object(d)
+    }
 }
 
 /// A value declared as `microsoft.graph.identity`: the type itself or one of its derived types, chosen by `@odata.type` when read and kept when written.
@@ -1293,7 +1804,7 @@ impl From<super::callrecords::UserIdentity> for AnyIdentity {
 /// CSDL: complex type `microsoft.graph.identitySet`. Open type: undeclared members are kept in `additional_data`.
 ///
 /// Properties declared with this type use [`AnyIdentitySet`], which dispatches on `@odata.type` to this struct or a derived one.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct IdentitySet {
@@ -1316,10 +1827,37 @@ pub struct IdentitySet {
     /// Wire name `user`, CSDL type `microsoft.graph.identity`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub user: Option<AnyIdentity>,
-    /// Undeclared ("dynamic") members of this open type, and any other member not
-    /// modelled above, kept verbatim so nothing is lost on a round-trip.
+    /// Undeclared ("dynamic") members of this open type, and any other member not modelled above, kept verbatim so nothing is lost on a round-trip.
     #[serde(flatten)]
     pub additional_data: serde_json::Map<String, serde_json::Value>,
+}
+
+#[allow(deprecated)]
+impl msgraph_odata::object::Members for IdentitySet {
+    const EXPECTING: &'static str = "a identitySet object";
+    fn member<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> Result<bool, A::Error> {
+        match key {
+            "@odata.type" => self.odata_type = map.next_value()?,
+            "application" => self.application = map.next_value()?,
+            "device" => self.device = map.next_value()?,
+            "user" => self.user = map.next_value()?,
+            _ => return Ok(false),
+        }
+        Ok(true)
+    }
+    fn additional_data(&mut self) -> &mut serde_json::Map<String, serde_json::Value> {
+        &mut self.additional_data
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for IdentitySet {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        msgraph_odata::object::deserialize_object(d)
+    }
 }
 
 /// A value declared as `microsoft.graph.identitySet`: the type itself or one of its derived types, chosen by `@odata.type` when read and kept when written.
@@ -1537,7 +2075,7 @@ impl From<SharePointIdentitySet> for AnyIdentitySet {
 /// The `initiator` complex type.
 ///
 /// CSDL: complex type `microsoft.graph.initiator`, derived from `microsoft.graph.identity` (its properties are included). Open type: undeclared members are kept in `additional_data`.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct Initiator {
@@ -1560,16 +2098,43 @@ pub struct Initiator {
     /// Wire name `initiatorType`, CSDL type `microsoft.graph.initiatorType`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub initiator_type: Option<InitiatorType>,
-    /// Undeclared ("dynamic") members of this open type, and any other member not
-    /// modelled above, kept verbatim so nothing is lost on a round-trip.
+    /// Undeclared ("dynamic") members of this open type, and any other member not modelled above, kept verbatim so nothing is lost on a round-trip.
     #[serde(flatten)]
     pub additional_data: serde_json::Map<String, serde_json::Value>,
+}
+
+#[allow(deprecated)]
+impl msgraph_odata::object::Members for Initiator {
+    const EXPECTING: &'static str = "a initiator object";
+    fn member<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> Result<bool, A::Error> {
+        match key {
+            "@odata.type" => self.odata_type = map.next_value()?,
+            "displayName" => self.display_name = map.next_value()?,
+            "id" => self.id = map.next_value()?,
+            "initiatorType" => self.initiator_type = map.next_value()?,
+            _ => return Ok(false),
+        }
+        Ok(true)
+    }
+    fn additional_data(&mut self) -> &mut serde_json::Map<String, serde_json::Value> {
+        &mut self.additional_data
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for Initiator {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        msgraph_odata::object::deserialize_object(d)
+    }
 }
 
 /// The `provisionedIdentity` complex type.
 ///
 /// CSDL: complex type `microsoft.graph.provisionedIdentity`, derived from `microsoft.graph.identity` (its properties are included). Open type: undeclared members are kept in `additional_data`.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct ProvisionedIdentity {
@@ -1597,16 +2162,44 @@ pub struct ProvisionedIdentity {
     /// Wire name `identityType`, CSDL type `Edm.String`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub identity_type: Option<String>,
-    /// Undeclared ("dynamic") members of this open type, and any other member not
-    /// modelled above, kept verbatim so nothing is lost on a round-trip.
+    /// Undeclared ("dynamic") members of this open type, and any other member not modelled above, kept verbatim so nothing is lost on a round-trip.
     #[serde(flatten)]
     pub additional_data: serde_json::Map<String, serde_json::Value>,
+}
+
+#[allow(deprecated)]
+impl msgraph_odata::object::Members for ProvisionedIdentity {
+    const EXPECTING: &'static str = "a provisionedIdentity object";
+    fn member<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> Result<bool, A::Error> {
+        match key {
+            "@odata.type" => self.odata_type = map.next_value()?,
+            "displayName" => self.display_name = map.next_value()?,
+            "id" => self.id = map.next_value()?,
+            "details" => self.details = map.next_value()?,
+            "identityType" => self.identity_type = map.next_value()?,
+            _ => return Ok(false),
+        }
+        Ok(true)
+    }
+    fn additional_data(&mut self) -> &mut serde_json::Map<String, serde_json::Value> {
+        &mut self.additional_data
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for ProvisionedIdentity {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        msgraph_odata::object::deserialize_object(d)
+    }
 }
 
 /// The `provisioningServicePrincipal` complex type.
 ///
 /// CSDL: complex type `microsoft.graph.provisioningServicePrincipal`, derived from `microsoft.graph.identity` (its properties are included). Open type: undeclared members are kept in `additional_data`.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct ProvisioningServicePrincipal {
@@ -1624,16 +2217,42 @@ pub struct ProvisioningServicePrincipal {
     /// Wire name `id`, CSDL type `Edm.String`, inherited from `microsoft.graph.identity`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub id: Option<String>,
-    /// Undeclared ("dynamic") members of this open type, and any other member not
-    /// modelled above, kept verbatim so nothing is lost on a round-trip.
+    /// Undeclared ("dynamic") members of this open type, and any other member not modelled above, kept verbatim so nothing is lost on a round-trip.
     #[serde(flatten)]
     pub additional_data: serde_json::Map<String, serde_json::Value>,
+}
+
+#[allow(deprecated)]
+impl msgraph_odata::object::Members for ProvisioningServicePrincipal {
+    const EXPECTING: &'static str = "a provisioningServicePrincipal object";
+    fn member<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> Result<bool, A::Error> {
+        match key {
+            "@odata.type" => self.odata_type = map.next_value()?,
+            "displayName" => self.display_name = map.next_value()?,
+            "id" => self.id = map.next_value()?,
+            _ => return Ok(false),
+        }
+        Ok(true)
+    }
+    fn additional_data(&mut self) -> &mut serde_json::Map<String, serde_json::Value> {
+        &mut self.additional_data
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for ProvisioningServicePrincipal {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        msgraph_odata::object::deserialize_object(d)
+    }
 }
 
 /// The `provisioningSystem` complex type.
 ///
 /// CSDL: complex type `microsoft.graph.provisioningSystem`, derived from `microsoft.graph.identity` (its properties are included). Open type: undeclared members are kept in `additional_data`.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct ProvisioningSystem {
@@ -1656,16 +2275,43 @@ pub struct ProvisioningSystem {
     /// Wire name `details`, CSDL type `microsoft.graph.detailsInfo`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub details: Option<DetailsInfo>,
-    /// Undeclared ("dynamic") members of this open type, and any other member not
-    /// modelled above, kept verbatim so nothing is lost on a round-trip.
+    /// Undeclared ("dynamic") members of this open type, and any other member not modelled above, kept verbatim so nothing is lost on a round-trip.
     #[serde(flatten)]
     pub additional_data: serde_json::Map<String, serde_json::Value>,
+}
+
+#[allow(deprecated)]
+impl msgraph_odata::object::Members for ProvisioningSystem {
+    const EXPECTING: &'static str = "a provisioningSystem object";
+    fn member<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> Result<bool, A::Error> {
+        match key {
+            "@odata.type" => self.odata_type = map.next_value()?,
+            "displayName" => self.display_name = map.next_value()?,
+            "id" => self.id = map.next_value()?,
+            "details" => self.details = map.next_value()?,
+            _ => return Ok(false),
+        }
+        Ok(true)
+    }
+    fn additional_data(&mut self) -> &mut serde_json::Map<String, serde_json::Value> {
+        &mut self.additional_data
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for ProvisioningSystem {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        msgraph_odata::object::deserialize_object(d)
+    }
 }
 
 /// The `servicePrincipalIdentity` complex type.
 ///
 /// CSDL: complex type `microsoft.graph.servicePrincipalIdentity`, derived from `microsoft.graph.identity` (its properties are included). Open type: undeclared members are kept in `additional_data`.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct ServicePrincipalIdentity {
@@ -1688,16 +2334,43 @@ pub struct ServicePrincipalIdentity {
     /// Wire name `appId`, CSDL type `Edm.String`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub app_id: Option<String>,
-    /// Undeclared ("dynamic") members of this open type, and any other member not
-    /// modelled above, kept verbatim so nothing is lost on a round-trip.
+    /// Undeclared ("dynamic") members of this open type, and any other member not modelled above, kept verbatim so nothing is lost on a round-trip.
     #[serde(flatten)]
     pub additional_data: serde_json::Map<String, serde_json::Value>,
+}
+
+#[allow(deprecated)]
+impl msgraph_odata::object::Members for ServicePrincipalIdentity {
+    const EXPECTING: &'static str = "a servicePrincipalIdentity object";
+    fn member<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> Result<bool, A::Error> {
+        match key {
+            "@odata.type" => self.odata_type = map.next_value()?,
+            "displayName" => self.display_name = map.next_value()?,
+            "id" => self.id = map.next_value()?,
+            "appId" => self.app_id = map.next_value()?,
+            _ => return Ok(false),
+        }
+        Ok(true)
+    }
+    fn additional_data(&mut self) -> &mut serde_json::Map<String, serde_json::Value> {
+        &mut self.additional_data
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for ServicePrincipalIdentity {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        msgraph_odata::object::deserialize_object(d)
+    }
 }
 
 /// The `sharePointGroupIdentity` complex type.
 ///
 /// CSDL: complex type `microsoft.graph.sharePointGroupIdentity`, derived from `microsoft.graph.identity` (its properties are included). Open type: undeclared members are kept in `additional_data`.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct SharePointGroupIdentity {
@@ -1725,16 +2398,44 @@ pub struct SharePointGroupIdentity {
     /// Wire name `title`, CSDL type `Edm.String`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub title: Option<String>,
-    /// Undeclared ("dynamic") members of this open type, and any other member not
-    /// modelled above, kept verbatim so nothing is lost on a round-trip.
+    /// Undeclared ("dynamic") members of this open type, and any other member not modelled above, kept verbatim so nothing is lost on a round-trip.
     #[serde(flatten)]
     pub additional_data: serde_json::Map<String, serde_json::Value>,
+}
+
+#[allow(deprecated)]
+impl msgraph_odata::object::Members for SharePointGroupIdentity {
+    const EXPECTING: &'static str = "a sharePointGroupIdentity object";
+    fn member<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> Result<bool, A::Error> {
+        match key {
+            "@odata.type" => self.odata_type = map.next_value()?,
+            "displayName" => self.display_name = map.next_value()?,
+            "id" => self.id = map.next_value()?,
+            "principalId" => self.principal_id = map.next_value()?,
+            "title" => self.title = map.next_value()?,
+            _ => return Ok(false),
+        }
+        Ok(true)
+    }
+    fn additional_data(&mut self) -> &mut serde_json::Map<String, serde_json::Value> {
+        &mut self.additional_data
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for SharePointGroupIdentity {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        msgraph_odata::object::deserialize_object(d)
+    }
 }
 
 /// The `sharePointIdentity` complex type.
 ///
 /// CSDL: complex type `microsoft.graph.sharePointIdentity`, derived from `microsoft.graph.identity` (its properties are included). Open type: undeclared members are kept in `additional_data`.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct SharePointIdentity {
@@ -1757,16 +2458,43 @@ pub struct SharePointIdentity {
     /// Wire name `loginName`, CSDL type `Edm.String`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub login_name: Option<String>,
-    /// Undeclared ("dynamic") members of this open type, and any other member not
-    /// modelled above, kept verbatim so nothing is lost on a round-trip.
+    /// Undeclared ("dynamic") members of this open type, and any other member not modelled above, kept verbatim so nothing is lost on a round-trip.
     #[serde(flatten)]
     pub additional_data: serde_json::Map<String, serde_json::Value>,
+}
+
+#[allow(deprecated)]
+impl msgraph_odata::object::Members for SharePointIdentity {
+    const EXPECTING: &'static str = "a sharePointIdentity object";
+    fn member<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> Result<bool, A::Error> {
+        match key {
+            "@odata.type" => self.odata_type = map.next_value()?,
+            "displayName" => self.display_name = map.next_value()?,
+            "id" => self.id = map.next_value()?,
+            "loginName" => self.login_name = map.next_value()?,
+            _ => return Ok(false),
+        }
+        Ok(true)
+    }
+    fn additional_data(&mut self) -> &mut serde_json::Map<String, serde_json::Value> {
+        &mut self.additional_data
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for SharePointIdentity {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        msgraph_odata::object::deserialize_object(d)
+    }
 }
 
 /// The `sharePointIdentitySet` complex type.
 ///
 /// CSDL: complex type `microsoft.graph.sharePointIdentitySet`, derived from `microsoft.graph.identitySet` (its properties are included). Open type: undeclared members are kept in `additional_data`.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct SharePointIdentitySet {
@@ -1809,16 +2537,47 @@ pub struct SharePointIdentitySet {
     /// Wire name `siteUser`, CSDL type `microsoft.graph.sharePointIdentity`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub site_user: Option<SharePointIdentity>,
-    /// Undeclared ("dynamic") members of this open type, and any other member not
-    /// modelled above, kept verbatim so nothing is lost on a round-trip.
+    /// Undeclared ("dynamic") members of this open type, and any other member not modelled above, kept verbatim so nothing is lost on a round-trip.
     #[serde(flatten)]
     pub additional_data: serde_json::Map<String, serde_json::Value>,
+}
+
+#[allow(deprecated)]
+impl msgraph_odata::object::Members for SharePointIdentitySet {
+    const EXPECTING: &'static str = "a sharePointIdentitySet object";
+    fn member<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> Result<bool, A::Error> {
+        match key {
+            "@odata.type" => self.odata_type = map.next_value()?,
+            "application" => self.application = map.next_value()?,
+            "device" => self.device = map.next_value()?,
+            "user" => self.user = map.next_value()?,
+            "group" => self.group = map.next_value()?,
+            "sharePointGroup" => self.share_point_group = map.next_value()?,
+            "siteGroup" => self.site_group = map.next_value()?,
+            "siteUser" => self.site_user = map.next_value()?,
+            _ => return Ok(false),
+        }
+        Ok(true)
+    }
+    fn additional_data(&mut self) -> &mut serde_json::Map<String, serde_json::Value> {
+        &mut self.additional_data
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for SharePointIdentitySet {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        msgraph_odata::object::deserialize_object(d)
+    }
 }
 
 /// The `teamworkApplicationIdentity` complex type.
 ///
 /// CSDL: complex type `microsoft.graph.teamworkApplicationIdentity`, derived from `microsoft.graph.identity` (its properties are included). Open type: undeclared members are kept in `additional_data`.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct TeamworkApplicationIdentity {
@@ -1841,16 +2600,45 @@ pub struct TeamworkApplicationIdentity {
     /// Wire name `applicationIdentityType`, CSDL type `microsoft.graph.teamworkApplicationIdentityType`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub application_identity_type: Option<TeamworkApplicationIdentityType>,
-    /// Undeclared ("dynamic") members of this open type, and any other member not
-    /// modelled above, kept verbatim so nothing is lost on a round-trip.
+    /// Undeclared ("dynamic") members of this open type, and any other member not modelled above, kept verbatim so nothing is lost on a round-trip.
     #[serde(flatten)]
     pub additional_data: serde_json::Map<String, serde_json::Value>,
+}
+
+#[allow(deprecated)]
+impl msgraph_odata::object::Members for TeamworkApplicationIdentity {
+    const EXPECTING: &'static str = "a teamworkApplicationIdentity object";
+    fn member<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> Result<bool, A::Error> {
+        match key {
+            "@odata.type" => self.odata_type = map.next_value()?,
+            "displayName" => self.display_name = map.next_value()?,
+            "id" => self.id = map.next_value()?,
+            "applicationIdentityType" => {
+                self.application_identity_type = map.next_value()?;
+            }
+            _ => return Ok(false),
+        }
+        Ok(true)
+    }
+    fn additional_data(&mut self) -> &mut serde_json::Map<String, serde_json::Value> {
+        &mut self.additional_data
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for TeamworkApplicationIdentity {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        msgraph_odata::object::deserialize_object(d)
+    }
 }
 
 /// The `teamworkConversationIdentity` complex type.
 ///
 /// CSDL: complex type `microsoft.graph.teamworkConversationIdentity`, derived from `microsoft.graph.identity` (its properties are included). Open type: undeclared members are kept in `additional_data`.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct TeamworkConversationIdentity {
@@ -1873,16 +2661,45 @@ pub struct TeamworkConversationIdentity {
     /// Wire name `conversationIdentityType`, CSDL type `microsoft.graph.teamworkConversationIdentityType`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub conversation_identity_type: Option<TeamworkConversationIdentityType>,
-    /// Undeclared ("dynamic") members of this open type, and any other member not
-    /// modelled above, kept verbatim so nothing is lost on a round-trip.
+    /// Undeclared ("dynamic") members of this open type, and any other member not modelled above, kept verbatim so nothing is lost on a round-trip.
     #[serde(flatten)]
     pub additional_data: serde_json::Map<String, serde_json::Value>,
+}
+
+#[allow(deprecated)]
+impl msgraph_odata::object::Members for TeamworkConversationIdentity {
+    const EXPECTING: &'static str = "a teamworkConversationIdentity object";
+    fn member<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> Result<bool, A::Error> {
+        match key {
+            "@odata.type" => self.odata_type = map.next_value()?,
+            "displayName" => self.display_name = map.next_value()?,
+            "id" => self.id = map.next_value()?,
+            "conversationIdentityType" => {
+                self.conversation_identity_type = map.next_value()?;
+            }
+            _ => return Ok(false),
+        }
+        Ok(true)
+    }
+    fn additional_data(&mut self) -> &mut serde_json::Map<String, serde_json::Value> {
+        &mut self.additional_data
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for TeamworkConversationIdentity {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        msgraph_odata::object::deserialize_object(d)
+    }
 }
 
 /// The `teamworkTagIdentity` complex type.
 ///
 /// CSDL: complex type `microsoft.graph.teamworkTagIdentity`, derived from `microsoft.graph.identity` (its properties are included). Open type: undeclared members are kept in `additional_data`.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct TeamworkTagIdentity {
@@ -1900,16 +2717,42 @@ pub struct TeamworkTagIdentity {
     /// Wire name `id`, CSDL type `Edm.String`, inherited from `microsoft.graph.identity`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub id: Option<String>,
-    /// Undeclared ("dynamic") members of this open type, and any other member not
-    /// modelled above, kept verbatim so nothing is lost on a round-trip.
+    /// Undeclared ("dynamic") members of this open type, and any other member not modelled above, kept verbatim so nothing is lost on a round-trip.
     #[serde(flatten)]
     pub additional_data: serde_json::Map<String, serde_json::Value>,
+}
+
+#[allow(deprecated)]
+impl msgraph_odata::object::Members for TeamworkTagIdentity {
+    const EXPECTING: &'static str = "a teamworkTagIdentity object";
+    fn member<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> Result<bool, A::Error> {
+        match key {
+            "@odata.type" => self.odata_type = map.next_value()?,
+            "displayName" => self.display_name = map.next_value()?,
+            "id" => self.id = map.next_value()?,
+            _ => return Ok(false),
+        }
+        Ok(true)
+    }
+    fn additional_data(&mut self) -> &mut serde_json::Map<String, serde_json::Value> {
+        &mut self.additional_data
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for TeamworkTagIdentity {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        msgraph_odata::object::deserialize_object(d)
+    }
 }
 
 /// The `teamworkUserIdentity` complex type.
 ///
 /// CSDL: complex type `microsoft.graph.teamworkUserIdentity`, derived from `microsoft.graph.identity` (its properties are included). Open type: undeclared members are kept in `additional_data`.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct TeamworkUserIdentity {
@@ -1932,16 +2775,43 @@ pub struct TeamworkUserIdentity {
     /// Wire name `userIdentityType`, CSDL type `microsoft.graph.teamworkUserIdentityType`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub user_identity_type: Option<TeamworkUserIdentityType>,
-    /// Undeclared ("dynamic") members of this open type, and any other member not
-    /// modelled above, kept verbatim so nothing is lost on a round-trip.
+    /// Undeclared ("dynamic") members of this open type, and any other member not modelled above, kept verbatim so nothing is lost on a round-trip.
     #[serde(flatten)]
     pub additional_data: serde_json::Map<String, serde_json::Value>,
+}
+
+#[allow(deprecated)]
+impl msgraph_odata::object::Members for TeamworkUserIdentity {
+    const EXPECTING: &'static str = "a teamworkUserIdentity object";
+    fn member<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> Result<bool, A::Error> {
+        match key {
+            "@odata.type" => self.odata_type = map.next_value()?,
+            "displayName" => self.display_name = map.next_value()?,
+            "id" => self.id = map.next_value()?,
+            "userIdentityType" => self.user_identity_type = map.next_value()?,
+            _ => return Ok(false),
+        }
+        Ok(true)
+    }
+    fn additional_data(&mut self) -> &mut serde_json::Map<String, serde_json::Value> {
+        &mut self.additional_data
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for TeamworkUserIdentity {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        msgraph_odata::object::deserialize_object(d)
+    }
 }
 
 /// The `userIdentity` complex type.
 ///
 /// CSDL: complex type `microsoft.graph.userIdentity`, derived from `microsoft.graph.identity` (its properties are included). Open type: undeclared members are kept in `additional_data`.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct UserIdentity {
@@ -1969,10 +2839,38 @@ pub struct UserIdentity {
     /// Wire name `userPrincipalName`, CSDL type `Edm.String`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub user_principal_name: Option<String>,
-    /// Undeclared ("dynamic") members of this open type, and any other member not
-    /// modelled above, kept verbatim so nothing is lost on a round-trip.
+    /// Undeclared ("dynamic") members of this open type, and any other member not modelled above, kept verbatim so nothing is lost on a round-trip.
     #[serde(flatten)]
     pub additional_data: serde_json::Map<String, serde_json::Value>,
+}
+
+#[allow(deprecated)]
+impl msgraph_odata::object::Members for UserIdentity {
+    const EXPECTING: &'static str = "a userIdentity object";
+    fn member<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> Result<bool, A::Error> {
+        match key {
+            "@odata.type" => self.odata_type = map.next_value()?,
+            "displayName" => self.display_name = map.next_value()?,
+            "id" => self.id = map.next_value()?,
+            "ipAddress" => self.ip_address = map.next_value()?,
+            "userPrincipalName" => self.user_principal_name = map.next_value()?,
+            _ => return Ok(false),
+        }
+        Ok(true)
+    }
+    fn additional_data(&mut self) -> &mut serde_json::Map<String, serde_json::Value> {
+        &mut self.additional_data
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for UserIdentity {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        msgraph_odata::object::deserialize_object(d)
+    }
 }
 
 /// Kind of a communications endpoint.

@@ -1,0 +1,137 @@
+//! Deserializing a structured value (entity or complex type) member by member,
+//! keeping every member the model does not declare.
+//!
+//! The generated models implement [`Members`] (a `match` on the wire names)
+//! and call [`deserialize_object`]; undeclared members go to the model's
+//! `additional_data` instead of being dropped. `#[serde(flatten)]` would do
+//! the same but buffers every member first, which makes decoding several
+//! times slower; this reads each value once, straight into its field.
+
+use std::borrow::Cow;
+use std::fmt;
+use std::marker::PhantomData;
+
+use serde::de::{self, Deserialize, Deserializer, MapAccess, Visitor};
+use serde_json::{Map, Value};
+
+/// A structured type read member by member (implemented by generated code).
+pub trait Members: Default {
+    /// What the value is, for "invalid type" errors (e.g. `"a pstnCallLogRow object"`).
+    const EXPECTING: &'static str;
+
+    /// Reads the value of the declared member `key` from `map` into `self`;
+    /// `Ok(false)` when `key` is not a declared member (its value not read).
+    fn member<'de, A: MapAccess<'de>>(&mut self, key: &str, map: &mut A) -> Result<bool, A::Error>;
+
+    /// Where undeclared members go.
+    fn additional_data(&mut self) -> &mut Map<String, Value>;
+}
+
+/// Deserializes a JSON object into `T`: declared members into their fields,
+/// the others into `additional_data`. A repeated member keeps its last value.
+pub fn deserialize_object<'de, D: Deserializer<'de>, T: Members>(d: D) -> Result<T, D::Error> {
+    d.deserialize_map(ObjectVisitor(PhantomData))
+}
+
+struct ObjectVisitor<T>(PhantomData<T>);
+
+impl<'de, T: Members> Visitor<'de> for ObjectVisitor<T> {
+    type Value = T;
+
+    fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(T::EXPECTING)
+    }
+
+    fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<T, A::Error> {
+        let mut out = T::default();
+        while let Some(Key(key)) = map.next_key()? {
+            if !out.member(&key, &mut map)? {
+                let value: Value = map.next_value()?;
+                out.additional_data().insert(key.into_owned(), value);
+            }
+        }
+        Ok(out)
+    }
+}
+
+/// A member name, borrowed from the input when it has no escapes (serde's
+/// own `Cow<str>` always copies).
+struct Key<'de>(Cow<'de, str>);
+
+impl<'de> Deserialize<'de> for Key<'de> {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        struct KeyVisitor;
+        impl<'de> Visitor<'de> for KeyVisitor {
+            type Value = Key<'de>;
+            fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+                f.write_str("a member name")
+            }
+            fn visit_borrowed_str<E: de::Error>(self, v: &'de str) -> Result<Key<'de>, E> {
+                Ok(Key(Cow::Borrowed(v)))
+            }
+            fn visit_str<E: de::Error>(self, v: &str) -> Result<Key<'de>, E> {
+                Ok(Key(Cow::Owned(v.to_string())))
+            }
+            fn visit_string<E: de::Error>(self, v: String) -> Result<Key<'de>, E> {
+                Ok(Key(Cow::Owned(v)))
+            }
+        }
+        d.deserialize_str(KeyVisitor)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[derive(Default, Debug, PartialEq)]
+    struct Row {
+        id: Option<String>,
+        n: Option<i64>,
+        extra: Map<String, Value>,
+    }
+
+    impl Members for Row {
+        const EXPECTING: &'static str = "a row object";
+        fn member<'de, A: MapAccess<'de>>(
+            &mut self,
+            key: &str,
+            map: &mut A,
+        ) -> Result<bool, A::Error> {
+            match key {
+                "id" => self.id = map.next_value()?,
+                "n" => self.n = map.next_value()?,
+                _ => return Ok(false),
+            }
+            Ok(true)
+        }
+        fn additional_data(&mut self) -> &mut Map<String, Value> {
+            &mut self.extra
+        }
+    }
+
+    impl<'de> Deserialize<'de> for Row {
+        fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+            deserialize_object(d)
+        }
+    }
+
+    #[test]
+    fn declared_members_to_fields_the_rest_kept() {
+        let text = r#"{"id":"a","new":{"x":[1,2]},"n":null,"esc\u0061ped":true,"n":7}"#;
+        let row: Row = serde_json::from_str(text).unwrap();
+        assert_eq!(row.id.as_deref(), Some("a"));
+        assert_eq!(row.n, Some(7), "the last of a repeated member");
+        assert_eq!(
+            Value::Object(row.extra),
+            serde_json::json!({"new": {"x": [1, 2]}, "escaped": true})
+        );
+        // From a Value too (owned keys), and a wrong shape is a clear error.
+        let row: Row = serde_json::from_value(serde_json::json!({"id": "b", "z": 1})).unwrap();
+        assert_eq!(row.extra["z"], 1);
+        let e = serde_json::from_str::<Row>("[1]").unwrap_err();
+        assert!(e.to_string().contains("a row object"), "{e}");
+        let e = serde_json::from_str::<Row>(r#"{"n":"x"}"#).unwrap_err();
+        assert!(e.to_string().contains("invalid type"), "{e}");
+    }
+}
