@@ -328,6 +328,36 @@ fn call_records_page_from_the_docs() {
     assert_eq!(phone.id.as_deref(), Some("+5564981205182"));
 }
 
+/// A closed type keeps members it does not declare (added to the API after
+/// the metadata import), at any depth, and writes them back; a wrongly typed
+/// declared member is still an error with its JSON path.
+#[test]
+fn closed_types_keep_undeclared_members() {
+    let text = r#"{"value":[{"id":"r1","charge":0.5,"futureMember":{"a":[1,2]},
+        "callType":"ucap_in","alsoNew":"x"}],"@odata.nextLink":"https://next"}"#;
+    let page: Page<cr::PstnCallLogRow> = round_trip(text);
+    let row = &page.value[0];
+    assert_eq!(row.id.as_deref(), Some("r1"));
+    assert_eq!(
+        row.additional_data["futureMember"],
+        serde_json::json!({"a": [1, 2]})
+    );
+    assert_eq!(row.additional_data["alsoNew"], "x");
+    assert_eq!(
+        row.additional_data.len(),
+        2,
+        "declared members are not duplicated"
+    );
+
+    let session = r#"{"id":"s","segments":[{"id":"g","newSegmentMember":true}]}"#;
+    let session: cr::Session = round_trip(session);
+    let segment = &some(&session.segments)[0];
+    assert_eq!(segment.additional_data["newSegmentMember"], true);
+
+    let e = decode::<cr::PstnCallLogRow>(r#"{"id":"r","charge":"lots"}"#).unwrap_err();
+    assert!(e.starts_with("charge:"), "{e}");
+}
+
 #[test]
 fn int64_and_decimal_accept_strings() {
     let rec: cr::CallRecord = decode(r#"{"version":"3"}"#).unwrap_or_else(|e| panic!("{e}"));
