@@ -460,11 +460,53 @@ fn errors_inside_polymorphic_values_name_the_value_and_the_field() {
     let json = r##"{"value":[{"id":"s","caller":{"@odata.type":"#microsoft.graph.callRecords.participantEndpoint",
         "userAgent":{"@odata.type":"#microsoft.graph.callRecords.clientUserAgent","platform":5}}}]}"##;
     let err = decode::<Page<cr::Session>>(json).expect_err("must fail");
-    // The outer path reaches the dispatched value; the message continues inside it.
+    // `@odata.type` first (as Graph writes it): read in one pass, the path goes all the way.
     assert!(
-        err.starts_with("value[0].caller: userAgent: platform: invalid type: integer `5`"),
+        err.starts_with("value[0].caller.userAgent.platform: invalid type: integer `5`"),
         "{err}"
     );
+    // `@odata.type` later: the value is buffered first; the outer path reaches the
+    // dispatched value and the message continues inside it.
+    let json = r##"{"value":[{"id":"s","caller":{"userAgent":{"platform":5,
+        "@odata.type":"#microsoft.graph.callRecords.clientUserAgent"},
+        "@odata.type":"#microsoft.graph.callRecords.participantEndpoint"}}]}"##;
+    let err = decode::<Page<cr::Session>>(json).expect_err("must fail");
+    assert!(
+        err.starts_with("value[0].caller: userAgent.platform: invalid type: integer `5`"),
+        "{err}"
+    );
+}
+
+/// A polymorphic value decodes the same whether `@odata.type` comes first
+/// (streamed) or not (buffered), for known, unknown and absent types.
+#[test]
+fn dispatch_reads_the_same_streamed_or_buffered() {
+    let cases = [
+        r##"{"@odata.type":"#microsoft.graph.callRecords.participantEndpoint","userAgent":{"@odata.type":"#microsoft.graph.callRecords.clientUserAgent","platform":"windows","extra":1},"new":true}"##,
+        r##"{"@odata.type":"#microsoft.graph.callRecords.serviceEndpoint","userAgent":{"@odata.type":"#microsoft.graph.callRecords.serviceUserAgent","role":"conferencing"}}"##,
+        r##"{"@odata.type":"#microsoft.graph.callRecords.futureEndpoint","x":1}"##,
+        r##"{"userAgent":{"headerValue":"h"}}"##,
+    ];
+    for text in cases {
+        let streamed: cr::AnyEndpoint = serde_json::from_str(text).unwrap();
+        // The same members with `@odata.type` moved last: the buffered path.
+        let mut v: Value = serde_json::from_str(text).unwrap();
+        let map = v.as_object_mut().unwrap();
+        let tag = map.remove("@odata.type");
+        let mut reordered = serde_json::Map::new();
+        reordered.extend(map.clone());
+        if let Some(tag) = tag {
+            reordered.insert("@odata.type".into(), tag);
+        }
+        let buffered: cr::AnyEndpoint =
+            serde_json::from_str(&Value::Object(reordered).to_string()).unwrap();
+        assert_eq!(streamed, buffered, "{text}");
+        assert_eq!(
+            normalise(serde_json::to_value(&streamed).unwrap()),
+            normalise(serde_json::from_str(text).unwrap()),
+            "{text}"
+        );
+    }
 }
 
 #[test]

@@ -43,15 +43,66 @@ impl<'de, T: Members> Visitor<'de> for ObjectVisitor<T> {
     }
 
     fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<T, A::Error> {
-        let mut out = T::default();
-        while let Some(Key(key)) = map.next_key()? {
-            if !out.member(&key, &mut map)? {
-                let value: Value = map.next_value()?;
-                out.additional_data().insert(key.into_owned(), value);
+        finish(T::default(), &mut map)
+    }
+}
+
+/// How a polymorphic value starts: with its `@odata.type` (Graph writes it
+/// first), or not, in which case every member has been read into a map.
+pub enum Start {
+    /// The first member was `@odata.type` with this text (`#` included);
+    /// the other members are still to be read ([`finish`], [`rest_as_map`]).
+    Typed(String),
+    /// The whole object, buffered (no leading `@odata.type`).
+    Buffered(Map<String, Value>),
+}
+
+/// Reads the first member of a polymorphic value (see [`Start`]).
+pub fn start<'de, A: MapAccess<'de>>(map: &mut A) -> Result<Start, A::Error> {
+    let mut buffered = Map::new();
+    match map.next_key()? {
+        None => return Ok(Start::Buffered(buffered)),
+        Some(Key(key)) => {
+            let value: Value = map.next_value()?;
+            match value {
+                Value::String(tag) if key == crate::ODATA_TYPE => return Ok(Start::Typed(tag)),
+                value => {
+                    buffered.insert(key.into_owned(), value);
+                }
             }
         }
-        Ok(out)
     }
+    while let Some(Key(key)) = map.next_key()? {
+        let value: Value = map.next_value()?;
+        buffered.insert(key.into_owned(), value);
+    }
+    Ok(Start::Buffered(buffered))
+}
+
+/// Reads the remaining members of a value into `out` (after [`Start::Typed`]).
+pub fn finish<'de, A: MapAccess<'de>, T: Members>(mut out: T, map: &mut A) -> Result<T, A::Error> {
+    while let Some(Key(key)) = map.next_key()? {
+        if !out.member(&key, map)? {
+            let value: Value = map.next_value()?;
+            out.additional_data().insert(key.into_owned(), value);
+        }
+    }
+    Ok(out)
+}
+
+/// The remaining members as a raw object, `@odata.type` first (after
+/// [`Start::Typed`], for a type no model knows).
+pub fn rest_as_map<'de, A: MapAccess<'de>>(
+    tag: String,
+    map: &mut A,
+) -> Result<Map<String, Value>, A::Error> {
+    let mut out = Map::new();
+    out.insert(crate::ODATA_TYPE.to_string(), Value::String(tag));
+    while let Some(Key(key)) = map.next_key()? {
+        let value: Value = map.next_value()?;
+        out.insert(key.into_owned(), value);
+    }
+    Ok(out)
 }
 
 /// A member name, borrowed from the input when it has no escapes (serde's

@@ -1,7 +1,9 @@
 //! `Any<Base>` dispatch enums for polymorphic types, (de)serialized by hand on `@odata.type`.
 //!
-//! Reading buffers the object into a `serde_json::Map`, looks at `@odata.type` (leading `#`
-//! optional) and hands the map to the matching struct. No `@odata.type`, the base's own name,
+//! Reading streams when `@odata.type` is the object's first member (as Graph writes it): the
+//! matching struct is read member by member ([`msgraph_odata::object`]) with no buffering.
+//! Otherwise the object is buffered into a `serde_json::Map`, `@odata.type` (leading `#`
+//! optional) looked up, and the map handed to the matching struct. No `@odata.type`, the base's own name,
 //! or a name this crate does not know -> the base struct when the base is concrete and open
 //! (undeclared members land in `additional_data`, `odata_type` keeps the name), otherwise
 //! `Other(map)` holding the raw object. Writing emits the struct (or the raw map); a derived
@@ -103,6 +105,33 @@ pub(crate) fn dispatch_tokens(
     for (v, name, _) in &derived {
         read_arms.push(quote!(Some(#name) => |m| from_map(m).map(Self::#v)));
     }
+    // Streaming arms (the first member was `@odata.type` = `tag`).
+    let mut stream_arms = Vec::new();
+    let start_struct = |v: &proc_macro2::Ident, path: &TokenStream| {
+        quote! {
+            #ident::#v(msgraph_odata::object::finish(
+                #path { odata_type: Some(tag), ..Default::default() },
+                &mut map,
+            )?)
+        }
+    };
+    if let Some(v) = &base_variant {
+        let read = start_struct(v, &quote!(#base_path));
+        stream_arms.push(quote!(#qualified => #read));
+    }
+    for (v, name, path) in &derived {
+        let read = start_struct(v, path);
+        stream_arms.push(quote!(#name => #read));
+    }
+    let stream_fallback = match (&base_variant, base_open) {
+        (Some(v), true) => {
+            let read = start_struct(v, &quote!(#base_path));
+            quote!(_ => #read)
+        }
+        _ => quote!(_ => #ident::Other(msgraph_odata::object::rest_as_map(tag, &mut map)?)),
+    };
+    let expecting = format!("an object of type {qualified}");
+
     let fallback = match (&base_variant, base_open) {
         (Some(v), true) => quote!(_ => |m| from_map(m).map(Self::#v)),
         (Some(v), false) => quote! {
@@ -190,8 +219,9 @@ pub(crate) fn dispatch_tokens(
             }
         }
 
-        impl<'de> serde::Deserialize<'de> for #ident {
-            fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        impl #ident {
+            /// Reads a whole object buffered because `@odata.type` was not its first member.
+            fn from_buffered(map: serde_json::Map<String, serde_json::Value>) -> Result<Self, String> {
                 type Map = serde_json::Map<String, serde_json::Value>;
                 // Keeps the path inside the value in the message (`userAgent.platform: ...`),
                 // which the outer deserializer cannot see through the buffered map.
@@ -205,13 +235,42 @@ pub(crate) fn dispatch_tokens(
                         }
                     })
                 }
-                let map = <Map as serde::Deserialize>::deserialize(d)?;
                 let name = msgraph_odata::type_name_of(&map);
                 let read: fn(Map) -> Result<Self, String> = match name {
                     #(#read_arms,)*
                     #fallback
                 };
-                read(map).map_err(serde::de::Error::custom)
+                read(map)
+            }
+        }
+
+        impl<'de> serde::Deserialize<'de> for #ident {
+            fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+                struct Visitor;
+                impl<'de> serde::de::Visitor<'de> for Visitor {
+                    type Value = #ident;
+                    fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                        f.write_str(#expecting)
+                    }
+                    fn visit_map<A: serde::de::MapAccess<'de>>(
+                        self,
+                        mut map: A,
+                    ) -> Result<#ident, A::Error> {
+                        use msgraph_odata::object::Start;
+                        let tag = match msgraph_odata::object::start(&mut map)? {
+                            Start::Typed(tag) => tag,
+                            Start::Buffered(m) => {
+                                return #ident::from_buffered(m).map_err(serde::de::Error::custom)
+                            }
+                        };
+                        let name = tag.strip_prefix('#').unwrap_or(&tag).to_owned();
+                        Ok(match name.as_str() {
+                            #(#stream_arms,)*
+                            #stream_fallback
+                        })
+                    }
+                }
+                d.deserialize_map(Visitor)
             }
         }
 

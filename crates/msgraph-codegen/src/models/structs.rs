@@ -132,7 +132,7 @@ pub(crate) fn struct_tokens(
     });
 
     let docs = doc_attrs(&type_doc(index, qualified, ty, open));
-    let expecting = format!("a {} object", ty.name);
+    let expecting = format!("an object of type {qualified}");
     Ok(quote! {
         #docs
         #[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]

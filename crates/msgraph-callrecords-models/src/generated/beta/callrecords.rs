@@ -139,7 +139,7 @@ pub struct CallRecord {
 
 #[allow(deprecated)]
 impl msgraph_odata::object::Members for CallRecord {
-    const EXPECTING: &'static str = "a callRecord object";
+    const EXPECTING: &'static str = "an object of type microsoft.graph.callRecords.callRecord";
     fn member<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
         key: &str,
@@ -290,7 +290,7 @@ pub struct Organizer {
 
 #[allow(deprecated)]
 impl msgraph_odata::object::Members for Organizer {
-    const EXPECTING: &'static str = "a organizer object";
+    const EXPECTING: &'static str = "an object of type microsoft.graph.callRecords.organizer";
     fn member<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
         key: &str,
@@ -390,7 +390,7 @@ pub struct Participant {
 
 #[allow(deprecated)]
 impl msgraph_odata::object::Members for Participant {
-    const EXPECTING: &'static str = "a participant object";
+    const EXPECTING: &'static str = "an object of type microsoft.graph.callRecords.participant";
     fn member<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
         key: &str,
@@ -492,7 +492,7 @@ pub struct ParticipantBase {
 
 #[allow(deprecated)]
 impl msgraph_odata::object::Members for ParticipantBase {
-    const EXPECTING: &'static str = "a participantBase object";
+    const EXPECTING: &'static str = "an object of type microsoft.graph.callRecords.participantBase";
     fn member<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
         key: &str,
@@ -567,8 +567,11 @@ impl serde::Serialize for AnyParticipantBase {
     }
 }
 
-impl<'de> serde::Deserialize<'de> for AnyParticipantBase {
-    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+impl AnyParticipantBase {
+    /// Reads a whole object buffered because `@odata.type` was not its first member.
+    fn from_buffered(
+        map: serde_json::Map<String, serde_json::Value>,
+    ) -> Result<Self, String> {
         type Map = serde_json::Map<String, serde_json::Value>;
         fn from_map<T: serde::de::DeserializeOwned>(m: Map) -> Result<T, String> {
             serde_path_to_error::deserialize(serde_json::Value::Object(m))
@@ -581,7 +584,6 @@ impl<'de> serde::Deserialize<'de> for AnyParticipantBase {
                     }
                 })
         }
-        let map = <Map as serde::Deserialize>::deserialize(d)?;
         let name = msgraph_odata::type_name_of(&map);
         let read: fn(Map) -> Result<Self, String> = match name {
             Some("microsoft.graph.callRecords.organizer") => {
@@ -592,7 +594,67 @@ impl<'de> serde::Deserialize<'de> for AnyParticipantBase {
             }
             _ => |m| Ok(Self::Other(m)),
         };
-        read(map).map_err(serde::de::Error::custom)
+        read(map)
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for AnyParticipantBase {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        struct Visitor;
+        impl<'de> serde::de::Visitor<'de> for Visitor {
+            type Value = AnyParticipantBase;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str(
+                    "an object of type microsoft.graph.callRecords.participantBase",
+                )
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<AnyParticipantBase, A::Error> {
+                use msgraph_odata::object::Start;
+                let tag = match msgraph_odata::object::start(&mut map)? {
+                    Start::Typed(tag) => tag,
+                    Start::Buffered(m) => {
+                        return AnyParticipantBase::from_buffered(m)
+                            .map_err(serde::de::Error::custom);
+                    }
+                };
+                let name = tag.strip_prefix('#').unwrap_or(&tag).to_owned();
+                Ok(
+                    match name.as_str() {
+                        "microsoft.graph.callRecords.organizer" => {
+                            AnyParticipantBase::Organizer(
+                                msgraph_odata::object::finish(
+                                    Organizer {
+                                        odata_type: Some(tag),
+                                        ..Default::default()
+                                    },
+                                    &mut map,
+                                )?,
+                            )
+                        }
+                        "microsoft.graph.callRecords.participant" => {
+                            AnyParticipantBase::Participant(
+                                msgraph_odata::object::finish(
+                                    Participant {
+                                        odata_type: Some(tag),
+                                        ..Default::default()
+                                    },
+                                    &mut map,
+                                )?,
+                            )
+                        }
+                        _ => {
+                            AnyParticipantBase::Other(
+                                msgraph_odata::object::rest_as_map(tag, &mut map)?,
+                            )
+                        }
+                    },
+                )
+            }
+        }
+        d.deserialize_map(Visitor)
     }
 }
 
@@ -699,7 +761,7 @@ pub struct Segment {
 
 #[allow(deprecated)]
 impl msgraph_odata::object::Members for Segment {
-    const EXPECTING: &'static str = "a segment object";
+    const EXPECTING: &'static str = "an object of type microsoft.graph.callRecords.segment";
     fn member<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
         key: &str,
@@ -861,7 +923,7 @@ pub struct Session {
 
 #[allow(deprecated)]
 impl msgraph_odata::object::Members for Session {
-    const EXPECTING: &'static str = "a session object";
+    const EXPECTING: &'static str = "an object of type microsoft.graph.callRecords.session";
     fn member<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
         key: &str,
@@ -974,7 +1036,7 @@ pub struct AdministrativeUnitInfo {
 
 #[allow(deprecated)]
 impl msgraph_odata::object::Members for AdministrativeUnitInfo {
-    const EXPECTING: &'static str = "a administrativeUnitInfo object";
+    const EXPECTING: &'static str = "an object of type microsoft.graph.callRecords.administrativeUnitInfo";
     fn member<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
         key: &str,
@@ -1048,7 +1110,7 @@ pub struct CallLogRow {
 
 #[allow(deprecated)]
 impl msgraph_odata::object::Members for CallLogRow {
-    const EXPECTING: &'static str = "a callLogRow object";
+    const EXPECTING: &'static str = "an object of type microsoft.graph.callRecords.callLogRow";
     fn member<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
         key: &str,
@@ -1142,8 +1204,11 @@ impl serde::Serialize for AnyCallLogRow {
     }
 }
 
-impl<'de> serde::Deserialize<'de> for AnyCallLogRow {
-    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+impl AnyCallLogRow {
+    /// Reads a whole object buffered because `@odata.type` was not its first member.
+    fn from_buffered(
+        map: serde_json::Map<String, serde_json::Value>,
+    ) -> Result<Self, String> {
         type Map = serde_json::Map<String, serde_json::Value>;
         fn from_map<T: serde::de::DeserializeOwned>(m: Map) -> Result<T, String> {
             serde_path_to_error::deserialize(serde_json::Value::Object(m))
@@ -1156,7 +1221,6 @@ impl<'de> serde::Deserialize<'de> for AnyCallLogRow {
                     }
                 })
         }
-        let map = <Map as serde::Deserialize>::deserialize(d)?;
         let name = msgraph_odata::type_name_of(&map);
         let read: fn(Map) -> Result<Self, String> = match name {
             Some("microsoft.graph.callRecords.callLogRow") => {
@@ -1174,7 +1238,87 @@ impl<'de> serde::Deserialize<'de> for AnyCallLogRow {
             None => |m| from_map(m).map(Self::CallLogRow),
             Some(_) => |m| Ok(Self::Other(m)),
         };
-        read(map).map_err(serde::de::Error::custom)
+        read(map)
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for AnyCallLogRow {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        struct Visitor;
+        impl<'de> serde::de::Visitor<'de> for Visitor {
+            type Value = AnyCallLogRow;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("an object of type microsoft.graph.callRecords.callLogRow")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<AnyCallLogRow, A::Error> {
+                use msgraph_odata::object::Start;
+                let tag = match msgraph_odata::object::start(&mut map)? {
+                    Start::Typed(tag) => tag,
+                    Start::Buffered(m) => {
+                        return AnyCallLogRow::from_buffered(m)
+                            .map_err(serde::de::Error::custom);
+                    }
+                };
+                let name = tag.strip_prefix('#').unwrap_or(&tag).to_owned();
+                Ok(
+                    match name.as_str() {
+                        "microsoft.graph.callRecords.callLogRow" => {
+                            AnyCallLogRow::CallLogRow(
+                                msgraph_odata::object::finish(
+                                    CallLogRow {
+                                        odata_type: Some(tag),
+                                        ..Default::default()
+                                    },
+                                    &mut map,
+                                )?,
+                            )
+                        }
+                        "microsoft.graph.callRecords.directRoutingLogRow" => {
+                            AnyCallLogRow::DirectRoutingLogRow(
+                                msgraph_odata::object::finish(
+                                    DirectRoutingLogRow {
+                                        odata_type: Some(tag),
+                                        ..Default::default()
+                                    },
+                                    &mut map,
+                                )?,
+                            )
+                        }
+                        "microsoft.graph.callRecords.pstnCallLogRow" => {
+                            AnyCallLogRow::PstnCallLogRow(
+                                msgraph_odata::object::finish(
+                                    PstnCallLogRow {
+                                        odata_type: Some(tag),
+                                        ..Default::default()
+                                    },
+                                    &mut map,
+                                )?,
+                            )
+                        }
+                        "microsoft.graph.callRecords.smsLogRow" => {
+                            AnyCallLogRow::SmsLogRow(
+                                msgraph_odata::object::finish(
+                                    SmsLogRow {
+                                        odata_type: Some(tag),
+                                        ..Default::default()
+                                    },
+                                    &mut map,
+                                )?,
+                            )
+                        }
+                        _ => {
+                            AnyCallLogRow::Other(
+                                msgraph_odata::object::rest_as_map(tag, &mut map)?,
+                            )
+                        }
+                    },
+                )
+            }
+        }
+        d.deserialize_map(Visitor)
     }
 }
 
@@ -1250,7 +1394,7 @@ pub struct ClientUserAgent {
 
 #[allow(deprecated)]
 impl msgraph_odata::object::Members for ClientUserAgent {
-    const EXPECTING: &'static str = "a clientUserAgent object";
+    const EXPECTING: &'static str = "an object of type microsoft.graph.callRecords.clientUserAgent";
     fn member<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
         key: &str,
@@ -1450,7 +1594,7 @@ pub struct DeviceInfo {
 
 #[allow(deprecated)]
 impl msgraph_odata::object::Members for DeviceInfo {
-    const EXPECTING: &'static str = "a deviceInfo object";
+    const EXPECTING: &'static str = "an object of type microsoft.graph.callRecords.deviceInfo";
     fn member<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
         key: &str,
@@ -1685,7 +1829,7 @@ pub struct DirectRoutingLogRow {
 
 #[allow(deprecated)]
 impl msgraph_odata::object::Members for DirectRoutingLogRow {
-    const EXPECTING: &'static str = "a directRoutingLogRow object";
+    const EXPECTING: &'static str = "an object of type microsoft.graph.callRecords.directRoutingLogRow";
     fn member<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
         key: &str,
@@ -1764,7 +1908,7 @@ pub struct Endpoint {
 
 #[allow(deprecated)]
 impl msgraph_odata::object::Members for Endpoint {
-    const EXPECTING: &'static str = "a endpoint object";
+    const EXPECTING: &'static str = "an object of type microsoft.graph.callRecords.endpoint";
     fn member<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
         key: &str,
@@ -1844,8 +1988,11 @@ impl serde::Serialize for AnyEndpoint {
     }
 }
 
-impl<'de> serde::Deserialize<'de> for AnyEndpoint {
-    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+impl AnyEndpoint {
+    /// Reads a whole object buffered because `@odata.type` was not its first member.
+    fn from_buffered(
+        map: serde_json::Map<String, serde_json::Value>,
+    ) -> Result<Self, String> {
         type Map = serde_json::Map<String, serde_json::Value>;
         fn from_map<T: serde::de::DeserializeOwned>(m: Map) -> Result<T, String> {
             serde_path_to_error::deserialize(serde_json::Value::Object(m))
@@ -1858,7 +2005,6 @@ impl<'de> serde::Deserialize<'de> for AnyEndpoint {
                     }
                 })
         }
-        let map = <Map as serde::Deserialize>::deserialize(d)?;
         let name = msgraph_odata::type_name_of(&map);
         let read: fn(Map) -> Result<Self, String> = match name {
             Some("microsoft.graph.callRecords.endpoint") => {
@@ -1873,7 +2019,76 @@ impl<'de> serde::Deserialize<'de> for AnyEndpoint {
             None => |m| from_map(m).map(Self::Endpoint),
             Some(_) => |m| Ok(Self::Other(m)),
         };
-        read(map).map_err(serde::de::Error::custom)
+        read(map)
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for AnyEndpoint {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        struct Visitor;
+        impl<'de> serde::de::Visitor<'de> for Visitor {
+            type Value = AnyEndpoint;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("an object of type microsoft.graph.callRecords.endpoint")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<AnyEndpoint, A::Error> {
+                use msgraph_odata::object::Start;
+                let tag = match msgraph_odata::object::start(&mut map)? {
+                    Start::Typed(tag) => tag,
+                    Start::Buffered(m) => {
+                        return AnyEndpoint::from_buffered(m)
+                            .map_err(serde::de::Error::custom);
+                    }
+                };
+                let name = tag.strip_prefix('#').unwrap_or(&tag).to_owned();
+                Ok(
+                    match name.as_str() {
+                        "microsoft.graph.callRecords.endpoint" => {
+                            AnyEndpoint::Endpoint(
+                                msgraph_odata::object::finish(
+                                    Endpoint {
+                                        odata_type: Some(tag),
+                                        ..Default::default()
+                                    },
+                                    &mut map,
+                                )?,
+                            )
+                        }
+                        "microsoft.graph.callRecords.participantEndpoint" => {
+                            AnyEndpoint::ParticipantEndpoint(
+                                msgraph_odata::object::finish(
+                                    ParticipantEndpoint {
+                                        odata_type: Some(tag),
+                                        ..Default::default()
+                                    },
+                                    &mut map,
+                                )?,
+                            )
+                        }
+                        "microsoft.graph.callRecords.serviceEndpoint" => {
+                            AnyEndpoint::ServiceEndpoint(
+                                msgraph_odata::object::finish(
+                                    ServiceEndpoint {
+                                        odata_type: Some(tag),
+                                        ..Default::default()
+                                    },
+                                    &mut map,
+                                )?,
+                            )
+                        }
+                        _ => {
+                            AnyEndpoint::Other(
+                                msgraph_odata::object::rest_as_map(tag, &mut map)?,
+                            )
+                        }
+                    },
+                )
+            }
+        }
+        d.deserialize_map(Visitor)
     }
 }
 
@@ -1923,7 +2138,7 @@ pub struct FailureInfo {
 
 #[allow(deprecated)]
 impl msgraph_odata::object::Members for FailureInfo {
-    const EXPECTING: &'static str = "a failureInfo object";
+    const EXPECTING: &'static str = "an object of type microsoft.graph.callRecords.failureInfo";
     fn member<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
         key: &str,
@@ -1966,7 +2181,7 @@ pub struct FeedbackTokenSet {
 
 #[allow(deprecated)]
 impl msgraph_odata::object::Members for FeedbackTokenSet {
-    const EXPECTING: &'static str = "a feedbackTokenSet object";
+    const EXPECTING: &'static str = "an object of type microsoft.graph.callRecords.feedbackTokenSet";
     fn member<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
         key: &str,
@@ -2037,7 +2252,7 @@ pub struct Media {
 
 #[allow(deprecated)]
 impl msgraph_odata::object::Members for Media {
-    const EXPECTING: &'static str = "a media object";
+    const EXPECTING: &'static str = "an object of type microsoft.graph.callRecords.media";
     fn member<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
         key: &str,
@@ -2290,7 +2505,7 @@ pub struct MediaStream {
 
 #[allow(deprecated)]
 impl msgraph_odata::object::Members for MediaStream {
-    const EXPECTING: &'static str = "a mediaStream object";
+    const EXPECTING: &'static str = "an object of type microsoft.graph.callRecords.mediaStream";
     fn member<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
         key: &str,
@@ -2575,7 +2790,7 @@ pub struct NetworkInfo {
 
 #[allow(deprecated)]
 impl msgraph_odata::object::Members for NetworkInfo {
-    const EXPECTING: &'static str = "a networkInfo object";
+    const EXPECTING: &'static str = "an object of type microsoft.graph.callRecords.networkInfo";
     fn member<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
         key: &str,
@@ -2713,7 +2928,7 @@ pub struct ParticipantEndpoint {
 
 #[allow(deprecated)]
 impl msgraph_odata::object::Members for ParticipantEndpoint {
-    const EXPECTING: &'static str = "a participantEndpoint object";
+    const EXPECTING: &'static str = "an object of type microsoft.graph.callRecords.participantEndpoint";
     fn member<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
         key: &str,
@@ -2804,7 +3019,7 @@ pub struct PstnBlockedUsersLogRow {
 
 #[allow(deprecated)]
 impl msgraph_odata::object::Members for PstnBlockedUsersLogRow {
-    const EXPECTING: &'static str = "a pstnBlockedUsersLogRow object";
+    const EXPECTING: &'static str = "an object of type microsoft.graph.callRecords.pstnBlockedUsersLogRow";
     fn member<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
         key: &str,
@@ -3006,7 +3221,7 @@ pub struct PstnCallLogRow {
 
 #[allow(deprecated)]
 impl msgraph_odata::object::Members for PstnCallLogRow {
-    const EXPECTING: &'static str = "a pstnCallLogRow object";
+    const EXPECTING: &'static str = "an object of type microsoft.graph.callRecords.pstnCallLogRow";
     fn member<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
         key: &str,
@@ -3143,7 +3358,7 @@ pub struct PstnOnlineMeetingDialoutReport {
 
 #[allow(deprecated)]
 impl msgraph_odata::object::Members for PstnOnlineMeetingDialoutReport {
-    const EXPECTING: &'static str = "a pstnOnlineMeetingDialoutReport object";
+    const EXPECTING: &'static str = "an object of type microsoft.graph.callRecords.pstnOnlineMeetingDialoutReport";
     fn member<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
         key: &str,
@@ -3202,7 +3417,7 @@ pub struct ServiceEndpoint {
 
 #[allow(deprecated)]
 impl msgraph_odata::object::Members for ServiceEndpoint {
-    const EXPECTING: &'static str = "a serviceEndpoint object";
+    const EXPECTING: &'static str = "an object of type microsoft.graph.callRecords.serviceEndpoint";
     fn member<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
         key: &str,
@@ -3259,7 +3474,7 @@ pub struct ServiceUserAgent {
 
 #[allow(deprecated)]
 impl msgraph_odata::object::Members for ServiceUserAgent {
-    const EXPECTING: &'static str = "a serviceUserAgent object";
+    const EXPECTING: &'static str = "an object of type microsoft.graph.callRecords.serviceUserAgent";
     fn member<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
         key: &str,
@@ -3402,7 +3617,7 @@ pub struct SmsLogRow {
 
 #[allow(deprecated)]
 impl msgraph_odata::object::Members for SmsLogRow {
-    const EXPECTING: &'static str = "a smsLogRow object";
+    const EXPECTING: &'static str = "an object of type microsoft.graph.callRecords.smsLogRow";
     fn member<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
         key: &str,
@@ -3483,7 +3698,7 @@ pub struct TraceRouteHop {
 
 #[allow(deprecated)]
 impl msgraph_odata::object::Members for TraceRouteHop {
-    const EXPECTING: &'static str = "a traceRouteHop object";
+    const EXPECTING: &'static str = "an object of type microsoft.graph.callRecords.traceRouteHop";
     fn member<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
         key: &str,
@@ -3539,7 +3754,7 @@ pub struct UserAgent {
 
 #[allow(deprecated)]
 impl msgraph_odata::object::Members for UserAgent {
-    const EXPECTING: &'static str = "a userAgent object";
+    const EXPECTING: &'static str = "an object of type microsoft.graph.callRecords.userAgent";
     fn member<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
         key: &str,
@@ -3616,8 +3831,11 @@ impl serde::Serialize for AnyUserAgent {
     }
 }
 
-impl<'de> serde::Deserialize<'de> for AnyUserAgent {
-    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+impl AnyUserAgent {
+    /// Reads a whole object buffered because `@odata.type` was not its first member.
+    fn from_buffered(
+        map: serde_json::Map<String, serde_json::Value>,
+    ) -> Result<Self, String> {
         type Map = serde_json::Map<String, serde_json::Value>;
         fn from_map<T: serde::de::DeserializeOwned>(m: Map) -> Result<T, String> {
             serde_path_to_error::deserialize(serde_json::Value::Object(m))
@@ -3630,7 +3848,6 @@ impl<'de> serde::Deserialize<'de> for AnyUserAgent {
                     }
                 })
         }
-        let map = <Map as serde::Deserialize>::deserialize(d)?;
         let name = msgraph_odata::type_name_of(&map);
         let read: fn(Map) -> Result<Self, String> = match name {
             Some("microsoft.graph.callRecords.clientUserAgent") => {
@@ -3641,7 +3858,65 @@ impl<'de> serde::Deserialize<'de> for AnyUserAgent {
             }
             _ => |m| Ok(Self::Other(m)),
         };
-        read(map).map_err(serde::de::Error::custom)
+        read(map)
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for AnyUserAgent {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        struct Visitor;
+        impl<'de> serde::de::Visitor<'de> for Visitor {
+            type Value = AnyUserAgent;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("an object of type microsoft.graph.callRecords.userAgent")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<AnyUserAgent, A::Error> {
+                use msgraph_odata::object::Start;
+                let tag = match msgraph_odata::object::start(&mut map)? {
+                    Start::Typed(tag) => tag,
+                    Start::Buffered(m) => {
+                        return AnyUserAgent::from_buffered(m)
+                            .map_err(serde::de::Error::custom);
+                    }
+                };
+                let name = tag.strip_prefix('#').unwrap_or(&tag).to_owned();
+                Ok(
+                    match name.as_str() {
+                        "microsoft.graph.callRecords.clientUserAgent" => {
+                            AnyUserAgent::ClientUserAgent(
+                                msgraph_odata::object::finish(
+                                    ClientUserAgent {
+                                        odata_type: Some(tag),
+                                        ..Default::default()
+                                    },
+                                    &mut map,
+                                )?,
+                            )
+                        }
+                        "microsoft.graph.callRecords.serviceUserAgent" => {
+                            AnyUserAgent::ServiceUserAgent(
+                                msgraph_odata::object::finish(
+                                    ServiceUserAgent {
+                                        odata_type: Some(tag),
+                                        ..Default::default()
+                                    },
+                                    &mut map,
+                                )?,
+                            )
+                        }
+                        _ => {
+                            AnyUserAgent::Other(
+                                msgraph_odata::object::rest_as_map(tag, &mut map)?,
+                            )
+                        }
+                    },
+                )
+            }
+        }
+        d.deserialize_map(Visitor)
     }
 }
 
@@ -3690,7 +3965,7 @@ pub struct UserFeedback {
 
 #[allow(deprecated)]
 impl msgraph_odata::object::Members for UserFeedback {
-    const EXPECTING: &'static str = "a userFeedback object";
+    const EXPECTING: &'static str = "an object of type microsoft.graph.callRecords.userFeedback";
     fn member<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
         key: &str,
@@ -3749,7 +4024,7 @@ pub struct UserIdentity {
 
 #[allow(deprecated)]
 impl msgraph_odata::object::Members for UserIdentity {
-    const EXPECTING: &'static str = "a userIdentity object";
+    const EXPECTING: &'static str = "an object of type microsoft.graph.callRecords.userIdentity";
     fn member<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
         key: &str,

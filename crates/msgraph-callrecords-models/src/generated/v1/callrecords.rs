@@ -139,7 +139,7 @@ pub struct CallRecord {
 
 #[allow(deprecated)]
 impl msgraph_odata::object::Members for CallRecord {
-    const EXPECTING: &'static str = "a callRecord object";
+    const EXPECTING: &'static str = "an object of type microsoft.graph.callRecords.callRecord";
     fn member<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
         key: &str,
@@ -290,7 +290,7 @@ pub struct Organizer {
 
 #[allow(deprecated)]
 impl msgraph_odata::object::Members for Organizer {
-    const EXPECTING: &'static str = "a organizer object";
+    const EXPECTING: &'static str = "an object of type microsoft.graph.callRecords.organizer";
     fn member<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
         key: &str,
@@ -390,7 +390,7 @@ pub struct Participant {
 
 #[allow(deprecated)]
 impl msgraph_odata::object::Members for Participant {
-    const EXPECTING: &'static str = "a participant object";
+    const EXPECTING: &'static str = "an object of type microsoft.graph.callRecords.participant";
     fn member<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
         key: &str,
@@ -492,7 +492,7 @@ pub struct ParticipantBase {
 
 #[allow(deprecated)]
 impl msgraph_odata::object::Members for ParticipantBase {
-    const EXPECTING: &'static str = "a participantBase object";
+    const EXPECTING: &'static str = "an object of type microsoft.graph.callRecords.participantBase";
     fn member<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
         key: &str,
@@ -567,8 +567,11 @@ impl serde::Serialize for AnyParticipantBase {
     }
 }
 
-impl<'de> serde::Deserialize<'de> for AnyParticipantBase {
-    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+impl AnyParticipantBase {
+    /// Reads a whole object buffered because `@odata.type` was not its first member.
+    fn from_buffered(
+        map: serde_json::Map<String, serde_json::Value>,
+    ) -> Result<Self, String> {
         type Map = serde_json::Map<String, serde_json::Value>;
         fn from_map<T: serde::de::DeserializeOwned>(m: Map) -> Result<T, String> {
             serde_path_to_error::deserialize(serde_json::Value::Object(m))
@@ -581,7 +584,6 @@ impl<'de> serde::Deserialize<'de> for AnyParticipantBase {
                     }
                 })
         }
-        let map = <Map as serde::Deserialize>::deserialize(d)?;
         let name = msgraph_odata::type_name_of(&map);
         let read: fn(Map) -> Result<Self, String> = match name {
             Some("microsoft.graph.callRecords.organizer") => {
@@ -592,7 +594,67 @@ impl<'de> serde::Deserialize<'de> for AnyParticipantBase {
             }
             _ => |m| Ok(Self::Other(m)),
         };
-        read(map).map_err(serde::de::Error::custom)
+        read(map)
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for AnyParticipantBase {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        struct Visitor;
+        impl<'de> serde::de::Visitor<'de> for Visitor {
+            type Value = AnyParticipantBase;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str(
+                    "an object of type microsoft.graph.callRecords.participantBase",
+                )
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<AnyParticipantBase, A::Error> {
+                use msgraph_odata::object::Start;
+                let tag = match msgraph_odata::object::start(&mut map)? {
+                    Start::Typed(tag) => tag,
+                    Start::Buffered(m) => {
+                        return AnyParticipantBase::from_buffered(m)
+                            .map_err(serde::de::Error::custom);
+                    }
+                };
+                let name = tag.strip_prefix('#').unwrap_or(&tag).to_owned();
+                Ok(
+                    match name.as_str() {
+                        "microsoft.graph.callRecords.organizer" => {
+                            AnyParticipantBase::Organizer(
+                                msgraph_odata::object::finish(
+                                    Organizer {
+                                        odata_type: Some(tag),
+                                        ..Default::default()
+                                    },
+                                    &mut map,
+                                )?,
+                            )
+                        }
+                        "microsoft.graph.callRecords.participant" => {
+                            AnyParticipantBase::Participant(
+                                msgraph_odata::object::finish(
+                                    Participant {
+                                        odata_type: Some(tag),
+                                        ..Default::default()
+                                    },
+                                    &mut map,
+                                )?,
+                            )
+                        }
+                        _ => {
+                            AnyParticipantBase::Other(
+                                msgraph_odata::object::rest_as_map(tag, &mut map)?,
+                            )
+                        }
+                    },
+                )
+            }
+        }
+        d.deserialize_map(Visitor)
     }
 }
 
@@ -699,7 +761,7 @@ pub struct Segment {
 
 #[allow(deprecated)]
 impl msgraph_odata::object::Members for Segment {
-    const EXPECTING: &'static str = "a segment object";
+    const EXPECTING: &'static str = "an object of type microsoft.graph.callRecords.segment";
     fn member<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
         key: &str,
@@ -861,7 +923,7 @@ pub struct Session {
 
 #[allow(deprecated)]
 impl msgraph_odata::object::Members for Session {
-    const EXPECTING: &'static str = "a session object";
+    const EXPECTING: &'static str = "an object of type microsoft.graph.callRecords.session";
     fn member<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
         key: &str,
@@ -974,7 +1036,7 @@ pub struct AdministrativeUnitInfo {
 
 #[allow(deprecated)]
 impl msgraph_odata::object::Members for AdministrativeUnitInfo {
-    const EXPECTING: &'static str = "a administrativeUnitInfo object";
+    const EXPECTING: &'static str = "an object of type microsoft.graph.callRecords.administrativeUnitInfo";
     fn member<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
         key: &str,
@@ -1046,7 +1108,7 @@ pub struct ClientUserAgent {
 
 #[allow(deprecated)]
 impl msgraph_odata::object::Members for ClientUserAgent {
-    const EXPECTING: &'static str = "a clientUserAgent object";
+    const EXPECTING: &'static str = "an object of type microsoft.graph.callRecords.clientUserAgent";
     fn member<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
         key: &str,
@@ -1246,7 +1308,7 @@ pub struct DeviceInfo {
 
 #[allow(deprecated)]
 impl msgraph_odata::object::Members for DeviceInfo {
-    const EXPECTING: &'static str = "a deviceInfo object";
+    const EXPECTING: &'static str = "an object of type microsoft.graph.callRecords.deviceInfo";
     fn member<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
         key: &str,
@@ -1461,7 +1523,7 @@ pub struct DirectRoutingLogRow {
 
 #[allow(deprecated)]
 impl msgraph_odata::object::Members for DirectRoutingLogRow {
-    const EXPECTING: &'static str = "a directRoutingLogRow object";
+    const EXPECTING: &'static str = "an object of type microsoft.graph.callRecords.directRoutingLogRow";
     fn member<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
         key: &str,
@@ -1532,7 +1594,7 @@ pub struct Endpoint {
 
 #[allow(deprecated)]
 impl msgraph_odata::object::Members for Endpoint {
-    const EXPECTING: &'static str = "a endpoint object";
+    const EXPECTING: &'static str = "an object of type microsoft.graph.callRecords.endpoint";
     fn member<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
         key: &str,
@@ -1612,8 +1674,11 @@ impl serde::Serialize for AnyEndpoint {
     }
 }
 
-impl<'de> serde::Deserialize<'de> for AnyEndpoint {
-    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+impl AnyEndpoint {
+    /// Reads a whole object buffered because `@odata.type` was not its first member.
+    fn from_buffered(
+        map: serde_json::Map<String, serde_json::Value>,
+    ) -> Result<Self, String> {
         type Map = serde_json::Map<String, serde_json::Value>;
         fn from_map<T: serde::de::DeserializeOwned>(m: Map) -> Result<T, String> {
             serde_path_to_error::deserialize(serde_json::Value::Object(m))
@@ -1626,7 +1691,6 @@ impl<'de> serde::Deserialize<'de> for AnyEndpoint {
                     }
                 })
         }
-        let map = <Map as serde::Deserialize>::deserialize(d)?;
         let name = msgraph_odata::type_name_of(&map);
         let read: fn(Map) -> Result<Self, String> = match name {
             Some("microsoft.graph.callRecords.endpoint") => {
@@ -1641,7 +1705,76 @@ impl<'de> serde::Deserialize<'de> for AnyEndpoint {
             None => |m| from_map(m).map(Self::Endpoint),
             Some(_) => |m| Ok(Self::Other(m)),
         };
-        read(map).map_err(serde::de::Error::custom)
+        read(map)
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for AnyEndpoint {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        struct Visitor;
+        impl<'de> serde::de::Visitor<'de> for Visitor {
+            type Value = AnyEndpoint;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("an object of type microsoft.graph.callRecords.endpoint")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<AnyEndpoint, A::Error> {
+                use msgraph_odata::object::Start;
+                let tag = match msgraph_odata::object::start(&mut map)? {
+                    Start::Typed(tag) => tag,
+                    Start::Buffered(m) => {
+                        return AnyEndpoint::from_buffered(m)
+                            .map_err(serde::de::Error::custom);
+                    }
+                };
+                let name = tag.strip_prefix('#').unwrap_or(&tag).to_owned();
+                Ok(
+                    match name.as_str() {
+                        "microsoft.graph.callRecords.endpoint" => {
+                            AnyEndpoint::Endpoint(
+                                msgraph_odata::object::finish(
+                                    Endpoint {
+                                        odata_type: Some(tag),
+                                        ..Default::default()
+                                    },
+                                    &mut map,
+                                )?,
+                            )
+                        }
+                        "microsoft.graph.callRecords.participantEndpoint" => {
+                            AnyEndpoint::ParticipantEndpoint(
+                                msgraph_odata::object::finish(
+                                    ParticipantEndpoint {
+                                        odata_type: Some(tag),
+                                        ..Default::default()
+                                    },
+                                    &mut map,
+                                )?,
+                            )
+                        }
+                        "microsoft.graph.callRecords.serviceEndpoint" => {
+                            AnyEndpoint::ServiceEndpoint(
+                                msgraph_odata::object::finish(
+                                    ServiceEndpoint {
+                                        odata_type: Some(tag),
+                                        ..Default::default()
+                                    },
+                                    &mut map,
+                                )?,
+                            )
+                        }
+                        _ => {
+                            AnyEndpoint::Other(
+                                msgraph_odata::object::rest_as_map(tag, &mut map)?,
+                            )
+                        }
+                    },
+                )
+            }
+        }
+        d.deserialize_map(Visitor)
     }
 }
 
@@ -1691,7 +1824,7 @@ pub struct FailureInfo {
 
 #[allow(deprecated)]
 impl msgraph_odata::object::Members for FailureInfo {
-    const EXPECTING: &'static str = "a failureInfo object";
+    const EXPECTING: &'static str = "an object of type microsoft.graph.callRecords.failureInfo";
     fn member<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
         key: &str,
@@ -1734,7 +1867,7 @@ pub struct FeedbackTokenSet {
 
 #[allow(deprecated)]
 impl msgraph_odata::object::Members for FeedbackTokenSet {
-    const EXPECTING: &'static str = "a feedbackTokenSet object";
+    const EXPECTING: &'static str = "an object of type microsoft.graph.callRecords.feedbackTokenSet";
     fn member<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
         key: &str,
@@ -1805,7 +1938,7 @@ pub struct Media {
 
 #[allow(deprecated)]
 impl msgraph_odata::object::Members for Media {
-    const EXPECTING: &'static str = "a media object";
+    const EXPECTING: &'static str = "an object of type microsoft.graph.callRecords.media";
     fn member<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
         key: &str,
@@ -2058,7 +2191,7 @@ pub struct MediaStream {
 
 #[allow(deprecated)]
 impl msgraph_odata::object::Members for MediaStream {
-    const EXPECTING: &'static str = "a mediaStream object";
+    const EXPECTING: &'static str = "an object of type microsoft.graph.callRecords.mediaStream";
     fn member<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
         key: &str,
@@ -2343,7 +2476,7 @@ pub struct NetworkInfo {
 
 #[allow(deprecated)]
 impl msgraph_odata::object::Members for NetworkInfo {
-    const EXPECTING: &'static str = "a networkInfo object";
+    const EXPECTING: &'static str = "an object of type microsoft.graph.callRecords.networkInfo";
     fn member<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
         key: &str,
@@ -2481,7 +2614,7 @@ pub struct ParticipantEndpoint {
 
 #[allow(deprecated)]
 impl msgraph_odata::object::Members for ParticipantEndpoint {
-    const EXPECTING: &'static str = "a participantEndpoint object";
+    const EXPECTING: &'static str = "an object of type microsoft.graph.callRecords.participantEndpoint";
     fn member<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
         key: &str,
@@ -2655,7 +2788,7 @@ pub struct PstnCallLogRow {
 
 #[allow(deprecated)]
 impl msgraph_odata::object::Members for PstnCallLogRow {
-    const EXPECTING: &'static str = "a pstnCallLogRow object";
+    const EXPECTING: &'static str = "an object of type microsoft.graph.callRecords.pstnCallLogRow";
     fn member<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
         key: &str,
@@ -2732,7 +2865,7 @@ pub struct ServiceEndpoint {
 
 #[allow(deprecated)]
 impl msgraph_odata::object::Members for ServiceEndpoint {
-    const EXPECTING: &'static str = "a serviceEndpoint object";
+    const EXPECTING: &'static str = "an object of type microsoft.graph.callRecords.serviceEndpoint";
     fn member<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
         key: &str,
@@ -2789,7 +2922,7 @@ pub struct ServiceUserAgent {
 
 #[allow(deprecated)]
 impl msgraph_odata::object::Members for ServiceUserAgent {
-    const EXPECTING: &'static str = "a serviceUserAgent object";
+    const EXPECTING: &'static str = "an object of type microsoft.graph.callRecords.serviceUserAgent";
     fn member<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
         key: &str,
@@ -2848,7 +2981,7 @@ pub struct TraceRouteHop {
 
 #[allow(deprecated)]
 impl msgraph_odata::object::Members for TraceRouteHop {
-    const EXPECTING: &'static str = "a traceRouteHop object";
+    const EXPECTING: &'static str = "an object of type microsoft.graph.callRecords.traceRouteHop";
     fn member<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
         key: &str,
@@ -2904,7 +3037,7 @@ pub struct UserAgent {
 
 #[allow(deprecated)]
 impl msgraph_odata::object::Members for UserAgent {
-    const EXPECTING: &'static str = "a userAgent object";
+    const EXPECTING: &'static str = "an object of type microsoft.graph.callRecords.userAgent";
     fn member<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
         key: &str,
@@ -2981,8 +3114,11 @@ impl serde::Serialize for AnyUserAgent {
     }
 }
 
-impl<'de> serde::Deserialize<'de> for AnyUserAgent {
-    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+impl AnyUserAgent {
+    /// Reads a whole object buffered because `@odata.type` was not its first member.
+    fn from_buffered(
+        map: serde_json::Map<String, serde_json::Value>,
+    ) -> Result<Self, String> {
         type Map = serde_json::Map<String, serde_json::Value>;
         fn from_map<T: serde::de::DeserializeOwned>(m: Map) -> Result<T, String> {
             serde_path_to_error::deserialize(serde_json::Value::Object(m))
@@ -2995,7 +3131,6 @@ impl<'de> serde::Deserialize<'de> for AnyUserAgent {
                     }
                 })
         }
-        let map = <Map as serde::Deserialize>::deserialize(d)?;
         let name = msgraph_odata::type_name_of(&map);
         let read: fn(Map) -> Result<Self, String> = match name {
             Some("microsoft.graph.callRecords.clientUserAgent") => {
@@ -3006,7 +3141,65 @@ impl<'de> serde::Deserialize<'de> for AnyUserAgent {
             }
             _ => |m| Ok(Self::Other(m)),
         };
-        read(map).map_err(serde::de::Error::custom)
+        read(map)
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for AnyUserAgent {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        struct Visitor;
+        impl<'de> serde::de::Visitor<'de> for Visitor {
+            type Value = AnyUserAgent;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("an object of type microsoft.graph.callRecords.userAgent")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<AnyUserAgent, A::Error> {
+                use msgraph_odata::object::Start;
+                let tag = match msgraph_odata::object::start(&mut map)? {
+                    Start::Typed(tag) => tag,
+                    Start::Buffered(m) => {
+                        return AnyUserAgent::from_buffered(m)
+                            .map_err(serde::de::Error::custom);
+                    }
+                };
+                let name = tag.strip_prefix('#').unwrap_or(&tag).to_owned();
+                Ok(
+                    match name.as_str() {
+                        "microsoft.graph.callRecords.clientUserAgent" => {
+                            AnyUserAgent::ClientUserAgent(
+                                msgraph_odata::object::finish(
+                                    ClientUserAgent {
+                                        odata_type: Some(tag),
+                                        ..Default::default()
+                                    },
+                                    &mut map,
+                                )?,
+                            )
+                        }
+                        "microsoft.graph.callRecords.serviceUserAgent" => {
+                            AnyUserAgent::ServiceUserAgent(
+                                msgraph_odata::object::finish(
+                                    ServiceUserAgent {
+                                        odata_type: Some(tag),
+                                        ..Default::default()
+                                    },
+                                    &mut map,
+                                )?,
+                            )
+                        }
+                        _ => {
+                            AnyUserAgent::Other(
+                                msgraph_odata::object::rest_as_map(tag, &mut map)?,
+                            )
+                        }
+                    },
+                )
+            }
+        }
+        d.deserialize_map(Visitor)
     }
 }
 
@@ -3055,7 +3248,7 @@ pub struct UserFeedback {
 
 #[allow(deprecated)]
 impl msgraph_odata::object::Members for UserFeedback {
-    const EXPECTING: &'static str = "a userFeedback object";
+    const EXPECTING: &'static str = "an object of type microsoft.graph.callRecords.userFeedback";
     fn member<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
         key: &str,
@@ -3114,7 +3307,7 @@ pub struct UserIdentity {
 
 #[allow(deprecated)]
 impl msgraph_odata::object::Members for UserIdentity {
-    const EXPECTING: &'static str = "a userIdentity object";
+    const EXPECTING: &'static str = "an object of type microsoft.graph.callRecords.userIdentity";
     fn member<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
         key: &str,

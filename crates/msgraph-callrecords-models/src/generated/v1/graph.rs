@@ -44,7 +44,7 @@ pub struct CloudCommunications {
 
 #[allow(deprecated)]
 impl msgraph_odata::object::Members for CloudCommunications {
-    const EXPECTING: &'static str = "a cloudCommunications object";
+    const EXPECTING: &'static str = "an object of type microsoft.graph.cloudCommunications";
     fn member<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
         key: &str,
@@ -103,7 +103,7 @@ pub struct Entity {
 
 #[allow(deprecated)]
 impl msgraph_odata::object::Members for Entity {
-    const EXPECTING: &'static str = "a entity object";
+    const EXPECTING: &'static str = "an object of type microsoft.graph.entity";
     fn member<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
         key: &str,
@@ -203,8 +203,11 @@ impl serde::Serialize for AnyEntity {
     }
 }
 
-impl<'de> serde::Deserialize<'de> for AnyEntity {
-    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+impl AnyEntity {
+    /// Reads a whole object buffered because `@odata.type` was not its first member.
+    fn from_buffered(
+        map: serde_json::Map<String, serde_json::Value>,
+    ) -> Result<Self, String> {
         type Map = serde_json::Map<String, serde_json::Value>;
         fn from_map<T: serde::de::DeserializeOwned>(m: Map) -> Result<T, String> {
             serde_path_to_error::deserialize(serde_json::Value::Object(m))
@@ -217,7 +220,6 @@ impl<'de> serde::Deserialize<'de> for AnyEntity {
                     }
                 })
         }
-        let map = <Map as serde::Deserialize>::deserialize(d)?;
         let name = msgraph_odata::type_name_of(&map);
         let read: fn(Map) -> Result<Self, String> = match name {
             Some("microsoft.graph.callRecords.callRecord") => {
@@ -237,7 +239,98 @@ impl<'de> serde::Deserialize<'de> for AnyEntity {
             }
             _ => |m| Ok(Self::Other(m)),
         };
-        read(map).map_err(serde::de::Error::custom)
+        read(map)
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for AnyEntity {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        struct Visitor;
+        impl<'de> serde::de::Visitor<'de> for Visitor {
+            type Value = AnyEntity;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("an object of type microsoft.graph.entity")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<AnyEntity, A::Error> {
+                use msgraph_odata::object::Start;
+                let tag = match msgraph_odata::object::start(&mut map)? {
+                    Start::Typed(tag) => tag,
+                    Start::Buffered(m) => {
+                        return AnyEntity::from_buffered(m)
+                            .map_err(serde::de::Error::custom);
+                    }
+                };
+                let name = tag.strip_prefix('#').unwrap_or(&tag).to_owned();
+                Ok(
+                    match name.as_str() {
+                        "microsoft.graph.callRecords.callRecord" => {
+                            AnyEntity::CallRecord(
+                                msgraph_odata::object::finish(
+                                    super::callrecords::CallRecord {
+                                        odata_type: Some(tag),
+                                        ..Default::default()
+                                    },
+                                    &mut map,
+                                )?,
+                            )
+                        }
+                        "microsoft.graph.callRecords.organizer" => {
+                            AnyEntity::Organizer(
+                                msgraph_odata::object::finish(
+                                    super::callrecords::Organizer {
+                                        odata_type: Some(tag),
+                                        ..Default::default()
+                                    },
+                                    &mut map,
+                                )?,
+                            )
+                        }
+                        "microsoft.graph.callRecords.participant" => {
+                            AnyEntity::Participant(
+                                msgraph_odata::object::finish(
+                                    super::callrecords::Participant {
+                                        odata_type: Some(tag),
+                                        ..Default::default()
+                                    },
+                                    &mut map,
+                                )?,
+                            )
+                        }
+                        "microsoft.graph.callRecords.segment" => {
+                            AnyEntity::Segment(
+                                msgraph_odata::object::finish(
+                                    super::callrecords::Segment {
+                                        odata_type: Some(tag),
+                                        ..Default::default()
+                                    },
+                                    &mut map,
+                                )?,
+                            )
+                        }
+                        "microsoft.graph.callRecords.session" => {
+                            AnyEntity::Session(
+                                msgraph_odata::object::finish(
+                                    super::callrecords::Session {
+                                        odata_type: Some(tag),
+                                        ..Default::default()
+                                    },
+                                    &mut map,
+                                )?,
+                            )
+                        }
+                        _ => {
+                            AnyEntity::Other(
+                                msgraph_odata::object::rest_as_map(tag, &mut map)?,
+                            )
+                        }
+                    },
+                )
+            }
+        }
+        d.deserialize_map(Visitor)
     }
 }
 
@@ -339,7 +432,7 @@ pub struct AiInteractionMentionedIdentitySet {
 
 #[allow(deprecated)]
 impl msgraph_odata::object::Members for AiInteractionMentionedIdentitySet {
-    const EXPECTING: &'static str = "a aiInteractionMentionedIdentitySet object";
+    const EXPECTING: &'static str = "an object of type microsoft.graph.aiInteractionMentionedIdentitySet";
     fn member<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
         key: &str,
@@ -400,7 +493,7 @@ pub struct AzureCommunicationServicesUserIdentity {
 
 #[allow(deprecated)]
 impl msgraph_odata::object::Members for AzureCommunicationServicesUserIdentity {
-    const EXPECTING: &'static str = "a azureCommunicationServicesUserIdentity object";
+    const EXPECTING: &'static str = "an object of type microsoft.graph.azureCommunicationServicesUserIdentity";
     fn member<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
         key: &str,
@@ -461,7 +554,7 @@ pub struct ChatMessageFromIdentitySet {
 
 #[allow(deprecated)]
 impl msgraph_odata::object::Members for ChatMessageFromIdentitySet {
-    const EXPECTING: &'static str = "a chatMessageFromIdentitySet object";
+    const EXPECTING: &'static str = "an object of type microsoft.graph.chatMessageFromIdentitySet";
     fn member<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
         key: &str,
@@ -525,7 +618,7 @@ pub struct ChatMessageMentionedIdentitySet {
 
 #[allow(deprecated)]
 impl msgraph_odata::object::Members for ChatMessageMentionedIdentitySet {
-    const EXPECTING: &'static str = "a chatMessageMentionedIdentitySet object";
+    const EXPECTING: &'static str = "an object of type microsoft.graph.chatMessageMentionedIdentitySet";
     fn member<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
         key: &str,
@@ -585,7 +678,7 @@ pub struct ChatMessageReactionIdentitySet {
 
 #[allow(deprecated)]
 impl msgraph_odata::object::Members for ChatMessageReactionIdentitySet {
-    const EXPECTING: &'static str = "a chatMessageReactionIdentitySet object";
+    const EXPECTING: &'static str = "an object of type microsoft.graph.chatMessageReactionIdentitySet";
     fn member<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
         key: &str,
@@ -649,7 +742,7 @@ pub struct CommunicationsApplicationIdentity {
 
 #[allow(deprecated)]
 impl msgraph_odata::object::Members for CommunicationsApplicationIdentity {
-    const EXPECTING: &'static str = "a communicationsApplicationIdentity object";
+    const EXPECTING: &'static str = "an object of type microsoft.graph.communicationsApplicationIdentity";
     fn member<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
         key: &str,
@@ -714,7 +807,7 @@ pub struct CommunicationsApplicationInstanceIdentity {
 
 #[allow(deprecated)]
 impl msgraph_odata::object::Members for CommunicationsApplicationInstanceIdentity {
-    const EXPECTING: &'static str = "a communicationsApplicationInstanceIdentity object";
+    const EXPECTING: &'static str = "an object of type microsoft.graph.communicationsApplicationInstanceIdentity";
     fn member<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
         key: &str,
@@ -769,7 +862,7 @@ pub struct CommunicationsEncryptedIdentity {
 
 #[allow(deprecated)]
 impl msgraph_odata::object::Members for CommunicationsEncryptedIdentity {
-    const EXPECTING: &'static str = "a communicationsEncryptedIdentity object";
+    const EXPECTING: &'static str = "an object of type microsoft.graph.communicationsEncryptedIdentity";
     fn member<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
         key: &str,
@@ -827,7 +920,7 @@ pub struct CommunicationsGuestIdentity {
 
 #[allow(deprecated)]
 impl msgraph_odata::object::Members for CommunicationsGuestIdentity {
-    const EXPECTING: &'static str = "a communicationsGuestIdentity object";
+    const EXPECTING: &'static str = "an object of type microsoft.graph.communicationsGuestIdentity";
     fn member<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
         key: &str,
@@ -926,7 +1019,7 @@ pub struct CommunicationsIdentitySet {
 
 #[allow(deprecated)]
 impl msgraph_odata::object::Members for CommunicationsIdentitySet {
-    const EXPECTING: &'static str = "a communicationsIdentitySet object";
+    const EXPECTING: &'static str = "an object of type microsoft.graph.communicationsIdentitySet";
     fn member<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
         key: &str,
@@ -990,7 +1083,7 @@ pub struct CommunicationsPhoneIdentity {
 
 #[allow(deprecated)]
 impl msgraph_odata::object::Members for CommunicationsPhoneIdentity {
-    const EXPECTING: &'static str = "a communicationsPhoneIdentity object";
+    const EXPECTING: &'static str = "an object of type microsoft.graph.communicationsPhoneIdentity";
     fn member<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
         key: &str,
@@ -1048,7 +1141,7 @@ pub struct CommunicationsUserIdentity {
 
 #[allow(deprecated)]
 impl msgraph_odata::object::Members for CommunicationsUserIdentity {
-    const EXPECTING: &'static str = "a communicationsUserIdentity object";
+    const EXPECTING: &'static str = "an object of type microsoft.graph.communicationsUserIdentity";
     fn member<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
         key: &str,
@@ -1092,7 +1185,7 @@ pub struct DetailsInfo {
 
 #[allow(deprecated)]
 impl msgraph_odata::object::Members for DetailsInfo {
-    const EXPECTING: &'static str = "a detailsInfo object";
+    const EXPECTING: &'static str = "an object of type microsoft.graph.detailsInfo";
     fn member<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
         key: &str,
@@ -1148,7 +1241,7 @@ pub struct EmailIdentity {
 
 #[allow(deprecated)]
 impl msgraph_odata::object::Members for EmailIdentity {
-    const EXPECTING: &'static str = "a emailIdentity object";
+    const EXPECTING: &'static str = "an object of type microsoft.graph.emailIdentity";
     fn member<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
         key: &str,
@@ -1217,7 +1310,7 @@ pub struct EngagementIdentitySet {
 
 #[allow(deprecated)]
 impl msgraph_odata::object::Members for EngagementIdentitySet {
-    const EXPECTING: &'static str = "a engagementIdentitySet object";
+    const EXPECTING: &'static str = "an object of type microsoft.graph.engagementIdentitySet";
     fn member<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
         key: &str,
@@ -1275,7 +1368,7 @@ pub struct Identity {
 
 #[allow(deprecated)]
 impl msgraph_odata::object::Members for Identity {
-    const EXPECTING: &'static str = "a identity object";
+    const EXPECTING: &'static str = "an object of type microsoft.graph.identity";
     fn member<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
         key: &str,
@@ -1582,8 +1675,11 @@ impl serde::Serialize for AnyIdentity {
     }
 }
 
-impl<'de> serde::Deserialize<'de> for AnyIdentity {
-    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+impl AnyIdentity {
+    /// Reads a whole object buffered because `@odata.type` was not its first member.
+    fn from_buffered(
+        map: serde_json::Map<String, serde_json::Value>,
+    ) -> Result<Self, String> {
         type Map = serde_json::Map<String, serde_json::Value>;
         fn from_map<T: serde::de::DeserializeOwned>(m: Map) -> Result<T, String> {
             serde_path_to_error::deserialize(serde_json::Value::Object(m))
@@ -1596,7 +1692,6 @@ impl<'de> serde::Deserialize<'de> for AnyIdentity {
                     }
                 })
         }
-        let map = <Map as serde::Deserialize>::deserialize(d)?;
         let name = msgraph_odata::type_name_of(&map);
         let read: fn(Map) -> Result<Self, String> = match name {
             Some("microsoft.graph.identity") => |m| from_map(m).map(Self::Identity),
@@ -1663,7 +1758,291 @@ impl<'de> serde::Deserialize<'de> for AnyIdentity {
             }
             _ => |m| from_map(m).map(Self::Identity),
         };
-        read(map).map_err(serde::de::Error::custom)
+        read(map)
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for AnyIdentity {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        struct Visitor;
+        impl<'de> serde::de::Visitor<'de> for Visitor {
+            type Value = AnyIdentity;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("an object of type microsoft.graph.identity")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<AnyIdentity, A::Error> {
+                use msgraph_odata::object::Start;
+                let tag = match msgraph_odata::object::start(&mut map)? {
+                    Start::Typed(tag) => tag,
+                    Start::Buffered(m) => {
+                        return AnyIdentity::from_buffered(m)
+                            .map_err(serde::de::Error::custom);
+                    }
+                };
+                let name = tag.strip_prefix('#').unwrap_or(&tag).to_owned();
+                Ok(
+                    match name.as_str() {
+                        "microsoft.graph.identity" => {
+                            AnyIdentity::Identity(
+                                msgraph_odata::object::finish(
+                                    Identity {
+                                        odata_type: Some(tag),
+                                        ..Default::default()
+                                    },
+                                    &mut map,
+                                )?,
+                            )
+                        }
+                        "microsoft.graph.azureCommunicationServicesUserIdentity" => {
+                            AnyIdentity::AzureCommunicationServicesUserIdentity(
+                                msgraph_odata::object::finish(
+                                    AzureCommunicationServicesUserIdentity {
+                                        odata_type: Some(tag),
+                                        ..Default::default()
+                                    },
+                                    &mut map,
+                                )?,
+                            )
+                        }
+                        "microsoft.graph.communicationsApplicationIdentity" => {
+                            AnyIdentity::CommunicationsApplicationIdentity(
+                                msgraph_odata::object::finish(
+                                    CommunicationsApplicationIdentity {
+                                        odata_type: Some(tag),
+                                        ..Default::default()
+                                    },
+                                    &mut map,
+                                )?,
+                            )
+                        }
+                        "microsoft.graph.communicationsApplicationInstanceIdentity" => {
+                            AnyIdentity::CommunicationsApplicationInstanceIdentity(
+                                msgraph_odata::object::finish(
+                                    CommunicationsApplicationInstanceIdentity {
+                                        odata_type: Some(tag),
+                                        ..Default::default()
+                                    },
+                                    &mut map,
+                                )?,
+                            )
+                        }
+                        "microsoft.graph.communicationsEncryptedIdentity" => {
+                            AnyIdentity::CommunicationsEncryptedIdentity(
+                                msgraph_odata::object::finish(
+                                    CommunicationsEncryptedIdentity {
+                                        odata_type: Some(tag),
+                                        ..Default::default()
+                                    },
+                                    &mut map,
+                                )?,
+                            )
+                        }
+                        "microsoft.graph.communicationsGuestIdentity" => {
+                            AnyIdentity::CommunicationsGuestIdentity(
+                                msgraph_odata::object::finish(
+                                    CommunicationsGuestIdentity {
+                                        odata_type: Some(tag),
+                                        ..Default::default()
+                                    },
+                                    &mut map,
+                                )?,
+                            )
+                        }
+                        "microsoft.graph.communicationsPhoneIdentity" => {
+                            AnyIdentity::CommunicationsPhoneIdentity(
+                                msgraph_odata::object::finish(
+                                    CommunicationsPhoneIdentity {
+                                        odata_type: Some(tag),
+                                        ..Default::default()
+                                    },
+                                    &mut map,
+                                )?,
+                            )
+                        }
+                        "microsoft.graph.communicationsUserIdentity" => {
+                            AnyIdentity::CommunicationsUserIdentity(
+                                msgraph_odata::object::finish(
+                                    CommunicationsUserIdentity {
+                                        odata_type: Some(tag),
+                                        ..Default::default()
+                                    },
+                                    &mut map,
+                                )?,
+                            )
+                        }
+                        "microsoft.graph.emailIdentity" => {
+                            AnyIdentity::EmailIdentity(
+                                msgraph_odata::object::finish(
+                                    EmailIdentity {
+                                        odata_type: Some(tag),
+                                        ..Default::default()
+                                    },
+                                    &mut map,
+                                )?,
+                            )
+                        }
+                        "microsoft.graph.initiator" => {
+                            AnyIdentity::Initiator(
+                                msgraph_odata::object::finish(
+                                    Initiator {
+                                        odata_type: Some(tag),
+                                        ..Default::default()
+                                    },
+                                    &mut map,
+                                )?,
+                            )
+                        }
+                        "microsoft.graph.provisionedIdentity" => {
+                            AnyIdentity::ProvisionedIdentity(
+                                msgraph_odata::object::finish(
+                                    ProvisionedIdentity {
+                                        odata_type: Some(tag),
+                                        ..Default::default()
+                                    },
+                                    &mut map,
+                                )?,
+                            )
+                        }
+                        "microsoft.graph.provisioningServicePrincipal" => {
+                            AnyIdentity::ProvisioningServicePrincipal(
+                                msgraph_odata::object::finish(
+                                    ProvisioningServicePrincipal {
+                                        odata_type: Some(tag),
+                                        ..Default::default()
+                                    },
+                                    &mut map,
+                                )?,
+                            )
+                        }
+                        "microsoft.graph.provisioningSystem" => {
+                            AnyIdentity::ProvisioningSystem(
+                                msgraph_odata::object::finish(
+                                    ProvisioningSystem {
+                                        odata_type: Some(tag),
+                                        ..Default::default()
+                                    },
+                                    &mut map,
+                                )?,
+                            )
+                        }
+                        "microsoft.graph.servicePrincipalIdentity" => {
+                            AnyIdentity::ServicePrincipalIdentity(
+                                msgraph_odata::object::finish(
+                                    ServicePrincipalIdentity {
+                                        odata_type: Some(tag),
+                                        ..Default::default()
+                                    },
+                                    &mut map,
+                                )?,
+                            )
+                        }
+                        "microsoft.graph.sharePointGroupIdentity" => {
+                            AnyIdentity::SharePointGroupIdentity(
+                                msgraph_odata::object::finish(
+                                    SharePointGroupIdentity {
+                                        odata_type: Some(tag),
+                                        ..Default::default()
+                                    },
+                                    &mut map,
+                                )?,
+                            )
+                        }
+                        "microsoft.graph.sharePointIdentity" => {
+                            AnyIdentity::SharePointIdentity(
+                                msgraph_odata::object::finish(
+                                    SharePointIdentity {
+                                        odata_type: Some(tag),
+                                        ..Default::default()
+                                    },
+                                    &mut map,
+                                )?,
+                            )
+                        }
+                        "microsoft.graph.teamworkApplicationIdentity" => {
+                            AnyIdentity::TeamworkApplicationIdentity(
+                                msgraph_odata::object::finish(
+                                    TeamworkApplicationIdentity {
+                                        odata_type: Some(tag),
+                                        ..Default::default()
+                                    },
+                                    &mut map,
+                                )?,
+                            )
+                        }
+                        "microsoft.graph.teamworkConversationIdentity" => {
+                            AnyIdentity::TeamworkConversationIdentity(
+                                msgraph_odata::object::finish(
+                                    TeamworkConversationIdentity {
+                                        odata_type: Some(tag),
+                                        ..Default::default()
+                                    },
+                                    &mut map,
+                                )?,
+                            )
+                        }
+                        "microsoft.graph.teamworkTagIdentity" => {
+                            AnyIdentity::TeamworkTagIdentity(
+                                msgraph_odata::object::finish(
+                                    TeamworkTagIdentity {
+                                        odata_type: Some(tag),
+                                        ..Default::default()
+                                    },
+                                    &mut map,
+                                )?,
+                            )
+                        }
+                        "microsoft.graph.teamworkUserIdentity" => {
+                            AnyIdentity::TeamworkUserIdentity(
+                                msgraph_odata::object::finish(
+                                    TeamworkUserIdentity {
+                                        odata_type: Some(tag),
+                                        ..Default::default()
+                                    },
+                                    &mut map,
+                                )?,
+                            )
+                        }
+                        "microsoft.graph.userIdentity" => {
+                            AnyIdentity::UserIdentity(
+                                msgraph_odata::object::finish(
+                                    UserIdentity {
+                                        odata_type: Some(tag),
+                                        ..Default::default()
+                                    },
+                                    &mut map,
+                                )?,
+                            )
+                        }
+                        "microsoft.graph.callRecords.userIdentity" => {
+                            AnyIdentity::CallRecordsUserIdentity(
+                                msgraph_odata::object::finish(
+                                    super::callrecords::UserIdentity {
+                                        odata_type: Some(tag),
+                                        ..Default::default()
+                                    },
+                                    &mut map,
+                                )?,
+                            )
+                        }
+                        _ => {
+                            AnyIdentity::Identity(
+                                msgraph_odata::object::finish(
+                                    Identity {
+                                        odata_type: Some(tag),
+                                        ..Default::default()
+                                    },
+                                    &mut map,
+                                )?,
+                            )
+                        }
+                    },
+                )
+            }
+        }
+        d.deserialize_map(Visitor)
     }
 }
 
@@ -1834,7 +2213,7 @@ pub struct IdentitySet {
 
 #[allow(deprecated)]
 impl msgraph_odata::object::Members for IdentitySet {
-    const EXPECTING: &'static str = "a identitySet object";
+    const EXPECTING: &'static str = "an object of type microsoft.graph.identitySet";
     fn member<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
         key: &str,
@@ -1979,8 +2358,11 @@ impl serde::Serialize for AnyIdentitySet {
     }
 }
 
-impl<'de> serde::Deserialize<'de> for AnyIdentitySet {
-    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+impl AnyIdentitySet {
+    /// Reads a whole object buffered because `@odata.type` was not its first member.
+    fn from_buffered(
+        map: serde_json::Map<String, serde_json::Value>,
+    ) -> Result<Self, String> {
         type Map = serde_json::Map<String, serde_json::Value>;
         fn from_map<T: serde::de::DeserializeOwned>(m: Map) -> Result<T, String> {
             serde_path_to_error::deserialize(serde_json::Value::Object(m))
@@ -1993,7 +2375,6 @@ impl<'de> serde::Deserialize<'de> for AnyIdentitySet {
                     }
                 })
         }
-        let map = <Map as serde::Deserialize>::deserialize(d)?;
         let name = msgraph_odata::type_name_of(&map);
         let read: fn(Map) -> Result<Self, String> = match name {
             Some("microsoft.graph.identitySet") => |m| from_map(m).map(Self::IdentitySet),
@@ -2020,7 +2401,137 @@ impl<'de> serde::Deserialize<'de> for AnyIdentitySet {
             }
             _ => |m| from_map(m).map(Self::IdentitySet),
         };
-        read(map).map_err(serde::de::Error::custom)
+        read(map)
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for AnyIdentitySet {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        struct Visitor;
+        impl<'de> serde::de::Visitor<'de> for Visitor {
+            type Value = AnyIdentitySet;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("an object of type microsoft.graph.identitySet")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<AnyIdentitySet, A::Error> {
+                use msgraph_odata::object::Start;
+                let tag = match msgraph_odata::object::start(&mut map)? {
+                    Start::Typed(tag) => tag,
+                    Start::Buffered(m) => {
+                        return AnyIdentitySet::from_buffered(m)
+                            .map_err(serde::de::Error::custom);
+                    }
+                };
+                let name = tag.strip_prefix('#').unwrap_or(&tag).to_owned();
+                Ok(
+                    match name.as_str() {
+                        "microsoft.graph.identitySet" => {
+                            AnyIdentitySet::IdentitySet(
+                                msgraph_odata::object::finish(
+                                    IdentitySet {
+                                        odata_type: Some(tag),
+                                        ..Default::default()
+                                    },
+                                    &mut map,
+                                )?,
+                            )
+                        }
+                        "microsoft.graph.aiInteractionMentionedIdentitySet" => {
+                            AnyIdentitySet::AiInteractionMentionedIdentitySet(
+                                msgraph_odata::object::finish(
+                                    AiInteractionMentionedIdentitySet {
+                                        odata_type: Some(tag),
+                                        ..Default::default()
+                                    },
+                                    &mut map,
+                                )?,
+                            )
+                        }
+                        "microsoft.graph.chatMessageFromIdentitySet" => {
+                            AnyIdentitySet::ChatMessageFromIdentitySet(
+                                msgraph_odata::object::finish(
+                                    ChatMessageFromIdentitySet {
+                                        odata_type: Some(tag),
+                                        ..Default::default()
+                                    },
+                                    &mut map,
+                                )?,
+                            )
+                        }
+                        "microsoft.graph.chatMessageMentionedIdentitySet" => {
+                            AnyIdentitySet::ChatMessageMentionedIdentitySet(
+                                msgraph_odata::object::finish(
+                                    ChatMessageMentionedIdentitySet {
+                                        odata_type: Some(tag),
+                                        ..Default::default()
+                                    },
+                                    &mut map,
+                                )?,
+                            )
+                        }
+                        "microsoft.graph.chatMessageReactionIdentitySet" => {
+                            AnyIdentitySet::ChatMessageReactionIdentitySet(
+                                msgraph_odata::object::finish(
+                                    ChatMessageReactionIdentitySet {
+                                        odata_type: Some(tag),
+                                        ..Default::default()
+                                    },
+                                    &mut map,
+                                )?,
+                            )
+                        }
+                        "microsoft.graph.communicationsIdentitySet" => {
+                            AnyIdentitySet::CommunicationsIdentitySet(
+                                msgraph_odata::object::finish(
+                                    CommunicationsIdentitySet {
+                                        odata_type: Some(tag),
+                                        ..Default::default()
+                                    },
+                                    &mut map,
+                                )?,
+                            )
+                        }
+                        "microsoft.graph.engagementIdentitySet" => {
+                            AnyIdentitySet::EngagementIdentitySet(
+                                msgraph_odata::object::finish(
+                                    EngagementIdentitySet {
+                                        odata_type: Some(tag),
+                                        ..Default::default()
+                                    },
+                                    &mut map,
+                                )?,
+                            )
+                        }
+                        "microsoft.graph.sharePointIdentitySet" => {
+                            AnyIdentitySet::SharePointIdentitySet(
+                                msgraph_odata::object::finish(
+                                    SharePointIdentitySet {
+                                        odata_type: Some(tag),
+                                        ..Default::default()
+                                    },
+                                    &mut map,
+                                )?,
+                            )
+                        }
+                        _ => {
+                            AnyIdentitySet::IdentitySet(
+                                msgraph_odata::object::finish(
+                                    IdentitySet {
+                                        odata_type: Some(tag),
+                                        ..Default::default()
+                                    },
+                                    &mut map,
+                                )?,
+                            )
+                        }
+                    },
+                )
+            }
+        }
+        d.deserialize_map(Visitor)
     }
 }
 
@@ -2105,7 +2616,7 @@ pub struct Initiator {
 
 #[allow(deprecated)]
 impl msgraph_odata::object::Members for Initiator {
-    const EXPECTING: &'static str = "a initiator object";
+    const EXPECTING: &'static str = "an object of type microsoft.graph.initiator";
     fn member<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
         key: &str,
@@ -2169,7 +2680,7 @@ pub struct ProvisionedIdentity {
 
 #[allow(deprecated)]
 impl msgraph_odata::object::Members for ProvisionedIdentity {
-    const EXPECTING: &'static str = "a provisionedIdentity object";
+    const EXPECTING: &'static str = "an object of type microsoft.graph.provisionedIdentity";
     fn member<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
         key: &str,
@@ -2224,7 +2735,7 @@ pub struct ProvisioningServicePrincipal {
 
 #[allow(deprecated)]
 impl msgraph_odata::object::Members for ProvisioningServicePrincipal {
-    const EXPECTING: &'static str = "a provisioningServicePrincipal object";
+    const EXPECTING: &'static str = "an object of type microsoft.graph.provisioningServicePrincipal";
     fn member<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
         key: &str,
@@ -2282,7 +2793,7 @@ pub struct ProvisioningSystem {
 
 #[allow(deprecated)]
 impl msgraph_odata::object::Members for ProvisioningSystem {
-    const EXPECTING: &'static str = "a provisioningSystem object";
+    const EXPECTING: &'static str = "an object of type microsoft.graph.provisioningSystem";
     fn member<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
         key: &str,
@@ -2341,7 +2852,7 @@ pub struct ServicePrincipalIdentity {
 
 #[allow(deprecated)]
 impl msgraph_odata::object::Members for ServicePrincipalIdentity {
-    const EXPECTING: &'static str = "a servicePrincipalIdentity object";
+    const EXPECTING: &'static str = "an object of type microsoft.graph.servicePrincipalIdentity";
     fn member<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
         key: &str,
@@ -2405,7 +2916,7 @@ pub struct SharePointGroupIdentity {
 
 #[allow(deprecated)]
 impl msgraph_odata::object::Members for SharePointGroupIdentity {
-    const EXPECTING: &'static str = "a sharePointGroupIdentity object";
+    const EXPECTING: &'static str = "an object of type microsoft.graph.sharePointGroupIdentity";
     fn member<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
         key: &str,
@@ -2465,7 +2976,7 @@ pub struct SharePointIdentity {
 
 #[allow(deprecated)]
 impl msgraph_odata::object::Members for SharePointIdentity {
-    const EXPECTING: &'static str = "a sharePointIdentity object";
+    const EXPECTING: &'static str = "an object of type microsoft.graph.sharePointIdentity";
     fn member<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
         key: &str,
@@ -2544,7 +3055,7 @@ pub struct SharePointIdentitySet {
 
 #[allow(deprecated)]
 impl msgraph_odata::object::Members for SharePointIdentitySet {
-    const EXPECTING: &'static str = "a sharePointIdentitySet object";
+    const EXPECTING: &'static str = "an object of type microsoft.graph.sharePointIdentitySet";
     fn member<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
         key: &str,
@@ -2607,7 +3118,7 @@ pub struct TeamworkApplicationIdentity {
 
 #[allow(deprecated)]
 impl msgraph_odata::object::Members for TeamworkApplicationIdentity {
-    const EXPECTING: &'static str = "a teamworkApplicationIdentity object";
+    const EXPECTING: &'static str = "an object of type microsoft.graph.teamworkApplicationIdentity";
     fn member<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
         key: &str,
@@ -2668,7 +3179,7 @@ pub struct TeamworkConversationIdentity {
 
 #[allow(deprecated)]
 impl msgraph_odata::object::Members for TeamworkConversationIdentity {
-    const EXPECTING: &'static str = "a teamworkConversationIdentity object";
+    const EXPECTING: &'static str = "an object of type microsoft.graph.teamworkConversationIdentity";
     fn member<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
         key: &str,
@@ -2724,7 +3235,7 @@ pub struct TeamworkTagIdentity {
 
 #[allow(deprecated)]
 impl msgraph_odata::object::Members for TeamworkTagIdentity {
-    const EXPECTING: &'static str = "a teamworkTagIdentity object";
+    const EXPECTING: &'static str = "an object of type microsoft.graph.teamworkTagIdentity";
     fn member<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
         key: &str,
@@ -2782,7 +3293,7 @@ pub struct TeamworkUserIdentity {
 
 #[allow(deprecated)]
 impl msgraph_odata::object::Members for TeamworkUserIdentity {
-    const EXPECTING: &'static str = "a teamworkUserIdentity object";
+    const EXPECTING: &'static str = "an object of type microsoft.graph.teamworkUserIdentity";
     fn member<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
         key: &str,
@@ -2846,7 +3357,7 @@ pub struct UserIdentity {
 
 #[allow(deprecated)]
 impl msgraph_odata::object::Members for UserIdentity {
-    const EXPECTING: &'static str = "a userIdentity object";
+    const EXPECTING: &'static str = "an object of type microsoft.graph.userIdentity";
     fn member<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
         key: &str,
