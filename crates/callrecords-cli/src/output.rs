@@ -65,7 +65,8 @@ pub const OTHER_MEMBERS: &str = "otherMembers";
 /// The column paths as a tree, to find what a row has beyond them.
 #[derive(Default)]
 struct PathTree {
-    children: std::collections::HashMap<String, PathTree>,
+    /// Sorted by name (looked up by binary search: a few per member).
+    children: Vec<(String, PathTree)>,
     /// A column ends here (it takes the whole value, nested or not).
     column: bool,
 }
@@ -76,11 +77,26 @@ impl PathTree {
         for path in paths {
             let mut node = &mut root;
             for seg in path {
-                node = node.children.entry(seg.clone()).or_default();
+                let at = match node.children.binary_search_by(|(k, _)| k.as_str().cmp(seg)) {
+                    Ok(at) => at,
+                    Err(at) => {
+                        node.children.insert(at, (seg.clone(), PathTree::default()));
+                        at
+                    }
+                };
+                node = &mut node.children[at].1;
             }
             node.column = true;
         }
         root
+    }
+
+    fn child(&self, key: &str) -> Option<&PathTree> {
+        let at = self
+            .children
+            .binary_search_by(|(k, _)| k.as_str().cmp(key))
+            .ok()?;
+        Some(&self.children[at].1)
     }
 
     /// Collects the non-null members of `value` that no column holds.
@@ -96,7 +112,11 @@ impl PathTree {
         for (key, v) in members {
             // Instance annotations (`@odata.context`, `x@odata.nextLink`)
             // describe the response, not the row; `@odata.type` is data.
-            if key.contains('@') && key != "@odata.type" {
+            if v.is_null() || (key.contains('@') && key != "@odata.type") {
+                continue;
+            }
+            let node = self.child(key);
+            if node.is_some_and(|n| n.column) {
                 continue;
             }
             let len = prefix.len();
@@ -104,15 +124,13 @@ impl PathTree {
                 prefix.push('.');
             }
             prefix.push_str(key);
-            match self.children.get(key) {
-                Some(node) if node.column => {}
+            match node {
                 Some(node) if v.is_object() => node.leftovers(v, prefix, out),
                 // A scalar or list where the columns expect an object, or a
                 // member no column names: kept here rather than dropped.
-                _ if !v.is_null() => {
+                _ => {
                     out.insert(prefix.clone(), v.clone());
                 }
-                _ => {}
             }
             prefix.truncate(len);
         }
