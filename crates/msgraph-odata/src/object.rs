@@ -105,6 +105,65 @@ pub fn rest_as_map<'de, A: MapAccess<'de>>(
     Ok(out)
 }
 
+/// A polymorphic value (a generated `Any<Type>` enum) chosen by `@odata.type`.
+pub trait Polymorphic: Sized {
+    /// What the value is, for "invalid type" errors.
+    const EXPECTING: &'static str;
+
+    /// Reads the rest of a value whose first member was `@odata.type` = `tag`
+    /// (`#` included), into the struct `tag` names ([`finish`], [`rest_as_map`]).
+    fn typed<'de, A: MapAccess<'de>>(tag: String, map: &mut A) -> Result<Self, A::Error>;
+
+    /// Reads a whole buffered value (its `@odata.type`, if any, came later).
+    fn buffered(map: Map<String, Value>) -> Result<Self, String>;
+}
+
+/// Deserializes a [`Polymorphic`] value: streamed when `@odata.type` is the
+/// first member, buffered otherwise.
+pub fn deserialize_polymorphic<'de, D: Deserializer<'de>, T: Polymorphic>(
+    d: D,
+) -> Result<T, D::Error> {
+    d.deserialize_map(PolymorphicVisitor(PhantomData))
+}
+
+struct PolymorphicVisitor<T>(PhantomData<T>);
+
+impl<'de, T: Polymorphic> Visitor<'de> for PolymorphicVisitor<T> {
+    type Value = T;
+
+    fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(T::EXPECTING)
+    }
+
+    fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<T, A::Error> {
+        match start(&mut map)? {
+            Start::Typed(tag) => T::typed(tag, &mut map),
+            Start::Buffered(m) => T::buffered(m).map_err(de::Error::custom),
+        }
+    }
+}
+
+/// `impl Deserialize` for a generated type through [`Members`]
+/// (`deserialize_members!(Type)`) or [`Polymorphic`]
+/// (`deserialize_members!(polymorphic Type)`).
+#[macro_export]
+macro_rules! deserialize_members {
+    (polymorphic $ty:ty) => {
+        impl<'de> $crate::__serde::Deserialize<'de> for $ty {
+            fn deserialize<D: $crate::__serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+                $crate::object::deserialize_polymorphic(d)
+            }
+        }
+    };
+    ($ty:ty) => {
+        impl<'de> $crate::__serde::Deserialize<'de> for $ty {
+            fn deserialize<D: $crate::__serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+                $crate::object::deserialize_object(d)
+            }
+        }
+    };
+}
+
 /// A member name, borrowed from the input when it has no escapes (serde's
 /// own `Cow<str>` always copies).
 struct Key<'de>(Cow<'de, str>);
@@ -161,11 +220,7 @@ mod tests {
         }
     }
 
-    impl<'de> Deserialize<'de> for Row {
-        fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-            deserialize_object(d)
-        }
-    }
+    crate::deserialize_members!(Row);
 
     #[test]
     fn declared_members_to_fields_the_rest_kept() {

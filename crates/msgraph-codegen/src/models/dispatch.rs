@@ -109,9 +109,9 @@ pub(crate) fn dispatch_tokens(
     let mut stream_arms = Vec::new();
     let start_struct = |v: &proc_macro2::Ident, path: &TokenStream| {
         quote! {
-            #ident::#v(msgraph_odata::object::finish(
+            Self::#v(msgraph_odata::object::finish(
                 #path { odata_type: Some(tag), ..Default::default() },
-                &mut map,
+                map,
             )?)
         }
     };
@@ -128,7 +128,7 @@ pub(crate) fn dispatch_tokens(
             let read = start_struct(v, &quote!(#base_path));
             quote!(_ => #read)
         }
-        _ => quote!(_ => #ident::Other(msgraph_odata::object::rest_as_map(tag, &mut map)?)),
+        _ => quote!(_ => Self::Other(msgraph_odata::object::rest_as_map(tag, map)?)),
     };
     let expecting = format!("an object of type {qualified}");
 
@@ -219,9 +219,21 @@ pub(crate) fn dispatch_tokens(
             }
         }
 
-        impl #ident {
-            /// Reads a whole object buffered because `@odata.type` was not its first member.
-            fn from_buffered(map: serde_json::Map<String, serde_json::Value>) -> Result<Self, String> {
+        impl msgraph_odata::object::Polymorphic for #ident {
+            const EXPECTING: &'static str = #expecting;
+
+            fn typed<'de, A: serde::de::MapAccess<'de>>(
+                tag: String,
+                map: &mut A,
+            ) -> Result<Self, A::Error> {
+                let name = tag.strip_prefix('#').unwrap_or(&tag).to_owned();
+                Ok(match name.as_str() {
+                    #(#stream_arms,)*
+                    #stream_fallback
+                })
+            }
+
+            fn buffered(map: serde_json::Map<String, serde_json::Value>) -> Result<Self, String> {
                 type Map = serde_json::Map<String, serde_json::Value>;
                 // Keeps the path inside the value in the message (`userAgent.platform: ...`),
                 // which the outer deserializer cannot see through the buffered map.
@@ -244,35 +256,7 @@ pub(crate) fn dispatch_tokens(
             }
         }
 
-        impl<'de> serde::Deserialize<'de> for #ident {
-            fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-                struct Visitor;
-                impl<'de> serde::de::Visitor<'de> for Visitor {
-                    type Value = #ident;
-                    fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                        f.write_str(#expecting)
-                    }
-                    fn visit_map<A: serde::de::MapAccess<'de>>(
-                        self,
-                        mut map: A,
-                    ) -> Result<#ident, A::Error> {
-                        use msgraph_odata::object::Start;
-                        let tag = match msgraph_odata::object::start(&mut map)? {
-                            Start::Typed(tag) => tag,
-                            Start::Buffered(m) => {
-                                return #ident::from_buffered(m).map_err(serde::de::Error::custom)
-                            }
-                        };
-                        let name = tag.strip_prefix('#').unwrap_or(&tag).to_owned();
-                        Ok(match name.as_str() {
-                            #(#stream_arms,)*
-                            #stream_fallback
-                        })
-                    }
-                }
-                d.deserialize_map(Visitor)
-            }
-        }
+        msgraph_odata::deserialize_members!(polymorphic #ident);
 
         #froms
     })

@@ -162,11 +162,7 @@ pub(crate) fn struct_tokens(
             }
         }
 
-        impl<'de> serde::Deserialize<'de> for #ident {
-            fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-                msgraph_odata::object::deserialize_object(d)
-            }
-        }
+        msgraph_odata::deserialize_members!(#ident);
     })
 }
 

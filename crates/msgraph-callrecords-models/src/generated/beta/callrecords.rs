@@ -185,11 +185,7 @@ impl msgraph_odata::object::Members for CallRecord {
     }
 }
 
-impl<'de> serde::Deserialize<'de> for CallRecord {
-    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        msgraph_odata::object::deserialize_object(d)
-    }
-}
+msgraph_odata::deserialize_members!(CallRecord);
 
 /// Structural properties of [`CallRecord`] (`microsoft.graph.callRecords.callRecord`), for `$select`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
@@ -313,11 +309,7 @@ impl msgraph_odata::object::Members for Organizer {
     }
 }
 
-impl<'de> serde::Deserialize<'de> for Organizer {
-    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        msgraph_odata::object::deserialize_object(d)
-    }
-}
+msgraph_odata::deserialize_members!(Organizer);
 
 /// Structural properties of [`Organizer`] (`microsoft.graph.callRecords.organizer`), for `$select`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
@@ -413,11 +405,7 @@ impl msgraph_odata::object::Members for Participant {
     }
 }
 
-impl<'de> serde::Deserialize<'de> for Participant {
-    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        msgraph_odata::object::deserialize_object(d)
-    }
-}
+msgraph_odata::deserialize_members!(Participant);
 
 /// Structural properties of [`Participant`] (`microsoft.graph.callRecords.participant`), for `$select`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
@@ -515,11 +503,7 @@ impl msgraph_odata::object::Members for ParticipantBase {
     }
 }
 
-impl<'de> serde::Deserialize<'de> for ParticipantBase {
-    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        msgraph_odata::object::deserialize_object(d)
-    }
-}
+msgraph_odata::deserialize_members!(ParticipantBase);
 
 /// A value declared as `microsoft.graph.callRecords.participantBase`: one of the derived types of this abstract type, chosen by `@odata.type` when read and kept when written.
 #[derive(Debug, Clone, PartialEq)]
@@ -567,9 +551,42 @@ impl serde::Serialize for AnyParticipantBase {
     }
 }
 
-impl AnyParticipantBase {
-    /// Reads a whole object buffered because `@odata.type` was not its first member.
-    fn from_buffered(
+impl msgraph_odata::object::Polymorphic for AnyParticipantBase {
+    const EXPECTING: &'static str = "an object of type microsoft.graph.callRecords.participantBase";
+    fn typed<'de, A: serde::de::MapAccess<'de>>(
+        tag: String,
+        map: &mut A,
+    ) -> Result<Self, A::Error> {
+        let name = tag.strip_prefix('#').unwrap_or(&tag).to_owned();
+        Ok(
+            match name.as_str() {
+                "microsoft.graph.callRecords.organizer" => {
+                    Self::Organizer(
+                        msgraph_odata::object::finish(
+                            Organizer {
+                                odata_type: Some(tag),
+                                ..Default::default()
+                            },
+                            map,
+                        )?,
+                    )
+                }
+                "microsoft.graph.callRecords.participant" => {
+                    Self::Participant(
+                        msgraph_odata::object::finish(
+                            Participant {
+                                odata_type: Some(tag),
+                                ..Default::default()
+                            },
+                            map,
+                        )?,
+                    )
+                }
+                _ => Self::Other(msgraph_odata::object::rest_as_map(tag, map)?),
+            },
+        )
+    }
+    fn buffered(
         map: serde_json::Map<String, serde_json::Value>,
     ) -> Result<Self, String> {
         type Map = serde_json::Map<String, serde_json::Value>;
@@ -598,65 +615,7 @@ impl AnyParticipantBase {
     }
 }
 
-impl<'de> serde::Deserialize<'de> for AnyParticipantBase {
-    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        struct Visitor;
-        impl<'de> serde::de::Visitor<'de> for Visitor {
-            type Value = AnyParticipantBase;
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str(
-                    "an object of type microsoft.graph.callRecords.participantBase",
-                )
-            }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<AnyParticipantBase, A::Error> {
-                use msgraph_odata::object::Start;
-                let tag = match msgraph_odata::object::start(&mut map)? {
-                    Start::Typed(tag) => tag,
-                    Start::Buffered(m) => {
-                        return AnyParticipantBase::from_buffered(m)
-                            .map_err(serde::de::Error::custom);
-                    }
-                };
-                let name = tag.strip_prefix('#').unwrap_or(&tag).to_owned();
-                Ok(
-                    match name.as_str() {
-                        "microsoft.graph.callRecords.organizer" => {
-                            AnyParticipantBase::Organizer(
-                                msgraph_odata::object::finish(
-                                    Organizer {
-                                        odata_type: Some(tag),
-                                        ..Default::default()
-                                    },
-                                    &mut map,
-                                )?,
-                            )
-                        }
-                        "microsoft.graph.callRecords.participant" => {
-                            AnyParticipantBase::Participant(
-                                msgraph_odata::object::finish(
-                                    Participant {
-                                        odata_type: Some(tag),
-                                        ..Default::default()
-                                    },
-                                    &mut map,
-                                )?,
-                            )
-                        }
-                        _ => {
-                            AnyParticipantBase::Other(
-                                msgraph_odata::object::rest_as_map(tag, &mut map)?,
-                            )
-                        }
-                    },
-                )
-            }
-        }
-        d.deserialize_map(Visitor)
-    }
-}
+msgraph_odata::deserialize_members!(polymorphic AnyParticipantBase);
 
 impl From<Organizer> for AnyParticipantBase {
     fn from(v: Organizer) -> Self {
@@ -786,11 +745,7 @@ impl msgraph_odata::object::Members for Segment {
     }
 }
 
-impl<'de> serde::Deserialize<'de> for Segment {
-    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        msgraph_odata::object::deserialize_object(d)
-    }
-}
+msgraph_odata::deserialize_members!(Segment);
 
 /// Structural properties of [`Segment`] (`microsoft.graph.callRecords.segment`), for `$select`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
@@ -952,11 +907,7 @@ impl msgraph_odata::object::Members for Session {
     }
 }
 
-impl<'de> serde::Deserialize<'de> for Session {
-    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        msgraph_odata::object::deserialize_object(d)
-    }
-}
+msgraph_odata::deserialize_members!(Session);
 
 /// Structural properties of [`Session`] (`microsoft.graph.callRecords.session`), for `$select`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
@@ -1054,11 +1005,7 @@ impl msgraph_odata::object::Members for AdministrativeUnitInfo {
     }
 }
 
-impl<'de> serde::Deserialize<'de> for AdministrativeUnitInfo {
-    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        msgraph_odata::object::deserialize_object(d)
-    }
-}
+msgraph_odata::deserialize_members!(AdministrativeUnitInfo);
 
 /// Common part of the PSTN, Direct Routing and SMS log rows (beta).
 ///
@@ -1135,11 +1082,7 @@ impl msgraph_odata::object::Members for CallLogRow {
     }
 }
 
-impl<'de> serde::Deserialize<'de> for CallLogRow {
-    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        msgraph_odata::object::deserialize_object(d)
-    }
-}
+msgraph_odata::deserialize_members!(CallLogRow);
 
 /// A value declared as `microsoft.graph.callRecords.callLogRow`: the type itself or one of its derived types, chosen by `@odata.type` when read and kept when written.
 #[derive(Debug, Clone, PartialEq)]
@@ -1204,9 +1147,64 @@ impl serde::Serialize for AnyCallLogRow {
     }
 }
 
-impl AnyCallLogRow {
-    /// Reads a whole object buffered because `@odata.type` was not its first member.
-    fn from_buffered(
+impl msgraph_odata::object::Polymorphic for AnyCallLogRow {
+    const EXPECTING: &'static str = "an object of type microsoft.graph.callRecords.callLogRow";
+    fn typed<'de, A: serde::de::MapAccess<'de>>(
+        tag: String,
+        map: &mut A,
+    ) -> Result<Self, A::Error> {
+        let name = tag.strip_prefix('#').unwrap_or(&tag).to_owned();
+        Ok(
+            match name.as_str() {
+                "microsoft.graph.callRecords.callLogRow" => {
+                    Self::CallLogRow(
+                        msgraph_odata::object::finish(
+                            CallLogRow {
+                                odata_type: Some(tag),
+                                ..Default::default()
+                            },
+                            map,
+                        )?,
+                    )
+                }
+                "microsoft.graph.callRecords.directRoutingLogRow" => {
+                    Self::DirectRoutingLogRow(
+                        msgraph_odata::object::finish(
+                            DirectRoutingLogRow {
+                                odata_type: Some(tag),
+                                ..Default::default()
+                            },
+                            map,
+                        )?,
+                    )
+                }
+                "microsoft.graph.callRecords.pstnCallLogRow" => {
+                    Self::PstnCallLogRow(
+                        msgraph_odata::object::finish(
+                            PstnCallLogRow {
+                                odata_type: Some(tag),
+                                ..Default::default()
+                            },
+                            map,
+                        )?,
+                    )
+                }
+                "microsoft.graph.callRecords.smsLogRow" => {
+                    Self::SmsLogRow(
+                        msgraph_odata::object::finish(
+                            SmsLogRow {
+                                odata_type: Some(tag),
+                                ..Default::default()
+                            },
+                            map,
+                        )?,
+                    )
+                }
+                _ => Self::Other(msgraph_odata::object::rest_as_map(tag, map)?),
+            },
+        )
+    }
+    fn buffered(
         map: serde_json::Map<String, serde_json::Value>,
     ) -> Result<Self, String> {
         type Map = serde_json::Map<String, serde_json::Value>;
@@ -1242,85 +1240,7 @@ impl AnyCallLogRow {
     }
 }
 
-impl<'de> serde::Deserialize<'de> for AnyCallLogRow {
-    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        struct Visitor;
-        impl<'de> serde::de::Visitor<'de> for Visitor {
-            type Value = AnyCallLogRow;
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("an object of type microsoft.graph.callRecords.callLogRow")
-            }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<AnyCallLogRow, A::Error> {
-                use msgraph_odata::object::Start;
-                let tag = match msgraph_odata::object::start(&mut map)? {
-                    Start::Typed(tag) => tag,
-                    Start::Buffered(m) => {
-                        return AnyCallLogRow::from_buffered(m)
-                            .map_err(serde::de::Error::custom);
-                    }
-                };
-                let name = tag.strip_prefix('#').unwrap_or(&tag).to_owned();
-                Ok(
-                    match name.as_str() {
-                        "microsoft.graph.callRecords.callLogRow" => {
-                            AnyCallLogRow::CallLogRow(
-                                msgraph_odata::object::finish(
-                                    CallLogRow {
-                                        odata_type: Some(tag),
-                                        ..Default::default()
-                                    },
-                                    &mut map,
-                                )?,
-                            )
-                        }
-                        "microsoft.graph.callRecords.directRoutingLogRow" => {
-                            AnyCallLogRow::DirectRoutingLogRow(
-                                msgraph_odata::object::finish(
-                                    DirectRoutingLogRow {
-                                        odata_type: Some(tag),
-                                        ..Default::default()
-                                    },
-                                    &mut map,
-                                )?,
-                            )
-                        }
-                        "microsoft.graph.callRecords.pstnCallLogRow" => {
-                            AnyCallLogRow::PstnCallLogRow(
-                                msgraph_odata::object::finish(
-                                    PstnCallLogRow {
-                                        odata_type: Some(tag),
-                                        ..Default::default()
-                                    },
-                                    &mut map,
-                                )?,
-                            )
-                        }
-                        "microsoft.graph.callRecords.smsLogRow" => {
-                            AnyCallLogRow::SmsLogRow(
-                                msgraph_odata::object::finish(
-                                    SmsLogRow {
-                                        odata_type: Some(tag),
-                                        ..Default::default()
-                                    },
-                                    &mut map,
-                                )?,
-                            )
-                        }
-                        _ => {
-                            AnyCallLogRow::Other(
-                                msgraph_odata::object::rest_as_map(tag, &mut map)?,
-                            )
-                        }
-                    },
-                )
-            }
-        }
-        d.deserialize_map(Visitor)
-    }
-}
+msgraph_odata::deserialize_members!(polymorphic AnyCallLogRow);
 
 impl From<CallLogRow> for AnyCallLogRow {
     fn from(v: CallLogRow) -> Self {
@@ -1417,11 +1337,7 @@ impl msgraph_odata::object::Members for ClientUserAgent {
     }
 }
 
-impl<'de> serde::Deserialize<'de> for ClientUserAgent {
-    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        msgraph_odata::object::deserialize_object(d)
-    }
-}
+msgraph_odata::deserialize_members!(ClientUserAgent);
 
 /// Audio device data and quality events of one endpoint of a media stream.
 ///
@@ -1680,11 +1596,7 @@ impl msgraph_odata::object::Members for DeviceInfo {
     }
 }
 
-impl<'de> serde::Deserialize<'de> for DeviceInfo {
-    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        msgraph_odata::object::deserialize_object(d)
-    }
-}
+msgraph_odata::deserialize_members!(DeviceInfo);
 
 /// One call through Direct Routing (a customer session border controller), as returned by getDirectRoutingCalls.
 ///
@@ -1877,11 +1789,7 @@ impl msgraph_odata::object::Members for DirectRoutingLogRow {
     }
 }
 
-impl<'de> serde::Deserialize<'de> for DirectRoutingLogRow {
-    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        msgraph_odata::object::deserialize_object(d)
-    }
-}
+msgraph_odata::deserialize_members!(DirectRoutingLogRow);
 
 /// An endpoint of a session or segment; the value is often a participantEndpoint or serviceEndpoint.
 ///
@@ -1926,11 +1834,7 @@ impl msgraph_odata::object::Members for Endpoint {
     }
 }
 
-impl<'de> serde::Deserialize<'de> for Endpoint {
-    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        msgraph_odata::object::deserialize_object(d)
-    }
-}
+msgraph_odata::deserialize_members!(Endpoint);
 
 /// A value declared as `microsoft.graph.callRecords.endpoint`: the type itself or one of its derived types, chosen by `@odata.type` when read and kept when written.
 #[derive(Debug, Clone, PartialEq)]
@@ -1988,9 +1892,53 @@ impl serde::Serialize for AnyEndpoint {
     }
 }
 
-impl AnyEndpoint {
-    /// Reads a whole object buffered because `@odata.type` was not its first member.
-    fn from_buffered(
+impl msgraph_odata::object::Polymorphic for AnyEndpoint {
+    const EXPECTING: &'static str = "an object of type microsoft.graph.callRecords.endpoint";
+    fn typed<'de, A: serde::de::MapAccess<'de>>(
+        tag: String,
+        map: &mut A,
+    ) -> Result<Self, A::Error> {
+        let name = tag.strip_prefix('#').unwrap_or(&tag).to_owned();
+        Ok(
+            match name.as_str() {
+                "microsoft.graph.callRecords.endpoint" => {
+                    Self::Endpoint(
+                        msgraph_odata::object::finish(
+                            Endpoint {
+                                odata_type: Some(tag),
+                                ..Default::default()
+                            },
+                            map,
+                        )?,
+                    )
+                }
+                "microsoft.graph.callRecords.participantEndpoint" => {
+                    Self::ParticipantEndpoint(
+                        msgraph_odata::object::finish(
+                            ParticipantEndpoint {
+                                odata_type: Some(tag),
+                                ..Default::default()
+                            },
+                            map,
+                        )?,
+                    )
+                }
+                "microsoft.graph.callRecords.serviceEndpoint" => {
+                    Self::ServiceEndpoint(
+                        msgraph_odata::object::finish(
+                            ServiceEndpoint {
+                                odata_type: Some(tag),
+                                ..Default::default()
+                            },
+                            map,
+                        )?,
+                    )
+                }
+                _ => Self::Other(msgraph_odata::object::rest_as_map(tag, map)?),
+            },
+        )
+    }
+    fn buffered(
         map: serde_json::Map<String, serde_json::Value>,
     ) -> Result<Self, String> {
         type Map = serde_json::Map<String, serde_json::Value>;
@@ -2023,74 +1971,7 @@ impl AnyEndpoint {
     }
 }
 
-impl<'de> serde::Deserialize<'de> for AnyEndpoint {
-    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        struct Visitor;
-        impl<'de> serde::de::Visitor<'de> for Visitor {
-            type Value = AnyEndpoint;
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("an object of type microsoft.graph.callRecords.endpoint")
-            }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<AnyEndpoint, A::Error> {
-                use msgraph_odata::object::Start;
-                let tag = match msgraph_odata::object::start(&mut map)? {
-                    Start::Typed(tag) => tag,
-                    Start::Buffered(m) => {
-                        return AnyEndpoint::from_buffered(m)
-                            .map_err(serde::de::Error::custom);
-                    }
-                };
-                let name = tag.strip_prefix('#').unwrap_or(&tag).to_owned();
-                Ok(
-                    match name.as_str() {
-                        "microsoft.graph.callRecords.endpoint" => {
-                            AnyEndpoint::Endpoint(
-                                msgraph_odata::object::finish(
-                                    Endpoint {
-                                        odata_type: Some(tag),
-                                        ..Default::default()
-                                    },
-                                    &mut map,
-                                )?,
-                            )
-                        }
-                        "microsoft.graph.callRecords.participantEndpoint" => {
-                            AnyEndpoint::ParticipantEndpoint(
-                                msgraph_odata::object::finish(
-                                    ParticipantEndpoint {
-                                        odata_type: Some(tag),
-                                        ..Default::default()
-                                    },
-                                    &mut map,
-                                )?,
-                            )
-                        }
-                        "microsoft.graph.callRecords.serviceEndpoint" => {
-                            AnyEndpoint::ServiceEndpoint(
-                                msgraph_odata::object::finish(
-                                    ServiceEndpoint {
-                                        odata_type: Some(tag),
-                                        ..Default::default()
-                                    },
-                                    &mut map,
-                                )?,
-                            )
-                        }
-                        _ => {
-                            AnyEndpoint::Other(
-                                msgraph_odata::object::rest_as_map(tag, &mut map)?,
-                            )
-                        }
-                    },
-                )
-            }
-        }
-        d.deserialize_map(Visitor)
-    }
-}
+msgraph_odata::deserialize_members!(polymorphic AnyEndpoint);
 
 impl From<Endpoint> for AnyEndpoint {
     fn from(v: Endpoint) -> Self {
@@ -2157,11 +2038,7 @@ impl msgraph_odata::object::Members for FailureInfo {
     }
 }
 
-impl<'de> serde::Deserialize<'de> for FailureInfo {
-    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        msgraph_odata::object::deserialize_object(d)
-    }
-}
+msgraph_odata::deserialize_members!(FailureInfo);
 
 /// Open set of boolean feedback tokens (for example Echo, NoSound) chosen by a user.
 ///
@@ -2198,11 +2075,7 @@ impl msgraph_odata::object::Members for FeedbackTokenSet {
     }
 }
 
-impl<'de> serde::Deserialize<'de> for FeedbackTokenSet {
-    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        msgraph_odata::object::deserialize_object(d)
-    }
-}
+msgraph_odata::deserialize_members!(FeedbackTokenSet);
 
 /// The media of one segment: streams plus the network and device data of both sides.
 ///
@@ -2275,11 +2148,7 @@ impl msgraph_odata::object::Members for Media {
     }
 }
 
-impl<'de> serde::Deserialize<'de> for Media {
-    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        msgraph_odata::object::deserialize_object(d)
-    }
-}
+msgraph_odata::deserialize_members!(Media);
 
 /// Quality metrics of one media stream in one direction.
 ///
@@ -2612,11 +2481,7 @@ impl msgraph_odata::object::Members for MediaStream {
     }
 }
 
-impl<'de> serde::Deserialize<'de> for MediaStream {
-    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        msgraph_odata::object::deserialize_object(d)
-    }
-}
+msgraph_odata::deserialize_members!(MediaStream);
 
 /// Network data of one side of a media stream.
 ///
@@ -2861,11 +2726,7 @@ impl msgraph_odata::object::Members for NetworkInfo {
     }
 }
 
-impl<'de> serde::Deserialize<'de> for NetworkInfo {
-    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        msgraph_odata::object::deserialize_object(d)
-    }
-}
+msgraph_odata::deserialize_members!(NetworkInfo);
 
 /// An endpoint used by a participant (a client device).
 ///
@@ -2955,11 +2816,7 @@ impl msgraph_odata::object::Members for ParticipantEndpoint {
     }
 }
 
-impl<'de> serde::Deserialize<'de> for ParticipantEndpoint {
-    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        msgraph_odata::object::deserialize_object(d)
-    }
-}
+msgraph_odata::deserialize_members!(ParticipantEndpoint);
 
 /// A user blocked from or unblocked for PSTN calls, as returned by getPstnBlockedUsersLog (beta).
 ///
@@ -3044,11 +2901,7 @@ impl msgraph_odata::object::Members for PstnBlockedUsersLogRow {
     }
 }
 
-impl<'de> serde::Deserialize<'de> for PstnBlockedUsersLogRow {
-    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        msgraph_odata::object::deserialize_object(d)
-    }
-}
+msgraph_odata::deserialize_members!(PstnBlockedUsersLogRow);
 
 /// One PSTN call (Calling Plan, Operator Connect or audio conferencing dial-in/out), as returned by getPstnCalls.
 ///
@@ -3285,11 +3138,7 @@ impl msgraph_odata::object::Members for PstnCallLogRow {
     }
 }
 
-impl<'de> serde::Deserialize<'de> for PstnCallLogRow {
-    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        msgraph_odata::object::deserialize_object(d)
-    }
-}
+msgraph_odata::deserialize_members!(PstnCallLogRow);
 
 /// Online-meeting dial-out usage aggregated by user, location, destination context and currency, as returned by getPstnOnlineMeetingDialoutReport (beta).
 ///
@@ -3388,11 +3237,7 @@ impl msgraph_odata::object::Members for PstnOnlineMeetingDialoutReport {
     }
 }
 
-impl<'de> serde::Deserialize<'de> for PstnOnlineMeetingDialoutReport {
-    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        msgraph_odata::object::deserialize_object(d)
-    }
-}
+msgraph_odata::deserialize_members!(PstnOnlineMeetingDialoutReport);
 
 /// An endpoint run by a service (conferencing server, gateway, bot, ...).
 ///
@@ -3435,11 +3280,7 @@ impl msgraph_odata::object::Members for ServiceEndpoint {
     }
 }
 
-impl<'de> serde::Deserialize<'de> for ServiceEndpoint {
-    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        msgraph_odata::object::deserialize_object(d)
-    }
-}
+msgraph_odata::deserialize_members!(ServiceEndpoint);
 
 /// The user agent of a service endpoint.
 ///
@@ -3494,11 +3335,7 @@ impl msgraph_odata::object::Members for ServiceUserAgent {
     }
 }
 
-impl<'de> serde::Deserialize<'de> for ServiceUserAgent {
-    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        msgraph_odata::object::deserialize_object(d)
-    }
-}
+msgraph_odata::deserialize_members!(ServiceUserAgent);
 
 /// One SMS sent or received by a user, as returned by getSmsLog (beta).
 ///
@@ -3659,11 +3496,7 @@ impl msgraph_odata::object::Members for SmsLogRow {
     }
 }
 
-impl<'de> serde::Deserialize<'de> for SmsLogRow {
-    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        msgraph_odata::object::deserialize_object(d)
-    }
-}
+msgraph_odata::deserialize_members!(SmsLogRow);
 
 /// One hop of a network trace route.
 ///
@@ -3718,11 +3551,7 @@ impl msgraph_odata::object::Members for TraceRouteHop {
     }
 }
 
-impl<'de> serde::Deserialize<'de> for TraceRouteHop {
-    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        msgraph_odata::object::deserialize_object(d)
-    }
-}
+msgraph_odata::deserialize_members!(TraceRouteHop);
 
 /// The software used by an endpoint; always a clientUserAgent or a serviceUserAgent.
 ///
@@ -3773,11 +3602,7 @@ impl msgraph_odata::object::Members for UserAgent {
     }
 }
 
-impl<'de> serde::Deserialize<'de> for UserAgent {
-    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        msgraph_odata::object::deserialize_object(d)
-    }
-}
+msgraph_odata::deserialize_members!(UserAgent);
 
 /// A value declared as `microsoft.graph.callRecords.userAgent`: one of the derived types of this abstract type, chosen by `@odata.type` when read and kept when written.
 #[derive(Debug, Clone, PartialEq)]
@@ -3831,9 +3656,42 @@ impl serde::Serialize for AnyUserAgent {
     }
 }
 
-impl AnyUserAgent {
-    /// Reads a whole object buffered because `@odata.type` was not its first member.
-    fn from_buffered(
+impl msgraph_odata::object::Polymorphic for AnyUserAgent {
+    const EXPECTING: &'static str = "an object of type microsoft.graph.callRecords.userAgent";
+    fn typed<'de, A: serde::de::MapAccess<'de>>(
+        tag: String,
+        map: &mut A,
+    ) -> Result<Self, A::Error> {
+        let name = tag.strip_prefix('#').unwrap_or(&tag).to_owned();
+        Ok(
+            match name.as_str() {
+                "microsoft.graph.callRecords.clientUserAgent" => {
+                    Self::ClientUserAgent(
+                        msgraph_odata::object::finish(
+                            ClientUserAgent {
+                                odata_type: Some(tag),
+                                ..Default::default()
+                            },
+                            map,
+                        )?,
+                    )
+                }
+                "microsoft.graph.callRecords.serviceUserAgent" => {
+                    Self::ServiceUserAgent(
+                        msgraph_odata::object::finish(
+                            ServiceUserAgent {
+                                odata_type: Some(tag),
+                                ..Default::default()
+                            },
+                            map,
+                        )?,
+                    )
+                }
+                _ => Self::Other(msgraph_odata::object::rest_as_map(tag, map)?),
+            },
+        )
+    }
+    fn buffered(
         map: serde_json::Map<String, serde_json::Value>,
     ) -> Result<Self, String> {
         type Map = serde_json::Map<String, serde_json::Value>;
@@ -3862,63 +3720,7 @@ impl AnyUserAgent {
     }
 }
 
-impl<'de> serde::Deserialize<'de> for AnyUserAgent {
-    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        struct Visitor;
-        impl<'de> serde::de::Visitor<'de> for Visitor {
-            type Value = AnyUserAgent;
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("an object of type microsoft.graph.callRecords.userAgent")
-            }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<AnyUserAgent, A::Error> {
-                use msgraph_odata::object::Start;
-                let tag = match msgraph_odata::object::start(&mut map)? {
-                    Start::Typed(tag) => tag,
-                    Start::Buffered(m) => {
-                        return AnyUserAgent::from_buffered(m)
-                            .map_err(serde::de::Error::custom);
-                    }
-                };
-                let name = tag.strip_prefix('#').unwrap_or(&tag).to_owned();
-                Ok(
-                    match name.as_str() {
-                        "microsoft.graph.callRecords.clientUserAgent" => {
-                            AnyUserAgent::ClientUserAgent(
-                                msgraph_odata::object::finish(
-                                    ClientUserAgent {
-                                        odata_type: Some(tag),
-                                        ..Default::default()
-                                    },
-                                    &mut map,
-                                )?,
-                            )
-                        }
-                        "microsoft.graph.callRecords.serviceUserAgent" => {
-                            AnyUserAgent::ServiceUserAgent(
-                                msgraph_odata::object::finish(
-                                    ServiceUserAgent {
-                                        odata_type: Some(tag),
-                                        ..Default::default()
-                                    },
-                                    &mut map,
-                                )?,
-                            )
-                        }
-                        _ => {
-                            AnyUserAgent::Other(
-                                msgraph_odata::object::rest_as_map(tag, &mut map)?,
-                            )
-                        }
-                    },
-                )
-            }
-        }
-        d.deserialize_map(Visitor)
-    }
-}
+msgraph_odata::deserialize_members!(polymorphic AnyUserAgent);
 
 impl From<ClientUserAgent> for AnyUserAgent {
     fn from(v: ClientUserAgent) -> Self {
@@ -3985,11 +3787,7 @@ impl msgraph_odata::object::Members for UserFeedback {
     }
 }
 
-impl<'de> serde::Deserialize<'de> for UserFeedback {
-    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        msgraph_odata::object::deserialize_object(d)
-    }
-}
+msgraph_odata::deserialize_members!(UserFeedback);
 
 /// A user identity in call records, with the user principal name.
 ///
@@ -4044,11 +3842,7 @@ impl msgraph_odata::object::Members for UserIdentity {
     }
 }
 
-impl<'de> serde::Deserialize<'de> for UserIdentity {
-    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        msgraph_odata::object::deserialize_object(d)
-    }
-}
+msgraph_odata::deserialize_members!(UserIdentity);
 
 /// Audio codec of a media stream.
 ///

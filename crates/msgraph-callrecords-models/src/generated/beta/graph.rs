@@ -69,11 +69,7 @@ impl msgraph_odata::object::Members for CloudCommunications {
     }
 }
 
-impl<'de> serde::Deserialize<'de> for CloudCommunications {
-    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        msgraph_odata::object::deserialize_object(d)
-    }
-}
+msgraph_odata::deserialize_members!(CloudCommunications);
 
 /// Base of all Graph entities: an entity has an id.
 ///
@@ -122,11 +118,7 @@ impl msgraph_odata::object::Members for Entity {
     }
 }
 
-impl<'de> serde::Deserialize<'de> for Entity {
-    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        msgraph_odata::object::deserialize_object(d)
-    }
-}
+msgraph_odata::deserialize_members!(Entity);
 
 /// A value declared as `microsoft.graph.entity`: one of the derived types of this abstract type, chosen by `@odata.type` when read and kept when written.
 #[derive(Debug, Clone, PartialEq)]
@@ -203,9 +195,75 @@ impl serde::Serialize for AnyEntity {
     }
 }
 
-impl AnyEntity {
-    /// Reads a whole object buffered because `@odata.type` was not its first member.
-    fn from_buffered(
+impl msgraph_odata::object::Polymorphic for AnyEntity {
+    const EXPECTING: &'static str = "an object of type microsoft.graph.entity";
+    fn typed<'de, A: serde::de::MapAccess<'de>>(
+        tag: String,
+        map: &mut A,
+    ) -> Result<Self, A::Error> {
+        let name = tag.strip_prefix('#').unwrap_or(&tag).to_owned();
+        Ok(
+            match name.as_str() {
+                "microsoft.graph.callRecords.callRecord" => {
+                    Self::CallRecord(
+                        msgraph_odata::object::finish(
+                            super::callrecords::CallRecord {
+                                odata_type: Some(tag),
+                                ..Default::default()
+                            },
+                            map,
+                        )?,
+                    )
+                }
+                "microsoft.graph.callRecords.organizer" => {
+                    Self::Organizer(
+                        msgraph_odata::object::finish(
+                            super::callrecords::Organizer {
+                                odata_type: Some(tag),
+                                ..Default::default()
+                            },
+                            map,
+                        )?,
+                    )
+                }
+                "microsoft.graph.callRecords.participant" => {
+                    Self::Participant(
+                        msgraph_odata::object::finish(
+                            super::callrecords::Participant {
+                                odata_type: Some(tag),
+                                ..Default::default()
+                            },
+                            map,
+                        )?,
+                    )
+                }
+                "microsoft.graph.callRecords.segment" => {
+                    Self::Segment(
+                        msgraph_odata::object::finish(
+                            super::callrecords::Segment {
+                                odata_type: Some(tag),
+                                ..Default::default()
+                            },
+                            map,
+                        )?,
+                    )
+                }
+                "microsoft.graph.callRecords.session" => {
+                    Self::Session(
+                        msgraph_odata::object::finish(
+                            super::callrecords::Session {
+                                odata_type: Some(tag),
+                                ..Default::default()
+                            },
+                            map,
+                        )?,
+                    )
+                }
+                _ => Self::Other(msgraph_odata::object::rest_as_map(tag, map)?),
+            },
+        )
+    }
+    fn buffered(
         map: serde_json::Map<String, serde_json::Value>,
     ) -> Result<Self, String> {
         type Map = serde_json::Map<String, serde_json::Value>;
@@ -243,96 +301,7 @@ impl AnyEntity {
     }
 }
 
-impl<'de> serde::Deserialize<'de> for AnyEntity {
-    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        struct Visitor;
-        impl<'de> serde::de::Visitor<'de> for Visitor {
-            type Value = AnyEntity;
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("an object of type microsoft.graph.entity")
-            }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<AnyEntity, A::Error> {
-                use msgraph_odata::object::Start;
-                let tag = match msgraph_odata::object::start(&mut map)? {
-                    Start::Typed(tag) => tag,
-                    Start::Buffered(m) => {
-                        return AnyEntity::from_buffered(m)
-                            .map_err(serde::de::Error::custom);
-                    }
-                };
-                let name = tag.strip_prefix('#').unwrap_or(&tag).to_owned();
-                Ok(
-                    match name.as_str() {
-                        "microsoft.graph.callRecords.callRecord" => {
-                            AnyEntity::CallRecord(
-                                msgraph_odata::object::finish(
-                                    super::callrecords::CallRecord {
-                                        odata_type: Some(tag),
-                                        ..Default::default()
-                                    },
-                                    &mut map,
-                                )?,
-                            )
-                        }
-                        "microsoft.graph.callRecords.organizer" => {
-                            AnyEntity::Organizer(
-                                msgraph_odata::object::finish(
-                                    super::callrecords::Organizer {
-                                        odata_type: Some(tag),
-                                        ..Default::default()
-                                    },
-                                    &mut map,
-                                )?,
-                            )
-                        }
-                        "microsoft.graph.callRecords.participant" => {
-                            AnyEntity::Participant(
-                                msgraph_odata::object::finish(
-                                    super::callrecords::Participant {
-                                        odata_type: Some(tag),
-                                        ..Default::default()
-                                    },
-                                    &mut map,
-                                )?,
-                            )
-                        }
-                        "microsoft.graph.callRecords.segment" => {
-                            AnyEntity::Segment(
-                                msgraph_odata::object::finish(
-                                    super::callrecords::Segment {
-                                        odata_type: Some(tag),
-                                        ..Default::default()
-                                    },
-                                    &mut map,
-                                )?,
-                            )
-                        }
-                        "microsoft.graph.callRecords.session" => {
-                            AnyEntity::Session(
-                                msgraph_odata::object::finish(
-                                    super::callrecords::Session {
-                                        odata_type: Some(tag),
-                                        ..Default::default()
-                                    },
-                                    &mut map,
-                                )?,
-                            )
-                        }
-                        _ => {
-                            AnyEntity::Other(
-                                msgraph_odata::object::rest_as_map(tag, &mut map)?,
-                            )
-                        }
-                    },
-                )
-            }
-        }
-        d.deserialize_map(Visitor)
-    }
-}
+msgraph_odata::deserialize_members!(polymorphic AnyEntity);
 
 impl From<super::callrecords::CallRecord> for AnyEntity {
     fn from(v: super::callrecords::CallRecord) -> Self {
@@ -454,11 +423,7 @@ impl msgraph_odata::object::Members for AiInteractionMentionedIdentitySet {
     }
 }
 
-impl<'de> serde::Deserialize<'de> for AiInteractionMentionedIdentitySet {
-    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        msgraph_odata::object::deserialize_object(d)
-    }
-}
+msgraph_odata::deserialize_members!(AiInteractionMentionedIdentitySet);
 
 /// The `azureCommunicationServicesUserIdentity` complex type.
 ///
@@ -515,11 +480,7 @@ impl msgraph_odata::object::Members for AzureCommunicationServicesUserIdentity {
     }
 }
 
-impl<'de> serde::Deserialize<'de> for AzureCommunicationServicesUserIdentity {
-    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        msgraph_odata::object::deserialize_object(d)
-    }
-}
+msgraph_odata::deserialize_members!(AzureCommunicationServicesUserIdentity);
 
 /// The `chatMessageFromIdentitySet` complex type.
 ///
@@ -574,11 +535,7 @@ impl msgraph_odata::object::Members for ChatMessageFromIdentitySet {
     }
 }
 
-impl<'de> serde::Deserialize<'de> for ChatMessageFromIdentitySet {
-    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        msgraph_odata::object::deserialize_object(d)
-    }
-}
+msgraph_odata::deserialize_members!(ChatMessageFromIdentitySet);
 
 /// The `chatMessageMentionedIdentitySet` complex type.
 ///
@@ -639,11 +596,7 @@ impl msgraph_odata::object::Members for ChatMessageMentionedIdentitySet {
     }
 }
 
-impl<'de> serde::Deserialize<'de> for ChatMessageMentionedIdentitySet {
-    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        msgraph_odata::object::deserialize_object(d)
-    }
-}
+msgraph_odata::deserialize_members!(ChatMessageMentionedIdentitySet);
 
 /// The `chatMessageReactionIdentitySet` complex type.
 ///
@@ -698,11 +651,7 @@ impl msgraph_odata::object::Members for ChatMessageReactionIdentitySet {
     }
 }
 
-impl<'de> serde::Deserialize<'de> for ChatMessageReactionIdentitySet {
-    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        msgraph_odata::object::deserialize_object(d)
-    }
-}
+msgraph_odata::deserialize_members!(ChatMessageReactionIdentitySet);
 
 /// The `communicationsApplicationIdentity` complex type.
 ///
@@ -763,11 +712,7 @@ impl msgraph_odata::object::Members for CommunicationsApplicationIdentity {
     }
 }
 
-impl<'de> serde::Deserialize<'de> for CommunicationsApplicationIdentity {
-    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        msgraph_odata::object::deserialize_object(d)
-    }
-}
+msgraph_odata::deserialize_members!(CommunicationsApplicationIdentity);
 
 /// The `communicationsApplicationInstanceIdentity` complex type.
 ///
@@ -828,11 +773,7 @@ impl msgraph_odata::object::Members for CommunicationsApplicationInstanceIdentit
     }
 }
 
-impl<'de> serde::Deserialize<'de> for CommunicationsApplicationInstanceIdentity {
-    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        msgraph_odata::object::deserialize_object(d)
-    }
-}
+msgraph_odata::deserialize_members!(CommunicationsApplicationInstanceIdentity);
 
 /// The `communicationsEncryptedIdentity` complex type.
 ///
@@ -881,11 +822,7 @@ impl msgraph_odata::object::Members for CommunicationsEncryptedIdentity {
     }
 }
 
-impl<'de> serde::Deserialize<'de> for CommunicationsEncryptedIdentity {
-    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        msgraph_odata::object::deserialize_object(d)
-    }
-}
+msgraph_odata::deserialize_members!(CommunicationsEncryptedIdentity);
 
 /// The `communicationsGuestIdentity` complex type.
 ///
@@ -940,11 +877,7 @@ impl msgraph_odata::object::Members for CommunicationsGuestIdentity {
     }
 }
 
-impl<'de> serde::Deserialize<'de> for CommunicationsGuestIdentity {
-    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        msgraph_odata::object::deserialize_object(d)
-    }
-}
+msgraph_odata::deserialize_members!(CommunicationsGuestIdentity);
 
 /// The identities of a communications participant.
 ///
@@ -1049,11 +982,7 @@ impl msgraph_odata::object::Members for CommunicationsIdentitySet {
     }
 }
 
-impl<'de> serde::Deserialize<'de> for CommunicationsIdentitySet {
-    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        msgraph_odata::object::deserialize_object(d)
-    }
-}
+msgraph_odata::deserialize_members!(CommunicationsIdentitySet);
 
 /// The `communicationsPhoneIdentity` complex type.
 ///
@@ -1102,11 +1031,7 @@ impl msgraph_odata::object::Members for CommunicationsPhoneIdentity {
     }
 }
 
-impl<'de> serde::Deserialize<'de> for CommunicationsPhoneIdentity {
-    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        msgraph_odata::object::deserialize_object(d)
-    }
-}
+msgraph_odata::deserialize_members!(CommunicationsPhoneIdentity);
 
 /// The `communicationsUserIdentity` complex type.
 ///
@@ -1161,11 +1086,7 @@ impl msgraph_odata::object::Members for CommunicationsUserIdentity {
     }
 }
 
-impl<'de> serde::Deserialize<'de> for CommunicationsUserIdentity {
-    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        msgraph_odata::object::deserialize_object(d)
-    }
-}
+msgraph_odata::deserialize_members!(CommunicationsUserIdentity);
 
 /// The `detailsInfo` complex type.
 ///
@@ -1202,11 +1123,7 @@ impl msgraph_odata::object::Members for DetailsInfo {
     }
 }
 
-impl<'de> serde::Deserialize<'de> for DetailsInfo {
-    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        msgraph_odata::object::deserialize_object(d)
-    }
-}
+msgraph_odata::deserialize_members!(DetailsInfo);
 
 /// The `emailIdentity` complex type.
 ///
@@ -1261,11 +1178,7 @@ impl msgraph_odata::object::Members for EmailIdentity {
     }
 }
 
-impl<'de> serde::Deserialize<'de> for EmailIdentity {
-    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        msgraph_odata::object::deserialize_object(d)
-    }
-}
+msgraph_odata::deserialize_members!(EmailIdentity);
 
 /// The Viva Engage identities.
 ///
@@ -1332,11 +1245,7 @@ impl msgraph_odata::object::Members for EngagementIdentitySet {
     }
 }
 
-impl<'de> serde::Deserialize<'de> for EngagementIdentitySet {
-    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        msgraph_odata::object::deserialize_object(d)
-    }
-}
+msgraph_odata::deserialize_members!(EngagementIdentitySet);
 
 /// An identity (user, application, device, phone, ...); an open type that may carry a derived type's members.
 ///
@@ -1387,11 +1296,7 @@ impl msgraph_odata::object::Members for Identity {
     }
 }
 
-impl<'de> serde::Deserialize<'de> for Identity {
-    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        msgraph_odata::object::deserialize_object(d)
-    }
-}
+msgraph_odata::deserialize_members!(Identity);
 
 /// A value declared as `microsoft.graph.identity`: the type itself or one of its derived types, chosen by `@odata.type` when read and kept when written.
 #[derive(Debug, Clone, PartialEq)]
@@ -1675,9 +1580,272 @@ impl serde::Serialize for AnyIdentity {
     }
 }
 
-impl AnyIdentity {
-    /// Reads a whole object buffered because `@odata.type` was not its first member.
-    fn from_buffered(
+impl msgraph_odata::object::Polymorphic for AnyIdentity {
+    const EXPECTING: &'static str = "an object of type microsoft.graph.identity";
+    fn typed<'de, A: serde::de::MapAccess<'de>>(
+        tag: String,
+        map: &mut A,
+    ) -> Result<Self, A::Error> {
+        let name = tag.strip_prefix('#').unwrap_or(&tag).to_owned();
+        Ok(
+            match name.as_str() {
+                "microsoft.graph.identity" => {
+                    Self::Identity(
+                        msgraph_odata::object::finish(
+                            Identity {
+                                odata_type: Some(tag),
+                                ..Default::default()
+                            },
+                            map,
+                        )?,
+                    )
+                }
+                "microsoft.graph.azureCommunicationServicesUserIdentity" => {
+                    Self::AzureCommunicationServicesUserIdentity(
+                        msgraph_odata::object::finish(
+                            AzureCommunicationServicesUserIdentity {
+                                odata_type: Some(tag),
+                                ..Default::default()
+                            },
+                            map,
+                        )?,
+                    )
+                }
+                "microsoft.graph.communicationsApplicationIdentity" => {
+                    Self::CommunicationsApplicationIdentity(
+                        msgraph_odata::object::finish(
+                            CommunicationsApplicationIdentity {
+                                odata_type: Some(tag),
+                                ..Default::default()
+                            },
+                            map,
+                        )?,
+                    )
+                }
+                "microsoft.graph.communicationsApplicationInstanceIdentity" => {
+                    Self::CommunicationsApplicationInstanceIdentity(
+                        msgraph_odata::object::finish(
+                            CommunicationsApplicationInstanceIdentity {
+                                odata_type: Some(tag),
+                                ..Default::default()
+                            },
+                            map,
+                        )?,
+                    )
+                }
+                "microsoft.graph.communicationsEncryptedIdentity" => {
+                    Self::CommunicationsEncryptedIdentity(
+                        msgraph_odata::object::finish(
+                            CommunicationsEncryptedIdentity {
+                                odata_type: Some(tag),
+                                ..Default::default()
+                            },
+                            map,
+                        )?,
+                    )
+                }
+                "microsoft.graph.communicationsGuestIdentity" => {
+                    Self::CommunicationsGuestIdentity(
+                        msgraph_odata::object::finish(
+                            CommunicationsGuestIdentity {
+                                odata_type: Some(tag),
+                                ..Default::default()
+                            },
+                            map,
+                        )?,
+                    )
+                }
+                "microsoft.graph.communicationsPhoneIdentity" => {
+                    Self::CommunicationsPhoneIdentity(
+                        msgraph_odata::object::finish(
+                            CommunicationsPhoneIdentity {
+                                odata_type: Some(tag),
+                                ..Default::default()
+                            },
+                            map,
+                        )?,
+                    )
+                }
+                "microsoft.graph.communicationsUserIdentity" => {
+                    Self::CommunicationsUserIdentity(
+                        msgraph_odata::object::finish(
+                            CommunicationsUserIdentity {
+                                odata_type: Some(tag),
+                                ..Default::default()
+                            },
+                            map,
+                        )?,
+                    )
+                }
+                "microsoft.graph.emailIdentity" => {
+                    Self::EmailIdentity(
+                        msgraph_odata::object::finish(
+                            EmailIdentity {
+                                odata_type: Some(tag),
+                                ..Default::default()
+                            },
+                            map,
+                        )?,
+                    )
+                }
+                "microsoft.graph.initiator" => {
+                    Self::Initiator(
+                        msgraph_odata::object::finish(
+                            Initiator {
+                                odata_type: Some(tag),
+                                ..Default::default()
+                            },
+                            map,
+                        )?,
+                    )
+                }
+                "microsoft.graph.provisionedIdentity" => {
+                    Self::ProvisionedIdentity(
+                        msgraph_odata::object::finish(
+                            ProvisionedIdentity {
+                                odata_type: Some(tag),
+                                ..Default::default()
+                            },
+                            map,
+                        )?,
+                    )
+                }
+                "microsoft.graph.provisioningServicePrincipal" => {
+                    Self::ProvisioningServicePrincipal(
+                        msgraph_odata::object::finish(
+                            ProvisioningServicePrincipal {
+                                odata_type: Some(tag),
+                                ..Default::default()
+                            },
+                            map,
+                        )?,
+                    )
+                }
+                "microsoft.graph.provisioningSystem" => {
+                    Self::ProvisioningSystem(
+                        msgraph_odata::object::finish(
+                            ProvisioningSystem {
+                                odata_type: Some(tag),
+                                ..Default::default()
+                            },
+                            map,
+                        )?,
+                    )
+                }
+                "microsoft.graph.servicePrincipalIdentity" => {
+                    Self::ServicePrincipalIdentity(
+                        msgraph_odata::object::finish(
+                            ServicePrincipalIdentity {
+                                odata_type: Some(tag),
+                                ..Default::default()
+                            },
+                            map,
+                        )?,
+                    )
+                }
+                "microsoft.graph.sharePointGroupIdentity" => {
+                    Self::SharePointGroupIdentity(
+                        msgraph_odata::object::finish(
+                            SharePointGroupIdentity {
+                                odata_type: Some(tag),
+                                ..Default::default()
+                            },
+                            map,
+                        )?,
+                    )
+                }
+                "microsoft.graph.sharePointIdentity" => {
+                    Self::SharePointIdentity(
+                        msgraph_odata::object::finish(
+                            SharePointIdentity {
+                                odata_type: Some(tag),
+                                ..Default::default()
+                            },
+                            map,
+                        )?,
+                    )
+                }
+                "microsoft.graph.teamworkApplicationIdentity" => {
+                    Self::TeamworkApplicationIdentity(
+                        msgraph_odata::object::finish(
+                            TeamworkApplicationIdentity {
+                                odata_type: Some(tag),
+                                ..Default::default()
+                            },
+                            map,
+                        )?,
+                    )
+                }
+                "microsoft.graph.teamworkConversationIdentity" => {
+                    Self::TeamworkConversationIdentity(
+                        msgraph_odata::object::finish(
+                            TeamworkConversationIdentity {
+                                odata_type: Some(tag),
+                                ..Default::default()
+                            },
+                            map,
+                        )?,
+                    )
+                }
+                "microsoft.graph.teamworkTagIdentity" => {
+                    Self::TeamworkTagIdentity(
+                        msgraph_odata::object::finish(
+                            TeamworkTagIdentity {
+                                odata_type: Some(tag),
+                                ..Default::default()
+                            },
+                            map,
+                        )?,
+                    )
+                }
+                "microsoft.graph.teamworkUserIdentity" => {
+                    Self::TeamworkUserIdentity(
+                        msgraph_odata::object::finish(
+                            TeamworkUserIdentity {
+                                odata_type: Some(tag),
+                                ..Default::default()
+                            },
+                            map,
+                        )?,
+                    )
+                }
+                "microsoft.graph.userIdentity" => {
+                    Self::UserIdentity(
+                        msgraph_odata::object::finish(
+                            UserIdentity {
+                                odata_type: Some(tag),
+                                ..Default::default()
+                            },
+                            map,
+                        )?,
+                    )
+                }
+                "microsoft.graph.callRecords.userIdentity" => {
+                    Self::CallRecordsUserIdentity(
+                        msgraph_odata::object::finish(
+                            super::callrecords::UserIdentity {
+                                odata_type: Some(tag),
+                                ..Default::default()
+                            },
+                            map,
+                        )?,
+                    )
+                }
+                _ => {
+                    Self::Identity(
+                        msgraph_odata::object::finish(
+                            Identity {
+                                odata_type: Some(tag),
+                                ..Default::default()
+                            },
+                            map,
+                        )?,
+                    )
+                }
+            },
+        )
+    }
+    fn buffered(
         map: serde_json::Map<String, serde_json::Value>,
     ) -> Result<Self, String> {
         type Map = serde_json::Map<String, serde_json::Value>;
@@ -1762,289 +1930,7 @@ impl AnyIdentity {
     }
 }
 
-impl<'de> serde::Deserialize<'de> for AnyIdentity {
-    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        struct Visitor;
-        impl<'de> serde::de::Visitor<'de> for Visitor {
-            type Value = AnyIdentity;
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("an object of type microsoft.graph.identity")
-            }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<AnyIdentity, A::Error> {
-                use msgraph_odata::object::Start;
-                let tag = match msgraph_odata::object::start(&mut map)? {
-                    Start::Typed(tag) => tag,
-                    Start::Buffered(m) => {
-                        return AnyIdentity::from_buffered(m)
-                            .map_err(serde::de::Error::custom);
-                    }
-                };
-                let name = tag.strip_prefix('#').unwrap_or(&tag).to_owned();
-                Ok(
-                    match name.as_str() {
-                        "microsoft.graph.identity" => {
-                            AnyIdentity::Identity(
-                                msgraph_odata::object::finish(
-                                    Identity {
-                                        odata_type: Some(tag),
-                                        ..Default::default()
-                                    },
-                                    &mut map,
-                                )?,
-                            )
-                        }
-                        "microsoft.graph.azureCommunicationServicesUserIdentity" => {
-                            AnyIdentity::AzureCommunicationServicesUserIdentity(
-                                msgraph_odata::object::finish(
-                                    AzureCommunicationServicesUserIdentity {
-                                        odata_type: Some(tag),
-                                        ..Default::default()
-                                    },
-                                    &mut map,
-                                )?,
-                            )
-                        }
-                        "microsoft.graph.communicationsApplicationIdentity" => {
-                            AnyIdentity::CommunicationsApplicationIdentity(
-                                msgraph_odata::object::finish(
-                                    CommunicationsApplicationIdentity {
-                                        odata_type: Some(tag),
-                                        ..Default::default()
-                                    },
-                                    &mut map,
-                                )?,
-                            )
-                        }
-                        "microsoft.graph.communicationsApplicationInstanceIdentity" => {
-                            AnyIdentity::CommunicationsApplicationInstanceIdentity(
-                                msgraph_odata::object::finish(
-                                    CommunicationsApplicationInstanceIdentity {
-                                        odata_type: Some(tag),
-                                        ..Default::default()
-                                    },
-                                    &mut map,
-                                )?,
-                            )
-                        }
-                        "microsoft.graph.communicationsEncryptedIdentity" => {
-                            AnyIdentity::CommunicationsEncryptedIdentity(
-                                msgraph_odata::object::finish(
-                                    CommunicationsEncryptedIdentity {
-                                        odata_type: Some(tag),
-                                        ..Default::default()
-                                    },
-                                    &mut map,
-                                )?,
-                            )
-                        }
-                        "microsoft.graph.communicationsGuestIdentity" => {
-                            AnyIdentity::CommunicationsGuestIdentity(
-                                msgraph_odata::object::finish(
-                                    CommunicationsGuestIdentity {
-                                        odata_type: Some(tag),
-                                        ..Default::default()
-                                    },
-                                    &mut map,
-                                )?,
-                            )
-                        }
-                        "microsoft.graph.communicationsPhoneIdentity" => {
-                            AnyIdentity::CommunicationsPhoneIdentity(
-                                msgraph_odata::object::finish(
-                                    CommunicationsPhoneIdentity {
-                                        odata_type: Some(tag),
-                                        ..Default::default()
-                                    },
-                                    &mut map,
-                                )?,
-                            )
-                        }
-                        "microsoft.graph.communicationsUserIdentity" => {
-                            AnyIdentity::CommunicationsUserIdentity(
-                                msgraph_odata::object::finish(
-                                    CommunicationsUserIdentity {
-                                        odata_type: Some(tag),
-                                        ..Default::default()
-                                    },
-                                    &mut map,
-                                )?,
-                            )
-                        }
-                        "microsoft.graph.emailIdentity" => {
-                            AnyIdentity::EmailIdentity(
-                                msgraph_odata::object::finish(
-                                    EmailIdentity {
-                                        odata_type: Some(tag),
-                                        ..Default::default()
-                                    },
-                                    &mut map,
-                                )?,
-                            )
-                        }
-                        "microsoft.graph.initiator" => {
-                            AnyIdentity::Initiator(
-                                msgraph_odata::object::finish(
-                                    Initiator {
-                                        odata_type: Some(tag),
-                                        ..Default::default()
-                                    },
-                                    &mut map,
-                                )?,
-                            )
-                        }
-                        "microsoft.graph.provisionedIdentity" => {
-                            AnyIdentity::ProvisionedIdentity(
-                                msgraph_odata::object::finish(
-                                    ProvisionedIdentity {
-                                        odata_type: Some(tag),
-                                        ..Default::default()
-                                    },
-                                    &mut map,
-                                )?,
-                            )
-                        }
-                        "microsoft.graph.provisioningServicePrincipal" => {
-                            AnyIdentity::ProvisioningServicePrincipal(
-                                msgraph_odata::object::finish(
-                                    ProvisioningServicePrincipal {
-                                        odata_type: Some(tag),
-                                        ..Default::default()
-                                    },
-                                    &mut map,
-                                )?,
-                            )
-                        }
-                        "microsoft.graph.provisioningSystem" => {
-                            AnyIdentity::ProvisioningSystem(
-                                msgraph_odata::object::finish(
-                                    ProvisioningSystem {
-                                        odata_type: Some(tag),
-                                        ..Default::default()
-                                    },
-                                    &mut map,
-                                )?,
-                            )
-                        }
-                        "microsoft.graph.servicePrincipalIdentity" => {
-                            AnyIdentity::ServicePrincipalIdentity(
-                                msgraph_odata::object::finish(
-                                    ServicePrincipalIdentity {
-                                        odata_type: Some(tag),
-                                        ..Default::default()
-                                    },
-                                    &mut map,
-                                )?,
-                            )
-                        }
-                        "microsoft.graph.sharePointGroupIdentity" => {
-                            AnyIdentity::SharePointGroupIdentity(
-                                msgraph_odata::object::finish(
-                                    SharePointGroupIdentity {
-                                        odata_type: Some(tag),
-                                        ..Default::default()
-                                    },
-                                    &mut map,
-                                )?,
-                            )
-                        }
-                        "microsoft.graph.sharePointIdentity" => {
-                            AnyIdentity::SharePointIdentity(
-                                msgraph_odata::object::finish(
-                                    SharePointIdentity {
-                                        odata_type: Some(tag),
-                                        ..Default::default()
-                                    },
-                                    &mut map,
-                                )?,
-                            )
-                        }
-                        "microsoft.graph.teamworkApplicationIdentity" => {
-                            AnyIdentity::TeamworkApplicationIdentity(
-                                msgraph_odata::object::finish(
-                                    TeamworkApplicationIdentity {
-                                        odata_type: Some(tag),
-                                        ..Default::default()
-                                    },
-                                    &mut map,
-                                )?,
-                            )
-                        }
-                        "microsoft.graph.teamworkConversationIdentity" => {
-                            AnyIdentity::TeamworkConversationIdentity(
-                                msgraph_odata::object::finish(
-                                    TeamworkConversationIdentity {
-                                        odata_type: Some(tag),
-                                        ..Default::default()
-                                    },
-                                    &mut map,
-                                )?,
-                            )
-                        }
-                        "microsoft.graph.teamworkTagIdentity" => {
-                            AnyIdentity::TeamworkTagIdentity(
-                                msgraph_odata::object::finish(
-                                    TeamworkTagIdentity {
-                                        odata_type: Some(tag),
-                                        ..Default::default()
-                                    },
-                                    &mut map,
-                                )?,
-                            )
-                        }
-                        "microsoft.graph.teamworkUserIdentity" => {
-                            AnyIdentity::TeamworkUserIdentity(
-                                msgraph_odata::object::finish(
-                                    TeamworkUserIdentity {
-                                        odata_type: Some(tag),
-                                        ..Default::default()
-                                    },
-                                    &mut map,
-                                )?,
-                            )
-                        }
-                        "microsoft.graph.userIdentity" => {
-                            AnyIdentity::UserIdentity(
-                                msgraph_odata::object::finish(
-                                    UserIdentity {
-                                        odata_type: Some(tag),
-                                        ..Default::default()
-                                    },
-                                    &mut map,
-                                )?,
-                            )
-                        }
-                        "microsoft.graph.callRecords.userIdentity" => {
-                            AnyIdentity::CallRecordsUserIdentity(
-                                msgraph_odata::object::finish(
-                                    super::callrecords::UserIdentity {
-                                        odata_type: Some(tag),
-                                        ..Default::default()
-                                    },
-                                    &mut map,
-                                )?,
-                            )
-                        }
-                        _ => {
-                            AnyIdentity::Identity(
-                                msgraph_odata::object::finish(
-                                    Identity {
-                                        odata_type: Some(tag),
-                                        ..Default::default()
-                                    },
-                                    &mut map,
-                                )?,
-                            )
-                        }
-                    },
-                )
-            }
-        }
-        d.deserialize_map(Visitor)
-    }
-}
+msgraph_odata::deserialize_members!(polymorphic AnyIdentity);
 
 impl From<Identity> for AnyIdentity {
     fn from(v: Identity) -> Self {
@@ -2233,11 +2119,7 @@ impl msgraph_odata::object::Members for IdentitySet {
     }
 }
 
-impl<'de> serde::Deserialize<'de> for IdentitySet {
-    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        msgraph_odata::object::deserialize_object(d)
-    }
-}
+msgraph_odata::deserialize_members!(IdentitySet);
 
 /// A value declared as `microsoft.graph.identitySet`: the type itself or one of its derived types, chosen by `@odata.type` when read and kept when written.
 #[derive(Debug, Clone, PartialEq)]
@@ -2358,9 +2240,118 @@ impl serde::Serialize for AnyIdentitySet {
     }
 }
 
-impl AnyIdentitySet {
-    /// Reads a whole object buffered because `@odata.type` was not its first member.
-    fn from_buffered(
+impl msgraph_odata::object::Polymorphic for AnyIdentitySet {
+    const EXPECTING: &'static str = "an object of type microsoft.graph.identitySet";
+    fn typed<'de, A: serde::de::MapAccess<'de>>(
+        tag: String,
+        map: &mut A,
+    ) -> Result<Self, A::Error> {
+        let name = tag.strip_prefix('#').unwrap_or(&tag).to_owned();
+        Ok(
+            match name.as_str() {
+                "microsoft.graph.identitySet" => {
+                    Self::IdentitySet(
+                        msgraph_odata::object::finish(
+                            IdentitySet {
+                                odata_type: Some(tag),
+                                ..Default::default()
+                            },
+                            map,
+                        )?,
+                    )
+                }
+                "microsoft.graph.aiInteractionMentionedIdentitySet" => {
+                    Self::AiInteractionMentionedIdentitySet(
+                        msgraph_odata::object::finish(
+                            AiInteractionMentionedIdentitySet {
+                                odata_type: Some(tag),
+                                ..Default::default()
+                            },
+                            map,
+                        )?,
+                    )
+                }
+                "microsoft.graph.chatMessageFromIdentitySet" => {
+                    Self::ChatMessageFromIdentitySet(
+                        msgraph_odata::object::finish(
+                            ChatMessageFromIdentitySet {
+                                odata_type: Some(tag),
+                                ..Default::default()
+                            },
+                            map,
+                        )?,
+                    )
+                }
+                "microsoft.graph.chatMessageMentionedIdentitySet" => {
+                    Self::ChatMessageMentionedIdentitySet(
+                        msgraph_odata::object::finish(
+                            ChatMessageMentionedIdentitySet {
+                                odata_type: Some(tag),
+                                ..Default::default()
+                            },
+                            map,
+                        )?,
+                    )
+                }
+                "microsoft.graph.chatMessageReactionIdentitySet" => {
+                    Self::ChatMessageReactionIdentitySet(
+                        msgraph_odata::object::finish(
+                            ChatMessageReactionIdentitySet {
+                                odata_type: Some(tag),
+                                ..Default::default()
+                            },
+                            map,
+                        )?,
+                    )
+                }
+                "microsoft.graph.communicationsIdentitySet" => {
+                    Self::CommunicationsIdentitySet(
+                        msgraph_odata::object::finish(
+                            CommunicationsIdentitySet {
+                                odata_type: Some(tag),
+                                ..Default::default()
+                            },
+                            map,
+                        )?,
+                    )
+                }
+                "microsoft.graph.engagementIdentitySet" => {
+                    Self::EngagementIdentitySet(
+                        msgraph_odata::object::finish(
+                            EngagementIdentitySet {
+                                odata_type: Some(tag),
+                                ..Default::default()
+                            },
+                            map,
+                        )?,
+                    )
+                }
+                "microsoft.graph.sharePointIdentitySet" => {
+                    Self::SharePointIdentitySet(
+                        msgraph_odata::object::finish(
+                            SharePointIdentitySet {
+                                odata_type: Some(tag),
+                                ..Default::default()
+                            },
+                            map,
+                        )?,
+                    )
+                }
+                _ => {
+                    Self::IdentitySet(
+                        msgraph_odata::object::finish(
+                            IdentitySet {
+                                odata_type: Some(tag),
+                                ..Default::default()
+                            },
+                            map,
+                        )?,
+                    )
+                }
+            },
+        )
+    }
+    fn buffered(
         map: serde_json::Map<String, serde_json::Value>,
     ) -> Result<Self, String> {
         type Map = serde_json::Map<String, serde_json::Value>;
@@ -2405,135 +2396,7 @@ impl AnyIdentitySet {
     }
 }
 
-impl<'de> serde::Deserialize<'de> for AnyIdentitySet {
-    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        struct Visitor;
-        impl<'de> serde::de::Visitor<'de> for Visitor {
-            type Value = AnyIdentitySet;
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("an object of type microsoft.graph.identitySet")
-            }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<AnyIdentitySet, A::Error> {
-                use msgraph_odata::object::Start;
-                let tag = match msgraph_odata::object::start(&mut map)? {
-                    Start::Typed(tag) => tag,
-                    Start::Buffered(m) => {
-                        return AnyIdentitySet::from_buffered(m)
-                            .map_err(serde::de::Error::custom);
-                    }
-                };
-                let name = tag.strip_prefix('#').unwrap_or(&tag).to_owned();
-                Ok(
-                    match name.as_str() {
-                        "microsoft.graph.identitySet" => {
-                            AnyIdentitySet::IdentitySet(
-                                msgraph_odata::object::finish(
-                                    IdentitySet {
-                                        odata_type: Some(tag),
-                                        ..Default::default()
-                                    },
-                                    &mut map,
-                                )?,
-                            )
-                        }
-                        "microsoft.graph.aiInteractionMentionedIdentitySet" => {
-                            AnyIdentitySet::AiInteractionMentionedIdentitySet(
-                                msgraph_odata::object::finish(
-                                    AiInteractionMentionedIdentitySet {
-                                        odata_type: Some(tag),
-                                        ..Default::default()
-                                    },
-                                    &mut map,
-                                )?,
-                            )
-                        }
-                        "microsoft.graph.chatMessageFromIdentitySet" => {
-                            AnyIdentitySet::ChatMessageFromIdentitySet(
-                                msgraph_odata::object::finish(
-                                    ChatMessageFromIdentitySet {
-                                        odata_type: Some(tag),
-                                        ..Default::default()
-                                    },
-                                    &mut map,
-                                )?,
-                            )
-                        }
-                        "microsoft.graph.chatMessageMentionedIdentitySet" => {
-                            AnyIdentitySet::ChatMessageMentionedIdentitySet(
-                                msgraph_odata::object::finish(
-                                    ChatMessageMentionedIdentitySet {
-                                        odata_type: Some(tag),
-                                        ..Default::default()
-                                    },
-                                    &mut map,
-                                )?,
-                            )
-                        }
-                        "microsoft.graph.chatMessageReactionIdentitySet" => {
-                            AnyIdentitySet::ChatMessageReactionIdentitySet(
-                                msgraph_odata::object::finish(
-                                    ChatMessageReactionIdentitySet {
-                                        odata_type: Some(tag),
-                                        ..Default::default()
-                                    },
-                                    &mut map,
-                                )?,
-                            )
-                        }
-                        "microsoft.graph.communicationsIdentitySet" => {
-                            AnyIdentitySet::CommunicationsIdentitySet(
-                                msgraph_odata::object::finish(
-                                    CommunicationsIdentitySet {
-                                        odata_type: Some(tag),
-                                        ..Default::default()
-                                    },
-                                    &mut map,
-                                )?,
-                            )
-                        }
-                        "microsoft.graph.engagementIdentitySet" => {
-                            AnyIdentitySet::EngagementIdentitySet(
-                                msgraph_odata::object::finish(
-                                    EngagementIdentitySet {
-                                        odata_type: Some(tag),
-                                        ..Default::default()
-                                    },
-                                    &mut map,
-                                )?,
-                            )
-                        }
-                        "microsoft.graph.sharePointIdentitySet" => {
-                            AnyIdentitySet::SharePointIdentitySet(
-                                msgraph_odata::object::finish(
-                                    SharePointIdentitySet {
-                                        odata_type: Some(tag),
-                                        ..Default::default()
-                                    },
-                                    &mut map,
-                                )?,
-                            )
-                        }
-                        _ => {
-                            AnyIdentitySet::IdentitySet(
-                                msgraph_odata::object::finish(
-                                    IdentitySet {
-                                        odata_type: Some(tag),
-                                        ..Default::default()
-                                    },
-                                    &mut map,
-                                )?,
-                            )
-                        }
-                    },
-                )
-            }
-        }
-        d.deserialize_map(Visitor)
-    }
-}
+msgraph_odata::deserialize_members!(polymorphic AnyIdentitySet);
 
 impl From<IdentitySet> for AnyIdentitySet {
     fn from(v: IdentitySet) -> Self {
@@ -2636,11 +2499,7 @@ impl msgraph_odata::object::Members for Initiator {
     }
 }
 
-impl<'de> serde::Deserialize<'de> for Initiator {
-    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        msgraph_odata::object::deserialize_object(d)
-    }
-}
+msgraph_odata::deserialize_members!(Initiator);
 
 /// The `provisionedIdentity` complex type.
 ///
@@ -2701,11 +2560,7 @@ impl msgraph_odata::object::Members for ProvisionedIdentity {
     }
 }
 
-impl<'de> serde::Deserialize<'de> for ProvisionedIdentity {
-    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        msgraph_odata::object::deserialize_object(d)
-    }
-}
+msgraph_odata::deserialize_members!(ProvisionedIdentity);
 
 /// The `provisioningServicePrincipal` complex type.
 ///
@@ -2754,11 +2609,7 @@ impl msgraph_odata::object::Members for ProvisioningServicePrincipal {
     }
 }
 
-impl<'de> serde::Deserialize<'de> for ProvisioningServicePrincipal {
-    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        msgraph_odata::object::deserialize_object(d)
-    }
-}
+msgraph_odata::deserialize_members!(ProvisioningServicePrincipal);
 
 /// The `provisioningSystem` complex type.
 ///
@@ -2813,11 +2664,7 @@ impl msgraph_odata::object::Members for ProvisioningSystem {
     }
 }
 
-impl<'de> serde::Deserialize<'de> for ProvisioningSystem {
-    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        msgraph_odata::object::deserialize_object(d)
-    }
-}
+msgraph_odata::deserialize_members!(ProvisioningSystem);
 
 /// The `servicePrincipalIdentity` complex type.
 ///
@@ -2872,11 +2719,7 @@ impl msgraph_odata::object::Members for ServicePrincipalIdentity {
     }
 }
 
-impl<'de> serde::Deserialize<'de> for ServicePrincipalIdentity {
-    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        msgraph_odata::object::deserialize_object(d)
-    }
-}
+msgraph_odata::deserialize_members!(ServicePrincipalIdentity);
 
 /// The `sharePointGroupIdentity` complex type.
 ///
@@ -2937,11 +2780,7 @@ impl msgraph_odata::object::Members for SharePointGroupIdentity {
     }
 }
 
-impl<'de> serde::Deserialize<'de> for SharePointGroupIdentity {
-    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        msgraph_odata::object::deserialize_object(d)
-    }
-}
+msgraph_odata::deserialize_members!(SharePointGroupIdentity);
 
 /// The `sharePointIdentity` complex type.
 ///
@@ -2996,11 +2835,7 @@ impl msgraph_odata::object::Members for SharePointIdentity {
     }
 }
 
-impl<'de> serde::Deserialize<'de> for SharePointIdentity {
-    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        msgraph_odata::object::deserialize_object(d)
-    }
-}
+msgraph_odata::deserialize_members!(SharePointIdentity);
 
 /// The `sharePointIdentitySet` complex type.
 ///
@@ -3079,11 +2914,7 @@ impl msgraph_odata::object::Members for SharePointIdentitySet {
     }
 }
 
-impl<'de> serde::Deserialize<'de> for SharePointIdentitySet {
-    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        msgraph_odata::object::deserialize_object(d)
-    }
-}
+msgraph_odata::deserialize_members!(SharePointIdentitySet);
 
 /// The `teamworkApplicationIdentity` complex type.
 ///
@@ -3140,11 +2971,7 @@ impl msgraph_odata::object::Members for TeamworkApplicationIdentity {
     }
 }
 
-impl<'de> serde::Deserialize<'de> for TeamworkApplicationIdentity {
-    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        msgraph_odata::object::deserialize_object(d)
-    }
-}
+msgraph_odata::deserialize_members!(TeamworkApplicationIdentity);
 
 /// The `teamworkConversationIdentity` complex type.
 ///
@@ -3201,11 +3028,7 @@ impl msgraph_odata::object::Members for TeamworkConversationIdentity {
     }
 }
 
-impl<'de> serde::Deserialize<'de> for TeamworkConversationIdentity {
-    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        msgraph_odata::object::deserialize_object(d)
-    }
-}
+msgraph_odata::deserialize_members!(TeamworkConversationIdentity);
 
 /// The `teamworkTagIdentity` complex type.
 ///
@@ -3254,11 +3077,7 @@ impl msgraph_odata::object::Members for TeamworkTagIdentity {
     }
 }
 
-impl<'de> serde::Deserialize<'de> for TeamworkTagIdentity {
-    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        msgraph_odata::object::deserialize_object(d)
-    }
-}
+msgraph_odata::deserialize_members!(TeamworkTagIdentity);
 
 /// The `teamworkUserIdentity` complex type.
 ///
@@ -3313,11 +3132,7 @@ impl msgraph_odata::object::Members for TeamworkUserIdentity {
     }
 }
 
-impl<'de> serde::Deserialize<'de> for TeamworkUserIdentity {
-    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        msgraph_odata::object::deserialize_object(d)
-    }
-}
+msgraph_odata::deserialize_members!(TeamworkUserIdentity);
 
 /// The `userIdentity` complex type.
 ///
@@ -3378,11 +3193,7 @@ impl msgraph_odata::object::Members for UserIdentity {
     }
 }
 
-impl<'de> serde::Deserialize<'de> for UserIdentity {
-    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        msgraph_odata::object::deserialize_object(d)
-    }
-}
+msgraph_odata::deserialize_members!(UserIdentity);
 
 /// Kind of a communications endpoint.
 ///

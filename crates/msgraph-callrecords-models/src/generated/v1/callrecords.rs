@@ -185,11 +185,7 @@ impl msgraph_odata::object::Members for CallRecord {
     }
 }
 
-impl<'de> serde::Deserialize<'de> for CallRecord {
-    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        msgraph_odata::object::deserialize_object(d)
-    }
-}
+msgraph_odata::deserialize_members!(CallRecord);
 
 /// Structural properties of [`CallRecord`] (`microsoft.graph.callRecords.callRecord`), for `$select`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
@@ -313,11 +309,7 @@ impl msgraph_odata::object::Members for Organizer {
     }
 }
 
-impl<'de> serde::Deserialize<'de> for Organizer {
-    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        msgraph_odata::object::deserialize_object(d)
-    }
-}
+msgraph_odata::deserialize_members!(Organizer);
 
 /// Structural properties of [`Organizer`] (`microsoft.graph.callRecords.organizer`), for `$select`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
@@ -413,11 +405,7 @@ impl msgraph_odata::object::Members for Participant {
     }
 }
 
-impl<'de> serde::Deserialize<'de> for Participant {
-    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        msgraph_odata::object::deserialize_object(d)
-    }
-}
+msgraph_odata::deserialize_members!(Participant);
 
 /// Structural properties of [`Participant`] (`microsoft.graph.callRecords.participant`), for `$select`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
@@ -515,11 +503,7 @@ impl msgraph_odata::object::Members for ParticipantBase {
     }
 }
 
-impl<'de> serde::Deserialize<'de> for ParticipantBase {
-    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        msgraph_odata::object::deserialize_object(d)
-    }
-}
+msgraph_odata::deserialize_members!(ParticipantBase);
 
 /// A value declared as `microsoft.graph.callRecords.participantBase`: one of the derived types of this abstract type, chosen by `@odata.type` when read and kept when written.
 #[derive(Debug, Clone, PartialEq)]
@@ -567,9 +551,42 @@ impl serde::Serialize for AnyParticipantBase {
     }
 }
 
-impl AnyParticipantBase {
-    /// Reads a whole object buffered because `@odata.type` was not its first member.
-    fn from_buffered(
+impl msgraph_odata::object::Polymorphic for AnyParticipantBase {
+    const EXPECTING: &'static str = "an object of type microsoft.graph.callRecords.participantBase";
+    fn typed<'de, A: serde::de::MapAccess<'de>>(
+        tag: String,
+        map: &mut A,
+    ) -> Result<Self, A::Error> {
+        let name = tag.strip_prefix('#').unwrap_or(&tag).to_owned();
+        Ok(
+            match name.as_str() {
+                "microsoft.graph.callRecords.organizer" => {
+                    Self::Organizer(
+                        msgraph_odata::object::finish(
+                            Organizer {
+                                odata_type: Some(tag),
+                                ..Default::default()
+                            },
+                            map,
+                        )?,
+                    )
+                }
+                "microsoft.graph.callRecords.participant" => {
+                    Self::Participant(
+                        msgraph_odata::object::finish(
+                            Participant {
+                                odata_type: Some(tag),
+                                ..Default::default()
+                            },
+                            map,
+                        )?,
+                    )
+                }
+                _ => Self::Other(msgraph_odata::object::rest_as_map(tag, map)?),
+            },
+        )
+    }
+    fn buffered(
         map: serde_json::Map<String, serde_json::Value>,
     ) -> Result<Self, String> {
         type Map = serde_json::Map<String, serde_json::Value>;
@@ -598,65 +615,7 @@ impl AnyParticipantBase {
     }
 }
 
-impl<'de> serde::Deserialize<'de> for AnyParticipantBase {
-    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        struct Visitor;
-        impl<'de> serde::de::Visitor<'de> for Visitor {
-            type Value = AnyParticipantBase;
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str(
-                    "an object of type microsoft.graph.callRecords.participantBase",
-                )
-            }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<AnyParticipantBase, A::Error> {
-                use msgraph_odata::object::Start;
-                let tag = match msgraph_odata::object::start(&mut map)? {
-                    Start::Typed(tag) => tag,
-                    Start::Buffered(m) => {
-                        return AnyParticipantBase::from_buffered(m)
-                            .map_err(serde::de::Error::custom);
-                    }
-                };
-                let name = tag.strip_prefix('#').unwrap_or(&tag).to_owned();
-                Ok(
-                    match name.as_str() {
-                        "microsoft.graph.callRecords.organizer" => {
-                            AnyParticipantBase::Organizer(
-                                msgraph_odata::object::finish(
-                                    Organizer {
-                                        odata_type: Some(tag),
-                                        ..Default::default()
-                                    },
-                                    &mut map,
-                                )?,
-                            )
-                        }
-                        "microsoft.graph.callRecords.participant" => {
-                            AnyParticipantBase::Participant(
-                                msgraph_odata::object::finish(
-                                    Participant {
-                                        odata_type: Some(tag),
-                                        ..Default::default()
-                                    },
-                                    &mut map,
-                                )?,
-                            )
-                        }
-                        _ => {
-                            AnyParticipantBase::Other(
-                                msgraph_odata::object::rest_as_map(tag, &mut map)?,
-                            )
-                        }
-                    },
-                )
-            }
-        }
-        d.deserialize_map(Visitor)
-    }
-}
+msgraph_odata::deserialize_members!(polymorphic AnyParticipantBase);
 
 impl From<Organizer> for AnyParticipantBase {
     fn from(v: Organizer) -> Self {
@@ -786,11 +745,7 @@ impl msgraph_odata::object::Members for Segment {
     }
 }
 
-impl<'de> serde::Deserialize<'de> for Segment {
-    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        msgraph_odata::object::deserialize_object(d)
-    }
-}
+msgraph_odata::deserialize_members!(Segment);
 
 /// Structural properties of [`Segment`] (`microsoft.graph.callRecords.segment`), for `$select`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
@@ -952,11 +907,7 @@ impl msgraph_odata::object::Members for Session {
     }
 }
 
-impl<'de> serde::Deserialize<'de> for Session {
-    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        msgraph_odata::object::deserialize_object(d)
-    }
-}
+msgraph_odata::deserialize_members!(Session);
 
 /// Structural properties of [`Session`] (`microsoft.graph.callRecords.session`), for `$select`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
@@ -1054,11 +1005,7 @@ impl msgraph_odata::object::Members for AdministrativeUnitInfo {
     }
 }
 
-impl<'de> serde::Deserialize<'de> for AdministrativeUnitInfo {
-    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        msgraph_odata::object::deserialize_object(d)
-    }
-}
+msgraph_odata::deserialize_members!(AdministrativeUnitInfo);
 
 /// The user agent of a client application (Teams, Skype for Business, ...).
 ///
@@ -1131,11 +1078,7 @@ impl msgraph_odata::object::Members for ClientUserAgent {
     }
 }
 
-impl<'de> serde::Deserialize<'de> for ClientUserAgent {
-    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        msgraph_odata::object::deserialize_object(d)
-    }
-}
+msgraph_odata::deserialize_members!(ClientUserAgent);
 
 /// Audio device data and quality events of one endpoint of a media stream.
 ///
@@ -1394,11 +1337,7 @@ impl msgraph_odata::object::Members for DeviceInfo {
     }
 }
 
-impl<'de> serde::Deserialize<'de> for DeviceInfo {
-    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        msgraph_odata::object::deserialize_object(d)
-    }
-}
+msgraph_odata::deserialize_members!(DeviceInfo);
 
 /// One call through Direct Routing (a customer session border controller), as returned by getDirectRoutingCalls.
 ///
@@ -1563,11 +1502,7 @@ impl msgraph_odata::object::Members for DirectRoutingLogRow {
     }
 }
 
-impl<'de> serde::Deserialize<'de> for DirectRoutingLogRow {
-    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        msgraph_odata::object::deserialize_object(d)
-    }
-}
+msgraph_odata::deserialize_members!(DirectRoutingLogRow);
 
 /// An endpoint of a session or segment; the value is often a participantEndpoint or serviceEndpoint.
 ///
@@ -1612,11 +1547,7 @@ impl msgraph_odata::object::Members for Endpoint {
     }
 }
 
-impl<'de> serde::Deserialize<'de> for Endpoint {
-    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        msgraph_odata::object::deserialize_object(d)
-    }
-}
+msgraph_odata::deserialize_members!(Endpoint);
 
 /// A value declared as `microsoft.graph.callRecords.endpoint`: the type itself or one of its derived types, chosen by `@odata.type` when read and kept when written.
 #[derive(Debug, Clone, PartialEq)]
@@ -1674,9 +1605,53 @@ impl serde::Serialize for AnyEndpoint {
     }
 }
 
-impl AnyEndpoint {
-    /// Reads a whole object buffered because `@odata.type` was not its first member.
-    fn from_buffered(
+impl msgraph_odata::object::Polymorphic for AnyEndpoint {
+    const EXPECTING: &'static str = "an object of type microsoft.graph.callRecords.endpoint";
+    fn typed<'de, A: serde::de::MapAccess<'de>>(
+        tag: String,
+        map: &mut A,
+    ) -> Result<Self, A::Error> {
+        let name = tag.strip_prefix('#').unwrap_or(&tag).to_owned();
+        Ok(
+            match name.as_str() {
+                "microsoft.graph.callRecords.endpoint" => {
+                    Self::Endpoint(
+                        msgraph_odata::object::finish(
+                            Endpoint {
+                                odata_type: Some(tag),
+                                ..Default::default()
+                            },
+                            map,
+                        )?,
+                    )
+                }
+                "microsoft.graph.callRecords.participantEndpoint" => {
+                    Self::ParticipantEndpoint(
+                        msgraph_odata::object::finish(
+                            ParticipantEndpoint {
+                                odata_type: Some(tag),
+                                ..Default::default()
+                            },
+                            map,
+                        )?,
+                    )
+                }
+                "microsoft.graph.callRecords.serviceEndpoint" => {
+                    Self::ServiceEndpoint(
+                        msgraph_odata::object::finish(
+                            ServiceEndpoint {
+                                odata_type: Some(tag),
+                                ..Default::default()
+                            },
+                            map,
+                        )?,
+                    )
+                }
+                _ => Self::Other(msgraph_odata::object::rest_as_map(tag, map)?),
+            },
+        )
+    }
+    fn buffered(
         map: serde_json::Map<String, serde_json::Value>,
     ) -> Result<Self, String> {
         type Map = serde_json::Map<String, serde_json::Value>;
@@ -1709,74 +1684,7 @@ impl AnyEndpoint {
     }
 }
 
-impl<'de> serde::Deserialize<'de> for AnyEndpoint {
-    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        struct Visitor;
-        impl<'de> serde::de::Visitor<'de> for Visitor {
-            type Value = AnyEndpoint;
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("an object of type microsoft.graph.callRecords.endpoint")
-            }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<AnyEndpoint, A::Error> {
-                use msgraph_odata::object::Start;
-                let tag = match msgraph_odata::object::start(&mut map)? {
-                    Start::Typed(tag) => tag,
-                    Start::Buffered(m) => {
-                        return AnyEndpoint::from_buffered(m)
-                            .map_err(serde::de::Error::custom);
-                    }
-                };
-                let name = tag.strip_prefix('#').unwrap_or(&tag).to_owned();
-                Ok(
-                    match name.as_str() {
-                        "microsoft.graph.callRecords.endpoint" => {
-                            AnyEndpoint::Endpoint(
-                                msgraph_odata::object::finish(
-                                    Endpoint {
-                                        odata_type: Some(tag),
-                                        ..Default::default()
-                                    },
-                                    &mut map,
-                                )?,
-                            )
-                        }
-                        "microsoft.graph.callRecords.participantEndpoint" => {
-                            AnyEndpoint::ParticipantEndpoint(
-                                msgraph_odata::object::finish(
-                                    ParticipantEndpoint {
-                                        odata_type: Some(tag),
-                                        ..Default::default()
-                                    },
-                                    &mut map,
-                                )?,
-                            )
-                        }
-                        "microsoft.graph.callRecords.serviceEndpoint" => {
-                            AnyEndpoint::ServiceEndpoint(
-                                msgraph_odata::object::finish(
-                                    ServiceEndpoint {
-                                        odata_type: Some(tag),
-                                        ..Default::default()
-                                    },
-                                    &mut map,
-                                )?,
-                            )
-                        }
-                        _ => {
-                            AnyEndpoint::Other(
-                                msgraph_odata::object::rest_as_map(tag, &mut map)?,
-                            )
-                        }
-                    },
-                )
-            }
-        }
-        d.deserialize_map(Visitor)
-    }
-}
+msgraph_odata::deserialize_members!(polymorphic AnyEndpoint);
 
 impl From<Endpoint> for AnyEndpoint {
     fn from(v: Endpoint) -> Self {
@@ -1843,11 +1751,7 @@ impl msgraph_odata::object::Members for FailureInfo {
     }
 }
 
-impl<'de> serde::Deserialize<'de> for FailureInfo {
-    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        msgraph_odata::object::deserialize_object(d)
-    }
-}
+msgraph_odata::deserialize_members!(FailureInfo);
 
 /// Open set of boolean feedback tokens (for example Echo, NoSound) chosen by a user.
 ///
@@ -1884,11 +1788,7 @@ impl msgraph_odata::object::Members for FeedbackTokenSet {
     }
 }
 
-impl<'de> serde::Deserialize<'de> for FeedbackTokenSet {
-    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        msgraph_odata::object::deserialize_object(d)
-    }
-}
+msgraph_odata::deserialize_members!(FeedbackTokenSet);
 
 /// The media of one segment: streams plus the network and device data of both sides.
 ///
@@ -1961,11 +1861,7 @@ impl msgraph_odata::object::Members for Media {
     }
 }
 
-impl<'de> serde::Deserialize<'de> for Media {
-    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        msgraph_odata::object::deserialize_object(d)
-    }
-}
+msgraph_odata::deserialize_members!(Media);
 
 /// Quality metrics of one media stream in one direction.
 ///
@@ -2298,11 +2194,7 @@ impl msgraph_odata::object::Members for MediaStream {
     }
 }
 
-impl<'de> serde::Deserialize<'de> for MediaStream {
-    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        msgraph_odata::object::deserialize_object(d)
-    }
-}
+msgraph_odata::deserialize_members!(MediaStream);
 
 /// Network data of one side of a media stream.
 ///
@@ -2547,11 +2439,7 @@ impl msgraph_odata::object::Members for NetworkInfo {
     }
 }
 
-impl<'de> serde::Deserialize<'de> for NetworkInfo {
-    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        msgraph_odata::object::deserialize_object(d)
-    }
-}
+msgraph_odata::deserialize_members!(NetworkInfo);
 
 /// An endpoint used by a participant (a client device).
 ///
@@ -2641,11 +2529,7 @@ impl msgraph_odata::object::Members for ParticipantEndpoint {
     }
 }
 
-impl<'de> serde::Deserialize<'de> for ParticipantEndpoint {
-    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        msgraph_odata::object::deserialize_object(d)
-    }
-}
+msgraph_odata::deserialize_members!(ParticipantEndpoint);
 
 /// One PSTN call (Calling Plan, Operator Connect or audio conferencing dial-in/out), as returned by getPstnCalls.
 ///
@@ -2836,11 +2720,7 @@ impl msgraph_odata::object::Members for PstnCallLogRow {
     }
 }
 
-impl<'de> serde::Deserialize<'de> for PstnCallLogRow {
-    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        msgraph_odata::object::deserialize_object(d)
-    }
-}
+msgraph_odata::deserialize_members!(PstnCallLogRow);
 
 /// An endpoint run by a service (conferencing server, gateway, bot, ...).
 ///
@@ -2883,11 +2763,7 @@ impl msgraph_odata::object::Members for ServiceEndpoint {
     }
 }
 
-impl<'de> serde::Deserialize<'de> for ServiceEndpoint {
-    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        msgraph_odata::object::deserialize_object(d)
-    }
-}
+msgraph_odata::deserialize_members!(ServiceEndpoint);
 
 /// The user agent of a service endpoint.
 ///
@@ -2942,11 +2818,7 @@ impl msgraph_odata::object::Members for ServiceUserAgent {
     }
 }
 
-impl<'de> serde::Deserialize<'de> for ServiceUserAgent {
-    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        msgraph_odata::object::deserialize_object(d)
-    }
-}
+msgraph_odata::deserialize_members!(ServiceUserAgent);
 
 /// One hop of a network trace route.
 ///
@@ -3001,11 +2873,7 @@ impl msgraph_odata::object::Members for TraceRouteHop {
     }
 }
 
-impl<'de> serde::Deserialize<'de> for TraceRouteHop {
-    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        msgraph_odata::object::deserialize_object(d)
-    }
-}
+msgraph_odata::deserialize_members!(TraceRouteHop);
 
 /// The software used by an endpoint; always a clientUserAgent or a serviceUserAgent.
 ///
@@ -3056,11 +2924,7 @@ impl msgraph_odata::object::Members for UserAgent {
     }
 }
 
-impl<'de> serde::Deserialize<'de> for UserAgent {
-    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        msgraph_odata::object::deserialize_object(d)
-    }
-}
+msgraph_odata::deserialize_members!(UserAgent);
 
 /// A value declared as `microsoft.graph.callRecords.userAgent`: one of the derived types of this abstract type, chosen by `@odata.type` when read and kept when written.
 #[derive(Debug, Clone, PartialEq)]
@@ -3114,9 +2978,42 @@ impl serde::Serialize for AnyUserAgent {
     }
 }
 
-impl AnyUserAgent {
-    /// Reads a whole object buffered because `@odata.type` was not its first member.
-    fn from_buffered(
+impl msgraph_odata::object::Polymorphic for AnyUserAgent {
+    const EXPECTING: &'static str = "an object of type microsoft.graph.callRecords.userAgent";
+    fn typed<'de, A: serde::de::MapAccess<'de>>(
+        tag: String,
+        map: &mut A,
+    ) -> Result<Self, A::Error> {
+        let name = tag.strip_prefix('#').unwrap_or(&tag).to_owned();
+        Ok(
+            match name.as_str() {
+                "microsoft.graph.callRecords.clientUserAgent" => {
+                    Self::ClientUserAgent(
+                        msgraph_odata::object::finish(
+                            ClientUserAgent {
+                                odata_type: Some(tag),
+                                ..Default::default()
+                            },
+                            map,
+                        )?,
+                    )
+                }
+                "microsoft.graph.callRecords.serviceUserAgent" => {
+                    Self::ServiceUserAgent(
+                        msgraph_odata::object::finish(
+                            ServiceUserAgent {
+                                odata_type: Some(tag),
+                                ..Default::default()
+                            },
+                            map,
+                        )?,
+                    )
+                }
+                _ => Self::Other(msgraph_odata::object::rest_as_map(tag, map)?),
+            },
+        )
+    }
+    fn buffered(
         map: serde_json::Map<String, serde_json::Value>,
     ) -> Result<Self, String> {
         type Map = serde_json::Map<String, serde_json::Value>;
@@ -3145,63 +3042,7 @@ impl AnyUserAgent {
     }
 }
 
-impl<'de> serde::Deserialize<'de> for AnyUserAgent {
-    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        struct Visitor;
-        impl<'de> serde::de::Visitor<'de> for Visitor {
-            type Value = AnyUserAgent;
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("an object of type microsoft.graph.callRecords.userAgent")
-            }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<AnyUserAgent, A::Error> {
-                use msgraph_odata::object::Start;
-                let tag = match msgraph_odata::object::start(&mut map)? {
-                    Start::Typed(tag) => tag,
-                    Start::Buffered(m) => {
-                        return AnyUserAgent::from_buffered(m)
-                            .map_err(serde::de::Error::custom);
-                    }
-                };
-                let name = tag.strip_prefix('#').unwrap_or(&tag).to_owned();
-                Ok(
-                    match name.as_str() {
-                        "microsoft.graph.callRecords.clientUserAgent" => {
-                            AnyUserAgent::ClientUserAgent(
-                                msgraph_odata::object::finish(
-                                    ClientUserAgent {
-                                        odata_type: Some(tag),
-                                        ..Default::default()
-                                    },
-                                    &mut map,
-                                )?,
-                            )
-                        }
-                        "microsoft.graph.callRecords.serviceUserAgent" => {
-                            AnyUserAgent::ServiceUserAgent(
-                                msgraph_odata::object::finish(
-                                    ServiceUserAgent {
-                                        odata_type: Some(tag),
-                                        ..Default::default()
-                                    },
-                                    &mut map,
-                                )?,
-                            )
-                        }
-                        _ => {
-                            AnyUserAgent::Other(
-                                msgraph_odata::object::rest_as_map(tag, &mut map)?,
-                            )
-                        }
-                    },
-                )
-            }
-        }
-        d.deserialize_map(Visitor)
-    }
-}
+msgraph_odata::deserialize_members!(polymorphic AnyUserAgent);
 
 impl From<ClientUserAgent> for AnyUserAgent {
     fn from(v: ClientUserAgent) -> Self {
@@ -3268,11 +3109,7 @@ impl msgraph_odata::object::Members for UserFeedback {
     }
 }
 
-impl<'de> serde::Deserialize<'de> for UserFeedback {
-    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        msgraph_odata::object::deserialize_object(d)
-    }
-}
+msgraph_odata::deserialize_members!(UserFeedback);
 
 /// A user identity in call records, with the user principal name.
 ///
@@ -3327,11 +3164,7 @@ impl msgraph_odata::object::Members for UserIdentity {
     }
 }
 
-impl<'de> serde::Deserialize<'de> for UserIdentity {
-    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        msgraph_odata::object::deserialize_object(d)
-    }
-}
+msgraph_odata::deserialize_members!(UserIdentity);
 
 /// Audio codec of a media stream.
 ///
