@@ -328,10 +328,7 @@ fn split_attributes<'a>(
         }
         // Names and quotes are ASCII, so these are char boundaries.
         let key = &content[key_start..key_end];
-        let key = match key.bytes().rposition(|b| b == b':') {
-            Some(colon) => &key[colon + 1..],
-            None => key,
-        };
+        let key = &key[key.len() - local_name(key.as_bytes()).len()..];
         if key.is_empty() || out.iter().any(|a| a.key == key) {
             return false;
         }
