@@ -143,6 +143,20 @@ impl<'de, T: Polymorphic> Visitor<'de> for PolymorphicVisitor<T> {
     }
 }
 
+/// Reads a buffered object as `T` (for [`Polymorphic::buffered`]). The error
+/// keeps the path inside the value (`userAgent.platform: ...`), which the
+/// outer deserializer cannot see through the buffer.
+pub fn from_map<T: serde::de::DeserializeOwned>(map: Map<String, Value>) -> Result<T, String> {
+    serde_path_to_error::deserialize(Value::Object(map)).map_err(|e| {
+        let path = e.path().to_string();
+        if path == "." {
+            e.inner().to_string()
+        } else {
+            format!("{path}: {}", e.inner())
+        }
+    })
+}
+
 /// `impl Deserialize` for a generated type through [`Members`]
 /// (`deserialize_members!(Type)`) or [`Polymorphic`]
 /// (`deserialize_members!(polymorphic Type)`).

@@ -235,18 +235,7 @@ pub(crate) fn dispatch_tokens(
 
             fn buffered(map: serde_json::Map<String, serde_json::Value>) -> Result<Self, String> {
                 type Map = serde_json::Map<String, serde_json::Value>;
-                // Keeps the path inside the value in the message (`userAgent.platform: ...`),
-                // which the outer deserializer cannot see through the buffered map.
-                fn from_map<T: serde::de::DeserializeOwned>(m: Map) -> Result<T, String> {
-                    serde_path_to_error::deserialize(serde_json::Value::Object(m)).map_err(|e| {
-                        let path = e.path().to_string();
-                        if path == "." {
-                            e.inner().to_string()
-                        } else {
-                            format!("{path}: {}", e.inner())
-                        }
-                    })
-                }
+                use msgraph_odata::object::from_map;
                 let name = msgraph_odata::type_name_of(&map);
                 let read: fn(Map) -> Result<Self, String> = match name {
                     #(#read_arms,)*

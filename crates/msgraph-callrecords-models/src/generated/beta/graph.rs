@@ -267,17 +267,7 @@ impl msgraph_odata::object::Polymorphic for AnyEntity {
         map: serde_json::Map<String, serde_json::Value>,
     ) -> Result<Self, String> {
         type Map = serde_json::Map<String, serde_json::Value>;
-        fn from_map<T: serde::de::DeserializeOwned>(m: Map) -> Result<T, String> {
-            serde_path_to_error::deserialize(serde_json::Value::Object(m))
-                .map_err(|e| {
-                    let path = e.path().to_string();
-                    if path == "." {
-                        e.inner().to_string()
-                    } else {
-                        format!("{path}: {}", e.inner())
-                    }
-                })
-        }
+        use msgraph_odata::object::from_map;
         let name = msgraph_odata::type_name_of(&map);
         let read: fn(Map) -> Result<Self, String> = match name {
             Some("microsoft.graph.callRecords.callRecord") => {
@@ -1849,17 +1839,7 @@ impl msgraph_odata::object::Polymorphic for AnyIdentity {
         map: serde_json::Map<String, serde_json::Value>,
     ) -> Result<Self, String> {
         type Map = serde_json::Map<String, serde_json::Value>;
-        fn from_map<T: serde::de::DeserializeOwned>(m: Map) -> Result<T, String> {
-            serde_path_to_error::deserialize(serde_json::Value::Object(m))
-                .map_err(|e| {
-                    let path = e.path().to_string();
-                    if path == "." {
-                        e.inner().to_string()
-                    } else {
-                        format!("{path}: {}", e.inner())
-                    }
-                })
-        }
+        use msgraph_odata::object::from_map;
         let name = msgraph_odata::type_name_of(&map);
         let read: fn(Map) -> Result<Self, String> = match name {
             Some("microsoft.graph.identity") => |m| from_map(m).map(Self::Identity),
@@ -2355,17 +2335,7 @@ impl msgraph_odata::object::Polymorphic for AnyIdentitySet {
         map: serde_json::Map<String, serde_json::Value>,
     ) -> Result<Self, String> {
         type Map = serde_json::Map<String, serde_json::Value>;
-        fn from_map<T: serde::de::DeserializeOwned>(m: Map) -> Result<T, String> {
-            serde_path_to_error::deserialize(serde_json::Value::Object(m))
-                .map_err(|e| {
-                    let path = e.path().to_string();
-                    if path == "." {
-                        e.inner().to_string()
-                    } else {
-                        format!("{path}: {}", e.inner())
-                    }
-                })
-        }
+        use msgraph_odata::object::from_map;
         let name = msgraph_odata::type_name_of(&map);
         let read: fn(Map) -> Result<Self, String> = match name {
             Some("microsoft.graph.identitySet") => |m| from_map(m).map(Self::IdentitySet),

@@ -590,17 +590,7 @@ impl msgraph_odata::object::Polymorphic for AnyParticipantBase {
         map: serde_json::Map<String, serde_json::Value>,
     ) -> Result<Self, String> {
         type Map = serde_json::Map<String, serde_json::Value>;
-        fn from_map<T: serde::de::DeserializeOwned>(m: Map) -> Result<T, String> {
-            serde_path_to_error::deserialize(serde_json::Value::Object(m))
-                .map_err(|e| {
-                    let path = e.path().to_string();
-                    if path == "." {
-                        e.inner().to_string()
-                    } else {
-                        format!("{path}: {}", e.inner())
-                    }
-                })
-        }
+        use msgraph_odata::object::from_map;
         let name = msgraph_odata::type_name_of(&map);
         let read: fn(Map) -> Result<Self, String> = match name {
             Some("microsoft.graph.callRecords.organizer") => {
@@ -1655,17 +1645,7 @@ impl msgraph_odata::object::Polymorphic for AnyEndpoint {
         map: serde_json::Map<String, serde_json::Value>,
     ) -> Result<Self, String> {
         type Map = serde_json::Map<String, serde_json::Value>;
-        fn from_map<T: serde::de::DeserializeOwned>(m: Map) -> Result<T, String> {
-            serde_path_to_error::deserialize(serde_json::Value::Object(m))
-                .map_err(|e| {
-                    let path = e.path().to_string();
-                    if path == "." {
-                        e.inner().to_string()
-                    } else {
-                        format!("{path}: {}", e.inner())
-                    }
-                })
-        }
+        use msgraph_odata::object::from_map;
         let name = msgraph_odata::type_name_of(&map);
         let read: fn(Map) -> Result<Self, String> = match name {
             Some("microsoft.graph.callRecords.endpoint") => {
@@ -3017,17 +2997,7 @@ impl msgraph_odata::object::Polymorphic for AnyUserAgent {
         map: serde_json::Map<String, serde_json::Value>,
     ) -> Result<Self, String> {
         type Map = serde_json::Map<String, serde_json::Value>;
-        fn from_map<T: serde::de::DeserializeOwned>(m: Map) -> Result<T, String> {
-            serde_path_to_error::deserialize(serde_json::Value::Object(m))
-                .map_err(|e| {
-                    let path = e.path().to_string();
-                    if path == "." {
-                        e.inner().to_string()
-                    } else {
-                        format!("{path}: {}", e.inner())
-                    }
-                })
-        }
+        use msgraph_odata::object::from_map;
         let name = msgraph_odata::type_name_of(&map);
         let read: fn(Map) -> Result<Self, String> = match name {
             Some("microsoft.graph.callRecords.clientUserAgent") => {
