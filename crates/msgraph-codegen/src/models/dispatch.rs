@@ -109,10 +109,10 @@ pub(crate) fn dispatch_tokens(
     let mut stream_arms = Vec::new();
     let start_struct = |v: &proc_macro2::Ident, path: &TokenStream| {
         quote! {
-            Self::#v(msgraph_odata::object::finish(
-                #path { odata_type: Some(tag), ..Default::default() },
-                map,
-            )?)
+            |tag, map| {
+                let start = #path { odata_type: Some(tag), ..Default::default() };
+                Ok(Self::#v(msgraph_odata::object::finish(start, map)?))
+            }
         }
     };
     if let Some(v) = &base_variant {
@@ -128,7 +128,7 @@ pub(crate) fn dispatch_tokens(
             let read = start_struct(v, &quote!(#base_path));
             quote!(_ => #read)
         }
-        _ => quote!(_ => Self::Other(msgraph_odata::object::rest_as_map(tag, map)?)),
+        _ => quote!(_ => |tag, map| Ok(Self::Other(msgraph_odata::object::rest_as_map(tag, map)?))),
     };
     let expecting = format!("an object of type {qualified}");
 
@@ -226,11 +226,13 @@ pub(crate) fn dispatch_tokens(
                 tag: String,
                 map: &mut A,
             ) -> Result<Self, A::Error> {
-                let name = tag.strip_prefix('#').unwrap_or(&tag).to_owned();
-                Ok(match name.as_str() {
-                    #(#stream_arms,)*
-                    #stream_fallback
-                })
+                // A `fn` pointer, so the borrow of `tag` for the lookup ends before `tag` moves.
+                let read: fn(String, &mut A) -> Result<Self, A::Error> =
+                    match tag.strip_prefix('#').unwrap_or(&tag) {
+                        #(#stream_arms,)*
+                        #stream_fallback
+                    };
+                read(tag, map)
             }
 
             fn buffered(map: serde_json::Map<String, serde_json::Value>) -> Result<Self, String> {

@@ -557,34 +557,33 @@ impl msgraph_odata::object::Polymorphic for AnyParticipantBase {
         tag: String,
         map: &mut A,
     ) -> Result<Self, A::Error> {
-        let name = tag.strip_prefix('#').unwrap_or(&tag).to_owned();
-        Ok(
-            match name.as_str() {
-                "microsoft.graph.callRecords.organizer" => {
-                    Self::Organizer(
-                        msgraph_odata::object::finish(
-                            Organizer {
-                                odata_type: Some(tag),
-                                ..Default::default()
-                            },
-                            map,
-                        )?,
-                    )
+        let read: fn(String, &mut A) -> Result<Self, A::Error> = match tag
+            .strip_prefix('#')
+            .unwrap_or(&tag)
+        {
+            "microsoft.graph.callRecords.organizer" => {
+                |tag, map| {
+                    let start = Organizer {
+                        odata_type: Some(tag),
+                        ..Default::default()
+                    };
+                    Ok(Self::Organizer(msgraph_odata::object::finish(start, map)?))
                 }
-                "microsoft.graph.callRecords.participant" => {
-                    Self::Participant(
-                        msgraph_odata::object::finish(
-                            Participant {
-                                odata_type: Some(tag),
-                                ..Default::default()
-                            },
-                            map,
-                        )?,
-                    )
+            }
+            "microsoft.graph.callRecords.participant" => {
+                |tag, map| {
+                    let start = Participant {
+                        odata_type: Some(tag),
+                        ..Default::default()
+                    };
+                    Ok(Self::Participant(msgraph_odata::object::finish(start, map)?))
                 }
-                _ => Self::Other(msgraph_odata::object::rest_as_map(tag, map)?),
-            },
-        )
+            }
+            _ => {
+                |tag, map| Ok(Self::Other(msgraph_odata::object::rest_as_map(tag, map)?))
+            }
+        };
+        read(tag, map)
     }
     fn buffered(
         map: serde_json::Map<String, serde_json::Value>,
@@ -1143,56 +1142,55 @@ impl msgraph_odata::object::Polymorphic for AnyCallLogRow {
         tag: String,
         map: &mut A,
     ) -> Result<Self, A::Error> {
-        let name = tag.strip_prefix('#').unwrap_or(&tag).to_owned();
-        Ok(
-            match name.as_str() {
-                "microsoft.graph.callRecords.callLogRow" => {
-                    Self::CallLogRow(
-                        msgraph_odata::object::finish(
-                            CallLogRow {
-                                odata_type: Some(tag),
-                                ..Default::default()
-                            },
-                            map,
-                        )?,
+        let read: fn(String, &mut A) -> Result<Self, A::Error> = match tag
+            .strip_prefix('#')
+            .unwrap_or(&tag)
+        {
+            "microsoft.graph.callRecords.callLogRow" => {
+                |tag, map| {
+                    let start = CallLogRow {
+                        odata_type: Some(tag),
+                        ..Default::default()
+                    };
+                    Ok(Self::CallLogRow(msgraph_odata::object::finish(start, map)?))
+                }
+            }
+            "microsoft.graph.callRecords.directRoutingLogRow" => {
+                |tag, map| {
+                    let start = DirectRoutingLogRow {
+                        odata_type: Some(tag),
+                        ..Default::default()
+                    };
+                    Ok(
+                        Self::DirectRoutingLogRow(
+                            msgraph_odata::object::finish(start, map)?,
+                        ),
                     )
                 }
-                "microsoft.graph.callRecords.directRoutingLogRow" => {
-                    Self::DirectRoutingLogRow(
-                        msgraph_odata::object::finish(
-                            DirectRoutingLogRow {
-                                odata_type: Some(tag),
-                                ..Default::default()
-                            },
-                            map,
-                        )?,
-                    )
+            }
+            "microsoft.graph.callRecords.pstnCallLogRow" => {
+                |tag, map| {
+                    let start = PstnCallLogRow {
+                        odata_type: Some(tag),
+                        ..Default::default()
+                    };
+                    Ok(Self::PstnCallLogRow(msgraph_odata::object::finish(start, map)?))
                 }
-                "microsoft.graph.callRecords.pstnCallLogRow" => {
-                    Self::PstnCallLogRow(
-                        msgraph_odata::object::finish(
-                            PstnCallLogRow {
-                                odata_type: Some(tag),
-                                ..Default::default()
-                            },
-                            map,
-                        )?,
-                    )
+            }
+            "microsoft.graph.callRecords.smsLogRow" => {
+                |tag, map| {
+                    let start = SmsLogRow {
+                        odata_type: Some(tag),
+                        ..Default::default()
+                    };
+                    Ok(Self::SmsLogRow(msgraph_odata::object::finish(start, map)?))
                 }
-                "microsoft.graph.callRecords.smsLogRow" => {
-                    Self::SmsLogRow(
-                        msgraph_odata::object::finish(
-                            SmsLogRow {
-                                odata_type: Some(tag),
-                                ..Default::default()
-                            },
-                            map,
-                        )?,
-                    )
-                }
-                _ => Self::Other(msgraph_odata::object::rest_as_map(tag, map)?),
-            },
-        )
+            }
+            _ => {
+                |tag, map| Ok(Self::Other(msgraph_odata::object::rest_as_map(tag, map)?))
+            }
+        };
+        read(tag, map)
     }
     fn buffered(
         map: serde_json::Map<String, serde_json::Value>,
@@ -1878,45 +1876,46 @@ impl msgraph_odata::object::Polymorphic for AnyEndpoint {
         tag: String,
         map: &mut A,
     ) -> Result<Self, A::Error> {
-        let name = tag.strip_prefix('#').unwrap_or(&tag).to_owned();
-        Ok(
-            match name.as_str() {
-                "microsoft.graph.callRecords.endpoint" => {
-                    Self::Endpoint(
-                        msgraph_odata::object::finish(
-                            Endpoint {
-                                odata_type: Some(tag),
-                                ..Default::default()
-                            },
-                            map,
-                        )?,
+        let read: fn(String, &mut A) -> Result<Self, A::Error> = match tag
+            .strip_prefix('#')
+            .unwrap_or(&tag)
+        {
+            "microsoft.graph.callRecords.endpoint" => {
+                |tag, map| {
+                    let start = Endpoint {
+                        odata_type: Some(tag),
+                        ..Default::default()
+                    };
+                    Ok(Self::Endpoint(msgraph_odata::object::finish(start, map)?))
+                }
+            }
+            "microsoft.graph.callRecords.participantEndpoint" => {
+                |tag, map| {
+                    let start = ParticipantEndpoint {
+                        odata_type: Some(tag),
+                        ..Default::default()
+                    };
+                    Ok(
+                        Self::ParticipantEndpoint(
+                            msgraph_odata::object::finish(start, map)?,
+                        ),
                     )
                 }
-                "microsoft.graph.callRecords.participantEndpoint" => {
-                    Self::ParticipantEndpoint(
-                        msgraph_odata::object::finish(
-                            ParticipantEndpoint {
-                                odata_type: Some(tag),
-                                ..Default::default()
-                            },
-                            map,
-                        )?,
-                    )
+            }
+            "microsoft.graph.callRecords.serviceEndpoint" => {
+                |tag, map| {
+                    let start = ServiceEndpoint {
+                        odata_type: Some(tag),
+                        ..Default::default()
+                    };
+                    Ok(Self::ServiceEndpoint(msgraph_odata::object::finish(start, map)?))
                 }
-                "microsoft.graph.callRecords.serviceEndpoint" => {
-                    Self::ServiceEndpoint(
-                        msgraph_odata::object::finish(
-                            ServiceEndpoint {
-                                odata_type: Some(tag),
-                                ..Default::default()
-                            },
-                            map,
-                        )?,
-                    )
-                }
-                _ => Self::Other(msgraph_odata::object::rest_as_map(tag, map)?),
-            },
-        )
+            }
+            _ => {
+                |tag, map| Ok(Self::Other(msgraph_odata::object::rest_as_map(tag, map)?))
+            }
+        };
+        read(tag, map)
     }
     fn buffered(
         map: serde_json::Map<String, serde_json::Value>,
@@ -3632,34 +3631,37 @@ impl msgraph_odata::object::Polymorphic for AnyUserAgent {
         tag: String,
         map: &mut A,
     ) -> Result<Self, A::Error> {
-        let name = tag.strip_prefix('#').unwrap_or(&tag).to_owned();
-        Ok(
-            match name.as_str() {
-                "microsoft.graph.callRecords.clientUserAgent" => {
-                    Self::ClientUserAgent(
-                        msgraph_odata::object::finish(
-                            ClientUserAgent {
-                                odata_type: Some(tag),
-                                ..Default::default()
-                            },
-                            map,
-                        )?,
+        let read: fn(String, &mut A) -> Result<Self, A::Error> = match tag
+            .strip_prefix('#')
+            .unwrap_or(&tag)
+        {
+            "microsoft.graph.callRecords.clientUserAgent" => {
+                |tag, map| {
+                    let start = ClientUserAgent {
+                        odata_type: Some(tag),
+                        ..Default::default()
+                    };
+                    Ok(Self::ClientUserAgent(msgraph_odata::object::finish(start, map)?))
+                }
+            }
+            "microsoft.graph.callRecords.serviceUserAgent" => {
+                |tag, map| {
+                    let start = ServiceUserAgent {
+                        odata_type: Some(tag),
+                        ..Default::default()
+                    };
+                    Ok(
+                        Self::ServiceUserAgent(
+                            msgraph_odata::object::finish(start, map)?,
+                        ),
                     )
                 }
-                "microsoft.graph.callRecords.serviceUserAgent" => {
-                    Self::ServiceUserAgent(
-                        msgraph_odata::object::finish(
-                            ServiceUserAgent {
-                                odata_type: Some(tag),
-                                ..Default::default()
-                            },
-                            map,
-                        )?,
-                    )
-                }
-                _ => Self::Other(msgraph_odata::object::rest_as_map(tag, map)?),
-            },
-        )
+            }
+            _ => {
+                |tag, map| Ok(Self::Other(msgraph_odata::object::rest_as_map(tag, map)?))
+            }
+        };
+        read(tag, map)
     }
     fn buffered(
         map: serde_json::Map<String, serde_json::Value>,

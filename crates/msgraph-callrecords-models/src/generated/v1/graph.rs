@@ -201,67 +201,60 @@ impl msgraph_odata::object::Polymorphic for AnyEntity {
         tag: String,
         map: &mut A,
     ) -> Result<Self, A::Error> {
-        let name = tag.strip_prefix('#').unwrap_or(&tag).to_owned();
-        Ok(
-            match name.as_str() {
-                "microsoft.graph.callRecords.callRecord" => {
-                    Self::CallRecord(
-                        msgraph_odata::object::finish(
-                            super::callrecords::CallRecord {
-                                odata_type: Some(tag),
-                                ..Default::default()
-                            },
-                            map,
-                        )?,
-                    )
+        let read: fn(String, &mut A) -> Result<Self, A::Error> = match tag
+            .strip_prefix('#')
+            .unwrap_or(&tag)
+        {
+            "microsoft.graph.callRecords.callRecord" => {
+                |tag, map| {
+                    let start = super::callrecords::CallRecord {
+                        odata_type: Some(tag),
+                        ..Default::default()
+                    };
+                    Ok(Self::CallRecord(msgraph_odata::object::finish(start, map)?))
                 }
-                "microsoft.graph.callRecords.organizer" => {
-                    Self::Organizer(
-                        msgraph_odata::object::finish(
-                            super::callrecords::Organizer {
-                                odata_type: Some(tag),
-                                ..Default::default()
-                            },
-                            map,
-                        )?,
-                    )
+            }
+            "microsoft.graph.callRecords.organizer" => {
+                |tag, map| {
+                    let start = super::callrecords::Organizer {
+                        odata_type: Some(tag),
+                        ..Default::default()
+                    };
+                    Ok(Self::Organizer(msgraph_odata::object::finish(start, map)?))
                 }
-                "microsoft.graph.callRecords.participant" => {
-                    Self::Participant(
-                        msgraph_odata::object::finish(
-                            super::callrecords::Participant {
-                                odata_type: Some(tag),
-                                ..Default::default()
-                            },
-                            map,
-                        )?,
-                    )
+            }
+            "microsoft.graph.callRecords.participant" => {
+                |tag, map| {
+                    let start = super::callrecords::Participant {
+                        odata_type: Some(tag),
+                        ..Default::default()
+                    };
+                    Ok(Self::Participant(msgraph_odata::object::finish(start, map)?))
                 }
-                "microsoft.graph.callRecords.segment" => {
-                    Self::Segment(
-                        msgraph_odata::object::finish(
-                            super::callrecords::Segment {
-                                odata_type: Some(tag),
-                                ..Default::default()
-                            },
-                            map,
-                        )?,
-                    )
+            }
+            "microsoft.graph.callRecords.segment" => {
+                |tag, map| {
+                    let start = super::callrecords::Segment {
+                        odata_type: Some(tag),
+                        ..Default::default()
+                    };
+                    Ok(Self::Segment(msgraph_odata::object::finish(start, map)?))
                 }
-                "microsoft.graph.callRecords.session" => {
-                    Self::Session(
-                        msgraph_odata::object::finish(
-                            super::callrecords::Session {
-                                odata_type: Some(tag),
-                                ..Default::default()
-                            },
-                            map,
-                        )?,
-                    )
+            }
+            "microsoft.graph.callRecords.session" => {
+                |tag, map| {
+                    let start = super::callrecords::Session {
+                        odata_type: Some(tag),
+                        ..Default::default()
+                    };
+                    Ok(Self::Session(msgraph_odata::object::finish(start, map)?))
                 }
-                _ => Self::Other(msgraph_odata::object::rest_as_map(tag, map)?),
-            },
-        )
+            }
+            _ => {
+                |tag, map| Ok(Self::Other(msgraph_odata::object::rest_as_map(tag, map)?))
+            }
+        };
+        read(tag, map)
     }
     fn buffered(
         map: serde_json::Map<String, serde_json::Value>,
@@ -1576,264 +1569,291 @@ impl msgraph_odata::object::Polymorphic for AnyIdentity {
         tag: String,
         map: &mut A,
     ) -> Result<Self, A::Error> {
-        let name = tag.strip_prefix('#').unwrap_or(&tag).to_owned();
-        Ok(
-            match name.as_str() {
-                "microsoft.graph.identity" => {
-                    Self::Identity(
-                        msgraph_odata::object::finish(
-                            Identity {
-                                odata_type: Some(tag),
-                                ..Default::default()
-                            },
-                            map,
-                        )?,
+        let read: fn(String, &mut A) -> Result<Self, A::Error> = match tag
+            .strip_prefix('#')
+            .unwrap_or(&tag)
+        {
+            "microsoft.graph.identity" => {
+                |tag, map| {
+                    let start = Identity {
+                        odata_type: Some(tag),
+                        ..Default::default()
+                    };
+                    Ok(Self::Identity(msgraph_odata::object::finish(start, map)?))
+                }
+            }
+            "microsoft.graph.azureCommunicationServicesUserIdentity" => {
+                |tag, map| {
+                    let start = AzureCommunicationServicesUserIdentity {
+                        odata_type: Some(tag),
+                        ..Default::default()
+                    };
+                    Ok(
+                        Self::AzureCommunicationServicesUserIdentity(
+                            msgraph_odata::object::finish(start, map)?,
+                        ),
                     )
                 }
-                "microsoft.graph.azureCommunicationServicesUserIdentity" => {
-                    Self::AzureCommunicationServicesUserIdentity(
-                        msgraph_odata::object::finish(
-                            AzureCommunicationServicesUserIdentity {
-                                odata_type: Some(tag),
-                                ..Default::default()
-                            },
-                            map,
-                        )?,
+            }
+            "microsoft.graph.communicationsApplicationIdentity" => {
+                |tag, map| {
+                    let start = CommunicationsApplicationIdentity {
+                        odata_type: Some(tag),
+                        ..Default::default()
+                    };
+                    Ok(
+                        Self::CommunicationsApplicationIdentity(
+                            msgraph_odata::object::finish(start, map)?,
+                        ),
                     )
                 }
-                "microsoft.graph.communicationsApplicationIdentity" => {
-                    Self::CommunicationsApplicationIdentity(
-                        msgraph_odata::object::finish(
-                            CommunicationsApplicationIdentity {
-                                odata_type: Some(tag),
-                                ..Default::default()
-                            },
-                            map,
-                        )?,
+            }
+            "microsoft.graph.communicationsApplicationInstanceIdentity" => {
+                |tag, map| {
+                    let start = CommunicationsApplicationInstanceIdentity {
+                        odata_type: Some(tag),
+                        ..Default::default()
+                    };
+                    Ok(
+                        Self::CommunicationsApplicationInstanceIdentity(
+                            msgraph_odata::object::finish(start, map)?,
+                        ),
                     )
                 }
-                "microsoft.graph.communicationsApplicationInstanceIdentity" => {
-                    Self::CommunicationsApplicationInstanceIdentity(
-                        msgraph_odata::object::finish(
-                            CommunicationsApplicationInstanceIdentity {
-                                odata_type: Some(tag),
-                                ..Default::default()
-                            },
-                            map,
-                        )?,
+            }
+            "microsoft.graph.communicationsEncryptedIdentity" => {
+                |tag, map| {
+                    let start = CommunicationsEncryptedIdentity {
+                        odata_type: Some(tag),
+                        ..Default::default()
+                    };
+                    Ok(
+                        Self::CommunicationsEncryptedIdentity(
+                            msgraph_odata::object::finish(start, map)?,
+                        ),
                     )
                 }
-                "microsoft.graph.communicationsEncryptedIdentity" => {
-                    Self::CommunicationsEncryptedIdentity(
-                        msgraph_odata::object::finish(
-                            CommunicationsEncryptedIdentity {
-                                odata_type: Some(tag),
-                                ..Default::default()
-                            },
-                            map,
-                        )?,
+            }
+            "microsoft.graph.communicationsGuestIdentity" => {
+                |tag, map| {
+                    let start = CommunicationsGuestIdentity {
+                        odata_type: Some(tag),
+                        ..Default::default()
+                    };
+                    Ok(
+                        Self::CommunicationsGuestIdentity(
+                            msgraph_odata::object::finish(start, map)?,
+                        ),
                     )
                 }
-                "microsoft.graph.communicationsGuestIdentity" => {
-                    Self::CommunicationsGuestIdentity(
-                        msgraph_odata::object::finish(
-                            CommunicationsGuestIdentity {
-                                odata_type: Some(tag),
-                                ..Default::default()
-                            },
-                            map,
-                        )?,
+            }
+            "microsoft.graph.communicationsPhoneIdentity" => {
+                |tag, map| {
+                    let start = CommunicationsPhoneIdentity {
+                        odata_type: Some(tag),
+                        ..Default::default()
+                    };
+                    Ok(
+                        Self::CommunicationsPhoneIdentity(
+                            msgraph_odata::object::finish(start, map)?,
+                        ),
                     )
                 }
-                "microsoft.graph.communicationsPhoneIdentity" => {
-                    Self::CommunicationsPhoneIdentity(
-                        msgraph_odata::object::finish(
-                            CommunicationsPhoneIdentity {
-                                odata_type: Some(tag),
-                                ..Default::default()
-                            },
-                            map,
-                        )?,
+            }
+            "microsoft.graph.communicationsUserIdentity" => {
+                |tag, map| {
+                    let start = CommunicationsUserIdentity {
+                        odata_type: Some(tag),
+                        ..Default::default()
+                    };
+                    Ok(
+                        Self::CommunicationsUserIdentity(
+                            msgraph_odata::object::finish(start, map)?,
+                        ),
                     )
                 }
-                "microsoft.graph.communicationsUserIdentity" => {
-                    Self::CommunicationsUserIdentity(
-                        msgraph_odata::object::finish(
-                            CommunicationsUserIdentity {
-                                odata_type: Some(tag),
-                                ..Default::default()
-                            },
-                            map,
-                        )?,
+            }
+            "microsoft.graph.emailIdentity" => {
+                |tag, map| {
+                    let start = EmailIdentity {
+                        odata_type: Some(tag),
+                        ..Default::default()
+                    };
+                    Ok(Self::EmailIdentity(msgraph_odata::object::finish(start, map)?))
+                }
+            }
+            "microsoft.graph.initiator" => {
+                |tag, map| {
+                    let start = Initiator {
+                        odata_type: Some(tag),
+                        ..Default::default()
+                    };
+                    Ok(Self::Initiator(msgraph_odata::object::finish(start, map)?))
+                }
+            }
+            "microsoft.graph.provisionedIdentity" => {
+                |tag, map| {
+                    let start = ProvisionedIdentity {
+                        odata_type: Some(tag),
+                        ..Default::default()
+                    };
+                    Ok(
+                        Self::ProvisionedIdentity(
+                            msgraph_odata::object::finish(start, map)?,
+                        ),
                     )
                 }
-                "microsoft.graph.emailIdentity" => {
-                    Self::EmailIdentity(
-                        msgraph_odata::object::finish(
-                            EmailIdentity {
-                                odata_type: Some(tag),
-                                ..Default::default()
-                            },
-                            map,
-                        )?,
+            }
+            "microsoft.graph.provisioningServicePrincipal" => {
+                |tag, map| {
+                    let start = ProvisioningServicePrincipal {
+                        odata_type: Some(tag),
+                        ..Default::default()
+                    };
+                    Ok(
+                        Self::ProvisioningServicePrincipal(
+                            msgraph_odata::object::finish(start, map)?,
+                        ),
                     )
                 }
-                "microsoft.graph.initiator" => {
-                    Self::Initiator(
-                        msgraph_odata::object::finish(
-                            Initiator {
-                                odata_type: Some(tag),
-                                ..Default::default()
-                            },
-                            map,
-                        )?,
+            }
+            "microsoft.graph.provisioningSystem" => {
+                |tag, map| {
+                    let start = ProvisioningSystem {
+                        odata_type: Some(tag),
+                        ..Default::default()
+                    };
+                    Ok(
+                        Self::ProvisioningSystem(
+                            msgraph_odata::object::finish(start, map)?,
+                        ),
                     )
                 }
-                "microsoft.graph.provisionedIdentity" => {
-                    Self::ProvisionedIdentity(
-                        msgraph_odata::object::finish(
-                            ProvisionedIdentity {
-                                odata_type: Some(tag),
-                                ..Default::default()
-                            },
-                            map,
-                        )?,
+            }
+            "microsoft.graph.servicePrincipalIdentity" => {
+                |tag, map| {
+                    let start = ServicePrincipalIdentity {
+                        odata_type: Some(tag),
+                        ..Default::default()
+                    };
+                    Ok(
+                        Self::ServicePrincipalIdentity(
+                            msgraph_odata::object::finish(start, map)?,
+                        ),
                     )
                 }
-                "microsoft.graph.provisioningServicePrincipal" => {
-                    Self::ProvisioningServicePrincipal(
-                        msgraph_odata::object::finish(
-                            ProvisioningServicePrincipal {
-                                odata_type: Some(tag),
-                                ..Default::default()
-                            },
-                            map,
-                        )?,
+            }
+            "microsoft.graph.sharePointGroupIdentity" => {
+                |tag, map| {
+                    let start = SharePointGroupIdentity {
+                        odata_type: Some(tag),
+                        ..Default::default()
+                    };
+                    Ok(
+                        Self::SharePointGroupIdentity(
+                            msgraph_odata::object::finish(start, map)?,
+                        ),
                     )
                 }
-                "microsoft.graph.provisioningSystem" => {
-                    Self::ProvisioningSystem(
-                        msgraph_odata::object::finish(
-                            ProvisioningSystem {
-                                odata_type: Some(tag),
-                                ..Default::default()
-                            },
-                            map,
-                        )?,
+            }
+            "microsoft.graph.sharePointIdentity" => {
+                |tag, map| {
+                    let start = SharePointIdentity {
+                        odata_type: Some(tag),
+                        ..Default::default()
+                    };
+                    Ok(
+                        Self::SharePointIdentity(
+                            msgraph_odata::object::finish(start, map)?,
+                        ),
                     )
                 }
-                "microsoft.graph.servicePrincipalIdentity" => {
-                    Self::ServicePrincipalIdentity(
-                        msgraph_odata::object::finish(
-                            ServicePrincipalIdentity {
-                                odata_type: Some(tag),
-                                ..Default::default()
-                            },
-                            map,
-                        )?,
+            }
+            "microsoft.graph.teamworkApplicationIdentity" => {
+                |tag, map| {
+                    let start = TeamworkApplicationIdentity {
+                        odata_type: Some(tag),
+                        ..Default::default()
+                    };
+                    Ok(
+                        Self::TeamworkApplicationIdentity(
+                            msgraph_odata::object::finish(start, map)?,
+                        ),
                     )
                 }
-                "microsoft.graph.sharePointGroupIdentity" => {
-                    Self::SharePointGroupIdentity(
-                        msgraph_odata::object::finish(
-                            SharePointGroupIdentity {
-                                odata_type: Some(tag),
-                                ..Default::default()
-                            },
-                            map,
-                        )?,
+            }
+            "microsoft.graph.teamworkConversationIdentity" => {
+                |tag, map| {
+                    let start = TeamworkConversationIdentity {
+                        odata_type: Some(tag),
+                        ..Default::default()
+                    };
+                    Ok(
+                        Self::TeamworkConversationIdentity(
+                            msgraph_odata::object::finish(start, map)?,
+                        ),
                     )
                 }
-                "microsoft.graph.sharePointIdentity" => {
-                    Self::SharePointIdentity(
-                        msgraph_odata::object::finish(
-                            SharePointIdentity {
-                                odata_type: Some(tag),
-                                ..Default::default()
-                            },
-                            map,
-                        )?,
+            }
+            "microsoft.graph.teamworkTagIdentity" => {
+                |tag, map| {
+                    let start = TeamworkTagIdentity {
+                        odata_type: Some(tag),
+                        ..Default::default()
+                    };
+                    Ok(
+                        Self::TeamworkTagIdentity(
+                            msgraph_odata::object::finish(start, map)?,
+                        ),
                     )
                 }
-                "microsoft.graph.teamworkApplicationIdentity" => {
-                    Self::TeamworkApplicationIdentity(
-                        msgraph_odata::object::finish(
-                            TeamworkApplicationIdentity {
-                                odata_type: Some(tag),
-                                ..Default::default()
-                            },
-                            map,
-                        )?,
+            }
+            "microsoft.graph.teamworkUserIdentity" => {
+                |tag, map| {
+                    let start = TeamworkUserIdentity {
+                        odata_type: Some(tag),
+                        ..Default::default()
+                    };
+                    Ok(
+                        Self::TeamworkUserIdentity(
+                            msgraph_odata::object::finish(start, map)?,
+                        ),
                     )
                 }
-                "microsoft.graph.teamworkConversationIdentity" => {
-                    Self::TeamworkConversationIdentity(
-                        msgraph_odata::object::finish(
-                            TeamworkConversationIdentity {
-                                odata_type: Some(tag),
-                                ..Default::default()
-                            },
-                            map,
-                        )?,
+            }
+            "microsoft.graph.userIdentity" => {
+                |tag, map| {
+                    let start = UserIdentity {
+                        odata_type: Some(tag),
+                        ..Default::default()
+                    };
+                    Ok(Self::UserIdentity(msgraph_odata::object::finish(start, map)?))
+                }
+            }
+            "microsoft.graph.callRecords.userIdentity" => {
+                |tag, map| {
+                    let start = super::callrecords::UserIdentity {
+                        odata_type: Some(tag),
+                        ..Default::default()
+                    };
+                    Ok(
+                        Self::CallRecordsUserIdentity(
+                            msgraph_odata::object::finish(start, map)?,
+                        ),
                     )
                 }
-                "microsoft.graph.teamworkTagIdentity" => {
-                    Self::TeamworkTagIdentity(
-                        msgraph_odata::object::finish(
-                            TeamworkTagIdentity {
-                                odata_type: Some(tag),
-                                ..Default::default()
-                            },
-                            map,
-                        )?,
-                    )
+            }
+            _ => {
+                |tag, map| {
+                    let start = Identity {
+                        odata_type: Some(tag),
+                        ..Default::default()
+                    };
+                    Ok(Self::Identity(msgraph_odata::object::finish(start, map)?))
                 }
-                "microsoft.graph.teamworkUserIdentity" => {
-                    Self::TeamworkUserIdentity(
-                        msgraph_odata::object::finish(
-                            TeamworkUserIdentity {
-                                odata_type: Some(tag),
-                                ..Default::default()
-                            },
-                            map,
-                        )?,
-                    )
-                }
-                "microsoft.graph.userIdentity" => {
-                    Self::UserIdentity(
-                        msgraph_odata::object::finish(
-                            UserIdentity {
-                                odata_type: Some(tag),
-                                ..Default::default()
-                            },
-                            map,
-                        )?,
-                    )
-                }
-                "microsoft.graph.callRecords.userIdentity" => {
-                    Self::CallRecordsUserIdentity(
-                        msgraph_odata::object::finish(
-                            super::callrecords::UserIdentity {
-                                odata_type: Some(tag),
-                                ..Default::default()
-                            },
-                            map,
-                        )?,
-                    )
-                }
-                _ => {
-                    Self::Identity(
-                        msgraph_odata::object::finish(
-                            Identity {
-                                odata_type: Some(tag),
-                                ..Default::default()
-                            },
-                            map,
-                        )?,
-                    )
-                }
-            },
-        )
+            }
+        };
+        read(tag, map)
     }
     fn buffered(
         map: serde_json::Map<String, serde_json::Value>,
@@ -2226,110 +2246,121 @@ impl msgraph_odata::object::Polymorphic for AnyIdentitySet {
         tag: String,
         map: &mut A,
     ) -> Result<Self, A::Error> {
-        let name = tag.strip_prefix('#').unwrap_or(&tag).to_owned();
-        Ok(
-            match name.as_str() {
-                "microsoft.graph.identitySet" => {
-                    Self::IdentitySet(
-                        msgraph_odata::object::finish(
-                            IdentitySet {
-                                odata_type: Some(tag),
-                                ..Default::default()
-                            },
-                            map,
-                        )?,
+        let read: fn(String, &mut A) -> Result<Self, A::Error> = match tag
+            .strip_prefix('#')
+            .unwrap_or(&tag)
+        {
+            "microsoft.graph.identitySet" => {
+                |tag, map| {
+                    let start = IdentitySet {
+                        odata_type: Some(tag),
+                        ..Default::default()
+                    };
+                    Ok(Self::IdentitySet(msgraph_odata::object::finish(start, map)?))
+                }
+            }
+            "microsoft.graph.aiInteractionMentionedIdentitySet" => {
+                |tag, map| {
+                    let start = AiInteractionMentionedIdentitySet {
+                        odata_type: Some(tag),
+                        ..Default::default()
+                    };
+                    Ok(
+                        Self::AiInteractionMentionedIdentitySet(
+                            msgraph_odata::object::finish(start, map)?,
+                        ),
                     )
                 }
-                "microsoft.graph.aiInteractionMentionedIdentitySet" => {
-                    Self::AiInteractionMentionedIdentitySet(
-                        msgraph_odata::object::finish(
-                            AiInteractionMentionedIdentitySet {
-                                odata_type: Some(tag),
-                                ..Default::default()
-                            },
-                            map,
-                        )?,
+            }
+            "microsoft.graph.chatMessageFromIdentitySet" => {
+                |tag, map| {
+                    let start = ChatMessageFromIdentitySet {
+                        odata_type: Some(tag),
+                        ..Default::default()
+                    };
+                    Ok(
+                        Self::ChatMessageFromIdentitySet(
+                            msgraph_odata::object::finish(start, map)?,
+                        ),
                     )
                 }
-                "microsoft.graph.chatMessageFromIdentitySet" => {
-                    Self::ChatMessageFromIdentitySet(
-                        msgraph_odata::object::finish(
-                            ChatMessageFromIdentitySet {
-                                odata_type: Some(tag),
-                                ..Default::default()
-                            },
-                            map,
-                        )?,
+            }
+            "microsoft.graph.chatMessageMentionedIdentitySet" => {
+                |tag, map| {
+                    let start = ChatMessageMentionedIdentitySet {
+                        odata_type: Some(tag),
+                        ..Default::default()
+                    };
+                    Ok(
+                        Self::ChatMessageMentionedIdentitySet(
+                            msgraph_odata::object::finish(start, map)?,
+                        ),
                     )
                 }
-                "microsoft.graph.chatMessageMentionedIdentitySet" => {
-                    Self::ChatMessageMentionedIdentitySet(
-                        msgraph_odata::object::finish(
-                            ChatMessageMentionedIdentitySet {
-                                odata_type: Some(tag),
-                                ..Default::default()
-                            },
-                            map,
-                        )?,
+            }
+            "microsoft.graph.chatMessageReactionIdentitySet" => {
+                |tag, map| {
+                    let start = ChatMessageReactionIdentitySet {
+                        odata_type: Some(tag),
+                        ..Default::default()
+                    };
+                    Ok(
+                        Self::ChatMessageReactionIdentitySet(
+                            msgraph_odata::object::finish(start, map)?,
+                        ),
                     )
                 }
-                "microsoft.graph.chatMessageReactionIdentitySet" => {
-                    Self::ChatMessageReactionIdentitySet(
-                        msgraph_odata::object::finish(
-                            ChatMessageReactionIdentitySet {
-                                odata_type: Some(tag),
-                                ..Default::default()
-                            },
-                            map,
-                        )?,
+            }
+            "microsoft.graph.communicationsIdentitySet" => {
+                |tag, map| {
+                    let start = CommunicationsIdentitySet {
+                        odata_type: Some(tag),
+                        ..Default::default()
+                    };
+                    Ok(
+                        Self::CommunicationsIdentitySet(
+                            msgraph_odata::object::finish(start, map)?,
+                        ),
                     )
                 }
-                "microsoft.graph.communicationsIdentitySet" => {
-                    Self::CommunicationsIdentitySet(
-                        msgraph_odata::object::finish(
-                            CommunicationsIdentitySet {
-                                odata_type: Some(tag),
-                                ..Default::default()
-                            },
-                            map,
-                        )?,
+            }
+            "microsoft.graph.engagementIdentitySet" => {
+                |tag, map| {
+                    let start = EngagementIdentitySet {
+                        odata_type: Some(tag),
+                        ..Default::default()
+                    };
+                    Ok(
+                        Self::EngagementIdentitySet(
+                            msgraph_odata::object::finish(start, map)?,
+                        ),
                     )
                 }
-                "microsoft.graph.engagementIdentitySet" => {
-                    Self::EngagementIdentitySet(
-                        msgraph_odata::object::finish(
-                            EngagementIdentitySet {
-                                odata_type: Some(tag),
-                                ..Default::default()
-                            },
-                            map,
-                        )?,
+            }
+            "microsoft.graph.sharePointIdentitySet" => {
+                |tag, map| {
+                    let start = SharePointIdentitySet {
+                        odata_type: Some(tag),
+                        ..Default::default()
+                    };
+                    Ok(
+                        Self::SharePointIdentitySet(
+                            msgraph_odata::object::finish(start, map)?,
+                        ),
                     )
                 }
-                "microsoft.graph.sharePointIdentitySet" => {
-                    Self::SharePointIdentitySet(
-                        msgraph_odata::object::finish(
-                            SharePointIdentitySet {
-                                odata_type: Some(tag),
-                                ..Default::default()
-                            },
-                            map,
-                        )?,
-                    )
+            }
+            _ => {
+                |tag, map| {
+                    let start = IdentitySet {
+                        odata_type: Some(tag),
+                        ..Default::default()
+                    };
+                    Ok(Self::IdentitySet(msgraph_odata::object::finish(start, map)?))
                 }
-                _ => {
-                    Self::IdentitySet(
-                        msgraph_odata::object::finish(
-                            IdentitySet {
-                                odata_type: Some(tag),
-                                ..Default::default()
-                            },
-                            map,
-                        )?,
-                    )
-                }
-            },
-        )
+            }
+        };
+        read(tag, map)
     }
     fn buffered(
         map: serde_json::Map<String, serde_json::Value>,
