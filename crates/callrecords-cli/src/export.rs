@@ -225,8 +225,7 @@ impl Exporter {
             let (page, next): (Page<Box<RawValue>>, Option<String>) =
                 item.map_err(|e| from_graph(e, self.emulator))?;
             for (i, row) in page.value.iter().enumerate() {
-                rows::check::<T>(row, i)?;
-                self.writer.write_raw(row)?;
+                self.writer.write_raw(row, |r| rows::check::<T>(r, i))?;
             }
             self.page_done(index, next)?;
         }

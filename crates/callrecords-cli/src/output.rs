@@ -137,6 +137,15 @@ impl PathTree {
     }
 }
 
+/// A row handed to [`RowWriter::write_raw`]'s check.
+#[derive(Clone, Copy)]
+pub enum Row<'a> {
+    /// As Graph sent it.
+    Text(&'a str),
+    /// Already parsed (CSV needs the value).
+    Parsed(&'a Value),
+}
+
 /// Writes rows of one export.
 pub struct RowWriter {
     encoder: Encoder,
@@ -254,24 +263,35 @@ impl RowWriter {
 
     /// Write one row given as JSON text (as Graph sent it): NDJSON and JSON
     /// copy it, CSV reads it once.
-    pub fn write_raw(&mut self, row: &RawValue) -> Result<(), CliError> {
+    ///
+    /// `check` sees the row first, in the form the writer needs anyway (the
+    /// text, or the value CSV parses it into), so nothing is parsed twice.
+    pub fn write_raw(
+        &mut self,
+        row: &RawValue,
+        check: impl FnOnce(Row<'_>) -> Result<(), CliError>,
+    ) -> Result<(), CliError> {
         let text = row.get();
         match &mut self.encoder {
             // A raw value is one line unless the service pretty-printed it.
             Encoder::Ndjson(s) if !text.contains('\n') => {
+                check(Row::Text(text))?;
                 s.write_all(text.as_bytes())?;
                 s.write_all(b"\n")?;
             }
             Encoder::Json(s) => {
+                check(Row::Text(text))?;
                 s.write_all(if self.rows == 0 { b"\n" } else { b",\n" })?;
                 s.write_all(text.as_bytes())?;
             }
             Encoder::Csv(_) => {
                 let value: Value = serde_json::from_str(text).map_err(json_err)?;
+                check(Row::Parsed(&value))?;
                 self.csv_row(&value)?;
             }
             Encoder::Ndjson(_) => {
                 let value: Value = serde_json::from_str(text).map_err(json_err)?;
+                check(Row::Parsed(&value))?;
                 return self.write(&value);
             }
         }

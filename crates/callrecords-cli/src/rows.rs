@@ -1,10 +1,10 @@
 //! The typed row each kind is decoded into: the generated models of
 //! `msgraph-callrecords-models` (v1.0, or beta with `--beta`).
 
+use crate::output::Row;
 use msgraph_callrecords_models::{beta, callrecords};
 use serde::de::DeserializeOwned;
 use serde::Serialize;
-use serde_json::value::RawValue;
 
 use crate::error::CliError;
 
@@ -31,15 +31,25 @@ pub type ParticipantRow = callrecords::Participant;
 
 /// Checks that a row Graph sent decodes into its generated model `T` (the
 /// row itself is written as sent); `index` is its place in the page.
-pub fn check<T: DeserializeOwned>(row: &RawValue, index: usize) -> Result<(), CliError> {
-    if serde_json::from_str::<T>(row.get()).is_ok() {
+pub fn check<T: DeserializeOwned>(row: Row<'_>, index: usize) -> Result<(), CliError> {
+    let fits = match row {
+        Row::Text(text) => serde_json::from_str::<T>(text).is_ok(),
+        Row::Parsed(value) => T::deserialize(value).is_ok(),
+    };
+    if fits {
         return Ok(());
     }
     // Only a row that fails is read again, to say where.
-    let de = &mut serde_json::Deserializer::from_str(row.get());
-    match serde_path_to_error::deserialize::<_, T>(de) {
-        Ok(_) => Ok(()),
-        Err(e) => Err(CliError::other(format!(
+    let failed = match row {
+        Row::Text(text) => {
+            let de = &mut serde_json::Deserializer::from_str(text);
+            serde_path_to_error::deserialize::<_, T>(de).err()
+        }
+        Row::Parsed(value) => serde_path_to_error::deserialize::<_, T>(value).err(),
+    };
+    match failed {
+        None => Ok(()),
+        Some(e) => Err(CliError::other(format!(
             "Graph returned a row that does not match the API's schema at value[{index}].{}: {}",
             e.path(),
             e.inner()

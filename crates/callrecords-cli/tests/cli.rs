@@ -496,8 +496,10 @@ fn log_rows_keep_members_newer_than_the_metadata() {
     let mut bad = row;
     bad["charge"] = "a lot".into();
     let graph = fake_graph(&rt, serde_json::json!({"value": [bad]}));
-    let (o, _) = export("ndjson", &graph);
-    assert_ne!(o.status.code(), Some(0));
-    let e = stderr(&o);
-    assert!(e.contains("value[0].charge"), "{e}");
+    for format in ["ndjson", "csv"] {
+        let (o, _) = export(format, &graph);
+        assert_ne!(o.status.code(), Some(0), "{format}");
+        let e = stderr(&o);
+        assert!(e.contains("value[0].charge"), "{format}: {e}");
+    }
 }
