@@ -147,7 +147,7 @@ pub fn closure(doc: &Document, namespace: &str) -> Result<Closure, Error> {
     let Some(schema) = doc.schema(namespace) else {
         return Err(Error::new(
             &doc.source,
-            Span::default(),
+            Position::default(),
             ErrorKind::UnknownNamespace,
             format!("namespace {namespace} is not declared in the document"),
         ));
@@ -259,7 +259,7 @@ impl Walk<'_, '_> {
         if !self.index.structured.contains_key(name) && !self.index.leaves.contains(name) {
             return Err(Error::new(
                 &self.doc.source,
-                span,
+                self.doc.position(span),
                 ErrorKind::Unresolved,
                 format!("type {name} is not declared (was the document resolved?)"),
             ));

@@ -1,6 +1,6 @@
 //! Errors with file, line and column.
 
-use crate::Span;
+use crate::Position;
 
 /// What went wrong, for callers that want to branch on it.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
@@ -51,20 +51,20 @@ pub struct Error {
 }
 
 impl Error {
-    /// Builds an error at a span.
-    pub fn new(file: &str, span: Span, kind: ErrorKind, message: impl Into<String>) -> Self {
+    /// Builds an error at a position.
+    pub fn new(file: &str, at: Position, kind: ErrorKind, message: impl Into<String>) -> Self {
         Error {
             file: file.to_string(),
-            line: span.line,
-            column: span.column,
+            line: at.line,
+            column: at.column,
             kind,
             message: message.into(),
         }
     }
 
-    /// The position as a [`Span`].
-    pub fn span(&self) -> Span {
-        Span {
+    /// The line and column.
+    pub fn position(&self) -> Position {
+        Position {
             line: self.line,
             column: self.column,
         }

@@ -30,6 +30,7 @@ pub mod closure;
 pub mod error;
 pub mod model;
 pub mod parse;
+pub mod position;
 pub mod resolve;
 pub mod subset;
 pub mod text;
@@ -58,7 +59,7 @@ pub fn load_file(path: &Path) -> Result<Document<'static>, Error> {
     let bytes = std::fs::read(path).map_err(|e| {
         Error::new(
             &source,
-            Span::default(),
+            Position::default(),
             ErrorKind::Io,
             format!("cannot read file: {e}"),
         )

@@ -12,15 +12,16 @@
 //! Strings are [`Str`]s: slices of the source text where possible, so a
 //! [`Document<'s>`] borrows the bytes it was read from.
 
+pub use crate::position::Position;
 pub use crate::text::Str;
 
-/// A 1-based line and column in the source document.
+/// Where an element starts: the byte offset of its `<` in the document
+/// text (after a byte-order mark). [`Document::position`] turns it into a
+/// line and column; the reader does not count lines for every element.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Default)]
 pub struct Span {
-    /// 1-based line.
-    pub line: u32,
-    /// 1-based column (in characters).
-    pub column: u32,
+    /// Byte offset in [`Document::text`].
+    pub offset: u32,
 }
 
 /// A whole `edmx:Edmx` document.
@@ -28,6 +29,9 @@ pub struct Span {
 pub struct Document<'s> {
     /// Name of the source (file path or URL) used in error messages.
     pub source: String,
+    /// The text the document was read from (without a byte-order mark),
+    /// which [`Span`]s point into; empty for a document built in code.
+    pub text: SourceText<'s>,
     /// The `Version` attribute of `edmx:Edmx` (`4.0`).
     pub version: Str<'s>,
     /// `edmx:Reference` elements (vocabulary includes), kept for round-trips.
@@ -577,7 +581,31 @@ pub enum TypeDef<'a> {
     Definition(&'a TypeDefinition<'a>),
 }
 
+/// The text a [`Document`] was read from. Prints as its length only (a
+/// document's `Debug` form would otherwise repeat the whole source).
+#[derive(Clone, PartialEq, Eq, Default)]
+pub struct SourceText<'s>(pub Str<'s>);
+
+impl std::fmt::Debug for SourceText<'_> {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "SourceText({} bytes)", self.0.len())
+    }
+}
+
+impl IntoOwned for SourceText<'_> {
+    type Owned = SourceText<'static>;
+    fn into_owned(self) -> SourceText<'static> {
+        SourceText(self.0.into_owned())
+    }
+}
+
 impl<'s> Document<'s> {
+    /// The line and column of a span of this document (counted on demand:
+    /// a pass over the text before it).
+    pub fn position(&self, span: Span) -> Position {
+        Position::of(&self.text.0, span.offset as usize)
+    }
+
     /// The document with all its text owned, independent of the bytes it
     /// was read from (copies every borrowed string).
     pub fn into_owned(self) -> Document<'static> {
@@ -775,7 +803,7 @@ macro_rules! into_owned {
 }
 
 into_owned! {
-    Document { text: [version, references, schemas], plain: [source] }
+    Document { text: [text, version, references, schemas], plain: [source] }
     Reference { text: [uri, includes], plain: [] }
     Schema {
         text: [namespace, alias, entity_types, complex_types, enum_types, type_definitions,

@@ -31,47 +31,32 @@ pub fn parse<'a>(bytes: &'a [u8], source: &str) -> Result<Document<'a>, Error> {
     let text = match std::str::from_utf8(bytes) {
         Ok(t) => t,
         Err(e) => {
-            let span = span_of(bytes, e.valid_up_to());
+            let valid = std::str::from_utf8(&bytes[..e.valid_up_to()]).unwrap_or_default();
             return Err(Error::new(
                 source,
-                span,
+                Position::of(valid, valid.len()),
                 ErrorKind::Encoding,
                 format!("invalid UTF-8 at byte {}", e.valid_up_to()),
             ));
         }
     };
+    if u32::try_from(text.len()).is_err() {
+        return Err(Error::new(
+            source,
+            Position::default(),
+            ErrorKind::Unsupported,
+            format!("document of {} bytes: at most 4 GiB are read", text.len()),
+        ));
+    }
     Parser {
         source,
         text,
-        cursor: Cursor::default(),
-        newlines: newline_offsets(text.as_bytes()),
         names: Vec::new(),
         values: Vec::new(),
         member_names: HashSet::default(),
         tag_escaped: true,
     }
     .run()
-}
-
-/// Newlines in `bytes`.
-fn count_newlines(bytes: &[u8]) -> usize {
-    memchr::memchr_iter(b'\n', bytes).count()
-}
-
-/// Characters (not continuation bytes) in UTF-8 `bytes`.
-fn count_chars(bytes: &[u8]) -> usize {
-    bytes.iter().filter(|b| (**b & 0xC0) != 0x80).count()
-}
-
-/// The line and column of a byte offset, counted from the top (for input
-/// that is not UTF-8, before the newline table exists).
-fn span_of(text: &[u8], offset: usize) -> Span {
-    let before = &text[..offset.min(text.len())];
-    let line_start = memchr::memrchr(b'\n', before).map_or(0, |i| i + 1);
-    Span {
-        line: count_newlines(before) as u32 + 1,
-        column: count_chars(&before[line_start..]) as u32 + 1,
-    }
 }
 
 /// One attribute of the current start tag: local name and raw (still
@@ -355,25 +340,13 @@ byte_class! {
     NOT_IN_TYPE_NAME = |b| matches!(b, b'(' | b')' | b',') || b.is_ascii_whitespace()
 }
 
-/// A byte offset with its 0-based line and column (in characters).
-#[derive(Default)]
-struct Cursor {
-    offset: usize,
-    line: usize,
-    column: usize,
-}
-
 struct Parser<'a, 'n> {
     /// Name of the source, for errors.
     source: &'n str,
     text: &'a str,
-    /// The last offset turned into a span, with its line and column.
-    cursor: Cursor,
-    /// Offsets of every newline (one memchr pass over the document).
-    newlines: Vec<usize>,
-    /// `(namespace, alias, position)` of every schema and include so far,
+    /// `(namespace, alias, offset)` of every schema and include so far,
     /// to refuse ambiguous aliases where they are written.
-    names: Vec<(String, Option<String>, Span)>,
+    names: Vec<(String, Option<String>, usize)>,
     /// The annotation and value expressions being read, innermost last
     /// (one per [`Frame::Value`] on the stack).
     values: Vec<Expr<'a>>,
@@ -385,47 +358,25 @@ struct Parser<'a, 'n> {
 }
 
 impl<'a> Parser<'a, '_> {
-    /// The position of `offset`. Spans are asked for in document order, so
-    /// the cursor into the newline table only steps forward (a step or two
-    /// per element); looking back (errors) searches the table. Columns are
-    /// counted from the cursor when it is on the same line, so a document
-    /// written on one line stays linear.
-    fn span_at(&mut self, offset: usize) -> Span {
-        let bytes = self.text.as_bytes();
-        let offset = offset.min(bytes.len());
-        let nl = &self.newlines;
-        let cursor = &mut self.cursor;
-        let mut line = cursor.line;
-        if offset < cursor.offset {
-            line = nl.partition_point(|&n| n < offset);
-        }
-        while line < nl.len() && nl[line] < offset {
-            line += 1;
-        }
-        let column = if line == cursor.line && offset >= cursor.offset {
-            cursor.column + count_chars(&bytes[cursor.offset..offset])
-        } else {
-            let line_start = if line == 0 { 0 } else { nl[line - 1] + 1 };
-            count_chars(&bytes[line_start..offset])
-        };
-        *cursor = Cursor {
-            offset,
-            line,
-            column,
-        };
+    /// The span of an element starting at `offset` (the document is at
+    /// most 4 GiB, checked before reading).
+    fn span_at(&self, offset: usize) -> Span {
         Span {
-            line: line as u32 + 1,
-            column: column as u32 + 1,
+            offset: offset as u32,
         }
     }
 
-    fn err(&mut self, offset: usize, kind: ErrorKind, message: impl Into<String>) -> Error {
-        let span = self.span_at(offset);
-        Error::new(self.source, span, kind, message)
+    /// The line and column of `offset` (counted: for messages only).
+    fn position(&self, offset: usize) -> Position {
+        Position::of(self.text, offset)
+    }
+
+    fn err(&self, offset: usize, kind: ErrorKind, message: impl Into<String>) -> Error {
+        Error::new(self.source, self.position(offset), kind, message)
     }
 
     fn err_at(&self, span: Span, kind: ErrorKind, message: impl Into<String>) -> Error {
-        Error::new(self.source, span, kind, message)
+        self.err(span.offset as usize, kind, message)
     }
 
     /// The element name written at `offset` (which points at `<`), for messages.
@@ -573,13 +524,10 @@ impl<'a> Parser<'a, '_> {
                     .split(|c: char| c == '=' || c.is_ascii_whitespace())
                     .next()
                     .unwrap_or("");
-                let first = self.span_at(content_at + first);
+                let first = self.position(content_at + first);
                 (
                     pos,
-                    format!(
-                        "duplicate attribute {key} in <{el}> (first at {}:{})",
-                        first.line, first.column
-                    ),
+                    format!("duplicate attribute {key} in <{el}> (first at {first})"),
                 )
             }
         };
@@ -621,6 +569,7 @@ impl<'a> Parser<'a, '_> {
         }
         let mut doc = Document {
             source: self.source.to_string(),
+            text: SourceText(Str::borrowed(text)),
             ..Document::default()
         };
         // Frames of open elements with the byte offset of their start tag.
@@ -747,14 +696,13 @@ impl<'a> Parser<'a, '_> {
         if let Some((_, offset)) = stack.last() {
             let offset = *offset;
             let name = self.name_at(offset).to_string();
-            let span = self.span_at(offset);
+            let opened = self.position(offset);
             let end = self.text.len();
             return Err(self.err(
                 end,
                 ErrorKind::Xml,
                 format!(
-                    "unexpected end of document: <{name}> opened at {}:{} is not closed (truncated file?)",
-                    span.line, span.column
+                    "unexpected end of document: <{name}> opened at {opened} is not closed (truncated file?)"
                 ),
             ));
         }
@@ -1376,8 +1324,9 @@ impl<'a> Parser<'a, '_> {
                 offset,
                 ErrorKind::Duplicate,
                 format!(
-                    "duplicate property {name} in type {} (first declared at {}:{})",
-                    t.name, at.line, at.column
+                    "duplicate property {name} in type {} (first declared at {})",
+                    t.name,
+                    self.position(at.offset as usize)
                 ),
             )),
             None => Ok(()),
@@ -1391,26 +1340,27 @@ impl<'a> Parser<'a, '_> {
     /// same vocabulary included twice) is harmless and allowed.
     fn claim_names(&mut self, ns: &str, alias: Option<&str>, offset: usize) -> Result<(), Error> {
         let clash = self.names.iter().find_map(|(pns, palias, at)| {
+            // Counted only for a message (it is a pass over the text).
+            let at = || self.position(*at);
             if pns == ns {
                 return None;
             }
             let (a, pa) = (alias, palias.as_deref());
             if a.is_some() && a == pa {
                 Some(format!(
-                    "duplicate alias {} for namespace {ns} (already the alias of {pns} at {}:{})",
+                    "duplicate alias {} for namespace {ns} (already the alias of {pns} at {})",
                     a.unwrap_or_default(),
-                    at.line,
-                    at.column
+                    at()
                 ))
             } else if a == Some(pns.as_str()) {
                 Some(format!(
-                    "alias {} of namespace {ns} is the name of another namespace (declared at {}:{})",
-                    pns, at.line, at.column
+                    "alias {pns} of namespace {ns} is the name of another namespace (declared at {})",
+                    at()
                 ))
             } else if pa == Some(ns) {
                 Some(format!(
-                    "namespace {ns} is already the alias of namespace {pns} (at {}:{})",
-                    at.line, at.column
+                    "namespace {ns} is already the alias of namespace {pns} (at {})",
+                    at()
                 ))
             } else {
                 None
@@ -1419,9 +1369,8 @@ impl<'a> Parser<'a, '_> {
         if let Some(message) = clash {
             return Err(self.err(offset, ErrorKind::Duplicate, message));
         }
-        let span = self.span_at(offset);
         self.names
-            .push((ns.to_string(), alias.map(str::to_string), span));
+            .push((ns.to_string(), alias.map(str::to_string), offset));
         Ok(())
     }
 
@@ -1596,14 +1545,6 @@ fn push_small<T>(list: &mut Vec<T>, item: T) {
     list.push(item);
 }
 
-/// Offsets of every newline, in a table of exactly their number (counting
-/// first is cheaper than growing the table).
-fn newline_offsets(bytes: &[u8]) -> Vec<usize> {
-    let mut out = Vec::with_capacity(count_newlines(bytes));
-    out.extend(memchr::memchr_iter(b'\n', bytes));
-    out
-}
-
 /// The last schema: the one every open declaration belongs to.
 fn last_schema<'d, 'a>(doc: &'d mut Document<'a>) -> &'d mut Schema<'a> {
     // A declaration frame is open only inside a schema, so this never adds one.
@@ -1699,29 +1640,7 @@ mod tests {
         }
     }
 
-    #[test]
-    fn positions_count_lines_and_characters() {
-        assert_eq!(count_newlines(b"\n\x8a\n\x0a\x00\x0b\t\n\nab\n"), 6);
-        let long = "x\n".repeat(300);
-        assert_eq!(count_newlines(long.as_bytes()), 300);
-        assert_eq!(
-            count_chars("\u{e9}\u{1F600}abcdefghij\u{e9}".as_bytes()),
-            13
-        );
-        let text = "ab\ncd\n\u{e9}f\n";
-        let at = |o| {
-            let s = span_of(text.as_bytes(), o);
-            (s.line, s.column)
-        };
-        assert_eq!(at(0), (1, 1));
-        assert_eq!(at(4), (2, 2));
-        assert_eq!(at(8), (3, 2));
-        assert_eq!(at(9), (3, 3));
-        assert_eq!(at(100), (4, 1));
-    }
-
-    /// Positions on one long line (a minified document): columns are
-    /// counted from the previous position, and still right.
+    /// Positions on one long line (a minified document).
     #[test]
     fn positions_on_a_single_line_document() {
         let props: String = (0..2000)
@@ -1737,7 +1656,8 @@ mod tests {
             let at = text
                 .find(&format!("<Property Name=\"{}\"", p.name))
                 .unwrap();
-            assert_eq!((p.span.line, p.span.column), (1, at as u32 + 1), "{i}");
+            let pos = doc.position(p.span);
+            assert_eq!((pos.line, pos.column), (1, at as u32 + 1), "{i}");
         }
         let e = parse(text.as_bytes(), "one-line.xml").expect_err("bad boolean");
         let at = text.find("<Property Name=\"bad\"").unwrap();

@@ -22,7 +22,8 @@ pub struct Unresolved {
     pub name: String,
     /// Where it is used (e.g. `microsoft.graph.callRecords.callRecord/organizer`).
     pub context: String,
-    /// Position of the element that holds the reference (or of its owner).
+    /// Where the element that holds the reference (or its owner) starts
+    /// ([`Document::position`] gives its line and column).
     pub span: Span,
 }
 
@@ -50,12 +51,7 @@ pub fn resolve(doc: &mut Document) -> Result<ResolveReport, Error> {
             .unresolved
             .iter()
             .take(SHOWN)
-            .map(|u| {
-                format!(
-                    "{} in {} ({}:{})",
-                    u.name, u.context, u.span.line, u.span.column
-                )
-            })
+            .map(|u| format!("{} in {} ({})", u.name, u.context, doc.position(u.span)))
             .collect();
         let more = if n > SHOWN {
             format!("; {} more", n - SHOWN)
@@ -64,7 +60,7 @@ pub fn resolve(doc: &mut Document) -> Result<ResolveReport, Error> {
         };
         return Err(Error::new(
             &doc.source,
-            first.span,
+            doc.position(first.span),
             ErrorKind::Unresolved,
             format!(
                 "{n} unresolved type reference{}: {}{more}",
@@ -117,7 +113,7 @@ fn check_keys(doc: &Document) -> Result<(), Error> {
                 if !found {
                     return Err(Error::new(
                         &doc.source,
-                        t.span,
+                        doc.position(t.span),
                         ErrorKind::Unresolved,
                         format!(
                             "key property {key} of {}.{} is not a property of the type or its base types",
@@ -331,11 +327,12 @@ impl Resolver {
                 if let Some(first) = declared.insert(&s.namespace, name, span) {
                     return Err(Error::new(
                         &doc.source,
-                        span,
+                        doc.position(span),
                         ErrorKind::Duplicate,
                         format!(
-                            "duplicate type name {name} in namespace {} (first declared at {}:{})",
-                            s.namespace, first.line, first.column
+                            "duplicate type name {name} in namespace {} (first declared at {})",
+                            s.namespace,
+                            doc.position(first)
                         ),
                     ));
                 }

@@ -127,8 +127,10 @@ pub fn subset_with<'s>(doc: &Document<'s>, plan: &SubsetPlan) -> Document<'s> {
             schemas.push(out);
         }
     }
+    // The kept elements keep their spans, so the text they point into too.
     let mut out = Document {
         source: doc.source.clone(),
+        text: doc.text.clone(),
         version: doc.version.clone(),
         references: doc.references.clone(),
         schemas,

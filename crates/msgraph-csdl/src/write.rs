@@ -692,6 +692,7 @@ mod tests {
             source: "test".into(),
             version: "4.0".into(),
             references: Vec::new(),
+            text: SourceText::default(),
             // Deliberately out of order: the writer sorts schemas.
             schemas: vec![records, graph],
         }

@@ -1,7 +1,7 @@
 //! Small inline CSDL fixtures covering every construct the reader handles.
 
 use msgraph_csdl::{
-    load, parse, AnnotationValue, OperationKind, Primitive, Span, StructuredKind, TypeRef,
+    load, parse, AnnotationValue, OperationKind, Position, Primitive, StructuredKind, TypeRef,
 };
 
 /// A document exercising every construct, with the `graph.` alias in use.
@@ -157,7 +157,14 @@ fn document_header_references_and_schemas() {
     assert_eq!(d.schemas.len(), 2);
     assert_eq!(d.schemas[0].namespace, "test.main");
     assert_eq!(d.schemas[0].alias.as_deref(), Some("t"));
-    assert_eq!(d.schemas[0].span, Span { line: 7, column: 5 });
+    assert_eq!(
+        d.position(d.schemas[0].span),
+        Position { line: 7, column: 5 }
+    );
+    // An owned document keeps its text, so its spans still give positions.
+    let span = d.schemas[0].span;
+    let owned = d.into_owned();
+    assert_eq!(owned.position(span), Position { line: 7, column: 5 });
 }
 
 #[test]
@@ -212,8 +219,8 @@ fn entity_types_keys_flags_properties_and_facets() {
     assert_eq!(name.facets, vec![("MaxLength".into(), "64".into())]);
     assert_eq!(name.annotations[0].as_str(), Some("The name <b> A"));
     assert_eq!(
-        name.span,
-        Span {
+        d.position(name.span),
+        Position {
             line: 29,
             column: 9
         }
