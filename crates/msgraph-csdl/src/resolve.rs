@@ -271,6 +271,11 @@ impl<V: Copy> NameTable<V> {
     fn contains(&self, key: &str) -> bool {
         self.slots[self.slot(key)] != 0
     }
+
+    /// The index of `key` among the names in insertion order.
+    fn find(&self, key: &str) -> Option<usize> {
+        (self.slots[self.slot(key)] as usize).checked_sub(1)
+    }
 }
 
 struct Resolver {
@@ -278,6 +283,10 @@ struct Resolver {
     aliases: Vec<(String, String)>,
     /// Qualified names of declared types (with their positions).
     types: NameTable<Span>,
+    /// Per declared type (by index in `types`), its qualified name as a
+    /// shared string, made when an alias-qualified reference first needs
+    /// it: the hundreds of `graph.identitySet` references then share one.
+    shared_names: Vec<Option<std::sync::Arc<str>>>,
     /// Qualified names of other annotatable named things: operations, containers, terms.
     others: NameTable<()>,
     /// Buffer for building qualified names.
@@ -349,6 +358,7 @@ impl Resolver {
         }
         Ok(Resolver {
             aliases,
+            shared_names: vec![None; declared.entries.len()],
             types: declared,
             others,
             scratch: String::new(),
@@ -453,10 +463,28 @@ impl Resolver {
             }
             return;
         }
-        self.qualify(name);
-        if !self.types.contains(name) {
+        // Built in a reused buffer; a rewritten name then shares the
+        // declared type's string instead of allocating its own.
+        let mut q = std::mem::take(&mut self.scratch);
+        q.clear();
+        if let Some(dot) = name.bytes().rposition(|b| b == b'.') {
+            if let Some(real) = self.alias(&name[..dot]) {
+                q.push_str(real);
+                q.push_str(&name[dot..]);
+            }
+        }
+        if q.is_empty() {
+            if !self.types.contains(name) {
+                self.miss(name, span, context);
+            }
+        } else if let Some(i) = self.types.find(&q) {
+            let shared = self.shared_names[i].get_or_insert_with(|| q.as_str().into());
+            *name = Str::from(shared.clone());
+        } else {
+            *name = Str::from(q.as_str()).into_owned();
             self.miss(name, span, context);
         }
+        self.scratch = q;
     }
 
     fn type_ref(&mut self, ty: &mut TypeRef<'_>, span: Span, context: impl FnOnce() -> String) {

@@ -120,6 +120,12 @@ impl From<String> for Str<'_> {
     }
 }
 
+impl From<Arc<str>> for Str<'_> {
+    fn from(text: Arc<str>) -> Self {
+        Str(Repr::Shared(text))
+    }
+}
+
 impl<'a> From<Cow<'a, str>> for Str<'a> {
     fn from(text: Cow<'a, str>) -> Self {
         match text {
