@@ -33,6 +33,7 @@ pub mod parse;
 pub mod position;
 pub mod resolve;
 pub mod subset;
+mod tag;
 pub mod text;
 pub mod write;
 

@@ -19,6 +19,7 @@ use std::hash::BuildHasherDefault;
 use crate::error::{Error, ErrorKind};
 use crate::model::*;
 use crate::resolve::FxHasher;
+use crate::tag::{local_name, split_attributes, Attr, Key, LitKind, Tag};
 
 /// Deepest element nesting accepted (the real Graph document needs about 12).
 pub const MAX_DEPTH: usize = 256;
@@ -57,25 +58,6 @@ pub fn parse<'a>(bytes: &'a [u8], source: &str) -> Result<Document<'a>, Error> {
         tag_escaped: true,
     }
     .run()
-}
-
-/// One attribute of the current start tag: local name and raw (still
-/// escaped) value, both slices of the document.
-#[derive(Clone, Copy)]
-struct Attr<'a> {
-    key: &'a str,
-    value: &'a str,
-}
-
-/// The kinds of annotation value elements with text content.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-enum LitKind {
-    String,
-    Bool,
-    Int,
-    EnumMember,
-    Path(&'static str),
-    Other(&'static str),
 }
 
 /// One open element. Declarations are built in place in the document (the
@@ -142,30 +124,6 @@ fn operations_of<'s, 'a>(
         OperationKind::Function => &mut schema.functions,
         OperationKind::Action => &mut schema.actions,
     }
-}
-
-/// Attribute-form (and element-form) annotation values: name -> kind.
-fn lit_kind(name: &[u8]) -> Option<LitKind> {
-    Some(match name {
-        b"String" => LitKind::String,
-        b"Bool" => LitKind::Bool,
-        b"Int" => LitKind::Int,
-        b"EnumMember" => LitKind::EnumMember,
-        b"Path" => LitKind::Path("Path"),
-        b"PropertyPath" => LitKind::Path("PropertyPath"),
-        b"NavigationPropertyPath" => LitKind::Path("NavigationPropertyPath"),
-        b"AnnotationPath" => LitKind::Path("AnnotationPath"),
-        b"ModelElementPath" => LitKind::Path("ModelElementPath"),
-        b"Float" => LitKind::Other("Float"),
-        b"Decimal" => LitKind::Other("Decimal"),
-        b"Date" => LitKind::Other("Date"),
-        b"DateTimeOffset" => LitKind::Other("DateTimeOffset"),
-        b"Duration" => LitKind::Other("Duration"),
-        b"Guid" => LitKind::Other("Guid"),
-        b"TimeOfDay" => LitKind::Other("TimeOfDay"),
-        b"Binary" => LitKind::Other("Binary"),
-        _ => return None,
-    })
 }
 
 /// CSDL dynamic expressions (other than paths, records, collections and
@@ -238,15 +196,6 @@ pub(crate) fn is_primitive(name: &str) -> bool {
     )
 }
 
-/// The part of a (possibly prefixed) name after its `prefix:`. Names are
-/// short, so a plain loop (no memchr setup).
-fn local_name(name: &[u8]) -> &[u8] {
-    match name.iter().rposition(|b| *b == b':') {
-        Some(i) => &name[i + 1..],
-        None => name,
-    }
-}
-
 /// Bytes quick-xml lets into an element name (it ends names at whitespace
 /// only) that no XML name may contain: `<a="x"/>` is a broken tag.
 fn bad_name_byte(b: u8) -> bool {
@@ -254,85 +203,6 @@ fn bad_name_byte(b: u8) -> bool {
         b,
         b'=' | b'"' | b'\'' | b'<' | b'>' | b'/' | b'&' | b'!' | b'?' | b';' | b'(' | b')'
     )
-}
-
-/// The fast path for the attributes of a start tag (`content` is the tag
-/// without `<`, its name `content[..from]`): only plain `name="value"` /
-/// `name='value'` pairs separated by whitespace, which is every tag of a
-/// real CSDL document. Collects them (local names, raw values) into `out`
-/// and returns `true`; returns `false` at anything else (spaces around `=`,
-/// a missing quote, odd bytes in a name, a repeated name), leaving the tag
-/// to quick-xml's attribute iterator.
-///
-/// `escaped` is set when a value holds an `&` (an escape to decode).
-fn split_attributes<'a>(
-    content: &'a str,
-    from: usize,
-    out: &mut Vec<Attr<'a>>,
-    escaped: &mut bool,
-) -> bool {
-    let b = content.as_bytes();
-    let mut i = from;
-    loop {
-        while i < b.len() && b[i].is_ascii_whitespace() {
-            i += 1;
-        }
-        if i == b.len() {
-            return true;
-        }
-        let key_start = i;
-        while i < b.len() && is_plain_name_byte(b[i]) {
-            i += 1;
-        }
-        if i == key_start || i + 1 >= b.len() || b[i] != b'=' {
-            return false;
-        }
-        let key_end = i;
-        let quote = b[i + 1];
-        if quote != b'"' && quote != b'\'' {
-            return false;
-        }
-        let value_start = i + 2;
-        let mut len = 0;
-        loop {
-            match memchr::memchr2(quote, b'&', &b[value_start + len..]) {
-                Some(n) if b[value_start + len + n] == b'&' => {
-                    *escaped = true;
-                    len += n + 1;
-                }
-                Some(n) => {
-                    len += n;
-                    break;
-                }
-                None => return false,
-            }
-        }
-        i = value_start + len + 1;
-        if i < b.len() && !b[i].is_ascii_whitespace() {
-            return false;
-        }
-        // Names and quotes are ASCII, so these are char boundaries.
-        let key = &content[key_start..key_end];
-        let key = &key[key.len() - local_name(key.as_bytes()).len()..];
-        if key.is_empty() || out.iter().any(|a| a.key == key) {
-            return false;
-        }
-        out.push(Attr {
-            key,
-            value: &content[value_start..value_start + len],
-        });
-    }
-}
-
-/// Bytes of an attribute name the fast path accepts: ASCII letters, digits,
-/// `_ - . :` and any non-ASCII byte.
-fn is_plain_name_byte(b: u8) -> bool {
-    PLAIN_NAME_BYTES[usize::from(b)]
-}
-
-byte_class! {
-    /// Lookup table for [`is_plain_name_byte`] (it runs for every name byte).
-    PLAIN_NAME_BYTES = |b| b.is_ascii_alphanumeric() || matches!(b, b'_' | b'-' | b'.' | b':') || b >= 0x80
 }
 
 byte_class! {
@@ -399,11 +269,7 @@ impl<'a> Parser<'a, '_> {
     /// Checks a start tag's name and collects its attributes into `attrs`
     /// (quick-xml's attribute iterator over the borrowed tag). Returns the
     /// offset of the `<` and the element's local name.
-    fn tag(
-        &mut self,
-        e: &BytesStart<'a>,
-        attrs: &mut Vec<Attr<'a>>,
-    ) -> Result<(usize, &'a [u8]), Error> {
+    fn tag(&mut self, e: &BytesStart<'a>, attrs: &mut Tag<'a>) -> Result<(usize, &'a [u8]), Error> {
         let Some((content_at, content)) = self.locate(e) else {
             return Err(self.err(0, ErrorKind::Xml, "malformed XML: tag outside the document"));
         };
@@ -447,7 +313,7 @@ impl<'a> Parser<'a, '_> {
                 // `Name="x" Name="y"` must not load as `y`. Attributes are
                 // read by local name, so `m:Name` next to `Name` would
                 // override it just the same: equal local names are refused.
-                if let Some(first) = attrs.iter().find(|p| p.key == k) {
+                if let Some(first) = attrs.find(k) {
                     let at =
                         |s: &str| (s.as_ptr() as usize).saturating_sub(content.as_ptr() as usize);
                     let first = self.full_key_start(first.key).saturating_sub(content_at);
@@ -460,7 +326,10 @@ impl<'a> Parser<'a, '_> {
                 std::borrow::Cow::Owned(_) => None,
             };
             match (key, value) {
-                (Some((_, key)), Some((_, value))) => attrs.push(Attr { key, value }),
+                (Some((_, key)), Some((_, value))) => {
+                    // Duplicates were refused above.
+                    attrs.push(key, value);
+                }
                 _ => {
                     return Err(self.err(start, ErrorKind::Xml, "malformed XML: bad attribute"));
                 }
@@ -575,7 +444,7 @@ impl<'a> Parser<'a, '_> {
         // Frames of open elements with the byte offset of their start tag.
         let mut stack: Vec<(Frame, usize)> = Vec::with_capacity(32);
         // Attributes of the current start tag, reused for every tag.
-        let mut attrs: Vec<Attr<'a>> = Vec::with_capacity(16);
+        let mut attrs = Tag::new();
         // Depth of the current unknown subtree (0 when not skipping).
         let mut skip_depth: usize = 0;
         let mut root_done = false;
@@ -761,23 +630,6 @@ impl<'a> Parser<'a, '_> {
         }
     }
 
-    /// Picks the attributes named in `names` (by local name) from a start
-    /// tag's attributes; values are slices of the source, still escaped.
-    fn attrs<const N: usize>(&self, attrs: &[Attr<'a>], names: [&str; N]) -> [Option<&'a str>; N] {
-        let mut out = [None; N];
-        for a in attrs {
-            let key = a.key;
-            // Length and first byte first: most mismatches never reach memcmp.
-            let same = |n: &&str| {
-                n.len() == key.len() && n.as_bytes().first() == key.as_bytes().first() && *n == key
-            };
-            if let Some(i) = names.iter().position(same) {
-                out[i] = Some(a.value);
-            }
-        }
-        out
-    }
-
     fn opt_string(&mut self, v: &Option<&'a str>, offset: usize) -> Result<Option<Str<'a>>, Error> {
         match v {
             Some(raw) => Ok(Some(self.value(raw, offset)?)),
@@ -898,7 +750,7 @@ impl<'a> Parser<'a, '_> {
     fn open(
         &mut self,
         name: &[u8],
-        tag: &[Attr<'a>],
+        tag: &Tag<'a>,
         offset: usize,
         stack: &[(Frame, usize)],
         doc: &mut Document<'a>,
@@ -919,7 +771,7 @@ impl<'a> Parser<'a, '_> {
                 ));
             }
             *root_done = true;
-            let [version] = self.attrs(tag, ["Version"]);
+            let [version] = tag.pick([Key::Version]);
             doc.version = self.opt_string(&version, offset)?.unwrap_or_default();
             return Ok(Frame::Edmx);
         };
@@ -928,7 +780,7 @@ impl<'a> Parser<'a, '_> {
         let frame = match (parent, name) {
             (Frame::Edmx, b"DataServices") => Frame::DataServices,
             (Frame::Edmx, b"Reference") => {
-                let [uri] = self.attrs(tag, ["Uri"]);
+                let [uri] = tag.pick([Key::Uri]);
                 doc.references.push(Reference {
                     uri: self.opt_string(&uri, offset)?.unwrap_or_default(),
                     includes: Vec::new(),
@@ -936,7 +788,7 @@ impl<'a> Parser<'a, '_> {
                 Frame::Reference
             }
             (Frame::Reference, b"Include") => {
-                let [ns, alias] = self.attrs(tag, ["Namespace", "Alias"]);
+                let [ns, alias] = tag.pick([Key::Namespace, Key::Alias]);
                 let ns = self.required(&ns, "Namespace", "edmx:Include", offset)?;
                 let alias = self.opt_string(&alias, offset)?;
                 self.claim_names(&ns, alias.as_deref(), offset)?;
@@ -946,7 +798,7 @@ impl<'a> Parser<'a, '_> {
                 Frame::Leaf
             }
             (Frame::DataServices, b"Schema") => {
-                let [ns, alias] = self.attrs(tag, ["Namespace", "Alias"]);
+                let [ns, alias] = tag.pick([Key::Namespace, Key::Alias]);
                 let namespace = self.required(&ns, "Namespace", "Schema", offset)?;
                 let alias = self.opt_string(&alias, offset)?;
                 self.claim_names(&namespace, alias.as_deref(), offset)?;
@@ -964,10 +816,13 @@ impl<'a> Parser<'a, '_> {
                 } else {
                     (StructuredKind::Complex, "ComplexType")
                 };
-                let [n, base, abs, open, stream] = self.attrs(
-                    tag,
-                    ["Name", "BaseType", "Abstract", "OpenType", "HasStream"],
-                );
+                let [n, base, abs, open, stream] = tag.pick([
+                    Key::Name,
+                    Key::BaseType,
+                    Key::Abstract,
+                    Key::OpenType,
+                    Key::HasStream,
+                ]);
                 let t = StructuredType {
                     kind,
                     name: self.required(&n, "Name", el, offset)?,
@@ -986,7 +841,7 @@ impl<'a> Parser<'a, '_> {
             }
             (Frame::Structured(kind), b"Key") => Frame::Key(kind),
             (Frame::Key(kind), b"PropertyRef") => {
-                let [n] = self.attrs(tag, ["Name"]);
+                let [n] = tag.pick([Key::Name]);
                 let key = self.required(&n, "Name", "PropertyRef", offset)?;
                 if let Some(t) = types_of(last_schema(doc), kind).last_mut() {
                     t.key.push(key);
@@ -994,21 +849,18 @@ impl<'a> Parser<'a, '_> {
                 Frame::Leaf
             }
             (Frame::Structured(kind), b"Property") => {
-                let [n, ty, nullable, default, max_len, precision, scale, srid, unicode] = self
-                    .attrs(
-                        tag,
-                        [
-                            "Name",
-                            "Type",
-                            "Nullable",
-                            "DefaultValue",
-                            "MaxLength",
-                            "Precision",
-                            "Scale",
-                            "SRID",
-                            "Unicode",
-                        ],
-                    );
+                let [n, ty, nullable, default, max_len, precision, scale, srid, unicode] = tag
+                    .pick([
+                        Key::Name,
+                        Key::Type,
+                        Key::Nullable,
+                        Key::DefaultValue,
+                        Key::MaxLength,
+                        Key::Precision,
+                        Key::Scale,
+                        Key::SRID,
+                        Key::Unicode,
+                    ]);
                 let mut facets = Vec::new();
                 for (facet, v) in [
                     ("MaxLength", &max_len),
@@ -1039,10 +891,13 @@ impl<'a> Parser<'a, '_> {
                 Frame::Property(kind)
             }
             (Frame::Structured(kind), b"NavigationProperty") => {
-                let [n, ty, nullable, contains, partner] = self.attrs(
-                    tag,
-                    ["Name", "Type", "Nullable", "ContainsTarget", "Partner"],
-                );
+                let [n, ty, nullable, contains, partner] = tag.pick([
+                    Key::Name,
+                    Key::Type,
+                    Key::Nullable,
+                    Key::ContainsTarget,
+                    Key::Partner,
+                ]);
                 let name = self.required(&n, "Name", "NavigationProperty", offset)?;
                 let Some(t) = types_of(last_schema(doc), kind).last_mut() else {
                     return Ok(Frame::Skip);
@@ -1061,7 +916,8 @@ impl<'a> Parser<'a, '_> {
                 Frame::Nav(kind)
             }
             (Frame::Schema, b"EnumType") => {
-                let [n, underlying, flags] = self.attrs(tag, ["Name", "UnderlyingType", "IsFlags"]);
+                let [n, underlying, flags] =
+                    tag.pick([Key::Name, Key::UnderlyingType, Key::IsFlags]);
                 let underlying_type = self.opt_string(&underlying, offset)?;
                 if let Some(u) = &underlying_type {
                     self.check_primitive(u, offset)?;
@@ -1079,7 +935,7 @@ impl<'a> Parser<'a, '_> {
                 Frame::Enum
             }
             (Frame::Enum, b"Member") => {
-                let [n, v] = self.attrs(tag, ["Name", "Value"]);
+                let [n, v] = tag.pick([Key::Name, Key::Value]);
                 let name = self.required(&n, "Name", "Member", offset)?;
                 let Some(en) = last_schema(doc).enum_types.last_mut() else {
                     return Ok(Frame::Skip);
@@ -1110,7 +966,7 @@ impl<'a> Parser<'a, '_> {
                 Frame::Member
             }
             (Frame::Schema, b"TypeDefinition") => {
-                let [n, underlying] = self.attrs(tag, ["Name", "UnderlyingType"]);
+                let [n, underlying] = tag.pick([Key::Name, Key::UnderlyingType]);
                 let underlying_type =
                     self.required(&underlying, "UnderlyingType", "TypeDefinition", offset)?;
                 self.check_primitive(&underlying_type, offset)?;
@@ -1124,7 +980,7 @@ impl<'a> Parser<'a, '_> {
                 Frame::TypeDef
             }
             (Frame::Schema, b"Term") => {
-                let [n, ty, applies] = self.attrs(tag, ["Name", "Type", "AppliesTo"]);
+                let [n, ty, applies] = tag.pick([Key::Name, Key::Type, Key::AppliesTo]);
                 let t = Term {
                     name: self.required(&n, "Name", "Term", offset)?,
                     ty: self.type_ref(&ty, "Term", offset)?,
@@ -1141,8 +997,12 @@ impl<'a> Parser<'a, '_> {
                 } else {
                     (OperationKind::Action, "Action")
                 };
-                let [n, bound, composable, esp] =
-                    self.attrs(tag, ["Name", "IsBound", "IsComposable", "EntitySetPath"]);
+                let [n, bound, composable, esp] = tag.pick([
+                    Key::Name,
+                    Key::IsBound,
+                    Key::IsComposable,
+                    Key::EntitySetPath,
+                ]);
                 let op = Operation {
                     kind,
                     name: self.required(&n, "Name", el, offset)?,
@@ -1158,7 +1018,7 @@ impl<'a> Parser<'a, '_> {
                 Frame::Operation(kind)
             }
             (Frame::Operation(kind), b"Parameter") => {
-                let [n, ty, nullable] = self.attrs(tag, ["Name", "Type", "Nullable"]);
+                let [n, ty, nullable] = tag.pick([Key::Name, Key::Type, Key::Nullable]);
                 let p = Parameter {
                     name: self.required(&n, "Name", "Parameter", offset)?,
                     ty: self.type_ref(&ty, "Parameter", offset)?,
@@ -1172,7 +1032,7 @@ impl<'a> Parser<'a, '_> {
                 Frame::Parameter(kind)
             }
             (Frame::Operation(kind), b"ReturnType") => {
-                let [ty, nullable] = self.attrs(tag, ["Type", "Nullable"]);
+                let [ty, nullable] = tag.pick([Key::Type, Key::Nullable]);
                 let r = ReturnType {
                     ty: self.type_ref(&ty, "ReturnType", offset)?,
                     nullable: self.boolean(&nullable, "Nullable", true, offset)?,
@@ -1185,7 +1045,7 @@ impl<'a> Parser<'a, '_> {
                 Frame::ReturnType(kind)
             }
             (Frame::Schema, b"EntityContainer") => {
-                let [n] = self.attrs(tag, ["Name"]);
+                let [n] = tag.pick([Key::Name]);
                 let name = self.required(&n, "Name", "EntityContainer", offset)?;
                 let span = self.span_at(offset);
                 let schema = last_schema(doc);
@@ -1207,7 +1067,7 @@ impl<'a> Parser<'a, '_> {
                 Frame::Container
             }
             (Frame::Container, b"EntitySet") => {
-                let [n, ty] = self.attrs(tag, ["Name", "EntityType"]);
+                let [n, ty] = tag.pick([Key::Name, Key::EntityType]);
                 let set = EntitySet {
                     name: self.required(&n, "Name", "EntitySet", offset)?,
                     entity_type: self.required(&ty, "EntityType", "EntitySet", offset)?,
@@ -1221,7 +1081,7 @@ impl<'a> Parser<'a, '_> {
                 Frame::EntitySet
             }
             (Frame::Container, b"Singleton") => {
-                let [n, ty] = self.attrs(tag, ["Name", "Type"]);
+                let [n, ty] = tag.pick([Key::Name, Key::Type]);
                 let single = Singleton {
                     name: self.required(&n, "Name", "Singleton", offset)?,
                     ty: self.required(&ty, "Type", "Singleton", offset)?,
@@ -1235,12 +1095,12 @@ impl<'a> Parser<'a, '_> {
                 Frame::Singleton
             }
             (Frame::Container, b"FunctionImport" | b"ActionImport") => {
-                let (attr, el) = if name == b"FunctionImport" {
-                    ("Function", "FunctionImport")
+                let (key, attr, el) = if name == b"FunctionImport" {
+                    (Key::Function, "Function", "FunctionImport")
                 } else {
-                    ("Action", "ActionImport")
+                    (Key::Action, "Action", "ActionImport")
                 };
-                let [n, op] = self.attrs(tag, ["Name", attr]);
+                let [n, op] = tag.pick([Key::Name, key]);
                 let n = self.required(&n, "Name", el, offset)?;
                 let op = self.required(&op, attr, el, offset)?;
                 if let Some(c) = &mut last_schema(doc).entity_container {
@@ -1249,7 +1109,7 @@ impl<'a> Parser<'a, '_> {
                 Frame::Leaf
             }
             (Frame::EntitySet | Frame::Singleton, b"NavigationPropertyBinding") => {
-                let [path, target] = self.attrs(tag, ["Path", "Target"]);
+                let [path, target] = tag.pick([Key::Path, Key::Target]);
                 let binding = NavigationPropertyBinding {
                     path: self.required(&path, "Path", "NavigationPropertyBinding", offset)?,
                     target: self.required(
@@ -1272,7 +1132,7 @@ impl<'a> Parser<'a, '_> {
                 Frame::Leaf
             }
             (Frame::Schema, b"Annotations") => {
-                let [target, qualifier] = self.attrs(tag, ["Target", "Qualifier"]);
+                let [target, qualifier] = tag.pick([Key::Target, Key::Qualifier]);
                 let g = Annotations {
                     target: self.required(&target, "Target", "Annotations", offset)?,
                     qualifier: self.opt_string(&qualifier, offset)?,
@@ -1374,20 +1234,24 @@ impl<'a> Parser<'a, '_> {
         Ok(())
     }
 
-    fn open_annotation(&mut self, tag: &[Attr<'a>], offset: usize) -> Result<Frame, Error> {
+    fn open_annotation(&mut self, tag: &Tag<'a>, offset: usize) -> Result<Frame, Error> {
         let mut term = None;
         let mut qualifier = None;
         let mut value = AnnotationValue::Empty;
-        for &Attr { key, value: raw } in tag {
-            match key {
-                "Term" => term = Some(self.value(raw, offset)?),
-                "Qualifier" => qualifier = Some(self.value(raw, offset)?),
-                k => {
-                    if let Some(kind) = lit_kind(k.as_bytes()) {
+        for &Attr {
+            value: raw, known, ..
+        } in tag.attrs()
+        {
+            match known {
+                Some(Key::Term) => term = Some(self.value(raw, offset)?),
+                Some(Key::Qualifier) => qualifier = Some(self.value(raw, offset)?),
+                Some(k) => {
+                    if let Some(kind) = k.literal() {
                         let text = self.value(raw, offset)?;
                         value = self.literal(kind, text, offset)?;
                     }
                 }
+                None => {}
             }
         }
         let Some(term) = term else {
@@ -1408,15 +1272,18 @@ impl<'a> Parser<'a, '_> {
     }
 
     /// A child of an annotation or value expression (the top of `values`).
-    fn open_value(&mut self, tag: &[Attr<'a>], name: &[u8], offset: usize) -> Result<Frame, Error> {
+    fn open_value(&mut self, tag: &Tag<'a>, name: &[u8], offset: usize) -> Result<Frame, Error> {
         let value = match self.values.last() {
             Some(Expr::Record(_)) if name == b"PropertyValue" => {
                 let mut prop = None;
                 let mut value = AnnotationValue::Empty;
-                for &Attr { key, value: raw } in tag {
-                    if key == "Property" {
+                for &Attr {
+                    value: raw, known, ..
+                } in tag.attrs()
+                {
+                    if known == Some(Key::Property) {
                         prop = Some(raw);
-                    } else if let Some(kind) = lit_kind(key.as_bytes()) {
+                    } else if let Some(kind) = known.and_then(Key::literal) {
                         let text = self.value(raw, offset)?;
                         value = self.literal(kind, text, offset)?;
                     }
@@ -1447,7 +1314,7 @@ impl<'a> Parser<'a, '_> {
                 }
                 match name {
                     b"Record" => {
-                        let [ty] = self.attrs(tag, ["Type"]);
+                        let [ty] = tag.pick([Key::Type]);
                         Expr::Record(Record {
                             ty: self.opt_string(&ty, offset)?,
                             properties: Vec::new(),
@@ -1455,7 +1322,7 @@ impl<'a> Parser<'a, '_> {
                     }
                     b"Collection" => Expr::Collection(Vec::new()),
                     b"Null" => Expr::Null,
-                    other => match lit_kind(other) {
+                    other => match Key::of(other).and_then(Key::literal) {
                         Some(kind) => Expr::Literal(kind, Cow::Borrowed(""), self.span_at(offset)),
                         None => return Ok(Frame::Skip),
                     },
@@ -1693,7 +1560,7 @@ mod tests {
         ];
         for content in accepted {
             let from = content.find(char::is_whitespace).unwrap_or(content.len());
-            let mut out = Vec::new();
+            let mut out = Tag::new();
             let mut escaped = false;
             assert!(
                 split_attributes(content, from, &mut out, &mut escaped),
@@ -1701,6 +1568,7 @@ mod tests {
             );
             assert_eq!(escaped, content.contains('&'), "{content}");
             let fast: Vec<(String, String)> = out
+                .attrs()
                 .iter()
                 .map(|a| (a.key.to_string(), a.value.to_string()))
                 .collect();
@@ -1718,7 +1586,7 @@ mod tests {
             r#"P ="x""#,
             r#"P a:="x""#,
         ] {
-            let mut out = Vec::new();
+            let mut out = Tag::new();
             assert!(
                 !split_attributes(declined, 1, &mut out, &mut false),
                 "{declined}"
