@@ -196,12 +196,14 @@ pub(crate) fn is_primitive(name: &str) -> bool {
     )
 }
 
-/// Bytes quick-xml lets into an element name (it ends names at whitespace
-/// only) that no XML name may contain: `<a="x"/>` is a broken tag.
-fn bad_name_byte(b: u8) -> bool {
-    matches!(
+byte_class! {
+    /// Bytes quick-xml lets into an element name (it ends names at
+    /// whitespace only) that no XML name may contain: `<a="x"/>` is a
+    /// broken tag. The colon is in the class too: it is where a prefix
+    /// ends, looked for in the same pass.
+    BAD_NAME_BYTES_OR_COLON = |b| matches!(
         b,
-        b'=' | b'"' | b'\'' | b'<' | b'>' | b'/' | b'&' | b'!' | b'?' | b';' | b'(' | b')'
+        b'=' | b'"' | b'\'' | b'<' | b'>' | b'/' | b'&' | b'!' | b'?' | b';' | b'(' | b')' | b':'
     )
 }
 
@@ -276,15 +278,22 @@ impl<'a> Parser<'a, '_> {
         let start = content_at.saturating_sub(1);
         let name_len = e.name().as_ref().len();
         let name = &content.as_bytes()[..name_len];
-        if let Some(i) = name.iter().position(|b| bad_name_byte(*b)) {
-            let shown = &content[..i];
-            return Err(self.err(
-                content_at + i,
-                ErrorKind::Xml,
-                format!("malformed XML: unexpected character in <{shown}>"),
-            ));
+        // One pass: a byte no name may hold is an error, a colon ends the prefix.
+        let mut local_start = 0;
+        for (i, &b) in name.iter().enumerate() {
+            if BAD_NAME_BYTES_OR_COLON[usize::from(b)] {
+                if b != b':' {
+                    let shown = &content[..i];
+                    return Err(self.err(
+                        content_at + i,
+                        ErrorKind::Xml,
+                        format!("malformed XML: unexpected character in <{shown}>"),
+                    ));
+                }
+                local_start = i + 1;
+            }
         }
-        let local = local_name(name);
+        let local = &name[local_start..];
         attrs.clear();
         if name_len == content.len() {
             return Ok((start, local));
