@@ -163,37 +163,44 @@ fn is_dynamic_expression(name: &[u8]) -> bool {
 /// [`Primitive::from_name`], as a `match` (the compiler dispatches on
 /// length first) because it runs for every type reference.
 pub(crate) fn is_primitive(name: &str) -> bool {
-    matches!(
-        name,
-        "Edm.Binary"
-            | "Edm.Boolean"
-            | "Edm.Byte"
-            | "Edm.Date"
-            | "Edm.DateTimeOffset"
-            | "Edm.Decimal"
-            | "Edm.Double"
-            | "Edm.Duration"
-            | "Edm.Guid"
-            | "Edm.Int16"
-            | "Edm.Int32"
-            | "Edm.Int64"
-            | "Edm.SByte"
-            | "Edm.Single"
-            | "Edm.Stream"
-            | "Edm.String"
-            | "Edm.TimeOfDay"
-            | "Edm.Geography"
-            | "Edm.GeographyPoint"
-            | "Edm.Geometry"
-            | "Edm.GeometryPoint"
-            | "Edm.Untyped"
-            | "Edm.PrimitiveType"
-            | "Edm.ComplexType"
-            | "Edm.EntityType"
-            | "Edm.AnnotationPath"
-            | "Edm.PropertyPath"
-            | "Edm.NavigationPropertyPath"
-    )
+    primitive_name(name).is_some()
+}
+
+/// The primitive type `name` as a `'static` string (the model's primitive
+/// references use these: later passes then read a few hot strings, not
+/// thousands of places in the source).
+pub(crate) fn primitive_name(name: &str) -> Option<&'static str> {
+    Some(match name {
+        "Edm.Binary" => "Edm.Binary",
+        "Edm.Boolean" => "Edm.Boolean",
+        "Edm.Byte" => "Edm.Byte",
+        "Edm.Date" => "Edm.Date",
+        "Edm.DateTimeOffset" => "Edm.DateTimeOffset",
+        "Edm.Decimal" => "Edm.Decimal",
+        "Edm.Double" => "Edm.Double",
+        "Edm.Duration" => "Edm.Duration",
+        "Edm.Guid" => "Edm.Guid",
+        "Edm.Int16" => "Edm.Int16",
+        "Edm.Int32" => "Edm.Int32",
+        "Edm.Int64" => "Edm.Int64",
+        "Edm.SByte" => "Edm.SByte",
+        "Edm.Single" => "Edm.Single",
+        "Edm.Stream" => "Edm.Stream",
+        "Edm.String" => "Edm.String",
+        "Edm.TimeOfDay" => "Edm.TimeOfDay",
+        "Edm.Geography" => "Edm.Geography",
+        "Edm.GeographyPoint" => "Edm.GeographyPoint",
+        "Edm.Geometry" => "Edm.Geometry",
+        "Edm.GeometryPoint" => "Edm.GeometryPoint",
+        "Edm.Untyped" => "Edm.Untyped",
+        "Edm.PrimitiveType" => "Edm.PrimitiveType",
+        "Edm.ComplexType" => "Edm.ComplexType",
+        "Edm.EntityType" => "Edm.EntityType",
+        "Edm.AnnotationPath" => "Edm.AnnotationPath",
+        "Edm.PropertyPath" => "Edm.PropertyPath",
+        "Edm.NavigationPropertyPath" => "Edm.NavigationPropertyPath",
+        _ => return None,
+    })
 }
 
 byte_class! {
@@ -724,7 +731,15 @@ impl<'a> Parser<'a, '_> {
                 format!("malformed type name \"{name}\""),
             ));
         }
-        self.check_primitive(name, offset)?;
+        if name.starts_with("Edm.") {
+            let Some(primitive) = primitive_name(name) else {
+                return Err(self.unknown_primitive(name, offset));
+            };
+            return Ok(TypeRef {
+                collection,
+                name: Str::borrowed(primitive),
+            });
+        }
         let start = name.as_ptr() as usize - s.as_ptr() as usize;
         let end = start + name.len();
         Ok(TypeRef {
@@ -735,13 +750,17 @@ impl<'a> Parser<'a, '_> {
 
     fn check_primitive(&mut self, name: &str, offset: usize) -> Result<(), Error> {
         if name.starts_with("Edm.") && !is_primitive(name) {
-            return Err(self.err(
-                offset,
-                ErrorKind::UnknownPrimitive,
-                format!("unknown primitive type {name}"),
-            ));
+            return Err(self.unknown_primitive(name, offset));
         }
         Ok(())
+    }
+
+    fn unknown_primitive(&self, name: &str, offset: usize) -> Error {
+        self.err(
+            offset,
+            ErrorKind::UnknownPrimitive,
+            format!("unknown primitive type {name}"),
+        )
     }
 
     fn int(&mut self, v: &str, what: &str, offset: usize) -> Result<i64, Error> {
