@@ -119,7 +119,11 @@ mod tests {
 
     #[test]
     fn certificate_variant_from_fixture() {
-        let path = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/fixtures/combined.pem");
+        // The package directory at run time (a build dir may be shared
+        // between checkouts, so not the compile-time one).
+        let dir = std::env::var("CARGO_MANIFEST_DIR")
+            .unwrap_or_else(|_| env!("CARGO_MANIFEST_DIR").to_string());
+        let path = &format!("{dir}/tests/fixtures/combined.pem");
         let c = from(&[
             ("AZURE_TENANT_ID", "t"),
             ("AZURE_CLIENT_ID", "c"),
