@@ -378,18 +378,25 @@ impl Resolver {
 
     /// `alias.Name` -> `namespace.Name`; anything else unchanged.
     fn qualify(&mut self, name: &mut Str<'_>) {
-        let Some(dot) = name.bytes().rposition(|b| b == b'.') else {
-            return;
-        };
         // Built in a reused buffer: the new string is then the only allocation.
         let mut q = std::mem::take(&mut self.scratch);
-        if let Some(real) = self.alias(&name[..dot]) {
-            q.clear();
-            q.push_str(real);
-            q.push_str(&name[dot..]);
+        if self.qualified_into(name, &mut q) {
             *name = Str::from(q.as_str()).into_owned();
         }
         self.scratch = q;
+    }
+
+    /// For `alias.Name`, writes `namespace.Name` into `out` (cleared
+    /// first) and says `true`; anything else: `false`, `out` untouched.
+    fn qualified_into(&self, name: &str, out: &mut String) -> bool {
+        let Some((namespace, local)) = self.aliased(name) else {
+            return false;
+        };
+        out.clear();
+        out.push_str(namespace);
+        out.push('.');
+        out.push_str(local);
+        true
     }
 
     /// Qualifies every dotted token of a path or target expression
@@ -487,14 +494,7 @@ impl Resolver {
         // Built in a reused buffer; a rewritten name then shares the
         // declared type's string instead of allocating its own.
         let mut q = std::mem::take(&mut self.scratch);
-        q.clear();
-        if let Some(dot) = name.bytes().rposition(|b| b == b'.') {
-            if let Some(real) = self.alias(&name[..dot]) {
-                q.push_str(real);
-                q.push_str(&name[dot..]);
-            }
-        }
-        if q.is_empty() {
+        if !self.qualified_into(name, &mut q) {
             if !self.types.contains(name) {
                 self.miss(name, span, context);
             }
