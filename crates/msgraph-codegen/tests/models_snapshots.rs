@@ -206,6 +206,24 @@ fn whole_upstream_v1_metadata_generates() {
         .contents
         .contains("pub enum ExtensionPropertyName {"));
     assert!(modules.iter().any(|m| m.module == "callrecords"));
+    // Graph's security `alert` declares `additionalData`: the field for
+    // undeclared members moves to `additional_data2`, and the docs say so.
+    let security = modules
+        .iter()
+        .find(|m| m.module == "security")
+        .unwrap_or_else(|| panic!("no security module"));
+    let alert = &security.file.contents[security
+        .file
+        .contents
+        .find("pub struct Alert {")
+        .unwrap_or_else(|| panic!("no Alert"))
+        .saturating_sub(3000)..];
+    let alert = &alert[..alert.find("\n}\n").unwrap_or(alert.len())];
+    assert!(alert.contains("pub additional_data2:"), "{alert}");
+    assert!(
+        alert.contains("kept in `additional_data2`"),
+        "the type doc names the field: {alert}"
+    );
 }
 
 #[test]

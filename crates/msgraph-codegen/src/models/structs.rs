@@ -131,7 +131,7 @@ pub(crate) fn struct_tokens(
         pub #extra: serde_json::Map<String, serde_json::Value>,
     });
 
-    let docs = doc_attrs(&type_doc(index, qualified, ty, open));
+    let docs = doc_attrs(&type_doc(index, qualified, ty, open, &extra.to_string()));
     let expecting = format!("an object of type {qualified}");
     Ok(quote! {
         #docs
@@ -220,7 +220,14 @@ fn annotation_field(snake: &str, wire: &str, what: &str) -> TokenStream {
     }
 }
 
-fn type_doc(index: &Index<'_>, qualified: &str, ty: &StructuredType, open: bool) -> String {
+/// The struct's rustdoc; `extra` names the field for undeclared members.
+fn type_doc(
+    index: &Index<'_>,
+    qualified: &str,
+    ty: &StructuredType,
+    open: bool,
+    extra: &str,
+) -> String {
     let kind = match ty.kind {
         StructuredKind::Entity => "entity",
         StructuredKind::Complex => "complex",
@@ -238,9 +245,13 @@ fn type_doc(index: &Index<'_>, qualified: &str, ty: &StructuredType, open: bool)
         doc.push_str(" Abstract: values on the wire are always one of its derived types.");
     }
     if open {
-        doc.push_str(" Open type: undeclared members are kept in `additional_data`.");
+        doc.push_str(&format!(
+            " Open type: undeclared members are kept in `{extra}`."
+        ));
     } else {
-        doc.push_str(" Members it does not declare are kept in `additional_data`.");
+        doc.push_str(&format!(
+            " Members it does not declare are kept in `{extra}`."
+        ));
     }
     if index.is_polymorphic(qualified) {
         doc.push_str(&format!(
