@@ -129,6 +129,26 @@ pub mod single {
     }
 }
 
+/// `In` and `Out`: one value of `$ty` read and written the way helper
+/// module `$base` does, for the `Option` and `Vec` twins below.
+macro_rules! element_wrappers {
+    ($base:ident, $ty:ty) => {
+        struct In($ty);
+        impl<'de> Deserialize<'de> for In {
+            fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+                super::$base::deserialize(d).map(In)
+            }
+        }
+
+        struct Out<'a>(&'a $ty);
+        impl Serialize for Out<'_> {
+            fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+                super::$base::serialize(self.0, s)
+            }
+        }
+    };
+}
+
 /// Generates the `Option` twin of a helper module; `null` reads as `None`.
 macro_rules! opt_module {
     ($(#[$m:meta])* $name:ident, $base:ident, $ty:ty) => {
@@ -139,12 +159,7 @@ macro_rules! opt_module {
         pub mod $name {
             use super::*;
 
-            struct In($ty);
-            impl<'de> Deserialize<'de> for In {
-                fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-                    super::$base::deserialize(d).map(In)
-                }
-            }
+            element_wrappers!($base, $ty);
 
             /// The optional value as a type of its own, deserialized like this
             /// module does (for code that reads values one by one).
@@ -152,13 +167,6 @@ macro_rules! opt_module {
             impl<'de> Deserialize<'de> for De {
                 fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
                     deserialize(d).map(De)
-                }
-            }
-
-            struct Out<'a>(&'a $ty);
-            impl Serialize for Out<'_> {
-                fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-                    super::$base::serialize(self.0, s)
                 }
             }
 
@@ -205,19 +213,7 @@ macro_rules! vec_module {
         pub mod $name {
             use super::*;
 
-            struct In($ty);
-            impl<'de> Deserialize<'de> for In {
-                fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-                    super::$base::deserialize(d).map(In)
-                }
-            }
-
-            struct Out<'a>(&'a $ty);
-            impl Serialize for Out<'_> {
-                fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-                    super::$base::serialize(self.0, s)
-                }
-            }
+            element_wrappers!($base, $ty);
 
             /// Serializes each element like the non-optional module.
             pub fn serialize<S: Serializer>(v: &[$ty], s: S) -> Result<S::Ok, S::Error> {
