@@ -264,14 +264,28 @@ fn looks_numeric(s: &str) -> bool {
             .all(|b| b.is_ascii_digit() || matches!(b, b'+' | b'-' | b'.' | b'e' | b'E'))
 }
 
-/// Exact decimal for a finite `f64`, via its shortest round-trip text
-/// (Rust's `Display` for `f64` never uses exponent notation).
+/// Exact decimal for a finite `f64`, via its shortest round-trip text: the
+/// text Rust's `Display` gives (never exponent notation), written by `ryu`
+/// without an allocation (this runs for every money amount of a page).
 fn decimal_from_f64(v: f64) -> Result<Decimal, String> {
     if !v.is_finite() {
         return Err(format!("{v} is not a finite number"));
     }
-    let text = v.to_string();
-    Decimal::from_str_exact(&text).map_err(|e| format!("{text} does not fit a Decimal: {e}"))
+    let mut buffer = ryu::Buffer::new();
+    let shortest = buffer.format_finite(v);
+    // `ryu` writes `5.0` where `Display` writes `5` (the scale of the
+    // decimal follows the text), and exponents for very large or small
+    // values, where `Display` writes all digits.
+    let display;
+    let text = match shortest.strip_suffix(".0") {
+        Some(whole) => whole,
+        None if shortest.contains('e') => {
+            display = v.to_string();
+            &display
+        }
+        None => shortest,
+    };
+    Decimal::from_str_exact(text).map_err(|e| format!("{text} does not fit a Decimal: {e}"))
 }
 
 struct DecimalVisitor;
@@ -390,6 +404,54 @@ impl de::Visitor<'_> for FloatVisitor {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// The fast text of an f64 is the text `Display` gives, so a decimal
+    /// keeps the same digits and scale as before.
+    #[test]
+    fn decimal_from_f64_reads_the_display_text() {
+        let mut values = vec![
+            0.0,
+            -0.0,
+            1.0,
+            -1.0,
+            5.0,
+            0.1,
+            0.2,
+            0.3,
+            1.5,
+            2.25,
+            100.0,
+            1234.5678,
+            0.00001,
+            0.000001,
+            1e-7,
+            1e15,
+            1e16,
+            1.5e17,
+            123456789012.25,
+            7.0e-10,
+            9.99,
+            0.01,
+        ];
+        // Money-shaped values and a spread of magnitudes.
+        for i in 0..2000u32 {
+            values.push(f64::from(i) / 100.0);
+            values.push(f64::from(i) * 1.37e-4);
+            values.push(f64::from(i) * 7.1e9);
+        }
+        for v in values {
+            let expected = Decimal::from_str_exact(&v.to_string());
+            let got = decimal_from_f64(v);
+            match (expected, got) {
+                (Ok(e), Ok(g)) => {
+                    assert_eq!(e, g, "{v}");
+                    assert_eq!(e.to_string(), g.to_string(), "{v}: same text and scale");
+                }
+                (Err(_), Err(_)) => {}
+                (e, g) => panic!("{v}: {e:?} vs {g:?}"),
+            }
+        }
+    }
     use serde_json::json;
 
     #[derive(Debug, PartialEq, Serialize, Deserialize)]
