@@ -483,7 +483,9 @@ impl<'a> Parser<'a, '_> {
                         if frame == Frame::Value && self.in_literal() {
                             reader.config_mut().trim_text_start = true;
                         }
-                        self.close(frame, &stack, &mut doc)?;
+                        if frame == Frame::Value {
+                            self.close_value(&stack, &mut doc)?;
+                        }
                     }
                     continue;
                 }
@@ -568,7 +570,9 @@ impl<'a> Parser<'a, '_> {
             }
             let frame = self.open(local, &attrs, start, &stack, &mut doc, &mut root_done)?;
             if empty {
-                self.close(frame, &stack, &mut doc)?;
+                if frame == Frame::Value {
+                    self.close_value(&stack, &mut doc)?;
+                }
             } else if frame == Frame::Skip {
                 skip_depth = 1;
             } else {
@@ -1375,18 +1379,15 @@ impl<'a> Parser<'a, '_> {
         }
     }
 
-    /// Ends an element: a finished annotation goes to its owner (the open
-    /// declaration below it), a finished value into the value below it.
-    /// Declarations were put in place when they opened.
-    fn close(
+    /// Ends an annotation or value element (declarations were put in place
+    /// when they opened, so nothing else needs ending): a finished
+    /// annotation goes to its owner (the open declaration below it), a
+    /// finished value into the value below it.
+    fn close_value(
         &mut self,
-        frame: Frame,
         stack: &[(Frame, usize)],
         doc: &mut Document<'a>,
     ) -> Result<(), Error> {
-        if frame != Frame::Value {
-            return Ok(());
-        }
         let value = match self.values.pop() {
             Some(Expr::Annotation(a)) => {
                 if let Some(list) = stack
