@@ -669,7 +669,7 @@ const ERROR_BODY_LIMIT: usize = 64 * 1024;
 pub const DEFAULT_MAX_RESPONSE_BYTES: usize = 256 * 1024 * 1024;
 
 /// A response body read up to a limit.
-enum Body {
+pub(crate) enum Body {
     /// The whole body.
     Complete(Bytes),
     /// The first `limit` bytes of a longer body (the rest was not read).
@@ -678,7 +678,10 @@ enum Body {
 
 /// Reads at most `limit` bytes of a body. A declared `Content-Length` over
 /// the limit is refused before reading anything.
-async fn read_body(mut resp: reqwest::Response, limit: usize) -> Result<Body, reqwest::Error> {
+pub(crate) async fn read_body(
+    mut resp: reqwest::Response,
+    limit: usize,
+) -> Result<Body, reqwest::Error> {
     let declared = resp.content_length().unwrap_or(0);
     if declared > limit as u64 {
         return Ok(Body::Truncated(Bytes::new()));

@@ -447,3 +447,64 @@ async fn huge_expires_in_is_capped_not_a_panic() {
         assert!(lifetime > Duration::from_secs(23 * 60 * 60), "{lifetime:?}");
     }
 }
+
+/// A token endpoint that answers with megabytes is cut off: a success body
+/// that large is an error (no token is made of it), an error body is read
+/// up to the limit and the error still carries its status.
+#[tokio::test]
+async fn an_oversized_token_answer_is_refused_not_read() {
+    let huge_token = "x".repeat(4 << 20);
+    let auth = serve(move |_| {
+        Router::new().route(
+            "/{tenant}/oauth2/v2.0/token",
+            post(move |Path(tenant): Path<String>| {
+                let huge_token = huge_token.clone();
+                async move {
+                    if tenant == "ok" {
+                        axum::Json(json!({
+                            "token_type": "Bearer",
+                            "expires_in": 3599,
+                            "access_token": huge_token,
+                        }))
+                        .into_response()
+                    } else {
+                        let description =
+                            format!("AADSTS7000215: Invalid client secret. {huge_token}");
+                        (
+                            StatusCode::UNAUTHORIZED,
+                            axum::Json(json!({
+                                "error": "invalid_client",
+                                "error_description": description,
+                            })),
+                        )
+                            .into_response()
+                    }
+                }
+            }),
+        )
+    })
+    .await;
+    let scopes = ["https://graph.microsoft.com/.default"];
+    let cred = ClientSecretCredential::new("ok", "app-id", SECRET).authority_host(base(auth));
+    match cred.get_token(&scopes).await {
+        Err(Error::Auth {
+            error,
+            description,
+            status,
+            ..
+        }) => {
+            assert_eq!(error, "invalid_token_response");
+            assert_eq!(status, Some(200));
+            assert!(
+                description.contains("more than 65536 bytes"),
+                "{description}"
+            );
+        }
+        other => panic!("expected a refused answer, got {other:?}"),
+    }
+    let cred = ClientSecretCredential::new("bad", "app-id", SECRET).authority_host(base(auth));
+    match cred.get_token(&scopes).await {
+        Err(Error::Auth { status, .. }) => assert_eq!(status, Some(401)),
+        other => panic!("expected an auth error, got {other:?}"),
+    }
+}

@@ -6,6 +6,7 @@ use serde::Deserialize;
 use url::Url;
 
 use super::AccessToken;
+use crate::client::{read_body, Body};
 use crate::error::chain;
 use crate::security::check_scheme;
 use crate::Error;
@@ -62,6 +63,10 @@ struct TokenErrorBody {
 /// a broken or hostile endpoint must neither overflow the clock nor pin a token for years.
 const MAX_TOKEN_LIFETIME: Duration = Duration::from_secs(24 * 60 * 60);
 
+/// Most of a token endpoint answer that is read: tokens and OAuth errors
+/// are a few KiB, so a larger body is a broken or hostile endpoint.
+const TOKEN_BODY_LIMIT: usize = 64 * 1024;
+
 /// POST `form` to the token endpoint and turn the answer into a token or an
 /// [`Error::Auth`] carrying the AADSTS code.
 pub(crate) async fn request_token(
@@ -78,12 +83,28 @@ pub(crate) async fn request_token(
         .await
         .map_err(|e| auth_local("token_request_failed", format!("POST {url}: {}", chain(&e))))?;
     let status = resp.status();
-    let body = resp.bytes().await.map_err(|e| {
+    let body = read_body(resp, TOKEN_BODY_LIMIT).await.map_err(|e| {
         auth_local(
             "token_request_failed",
             format!("reading the answer of POST {url}: {}", chain(&e)),
         )
     })?;
+    let body = match body {
+        Body::Complete(b) => b,
+        // An error body only says what went wrong: its first bytes do.
+        Body::Truncated(b) if !status.is_success() => b,
+        Body::Truncated(_) => {
+            return Err(Error::Auth {
+                error: "invalid_token_response".into(),
+                aadsts: None,
+                description: format!(
+                    "token endpoint {url} answered {status} with more than \
+                     {TOKEN_BODY_LIMIT} bytes (a token response is a few KiB)"
+                ),
+                status: Some(status.as_u16()),
+            })
+        }
+    };
     if !status.is_success() {
         return Err(token_error(status.as_u16(), &body));
     }
