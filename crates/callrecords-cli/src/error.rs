@@ -185,6 +185,7 @@ mod tests {
                 aadsts: Some("AADSTS7000215".into()),
                 description: "Invalid client secret provided.".into(),
                 status: Some(401),
+                retry_after: None,
             },
             false,
         );

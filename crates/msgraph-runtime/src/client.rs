@@ -334,7 +334,11 @@ impl GraphClient {
 
         let headers = match self.headers(opts, &client_request_id).await {
             Ok(h) => h,
-            Err(e) => return (Err(e), None),
+            // A throttled token endpoint may say how long to wait.
+            Err(e) => {
+                let retry_after = e.retry_after();
+                return (Err(e), retry_after);
+            }
         };
         let transport = |e: reqwest::Error| Error::Transport {
             method: method.to_string(),

@@ -81,6 +81,9 @@ pub enum Error {
         description: String,
         /// HTTP status of the token endpoint response, when there was one.
         status: Option<u16>,
+        /// Parsed `Retry-After` of a token endpoint answer (a throttled or
+        /// unavailable endpoint may send one; retries then wait that long).
+        retry_after: Option<Duration>,
     },
     /// The client or a credential was configured wrongly (bad URL, http without
     /// the loopback override, missing environment variable, ...).
@@ -136,6 +139,15 @@ impl Error {
     pub fn graph_error(&self) -> Option<&GraphError> {
         match self {
             Error::Http { graph, .. } => graph.as_deref(),
+            _ => None,
+        }
+    }
+
+    /// How long the server asked to wait (`Retry-After` of a Graph or token
+    /// endpoint answer), when it did.
+    pub fn retry_after(&self) -> Option<Duration> {
+        match self {
+            Error::Http { retry_after, .. } | Error::Auth { retry_after, .. } => *retry_after,
             _ => None,
         }
     }
@@ -358,6 +370,7 @@ mod tests {
             aadsts: Some("AADSTS7000215".into()),
             description: "AADSTS7000215: Invalid client secret provided.".into(),
             status: Some(401),
+            retry_after: None,
         };
         assert_eq!(
             e.to_string(),

@@ -508,3 +508,74 @@ async fn an_oversized_token_answer_is_refused_not_read() {
         other => panic!("expected an auth error, got {other:?}"),
     }
 }
+
+/// A throttled token endpoint's `Retry-After` is kept on the error and the
+/// retry waits that long instead of backing off: with an hour of backoff and
+/// a 20 s budget, only `Retry-After: 0` lets the request go through.
+#[tokio::test]
+async fn a_throttled_token_endpoint_is_retried_after_its_retry_after() {
+    let calls = Arc::new(AtomicU32::new(0));
+    let c = calls.clone();
+    let auth = serve(move |_| {
+        Router::new().route(
+            "/{tenant}/oauth2/v2.0/token",
+            post(move |Path(tenant): Path<String>| {
+                let c = c.clone();
+                async move {
+                    let n = c.fetch_add(1, Ordering::SeqCst);
+                    if tenant == "always" || n == 0 {
+                        let wait = if tenant == "always" { "7" } else { "0" };
+                        return (
+                            StatusCode::TOO_MANY_REQUESTS,
+                            [("retry-after", wait)],
+                            axum::Json(json!({
+                                "error": "temporarily_unavailable",
+                                "error_description": "AADSTS50196: The server terminated an operation because it encountered a client request loop.",
+                            })),
+                        )
+                            .into_response();
+                    }
+                    axum::Json(json!({
+                        "token_type": "Bearer",
+                        "expires_in": 3599,
+                        "access_token": "tok-after-wait",
+                    }))
+                    .into_response()
+                }
+            }),
+        )
+    })
+    .await;
+    // The credential alone: the error says how long to wait.
+    let cred = ClientSecretCredential::new("always", "app-id", SECRET).authority_host(base(auth));
+    let e = cred
+        .get_token(&["https://graph.microsoft.com/.default"])
+        .await
+        .expect_err("throttled");
+    assert_eq!(e.status(), Some(StatusCode::TOO_MANY_REQUESTS));
+    assert_eq!(e.retry_after(), Some(Duration::from_secs(7)));
+    assert!(e.is_retryable());
+
+    calls.store(0, Ordering::SeqCst);
+    let (graph, hits) = echo_graph().await;
+    let cred = ClientSecretCredential::new("t", "app-id", SECRET).authority_host(base(auth));
+    let client = GraphClient::builder()
+        .credential(cred)
+        .base_url(base(graph))
+        .allow_insecure_loopback(true)
+        .retry_policy(msgraph_runtime::RetryPolicy {
+            max_attempts: 3,
+            max_total: Duration::from_secs(20),
+            base_delay: Duration::from_secs(3600),
+            max_delay: Duration::from_secs(3600),
+        })
+        .build()
+        .unwrap();
+    let v: serde_json::Value = client
+        .get_json("/me", &RequestOptions::default())
+        .await
+        .expect("retried right away, as Retry-After: 0 asked");
+    assert_eq!(v["auth"], "Bearer tok-after-wait");
+    assert_eq!(calls.load(Ordering::SeqCst), 2);
+    assert_eq!(hits.load(Ordering::SeqCst), 1);
+}

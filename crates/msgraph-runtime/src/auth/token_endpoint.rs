@@ -8,6 +8,7 @@ use url::Url;
 use super::AccessToken;
 use crate::client::{read_body, Body};
 use crate::error::chain;
+use crate::retry::parse_retry_after;
 use crate::security::check_scheme;
 use crate::Error;
 
@@ -83,6 +84,11 @@ pub(crate) async fn request_token(
         .await
         .map_err(|e| auth_local("token_request_failed", format!("POST {url}: {}", chain(&e))))?;
     let status = resp.status();
+    let retry_after = resp
+        .headers()
+        .get(reqwest::header::RETRY_AFTER)
+        .and_then(|v| v.to_str().ok())
+        .and_then(|v| parse_retry_after(v, SystemTime::now()));
     let body = read_body(resp, TOKEN_BODY_LIMIT).await.map_err(|e| {
         auth_local(
             "token_request_failed",
@@ -102,17 +108,23 @@ pub(crate) async fn request_token(
                      {TOKEN_BODY_LIMIT} bytes (a token response is a few KiB)"
                 ),
                 status: Some(status.as_u16()),
+                retry_after: None,
             })
         }
     };
     if !status.is_success() {
-        return Err(token_error(status.as_u16(), &body));
+        let mut e = token_error(status.as_u16(), &body);
+        if let Error::Auth { retry_after: r, .. } = &mut e {
+            *r = retry_after;
+        }
+        return Err(e);
     }
     let tr: TokenResponse = serde_json::from_slice(&body).map_err(|e| Error::Auth {
         error: "invalid_token_response".into(),
         aadsts: None,
         description: format!("token endpoint {url} answered {status} with an unexpected body: {e}"),
         status: Some(status.as_u16()),
+        retry_after: None,
     })?;
     let secs = match &tr.expires_in {
         Some(serde_json::Value::Number(n)) => n.as_u64(),
@@ -149,6 +161,7 @@ pub(crate) fn token_error(status: u16, body: &[u8]) -> Error {
                 aadsts,
                 description,
                 status: Some(status),
+                retry_after: None,
             }
         }
         _ => Error::Auth {
@@ -158,6 +171,7 @@ pub(crate) fn token_error(status: u16, body: &[u8]) -> Error {
                 "token endpoint answered HTTP {status} with a body that is not an OAuth error"
             ),
             status: Some(status),
+            retry_after: None,
         },
     }
 }
@@ -177,6 +191,7 @@ pub(crate) fn auth_local(error: &str, description: String) -> Error {
         aadsts: None,
         description,
         status: None,
+        retry_after: None,
     }
 }
 
@@ -193,6 +208,7 @@ mod tests {
                 aadsts,
                 description,
                 status,
+                ..
             } => {
                 assert_eq!(error, "invalid_client");
                 assert_eq!(aadsts.as_deref(), Some("AADSTS7000215"));
