@@ -113,11 +113,7 @@ pub(crate) async fn request_token(
         }
     };
     if !status.is_success() {
-        let mut e = token_error(status.as_u16(), &body);
-        if let Error::Auth { retry_after: r, .. } = &mut e {
-            *r = retry_after;
-        }
-        return Err(e);
+        return Err(token_error(status.as_u16(), &body, retry_after));
     }
     let tr: TokenResponse = serde_json::from_slice(&body).map_err(|e| Error::Auth {
         error: "invalid_token_response".into(),
@@ -142,8 +138,9 @@ pub(crate) async fn request_token(
     Ok(AccessToken::new(tr.access_token, expires_at))
 }
 
-/// Build [`Error::Auth`] from a token endpoint error body.
-pub(crate) fn token_error(status: u16, body: &[u8]) -> Error {
+/// Build [`Error::Auth`] from a token endpoint error body (and the
+/// answer's `Retry-After`, if any).
+pub(crate) fn token_error(status: u16, body: &[u8], retry_after: Option<Duration>) -> Error {
     match serde_json::from_slice::<TokenErrorBody>(body) {
         Ok(b) if !b.error.is_empty() => {
             let aadsts = aadsts_code(&b.error_description)
@@ -161,7 +158,7 @@ pub(crate) fn token_error(status: u16, body: &[u8]) -> Error {
                 aadsts,
                 description,
                 status: Some(status),
-                retry_after: None,
+                retry_after,
             }
         }
         _ => Error::Auth {
@@ -171,7 +168,7 @@ pub(crate) fn token_error(status: u16, body: &[u8]) -> Error {
                 "token endpoint answered HTTP {status} with a body that is not an OAuth error"
             ),
             status: Some(status),
-            retry_after: None,
+            retry_after,
         },
     }
 }
@@ -202,7 +199,7 @@ mod tests {
     #[test]
     fn invalid_client_error_keeps_aadsts() {
         let body = br#"{"error":"invalid_client","error_description":"AADSTS7000215: Invalid client secret provided. Ensure the secret being sent in the request is the client secret value.\r\nTrace ID: 1\r\nCorrelation ID: 2","error_codes":[7000215]}"#;
-        match token_error(401, body) {
+        match token_error(401, body, None) {
             Error::Auth {
                 error,
                 aadsts,
@@ -225,9 +222,10 @@ mod tests {
         let e = token_error(
             400,
             br#"{"error":"invalid_request","error_description":"x","error_codes":[900144]}"#,
+            None,
         );
         assert!(matches!(e, Error::Auth { aadsts: Some(ref c), .. } if c == "AADSTS900144"));
-        let e = token_error(502, b"<html>");
+        let e = token_error(502, b"<html>", None);
         assert!(matches!(
             e,
             Error::Auth {
