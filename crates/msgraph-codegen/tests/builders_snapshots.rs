@@ -13,6 +13,14 @@ fn manifest_dir() -> String {
     std::env::var("CARGO_MANIFEST_DIR").unwrap_or_else(|_| env!("CARGO_MANIFEST_DIR").to_string())
 }
 
+/// insta looks for snapshots under the package dir it was compiled in;
+/// this points it at the run-time one, like the files above.
+fn snapshot_settings() -> insta::Settings {
+    let mut settings = insta::Settings::clone_current();
+    settings.set_snapshot_path(std::path::Path::new(&manifest_dir()).join("tests/snapshots"));
+    settings
+}
+
 fn workspace() -> PathBuf {
     Path::new(&manifest_dir()).join("../..")
 }
@@ -41,12 +49,14 @@ fn generate(doc: &Document, module: &str, label: &str, feature: Option<&str>) ->
 #[test]
 fn v1_builders() {
     let doc = load("metadata/graph-v1.0.callRecords.xml");
+    let _snapshots = snapshot_settings().bind_to_scope();
     insta::assert_snapshot!("builders_v1", generate(&doc, "v1", "v1.0", None));
 }
 
 #[test]
 fn beta_builders() {
     let doc = load("metadata/graph-beta.callRecords.xml");
+    let _snapshots = snapshot_settings().bind_to_scope();
     insta::assert_snapshot!(
         "builders_beta",
         generate(&doc, "beta", "beta", Some("beta"))

@@ -15,6 +15,14 @@ fn manifest_dir() -> String {
     std::env::var("CARGO_MANIFEST_DIR").unwrap_or_else(|_| env!("CARGO_MANIFEST_DIR").to_string())
 }
 
+/// insta looks for snapshots under the package dir it was compiled in;
+/// this points it at the run-time one, like the files above.
+fn snapshot_settings() -> insta::Settings {
+    let mut settings = insta::Settings::clone_current();
+    settings.set_snapshot_path(std::path::Path::new(&manifest_dir()).join("tests/snapshots"));
+    settings
+}
+
 fn workspace_root() -> PathBuf {
     Path::new(&manifest_dir()).join("../..")
 }
@@ -34,6 +42,7 @@ fn edge_case_fixture() {
     let names: Vec<_> = modules.iter().map(|m| m.module.as_str()).collect();
     assert_eq!(names, ["graph", "calls"]);
     for m in &modules {
+        let _snapshots = snapshot_settings().bind_to_scope();
         insta::assert_snapshot!(format!("edge_cases__{}", m.module), m.file.contents);
     }
 }
@@ -51,6 +60,7 @@ fn beta_api_surface() {
 fn surface(rel: &str, label: &str) {
     let doc = load(&workspace_root().join(rel));
     for m in generate_namespaces(&doc, label).unwrap_or_else(|e| panic!("{e}")) {
+        let _snapshots = snapshot_settings().bind_to_scope();
         insta::assert_snapshot!(
             format!("{label}_surface__{}", m.module),
             summarize(&m.file.contents)
