@@ -62,19 +62,23 @@ fn split_path(column: &str) -> Vec<String> {
 /// `@odata.type` are left out. NDJSON and JSON output keep everything in place.
 pub const OTHER_MEMBERS: &str = "otherMembers";
 
-/// The column paths as a tree, to find what a row has beyond them.
+/// The column paths as a tree: one walk over a row puts each member in its
+/// column and finds what the row has beyond them.
 #[derive(Default)]
 struct PathTree {
     /// Sorted by name (looked up by binary search: a few per member).
     children: Vec<(String, PathTree)>,
-    /// A column ends here (it takes the whole value, nested or not).
-    column: bool,
+    /// The columns that end here (they take the whole value, nested or not).
+    columns: Vec<usize>,
 }
+
+/// The value of a column a row does not have.
+static NULL: Value = Value::Null;
 
 impl PathTree {
     fn new(paths: &[Vec<String>]) -> Self {
         let mut root = PathTree::default();
-        for path in paths {
+        for (column, path) in paths.iter().enumerate() {
             let mut node = &mut root;
             for seg in path {
                 let at = match node.children.binary_search_by(|(k, _)| k.as_str().cmp(seg)) {
@@ -86,7 +90,7 @@ impl PathTree {
                 };
                 node = &mut node.children[at].1;
             }
-            node.column = true;
+            node.columns.push(column);
         }
         root
     }
@@ -99,33 +103,45 @@ impl PathTree {
         Some(&self.children[at].1)
     }
 
-    /// Collects the non-null members of `value` that no column holds.
-    fn leftovers(
+    /// Puts each member of `value` a column holds into `cells` (by column
+    /// index) and, given `leftovers`, collects the non-null members no
+    /// column holds (keyed by dotted path from `prefix`).
+    fn fill<'v>(
         &self,
-        value: &Value,
+        value: &'v Value,
+        cells: &mut [&'v Value],
         prefix: &mut String,
-        out: &mut serde_json::Map<String, Value>,
+        mut leftovers: Option<&mut serde_json::Map<String, Value>>,
     ) {
         let Value::Object(members) = value else {
             return;
         };
         for (key, v) in members {
+            let node = self.child(key);
+            if let Some(node) = node.filter(|n| !n.columns.is_empty()) {
+                for &c in &node.columns {
+                    cells[c] = v;
+                }
+                // Columns under a column (both named) get their part too.
+                node.fill(v, cells, prefix, None);
+                continue;
+            }
             // Instance annotations (`@odata.context`, `x@odata.nextLink`)
             // describe the response, not the row; `@odata.type` is data.
-            if v.is_null() || (key.contains('@') && key != "@odata.type") {
+            let kept = !v.is_null() && (!key.contains('@') || key == "@odata.type");
+            let Some(out) = leftovers.as_deref_mut().filter(|_| kept) else {
+                if let Some(node) = node {
+                    node.fill(v, cells, prefix, None);
+                }
                 continue;
-            }
-            let node = self.child(key);
-            if node.is_some_and(|n| n.column) {
-                continue;
-            }
+            };
             let len = prefix.len();
             if !prefix.is_empty() {
                 prefix.push('.');
             }
             prefix.push_str(key);
             match node {
-                Some(node) if v.is_object() => node.leftovers(v, prefix, out),
+                Some(node) if v.is_object() => node.fill(v, cells, prefix, Some(out)),
                 // A scalar or list where the columns expect an object, or a
                 // member no column names: kept here rather than dropped.
                 _ => {
@@ -149,9 +165,9 @@ pub enum Row<'a> {
 /// Writes rows of one export.
 pub struct RowWriter {
     encoder: Encoder,
-    /// Column paths (CSV only).
-    paths: Vec<Vec<String>>,
-    /// The same paths as a tree (CSV only), for [`OTHER_MEMBERS`].
+    /// Number of columns before [`OTHER_MEMBERS`] (CSV only).
+    columns: usize,
+    /// The column paths as a tree (CSV only).
     tree: PathTree,
     /// Rows written so far (including those of a resumed run).
     rows: u64,
@@ -244,7 +260,7 @@ impl RowWriter {
         RowWriter {
             encoder,
             tree: PathTree::new(&paths),
-            paths,
+            columns: paths.len(),
             rows,
             scratch: Vec::with_capacity(4096),
         }
@@ -304,11 +320,14 @@ impl RowWriter {
         let Encoder::Csv(w) = &mut self.encoder else {
             return Ok(());
         };
-        // Cells borrow the row's text where they can (most are strings).
-        let mut cells: Vec<Cow<'_, str>> = Vec::with_capacity(self.paths.len() + 1);
-        cells.extend(self.paths.iter().map(|path| cell(lookup(value, path))));
+        // One walk over the row: each member to its column, the rest to
+        // `otherMembers`. Cells borrow the row's text where they can.
+        let mut values: Vec<&Value> = vec![&NULL; self.columns];
         let mut other = serde_json::Map::new();
-        self.tree.leftovers(value, &mut String::new(), &mut other);
+        self.tree
+            .fill(value, &mut values, &mut String::new(), Some(&mut other));
+        let mut cells: Vec<Cow<'_, str>> = Vec::with_capacity(self.columns + 1);
+        cells.extend(values.into_iter().map(cell));
         cells.push(if other.is_empty() {
             Cow::Borrowed("")
         } else {
@@ -372,7 +391,9 @@ impl RowWriter {
     }
 }
 
-/// The value at `path`, or `Null` when any step is missing.
+/// The value at `path`, or `Null` when any step is missing (the reference
+/// [`PathTree::fill`] is tested against).
+#[cfg(test)]
 fn lookup<'a>(value: &'a Value, path: &[String]) -> &'a Value {
     let mut cur = value;
     for seg in path {
@@ -417,6 +438,66 @@ mod tests {
 
     fn cols(list: &[&str]) -> Vec<String> {
         list.iter().map(|s| s.to_string()).collect()
+    }
+
+    /// One walk puts in each column exactly what looking its path up in
+    /// the row gives, for rows of many shapes (nulls, lists, scalars where
+    /// objects are expected, annotation keys, columns under columns).
+    #[test]
+    fn one_walk_fills_every_column_like_a_lookup() {
+        let columns = cols(&[
+            "a",
+            "a.b",
+            "a.b.c",
+            "a.@odata.type",
+            "b.c",
+            "c",
+            "d.e.f",
+            "e@odata.x.y",
+            "z",
+        ]);
+        let paths: Vec<Vec<String>> = columns.iter().map(|c| split_path(c)).collect();
+        let tree = PathTree::new(&paths);
+        let leaves = [
+            json!(null),
+            json!(1),
+            json!("s"),
+            json!([1, {"b": 2}]),
+            json!({}),
+            json!({"b": {"c": 3, "x": null}, "@odata.type": "#t"}),
+            json!({"c": true, "e": {"f": "deep"}}),
+            json!({"y": 4}),
+        ];
+        let keys = ["a", "b", "c", "d", "e@odata.x", "q", "@odata.type"];
+        let mut seed: u64 = 7;
+        let mut next = || {
+            seed = seed
+                .wrapping_mul(6364136223846793005)
+                .wrapping_add(1442695040888963407);
+            (seed >> 33) as usize
+        };
+        for _ in 0..500 {
+            let mut row = serde_json::Map::new();
+            for key in keys {
+                if next() % 3 != 0 {
+                    let mut v = leaves[next() % leaves.len()].clone();
+                    if next() % 4 == 0 {
+                        v = json!({"e": v, "b": leaves[next() % leaves.len()].clone()});
+                    }
+                    row.insert(key.to_string(), v);
+                }
+            }
+            let row = Value::Object(row);
+            let mut cells = vec![&NULL; paths.len()];
+            let mut other = serde_json::Map::new();
+            tree.fill(&row, &mut cells, &mut String::new(), Some(&mut other));
+            for (i, path) in paths.iter().enumerate() {
+                assert_eq!(cells[i], lookup(&row, path), "{} in {row}", columns[i]);
+            }
+            for key in other.keys() {
+                assert!(!columns.contains(key), "{key} has a column: {row}");
+            }
+        }
     }
 
     #[test]
