@@ -171,10 +171,10 @@ pub fn closure(doc: &Document, namespace: &str) -> Result<Closure, Error> {
     let mut operations = Vec::new();
     for op in schema.functions.iter().chain(&schema.actions) {
         for p in &op.parameters {
-            walk.add(&p.ty.name, op.span)?;
+            walk.add(&p.ty.name, p.span)?;
         }
         if let Some(r) = &op.return_type {
-            walk.add(&r.ty.name, op.span)?;
+            walk.add(&r.ty.name, r.span)?;
         }
         if op.is_bound {
             if let Some(binding) = op.parameters.first() {

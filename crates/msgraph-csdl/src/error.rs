@@ -28,7 +28,8 @@ pub enum ErrorKind {
     TooDeep,
     /// A namespace asked for does not exist in the document.
     UnknownNamespace,
-    /// Valid CSDL the reader does not support (dynamic annotation expressions).
+    /// Input the reader does not support: dynamic annotation expressions,
+    /// documents over 4 GiB.
     Unsupported,
 }
 

@@ -603,6 +603,10 @@ impl<'s> Document<'s> {
     /// The line and column of a span of this document (counted on demand:
     /// a pass over the text before it).
     pub fn position(&self, span: Span) -> Position {
+        // A document built in code has no text: no position (`0:0`).
+        if self.text.0.is_empty() {
+            return Position::default();
+        }
         Position::of(&self.text.0, span.offset as usize)
     }
 

@@ -19,7 +19,7 @@ use std::hash::BuildHasherDefault;
 use crate::error::{Error, ErrorKind};
 use crate::model::*;
 use crate::resolve::FxHasher;
-use crate::tag::{local_name, split_attributes, Attr, Key, LitKind, Tag};
+use crate::tag::{split_attributes, Attr, Key, LitKind, Tag};
 
 /// Deepest element nesting accepted (the real Graph document needs about 12).
 pub const MAX_DEPTH: usize = 256;
@@ -275,9 +275,9 @@ impl<'a> Parser<'a, '_> {
         Some((at, text.get(at..at.checked_add(part.len())?)?))
     }
 
-    /// Checks a start tag's name and collects its attributes into `attrs`
-    /// (quick-xml's attribute iterator over the borrowed tag). Returns the
-    /// offset of the `<` and the element's local name.
+    /// Checks a start tag's name and splits its attributes into `attrs`
+    /// ([`split_attributes`]; quick-xml's attribute iterator for anything
+    /// unusual). Returns the offset of the `<` and the element's local name.
     fn tag(&mut self, e: &BytesStart<'a>, attrs: &mut Tag<'a>) -> Result<(usize, &'a [u8]), Error> {
         let Some((content_at, content)) = self.locate(e) else {
             return Err(self.err(0, ErrorKind::Xml, "malformed XML: tag outside the document"));
@@ -324,31 +324,23 @@ impl<'a> Parser<'a, '_> {
                 Err(e) => return Err(self.attr_error(e, content, content_at)),
             };
             let raw: &[u8] = a.key.into_inner();
-            let key = self.locate(local_name(raw));
-            if let Some((_, k)) = key {
-                // `Name="x" Name="y"` must not load as `y`. Attributes are
-                // read by local name, so `m:Name` next to `Name` would
-                // override it just the same: equal local names are refused.
-                if let Some(first) = attrs.find(k) {
-                    let at =
-                        |s: &str| (s.as_ptr() as usize).saturating_sub(content.as_ptr() as usize);
-                    let first = self.full_key_start(first.key).saturating_sub(content_at);
-                    let e = AttrError::Duplicated(at(std::str::from_utf8(raw).unwrap_or(k)), first);
-                    return Err(self.attr_error(e, content, content_at));
-                }
-            }
+            let key = self.locate(a.key.local_name().into_inner());
             let value = match &a.value {
                 std::borrow::Cow::Borrowed(v) => self.locate(v),
                 std::borrow::Cow::Owned(_) => None,
             };
-            match (key, value) {
-                (Some((_, key)), Some((_, value))) => {
-                    // Duplicates were refused above.
-                    attrs.push(key, value);
-                }
-                _ => {
-                    return Err(self.err(start, ErrorKind::Xml, "malformed XML: bad attribute"));
-                }
+            let (Some((_, key)), Some((_, value))) = (key, value) else {
+                return Err(self.err(start, ErrorKind::Xml, "malformed XML: bad attribute"));
+            };
+            // `Name="x" Name="y"` must not load as `y`. Attributes are read
+            // by local name, so `m:Name` next to `Name` would override it
+            // just the same: equal local names are refused.
+            if !attrs.push(key, value) {
+                let first = attrs.find(key).map_or(0, |f| self.full_key_start(f.key));
+                let at = |s: &str| (s.as_ptr() as usize).saturating_sub(content.as_ptr() as usize);
+                let raw = std::str::from_utf8(raw).unwrap_or(key);
+                let e = AttrError::Duplicated(at(raw), first.saturating_sub(content_at));
+                return Err(self.attr_error(e, content, content_at));
             }
         }
         Ok((start, local))
@@ -367,7 +359,7 @@ impl<'a> Parser<'a, '_> {
 
     /// A clear message for a broken attribute; `content` is the tag without
     /// its `<`, found at `content_at`.
-    fn attr_error(&mut self, e: AttrError, content: &str, content_at: usize) -> Error {
+    fn attr_error(&self, e: AttrError, content: &str, content_at: usize) -> Error {
         let el = content
             .split(|c: char| c.is_ascii_whitespace())
             .next()
@@ -424,7 +416,7 @@ impl<'a> Parser<'a, '_> {
     }
 
     /// quick-xml's error, located at the markup it points at.
-    fn xml_error(&mut self, e: quick_xml::Error, offset: usize) -> Error {
+    fn xml_error(&self, e: quick_xml::Error, offset: usize) -> Error {
         let message = match e {
             quick_xml::Error::IllFormed(IllFormedError::UnclosedReference) => {
                 "malformed XML: \"&\" without a closing \";\"".to_string()
@@ -584,7 +576,7 @@ impl<'a> Parser<'a, '_> {
         }
         if let Some((_, offset)) = stack.last() {
             let offset = *offset;
-            let name = self.name_at(offset).to_string();
+            let name = self.name_at(offset);
             let opened = self.position(offset);
             let end = self.text.len();
             return Err(self.err(
@@ -619,7 +611,7 @@ impl<'a> Parser<'a, '_> {
         }
     }
 
-    fn too_deep(&mut self, offset: usize) -> Error {
+    fn too_deep(&self, offset: usize) -> Error {
         self.err(
             offset,
             ErrorKind::TooDeep,
@@ -629,7 +621,7 @@ impl<'a> Parser<'a, '_> {
 
     /// Decodes an attribute value (XML escapes): borrowed from the source
     /// unless it has an escape.
-    fn value(&mut self, s: &'a str, offset: usize) -> Result<Str<'a>, Error> {
+    fn value(&self, s: &'a str, offset: usize) -> Result<Str<'a>, Error> {
         let plain = if !self.tag_escaped {
             true
         } else if s.len() <= 32 {
@@ -650,7 +642,7 @@ impl<'a> Parser<'a, '_> {
         }
     }
 
-    fn opt_string(&mut self, v: &Option<&'a str>, offset: usize) -> Result<Option<Str<'a>>, Error> {
+    fn opt_string(&self, v: &Option<&'a str>, offset: usize) -> Result<Option<Str<'a>>, Error> {
         match v {
             Some(raw) => Ok(Some(self.value(raw, offset)?)),
             None => Ok(None),
@@ -658,7 +650,7 @@ impl<'a> Parser<'a, '_> {
     }
 
     fn required(
-        &mut self,
+        &self,
         v: &Option<&'a str>,
         attr: &str,
         element: &str,
@@ -675,7 +667,7 @@ impl<'a> Parser<'a, '_> {
     }
 
     fn boolean(
-        &mut self,
+        &self,
         v: &Option<&str>,
         attr: &str,
         default: bool,
@@ -685,19 +677,16 @@ impl<'a> Parser<'a, '_> {
             None => Ok(default),
             Some("true") => Ok(true),
             Some("false") => Ok(false),
-            Some(other) => {
-                let shown = other.to_string();
-                Err(self.err(
-                    offset,
-                    ErrorKind::InvalidValue,
-                    format!("{attr}=\"{shown}\" is not a boolean (expected true or false)"),
-                ))
-            }
+            Some(other) => Err(self.err(
+                offset,
+                ErrorKind::InvalidValue,
+                format!("{attr}=\"{other}\" is not a boolean (expected true or false)"),
+            )),
         }
     }
 
     fn type_ref(
-        &mut self,
+        &self,
         v: &Option<&'a str>,
         element: &str,
         offset: usize,
@@ -713,7 +702,7 @@ impl<'a> Parser<'a, '_> {
         self.parse_type_ref(s, offset)
     }
 
-    fn parse_type_ref(&mut self, text: Str<'a>, offset: usize) -> Result<TypeRef<'a>, Error> {
+    fn parse_type_ref(&self, text: Str<'a>, offset: usize) -> Result<TypeRef<'a>, Error> {
         let s = text.as_str();
         let (collection, name) = match s.strip_prefix("Collection(") {
             Some(rest) => match rest.strip_suffix(')') {
@@ -752,7 +741,7 @@ impl<'a> Parser<'a, '_> {
         })
     }
 
-    fn check_primitive(&mut self, name: &str, offset: usize) -> Result<(), Error> {
+    fn check_primitive(&self, name: &str, offset: usize) -> Result<(), Error> {
         if name.starts_with("Edm.") && !is_primitive(name) {
             return Err(self.unknown_primitive(name, offset));
         }
@@ -767,7 +756,7 @@ impl<'a> Parser<'a, '_> {
         )
     }
 
-    fn int(&mut self, v: &str, what: &str, offset: usize) -> Result<i64, Error> {
+    fn int(&self, v: &str, what: &str, offset: usize) -> Result<i64, Error> {
         v.trim().parse::<i64>().map_err(|_| {
             self.err(
                 offset,
@@ -793,7 +782,7 @@ impl<'a> Parser<'a, '_> {
                 return Err(self.err(offset, ErrorKind::Xml, "a second root element"));
             }
             if name != b"Edmx" {
-                let shown = self.name_at(offset).to_string();
+                let shown = self.name_at(offset);
                 return Err(self.err(
                     offset,
                     ErrorKind::Structure,
@@ -980,13 +969,7 @@ impl<'a> Parser<'a, '_> {
                     ));
                 }
                 let (value, explicit_value) = match v {
-                    Some(v) if !v.bytes().any(|b| b == b'&') => {
-                        (self.int(v, "Value", offset)?, true)
-                    }
-                    Some(_) => {
-                        let v = self.opt_string(&v, offset)?.unwrap_or_default();
-                        (self.int(&v, "Value", offset)?, true)
-                    }
+                    Some(v) => (self.int(&self.value(v, offset)?, "Value", offset)?, true),
                     None => (en.members.len() as i64, false),
                 };
                 en.members.push(EnumMember {
@@ -1200,7 +1183,7 @@ impl<'a> Parser<'a, '_> {
     /// Refuses a property or navigation property named like one already
     /// declared in the same type (siblings are attached before the next opens).
     fn check_member_name(
-        &mut self,
+        &self,
         t: &StructuredType<'a>,
         name: &Str<'a>,
         offset: usize,
@@ -1368,7 +1351,7 @@ impl<'a> Parser<'a, '_> {
 
     /// An attribute-form value; the position is only worked out for an error.
     fn literal(
-        &mut self,
+        &self,
         kind: LitKind,
         text: Str<'a>,
         offset: usize,

@@ -17,8 +17,8 @@ pub struct Position {
 }
 
 impl Position {
-    /// The position of byte `offset` of `text` (clamped to its end, and
-    /// back to a character boundary).
+    /// The position of byte `offset` of `text` (clamped to its end; an
+    /// offset inside a character counts that character).
     pub fn of(text: &str, offset: usize) -> Position {
         let bytes = text.as_bytes();
         let before = &bytes[..offset.min(bytes.len())];

@@ -402,13 +402,15 @@ impl Resolver {
     /// Qualifies every dotted token of a path or target expression
     /// (`graph.x/y`, `graph.op(graph.t, Collection(graph.u))`).
     fn qualify_tokens(&self, text: &mut Str<'_>) {
-        if !self.may_have_aliased_token(text) || !self.has_aliased_token(text) {
+        if !self.may_have_aliased_token(text) {
             return;
         }
         let mut out = String::with_capacity(text.len() + 16);
+        let mut changed = false;
         for (tok, piece) in tokens(text) {
             match self.aliased(piece).filter(|_| tok) {
                 Some((real, local)) => {
+                    changed = true;
                     out.push_str(real);
                     out.push('.');
                     out.push_str(local);
@@ -416,7 +418,10 @@ impl Resolver {
                 None => out.push_str(piece),
             }
         }
-        *text = Str::from(out);
+        // The quick test can pass where no token is `alias.Name` (`x.y.z`).
+        if changed {
+            *text = Str::from(out);
+        }
     }
 
     /// Whether some name token of `text` starts with `alias.`: true for
@@ -439,33 +444,6 @@ impl Resolver {
                 None => return false,
             }
         }
-    }
-
-    /// Whether any name token of `text` is `alias.Name` (the exact test).
-    fn has_aliased_token(&self, text: &str) -> bool {
-        let b = text.as_bytes();
-        let mut i = 0;
-        while i < b.len() {
-            if !is_token_byte(b[i]) {
-                i += 1;
-                continue;
-            }
-            let start = i;
-            let mut last_dot = None;
-            while i < b.len() && is_token_byte(b[i]) {
-                if b[i] == b'.' {
-                    last_dot = Some(i);
-                }
-                i += 1;
-            }
-            // Token boundaries are ASCII bytes, so these are char boundaries.
-            if let Some(dot) = last_dot {
-                if text.get(start..dot).and_then(|p| self.alias(p)).is_some() {
-                    return true;
-                }
-            }
-        }
-        false
     }
 
     /// For `alias.Name`: the namespace and `Name`.

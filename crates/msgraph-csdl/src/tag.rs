@@ -17,6 +17,13 @@ macro_rules! keys {
         const KEY_COUNT: usize = [$(Key::$key),*].len();
 
         impl Key {
+            /// The name as written in XML.
+            pub(crate) fn name(self) -> &'static str {
+                match self {
+                    $(Key::$key => stringify!($key),)*
+                }
+            }
+
             /// The key of a (local) attribute or element name.
             pub(crate) fn of(name: &[u8]) -> Option<Key> {
                 // By length first: one integer compare rules out most keys.
@@ -57,19 +64,19 @@ impl Key {
             Key::Bool => LitKind::Bool,
             Key::Int => LitKind::Int,
             Key::EnumMember => LitKind::EnumMember,
-            Key::Path => LitKind::Path("Path"),
-            Key::PropertyPath => LitKind::Path("PropertyPath"),
-            Key::NavigationPropertyPath => LitKind::Path("NavigationPropertyPath"),
-            Key::AnnotationPath => LitKind::Path("AnnotationPath"),
-            Key::ModelElementPath => LitKind::Path("ModelElementPath"),
-            Key::Float => LitKind::Other("Float"),
-            Key::Decimal => LitKind::Other("Decimal"),
-            Key::Date => LitKind::Other("Date"),
-            Key::DateTimeOffset => LitKind::Other("DateTimeOffset"),
-            Key::Duration => LitKind::Other("Duration"),
-            Key::Guid => LitKind::Other("Guid"),
-            Key::TimeOfDay => LitKind::Other("TimeOfDay"),
-            Key::Binary => LitKind::Other("Binary"),
+            Key::Path
+            | Key::PropertyPath
+            | Key::NavigationPropertyPath
+            | Key::AnnotationPath
+            | Key::ModelElementPath => LitKind::Path(self.name()),
+            Key::Float
+            | Key::Decimal
+            | Key::Date
+            | Key::DateTimeOffset
+            | Key::Duration
+            | Key::Guid
+            | Key::TimeOfDay
+            | Key::Binary => LitKind::Other(self.name()),
             _ => return None,
         })
     }
@@ -141,15 +148,6 @@ impl<'a> Tag<'a> {
     /// The attributes in document order.
     pub(crate) fn attrs(&self) -> &[Attr<'a>] {
         &self.attrs
-    }
-}
-
-/// The part of a (possibly prefixed) name after its `prefix:`. Names are
-/// short, so a plain loop (no memchr setup).
-pub(crate) fn local_name(name: &[u8]) -> &[u8] {
-    match name.iter().rposition(|b| *b == b':') {
-        Some(i) => &name[i + 1..],
-        None => name,
     }
 }
 
@@ -248,6 +246,8 @@ mod tests {
         }
         assert_eq!(Key::String.literal(), Some(LitKind::String));
         assert_eq!(Key::Name.literal(), None);
+        assert_eq!(Key::Guid.literal(), Some(LitKind::Other("Guid")));
+        assert_eq!(Key::SRID.name(), "SRID");
     }
 
     #[test]

@@ -469,7 +469,7 @@ fn strings_borrow_the_source_unless_decoded_or_qualified() {
     let thing = &d.schemas[0].entity_types[1];
     let name = thing.properties.iter().find(|p| p.name == "name").unwrap();
     assert!(thing.name.is_borrowed() && name.name.is_borrowed());
-    assert!(name.ty.name.is_borrowed(), "Edm.String is used as written");
+    assert!(name.ty.name.is_borrowed(), "Edm.String is not copied");
     // Escaped attribute value and element text: decoded, so owned.
     let default = name.default_value.as_ref().unwrap();
     assert_eq!(default, "x & y");
@@ -530,5 +530,31 @@ fn return_type_annotations_are_kept() {
     assert_eq!(
         (&kept[0].term, &kept[0].value),
         (&r.annotations[0].term, &r.annotations[0].value)
+    );
+}
+
+/// An unresolved parameter type is reported at the parameter, not at its
+/// function; a document built in code has no positions (`0:0`).
+#[test]
+fn closure_errors_point_at_the_parameter_and_built_documents_have_no_positions() {
+    let text = r#"<edmx:Edmx Version="4.0" xmlns:edmx="http://docs.oasis-open.org/odata/ns/edmx">
+  <edmx:DataServices>
+    <Schema Namespace="a.b" xmlns="http://docs.oasis-open.org/odata/ns/edm">
+      <Function Name="f">
+        <Parameter Name="p" Type="a.b.missing" />
+        <ReturnType Type="Edm.String" />
+      </Function>
+    </Schema>
+  </edmx:DataServices>
+</edmx:Edmx>"#;
+    // Parsed, not resolved: the closure finds the reference undeclared.
+    let d = parse(text.as_bytes(), "p.xml").expect("parses");
+    let e = msgraph_csdl::closure(&d, "a.b").expect_err("undeclared parameter type");
+    assert_eq!((e.line, e.column), (5, 9), "{e}");
+
+    let built = msgraph_csdl::Document::default();
+    assert_eq!(
+        built.position(msgraph_csdl::Span { offset: 7 }),
+        Position::default()
     );
 }
