@@ -2,7 +2,7 @@
 
 use std::fmt;
 use std::sync::Arc;
-use std::time::{Duration, Instant, SystemTime};
+use std::time::{Duration, Instant};
 
 use bytes::Bytes;
 use reqwest::header::{HeaderMap, HeaderName, HeaderValue};
@@ -13,9 +13,9 @@ use url::Url;
 
 use crate::auth::{TokenCache, TokenCredential};
 use crate::cloud::default_scope_for;
-use crate::error::{chain, is_retryable_status, parse_graph_error};
+use crate::error::{chain, parse_graph_error};
 use crate::pager::Pager;
-use crate::retry::parse_retry_after;
+use crate::retry::retry_after_header;
 use crate::security::{check_scheme, without_query};
 use crate::{ApiVersion, Cloud, Error, RetryPolicy};
 
@@ -257,7 +257,7 @@ impl GraphClient {
             // Each attempt gets only what is left of the total budget, so the last one
             // cannot overrun `max_total` by a whole per-request timeout.
             let remaining = policy.max_total.saturating_sub(started.elapsed());
-            let (result, retry_after) = match tokio::time::timeout(
+            let result = match tokio::time::timeout(
                 remaining,
                 self.attempt(&method, url, opts, client_request_id)
                     .instrument(span),
@@ -265,19 +265,16 @@ impl GraphClient {
             .await
             {
                 Ok(answer) => answer,
-                Err(_) => (
-                    Err(Error::Transport {
-                        method: method.to_string(),
-                        url: path_and_query(url),
-                        message: format!(
-                            "no answer within the total time budget of {:?} (RetryPolicy::max_total)",
-                            policy.max_total
-                        ),
-                        timeout: true,
-                        retries: 0,
-                    }),
-                    None,
-                ),
+                Err(_) => Err(Error::Transport {
+                    method: method.to_string(),
+                    url: path_and_query(url),
+                    message: format!(
+                        "no answer within the total time budget of {:?} (RetryPolicy::max_total)",
+                        policy.max_total
+                    ),
+                    timeout: true,
+                    retries: 0,
+                }),
             };
             let error = match result {
                 Ok(body) => return Ok(body),
@@ -296,7 +293,8 @@ impl GraphClient {
                 self.inner.credential.invalidate();
                 Some(Duration::ZERO)
             } else {
-                retry_after
+                // The server's `Retry-After` (Graph or the token endpoint).
+                error.retry_after()
             };
             let Some(delay) = policy.next_delay(attempt, started.elapsed(), retry_after) else {
                 tracing::warn!(
@@ -327,19 +325,12 @@ impl GraphClient {
         url: &Url,
         opts: &RequestOptions,
         client_request_id: String,
-    ) -> (Result<Bytes, Error>, Option<Duration>) {
+    ) -> Result<Bytes, Error> {
         let began = Instant::now();
         let span = tracing::Span::current();
         let target = path_and_query(url);
 
-        let headers = match self.headers(opts, &client_request_id).await {
-            Ok(h) => h,
-            // A throttled token endpoint may say how long to wait.
-            Err(e) => {
-                let retry_after = e.retry_after();
-                return (Err(e), retry_after);
-            }
-        };
+        let headers = self.headers(opts, &client_request_id).await?;
         let transport = |e: reqwest::Error| Error::Transport {
             method: method.to_string(),
             url: target.clone(),
@@ -359,17 +350,13 @@ impl GraphClient {
             Err(e) => {
                 span.record("duration_ms", began.elapsed().as_millis() as u64);
                 tracing::debug!(error = %chain(&e), "request failed");
-                return (Err(transport(e)), None);
+                return Err(transport(e));
             }
         };
         let status = resp.status();
         span.record("status", status.as_u16());
         let request_id = header_str(resp.headers(), "request-id");
-        let retry_after = resp
-            .headers()
-            .get(reqwest::header::RETRY_AFTER)
-            .and_then(|v| v.to_str().ok())
-            .and_then(|v| parse_retry_after(v, SystemTime::now()));
+        let retry_after = retry_after_header(resp.headers());
         let limit = if status.is_success() {
             self.inner.max_response_bytes
         } else {
@@ -381,23 +368,21 @@ impl GraphClient {
             return match body {
                 Ok(Body::Complete(b)) => {
                     tracing::debug!(bytes = b.len(), "response");
-                    (Ok(b), None)
+                    Ok(b)
                 }
-                Ok(Body::Truncated(_)) => (
-                    Err(Error::ResponseTooLarge {
-                        method: method.to_string(),
-                        url: target,
-                        limit,
-                    }),
-                    None,
-                ),
+                Ok(Body::Truncated(_)) => Err(Error::ResponseTooLarge {
+                    method: method.to_string(),
+                    url: target,
+                    limit,
+                }),
                 Err(e) => {
                     tracing::debug!(error = %chain(&e), "response body read failed");
-                    (Err(transport(e)), None)
+                    Err(transport(e))
                 }
             };
         }
-        // An error body only says what went wrong: its first 64 KiB do.
+        // An error body only says what went wrong: its first 64 KiB do (none
+        // of it when its declared length is already over).
         let body = match body {
             Ok(Body::Complete(b) | Body::Truncated(b)) => b,
             Err(_) => Bytes::new(),
@@ -419,12 +404,7 @@ impl GraphClient {
             retry_after,
             retries: 0,
         };
-        let retry_after = if is_retryable_status(status) {
-            retry_after
-        } else {
-            None
-        };
-        (Err(error), retry_after)
+        Err(error)
     }
 
     async fn headers(
@@ -676,7 +656,8 @@ pub const DEFAULT_MAX_RESPONSE_BYTES: usize = 256 * 1024 * 1024;
 pub(crate) enum Body {
     /// The whole body.
     Complete(Bytes),
-    /// The first `limit` bytes of a longer body (the rest was not read).
+    /// The first `limit` bytes of a longer body (the rest was not read);
+    /// empty when the declared `Content-Length` was already over the limit.
     Truncated(Bytes),
 }
 

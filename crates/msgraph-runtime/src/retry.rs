@@ -72,6 +72,14 @@ impl RetryPolicy {
     }
 }
 
+/// The parsed `Retry-After` header of a response, if it has a valid one.
+pub(crate) fn retry_after_header(headers: &reqwest::header::HeaderMap) -> Option<Duration> {
+    headers
+        .get(reqwest::header::RETRY_AFTER)
+        .and_then(|v| v.to_str().ok())
+        .and_then(|v| parse_retry_after(v, SystemTime::now()))
+}
+
 /// Parse a `Retry-After` header value: integer or fractional seconds (`2.128`)
 /// or an HTTP-date (relative to `now`; a date in the past means "now").
 /// Returns `None` for values that are neither (the caller then backs off).

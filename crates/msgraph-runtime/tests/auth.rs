@@ -13,7 +13,7 @@ use axum::http::StatusCode;
 use axum::response::IntoResponse;
 use axum::routing::{get, post};
 use axum::Router;
-use common::{base, fast_policy, serve};
+use common::{base, fast_policy, manifest_dir, serve};
 use msgraph_runtime::{
     ClientCertificateCredential, ClientSecretCredential, Cloud, EnvironmentCredential, Error,
     GraphClient, RequestOptions, TokenCredential,
@@ -21,12 +21,6 @@ use msgraph_runtime::{
 use serde_json::json;
 
 const SECRET: &str = "s3cr3t~VALUE-that-must-not-leak";
-/// The package directory as cargo gives it when running this (not as it was
-/// at compile time: a build dir may be shared between checkouts).
-fn manifest_dir() -> String {
-    std::env::var("CARGO_MANIFEST_DIR").unwrap_or_else(|_| env!("CARGO_MANIFEST_DIR").to_string())
-}
-
 /// The test fixtures directory.
 fn fixtures() -> String {
     format!("{}/tests/fixtures", manifest_dir())

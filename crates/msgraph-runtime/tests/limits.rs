@@ -5,15 +5,14 @@ mod common;
 
 use std::sync::atomic::{AtomicU32, Ordering};
 use std::sync::Arc;
-use std::time::Duration;
 
 use axum::body::{Body, Bytes};
 use axum::http::StatusCode;
 use axum::response::IntoResponse;
 use axum::routing::get;
 use axum::Router;
-use common::{base, fast_policy, serve, TOKEN};
-use msgraph_runtime::{Error, GraphClient, RequestOptions, StaticTokenCredential};
+use common::{fast_policy, serve};
+use msgraph_runtime::{Error, GraphClient, RequestOptions};
 use serde_json::Value;
 
 /// A page of `rows` rows, as JSON text.
@@ -60,12 +59,7 @@ async fn pages(body: String, status: StatusCode) -> (std::net::SocketAddr, Arc<A
 }
 
 fn client(addr: std::net::SocketAddr, max_response_bytes: usize) -> GraphClient {
-    GraphClient::builder()
-        .credential(StaticTokenCredential::new(TOKEN))
-        .base_url(base(addr))
-        .allow_insecure_loopback(true)
-        .retry_policy(fast_policy(3))
-        .timeout(Duration::from_secs(10))
+    common::builder(addr, fast_policy(3))
         .max_response_bytes(max_response_bytes)
         .build()
         .expect("client builds")

@@ -8,7 +8,7 @@ use url::Url;
 use super::AccessToken;
 use crate::client::{read_body, Body};
 use crate::error::chain;
-use crate::retry::parse_retry_after;
+use crate::retry::retry_after_header;
 use crate::security::check_scheme;
 use crate::Error;
 
@@ -84,11 +84,7 @@ pub(crate) async fn request_token(
         .await
         .map_err(|e| auth_local("token_request_failed", format!("POST {url}: {}", chain(&e))))?;
     let status = resp.status();
-    let retry_after = resp
-        .headers()
-        .get(reqwest::header::RETRY_AFTER)
-        .and_then(|v| v.to_str().ok())
-        .and_then(|v| parse_retry_after(v, SystemTime::now()));
+    let retry_after = retry_after_header(resp.headers());
     let body = read_body(resp, TOKEN_BODY_LIMIT).await.map_err(|e| {
         auth_local(
             "token_request_failed",
@@ -97,30 +93,27 @@ pub(crate) async fn request_token(
     })?;
     let body = match body {
         Body::Complete(b) => b,
-        // An error body only says what went wrong: its first bytes do.
+        // An error body only says what went wrong: its first bytes do (or
+        // none, past a declared length over the limit; the status remains).
         Body::Truncated(b) if !status.is_success() => b,
         Body::Truncated(_) => {
-            return Err(Error::Auth {
-                error: "invalid_token_response".into(),
-                aadsts: None,
-                description: format!(
+            return Err(invalid_response(
+                status,
+                format!(
                     "token endpoint {url} answered {status} with more than \
                      {TOKEN_BODY_LIMIT} bytes (a token response is a few KiB)"
                 ),
-                status: Some(status.as_u16()),
-                retry_after: None,
-            })
+            ))
         }
     };
     if !status.is_success() {
         return Err(token_error(status.as_u16(), &body, retry_after));
     }
-    let tr: TokenResponse = serde_json::from_slice(&body).map_err(|e| Error::Auth {
-        error: "invalid_token_response".into(),
-        aadsts: None,
-        description: format!("token endpoint {url} answered {status} with an unexpected body: {e}"),
-        status: Some(status.as_u16()),
-        retry_after: None,
+    let tr: TokenResponse = serde_json::from_slice(&body).map_err(|e| {
+        invalid_response(
+            status,
+            format!("token endpoint {url} answered {status} with an unexpected body: {e}"),
+        )
     })?;
     let secs = match &tr.expires_in {
         Some(serde_json::Value::Number(n)) => n.as_u64(),
@@ -180,6 +173,17 @@ fn aadsts_code(description: &str) -> Option<String> {
         .take_while(|c| c.is_ascii_digit())
         .collect();
     (!digits.is_empty()).then(|| format!("AADSTS{digits}"))
+}
+
+/// A successful answer that is no token response.
+fn invalid_response(status: reqwest::StatusCode, description: String) -> Error {
+    Error::Auth {
+        error: "invalid_token_response".into(),
+        aadsts: None,
+        description,
+        status: Some(status.as_u16()),
+        retry_after: None,
+    }
 }
 
 pub(crate) fn auth_local(error: &str, description: String) -> Error {

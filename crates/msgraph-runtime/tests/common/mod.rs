@@ -5,7 +5,7 @@ use std::net::SocketAddr;
 use std::time::Duration;
 
 use axum::Router;
-use msgraph_runtime::{GraphClient, RetryPolicy, StaticTokenCredential};
+use msgraph_runtime::{GraphClient, GraphClientBuilder, RetryPolicy, StaticTokenCredential};
 use url::Url;
 
 /// The bearer token the static credential hands out; must never be logged.
@@ -39,14 +39,23 @@ pub fn base(addr: SocketAddr) -> Url {
     Url::parse(&format!("http://{addr}")).expect("loopback url")
 }
 
-/// A client for `addr` with a static token and the given policy.
-pub fn client(addr: SocketAddr, policy: RetryPolicy) -> GraphClient {
+/// A client builder for `addr` with a static token and the given policy.
+pub fn builder(addr: SocketAddr, policy: RetryPolicy) -> GraphClientBuilder {
     GraphClient::builder()
         .credential(StaticTokenCredential::new(TOKEN))
         .base_url(base(addr))
         .allow_insecure_loopback(true)
         .retry_policy(policy)
         .timeout(Duration::from_secs(10))
-        .build()
-        .expect("client builds")
+}
+
+/// A client for `addr` with a static token and the given policy.
+pub fn client(addr: SocketAddr, policy: RetryPolicy) -> GraphClient {
+    builder(addr, policy).build().expect("client builds")
+}
+
+/// The package directory as cargo gives it when running this (not as it was
+/// at compile time: a build dir may be shared between checkouts).
+pub fn manifest_dir() -> String {
+    std::env::var("CARGO_MANIFEST_DIR").unwrap_or_else(|_| env!("CARGO_MANIFEST_DIR").to_string())
 }
