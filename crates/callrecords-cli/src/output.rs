@@ -289,10 +289,16 @@ impl RowWriter {
     ) -> Result<(), CliError> {
         let text = row.get();
         match &mut self.encoder {
-            // A raw value is one line unless the service pretty-printed it.
-            Encoder::Ndjson(s) if !text.contains('\n') => {
-                check(Row::Text(text))?;
-                s.write_all(text.as_bytes())?;
+            Encoder::Ndjson(s) => {
+                // A raw value is one line unless the service pretty-printed it.
+                if text.contains('\n') {
+                    let value: Value = serde_json::from_str(text).map_err(json_err)?;
+                    check(Row::Parsed(&value))?;
+                    serde_json::to_writer(&mut *s, &value).map_err(json_err)?;
+                } else {
+                    check(Row::Text(text))?;
+                    s.write_all(text.as_bytes())?;
+                }
                 s.write_all(b"\n")?;
             }
             Encoder::Json(s) => {
@@ -300,41 +306,14 @@ impl RowWriter {
                 s.write_all(if self.rows == 0 { b"\n" } else { b",\n" })?;
                 s.write_all(text.as_bytes())?;
             }
-            Encoder::Csv(_) => {
+            Encoder::Csv(w) => {
                 let value: Value = serde_json::from_str(text).map_err(json_err)?;
                 check(Row::Parsed(&value))?;
-                self.csv_row(&value)?;
-            }
-            Encoder::Ndjson(_) => {
-                let value: Value = serde_json::from_str(text).map_err(json_err)?;
-                check(Row::Parsed(&value))?;
-                return self.write(&value);
+                csv_row(w, &self.tree, self.columns, &value)?;
             }
         }
         self.rows += 1;
         Ok(())
-    }
-
-    /// One CSV record: the columns' cells, then [`OTHER_MEMBERS`].
-    fn csv_row(&mut self, value: &Value) -> Result<(), CliError> {
-        let Encoder::Csv(w) = &mut self.encoder else {
-            return Ok(());
-        };
-        // One walk over the row: each member to its column, the rest to
-        // `otherMembers`. Cells borrow the row's text where they can.
-        let mut values: Vec<&Value> = vec![&NULL; self.columns];
-        let mut other = serde_json::Map::new();
-        self.tree
-            .fill(value, &mut values, &mut String::new(), Some(&mut other));
-        let mut cells: Vec<Cow<'_, str>> = Vec::with_capacity(self.columns + 1);
-        cells.extend(values.into_iter().map(cell));
-        cells.push(if other.is_empty() {
-            Cow::Borrowed("")
-        } else {
-            Cow::Owned(Value::Object(other).to_string())
-        });
-        w.write_record(cells.iter().map(|c| c.as_bytes()))
-            .map_err(csv_err)
     }
 
     /// Write one row.
@@ -348,13 +327,13 @@ impl RowWriter {
                 s.write_all(if self.rows == 0 { b"\n" } else { b",\n" })?;
                 serde_json::to_writer(&mut *s, row).map_err(json_err)?;
             }
-            Encoder::Csv(_) => {
+            Encoder::Csv(w) => {
                 // Through text, not `to_value`: f32 members (Edm.Single) keep
                 // their short form (0.02, not 0.019999999552965164).
                 self.scratch.clear();
                 serde_json::to_writer(&mut self.scratch, row).map_err(json_err)?;
                 let value: Value = serde_json::from_slice(&self.scratch).map_err(json_err)?;
-                self.csv_row(&value)?;
+                csv_row(w, &self.tree, self.columns, &value)?;
             }
         }
         self.rows += 1;
@@ -389,6 +368,30 @@ impl RowWriter {
         }
         self.flush()
     }
+}
+
+/// One CSV record of `columns` cells, then [`OTHER_MEMBERS`]: one walk over
+/// the row puts each member in its column and the rest in `otherMembers`.
+fn csv_row(
+    w: &mut csv::Writer<Sink>,
+    tree: &PathTree,
+    columns: usize,
+    value: &Value,
+) -> Result<(), CliError> {
+    let mut values: Vec<&Value> = vec![&NULL; columns];
+    let mut other = serde_json::Map::new();
+    tree.fill(value, &mut values, &mut String::new(), Some(&mut other));
+    for v in values {
+        w.write_field(cell(v).as_bytes()).map_err(csv_err)?;
+    }
+    if other.is_empty() {
+        w.write_field("").map_err(csv_err)?;
+    } else {
+        w.write_field(Value::Object(other).to_string())
+            .map_err(csv_err)?;
+    }
+    // An empty record ends the one the fields above began.
+    w.write_record(None::<&[u8]>).map_err(csv_err)
 }
 
 /// The value at `path`, or `Null` when any step is missing (the reference
