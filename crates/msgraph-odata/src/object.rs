@@ -16,7 +16,8 @@ use serde_json::{Map, Value};
 
 /// A structured type read member by member (implemented by generated code).
 pub trait Members: Default {
-    /// What the value is, for "invalid type" errors (e.g. `"a pstnCallLogRow object"`).
+    /// What the value is, for "invalid type" errors (e.g. `"an object of type
+    /// microsoft.graph.callRecords.pstnCallLogRow"`).
     const EXPECTING: &'static str;
 
     /// Reads the value of the declared member `key` from `map` into `self`;
@@ -49,7 +50,7 @@ impl<'de, T: Members> Visitor<'de> for ObjectVisitor<T> {
 
 /// How a polymorphic value starts: with its `@odata.type` (Graph writes it
 /// first), or not, in which case every member has been read into a map.
-pub enum Start {
+enum Start {
     /// The first member was `@odata.type` with this text (`#` included);
     /// the other members are still to be read ([`finish`], [`rest_as_map`]).
     Typed(String),
@@ -58,7 +59,7 @@ pub enum Start {
 }
 
 /// Reads the first member of a polymorphic value (see [`Start`]).
-pub fn start<'de, A: MapAccess<'de>>(map: &mut A) -> Result<Start, A::Error> {
+fn start<'de, A: MapAccess<'de>>(map: &mut A) -> Result<Start, A::Error> {
     let mut buffered = Map::new();
     match map.next_key()? {
         None => return Ok(Start::Buffered(buffered)),
@@ -72,14 +73,12 @@ pub fn start<'de, A: MapAccess<'de>>(map: &mut A) -> Result<Start, A::Error> {
             }
         }
     }
-    while let Some(Key(key)) = map.next_key()? {
-        let value: Value = map.next_value()?;
-        buffered.insert(key.into_owned(), value);
-    }
+    drain_into(map, &mut buffered)?;
     Ok(Start::Buffered(buffered))
 }
 
-/// Reads the remaining members of a value into `out` (after [`Start::Typed`]).
+/// Reads the remaining members of a value into `out` (after a leading
+/// `@odata.type`, see [`Polymorphic::typed`]).
 pub fn finish<'de, A: MapAccess<'de>, T: Members>(mut out: T, map: &mut A) -> Result<T, A::Error> {
     while let Some(Key(key)) = map.next_key()? {
         if !out.member(&key, map)? {
@@ -90,19 +89,28 @@ pub fn finish<'de, A: MapAccess<'de>, T: Members>(mut out: T, map: &mut A) -> Re
     Ok(out)
 }
 
-/// The remaining members as a raw object, `@odata.type` first (after
-/// [`Start::Typed`], for a type no model knows).
+/// The remaining members as a raw object, `@odata.type` first (after a
+/// leading `@odata.type` naming a type no model knows).
 pub fn rest_as_map<'de, A: MapAccess<'de>>(
     tag: String,
     map: &mut A,
 ) -> Result<Map<String, Value>, A::Error> {
     let mut out = Map::new();
     out.insert(crate::ODATA_TYPE.to_string(), Value::String(tag));
+    drain_into(map, &mut out)?;
+    Ok(out)
+}
+
+/// Reads the remaining members of `map`, as they are, into `out`.
+fn drain_into<'de, A: MapAccess<'de>>(
+    map: &mut A,
+    out: &mut Map<String, Value>,
+) -> Result<(), A::Error> {
     while let Some(Key(key)) = map.next_key()? {
         let value: Value = map.next_value()?;
         out.insert(key.into_owned(), value);
     }
-    Ok(out)
+    Ok(())
 }
 
 /// A polymorphic value (a generated `Any<Type>` enum) chosen by `@odata.type`.

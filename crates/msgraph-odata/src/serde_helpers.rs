@@ -275,17 +275,13 @@ fn decimal_from_f64(v: f64) -> Result<Decimal, String> {
     let shortest = buffer.format_finite(v);
     // `ryu` writes `5.0` where `Display` writes `5` (the scale of the
     // decimal follows the text), and exponents for very large or small
-    // values, where `Display` writes all digits.
-    let display;
-    let text = match shortest.strip_suffix(".0") {
-        Some(whole) => whole,
-        None if shortest.contains('e') => {
-            display = v.to_string();
-            &display
-        }
-        None => shortest,
+    // values (`1e-7`), read as scientific notation.
+    let parsed = match shortest.strip_suffix(".0") {
+        Some(whole) => Decimal::from_str_exact(whole),
+        None if shortest.contains('e') => Decimal::from_scientific(shortest),
+        None => Decimal::from_str_exact(shortest),
     };
-    Decimal::from_str_exact(text).map_err(|e| format!("{text} does not fit a Decimal: {e}"))
+    parsed.map_err(|e| format!("{shortest} does not fit a Decimal: {e}"))
 }
 
 struct DecimalVisitor;
