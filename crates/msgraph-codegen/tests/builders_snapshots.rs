@@ -1,32 +1,15 @@
 //! Snapshots of the generated request builders, from the project's metadata (v1.0 and beta),
 //! and the same output from the real upstream v1.0 `$metadata` when it is available.
 
-use std::path::{Path, PathBuf};
+mod common;
 
+use common::{snapshot_settings, workspace_root};
 use msgraph_codegen::builders::generate_builders;
 use msgraph_codegen::models::Version;
 use msgraph_csdl::Document;
 
-/// The package directory as cargo gives it when running this (not as it was
-/// at compile time: a build dir may be shared between checkouts).
-fn manifest_dir() -> String {
-    std::env::var("CARGO_MANIFEST_DIR").unwrap_or_else(|_| env!("CARGO_MANIFEST_DIR").to_string())
-}
-
-/// insta looks for snapshots under the package dir it was compiled in;
-/// this points it at the run-time one, like the files above.
-fn snapshot_settings() -> insta::Settings {
-    let mut settings = insta::Settings::clone_current();
-    settings.set_snapshot_path(std::path::Path::new(&manifest_dir()).join("tests/snapshots"));
-    settings
-}
-
-fn workspace() -> PathBuf {
-    Path::new(&manifest_dir()).join("../..")
-}
-
 fn load(rel: &str) -> Document<'static> {
-    let path = workspace().join(rel);
+    let path = workspace_root().join(rel);
     msgraph_csdl::load_file(&path).unwrap_or_else(|e| panic!("{}: {e}", path.display()))
 }
 
@@ -67,7 +50,7 @@ fn beta_builders() {
 /// sets, 30 singletons) must give exactly the builders of the project's subset.
 #[test]
 fn upstream_v1_gives_the_same_builders() {
-    let upstream = workspace().join("../shared/upstream-metadata/graph-v1.0-metadata.xml");
+    let upstream = workspace_root().join("../shared/upstream-metadata/graph-v1.0-metadata.xml");
     if !upstream.exists() {
         println!("skipped: {} is absent", upstream.display());
         return;

@@ -3,29 +3,15 @@
 //! real v1.0 and beta metadata. The committed files themselves are checked by the xtask
 //! stale test; the summaries make API changes reviewable at a glance.
 
+mod common;
+
 use std::fmt::Write as _;
-use std::path::{Path, PathBuf};
+use std::path::Path;
+
+use common::{manifest_dir, snapshot_settings, workspace_root};
 
 use msgraph_codegen::models::generate_namespaces;
 use quote::ToTokens;
-
-/// The package directory as cargo gives it when running this (not as it was
-/// at compile time: a build dir may be shared between checkouts).
-fn manifest_dir() -> String {
-    std::env::var("CARGO_MANIFEST_DIR").unwrap_or_else(|_| env!("CARGO_MANIFEST_DIR").to_string())
-}
-
-/// insta looks for snapshots under the package dir it was compiled in;
-/// this points it at the run-time one, like the files above.
-fn snapshot_settings() -> insta::Settings {
-    let mut settings = insta::Settings::clone_current();
-    settings.set_snapshot_path(std::path::Path::new(&manifest_dir()).join("tests/snapshots"));
-    settings
-}
-
-fn workspace_root() -> PathBuf {
-    Path::new(&manifest_dir()).join("../..")
-}
 
 fn load(path: &Path) -> msgraph_csdl::Document<'static> {
     msgraph_csdl::load_file(path).unwrap_or_else(|e| panic!("{e}"))
@@ -41,8 +27,8 @@ fn edge_case_fixture() {
     let modules = generate_namespaces(&doc, "test").unwrap_or_else(|e| panic!("{e}"));
     let names: Vec<_> = modules.iter().map(|m| m.module.as_str()).collect();
     assert_eq!(names, ["graph", "calls"]);
+    let _snapshots = snapshot_settings().bind_to_scope();
     for m in &modules {
-        let _snapshots = snapshot_settings().bind_to_scope();
         insta::assert_snapshot!(format!("edge_cases__{}", m.module), m.file.contents);
     }
 }
@@ -59,8 +45,8 @@ fn beta_api_surface() {
 
 fn surface(rel: &str, label: &str) {
     let doc = load(&workspace_root().join(rel));
+    let _snapshots = snapshot_settings().bind_to_scope();
     for m in generate_namespaces(&doc, label).unwrap_or_else(|e| panic!("{e}")) {
-        let _snapshots = snapshot_settings().bind_to_scope();
         insta::assert_snapshot!(
             format!("{label}_surface__{}", m.module),
             summarize(&m.file.contents)

@@ -40,14 +40,14 @@ pub(crate) fn struct_tokens(
     fields.extend(quote! {
         /// `@odata.type`: the runtime type as received (`#` + qualified name), kept so values
         /// round-trip; absent when the value has its declared type.
-        #[serde(rename = "@odata.type", default, skip_serializing_if = "Option::is_none")]
+        #[serde(rename = "@odata.type", skip_serializing_if = "Option::is_none")]
         pub odata_type: Option<String>,
     });
     if ty.kind == StructuredKind::Entity {
         field_names.claim("odata_context", "@odata.context")?;
         fields.extend(quote! {
             /// `@odata.context`: the metadata URL a single-entity response carries.
-            #[serde(rename = "@odata.context", default, skip_serializing_if = "Option::is_none")]
+            #[serde(rename = "@odata.context", skip_serializing_if = "Option::is_none")]
             pub odata_context: Option<String>,
         });
         arms.extend(member_arm("odata_context", "@odata.context", None));
@@ -116,8 +116,8 @@ pub(crate) fn struct_tokens(
     }
     // `additional_data` unless a property took the name (Graph's security
     // `alert` declares `additionalData`): then `additional_data2`.
-    let extra =
-        naming::field_ident(&field_names.claim_unique("additional_data", "(undeclared members)"));
+    let extra_name = field_names.claim_unique("additional_data", "(undeclared members)");
+    let extra = naming::field_ident(&extra_name);
     let extra_doc = doc_attrs(if open {
         "Undeclared (\"dynamic\") members of this open type, and any other member not \
          modelled above, kept verbatim so nothing is lost on a round-trip."
@@ -131,7 +131,7 @@ pub(crate) fn struct_tokens(
         pub #extra: serde_json::Map<String, serde_json::Value>,
     });
 
-    let docs = doc_attrs(&type_doc(index, qualified, ty, open, &extra.to_string()));
+    let docs = doc_attrs(&type_doc(index, qualified, ty, open, &extra_name));
     let expecting = format!("an object of type {qualified}");
     Ok(quote! {
         #docs
@@ -197,7 +197,6 @@ fn field_tokens(
     {
         args.push(quote!(rename = #wire));
     }
-    args.push(quote!(default));
     args.push(quote!(skip_serializing_if = "Option::is_none"));
     if let Some(w) = fty.with {
         args.push(quote!(with = #w));
@@ -215,7 +214,7 @@ fn annotation_field(snake: &str, wire: &str, what: &str) -> TokenStream {
     let docs = doc_attrs(&format!("`{wire}`: {what}."));
     quote! {
         #docs
-        #[serde(rename = #wire, default, skip_serializing_if = "Option::is_none")]
+        #[serde(rename = #wire, skip_serializing_if = "Option::is_none")]
         pub #ident: Option<String>,
     }
 }
@@ -244,15 +243,12 @@ fn type_doc(
     if ty.is_abstract {
         doc.push_str(" Abstract: values on the wire are always one of its derived types.");
     }
-    if open {
-        doc.push_str(&format!(
-            " Open type: undeclared members are kept in `{extra}`."
-        ));
+    let kept = if open {
+        "Open type: undeclared members are"
     } else {
-        doc.push_str(&format!(
-            " Members it does not declare are kept in `{extra}`."
-        ));
-    }
+        "Members it does not declare are"
+    };
+    doc.push_str(&format!(" {kept} kept in `{extra}`."));
     if index.is_polymorphic(qualified) {
         doc.push_str(&format!(
             "\n\nProperties declared with this type use [`{}`], which dispatches on `@odata.type` \

@@ -13,35 +13,35 @@
 pub struct CallRecord {
     /// `@odata.type`: the runtime type as received (`#` + qualified name), kept so values
     /// round-trip; absent when the value has its declared type.
-    #[serde(rename = "@odata.type", default, skip_serializing_if = "Option::is_none")]
+    #[serde(rename = "@odata.type", skip_serializing_if = "Option::is_none")]
     pub odata_type: Option<String>,
     /// `@odata.context`: the metadata URL a single-entity response carries.
-    #[serde(rename = "@odata.context", default, skip_serializing_if = "Option::is_none")]
+    #[serde(rename = "@odata.context", skip_serializing_if = "Option::is_none")]
     pub odata_context: Option<String>,
     /// The unique identifier of the entity.
     ///
     /// Wire name `id`, CSDL type `Edm.String` (`Nullable=false`, but absent when not selected), inherited from `microsoft.graph.entity`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub id: Option<String>,
     /// When the last participant left the call (UTC).
     ///
     /// Wire name `endDateTime`, CSDL type `Edm.DateTimeOffset` (`Nullable=false`, but absent when not selected).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub end_date_time: Option<msgraph_odata::DateTimeOffset>,
     /// The meeting join URL; usually absent for peer-to-peer calls.
     ///
     /// Wire name `joinWebUrl`, CSDL type `Edm.String`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub join_web_url: Option<String>,
     /// When the call record was last changed (UTC).
     ///
     /// Wire name `lastModifiedDateTime`, CSDL type `Edm.DateTimeOffset` (`Nullable=false`, but absent when not selected).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub last_modified_date_time: Option<msgraph_odata::DateTimeOffset>,
     /// The modalities (audio, video, screen sharing, ...) used anywhere in the call.
     ///
     /// Wire name `modalities`, CSDL type `Collection(microsoft.graph.callRecords.modality)` (`Nullable=false`, but absent when not selected).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub modalities: Option<Vec<Modality>>,
     /// Deprecated: the organizer's identity; use organizer_v2.
     ///
@@ -49,7 +49,7 @@ pub struct CallRecord {
     #[deprecated(
         note = "This property is deprecated and will be removed in a future version. Use organizer_v2 instead (deprecated 2023-11-06, removal 2026-11-06)"
     )]
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub organizer: Option<super::graph::AnyIdentitySet>,
     /// Deprecated: distinct identities that took part in the call (at most 130); use participants_v2.
     ///
@@ -57,23 +57,22 @@ pub struct CallRecord {
     #[deprecated(
         note = "This property is deprecated and will be removed in a future version. Use participants_v2 instead (deprecated 2023-11-06, removal 2026-11-06)"
     )]
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub participants: Option<Vec<super::graph::AnyIdentitySet>>,
     /// When the first participant joined the call (UTC).
     ///
     /// Wire name `startDateTime`, CSDL type `Edm.DateTimeOffset` (`Nullable=false`, but absent when not selected).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub start_date_time: Option<msgraph_odata::DateTimeOffset>,
     /// Whether this was a peer-to-peer call or a group call.
     ///
     /// Wire name `type`, CSDL type `microsoft.graph.callRecords.callType` (`Nullable=false`, but absent when not selected).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub r#type: Option<CallType>,
     /// Monotonically increasing version; a higher version of the same record carries more data.
     ///
     /// Wire name `version`, CSDL type `Edm.Int64` (`Nullable=false`, but absent when not selected).
     #[serde(
-        default,
         skip_serializing_if = "Option::is_none",
         with = "msgraph_odata::serde_helpers::int64_opt"
     )]
@@ -81,56 +80,41 @@ pub struct CallRecord {
     /// The organizer of the call; expanded by the service without $expand.
     ///
     /// Wire name `organizer_v2`, CSDL type `microsoft.graph.callRecords.organizer`; present only when expanded (or auto-expanded by the service).
-    #[serde(rename = "organizer_v2", default, skip_serializing_if = "Option::is_none")]
+    #[serde(rename = "organizer_v2", skip_serializing_if = "Option::is_none")]
     pub organizer_v2: Option<Organizer>,
     /// `organizer_v2@odata.context`: the context URL of the expanded navigation property.
     #[serde(
         rename = "organizer_v2@odata.context",
-        default,
         skip_serializing_if = "Option::is_none"
     )]
     pub organizer_v2_odata_context: Option<String>,
     /// The participants of the call (pages of at most 130).
     ///
     /// Wire name `participants_v2`, CSDL type `Collection(microsoft.graph.callRecords.participant)`; present only when expanded (or auto-expanded by the service).
-    #[serde(
-        rename = "participants_v2",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "participants_v2", skip_serializing_if = "Option::is_none")]
     pub participants_v2: Option<Vec<Participant>>,
     /// `participants_v2@odata.context`: the context URL of the expanded navigation property.
     #[serde(
         rename = "participants_v2@odata.context",
-        default,
         skip_serializing_if = "Option::is_none"
     )]
     pub participants_v2_odata_context: Option<String>,
     /// `participants_v2@odata.nextLink`: the URL of the next page of the expanded collection, when the service paged it.
     #[serde(
         rename = "participants_v2@odata.nextLink",
-        default,
         skip_serializing_if = "Option::is_none"
     )]
     pub participants_v2_next_link: Option<String>,
     /// The sessions of the call (pages of at most 60); expand with $expand=sessions($expand=segments).
     ///
     /// Wire name `sessions`, CSDL type `Collection(microsoft.graph.callRecords.session)`; present only when expanded (or auto-expanded by the service).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub sessions: Option<Vec<Session>>,
     /// `sessions@odata.context`: the context URL of the expanded navigation property.
-    #[serde(
-        rename = "sessions@odata.context",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "sessions@odata.context", skip_serializing_if = "Option::is_none")]
     pub sessions_odata_context: Option<String>,
     /// `sessions@odata.nextLink`: the URL of the next page of the expanded collection, when the service paged it.
-    #[serde(
-        rename = "sessions@odata.nextLink",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "sessions@odata.nextLink", skip_serializing_if = "Option::is_none")]
     pub sessions_next_link: Option<String>,
     /// Members the service sent that this model does not declare (added to the API after the metadata was imported), kept verbatim so nothing is lost on a round-trip.
     #[serde(flatten)]
@@ -259,25 +243,25 @@ impl std::fmt::Display for CallRecordProperty {
 pub struct Organizer {
     /// `@odata.type`: the runtime type as received (`#` + qualified name), kept so values
     /// round-trip; absent when the value has its declared type.
-    #[serde(rename = "@odata.type", default, skip_serializing_if = "Option::is_none")]
+    #[serde(rename = "@odata.type", skip_serializing_if = "Option::is_none")]
     pub odata_type: Option<String>,
     /// `@odata.context`: the metadata URL a single-entity response carries.
-    #[serde(rename = "@odata.context", default, skip_serializing_if = "Option::is_none")]
+    #[serde(rename = "@odata.context", skip_serializing_if = "Option::is_none")]
     pub odata_context: Option<String>,
     /// The unique identifier of the entity.
     ///
     /// Wire name `id`, CSDL type `Edm.String` (`Nullable=false`, but absent when not selected), inherited from `microsoft.graph.entity`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub id: Option<String>,
     /// Administrative units the participant belongs to.
     ///
     /// Wire name `administrativeUnitInfos`, CSDL type `Collection(microsoft.graph.callRecords.administrativeUnitInfo)`, inherited from `microsoft.graph.callRecords.participantBase`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub administrative_unit_infos: Option<Vec<AdministrativeUnitInfo>>,
     /// Who the participant is (user, phone, guest, application, ...).
     ///
     /// Wire name `identity`, CSDL type `microsoft.graph.communicationsIdentitySet`, inherited from `microsoft.graph.callRecords.participantBase`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub identity: Option<super::graph::CommunicationsIdentitySet>,
     /// Members the service sent that this model does not declare (added to the API after the metadata was imported), kept verbatim so nothing is lost on a round-trip.
     #[serde(flatten)]
@@ -355,25 +339,25 @@ impl std::fmt::Display for OrganizerProperty {
 pub struct Participant {
     /// `@odata.type`: the runtime type as received (`#` + qualified name), kept so values
     /// round-trip; absent when the value has its declared type.
-    #[serde(rename = "@odata.type", default, skip_serializing_if = "Option::is_none")]
+    #[serde(rename = "@odata.type", skip_serializing_if = "Option::is_none")]
     pub odata_type: Option<String>,
     /// `@odata.context`: the metadata URL a single-entity response carries.
-    #[serde(rename = "@odata.context", default, skip_serializing_if = "Option::is_none")]
+    #[serde(rename = "@odata.context", skip_serializing_if = "Option::is_none")]
     pub odata_context: Option<String>,
     /// The unique identifier of the entity.
     ///
     /// Wire name `id`, CSDL type `Edm.String` (`Nullable=false`, but absent when not selected), inherited from `microsoft.graph.entity`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub id: Option<String>,
     /// Administrative units the participant belongs to.
     ///
     /// Wire name `administrativeUnitInfos`, CSDL type `Collection(microsoft.graph.callRecords.administrativeUnitInfo)`, inherited from `microsoft.graph.callRecords.participantBase`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub administrative_unit_infos: Option<Vec<AdministrativeUnitInfo>>,
     /// Who the participant is (user, phone, guest, application, ...).
     ///
     /// Wire name `identity`, CSDL type `microsoft.graph.communicationsIdentitySet`, inherited from `microsoft.graph.callRecords.participantBase`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub identity: Option<super::graph::CommunicationsIdentitySet>,
     /// Members the service sent that this model does not declare (added to the API after the metadata was imported), kept verbatim so nothing is lost on a round-trip.
     #[serde(flatten)]
@@ -453,25 +437,25 @@ impl std::fmt::Display for ParticipantProperty {
 pub struct ParticipantBase {
     /// `@odata.type`: the runtime type as received (`#` + qualified name), kept so values
     /// round-trip; absent when the value has its declared type.
-    #[serde(rename = "@odata.type", default, skip_serializing_if = "Option::is_none")]
+    #[serde(rename = "@odata.type", skip_serializing_if = "Option::is_none")]
     pub odata_type: Option<String>,
     /// `@odata.context`: the metadata URL a single-entity response carries.
-    #[serde(rename = "@odata.context", default, skip_serializing_if = "Option::is_none")]
+    #[serde(rename = "@odata.context", skip_serializing_if = "Option::is_none")]
     pub odata_context: Option<String>,
     /// The unique identifier of the entity.
     ///
     /// Wire name `id`, CSDL type `Edm.String` (`Nullable=false`, but absent when not selected), inherited from `microsoft.graph.entity`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub id: Option<String>,
     /// Administrative units the participant belongs to.
     ///
     /// Wire name `administrativeUnitInfos`, CSDL type `Collection(microsoft.graph.callRecords.administrativeUnitInfo)`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub administrative_unit_infos: Option<Vec<AdministrativeUnitInfo>>,
     /// Who the participant is (user, phone, guest, application, ...).
     ///
     /// Wire name `identity`, CSDL type `microsoft.graph.communicationsIdentitySet`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub identity: Option<super::graph::CommunicationsIdentitySet>,
     /// Members the service sent that this model does not declare (added to the API after the metadata was imported), kept verbatim so nothing is lost on a round-trip.
     #[serde(flatten)]
@@ -662,45 +646,45 @@ impl std::fmt::Display for ParticipantBaseProperty {
 pub struct Segment {
     /// `@odata.type`: the runtime type as received (`#` + qualified name), kept so values
     /// round-trip; absent when the value has its declared type.
-    #[serde(rename = "@odata.type", default, skip_serializing_if = "Option::is_none")]
+    #[serde(rename = "@odata.type", skip_serializing_if = "Option::is_none")]
     pub odata_type: Option<String>,
     /// `@odata.context`: the metadata URL a single-entity response carries.
-    #[serde(rename = "@odata.context", default, skip_serializing_if = "Option::is_none")]
+    #[serde(rename = "@odata.context", skip_serializing_if = "Option::is_none")]
     pub odata_context: Option<String>,
     /// The unique identifier of the entity.
     ///
     /// Wire name `id`, CSDL type `Edm.String` (`Nullable=false`, but absent when not selected), inherited from `microsoft.graph.entity`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub id: Option<String>,
     /// The endpoint that answered this segment.
     ///
     /// Wire name `callee`, CSDL type `microsoft.graph.callRecords.endpoint`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub callee: Option<AnyEndpoint>,
     /// The endpoint that initiated this segment.
     ///
     /// Wire name `caller`, CSDL type `microsoft.graph.callRecords.endpoint`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub caller: Option<AnyEndpoint>,
     /// When the segment ended (UTC).
     ///
     /// Wire name `endDateTime`, CSDL type `Edm.DateTimeOffset` (`Nullable=false`, but absent when not selected).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub end_date_time: Option<msgraph_odata::DateTimeOffset>,
     /// Why the segment failed, if it failed.
     ///
     /// Wire name `failureInfo`, CSDL type `microsoft.graph.callRecords.failureInfo`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub failure_info: Option<FailureInfo>,
     /// The media streams exchanged in this segment, with network and device data.
     ///
     /// Wire name `media`, CSDL type `Collection(microsoft.graph.callRecords.media)`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub media: Option<Vec<Media>>,
     /// When the segment started (UTC).
     ///
     /// Wire name `startDateTime`, CSDL type `Edm.DateTimeOffset` (`Nullable=false`, but absent when not selected).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub start_date_time: Option<msgraph_odata::DateTimeOffset>,
     /// Members the service sent that this model does not declare (added to the API after the metadata was imported), kept verbatim so nothing is lost on a round-trip.
     #[serde(flatten)]
@@ -796,69 +780,61 @@ impl std::fmt::Display for SegmentProperty {
 pub struct Session {
     /// `@odata.type`: the runtime type as received (`#` + qualified name), kept so values
     /// round-trip; absent when the value has its declared type.
-    #[serde(rename = "@odata.type", default, skip_serializing_if = "Option::is_none")]
+    #[serde(rename = "@odata.type", skip_serializing_if = "Option::is_none")]
     pub odata_type: Option<String>,
     /// `@odata.context`: the metadata URL a single-entity response carries.
-    #[serde(rename = "@odata.context", default, skip_serializing_if = "Option::is_none")]
+    #[serde(rename = "@odata.context", skip_serializing_if = "Option::is_none")]
     pub odata_context: Option<String>,
     /// The unique identifier of the entity.
     ///
     /// Wire name `id`, CSDL type `Edm.String` (`Nullable=false`, but absent when not selected), inherited from `microsoft.graph.entity`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub id: Option<String>,
     /// The endpoint that answered the session.
     ///
     /// Wire name `callee`, CSDL type `microsoft.graph.callRecords.endpoint`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub callee: Option<AnyEndpoint>,
     /// The endpoint that initiated the session.
     ///
     /// Wire name `caller`, CSDL type `microsoft.graph.callRecords.endpoint`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub caller: Option<AnyEndpoint>,
     /// When the last participant left the session (UTC).
     ///
     /// Wire name `endDateTime`, CSDL type `Edm.DateTimeOffset` (`Nullable=false`, but absent when not selected).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub end_date_time: Option<msgraph_odata::DateTimeOffset>,
     /// Why the session failed, if it failed.
     ///
     /// Wire name `failureInfo`, CSDL type `microsoft.graph.callRecords.failureInfo`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub failure_info: Option<FailureInfo>,
     /// Whether the session was a test call.
     ///
     /// Wire name `isTest`, CSDL type `Edm.Boolean`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub is_test: Option<bool>,
     /// The modalities used in the session.
     ///
     /// Wire name `modalities`, CSDL type `Collection(microsoft.graph.callRecords.modality)` (`Nullable=false`, but absent when not selected).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub modalities: Option<Vec<Modality>>,
     /// When the first participant joined the session (UTC).
     ///
     /// Wire name `startDateTime`, CSDL type `Edm.DateTimeOffset` (`Nullable=false`, but absent when not selected).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub start_date_time: Option<msgraph_odata::DateTimeOffset>,
     /// The segments of the session.
     ///
     /// Wire name `segments`, CSDL type `Collection(microsoft.graph.callRecords.segment)`; present only when expanded (or auto-expanded by the service).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub segments: Option<Vec<Segment>>,
     /// `segments@odata.context`: the context URL of the expanded navigation property.
-    #[serde(
-        rename = "segments@odata.context",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "segments@odata.context", skip_serializing_if = "Option::is_none")]
     pub segments_odata_context: Option<String>,
     /// `segments@odata.nextLink`: the URL of the next page of the expanded collection, when the service paged it.
-    #[serde(
-        rename = "segments@odata.nextLink",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "segments@odata.nextLink", skip_serializing_if = "Option::is_none")]
     pub segments_next_link: Option<String>,
     /// Members the service sent that this model does not declare (added to the API after the metadata was imported), kept verbatim so nothing is lost on a round-trip.
     #[serde(flatten)]
@@ -962,12 +938,12 @@ impl std::fmt::Display for SessionProperty {
 pub struct AdministrativeUnitInfo {
     /// `@odata.type`: the runtime type as received (`#` + qualified name), kept so values
     /// round-trip; absent when the value has its declared type.
-    #[serde(rename = "@odata.type", default, skip_serializing_if = "Option::is_none")]
+    #[serde(rename = "@odata.type", skip_serializing_if = "Option::is_none")]
     pub odata_type: Option<String>,
     /// The administrative unit's id.
     ///
     /// Wire name `id`, CSDL type `Edm.String`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub id: Option<String>,
     /// Members the service sent that this model does not declare (added to the API after the metadata was imported), kept verbatim so nothing is lost on a round-trip.
     #[serde(flatten)]
@@ -1007,37 +983,37 @@ msgraph_odata::deserialize_members!(AdministrativeUnitInfo);
 pub struct CallLogRow {
     /// `@odata.type`: the runtime type as received (`#` + qualified name), kept so values
     /// round-trip; absent when the value has its declared type.
-    #[serde(rename = "@odata.type", default, skip_serializing_if = "Option::is_none")]
+    #[serde(rename = "@odata.type", skip_serializing_if = "Option::is_none")]
     pub odata_type: Option<String>,
     /// Administrative units associated with the call or SMS.
     ///
     /// Wire name `administrativeUnitInfos`, CSDL type `Collection(microsoft.graph.callRecords.administrativeUnitInfo)`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub administrative_unit_infos: Option<Vec<AdministrativeUnitInfo>>,
     /// Unique identifier of the row (GUID).
     ///
     /// Wire name `id`, CSDL type `Edm.String`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub id: Option<String>,
     /// Country code of the other party (ISO 3166-1 alpha-2): the receiver of an outbound call or SMS, the sender of an inbound one.
     ///
     /// Wire name `otherPartyCountryCode`, CSDL type `Edm.String`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub other_party_country_code: Option<String>,
     /// Display name of the user.
     ///
     /// Wire name `userDisplayName`, CSDL type `Edm.String`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub user_display_name: Option<String>,
     /// Microsoft Entra id of the user (GUID); empty for bot calls.
     ///
     /// Wire name `userId`, CSDL type `Edm.String`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub user_id: Option<String>,
     /// Sign-in name of the user in Microsoft Entra ID.
     ///
     /// Wire name `userPrincipalName`, CSDL type `Edm.String`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub user_principal_name: Option<String>,
     /// Members the service sent that this model does not declare (added to the API after the metadata was imported), kept verbatim so nothing is lost on a round-trip.
     #[serde(flatten)]
@@ -1253,37 +1229,37 @@ impl From<SmsLogRow> for AnyCallLogRow {
 pub struct ClientUserAgent {
     /// `@odata.type`: the runtime type as received (`#` + qualified name), kept so values
     /// round-trip; absent when the value has its declared type.
-    #[serde(rename = "@odata.type", default, skip_serializing_if = "Option::is_none")]
+    #[serde(rename = "@odata.type", skip_serializing_if = "Option::is_none")]
     pub odata_type: Option<String>,
     /// Version of the application.
     ///
     /// Wire name `applicationVersion`, CSDL type `Edm.String`, inherited from `microsoft.graph.callRecords.userAgent`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub application_version: Option<String>,
     /// The raw user agent header value.
     ///
     /// Wire name `headerValue`, CSDL type `Edm.String`, inherited from `microsoft.graph.callRecords.userAgent`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub header_value: Option<String>,
     /// The Microsoft Entra application id of the client, if any.
     ///
     /// Wire name `azureADAppId`, CSDL type `Edm.String`.
-    #[serde(rename = "azureADAppId", default, skip_serializing_if = "Option::is_none")]
+    #[serde(rename = "azureADAppId", skip_serializing_if = "Option::is_none")]
     pub azure_ad_app_id: Option<String>,
     /// The Azure Communication Services resource id of the client, if any.
     ///
     /// Wire name `communicationServiceId`, CSDL type `Edm.String`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub communication_service_id: Option<String>,
     /// The client platform (Windows, macOS, iOS, web, ...).
     ///
     /// Wire name `platform`, CSDL type `microsoft.graph.callRecords.clientPlatform` (`Nullable=false`, but absent when not selected).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub platform: Option<ClientPlatform>,
     /// The client product family (Teams, Skype for Business, ...).
     ///
     /// Wire name `productFamily`, CSDL type `microsoft.graph.callRecords.productFamily` (`Nullable=false`, but absent when not selected).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub product_family: Option<ProductFamily>,
     /// Members the service sent that this model does not declare (added to the API after the metadata was imported), kept verbatim so nothing is lost on a round-trip.
     #[serde(flatten)]
@@ -1326,23 +1302,22 @@ msgraph_odata::deserialize_members!(ClientUserAgent);
 pub struct DeviceInfo {
     /// `@odata.type`: the runtime type as received (`#` + qualified name), kept so values
     /// round-trip; absent when the value has its declared type.
-    #[serde(rename = "@odata.type", default, skip_serializing_if = "Option::is_none")]
+    #[serde(rename = "@odata.type", skip_serializing_if = "Option::is_none")]
     pub odata_type: Option<String>,
     /// Driver of the capture (microphone) device.
     ///
     /// Wire name `captureDeviceDriver`, CSDL type `Edm.String`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub capture_device_driver: Option<String>,
     /// Name of the capture (microphone) device.
     ///
     /// Wire name `captureDeviceName`, CSDL type `Edm.String`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub capture_device_name: Option<String>,
     /// Fraction of the call in which the capture device was not working.
     ///
     /// Wire name `captureNotFunctioningEventRatio`, CSDL type `Edm.Single`.
     #[serde(
-        default,
         skip_serializing_if = "Option::is_none",
         with = "msgraph_odata::serde_helpers::single_opt"
     )]
@@ -1351,7 +1326,6 @@ pub struct DeviceInfo {
     ///
     /// Wire name `cpuInsufficentEventRatio`, CSDL type `Edm.Single`.
     #[serde(
-        default,
         skip_serializing_if = "Option::is_none",
         with = "msgraph_odata::serde_helpers::single_opt"
     )]
@@ -1360,7 +1334,6 @@ pub struct DeviceInfo {
     ///
     /// Wire name `deviceClippingEventRatio`, CSDL type `Edm.Single`.
     #[serde(
-        default,
         skip_serializing_if = "Option::is_none",
         with = "msgraph_odata::serde_helpers::single_opt"
     )]
@@ -1369,7 +1342,6 @@ pub struct DeviceInfo {
     ///
     /// Wire name `deviceGlitchEventRatio`, CSDL type `Edm.Single`.
     #[serde(
-        default,
         skip_serializing_if = "Option::is_none",
         with = "msgraph_odata::serde_helpers::single_opt"
     )]
@@ -1377,13 +1349,12 @@ pub struct DeviceInfo {
     /// Number of audio feedback (howling) events.
     ///
     /// Wire name `howlingEventCount`, CSDL type `Edm.Int32`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub howling_event_count: Option<i32>,
     /// Root mean square of the captured signal level at the start of the call.
     ///
     /// Wire name `initialSignalLevelRootMeanSquare`, CSDL type `Edm.Single`.
     #[serde(
-        default,
         skip_serializing_if = "Option::is_none",
         with = "msgraph_odata::serde_helpers::single_opt"
     )]
@@ -1392,7 +1363,6 @@ pub struct DeviceInfo {
     ///
     /// Wire name `lowSpeechLevelEventRatio`, CSDL type `Edm.Single`.
     #[serde(
-        default,
         skip_serializing_if = "Option::is_none",
         with = "msgraph_odata::serde_helpers::single_opt"
     )]
@@ -1401,7 +1371,6 @@ pub struct DeviceInfo {
     ///
     /// Wire name `lowSpeechToNoiseEventRatio`, CSDL type `Edm.Single`.
     #[serde(
-        default,
         skip_serializing_if = "Option::is_none",
         with = "msgraph_odata::serde_helpers::single_opt"
     )]
@@ -1410,7 +1379,6 @@ pub struct DeviceInfo {
     ///
     /// Wire name `micGlitchRate`, CSDL type `Edm.Single`.
     #[serde(
-        default,
         skip_serializing_if = "Option::is_none",
         with = "msgraph_odata::serde_helpers::single_opt"
     )]
@@ -1418,28 +1386,27 @@ pub struct DeviceInfo {
     /// Average received noise level.
     ///
     /// Wire name `receivedNoiseLevel`, CSDL type `Edm.Int32`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub received_noise_level: Option<i32>,
     /// Average received signal level.
     ///
     /// Wire name `receivedSignalLevel`, CSDL type `Edm.Int32`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub received_signal_level: Option<i32>,
     /// Driver of the render (speaker) device.
     ///
     /// Wire name `renderDeviceDriver`, CSDL type `Edm.String`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub render_device_driver: Option<String>,
     /// Name of the render (speaker) device.
     ///
     /// Wire name `renderDeviceName`, CSDL type `Edm.String`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub render_device_name: Option<String>,
     /// Fraction of the call in which the render device was muted.
     ///
     /// Wire name `renderMuteEventRatio`, CSDL type `Edm.Single`.
     #[serde(
-        default,
         skip_serializing_if = "Option::is_none",
         with = "msgraph_odata::serde_helpers::single_opt"
     )]
@@ -1448,7 +1415,6 @@ pub struct DeviceInfo {
     ///
     /// Wire name `renderNotFunctioningEventRatio`, CSDL type `Edm.Single`.
     #[serde(
-        default,
         skip_serializing_if = "Option::is_none",
         with = "msgraph_odata::serde_helpers::single_opt"
     )]
@@ -1457,7 +1423,6 @@ pub struct DeviceInfo {
     ///
     /// Wire name `renderZeroVolumeEventRatio`, CSDL type `Edm.Single`.
     #[serde(
-        default,
         skip_serializing_if = "Option::is_none",
         with = "msgraph_odata::serde_helpers::single_opt"
     )]
@@ -1465,18 +1430,17 @@ pub struct DeviceInfo {
     /// Average sent noise level.
     ///
     /// Wire name `sentNoiseLevel`, CSDL type `Edm.Int32`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub sent_noise_level: Option<i32>,
     /// Average sent signal level.
     ///
     /// Wire name `sentSignalLevel`, CSDL type `Edm.Int32`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub sent_signal_level: Option<i32>,
     /// Speaker glitch rate.
     ///
     /// Wire name `speakerGlitchRate`, CSDL type `Edm.Single`.
     #[serde(
-        default,
         skip_serializing_if = "Option::is_none",
         with = "msgraph_odata::serde_helpers::single_opt"
     )]
@@ -1585,132 +1549,132 @@ msgraph_odata::deserialize_members!(DeviceInfo);
 pub struct DirectRoutingLogRow {
     /// `@odata.type`: the runtime type as received (`#` + qualified name), kept so values
     /// round-trip; absent when the value has its declared type.
-    #[serde(rename = "@odata.type", default, skip_serializing_if = "Option::is_none")]
+    #[serde(rename = "@odata.type", skip_serializing_if = "Option::is_none")]
     pub odata_type: Option<String>,
     /// Administrative units associated with the call or SMS.
     ///
     /// Wire name `administrativeUnitInfos`, CSDL type `Collection(microsoft.graph.callRecords.administrativeUnitInfo)`, inherited from `microsoft.graph.callRecords.callLogRow`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub administrative_unit_infos: Option<Vec<AdministrativeUnitInfo>>,
     /// Unique identifier of the row (GUID).
     ///
     /// Wire name `id`, CSDL type `Edm.String`, inherited from `microsoft.graph.callRecords.callLogRow`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub id: Option<String>,
     /// Country code of the other party (ISO 3166-1 alpha-2): the receiver of an outbound call or SMS, the sender of an inbound one.
     ///
     /// Wire name `otherPartyCountryCode`, CSDL type `Edm.String`, inherited from `microsoft.graph.callRecords.callLogRow`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub other_party_country_code: Option<String>,
     /// Display name of the user.
     ///
     /// Wire name `userDisplayName`, CSDL type `Edm.String`, inherited from `microsoft.graph.callRecords.callLogRow`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub user_display_name: Option<String>,
     /// Microsoft Entra id of the user (GUID); empty for bot calls.
     ///
     /// Wire name `userId`, CSDL type `Edm.String`, inherited from `microsoft.graph.callRecords.callLogRow`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub user_id: Option<String>,
     /// Sign-in name of the user in Microsoft Entra ID.
     ///
     /// Wire name `userPrincipalName`, CSDL type `Edm.String`, inherited from `microsoft.graph.callRecords.callLogRow`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub user_principal_name: Option<String>,
     /// Number of the user or bot that received the call (E.164, may carry extra data or be masked).
     ///
     /// Wire name `calleeNumber`, CSDL type `Edm.String`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub callee_number: Option<String>,
     /// Microsoft sub-code that refines the final SIP code.
     ///
     /// Wire name `callEndSubReason`, CSDL type `Edm.Int32`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub call_end_sub_reason: Option<i32>,
     /// Number of the user or bot that made the call (E.164, may carry extra data or be masked).
     ///
     /// Wire name `callerNumber`, CSDL type `Edm.String`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub caller_number: Option<String>,
     /// Call type and direction as a free-form service value (for example ByotIn).
     ///
     /// Wire name `callType`, CSDL type `Edm.String`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub call_type: Option<String>,
     /// Call identifier to quote to Microsoft support (GUID).
     ///
     /// Wire name `correlationId`, CSDL type `Edm.String`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub correlation_id: Option<String>,
     /// Call duration in seconds.
     ///
     /// Wire name `duration`, CSDL type `Edm.Int32`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub duration: Option<i32>,
     /// When a successful call ended.
     ///
     /// Wire name `endDateTime`, CSDL type `Edm.DateTimeOffset`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub end_date_time: Option<msgraph_odata::DateTimeOffset>,
     /// When a failed call failed; 0001-01-01T00:00:00Z for successful calls.
     ///
     /// Wire name `failureDateTime`, CSDL type `Edm.DateTimeOffset`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub failure_date_time: Option<msgraph_odata::DateTimeOffset>,
     /// Final SIP response code of the call (RFC 3261).
     ///
     /// Wire name `finalSipCode`, CSDL type `Edm.Int32`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub final_sip_code: Option<i32>,
     /// Text of the final SIP code and Microsoft sub-code.
     ///
     /// Wire name `finalSipCodePhrase`, CSDL type `Edm.String`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub final_sip_code_phrase: Option<String>,
     /// When the initial SIP INVITE was sent.
     ///
     /// Wire name `inviteDateTime`, CSDL type `Edm.DateTimeOffset`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub invite_date_time: Option<msgraph_odata::DateTimeOffset>,
     /// Whether the trunk had media bypass enabled.
     ///
     /// Wire name `mediaBypassEnabled`, CSDL type `Edm.Boolean`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub media_bypass_enabled: Option<bool>,
     /// Datacenter code of the media path for a non-bypass call.
     ///
     /// Wire name `mediaPathLocation`, CSDL type `Edm.String`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub media_path_location: Option<String>,
     /// Datacenter code used for signaling.
     ///
     /// Wire name `signalingLocation`, CSDL type `Edm.String`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub signaling_location: Option<String>,
     /// Call start; for failed or unanswered calls it can equal the invite or failure time.
     ///
     /// Wire name `startDateTime`, CSDL type `Edm.DateTimeOffset`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub start_date_time: Option<msgraph_odata::DateTimeOffset>,
     /// Whether the call was fully established.
     ///
     /// Wire name `successfulCall`, CSDL type `Edm.Boolean`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub successful_call: Option<bool>,
     /// Correlation id of the call to the transferor, for transferred calls.
     ///
     /// Wire name `transferorCorrelationId`, CSDL type `Edm.String`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub transferor_correlation_id: Option<String>,
     /// Fully qualified domain name of the session border controller.
     ///
     /// Wire name `trunkFullyQualifiedDomainName`, CSDL type `Edm.String`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub trunk_fully_qualified_domain_name: Option<String>,
     /// Country code of the user (ISO 3166-1 alpha-2).
     ///
     /// Wire name `userCountryCode`, CSDL type `Edm.String`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub user_country_code: Option<String>,
     /// Members the service sent that this model does not declare (added to the API after the metadata was imported), kept verbatim so nothing is lost on a round-trip.
     #[serde(flatten)]
@@ -1780,12 +1744,12 @@ msgraph_odata::deserialize_members!(DirectRoutingLogRow);
 pub struct Endpoint {
     /// `@odata.type`: the runtime type as received (`#` + qualified name), kept so values
     /// round-trip; absent when the value has its declared type.
-    #[serde(rename = "@odata.type", default, skip_serializing_if = "Option::is_none")]
+    #[serde(rename = "@odata.type", skip_serializing_if = "Option::is_none")]
     pub odata_type: Option<String>,
     /// The software the endpoint used.
     ///
     /// Wire name `userAgent`, CSDL type `microsoft.graph.callRecords.userAgent`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub user_agent: Option<AnyUserAgent>,
     /// Members the service sent that this model does not declare (added to the API after the metadata was imported), kept verbatim so nothing is lost on a round-trip.
     #[serde(flatten)]
@@ -1969,17 +1933,17 @@ impl From<ServiceEndpoint> for AnyEndpoint {
 pub struct FailureInfo {
     /// `@odata.type`: the runtime type as received (`#` + qualified name), kept so values
     /// round-trip; absent when the value has its declared type.
-    #[serde(rename = "@odata.type", default, skip_serializing_if = "Option::is_none")]
+    #[serde(rename = "@odata.type", skip_serializing_if = "Option::is_none")]
     pub odata_type: Option<String>,
     /// Classification of the failure.
     ///
     /// Wire name `reason`, CSDL type `Edm.String`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub reason: Option<String>,
     /// The stage of the call at which the failure happened.
     ///
     /// Wire name `stage`, CSDL type `microsoft.graph.callRecords.failureStage` (`Nullable=false`, but absent when not selected).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub stage: Option<FailureStage>,
     /// Members the service sent that this model does not declare (added to the API after the metadata was imported), kept verbatim so nothing is lost on a round-trip.
     #[serde(flatten)]
@@ -2018,7 +1982,7 @@ msgraph_odata::deserialize_members!(FailureInfo);
 pub struct FeedbackTokenSet {
     /// `@odata.type`: the runtime type as received (`#` + qualified name), kept so values
     /// round-trip; absent when the value has its declared type.
-    #[serde(rename = "@odata.type", default, skip_serializing_if = "Option::is_none")]
+    #[serde(rename = "@odata.type", skip_serializing_if = "Option::is_none")]
     pub odata_type: Option<String>,
     /// Undeclared ("dynamic") members of this open type, and any other member not modelled above, kept verbatim so nothing is lost on a round-trip.
     #[serde(flatten)]
@@ -2055,37 +2019,37 @@ msgraph_odata::deserialize_members!(FeedbackTokenSet);
 pub struct Media {
     /// `@odata.type`: the runtime type as received (`#` + qualified name), kept so values
     /// round-trip; absent when the value has its declared type.
-    #[serde(rename = "@odata.type", default, skip_serializing_if = "Option::is_none")]
+    #[serde(rename = "@odata.type", skip_serializing_if = "Option::is_none")]
     pub odata_type: Option<String>,
     /// Device data of the callee side.
     ///
     /// Wire name `calleeDevice`, CSDL type `microsoft.graph.callRecords.deviceInfo`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub callee_device: Option<DeviceInfo>,
     /// Network data of the callee side.
     ///
     /// Wire name `calleeNetwork`, CSDL type `microsoft.graph.callRecords.networkInfo`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub callee_network: Option<NetworkInfo>,
     /// Device data of the caller side.
     ///
     /// Wire name `callerDevice`, CSDL type `microsoft.graph.callRecords.deviceInfo`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub caller_device: Option<DeviceInfo>,
     /// Network data of the caller side.
     ///
     /// Wire name `callerNetwork`, CSDL type `microsoft.graph.callRecords.networkInfo`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub caller_network: Option<NetworkInfo>,
     /// Label of the media, for example main-audio.
     ///
     /// Wire name `label`, CSDL type `Edm.String`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub label: Option<String>,
     /// The streams of this media, usually one per direction.
     ///
     /// Wire name `streams`, CSDL type `Collection(microsoft.graph.callRecords.mediaStream)`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub streams: Option<Vec<MediaStream>>,
     /// Members the service sent that this model does not declare (added to the API after the metadata was imported), kept verbatim so nothing is lost on a round-trip.
     #[serde(flatten)]
@@ -2128,18 +2092,17 @@ msgraph_odata::deserialize_members!(Media);
 pub struct MediaStream {
     /// `@odata.type`: the runtime type as received (`#` + qualified name), kept so values
     /// round-trip; absent when the value has its declared type.
-    #[serde(rename = "@odata.type", default, skip_serializing_if = "Option::is_none")]
+    #[serde(rename = "@odata.type", skip_serializing_if = "Option::is_none")]
     pub odata_type: Option<String>,
     /// Audio codec of the stream.
     ///
     /// Wire name `audioCodec`, CSDL type `microsoft.graph.callRecords.audioCodec`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub audio_codec: Option<AudioCodec>,
     /// Average network mean opinion score degradation of the audio.
     ///
     /// Wire name `averageAudioDegradation`, CSDL type `Edm.Single`.
     #[serde(
-        default,
         skip_serializing_if = "Option::is_none",
         with = "msgraph_odata::serde_helpers::single_opt"
     )]
@@ -2147,13 +2110,12 @@ pub struct MediaStream {
     /// Average jitter measured on the audio network path.
     ///
     /// Wire name `averageAudioNetworkJitter`, CSDL type `Edm.Duration`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub average_audio_network_jitter: Option<msgraph_odata::Duration>,
     /// Average estimated bandwidth, in bits per second.
     ///
     /// Wire name `averageBandwidthEstimate`, CSDL type `Edm.Int64`.
     #[serde(
-        default,
         skip_serializing_if = "Option::is_none",
         with = "msgraph_odata::serde_helpers::int64_opt"
     )]
@@ -2161,18 +2123,17 @@ pub struct MediaStream {
     /// Average duration of video freezes.
     ///
     /// Wire name `averageFreezeDuration`, CSDL type `Edm.Duration`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub average_freeze_duration: Option<msgraph_odata::Duration>,
     /// Average packet jitter.
     ///
     /// Wire name `averageJitter`, CSDL type `Edm.Duration`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub average_jitter: Option<msgraph_odata::Duration>,
     /// Average packet loss rate.
     ///
     /// Wire name `averagePacketLossRate`, CSDL type `Edm.Single`.
     #[serde(
-        default,
         skip_serializing_if = "Option::is_none",
         with = "msgraph_odata::serde_helpers::single_opt"
     )]
@@ -2181,7 +2142,6 @@ pub struct MediaStream {
     ///
     /// Wire name `averageRatioOfConcealedSamples`, CSDL type `Edm.Single`.
     #[serde(
-        default,
         skip_serializing_if = "Option::is_none",
         with = "msgraph_odata::serde_helpers::single_opt"
     )]
@@ -2190,7 +2150,6 @@ pub struct MediaStream {
     ///
     /// Wire name `averageReceivedFrameRate`, CSDL type `Edm.Single`.
     #[serde(
-        default,
         skip_serializing_if = "Option::is_none",
         with = "msgraph_odata::serde_helpers::single_opt"
     )]
@@ -2198,13 +2157,12 @@ pub struct MediaStream {
     /// Average network round-trip time.
     ///
     /// Wire name `averageRoundTripTime`, CSDL type `Edm.Duration`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub average_round_trip_time: Option<msgraph_odata::Duration>,
     /// Average percentage of lost video frames.
     ///
     /// Wire name `averageVideoFrameLossPercentage`, CSDL type `Edm.Single`.
     #[serde(
-        default,
         skip_serializing_if = "Option::is_none",
         with = "msgraph_odata::serde_helpers::single_opt"
     )]
@@ -2213,7 +2171,6 @@ pub struct MediaStream {
     ///
     /// Wire name `averageVideoFrameRate`, CSDL type `Edm.Single`.
     #[serde(
-        default,
         skip_serializing_if = "Option::is_none",
         with = "msgraph_odata::serde_helpers::single_opt"
     )]
@@ -2222,7 +2179,6 @@ pub struct MediaStream {
     ///
     /// Wire name `averageVideoPacketLossRate`, CSDL type `Edm.Single`.
     #[serde(
-        default,
         skip_serializing_if = "Option::is_none",
         with = "msgraph_odata::serde_helpers::single_opt"
     )]
@@ -2230,18 +2186,17 @@ pub struct MediaStream {
     /// When the stream ended (UTC).
     ///
     /// Wire name `endDateTime`, CSDL type `Edm.DateTimeOffset`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub end_date_time: Option<msgraph_odata::DateTimeOffset>,
     /// Whether audio forward error correction was used.
     ///
     /// Wire name `isAudioForwardErrorCorrectionUsed`, CSDL type `Edm.Boolean`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub is_audio_forward_error_correction_used: Option<bool>,
     /// Fraction of the call in which the video frame rate was low.
     ///
     /// Wire name `lowFrameRateRatio`, CSDL type `Edm.Single`.
     #[serde(
-        default,
         skip_serializing_if = "Option::is_none",
         with = "msgraph_odata::serde_helpers::single_opt"
     )]
@@ -2250,7 +2205,6 @@ pub struct MediaStream {
     ///
     /// Wire name `lowVideoProcessingCapabilityRatio`, CSDL type `Edm.Single`.
     #[serde(
-        default,
         skip_serializing_if = "Option::is_none",
         with = "msgraph_odata::serde_helpers::single_opt"
     )]
@@ -2258,18 +2212,17 @@ pub struct MediaStream {
     /// Maximum jitter measured on the audio network path.
     ///
     /// Wire name `maxAudioNetworkJitter`, CSDL type `Edm.Duration`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub max_audio_network_jitter: Option<msgraph_odata::Duration>,
     /// Maximum packet jitter.
     ///
     /// Wire name `maxJitter`, CSDL type `Edm.Duration`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub max_jitter: Option<msgraph_odata::Duration>,
     /// Maximum packet loss rate.
     ///
     /// Wire name `maxPacketLossRate`, CSDL type `Edm.Single`.
     #[serde(
-        default,
         skip_serializing_if = "Option::is_none",
         with = "msgraph_odata::serde_helpers::single_opt"
     )]
@@ -2278,7 +2231,6 @@ pub struct MediaStream {
     ///
     /// Wire name `maxRatioOfConcealedSamples`, CSDL type `Edm.Single`.
     #[serde(
-        default,
         skip_serializing_if = "Option::is_none",
         with = "msgraph_odata::serde_helpers::single_opt"
     )]
@@ -2286,13 +2238,12 @@ pub struct MediaStream {
     /// Maximum network round-trip time.
     ///
     /// Wire name `maxRoundTripTime`, CSDL type `Edm.Duration`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub max_round_trip_time: Option<msgraph_odata::Duration>,
     /// Number of packets sent or received.
     ///
     /// Wire name `packetUtilization`, CSDL type `Edm.Int64`.
     #[serde(
-        default,
         skip_serializing_if = "Option::is_none",
         with = "msgraph_odata::serde_helpers::int64_opt"
     )]
@@ -2301,7 +2252,6 @@ pub struct MediaStream {
     ///
     /// Wire name `postForwardErrorCorrectionPacketLossRate`, CSDL type `Edm.Single`.
     #[serde(
-        default,
         skip_serializing_if = "Option::is_none",
         with = "msgraph_odata::serde_helpers::single_opt"
     )]
@@ -2309,32 +2259,32 @@ pub struct MediaStream {
     /// Root mean square of the video freeze durations.
     ///
     /// Wire name `rmsFreezeDuration`, CSDL type `Edm.Duration`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub rms_freeze_duration: Option<msgraph_odata::Duration>,
     /// When the stream started (UTC).
     ///
     /// Wire name `startDateTime`, CSDL type `Edm.DateTimeOffset`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub start_date_time: Option<msgraph_odata::DateTimeOffset>,
     /// Direction of the stream: caller to callee or callee to caller.
     ///
     /// Wire name `streamDirection`, CSDL type `microsoft.graph.callRecords.mediaStreamDirection` (`Nullable=false`, but absent when not selected).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub stream_direction: Option<MediaStreamDirection>,
     /// Identifier of the stream.
     ///
     /// Wire name `streamId`, CSDL type `Edm.String`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub stream_id: Option<String>,
     /// Video codec of the stream.
     ///
     /// Wire name `videoCodec`, CSDL type `microsoft.graph.callRecords.videoCodec`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub video_codec: Option<VideoCodec>,
     /// Whether the media went directly between the endpoints (media bypass).
     ///
     /// Wire name `wasMediaBypassed`, CSDL type `Edm.Boolean`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub was_media_bypassed: Option<bool>,
     /// Members the service sent that this model does not declare (added to the API after the metadata was imported), kept verbatim so nothing is lost on a round-trip.
     #[serde(flatten)]
@@ -2461,13 +2411,12 @@ msgraph_odata::deserialize_members!(MediaStream);
 pub struct NetworkInfo {
     /// `@odata.type`: the runtime type as received (`#` + qualified name), kept so values
     /// round-trip; absent when the value has its declared type.
-    #[serde(rename = "@odata.type", default, skip_serializing_if = "Option::is_none")]
+    #[serde(rename = "@odata.type", skip_serializing_if = "Option::is_none")]
     pub odata_type: Option<String>,
     /// Fraction of the call in which available bandwidth was too low.
     ///
     /// Wire name `bandwidthLowEventRatio`, CSDL type `Edm.Single`.
     #[serde(
-        default,
         skip_serializing_if = "Option::is_none",
         with = "msgraph_odata::serde_helpers::single_opt"
     )]
@@ -2475,18 +2424,17 @@ pub struct NetworkInfo {
     /// BSSID of the Wi-Fi access point.
     ///
     /// Wire name `basicServiceSetIdentifier`, CSDL type `Edm.String`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub basic_service_set_identifier: Option<String>,
     /// Type of network connection (wired, Wi-Fi, mobile, tunnel).
     ///
     /// Wire name `connectionType`, CSDL type `microsoft.graph.callRecords.networkConnectionType` (`Nullable=false`, but absent when not selected).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub connection_type: Option<NetworkConnectionType>,
     /// Fraction of the call in which network delay was significant.
     ///
     /// Wire name `delayEventRatio`, CSDL type `Edm.Single`.
     #[serde(
-        default,
         skip_serializing_if = "Option::is_none",
         with = "msgraph_odata::serde_helpers::single_opt"
     )]
@@ -2494,18 +2442,17 @@ pub struct NetworkInfo {
     /// DNS suffix of the endpoint's network.
     ///
     /// Wire name `dnsSuffix`, CSDL type `Edm.String`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub dns_suffix: Option<String>,
     /// IP address of the endpoint.
     ///
     /// Wire name `ipAddress`, CSDL type `Edm.String`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub ip_address: Option<String>,
     /// Link speed in bits per second (can exceed 32 bits).
     ///
     /// Wire name `linkSpeed`, CSDL type `Edm.Int64`.
     #[serde(
-        default,
         skip_serializing_if = "Option::is_none",
         with = "msgraph_odata::serde_helpers::int64_opt"
     )]
@@ -2513,23 +2460,22 @@ pub struct NetworkInfo {
     /// MAC address of the endpoint's network interface.
     ///
     /// Wire name `macAddress`, CSDL type `Edm.String`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub mac_address: Option<String>,
     /// Transport protocol of the media (UDP or TCP).
     ///
     /// Wire name `networkTransportProtocol`, CSDL type `microsoft.graph.callRecords.networkTransportProtocol` (`Nullable=false`, but absent when not selected).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub network_transport_protocol: Option<NetworkTransportProtocol>,
     /// Network port of the endpoint.
     ///
     /// Wire name `port`, CSDL type `Edm.Int32`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub port: Option<i32>,
     /// Fraction of the call in which received quality was poor.
     ///
     /// Wire name `receivedQualityEventRatio`, CSDL type `Edm.Single`.
     #[serde(
-        default,
         skip_serializing_if = "Option::is_none",
         with = "msgraph_odata::serde_helpers::single_opt"
     )]
@@ -2537,27 +2483,22 @@ pub struct NetworkInfo {
     /// IP address of the endpoint as seen from the media relay.
     ///
     /// Wire name `reflexiveIPAddress`, CSDL type `Edm.String`.
-    #[serde(
-        rename = "reflexiveIPAddress",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "reflexiveIPAddress", skip_serializing_if = "Option::is_none")]
     pub reflexive_ip_address: Option<String>,
     /// IP address of the media relay server.
     ///
     /// Wire name `relayIPAddress`, CSDL type `Edm.String`.
-    #[serde(rename = "relayIPAddress", default, skip_serializing_if = "Option::is_none")]
+    #[serde(rename = "relayIPAddress", skip_serializing_if = "Option::is_none")]
     pub relay_ip_address: Option<String>,
     /// Port of the media relay server.
     ///
     /// Wire name `relayPort`, CSDL type `Edm.Int32`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub relay_port: Option<i32>,
     /// Fraction of the call in which sent quality was poor.
     ///
     /// Wire name `sentQualityEventRatio`, CSDL type `Edm.Single`.
     #[serde(
-        default,
         skip_serializing_if = "Option::is_none",
         with = "msgraph_odata::serde_helpers::single_opt"
     )]
@@ -2565,57 +2506,57 @@ pub struct NetworkInfo {
     /// Subnet of the endpoint.
     ///
     /// Wire name `subnet`, CSDL type `Edm.String`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub subnet: Option<String>,
     /// Trace-route hops from the endpoint towards the media relay.
     ///
     /// Wire name `traceRouteHops`, CSDL type `Collection(microsoft.graph.callRecords.traceRouteHop)` (`Nullable=false`, but absent when not selected).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub trace_route_hops: Option<Vec<TraceRouteHop>>,
     /// Wi-Fi band.
     ///
     /// Wire name `wifiBand`, CSDL type `microsoft.graph.callRecords.wifiBand` (`Nullable=false`, but absent when not selected).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub wifi_band: Option<WifiBand>,
     /// Battery charge of the device, in percent, when on Wi-Fi.
     ///
     /// Wire name `wifiBatteryCharge`, CSDL type `Edm.Int32`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub wifi_battery_charge: Option<i32>,
     /// Wi-Fi channel.
     ///
     /// Wire name `wifiChannel`, CSDL type `Edm.Int32`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub wifi_channel: Option<i32>,
     /// Name of the Microsoft Wi-Fi driver.
     ///
     /// Wire name `wifiMicrosoftDriver`, CSDL type `Edm.String`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub wifi_microsoft_driver: Option<String>,
     /// Version of the Microsoft Wi-Fi driver.
     ///
     /// Wire name `wifiMicrosoftDriverVersion`, CSDL type `Edm.String`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub wifi_microsoft_driver_version: Option<String>,
     /// Wi-Fi radio standard (802.11a/b/g/n/ac/ax).
     ///
     /// Wire name `wifiRadioType`, CSDL type `microsoft.graph.callRecords.wifiRadioType` (`Nullable=false`, but absent when not selected).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub wifi_radio_type: Option<WifiRadioType>,
     /// Wi-Fi signal strength, in percent.
     ///
     /// Wire name `wifiSignalStrength`, CSDL type `Edm.Int32`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub wifi_signal_strength: Option<i32>,
     /// Name of the vendor Wi-Fi driver.
     ///
     /// Wire name `wifiVendorDriver`, CSDL type `Edm.String`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub wifi_vendor_driver: Option<String>,
     /// Version of the vendor Wi-Fi driver.
     ///
     /// Wire name `wifiVendorDriverVersion`, CSDL type `Edm.String`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub wifi_vendor_driver_version: Option<String>,
     /// Members the service sent that this model does not declare (added to the API after the metadata was imported), kept verbatim so nothing is lost on a round-trip.
     #[serde(flatten)]
@@ -2706,37 +2647,37 @@ msgraph_odata::deserialize_members!(NetworkInfo);
 pub struct ParticipantEndpoint {
     /// `@odata.type`: the runtime type as received (`#` + qualified name), kept so values
     /// round-trip; absent when the value has its declared type.
-    #[serde(rename = "@odata.type", default, skip_serializing_if = "Option::is_none")]
+    #[serde(rename = "@odata.type", skip_serializing_if = "Option::is_none")]
     pub odata_type: Option<String>,
     /// The software the endpoint used.
     ///
     /// Wire name `userAgent`, CSDL type `microsoft.graph.callRecords.userAgent`, inherited from `microsoft.graph.callRecords.endpoint`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub user_agent: Option<AnyUserAgent>,
     /// The identity associated with the endpoint.
     ///
     /// Wire name `associatedIdentity`, CSDL type `microsoft.graph.identity`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub associated_identity: Option<super::graph::AnyIdentity>,
     /// Number of CPU cores of the device.
     ///
     /// Wire name `cpuCoresCount`, CSDL type `Edm.Int32`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub cpu_cores_count: Option<i32>,
     /// Name of the device's CPU.
     ///
     /// Wire name `cpuName`, CSDL type `Edm.String`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub cpu_name: Option<String>,
     /// CPU speed in MHz.
     ///
     /// Wire name `cpuProcessorSpeedInMhz`, CSDL type `Edm.Int32`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub cpu_processor_speed_in_mhz: Option<i32>,
     /// Feedback the user gave about the call.
     ///
     /// Wire name `feedback`, CSDL type `microsoft.graph.callRecords.userFeedback`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub feedback: Option<UserFeedback>,
     /// Deprecated: the identity of the endpoint; use associatedIdentity.
     ///
@@ -2744,12 +2685,12 @@ pub struct ParticipantEndpoint {
     #[deprecated(
         note = "This property is deprecated and will be removed in a future version. Use associatedIdentity instead (deprecated 2023-11-06, removal 2026-11-06)"
     )]
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub identity: Option<super::graph::AnyIdentitySet>,
     /// Name of the device.
     ///
     /// Wire name `name`, CSDL type `Edm.String`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
     /// Members the service sent that this model does not declare (added to the API after the metadata was imported), kept verbatim so nothing is lost on a round-trip.
     #[serde(flatten)]
@@ -2796,47 +2737,47 @@ msgraph_odata::deserialize_members!(ParticipantEndpoint);
 pub struct PstnBlockedUsersLogRow {
     /// `@odata.type`: the runtime type as received (`#` + qualified name), kept so values
     /// round-trip; absent when the value has its declared type.
-    #[serde(rename = "@odata.type", default, skip_serializing_if = "Option::is_none")]
+    #[serde(rename = "@odata.type", skip_serializing_if = "Option::is_none")]
     pub odata_type: Option<String>,
     /// When the user was blocked or unblocked (UTC).
     ///
     /// Wire name `blockDateTime`, CSDL type `Edm.DateTimeOffset`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub block_date_time: Option<msgraph_odata::DateTimeOffset>,
     /// Why the user was blocked or unblocked.
     ///
     /// Wire name `blockReason`, CSDL type `Edm.String`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub block_reason: Option<String>,
     /// Identifier of the block or unblock action (GUID).
     ///
     /// Wire name `remediationId`, CSDL type `Edm.String`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub remediation_id: Option<String>,
     /// Whether the user was blocked or unblocked; the service may capitalise the member names.
     ///
     /// Wire name `userBlockMode`, CSDL type `microsoft.graph.callRecords.pstnUserBlockMode`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub user_block_mode: Option<PstnUserBlockMode>,
     /// Display name of the user.
     ///
     /// Wire name `userDisplayName`, CSDL type `Edm.String`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub user_display_name: Option<String>,
     /// Microsoft Entra id of the user (GUID).
     ///
     /// Wire name `userId`, CSDL type `Edm.String`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub user_id: Option<String>,
     /// Sign-in name of the user in Microsoft Entra ID.
     ///
     /// Wire name `userPrincipalName`, CSDL type `Edm.String`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub user_principal_name: Option<String>,
     /// The user's blocked telephone number (E.164).
     ///
     /// Wire name `userTelephoneNumber`, CSDL type `Edm.String`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub user_telephone_number: Option<String>,
     /// Members the service sent that this model does not declare (added to the API after the metadata was imported), kept verbatim so nothing is lost on a round-trip.
     #[serde(flatten)]
@@ -2881,68 +2822,67 @@ msgraph_odata::deserialize_members!(PstnBlockedUsersLogRow);
 pub struct PstnCallLogRow {
     /// `@odata.type`: the runtime type as received (`#` + qualified name), kept so values
     /// round-trip; absent when the value has its declared type.
-    #[serde(rename = "@odata.type", default, skip_serializing_if = "Option::is_none")]
+    #[serde(rename = "@odata.type", skip_serializing_if = "Option::is_none")]
     pub odata_type: Option<String>,
     /// Administrative units associated with the call or SMS.
     ///
     /// Wire name `administrativeUnitInfos`, CSDL type `Collection(microsoft.graph.callRecords.administrativeUnitInfo)`, inherited from `microsoft.graph.callRecords.callLogRow`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub administrative_unit_infos: Option<Vec<AdministrativeUnitInfo>>,
     /// Unique identifier of the row (GUID).
     ///
     /// Wire name `id`, CSDL type `Edm.String`, inherited from `microsoft.graph.callRecords.callLogRow`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub id: Option<String>,
     /// Country code of the other party (ISO 3166-1 alpha-2): the receiver of an outbound call or SMS, the sender of an inbound one.
     ///
     /// Wire name `otherPartyCountryCode`, CSDL type `Edm.String`, inherited from `microsoft.graph.callRecords.callLogRow`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub other_party_country_code: Option<String>,
     /// Display name of the user.
     ///
     /// Wire name `userDisplayName`, CSDL type `Edm.String`, inherited from `microsoft.graph.callRecords.callLogRow`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub user_display_name: Option<String>,
     /// Microsoft Entra id of the user (GUID); empty for bot calls.
     ///
     /// Wire name `userId`, CSDL type `Edm.String`, inherited from `microsoft.graph.callRecords.callLogRow`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub user_id: Option<String>,
     /// Sign-in name of the user in Microsoft Entra ID.
     ///
     /// Wire name `userPrincipalName`, CSDL type `Edm.String`, inherited from `microsoft.graph.callRecords.callLogRow`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub user_principal_name: Option<String>,
     /// Whether the duration comes from Microsoft or from the Operator Connect operator.
     ///
     /// Wire name `callDurationSource`, CSDL type `microsoft.graph.callRecords.pstnCallDurationSource`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub call_duration_source: Option<PstnCallDurationSource>,
     /// Number dialed (E.164).
     ///
     /// Wire name `calleeNumber`, CSDL type `Edm.String`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub callee_number: Option<String>,
     /// Number that received an inbound call or was dialed for an outbound call (E.164).
     ///
     /// Wire name `callerNumber`, CSDL type `Edm.String`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub caller_number: Option<String>,
     /// Call identifier; not guaranteed to be unique.
     ///
     /// Wire name `callId`, CSDL type `Edm.String`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub call_id: Option<String>,
     /// Direction and kind of call as a free-form service value (for example user_in).
     ///
     /// Wire name `callType`, CSDL type `Edm.String`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub call_type: Option<String>,
     /// Amount charged for the call, in currency.
     ///
     /// Wire name `charge`, CSDL type `Edm.Decimal`.
     #[serde(
-        default,
         skip_serializing_if = "Option::is_none",
         with = "msgraph_odata::serde_helpers::decimal_opt"
     )]
@@ -2950,33 +2890,32 @@ pub struct PstnCallLogRow {
     /// Local IPv4 address of the client, as reported by its operating system.
     ///
     /// Wire name `clientLocalIpV4Address`, CSDL type `Edm.String`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub client_local_ip_v4_address: Option<String>,
     /// Local IPv6 address of the client, as reported by its operating system.
     ///
     /// Wire name `clientLocalIpV6Address`, CSDL type `Edm.String`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub client_local_ip_v6_address: Option<String>,
     /// Public IPv4 address of the client; usable to locate it.
     ///
     /// Wire name `clientPublicIpV4Address`, CSDL type `Edm.String`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub client_public_ip_v4_address: Option<String>,
     /// Public IPv6 address of the client.
     ///
     /// Wire name `clientPublicIpV6Address`, CSDL type `Edm.String`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub client_public_ip_v6_address: Option<String>,
     /// Id of the audio conference, for conference calls.
     ///
     /// Wire name `conferenceId`, CSDL type `Edm.String`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub conference_id: Option<String>,
     /// Connection fee, in currency.
     ///
     /// Wire name `connectionCharge`, CSDL type `Edm.Decimal`.
     #[serde(
-        default,
         skip_serializing_if = "Option::is_none",
         with = "msgraph_odata::serde_helpers::decimal_opt"
     )]
@@ -2984,57 +2923,57 @@ pub struct PstnCallLogRow {
     /// Currency of the charges (ISO 4217).
     ///
     /// Wire name `currency`, CSDL type `Edm.String`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub currency: Option<String>,
     /// Whether the call was domestic or international, from the user's location.
     ///
     /// Wire name `destinationContext`, CSDL type `Edm.String`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub destination_context: Option<String>,
     /// Country or region dialed.
     ///
     /// Wire name `destinationName`, CSDL type `Edm.String`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub destination_name: Option<String>,
     /// How long the call was connected, in seconds.
     ///
     /// Wire name `duration`, CSDL type `Edm.Int32`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub duration: Option<i32>,
     /// When the call ended.
     ///
     /// Wire name `endDateTime`, CSDL type `Edm.DateTimeOffset`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub end_date_time: Option<msgraph_odata::DateTimeOffset>,
     /// Type of the user's phone number, for example toll-free.
     ///
     /// Wire name `inventoryType`, CSDL type `Edm.String`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub inventory_type: Option<String>,
     /// The license used for the call.
     ///
     /// Wire name `licenseCapability`, CSDL type `Edm.String`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub license_capability: Option<String>,
     /// The operator that carried the call: Microsoft or an Operator Connect operator.
     ///
     /// Wire name `operator`, CSDL type `Edm.String`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub operator: Option<String>,
     /// When the call started.
     ///
     /// Wire name `startDateTime`, CSDL type `Edm.DateTimeOffset`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub start_date_time: Option<msgraph_odata::DateTimeOffset>,
     /// Country code of the tenant (ISO 3166-1 alpha-2).
     ///
     /// Wire name `tenantCountryCode`, CSDL type `Edm.String`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub tenant_country_code: Option<String>,
     /// Country code of the user (ISO 3166-1 alpha-2).
     ///
     /// Wire name `usageCountryCode`, CSDL type `Edm.String`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub usage_country_code: Option<String>,
     /// Members the service sent that this model does not declare (added to the API after the metadata was imported), kept verbatim so nothing is lost on a round-trip.
     #[serde(flatten)]
@@ -3118,23 +3057,22 @@ msgraph_odata::deserialize_members!(PstnCallLogRow);
 pub struct PstnOnlineMeetingDialoutReport {
     /// `@odata.type`: the runtime type as received (`#` + qualified name), kept so values
     /// round-trip; absent when the value has its declared type.
-    #[serde(rename = "@odata.type", default, skip_serializing_if = "Option::is_none")]
+    #[serde(rename = "@odata.type", skip_serializing_if = "Option::is_none")]
     pub odata_type: Option<String>,
     /// Currency of the charges (ISO 4217).
     ///
     /// Wire name `currency`, CSDL type `Edm.String`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub currency: Option<String>,
     /// Whether the calls were Domestic or International, from the user's location.
     ///
     /// Wire name `destinationContext`, CSDL type `Edm.String`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub destination_context: Option<String>,
     /// Total cost of the calls in the range, connection fees included.
     ///
     /// Wire name `totalCallCharge`, CSDL type `Edm.Decimal`.
     #[serde(
-        default,
         skip_serializing_if = "Option::is_none",
         with = "msgraph_odata::serde_helpers::decimal_opt"
     )]
@@ -3142,32 +3080,32 @@ pub struct PstnOnlineMeetingDialoutReport {
     /// Number of dial-out calls in the range.
     ///
     /// Wire name `totalCalls`, CSDL type `Edm.Int32`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub total_calls: Option<i32>,
     /// Total duration of the calls in the range, in seconds.
     ///
     /// Wire name `totalCallSeconds`, CSDL type `Edm.Int32`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub total_call_seconds: Option<i32>,
     /// Country code of the user (ISO 3166-1 alpha-2).
     ///
     /// Wire name `usageLocation`, CSDL type `Edm.String`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub usage_location: Option<String>,
     /// Display name of the user.
     ///
     /// Wire name `userDisplayName`, CSDL type `Edm.String`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub user_display_name: Option<String>,
     /// Microsoft Entra id of the user (GUID).
     ///
     /// Wire name `userId`, CSDL type `Edm.String`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub user_id: Option<String>,
     /// Sign-in name of the user in Microsoft Entra ID.
     ///
     /// Wire name `userPrincipalName`, CSDL type `Edm.String`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub user_principal_name: Option<String>,
     /// Members the service sent that this model does not declare (added to the API after the metadata was imported), kept verbatim so nothing is lost on a round-trip.
     #[serde(flatten)]
@@ -3217,12 +3155,12 @@ msgraph_odata::deserialize_members!(PstnOnlineMeetingDialoutReport);
 pub struct ServiceEndpoint {
     /// `@odata.type`: the runtime type as received (`#` + qualified name), kept so values
     /// round-trip; absent when the value has its declared type.
-    #[serde(rename = "@odata.type", default, skip_serializing_if = "Option::is_none")]
+    #[serde(rename = "@odata.type", skip_serializing_if = "Option::is_none")]
     pub odata_type: Option<String>,
     /// The software the endpoint used.
     ///
     /// Wire name `userAgent`, CSDL type `microsoft.graph.callRecords.userAgent`, inherited from `microsoft.graph.callRecords.endpoint`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub user_agent: Option<AnyUserAgent>,
     /// Members the service sent that this model does not declare (added to the API after the metadata was imported), kept verbatim so nothing is lost on a round-trip.
     #[serde(flatten)]
@@ -3260,22 +3198,22 @@ msgraph_odata::deserialize_members!(ServiceEndpoint);
 pub struct ServiceUserAgent {
     /// `@odata.type`: the runtime type as received (`#` + qualified name), kept so values
     /// round-trip; absent when the value has its declared type.
-    #[serde(rename = "@odata.type", default, skip_serializing_if = "Option::is_none")]
+    #[serde(rename = "@odata.type", skip_serializing_if = "Option::is_none")]
     pub odata_type: Option<String>,
     /// Version of the application.
     ///
     /// Wire name `applicationVersion`, CSDL type `Edm.String`, inherited from `microsoft.graph.callRecords.userAgent`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub application_version: Option<String>,
     /// The raw user agent header value.
     ///
     /// Wire name `headerValue`, CSDL type `Edm.String`, inherited from `microsoft.graph.callRecords.userAgent`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub header_value: Option<String>,
     /// The role of the service.
     ///
     /// Wire name `role`, CSDL type `microsoft.graph.callRecords.serviceRole` (`Nullable=false`, but absent when not selected).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub role: Option<ServiceRole>,
     /// Members the service sent that this model does not declare (added to the API after the metadata was imported), kept verbatim so nothing is lost on a round-trip.
     #[serde(flatten)]
@@ -3315,43 +3253,42 @@ msgraph_odata::deserialize_members!(ServiceUserAgent);
 pub struct SmsLogRow {
     /// `@odata.type`: the runtime type as received (`#` + qualified name), kept so values
     /// round-trip; absent when the value has its declared type.
-    #[serde(rename = "@odata.type", default, skip_serializing_if = "Option::is_none")]
+    #[serde(rename = "@odata.type", skip_serializing_if = "Option::is_none")]
     pub odata_type: Option<String>,
     /// Administrative units associated with the call or SMS.
     ///
     /// Wire name `administrativeUnitInfos`, CSDL type `Collection(microsoft.graph.callRecords.administrativeUnitInfo)`, inherited from `microsoft.graph.callRecords.callLogRow`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub administrative_unit_infos: Option<Vec<AdministrativeUnitInfo>>,
     /// Unique identifier of the row (GUID).
     ///
     /// Wire name `id`, CSDL type `Edm.String`, inherited from `microsoft.graph.callRecords.callLogRow`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub id: Option<String>,
     /// Country code of the other party (ISO 3166-1 alpha-2): the receiver of an outbound call or SMS, the sender of an inbound one.
     ///
     /// Wire name `otherPartyCountryCode`, CSDL type `Edm.String`, inherited from `microsoft.graph.callRecords.callLogRow`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub other_party_country_code: Option<String>,
     /// Display name of the user.
     ///
     /// Wire name `userDisplayName`, CSDL type `Edm.String`, inherited from `microsoft.graph.callRecords.callLogRow`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub user_display_name: Option<String>,
     /// Microsoft Entra id of the user (GUID); empty for bot calls.
     ///
     /// Wire name `userId`, CSDL type `Edm.String`, inherited from `microsoft.graph.callRecords.callLogRow`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub user_id: Option<String>,
     /// Sign-in name of the user in Microsoft Entra ID.
     ///
     /// Wire name `userPrincipalName`, CSDL type `Edm.String`, inherited from `microsoft.graph.callRecords.callLogRow`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub user_principal_name: Option<String>,
     /// Amount charged for the SMS, in currency.
     ///
     /// Wire name `callCharge`, CSDL type `Edm.Decimal`.
     #[serde(
-        default,
         skip_serializing_if = "Option::is_none",
         with = "msgraph_odata::serde_helpers::decimal_opt"
     )]
@@ -3359,62 +3296,62 @@ pub struct SmsLogRow {
     /// Currency of the charge (ISO 4217).
     ///
     /// Wire name `currency`, CSDL type `Edm.String`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub currency: Option<String>,
     /// Whether the SMS was Domestic or International, from the user's location.
     ///
     /// Wire name `destinationContext`, CSDL type `Edm.String`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub destination_context: Option<String>,
     /// Country or region of the receiving number.
     ///
     /// Wire name `destinationName`, CSDL type `Edm.String`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub destination_name: Option<String>,
     /// Receiving number, partially masked (E.164).
     ///
     /// Wire name `destinationNumber`, CSDL type `Edm.String`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub destination_number: Option<String>,
     /// The license used for the SMS (for example MCOSMS1).
     ///
     /// Wire name `licenseCapability`, CSDL type `Edm.String`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub license_capability: Option<String>,
     /// When the SMS was sent.
     ///
     /// Wire name `sentDateTime`, CSDL type `Edm.DateTimeOffset`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub sent_date_time: Option<msgraph_odata::DateTimeOffset>,
     /// SMS identifier; not guaranteed to be unique.
     ///
     /// Wire name `smsId`, CSDL type `Edm.String`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub sms_id: Option<String>,
     /// Direction of the SMS as a free-form service value (for example sms_in).
     ///
     /// Wire name `smsType`, CSDL type `Edm.String`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub sms_type: Option<String>,
     /// Number of SMS units sent or received.
     ///
     /// Wire name `smsUnits`, CSDL type `Edm.Int32`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub sms_units: Option<i32>,
     /// Sending number, partially masked (E.164).
     ///
     /// Wire name `sourceNumber`, CSDL type `Edm.String`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub source_number: Option<String>,
     /// Country code of the tenant (ISO 3166-1 alpha-2).
     ///
     /// Wire name `tenantCountryCode`, CSDL type `Edm.String`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub tenant_country_code: Option<String>,
     /// Country code of the user (ISO 3166-1 alpha-2).
     ///
     /// Wire name `userCountryCode`, CSDL type `Edm.String`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub user_country_code: Option<String>,
     /// Members the service sent that this model does not declare (added to the API after the metadata was imported), kept verbatim so nothing is lost on a round-trip.
     #[serde(flatten)]
@@ -3476,22 +3413,22 @@ msgraph_odata::deserialize_members!(SmsLogRow);
 pub struct TraceRouteHop {
     /// `@odata.type`: the runtime type as received (`#` + qualified name), kept so values
     /// round-trip; absent when the value has its declared type.
-    #[serde(rename = "@odata.type", default, skip_serializing_if = "Option::is_none")]
+    #[serde(rename = "@odata.type", skip_serializing_if = "Option::is_none")]
     pub odata_type: Option<String>,
     /// Hop number, counted from the endpoint.
     ///
     /// Wire name `hopCount`, CSDL type `Edm.Int32`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub hop_count: Option<i32>,
     /// IP address of the hop.
     ///
     /// Wire name `ipAddress`, CSDL type `Edm.String`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub ip_address: Option<String>,
     /// Round-trip time to the hop.
     ///
     /// Wire name `roundTripTime`, CSDL type `Edm.Duration`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub round_trip_time: Option<msgraph_odata::Duration>,
     /// Members the service sent that this model does not declare (added to the API after the metadata was imported), kept verbatim so nothing is lost on a round-trip.
     #[serde(flatten)]
@@ -3533,17 +3470,17 @@ msgraph_odata::deserialize_members!(TraceRouteHop);
 pub struct UserAgent {
     /// `@odata.type`: the runtime type as received (`#` + qualified name), kept so values
     /// round-trip; absent when the value has its declared type.
-    #[serde(rename = "@odata.type", default, skip_serializing_if = "Option::is_none")]
+    #[serde(rename = "@odata.type", skip_serializing_if = "Option::is_none")]
     pub odata_type: Option<String>,
     /// Version of the application.
     ///
     /// Wire name `applicationVersion`, CSDL type `Edm.String`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub application_version: Option<String>,
     /// The raw user agent header value.
     ///
     /// Wire name `headerValue`, CSDL type `Edm.String`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub header_value: Option<String>,
     /// Members the service sent that this model does not declare (added to the API after the metadata was imported), kept verbatim so nothing is lost on a round-trip.
     #[serde(flatten)]
@@ -3705,22 +3642,22 @@ impl From<ServiceUserAgent> for AnyUserAgent {
 pub struct UserFeedback {
     /// `@odata.type`: the runtime type as received (`#` + qualified name), kept so values
     /// round-trip; absent when the value has its declared type.
-    #[serde(rename = "@odata.type", default, skip_serializing_if = "Option::is_none")]
+    #[serde(rename = "@odata.type", skip_serializing_if = "Option::is_none")]
     pub odata_type: Option<String>,
     /// The rating chosen by the user.
     ///
     /// Wire name `rating`, CSDL type `microsoft.graph.callRecords.userFeedbackRating` (`Nullable=false`, but absent when not selected).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub rating: Option<UserFeedbackRating>,
     /// Free-text feedback.
     ///
     /// Wire name `text`, CSDL type `Edm.String`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub text: Option<String>,
     /// The feedback tokens the user selected.
     ///
     /// Wire name `tokens`, CSDL type `microsoft.graph.callRecords.feedbackTokenSet`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub tokens: Option<FeedbackTokenSet>,
     /// Members the service sent that this model does not declare (added to the API after the metadata was imported), kept verbatim so nothing is lost on a round-trip.
     #[serde(flatten)]
@@ -3760,22 +3697,22 @@ msgraph_odata::deserialize_members!(UserFeedback);
 pub struct UserIdentity {
     /// `@odata.type`: the runtime type as received (`#` + qualified name), kept so values
     /// round-trip; absent when the value has its declared type.
-    #[serde(rename = "@odata.type", default, skip_serializing_if = "Option::is_none")]
+    #[serde(rename = "@odata.type", skip_serializing_if = "Option::is_none")]
     pub odata_type: Option<String>,
     /// Display name of the identity; may be absent or out of date.
     ///
     /// Wire name `displayName`, CSDL type `Edm.String`, inherited from `microsoft.graph.identity`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub display_name: Option<String>,
     /// Unique identifier of the identity.
     ///
     /// Wire name `id`, CSDL type `Edm.String`, inherited from `microsoft.graph.identity`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub id: Option<String>,
     /// Sign-in name of the user.
     ///
     /// Wire name `userPrincipalName`, CSDL type `Edm.String`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub user_principal_name: Option<String>,
     /// Undeclared ("dynamic") members of this open type, and any other member not modelled above, kept verbatim so nothing is lost on a round-trip.
     #[serde(flatten)]

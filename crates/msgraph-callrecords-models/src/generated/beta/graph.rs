@@ -13,27 +13,25 @@
 pub struct CloudCommunications {
     /// `@odata.type`: the runtime type as received (`#` + qualified name), kept so values
     /// round-trip; absent when the value has its declared type.
-    #[serde(rename = "@odata.type", default, skip_serializing_if = "Option::is_none")]
+    #[serde(rename = "@odata.type", skip_serializing_if = "Option::is_none")]
     pub odata_type: Option<String>,
     /// `@odata.context`: the metadata URL a single-entity response carries.
-    #[serde(rename = "@odata.context", default, skip_serializing_if = "Option::is_none")]
+    #[serde(rename = "@odata.context", skip_serializing_if = "Option::is_none")]
     pub odata_context: Option<String>,
     /// Call records of the tenant (read-only; application permission CallRecords.Read.All).
     ///
     /// Wire name `callRecords`, CSDL type `Collection(microsoft.graph.callRecords.callRecord)`; present only when expanded (or auto-expanded by the service).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub call_records: Option<Vec<super::callrecords::CallRecord>>,
     /// `callRecords@odata.context`: the context URL of the expanded navigation property.
     #[serde(
         rename = "callRecords@odata.context",
-        default,
         skip_serializing_if = "Option::is_none"
     )]
     pub call_records_odata_context: Option<String>,
     /// `callRecords@odata.nextLink`: the URL of the next page of the expanded collection, when the service paged it.
     #[serde(
         rename = "callRecords@odata.nextLink",
-        default,
         skip_serializing_if = "Option::is_none"
     )]
     pub call_records_next_link: Option<String>,
@@ -82,15 +80,15 @@ msgraph_odata::deserialize_members!(CloudCommunications);
 pub struct Entity {
     /// `@odata.type`: the runtime type as received (`#` + qualified name), kept so values
     /// round-trip; absent when the value has its declared type.
-    #[serde(rename = "@odata.type", default, skip_serializing_if = "Option::is_none")]
+    #[serde(rename = "@odata.type", skip_serializing_if = "Option::is_none")]
     pub odata_type: Option<String>,
     /// `@odata.context`: the metadata URL a single-entity response carries.
-    #[serde(rename = "@odata.context", default, skip_serializing_if = "Option::is_none")]
+    #[serde(rename = "@odata.context", skip_serializing_if = "Option::is_none")]
     pub odata_context: Option<String>,
     /// The unique identifier of the entity.
     ///
     /// Wire name `id`, CSDL type `Edm.String` (`Nullable=false`, but absent when not selected).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub id: Option<String>,
     /// Members the service sent that this model does not declare (added to the API after the metadata was imported), kept verbatim so nothing is lost on a round-trip.
     #[serde(flatten)]
@@ -350,32 +348,32 @@ impl std::fmt::Display for EntityProperty {
 pub struct AiInteractionMentionedIdentitySet {
     /// `@odata.type`: the runtime type as received (`#` + qualified name), kept so values
     /// round-trip; absent when the value has its declared type.
-    #[serde(rename = "@odata.type", default, skip_serializing_if = "Option::is_none")]
+    #[serde(rename = "@odata.type", skip_serializing_if = "Option::is_none")]
     pub odata_type: Option<String>,
     /// The application, if any.
     ///
     /// Wire name `application`, CSDL type `microsoft.graph.identity`, inherited from `microsoft.graph.identitySet`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub application: Option<AnyIdentity>,
     /// The device, if any.
     ///
     /// Wire name `device`, CSDL type `microsoft.graph.identity`, inherited from `microsoft.graph.identitySet`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub device: Option<AnyIdentity>,
     /// The user, if any.
     ///
     /// Wire name `user`, CSDL type `microsoft.graph.identity`, inherited from `microsoft.graph.identitySet`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub user: Option<AnyIdentity>,
     /// The `conversation` property.
     ///
     /// Wire name `conversation`, CSDL type `microsoft.graph.teamworkConversationIdentity`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub conversation: Option<TeamworkConversationIdentity>,
     /// The `tag` property.
     ///
     /// Wire name `tag`, CSDL type `microsoft.graph.teamworkTagIdentity`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub tag: Option<TeamworkTagIdentity>,
     /// Undeclared ("dynamic") members of this open type, and any other member not modelled above, kept verbatim so nothing is lost on a round-trip.
     #[serde(flatten)]
@@ -417,22 +415,22 @@ msgraph_odata::deserialize_members!(AiInteractionMentionedIdentitySet);
 pub struct AzureCommunicationServicesUserIdentity {
     /// `@odata.type`: the runtime type as received (`#` + qualified name), kept so values
     /// round-trip; absent when the value has its declared type.
-    #[serde(rename = "@odata.type", default, skip_serializing_if = "Option::is_none")]
+    #[serde(rename = "@odata.type", skip_serializing_if = "Option::is_none")]
     pub odata_type: Option<String>,
     /// Display name of the identity; may be absent or out of date.
     ///
     /// Wire name `displayName`, CSDL type `Edm.String`, inherited from `microsoft.graph.identity`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub display_name: Option<String>,
     /// Unique identifier of the identity.
     ///
     /// Wire name `id`, CSDL type `Edm.String`, inherited from `microsoft.graph.identity`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub id: Option<String>,
     /// The `azureCommunicationServicesResourceId` property.
     ///
     /// Wire name `azureCommunicationServicesResourceId`, CSDL type `Edm.String`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub azure_communication_services_resource_id: Option<String>,
     /// Undeclared ("dynamic") members of this open type, and any other member not modelled above, kept verbatim so nothing is lost on a round-trip.
     #[serde(flatten)]
@@ -474,22 +472,22 @@ msgraph_odata::deserialize_members!(AzureCommunicationServicesUserIdentity);
 pub struct ChatMessageFromIdentitySet {
     /// `@odata.type`: the runtime type as received (`#` + qualified name), kept so values
     /// round-trip; absent when the value has its declared type.
-    #[serde(rename = "@odata.type", default, skip_serializing_if = "Option::is_none")]
+    #[serde(rename = "@odata.type", skip_serializing_if = "Option::is_none")]
     pub odata_type: Option<String>,
     /// The application, if any.
     ///
     /// Wire name `application`, CSDL type `microsoft.graph.identity`, inherited from `microsoft.graph.identitySet`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub application: Option<AnyIdentity>,
     /// The device, if any.
     ///
     /// Wire name `device`, CSDL type `microsoft.graph.identity`, inherited from `microsoft.graph.identitySet`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub device: Option<AnyIdentity>,
     /// The user, if any.
     ///
     /// Wire name `user`, CSDL type `microsoft.graph.identity`, inherited from `microsoft.graph.identitySet`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub user: Option<AnyIdentity>,
     /// Undeclared ("dynamic") members of this open type, and any other member not modelled above, kept verbatim so nothing is lost on a round-trip.
     #[serde(flatten)]
@@ -529,27 +527,27 @@ msgraph_odata::deserialize_members!(ChatMessageFromIdentitySet);
 pub struct ChatMessageMentionedIdentitySet {
     /// `@odata.type`: the runtime type as received (`#` + qualified name), kept so values
     /// round-trip; absent when the value has its declared type.
-    #[serde(rename = "@odata.type", default, skip_serializing_if = "Option::is_none")]
+    #[serde(rename = "@odata.type", skip_serializing_if = "Option::is_none")]
     pub odata_type: Option<String>,
     /// The application, if any.
     ///
     /// Wire name `application`, CSDL type `microsoft.graph.identity`, inherited from `microsoft.graph.identitySet`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub application: Option<AnyIdentity>,
     /// The device, if any.
     ///
     /// Wire name `device`, CSDL type `microsoft.graph.identity`, inherited from `microsoft.graph.identitySet`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub device: Option<AnyIdentity>,
     /// The user, if any.
     ///
     /// Wire name `user`, CSDL type `microsoft.graph.identity`, inherited from `microsoft.graph.identitySet`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub user: Option<AnyIdentity>,
     /// The `conversation` property.
     ///
     /// Wire name `conversation`, CSDL type `microsoft.graph.teamworkConversationIdentity`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub conversation: Option<TeamworkConversationIdentity>,
     /// Undeclared ("dynamic") members of this open type, and any other member not modelled above, kept verbatim so nothing is lost on a round-trip.
     #[serde(flatten)]
@@ -590,22 +588,22 @@ msgraph_odata::deserialize_members!(ChatMessageMentionedIdentitySet);
 pub struct ChatMessageReactionIdentitySet {
     /// `@odata.type`: the runtime type as received (`#` + qualified name), kept so values
     /// round-trip; absent when the value has its declared type.
-    #[serde(rename = "@odata.type", default, skip_serializing_if = "Option::is_none")]
+    #[serde(rename = "@odata.type", skip_serializing_if = "Option::is_none")]
     pub odata_type: Option<String>,
     /// The application, if any.
     ///
     /// Wire name `application`, CSDL type `microsoft.graph.identity`, inherited from `microsoft.graph.identitySet`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub application: Option<AnyIdentity>,
     /// The device, if any.
     ///
     /// Wire name `device`, CSDL type `microsoft.graph.identity`, inherited from `microsoft.graph.identitySet`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub device: Option<AnyIdentity>,
     /// The user, if any.
     ///
     /// Wire name `user`, CSDL type `microsoft.graph.identity`, inherited from `microsoft.graph.identitySet`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub user: Option<AnyIdentity>,
     /// Undeclared ("dynamic") members of this open type, and any other member not modelled above, kept verbatim so nothing is lost on a round-trip.
     #[serde(flatten)]
@@ -645,27 +643,27 @@ msgraph_odata::deserialize_members!(ChatMessageReactionIdentitySet);
 pub struct CommunicationsApplicationIdentity {
     /// `@odata.type`: the runtime type as received (`#` + qualified name), kept so values
     /// round-trip; absent when the value has its declared type.
-    #[serde(rename = "@odata.type", default, skip_serializing_if = "Option::is_none")]
+    #[serde(rename = "@odata.type", skip_serializing_if = "Option::is_none")]
     pub odata_type: Option<String>,
     /// Display name of the identity; may be absent or out of date.
     ///
     /// Wire name `displayName`, CSDL type `Edm.String`, inherited from `microsoft.graph.identity`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub display_name: Option<String>,
     /// Unique identifier of the identity.
     ///
     /// Wire name `id`, CSDL type `Edm.String`, inherited from `microsoft.graph.identity`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub id: Option<String>,
     /// The `applicationType` property.
     ///
     /// Wire name `applicationType`, CSDL type `Edm.String`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub application_type: Option<String>,
     /// The `hidden` property.
     ///
     /// Wire name `hidden`, CSDL type `Edm.Boolean`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub hidden: Option<bool>,
     /// Undeclared ("dynamic") members of this open type, and any other member not modelled above, kept verbatim so nothing is lost on a round-trip.
     #[serde(flatten)]
@@ -706,27 +704,27 @@ msgraph_odata::deserialize_members!(CommunicationsApplicationIdentity);
 pub struct CommunicationsApplicationInstanceIdentity {
     /// `@odata.type`: the runtime type as received (`#` + qualified name), kept so values
     /// round-trip; absent when the value has its declared type.
-    #[serde(rename = "@odata.type", default, skip_serializing_if = "Option::is_none")]
+    #[serde(rename = "@odata.type", skip_serializing_if = "Option::is_none")]
     pub odata_type: Option<String>,
     /// Display name of the identity; may be absent or out of date.
     ///
     /// Wire name `displayName`, CSDL type `Edm.String`, inherited from `microsoft.graph.identity`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub display_name: Option<String>,
     /// Unique identifier of the identity.
     ///
     /// Wire name `id`, CSDL type `Edm.String`, inherited from `microsoft.graph.identity`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub id: Option<String>,
     /// The `hidden` property.
     ///
     /// Wire name `hidden`, CSDL type `Edm.Boolean`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub hidden: Option<bool>,
     /// The `tenantId` property.
     ///
     /// Wire name `tenantId`, CSDL type `Edm.String`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub tenant_id: Option<String>,
     /// Undeclared ("dynamic") members of this open type, and any other member not modelled above, kept verbatim so nothing is lost on a round-trip.
     #[serde(flatten)]
@@ -767,17 +765,17 @@ msgraph_odata::deserialize_members!(CommunicationsApplicationInstanceIdentity);
 pub struct CommunicationsEncryptedIdentity {
     /// `@odata.type`: the runtime type as received (`#` + qualified name), kept so values
     /// round-trip; absent when the value has its declared type.
-    #[serde(rename = "@odata.type", default, skip_serializing_if = "Option::is_none")]
+    #[serde(rename = "@odata.type", skip_serializing_if = "Option::is_none")]
     pub odata_type: Option<String>,
     /// Display name of the identity; may be absent or out of date.
     ///
     /// Wire name `displayName`, CSDL type `Edm.String`, inherited from `microsoft.graph.identity`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub display_name: Option<String>,
     /// Unique identifier of the identity.
     ///
     /// Wire name `id`, CSDL type `Edm.String`, inherited from `microsoft.graph.identity`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub id: Option<String>,
     /// Undeclared ("dynamic") members of this open type, and any other member not modelled above, kept verbatim so nothing is lost on a round-trip.
     #[serde(flatten)]
@@ -816,22 +814,22 @@ msgraph_odata::deserialize_members!(CommunicationsEncryptedIdentity);
 pub struct CommunicationsGuestIdentity {
     /// `@odata.type`: the runtime type as received (`#` + qualified name), kept so values
     /// round-trip; absent when the value has its declared type.
-    #[serde(rename = "@odata.type", default, skip_serializing_if = "Option::is_none")]
+    #[serde(rename = "@odata.type", skip_serializing_if = "Option::is_none")]
     pub odata_type: Option<String>,
     /// Display name of the identity; may be absent or out of date.
     ///
     /// Wire name `displayName`, CSDL type `Edm.String`, inherited from `microsoft.graph.identity`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub display_name: Option<String>,
     /// Unique identifier of the identity.
     ///
     /// Wire name `id`, CSDL type `Edm.String`, inherited from `microsoft.graph.identity`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub id: Option<String>,
     /// The `email` property.
     ///
     /// Wire name `email`, CSDL type `Edm.String`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub email: Option<String>,
     /// Undeclared ("dynamic") members of this open type, and any other member not modelled above, kept verbatim so nothing is lost on a round-trip.
     #[serde(flatten)]
@@ -871,62 +869,62 @@ msgraph_odata::deserialize_members!(CommunicationsGuestIdentity);
 pub struct CommunicationsIdentitySet {
     /// `@odata.type`: the runtime type as received (`#` + qualified name), kept so values
     /// round-trip; absent when the value has its declared type.
-    #[serde(rename = "@odata.type", default, skip_serializing_if = "Option::is_none")]
+    #[serde(rename = "@odata.type", skip_serializing_if = "Option::is_none")]
     pub odata_type: Option<String>,
     /// The application, if any.
     ///
     /// Wire name `application`, CSDL type `microsoft.graph.identity`, inherited from `microsoft.graph.identitySet`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub application: Option<AnyIdentity>,
     /// The device, if any.
     ///
     /// Wire name `device`, CSDL type `microsoft.graph.identity`, inherited from `microsoft.graph.identitySet`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub device: Option<AnyIdentity>,
     /// The user, if any.
     ///
     /// Wire name `user`, CSDL type `microsoft.graph.identity`, inherited from `microsoft.graph.identitySet`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub user: Option<AnyIdentity>,
     /// An application instance (for example a resource account).
     ///
     /// Wire name `applicationInstance`, CSDL type `microsoft.graph.identity`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub application_instance: Option<AnyIdentity>,
     /// The identity asserted for the call, for example a caller id.
     ///
     /// Wire name `assertedIdentity`, CSDL type `microsoft.graph.identity`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub asserted_identity: Option<AnyIdentity>,
     /// An Azure Communication Services user.
     ///
     /// Wire name `azureCommunicationServicesUser`, CSDL type `microsoft.graph.identity`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub azure_communication_services_user: Option<AnyIdentity>,
     /// An encrypted identity.
     ///
     /// Wire name `encrypted`, CSDL type `microsoft.graph.identity`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub encrypted: Option<AnyIdentity>,
     /// Kind of endpoint (default, voicemail, Skype for Business, ...).
     ///
     /// Wire name `endpointType`, CSDL type `microsoft.graph.endpointType`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub endpoint_type: Option<EndpointType>,
     /// A guest identity.
     ///
     /// Wire name `guest`, CSDL type `microsoft.graph.identity`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub guest: Option<AnyIdentity>,
     /// A user synchronised from on-premises directories.
     ///
     /// Wire name `onPremises`, CSDL type `microsoft.graph.identity`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub on_premises: Option<AnyIdentity>,
     /// A phone identity.
     ///
     /// Wire name `phone`, CSDL type `microsoft.graph.identity`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub phone: Option<AnyIdentity>,
     /// Undeclared ("dynamic") members of this open type, and any other member not modelled above, kept verbatim so nothing is lost on a round-trip.
     #[serde(flatten)]
@@ -976,17 +974,17 @@ msgraph_odata::deserialize_members!(CommunicationsIdentitySet);
 pub struct CommunicationsPhoneIdentity {
     /// `@odata.type`: the runtime type as received (`#` + qualified name), kept so values
     /// round-trip; absent when the value has its declared type.
-    #[serde(rename = "@odata.type", default, skip_serializing_if = "Option::is_none")]
+    #[serde(rename = "@odata.type", skip_serializing_if = "Option::is_none")]
     pub odata_type: Option<String>,
     /// Display name of the identity; may be absent or out of date.
     ///
     /// Wire name `displayName`, CSDL type `Edm.String`, inherited from `microsoft.graph.identity`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub display_name: Option<String>,
     /// Unique identifier of the identity.
     ///
     /// Wire name `id`, CSDL type `Edm.String`, inherited from `microsoft.graph.identity`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub id: Option<String>,
     /// Undeclared ("dynamic") members of this open type, and any other member not modelled above, kept verbatim so nothing is lost on a round-trip.
     #[serde(flatten)]
@@ -1025,22 +1023,22 @@ msgraph_odata::deserialize_members!(CommunicationsPhoneIdentity);
 pub struct CommunicationsUserIdentity {
     /// `@odata.type`: the runtime type as received (`#` + qualified name), kept so values
     /// round-trip; absent when the value has its declared type.
-    #[serde(rename = "@odata.type", default, skip_serializing_if = "Option::is_none")]
+    #[serde(rename = "@odata.type", skip_serializing_if = "Option::is_none")]
     pub odata_type: Option<String>,
     /// Display name of the identity; may be absent or out of date.
     ///
     /// Wire name `displayName`, CSDL type `Edm.String`, inherited from `microsoft.graph.identity`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub display_name: Option<String>,
     /// Unique identifier of the identity.
     ///
     /// Wire name `id`, CSDL type `Edm.String`, inherited from `microsoft.graph.identity`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub id: Option<String>,
     /// The `tenantId` property.
     ///
     /// Wire name `tenantId`, CSDL type `Edm.String`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub tenant_id: Option<String>,
     /// Undeclared ("dynamic") members of this open type, and any other member not modelled above, kept verbatim so nothing is lost on a round-trip.
     #[serde(flatten)]
@@ -1080,7 +1078,7 @@ msgraph_odata::deserialize_members!(CommunicationsUserIdentity);
 pub struct DetailsInfo {
     /// `@odata.type`: the runtime type as received (`#` + qualified name), kept so values
     /// round-trip; absent when the value has its declared type.
-    #[serde(rename = "@odata.type", default, skip_serializing_if = "Option::is_none")]
+    #[serde(rename = "@odata.type", skip_serializing_if = "Option::is_none")]
     pub odata_type: Option<String>,
     /// Undeclared ("dynamic") members of this open type, and any other member not modelled above, kept verbatim so nothing is lost on a round-trip.
     #[serde(flatten)]
@@ -1117,22 +1115,22 @@ msgraph_odata::deserialize_members!(DetailsInfo);
 pub struct EmailIdentity {
     /// `@odata.type`: the runtime type as received (`#` + qualified name), kept so values
     /// round-trip; absent when the value has its declared type.
-    #[serde(rename = "@odata.type", default, skip_serializing_if = "Option::is_none")]
+    #[serde(rename = "@odata.type", skip_serializing_if = "Option::is_none")]
     pub odata_type: Option<String>,
     /// Display name of the identity; may be absent or out of date.
     ///
     /// Wire name `displayName`, CSDL type `Edm.String`, inherited from `microsoft.graph.identity`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub display_name: Option<String>,
     /// Unique identifier of the identity.
     ///
     /// Wire name `id`, CSDL type `Edm.String`, inherited from `microsoft.graph.identity`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub id: Option<String>,
     /// The `email` property.
     ///
     /// Wire name `email`, CSDL type `Edm.String`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub email: Option<String>,
     /// Undeclared ("dynamic") members of this open type, and any other member not modelled above, kept verbatim so nothing is lost on a round-trip.
     #[serde(flatten)]
@@ -1172,32 +1170,32 @@ msgraph_odata::deserialize_members!(EmailIdentity);
 pub struct EngagementIdentitySet {
     /// `@odata.type`: the runtime type as received (`#` + qualified name), kept so values
     /// round-trip; absent when the value has its declared type.
-    #[serde(rename = "@odata.type", default, skip_serializing_if = "Option::is_none")]
+    #[serde(rename = "@odata.type", skip_serializing_if = "Option::is_none")]
     pub odata_type: Option<String>,
     /// The application, if any.
     ///
     /// Wire name `application`, CSDL type `microsoft.graph.identity`, inherited from `microsoft.graph.identitySet`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub application: Option<AnyIdentity>,
     /// The device, if any.
     ///
     /// Wire name `device`, CSDL type `microsoft.graph.identity`, inherited from `microsoft.graph.identitySet`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub device: Option<AnyIdentity>,
     /// The user, if any.
     ///
     /// Wire name `user`, CSDL type `microsoft.graph.identity`, inherited from `microsoft.graph.identitySet`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub user: Option<AnyIdentity>,
     /// The audience identity.
     ///
     /// Wire name `audience`, CSDL type `microsoft.graph.identity`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub audience: Option<AnyIdentity>,
     /// The group identity.
     ///
     /// Wire name `group`, CSDL type `microsoft.graph.identity`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub group: Option<AnyIdentity>,
     /// Undeclared ("dynamic") members of this open type, and any other member not modelled above, kept verbatim so nothing is lost on a round-trip.
     #[serde(flatten)]
@@ -1241,17 +1239,17 @@ msgraph_odata::deserialize_members!(EngagementIdentitySet);
 pub struct Identity {
     /// `@odata.type`: the runtime type as received (`#` + qualified name), kept so values
     /// round-trip; absent when the value has its declared type.
-    #[serde(rename = "@odata.type", default, skip_serializing_if = "Option::is_none")]
+    #[serde(rename = "@odata.type", skip_serializing_if = "Option::is_none")]
     pub odata_type: Option<String>,
     /// Display name of the identity; may be absent or out of date.
     ///
     /// Wire name `displayName`, CSDL type `Edm.String`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub display_name: Option<String>,
     /// Unique identifier of the identity.
     ///
     /// Wire name `id`, CSDL type `Edm.String`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub id: Option<String>,
     /// Undeclared ("dynamic") members of this open type, and any other member not modelled above, kept verbatim so nothing is lost on a round-trip.
     #[serde(flatten)]
@@ -2075,22 +2073,22 @@ impl From<super::callrecords::UserIdentity> for AnyIdentity {
 pub struct IdentitySet {
     /// `@odata.type`: the runtime type as received (`#` + qualified name), kept so values
     /// round-trip; absent when the value has its declared type.
-    #[serde(rename = "@odata.type", default, skip_serializing_if = "Option::is_none")]
+    #[serde(rename = "@odata.type", skip_serializing_if = "Option::is_none")]
     pub odata_type: Option<String>,
     /// The application, if any.
     ///
     /// Wire name `application`, CSDL type `microsoft.graph.identity`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub application: Option<AnyIdentity>,
     /// The device, if any.
     ///
     /// Wire name `device`, CSDL type `microsoft.graph.identity`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub device: Option<AnyIdentity>,
     /// The user, if any.
     ///
     /// Wire name `user`, CSDL type `microsoft.graph.identity`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub user: Option<AnyIdentity>,
     /// Undeclared ("dynamic") members of this open type, and any other member not modelled above, kept verbatim so nothing is lost on a round-trip.
     #[serde(flatten)]
@@ -2456,22 +2454,22 @@ impl From<SharePointIdentitySet> for AnyIdentitySet {
 pub struct Initiator {
     /// `@odata.type`: the runtime type as received (`#` + qualified name), kept so values
     /// round-trip; absent when the value has its declared type.
-    #[serde(rename = "@odata.type", default, skip_serializing_if = "Option::is_none")]
+    #[serde(rename = "@odata.type", skip_serializing_if = "Option::is_none")]
     pub odata_type: Option<String>,
     /// Display name of the identity; may be absent or out of date.
     ///
     /// Wire name `displayName`, CSDL type `Edm.String`, inherited from `microsoft.graph.identity`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub display_name: Option<String>,
     /// Unique identifier of the identity.
     ///
     /// Wire name `id`, CSDL type `Edm.String`, inherited from `microsoft.graph.identity`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub id: Option<String>,
     /// The `initiatorType` property.
     ///
     /// Wire name `initiatorType`, CSDL type `microsoft.graph.initiatorType`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub initiator_type: Option<InitiatorType>,
     /// Undeclared ("dynamic") members of this open type, and any other member not modelled above, kept verbatim so nothing is lost on a round-trip.
     #[serde(flatten)]
@@ -2511,27 +2509,27 @@ msgraph_odata::deserialize_members!(Initiator);
 pub struct ProvisionedIdentity {
     /// `@odata.type`: the runtime type as received (`#` + qualified name), kept so values
     /// round-trip; absent when the value has its declared type.
-    #[serde(rename = "@odata.type", default, skip_serializing_if = "Option::is_none")]
+    #[serde(rename = "@odata.type", skip_serializing_if = "Option::is_none")]
     pub odata_type: Option<String>,
     /// Display name of the identity; may be absent or out of date.
     ///
     /// Wire name `displayName`, CSDL type `Edm.String`, inherited from `microsoft.graph.identity`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub display_name: Option<String>,
     /// Unique identifier of the identity.
     ///
     /// Wire name `id`, CSDL type `Edm.String`, inherited from `microsoft.graph.identity`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub id: Option<String>,
     /// The `details` property.
     ///
     /// Wire name `details`, CSDL type `microsoft.graph.detailsInfo`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub details: Option<DetailsInfo>,
     /// The `identityType` property.
     ///
     /// Wire name `identityType`, CSDL type `Edm.String`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub identity_type: Option<String>,
     /// Undeclared ("dynamic") members of this open type, and any other member not modelled above, kept verbatim so nothing is lost on a round-trip.
     #[serde(flatten)]
@@ -2572,17 +2570,17 @@ msgraph_odata::deserialize_members!(ProvisionedIdentity);
 pub struct ProvisioningServicePrincipal {
     /// `@odata.type`: the runtime type as received (`#` + qualified name), kept so values
     /// round-trip; absent when the value has its declared type.
-    #[serde(rename = "@odata.type", default, skip_serializing_if = "Option::is_none")]
+    #[serde(rename = "@odata.type", skip_serializing_if = "Option::is_none")]
     pub odata_type: Option<String>,
     /// Display name of the identity; may be absent or out of date.
     ///
     /// Wire name `displayName`, CSDL type `Edm.String`, inherited from `microsoft.graph.identity`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub display_name: Option<String>,
     /// Unique identifier of the identity.
     ///
     /// Wire name `id`, CSDL type `Edm.String`, inherited from `microsoft.graph.identity`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub id: Option<String>,
     /// Undeclared ("dynamic") members of this open type, and any other member not modelled above, kept verbatim so nothing is lost on a round-trip.
     #[serde(flatten)]
@@ -2621,22 +2619,22 @@ msgraph_odata::deserialize_members!(ProvisioningServicePrincipal);
 pub struct ProvisioningSystem {
     /// `@odata.type`: the runtime type as received (`#` + qualified name), kept so values
     /// round-trip; absent when the value has its declared type.
-    #[serde(rename = "@odata.type", default, skip_serializing_if = "Option::is_none")]
+    #[serde(rename = "@odata.type", skip_serializing_if = "Option::is_none")]
     pub odata_type: Option<String>,
     /// Display name of the identity; may be absent or out of date.
     ///
     /// Wire name `displayName`, CSDL type `Edm.String`, inherited from `microsoft.graph.identity`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub display_name: Option<String>,
     /// Unique identifier of the identity.
     ///
     /// Wire name `id`, CSDL type `Edm.String`, inherited from `microsoft.graph.identity`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub id: Option<String>,
     /// The `details` property.
     ///
     /// Wire name `details`, CSDL type `microsoft.graph.detailsInfo`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub details: Option<DetailsInfo>,
     /// Undeclared ("dynamic") members of this open type, and any other member not modelled above, kept verbatim so nothing is lost on a round-trip.
     #[serde(flatten)]
@@ -2676,22 +2674,22 @@ msgraph_odata::deserialize_members!(ProvisioningSystem);
 pub struct ServicePrincipalIdentity {
     /// `@odata.type`: the runtime type as received (`#` + qualified name), kept so values
     /// round-trip; absent when the value has its declared type.
-    #[serde(rename = "@odata.type", default, skip_serializing_if = "Option::is_none")]
+    #[serde(rename = "@odata.type", skip_serializing_if = "Option::is_none")]
     pub odata_type: Option<String>,
     /// Display name of the identity; may be absent or out of date.
     ///
     /// Wire name `displayName`, CSDL type `Edm.String`, inherited from `microsoft.graph.identity`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub display_name: Option<String>,
     /// Unique identifier of the identity.
     ///
     /// Wire name `id`, CSDL type `Edm.String`, inherited from `microsoft.graph.identity`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub id: Option<String>,
     /// The `appId` property.
     ///
     /// Wire name `appId`, CSDL type `Edm.String`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub app_id: Option<String>,
     /// Undeclared ("dynamic") members of this open type, and any other member not modelled above, kept verbatim so nothing is lost on a round-trip.
     #[serde(flatten)]
@@ -2731,27 +2729,27 @@ msgraph_odata::deserialize_members!(ServicePrincipalIdentity);
 pub struct SharePointGroupIdentity {
     /// `@odata.type`: the runtime type as received (`#` + qualified name), kept so values
     /// round-trip; absent when the value has its declared type.
-    #[serde(rename = "@odata.type", default, skip_serializing_if = "Option::is_none")]
+    #[serde(rename = "@odata.type", skip_serializing_if = "Option::is_none")]
     pub odata_type: Option<String>,
     /// Display name of the identity; may be absent or out of date.
     ///
     /// Wire name `displayName`, CSDL type `Edm.String`, inherited from `microsoft.graph.identity`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub display_name: Option<String>,
     /// Unique identifier of the identity.
     ///
     /// Wire name `id`, CSDL type `Edm.String`, inherited from `microsoft.graph.identity`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub id: Option<String>,
     /// The `principalId` property.
     ///
     /// Wire name `principalId`, CSDL type `Edm.String`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub principal_id: Option<String>,
     /// The `title` property.
     ///
     /// Wire name `title`, CSDL type `Edm.String`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub title: Option<String>,
     /// Undeclared ("dynamic") members of this open type, and any other member not modelled above, kept verbatim so nothing is lost on a round-trip.
     #[serde(flatten)]
@@ -2792,22 +2790,22 @@ msgraph_odata::deserialize_members!(SharePointGroupIdentity);
 pub struct SharePointIdentity {
     /// `@odata.type`: the runtime type as received (`#` + qualified name), kept so values
     /// round-trip; absent when the value has its declared type.
-    #[serde(rename = "@odata.type", default, skip_serializing_if = "Option::is_none")]
+    #[serde(rename = "@odata.type", skip_serializing_if = "Option::is_none")]
     pub odata_type: Option<String>,
     /// Display name of the identity; may be absent or out of date.
     ///
     /// Wire name `displayName`, CSDL type `Edm.String`, inherited from `microsoft.graph.identity`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub display_name: Option<String>,
     /// Unique identifier of the identity.
     ///
     /// Wire name `id`, CSDL type `Edm.String`, inherited from `microsoft.graph.identity`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub id: Option<String>,
     /// The `loginName` property.
     ///
     /// Wire name `loginName`, CSDL type `Edm.String`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub login_name: Option<String>,
     /// Undeclared ("dynamic") members of this open type, and any other member not modelled above, kept verbatim so nothing is lost on a round-trip.
     #[serde(flatten)]
@@ -2847,42 +2845,42 @@ msgraph_odata::deserialize_members!(SharePointIdentity);
 pub struct SharePointIdentitySet {
     /// `@odata.type`: the runtime type as received (`#` + qualified name), kept so values
     /// round-trip; absent when the value has its declared type.
-    #[serde(rename = "@odata.type", default, skip_serializing_if = "Option::is_none")]
+    #[serde(rename = "@odata.type", skip_serializing_if = "Option::is_none")]
     pub odata_type: Option<String>,
     /// The application, if any.
     ///
     /// Wire name `application`, CSDL type `microsoft.graph.identity`, inherited from `microsoft.graph.identitySet`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub application: Option<AnyIdentity>,
     /// The device, if any.
     ///
     /// Wire name `device`, CSDL type `microsoft.graph.identity`, inherited from `microsoft.graph.identitySet`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub device: Option<AnyIdentity>,
     /// The user, if any.
     ///
     /// Wire name `user`, CSDL type `microsoft.graph.identity`, inherited from `microsoft.graph.identitySet`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub user: Option<AnyIdentity>,
     /// The `group` property.
     ///
     /// Wire name `group`, CSDL type `microsoft.graph.identity`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub group: Option<AnyIdentity>,
     /// The `sharePointGroup` property.
     ///
     /// Wire name `sharePointGroup`, CSDL type `microsoft.graph.sharePointGroupIdentity`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub share_point_group: Option<SharePointGroupIdentity>,
     /// The `siteGroup` property.
     ///
     /// Wire name `siteGroup`, CSDL type `microsoft.graph.sharePointIdentity`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub site_group: Option<SharePointIdentity>,
     /// The `siteUser` property.
     ///
     /// Wire name `siteUser`, CSDL type `microsoft.graph.sharePointIdentity`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub site_user: Option<SharePointIdentity>,
     /// Undeclared ("dynamic") members of this open type, and any other member not modelled above, kept verbatim so nothing is lost on a round-trip.
     #[serde(flatten)]
@@ -2926,22 +2924,22 @@ msgraph_odata::deserialize_members!(SharePointIdentitySet);
 pub struct TeamworkApplicationIdentity {
     /// `@odata.type`: the runtime type as received (`#` + qualified name), kept so values
     /// round-trip; absent when the value has its declared type.
-    #[serde(rename = "@odata.type", default, skip_serializing_if = "Option::is_none")]
+    #[serde(rename = "@odata.type", skip_serializing_if = "Option::is_none")]
     pub odata_type: Option<String>,
     /// Display name of the identity; may be absent or out of date.
     ///
     /// Wire name `displayName`, CSDL type `Edm.String`, inherited from `microsoft.graph.identity`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub display_name: Option<String>,
     /// Unique identifier of the identity.
     ///
     /// Wire name `id`, CSDL type `Edm.String`, inherited from `microsoft.graph.identity`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub id: Option<String>,
     /// The `applicationIdentityType` property.
     ///
     /// Wire name `applicationIdentityType`, CSDL type `microsoft.graph.teamworkApplicationIdentityType`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub application_identity_type: Option<TeamworkApplicationIdentityType>,
     /// Undeclared ("dynamic") members of this open type, and any other member not modelled above, kept verbatim so nothing is lost on a round-trip.
     #[serde(flatten)]
@@ -2983,22 +2981,22 @@ msgraph_odata::deserialize_members!(TeamworkApplicationIdentity);
 pub struct TeamworkConversationIdentity {
     /// `@odata.type`: the runtime type as received (`#` + qualified name), kept so values
     /// round-trip; absent when the value has its declared type.
-    #[serde(rename = "@odata.type", default, skip_serializing_if = "Option::is_none")]
+    #[serde(rename = "@odata.type", skip_serializing_if = "Option::is_none")]
     pub odata_type: Option<String>,
     /// Display name of the identity; may be absent or out of date.
     ///
     /// Wire name `displayName`, CSDL type `Edm.String`, inherited from `microsoft.graph.identity`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub display_name: Option<String>,
     /// Unique identifier of the identity.
     ///
     /// Wire name `id`, CSDL type `Edm.String`, inherited from `microsoft.graph.identity`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub id: Option<String>,
     /// The `conversationIdentityType` property.
     ///
     /// Wire name `conversationIdentityType`, CSDL type `microsoft.graph.teamworkConversationIdentityType`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub conversation_identity_type: Option<TeamworkConversationIdentityType>,
     /// Undeclared ("dynamic") members of this open type, and any other member not modelled above, kept verbatim so nothing is lost on a round-trip.
     #[serde(flatten)]
@@ -3040,17 +3038,17 @@ msgraph_odata::deserialize_members!(TeamworkConversationIdentity);
 pub struct TeamworkTagIdentity {
     /// `@odata.type`: the runtime type as received (`#` + qualified name), kept so values
     /// round-trip; absent when the value has its declared type.
-    #[serde(rename = "@odata.type", default, skip_serializing_if = "Option::is_none")]
+    #[serde(rename = "@odata.type", skip_serializing_if = "Option::is_none")]
     pub odata_type: Option<String>,
     /// Display name of the identity; may be absent or out of date.
     ///
     /// Wire name `displayName`, CSDL type `Edm.String`, inherited from `microsoft.graph.identity`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub display_name: Option<String>,
     /// Unique identifier of the identity.
     ///
     /// Wire name `id`, CSDL type `Edm.String`, inherited from `microsoft.graph.identity`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub id: Option<String>,
     /// Undeclared ("dynamic") members of this open type, and any other member not modelled above, kept verbatim so nothing is lost on a round-trip.
     #[serde(flatten)]
@@ -3089,22 +3087,22 @@ msgraph_odata::deserialize_members!(TeamworkTagIdentity);
 pub struct TeamworkUserIdentity {
     /// `@odata.type`: the runtime type as received (`#` + qualified name), kept so values
     /// round-trip; absent when the value has its declared type.
-    #[serde(rename = "@odata.type", default, skip_serializing_if = "Option::is_none")]
+    #[serde(rename = "@odata.type", skip_serializing_if = "Option::is_none")]
     pub odata_type: Option<String>,
     /// Display name of the identity; may be absent or out of date.
     ///
     /// Wire name `displayName`, CSDL type `Edm.String`, inherited from `microsoft.graph.identity`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub display_name: Option<String>,
     /// Unique identifier of the identity.
     ///
     /// Wire name `id`, CSDL type `Edm.String`, inherited from `microsoft.graph.identity`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub id: Option<String>,
     /// The `userIdentityType` property.
     ///
     /// Wire name `userIdentityType`, CSDL type `microsoft.graph.teamworkUserIdentityType`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub user_identity_type: Option<TeamworkUserIdentityType>,
     /// Undeclared ("dynamic") members of this open type, and any other member not modelled above, kept verbatim so nothing is lost on a round-trip.
     #[serde(flatten)]
@@ -3144,27 +3142,27 @@ msgraph_odata::deserialize_members!(TeamworkUserIdentity);
 pub struct UserIdentity {
     /// `@odata.type`: the runtime type as received (`#` + qualified name), kept so values
     /// round-trip; absent when the value has its declared type.
-    #[serde(rename = "@odata.type", default, skip_serializing_if = "Option::is_none")]
+    #[serde(rename = "@odata.type", skip_serializing_if = "Option::is_none")]
     pub odata_type: Option<String>,
     /// Display name of the identity; may be absent or out of date.
     ///
     /// Wire name `displayName`, CSDL type `Edm.String`, inherited from `microsoft.graph.identity`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub display_name: Option<String>,
     /// Unique identifier of the identity.
     ///
     /// Wire name `id`, CSDL type `Edm.String`, inherited from `microsoft.graph.identity`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub id: Option<String>,
     /// The `ipAddress` property.
     ///
     /// Wire name `ipAddress`, CSDL type `Edm.String`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub ip_address: Option<String>,
     /// The `userPrincipalName` property.
     ///
     /// Wire name `userPrincipalName`, CSDL type `Edm.String`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub user_principal_name: Option<String>,
     /// Undeclared ("dynamic") members of this open type, and any other member not modelled above, kept verbatim so nothing is lost on a round-trip.
     #[serde(flatten)]
