@@ -1,17 +1,15 @@
 //! The static CSV column lists agree with the committed CSDL in `metadata/`:
 //! every property of the row type, base type first, in CSDL order.
 
+mod common;
+
+use common::manifest_dir;
+
 use std::path::{Path, PathBuf};
 
 use callrecords_cli::columns::columns;
 use callrecords_cli::Kind;
 use msgraph_csdl::{Document, StructuredType};
-
-/// The package directory as cargo gives it when running this (not as it was
-/// at compile time: a build dir may be shared between checkouts).
-fn manifest_dir() -> String {
-    std::env::var("CARGO_MANIFEST_DIR").unwrap_or_else(|_| env!("CARGO_MANIFEST_DIR").to_string())
-}
 
 fn metadata(file: &str) -> PathBuf {
     Path::new(&manifest_dir()).join("../../metadata").join(file)

@@ -1,12 +1,10 @@
 //! Malformed input: every case is an error naming what and where, never a panic.
 
-use msgraph_csdl::{load, load_file, parse, Error, ErrorKind};
+mod common;
 
-/// The package directory as cargo gives it when running this (not as it was
-/// at compile time: a build dir may be shared between checkouts).
-fn manifest_dir() -> String {
-    std::env::var("CARGO_MANIFEST_DIR").unwrap_or_else(|_| env!("CARGO_MANIFEST_DIR").to_string())
-}
+use common::manifest_dir;
+
+use msgraph_csdl::{load, load_file, parse, Error, ErrorKind};
 
 const HEAD: &str = r#"<edmx:Edmx Version="4.0" xmlns:edmx="http://docs.oasis-open.org/odata/ns/edmx"><edmx:DataServices>
 <Schema Namespace="a" xmlns="http://docs.oasis-open.org/odata/ns/edm">

@@ -8,17 +8,15 @@
 //! `cargo xtask metadata import --version beta`, delete the generator test (keep the
 //! format test).
 
+mod common;
+
+use common::manifest_dir;
+
 use std::path::PathBuf;
 
 use msgraph_csdl::model::*;
 use msgraph_csdl::subset::{set_description, subset};
 use msgraph_csdl::write::write_document;
-
-/// The package directory as cargo gives it when running this (not as it was
-/// at compile time: a build dir may be shared between checkouts).
-fn manifest_dir() -> String {
-    std::env::var("CARGO_MANIFEST_DIR").unwrap_or_else(|_| env!("CARGO_MANIFEST_DIR").to_string())
-}
 
 const NS: &str = "microsoft.graph.callRecords";
 

@@ -1,17 +1,15 @@
 //! The committed call-records metadata files: drift against upstream, round trips,
 //! inventory and deprecation records.
 
+mod common;
+
+use common::manifest_dir;
+
 use std::path::PathBuf;
 
 use msgraph_csdl::model::*;
 use msgraph_csdl::resolve::resolve_report;
 use msgraph_csdl::write::write_document;
-
-/// The package directory as cargo gives it when running this (not as it was
-/// at compile time: a build dir may be shared between checkouts).
-fn manifest_dir() -> String {
-    std::env::var("CARGO_MANIFEST_DIR").unwrap_or_else(|_| env!("CARGO_MANIFEST_DIR").to_string())
-}
 
 const NS: &str = "microsoft.graph.callRecords";
 

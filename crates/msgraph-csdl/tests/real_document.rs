@@ -1,15 +1,13 @@
 //! Reads the real Graph v1.0 `$metadata` (skipped when `../shared` is absent).
 
+mod common;
+
+use common::manifest_dir;
+
 use std::path::PathBuf;
 use std::sync::OnceLock;
 
 use msgraph_csdl::{AnnotationValue, Document, StructuredKind};
-
-/// The package directory as cargo gives it when running this (not as it was
-/// at compile time: a build dir may be shared between checkouts).
-fn manifest_dir() -> String {
-    std::env::var("CARGO_MANIFEST_DIR").unwrap_or_else(|_| env!("CARGO_MANIFEST_DIR").to_string())
-}
 
 fn real_path() -> PathBuf {
     PathBuf::from(manifest_dir()).join("../../../shared/upstream-metadata/graph-v1.0-metadata.xml")

@@ -3,6 +3,12 @@
 
 use std::path::Path;
 
+/// The package directory as cargo gives it when running this (not as it was
+/// at compile time: a build dir may be shared between checkouts).
+pub fn manifest_dir() -> String {
+    std::env::var("CARGO_MANIFEST_DIR").unwrap_or_else(|_| env!("CARGO_MANIFEST_DIR").to_string())
+}
+
 use callrecords_cli::{Cli, Command, ExportArgs};
 use clap::Parser;
 use serde_json::Value;
