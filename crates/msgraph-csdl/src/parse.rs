@@ -58,7 +58,16 @@ pub fn parse<'a>(bytes: &'a [u8], source: &str) -> Result<Document<'a>, Error> {
         tag_escaped: true,
     }
     .run()
+    .map_err(|e| *e)
 }
+
+/// Members of a structured type checked for duplicates one by one; from
+/// this many on, through a set.
+const LINEAR_MEMBERS: usize = 16;
+
+/// The reader's error, boxed: results stay a few words wide on the hot
+/// path (every attribute read returns one).
+type Fail = Box<Error>;
 
 /// One open element. Declarations are built in place in the document (the
 /// frame says which "last" element is open); annotations and their value
@@ -229,8 +238,9 @@ struct Parser<'a, 'n> {
     /// The annotation and value expressions being read, innermost last
     /// (one per [`Frame::Value`] on the stack).
     values: Vec<Expr<'a>>,
-    /// Member names of the open enum type (a set: Graph has enums with
-    /// hundreds of members).
+    /// Member names of the open enum type, or of the open structured type
+    /// once it has [`LINEAR_MEMBERS`] (a set: Graph has enums with hundreds
+    /// of members and types with hundreds of properties).
     member_names: HashSet<Str<'a>, BuildHasherDefault<FxHasher>>,
     /// Whether a value of the current start tag may hold an escape (`&`).
     tag_escaped: bool,
@@ -250,11 +260,16 @@ impl<'a> Parser<'a, '_> {
         Position::of(self.text, offset)
     }
 
-    fn err(&self, offset: usize, kind: ErrorKind, message: impl Into<String>) -> Error {
-        Error::new(self.source, self.position(offset), kind, message)
+    fn err(&self, offset: usize, kind: ErrorKind, message: impl Into<String>) -> Fail {
+        Box::new(Error::new(
+            self.source,
+            self.position(offset),
+            kind,
+            message,
+        ))
     }
 
-    fn err_at(&self, span: Span, kind: ErrorKind, message: impl Into<String>) -> Error {
+    fn err_at(&self, span: Span, kind: ErrorKind, message: impl Into<String>) -> Fail {
         self.err(span.offset as usize, kind, message)
     }
 
@@ -278,7 +293,7 @@ impl<'a> Parser<'a, '_> {
     /// Checks a start tag's name and splits its attributes into `attrs`
     /// ([`split_attributes`]; quick-xml's attribute iterator for anything
     /// unusual). Returns the offset of the `<` and the element's local name.
-    fn tag(&mut self, e: &BytesStart<'a>, attrs: &mut Tag<'a>) -> Result<(usize, &'a [u8]), Error> {
+    fn tag(&mut self, e: &BytesStart<'a>, attrs: &mut Tag<'a>) -> Result<(usize, &'a [u8]), Fail> {
         let Some((content_at, content)) = self.locate(e) else {
             return Err(self.err(0, ErrorKind::Xml, "malformed XML: tag outside the document"));
         };
@@ -359,7 +374,7 @@ impl<'a> Parser<'a, '_> {
 
     /// A clear message for a broken attribute; `content` is the tag without
     /// its `<`, found at `content_at`.
-    fn attr_error(&self, e: AttrError, content: &str, content_at: usize) -> Error {
+    fn attr_error(&self, e: AttrError, content: &str, content_at: usize) -> Fail {
         let el = content
             .split(|c: char| c.is_ascii_whitespace())
             .next()
@@ -416,7 +431,7 @@ impl<'a> Parser<'a, '_> {
     }
 
     /// quick-xml's error, located at the markup it points at.
-    fn xml_error(&self, e: quick_xml::Error, offset: usize) -> Error {
+    fn xml_error(&self, e: quick_xml::Error, offset: usize) -> Fail {
         let message = match e {
             quick_xml::Error::IllFormed(IllFormedError::UnclosedReference) => {
                 "malformed XML: \"&\" without a closing \";\"".to_string()
@@ -432,7 +447,7 @@ impl<'a> Parser<'a, '_> {
         self.err(offset, ErrorKind::Xml, message)
     }
 
-    fn run(mut self) -> Result<Document<'a>, Error> {
+    fn run(mut self) -> Result<Document<'a>, Fail> {
         let text = self.text;
         let mut reader = Reader::from_str(text);
         {
@@ -611,7 +626,7 @@ impl<'a> Parser<'a, '_> {
         }
     }
 
-    fn too_deep(&self, offset: usize) -> Error {
+    fn too_deep(&self, offset: usize) -> Fail {
         self.err(
             offset,
             ErrorKind::TooDeep,
@@ -621,7 +636,7 @@ impl<'a> Parser<'a, '_> {
 
     /// Decodes an attribute value (XML escapes): borrowed from the source
     /// unless it has an escape.
-    fn value(&self, s: &'a str, offset: usize) -> Result<Str<'a>, Error> {
+    fn value(&self, s: &'a str, offset: usize) -> Result<Str<'a>, Fail> {
         let plain = if !self.tag_escaped {
             true
         } else if s.len() <= 32 {
@@ -642,7 +657,7 @@ impl<'a> Parser<'a, '_> {
         }
     }
 
-    fn opt_string(&self, v: &Option<&'a str>, offset: usize) -> Result<Option<Str<'a>>, Error> {
+    fn opt_string(&self, v: &Option<&'a str>, offset: usize) -> Result<Option<Str<'a>>, Fail> {
         match v {
             Some(raw) => Ok(Some(self.value(raw, offset)?)),
             None => Ok(None),
@@ -655,7 +670,7 @@ impl<'a> Parser<'a, '_> {
         attr: &str,
         element: &str,
         offset: usize,
-    ) -> Result<Str<'a>, Error> {
+    ) -> Result<Str<'a>, Fail> {
         match v {
             Some(raw) => self.value(raw, offset),
             None => Err(self.err(
@@ -672,7 +687,7 @@ impl<'a> Parser<'a, '_> {
         attr: &str,
         default: bool,
         offset: usize,
-    ) -> Result<bool, Error> {
+    ) -> Result<bool, Fail> {
         match v.as_deref() {
             None => Ok(default),
             Some("true") => Ok(true),
@@ -690,7 +705,7 @@ impl<'a> Parser<'a, '_> {
         v: &Option<&'a str>,
         element: &str,
         offset: usize,
-    ) -> Result<TypeRef<'a>, Error> {
+    ) -> Result<TypeRef<'a>, Fail> {
         let Some(raw) = v else {
             return Err(self.err(
                 offset,
@@ -702,7 +717,7 @@ impl<'a> Parser<'a, '_> {
         self.parse_type_ref(s, offset)
     }
 
-    fn parse_type_ref(&self, text: Str<'a>, offset: usize) -> Result<TypeRef<'a>, Error> {
+    fn parse_type_ref(&self, text: Str<'a>, offset: usize) -> Result<TypeRef<'a>, Fail> {
         let s = text.as_str();
         let (collection, name) = match s.strip_prefix("Collection(") {
             Some(rest) => match rest.strip_suffix(')') {
@@ -741,14 +756,14 @@ impl<'a> Parser<'a, '_> {
         })
     }
 
-    fn check_primitive(&self, name: &str, offset: usize) -> Result<(), Error> {
+    fn check_primitive(&self, name: &str, offset: usize) -> Result<(), Fail> {
         if name.starts_with("Edm.") && !is_primitive(name) {
             return Err(self.unknown_primitive(name, offset));
         }
         Ok(())
     }
 
-    fn unknown_primitive(&self, name: &str, offset: usize) -> Error {
+    fn unknown_primitive(&self, name: &str, offset: usize) -> Fail {
         self.err(
             offset,
             ErrorKind::UnknownPrimitive,
@@ -756,7 +771,7 @@ impl<'a> Parser<'a, '_> {
         )
     }
 
-    fn int(&self, v: &str, what: &str, offset: usize) -> Result<i64, Error> {
+    fn int(&self, v: &str, what: &str, offset: usize) -> Result<i64, Fail> {
         v.trim().parse::<i64>().map_err(|_| {
             self.err(
                 offset,
@@ -776,7 +791,7 @@ impl<'a> Parser<'a, '_> {
         stack: &[(Frame, usize)],
         doc: &mut Document<'a>,
         root_done: &mut bool,
-    ) -> Result<Frame, Error> {
+    ) -> Result<Frame, Fail> {
         let Some(&(parent, _)) = stack.last() else {
             if *root_done {
                 return Err(self.err(offset, ErrorKind::Xml, "a second root element"));
@@ -869,48 +884,7 @@ impl<'a> Parser<'a, '_> {
                 }
                 Frame::Leaf
             }
-            (Frame::Structured(kind), b"Property") => {
-                let [n, ty, nullable, default, max_len, precision, scale, srid, unicode] = tag
-                    .pick([
-                        Key::Name,
-                        Key::Type,
-                        Key::Nullable,
-                        Key::DefaultValue,
-                        Key::MaxLength,
-                        Key::Precision,
-                        Key::Scale,
-                        Key::SRID,
-                        Key::Unicode,
-                    ]);
-                let mut facets = Vec::new();
-                for (facet, v) in [
-                    ("MaxLength", &max_len),
-                    ("Precision", &precision),
-                    ("Scale", &scale),
-                    ("SRID", &srid),
-                    ("Unicode", &unicode),
-                ] {
-                    if let Some(v) = self.opt_string(v, offset)? {
-                        push_small(&mut facets, (Str::borrowed(facet), v));
-                    }
-                }
-                let name = self.required(&n, "Name", "Property", offset)?;
-                let Some(t) = types_of(last_schema(doc), kind).last_mut() else {
-                    return Ok(Frame::Skip);
-                };
-                self.check_member_name(t, &name, offset)?;
-                let p = Property {
-                    name,
-                    ty: self.type_ref(&ty, "Property", offset)?,
-                    nullable: self.boolean(&nullable, "Nullable", true, offset)?,
-                    default_value: self.opt_string(&default, offset)?,
-                    facets,
-                    annotations: Vec::new(),
-                    span: self.span_at(offset),
-                };
-                t.properties.push(p);
-                Frame::Property(kind)
-            }
+            (Frame::Structured(kind), b"Property") => self.open_property(kind, tag, offset, doc)?,
             (Frame::Structured(kind), b"NavigationProperty") => {
                 let [n, ty, nullable, contains, partner] = tag.pick([
                     Key::Name,
@@ -1180,32 +1154,98 @@ impl<'a> Parser<'a, '_> {
         Ok(frame)
     }
 
+    /// A `<Property>` of the open structured type.
+    #[inline(never)]
+    fn open_property(
+        &mut self,
+        kind: StructuredKind,
+        tag: &Tag<'a>,
+        offset: usize,
+        doc: &mut Document<'a>,
+    ) -> Result<Frame, Fail> {
+        let [n, ty, nullable, default, max_len, precision, scale, srid, unicode] = tag.pick([
+            Key::Name,
+            Key::Type,
+            Key::Nullable,
+            Key::DefaultValue,
+            Key::MaxLength,
+            Key::Precision,
+            Key::Scale,
+            Key::SRID,
+            Key::Unicode,
+        ]);
+        let mut facets = Vec::new();
+        for (facet, v) in [
+            ("MaxLength", &max_len),
+            ("Precision", &precision),
+            ("Scale", &scale),
+            ("SRID", &srid),
+            ("Unicode", &unicode),
+        ] {
+            if let Some(v) = self.opt_string(v, offset)? {
+                push_small(&mut facets, (Str::borrowed(facet), v));
+            }
+        }
+        let name = self.required(&n, "Name", "Property", offset)?;
+        let Some(t) = types_of(last_schema(doc), kind).last_mut() else {
+            return Ok(Frame::Skip);
+        };
+        self.check_member_name(t, &name, offset)?;
+        let p = Property {
+            name,
+            ty: self.type_ref(&ty, "Property", offset)?,
+            nullable: self.boolean(&nullable, "Nullable", true, offset)?,
+            default_value: self.opt_string(&default, offset)?,
+            facets,
+            annotations: Vec::new(),
+            span: self.span_at(offset),
+        };
+        t.properties.push(p);
+        Ok(Frame::Property(kind))
+    }
+
     /// Refuses a property or navigation property named like one already
-    /// declared in the same type (siblings are attached before the next opens).
+    /// declared in the same type (siblings are attached before the next
+    /// opens). A small type's names are compared one by one; from
+    /// [`LINEAR_MEMBERS`] on they go through a set (comparing each new name
+    /// with all before it is quadratic: ~230 000 comparisons for Graph v1.0).
     fn check_member_name(
-        &self,
+        &mut self,
         t: &StructuredType<'a>,
         name: &Str<'a>,
         offset: usize,
-    ) -> Result<(), Error> {
-        let first = t
-            .properties
-            .iter()
-            .map(|p| (&p.name, p.span))
-            .chain(t.navigation_properties.iter().map(|p| (&p.name, p.span)))
-            .find(|(n, _)| *n == name);
-        match first {
-            Some((_, at)) => Err(self.err(
-                offset,
-                ErrorKind::Duplicate,
-                format!(
-                    "duplicate property {name} in type {} (first declared at {})",
-                    t.name,
-                    self.position(at.offset as usize)
-                ),
-            )),
-            None => Ok(()),
+    ) -> Result<(), Fail> {
+        let names = || {
+            t.properties
+                .iter()
+                .map(|p| (&p.name, p.span))
+                .chain(t.navigation_properties.iter().map(|p| (&p.name, p.span)))
+        };
+        let count = t.properties.len() + t.navigation_properties.len();
+        let duplicate = if count < LINEAR_MEMBERS {
+            names().any(|(n, _)| n == name)
+        } else {
+            if count == LINEAR_MEMBERS {
+                self.member_names.clear();
+                self.member_names.extend(names().map(|(n, _)| n.clone()));
+            }
+            !self.member_names.insert(name.clone())
+        };
+        if !duplicate {
+            return Ok(());
         }
+        let first = names()
+            .find(|(n, _)| *n == name)
+            .map_or(0, |(_, at)| at.offset);
+        Err(self.err(
+            offset,
+            ErrorKind::Duplicate,
+            format!(
+                "duplicate property {name} in type {} (first declared at {})",
+                t.name,
+                self.position(first as usize)
+            ),
+        ))
     }
 
     /// Records a schema's or include's namespace and alias, refusing an
@@ -1213,7 +1253,7 @@ impl<'a> Parser<'a, '_> {
     /// namespace that is already) another namespace's alias or name: either
     /// would make qualified names ambiguous. A repeated identical pair (the
     /// same vocabulary included twice) is harmless and allowed.
-    fn claim_names(&mut self, ns: &str, alias: Option<&str>, offset: usize) -> Result<(), Error> {
+    fn claim_names(&mut self, ns: &str, alias: Option<&str>, offset: usize) -> Result<(), Fail> {
         let clash = self.names.iter().find_map(|(pns, palias, at)| {
             // Counted only for a message (it is a pass over the text).
             let at = || self.position(*at);
@@ -1249,7 +1289,7 @@ impl<'a> Parser<'a, '_> {
         Ok(())
     }
 
-    fn open_annotation(&mut self, tag: &Tag<'a>, offset: usize) -> Result<Frame, Error> {
+    fn open_annotation(&mut self, tag: &Tag<'a>, offset: usize) -> Result<Frame, Fail> {
         let mut term = None;
         let mut qualifier = None;
         let mut value = AnnotationValue::Empty;
@@ -1287,7 +1327,7 @@ impl<'a> Parser<'a, '_> {
     }
 
     /// A child of an annotation or value expression (the top of `values`).
-    fn open_value(&mut self, tag: &Tag<'a>, name: &[u8], offset: usize) -> Result<Frame, Error> {
+    fn open_value(&mut self, tag: &Tag<'a>, name: &[u8], offset: usize) -> Result<Frame, Fail> {
         let value = match self.values.last() {
             Some(Expr::Record(_)) if name == b"PropertyValue" => {
                 let mut prop = None;
@@ -1355,7 +1395,7 @@ impl<'a> Parser<'a, '_> {
         kind: LitKind,
         text: Str<'a>,
         offset: usize,
-    ) -> Result<AnnotationValue<'a>, Error> {
+    ) -> Result<AnnotationValue<'a>, Fail> {
         match literal_value(kind, text) {
             Ok(v) => Ok(v),
             Err(m) => Err(self.err(offset, ErrorKind::InvalidValue, m)),
@@ -1370,7 +1410,7 @@ impl<'a> Parser<'a, '_> {
         &mut self,
         stack: &[(Frame, usize)],
         doc: &mut Document<'a>,
-    ) -> Result<(), Error> {
+    ) -> Result<(), Fail> {
         let value = match self.values.pop() {
             Some(Expr::Annotation(a)) => {
                 if let Some(list) = stack

@@ -533,6 +533,53 @@ fn duplicate_property_and_member_names() {
     assert_eq!(at(&e), (4, 22));
 }
 
+/// Large types are checked through a set past the first members: every
+/// duplicate is still found, whichever member it repeats and wherever it
+/// comes, and the message still names the first declaration.
+#[test]
+fn duplicate_names_in_large_types() {
+    // One member per line (line 3 + i), the type's lines around them.
+    let member = |i: usize, name: &str| {
+        if i % 5 == 4 {
+            format!(r#"<NavigationProperty Name="{name}" Type="a.t"/>"#)
+        } else {
+            format!(r#"<Property Name="{name}" Type="Edm.String"/>"#)
+        }
+    };
+    let large = |names: &[String]| {
+        let members: Vec<String> = names
+            .iter()
+            .enumerate()
+            .map(|(i, n)| member(i, n))
+            .collect();
+        doc(&format!(
+            "<EntityType Name=\"t\">\n{}\n</EntityType>",
+            members.join("\n")
+        ))
+    };
+    let names: Vec<String> = (0..200).map(|i| format!("m{i}")).collect();
+    // 200 distinct names load.
+    load(large(&names).as_bytes(), "ok.xml").expect("distinct names load");
+    for (repeat, at_index) in [(0, 15), (3, 16), (15, 17), (16, 40), (9, 199), (120, 150)] {
+        let mut with_dup = names.clone();
+        with_dup[at_index] = names[repeat].clone();
+        let e = load_err(large(&with_dup).as_bytes());
+        assert_eq!(
+            e.kind,
+            ErrorKind::Duplicate,
+            "m{repeat} again at {at_index}"
+        );
+        assert_eq!(
+            e.message,
+            format!(
+                "duplicate property m{repeat} in type t (first declared at {}:1)",
+                4 + repeat
+            )
+        );
+        assert_eq!(at(&e), (4 + at_index as u32, 1));
+    }
+}
+
 #[test]
 fn key_naming_no_property() {
     let xml = doc(concat!(
