@@ -61,8 +61,8 @@ pub fn parse<'a>(bytes: &'a [u8], source: &str) -> Result<Document<'a>, Error> {
     .map_err(|e| *e)
 }
 
-/// Members of a structured type checked for duplicates one by one; from
-/// this many on, through a set.
+/// Members of an enum or structured type checked for duplicates one by
+/// one; from this many on, through a set.
 const LINEAR_MEMBERS: usize = 16;
 
 /// The reader's error, boxed: results stay a few words wide on the hot
@@ -238,9 +238,9 @@ struct Parser<'a, 'n> {
     /// The annotation and value expressions being read, innermost last
     /// (one per [`Frame::Value`] on the stack).
     values: Vec<Expr<'a>>,
-    /// Member names of the open enum type, or of the open structured type
-    /// once it has [`LINEAR_MEMBERS`] (a set: Graph has enums with hundreds
-    /// of members and types with hundreds of properties).
+    /// Member names of the open enum or structured type once it has
+    /// [`LINEAR_MEMBERS`] (see [`is_new_member`]: Graph has enums with
+    /// hundreds of members and types with hundreds of properties).
     member_names: HashSet<Str<'a>, BuildHasherDefault<FxHasher>>,
     /// Whether a value of the current start tag may hold an escape (`&`).
     tag_escaped: bool,
@@ -926,7 +926,6 @@ impl<'a> Parser<'a, '_> {
                     span: self.span_at(offset),
                 };
                 last_schema(doc).enum_types.push(e);
-                self.member_names.clear();
                 Frame::Enum
             }
             (Frame::Enum, b"Member") => {
@@ -935,7 +934,9 @@ impl<'a> Parser<'a, '_> {
                 let Some(en) = last_schema(doc).enum_types.last_mut() else {
                     return Ok(Frame::Skip);
                 };
-                if !self.member_names.insert(name.clone()) {
+                let earlier = en.members.iter().map(|m| &m.name);
+                let count = en.members.len();
+                if !is_new_member(&mut self.member_names, earlier, count, &name) {
                     return Err(self.err(
                         offset,
                         ErrorKind::Duplicate,
@@ -1175,15 +1176,20 @@ impl<'a> Parser<'a, '_> {
             Key::Unicode,
         ]);
         let mut facets = Vec::new();
-        for (facet, v) in [
-            ("MaxLength", &max_len),
-            ("Precision", &precision),
-            ("Scale", &scale),
-            ("SRID", &srid),
-            ("Unicode", &unicode),
-        ] {
-            if let Some(v) = self.opt_string(v, offset)? {
-                push_small(&mut facets, (Str::borrowed(facet), v));
+        // Most properties have no facet: looked for only when the tag has
+        // attributes besides these.
+        let common = [n, ty, nullable, default].iter().flatten().count();
+        if tag.attrs().len() > common {
+            for (facet, v) in [
+                ("MaxLength", max_len),
+                ("Precision", precision),
+                ("Scale", scale),
+                ("SRID", srid),
+                ("Unicode", unicode),
+            ] {
+                if let Some(v) = self.opt_string(&v, offset)? {
+                    push_small(&mut facets, (Str::borrowed(facet), v));
+                }
             }
         }
         let name = self.required(&n, "Name", "Property", offset)?;
@@ -1206,9 +1212,8 @@ impl<'a> Parser<'a, '_> {
 
     /// Refuses a property or navigation property named like one already
     /// declared in the same type (siblings are attached before the next
-    /// opens). A small type's names are compared one by one; from
-    /// [`LINEAR_MEMBERS`] on they go through a set (comparing each new name
-    /// with all before it is quadratic: ~230 000 comparisons for Graph v1.0).
+    /// opens; [`is_new_member`]: comparing each new name with all before it
+    /// would be quadratic, ~230 000 comparisons for Graph v1.0).
     fn check_member_name(
         &mut self,
         t: &StructuredType<'a>,
@@ -1222,16 +1227,8 @@ impl<'a> Parser<'a, '_> {
                 .chain(t.navigation_properties.iter().map(|p| (&p.name, p.span)))
         };
         let count = t.properties.len() + t.navigation_properties.len();
-        let duplicate = if count < LINEAR_MEMBERS {
-            names().any(|(n, _)| n == name)
-        } else {
-            if count == LINEAR_MEMBERS {
-                self.member_names.clear();
-                self.member_names.extend(names().map(|(n, _)| n.clone()));
-            }
-            !self.member_names.insert(name.clone())
-        };
-        if !duplicate {
+        let earlier = names().map(|(n, _)| n);
+        if is_new_member(&mut self.member_names, earlier, count, name) {
             return Ok(());
         }
         let first = names()
@@ -1442,6 +1439,26 @@ impl<'a> Parser<'a, '_> {
         }
         Ok(())
     }
+}
+
+/// Whether `name` differs from the `count` member names declared before it
+/// in the open type (`earlier`). Compared one by one below
+/// [`LINEAR_MEMBERS`], through `set` from then on: the set takes the
+/// earlier names at the switch and every later name as it is checked.
+fn is_new_member<'a: 'e, 'e>(
+    set: &mut HashSet<Str<'a>, BuildHasherDefault<FxHasher>>,
+    mut earlier: impl Iterator<Item = &'e Str<'a>>,
+    count: usize,
+    name: &Str<'a>,
+) -> bool {
+    if count < LINEAR_MEMBERS {
+        return !earlier.any(|n| n == name);
+    }
+    if count == LINEAR_MEMBERS {
+        set.clear();
+        set.extend(earlier.cloned());
+    }
+    set.insert(name.clone())
 }
 
 /// Appends a piece of the source to element text: kept borrowed while it

@@ -580,6 +580,42 @@ fn duplicate_names_in_large_types() {
     }
 }
 
+/// Large enums are checked through a set past the first members too.
+#[test]
+fn duplicate_members_in_large_enums() {
+    let names: Vec<String> = (0..100).map(|i| format!("v{i}")).collect();
+    let enum_doc = |names: &[String]| {
+        let members: Vec<String> = names
+            .iter()
+            .map(|n| format!(r#"<Member Name="{n}"/>"#))
+            .collect();
+        doc(&format!(
+            "<EnumType Name=\"e\">\n{}\n</EnumType>",
+            members.join("\n")
+        ))
+    };
+    let text = enum_doc(&names);
+    let ok = load(text.as_bytes(), "ok.xml").expect("distinct members load");
+    let e = &ok.schemas[0].enum_types[0];
+    assert_eq!(e.members.len(), 100);
+    assert_eq!(e.members[99].value, 99);
+    for (repeat, at_index) in [(0, 15), (2, 16), (15, 17), (16, 60), (99 - 1, 99)] {
+        let mut with_dup = names.clone();
+        with_dup[at_index] = names[repeat].clone();
+        let e = load_err(enum_doc(&with_dup).as_bytes());
+        assert_eq!(
+            e.kind,
+            ErrorKind::Duplicate,
+            "v{repeat} again at {at_index}"
+        );
+        assert_eq!(
+            e.message,
+            format!("duplicate member v{repeat} in enum type e")
+        );
+        assert_eq!(at(&e), (4 + at_index as u32, 1));
+    }
+}
+
 #[test]
 fn key_naming_no_property() {
     let xml = doc(concat!(
