@@ -847,33 +847,7 @@ impl<'a> Parser<'a, '_> {
                 Frame::Schema
             }
             (Frame::Schema, b"EntityType" | b"ComplexType") => {
-                let (kind, el) = if name == b"EntityType" {
-                    (StructuredKind::Entity, "EntityType")
-                } else {
-                    (StructuredKind::Complex, "ComplexType")
-                };
-                let [n, base, abs, open, stream] = tag.pick([
-                    Key::Name,
-                    Key::BaseType,
-                    Key::Abstract,
-                    Key::OpenType,
-                    Key::HasStream,
-                ]);
-                let t = StructuredType {
-                    kind,
-                    name: self.required(&n, "Name", el, offset)?,
-                    base_type: self.opt_string(&base, offset)?,
-                    is_abstract: self.boolean(&abs, "Abstract", false, offset)?,
-                    open_type: self.boolean(&open, "OpenType", false, offset)?,
-                    has_stream: self.boolean(&stream, "HasStream", false, offset)?,
-                    key: Vec::new(),
-                    properties: Vec::new(),
-                    navigation_properties: Vec::new(),
-                    annotations: Vec::new(),
-                    span: self.span_at(offset),
-                };
-                types_of(last_schema(doc), kind).push(t);
-                Frame::Structured(kind)
+                self.open_structured(name, tag, offset, doc)?
             }
             (Frame::Structured(kind), b"Key") => Frame::Key(kind),
             (Frame::Key(kind), b"PropertyRef") => {
@@ -886,75 +860,10 @@ impl<'a> Parser<'a, '_> {
             }
             (Frame::Structured(kind), b"Property") => self.open_property(kind, tag, offset, doc)?,
             (Frame::Structured(kind), b"NavigationProperty") => {
-                let [n, ty, nullable, contains, partner] = tag.pick([
-                    Key::Name,
-                    Key::Type,
-                    Key::Nullable,
-                    Key::ContainsTarget,
-                    Key::Partner,
-                ]);
-                let name = self.required(&n, "Name", "NavigationProperty", offset)?;
-                let Some(t) = types_of(last_schema(doc), kind).last_mut() else {
-                    return Ok(Frame::Skip);
-                };
-                self.check_member_name(t, &name, offset)?;
-                let nav = NavigationProperty {
-                    name,
-                    ty: self.type_ref(&ty, "NavigationProperty", offset)?,
-                    nullable: self.boolean(&nullable, "Nullable", true, offset)?,
-                    contains_target: self.boolean(&contains, "ContainsTarget", false, offset)?,
-                    partner: self.opt_string(&partner, offset)?,
-                    annotations: Vec::new(),
-                    span: self.span_at(offset),
-                };
-                t.navigation_properties.push(nav);
-                Frame::Nav(kind)
+                self.open_navigation(kind, tag, offset, doc)?
             }
-            (Frame::Schema, b"EnumType") => {
-                let [n, underlying, flags] =
-                    tag.pick([Key::Name, Key::UnderlyingType, Key::IsFlags]);
-                let underlying_type = self.opt_string(&underlying, offset)?;
-                if let Some(u) = &underlying_type {
-                    self.check_primitive(u, offset)?;
-                }
-                let e = EnumType {
-                    name: self.required(&n, "Name", "EnumType", offset)?,
-                    underlying_type,
-                    is_flags: self.boolean(&flags, "IsFlags", false, offset)?,
-                    members: Vec::new(),
-                    annotations: Vec::new(),
-                    span: self.span_at(offset),
-                };
-                last_schema(doc).enum_types.push(e);
-                Frame::Enum
-            }
-            (Frame::Enum, b"Member") => {
-                let [n, v] = tag.pick([Key::Name, Key::Value]);
-                let name = self.required(&n, "Name", "Member", offset)?;
-                let Some(en) = last_schema(doc).enum_types.last_mut() else {
-                    return Ok(Frame::Skip);
-                };
-                let earlier = en.members.iter().map(|m| &m.name);
-                let count = en.members.len();
-                if !is_new_member(&mut self.member_names, earlier, count, &name) {
-                    return Err(self.err(
-                        offset,
-                        ErrorKind::Duplicate,
-                        format!("duplicate member {name} in enum type {}", en.name),
-                    ));
-                }
-                let (value, explicit_value) = match v {
-                    Some(v) => (self.int(&self.value(v, offset)?, "Value", offset)?, true),
-                    None => (en.members.len() as i64, false),
-                };
-                en.members.push(EnumMember {
-                    name,
-                    value,
-                    explicit_value,
-                    annotations: Vec::new(),
-                });
-                Frame::Member
-            }
+            (Frame::Schema, b"EnumType") => self.open_enum(tag, offset, doc)?,
+            (Frame::Enum, b"Member") => self.open_member(tag, offset, doc)?,
             (Frame::Schema, b"TypeDefinition") => {
                 let [n, underlying] = tag.pick([Key::Name, Key::UnderlyingType]);
                 let underlying_type =
@@ -982,57 +891,13 @@ impl<'a> Parser<'a, '_> {
                 Frame::Term
             }
             (Frame::Schema, b"Function" | b"Action") => {
-                let (kind, el) = if name == b"Function" {
-                    (OperationKind::Function, "Function")
-                } else {
-                    (OperationKind::Action, "Action")
-                };
-                let [n, bound, composable, esp] = tag.pick([
-                    Key::Name,
-                    Key::IsBound,
-                    Key::IsComposable,
-                    Key::EntitySetPath,
-                ]);
-                let op = Operation {
-                    kind,
-                    name: self.required(&n, "Name", el, offset)?,
-                    is_bound: self.boolean(&bound, "IsBound", false, offset)?,
-                    is_composable: self.boolean(&composable, "IsComposable", false, offset)?,
-                    entity_set_path: self.opt_string(&esp, offset)?,
-                    parameters: Vec::new(),
-                    return_type: None,
-                    annotations: Vec::new(),
-                    span: self.span_at(offset),
-                };
-                operations_of(last_schema(doc), kind).push(op);
-                Frame::Operation(kind)
+                self.open_operation(name, tag, offset, doc)?
             }
             (Frame::Operation(kind), b"Parameter") => {
-                let [n, ty, nullable] = tag.pick([Key::Name, Key::Type, Key::Nullable]);
-                let p = Parameter {
-                    name: self.required(&n, "Name", "Parameter", offset)?,
-                    ty: self.type_ref(&ty, "Parameter", offset)?,
-                    nullable: self.boolean(&nullable, "Nullable", true, offset)?,
-                    annotations: Vec::new(),
-                    span: self.span_at(offset),
-                };
-                if let Some(op) = operations_of(last_schema(doc), kind).last_mut() {
-                    op.parameters.push(p);
-                }
-                Frame::Parameter(kind)
+                self.open_parameter(kind, tag, offset, doc)?
             }
             (Frame::Operation(kind), b"ReturnType") => {
-                let [ty, nullable] = tag.pick([Key::Type, Key::Nullable]);
-                let r = ReturnType {
-                    ty: self.type_ref(&ty, "ReturnType", offset)?,
-                    nullable: self.boolean(&nullable, "Nullable", true, offset)?,
-                    annotations: Vec::new(),
-                    span: self.span_at(offset),
-                };
-                if let Some(op) = operations_of(last_schema(doc), kind).last_mut() {
-                    op.return_type = Some(r);
-                }
-                Frame::ReturnType(kind)
+                self.open_return_type(kind, tag, offset, doc)?
             }
             (Frame::Schema, b"EntityContainer") => {
                 let [n] = tag.pick([Key::Name]);
@@ -1121,17 +986,7 @@ impl<'a> Parser<'a, '_> {
                 }
                 Frame::Leaf
             }
-            (Frame::Schema, b"Annotations") => {
-                let [target, qualifier] = tag.pick([Key::Target, Key::Qualifier]);
-                let g = Annotations {
-                    target: self.required(&target, "Target", "Annotations", offset)?,
-                    qualifier: self.opt_string(&qualifier, offset)?,
-                    annotations: Vec::new(),
-                    span: self.span_at(offset),
-                };
-                last_schema(doc).annotation_groups.push(g);
-                Frame::Annotations
-            }
+            (Frame::Schema, b"Annotations") => self.open_annotation_group(tag, offset, doc)?,
             (
                 Frame::Structured(_)
                 | Frame::Property(_)
@@ -1153,6 +1008,229 @@ impl<'a> Parser<'a, '_> {
             _ => Frame::Skip,
         };
         Ok(frame)
+    }
+
+    /// An `<EntityType>` or `<ComplexType>` of the last schema.
+    fn open_structured(
+        &mut self,
+        name: &[u8],
+        tag: &Tag<'a>,
+        offset: usize,
+        doc: &mut Document<'a>,
+    ) -> Result<Frame, Fail> {
+        let (kind, el) = if name == b"EntityType" {
+            (StructuredKind::Entity, "EntityType")
+        } else {
+            (StructuredKind::Complex, "ComplexType")
+        };
+        let [n, base, abs, open, stream] = tag.pick([
+            Key::Name,
+            Key::BaseType,
+            Key::Abstract,
+            Key::OpenType,
+            Key::HasStream,
+        ]);
+        let t = StructuredType {
+            kind,
+            name: self.required(&n, "Name", el, offset)?,
+            base_type: self.opt_string(&base, offset)?,
+            is_abstract: self.boolean(&abs, "Abstract", false, offset)?,
+            open_type: self.boolean(&open, "OpenType", false, offset)?,
+            has_stream: self.boolean(&stream, "HasStream", false, offset)?,
+            key: Vec::new(),
+            properties: Vec::new(),
+            navigation_properties: Vec::new(),
+            annotations: Vec::new(),
+            span: self.span_at(offset),
+        };
+        types_of(last_schema(doc), kind).push(t);
+        Ok(Frame::Structured(kind))
+    }
+
+    /// A `<NavigationProperty>` of the open structured type.
+    fn open_navigation(
+        &mut self,
+        kind: StructuredKind,
+        tag: &Tag<'a>,
+        offset: usize,
+        doc: &mut Document<'a>,
+    ) -> Result<Frame, Fail> {
+        let [n, ty, nullable, contains, partner] = tag.pick([
+            Key::Name,
+            Key::Type,
+            Key::Nullable,
+            Key::ContainsTarget,
+            Key::Partner,
+        ]);
+        let name = self.required(&n, "Name", "NavigationProperty", offset)?;
+        let Some(t) = types_of(last_schema(doc), kind).last_mut() else {
+            return Ok(Frame::Skip);
+        };
+        self.check_member_name(t, &name, offset)?;
+        let nav = NavigationProperty {
+            name,
+            ty: self.type_ref(&ty, "NavigationProperty", offset)?,
+            nullable: self.boolean(&nullable, "Nullable", true, offset)?,
+            contains_target: self.boolean(&contains, "ContainsTarget", false, offset)?,
+            partner: self.opt_string(&partner, offset)?,
+            annotations: Vec::new(),
+            span: self.span_at(offset),
+        };
+        t.navigation_properties.push(nav);
+        Ok(Frame::Nav(kind))
+    }
+
+    /// An `<EnumType>` of the last schema.
+    fn open_enum(
+        &mut self,
+        tag: &Tag<'a>,
+        offset: usize,
+        doc: &mut Document<'a>,
+    ) -> Result<Frame, Fail> {
+        let [n, underlying, flags] = tag.pick([Key::Name, Key::UnderlyingType, Key::IsFlags]);
+        let underlying_type = self.opt_string(&underlying, offset)?;
+        if let Some(u) = &underlying_type {
+            self.check_primitive(u, offset)?;
+        }
+        let e = EnumType {
+            name: self.required(&n, "Name", "EnumType", offset)?,
+            underlying_type,
+            is_flags: self.boolean(&flags, "IsFlags", false, offset)?,
+            members: Vec::new(),
+            annotations: Vec::new(),
+            span: self.span_at(offset),
+        };
+        last_schema(doc).enum_types.push(e);
+        Ok(Frame::Enum)
+    }
+
+    /// A `<Member>` of the open enum type.
+    fn open_member(
+        &mut self,
+        tag: &Tag<'a>,
+        offset: usize,
+        doc: &mut Document<'a>,
+    ) -> Result<Frame, Fail> {
+        let [n, v] = tag.pick([Key::Name, Key::Value]);
+        let name = self.required(&n, "Name", "Member", offset)?;
+        let Some(en) = last_schema(doc).enum_types.last_mut() else {
+            return Ok(Frame::Skip);
+        };
+        let earlier = en.members.iter().map(|m| &m.name);
+        let count = en.members.len();
+        if !is_new_member(&mut self.member_names, earlier, count, &name) {
+            return Err(self.err(
+                offset,
+                ErrorKind::Duplicate,
+                format!("duplicate member {name} in enum type {}", en.name),
+            ));
+        }
+        let (value, explicit_value) = match v {
+            Some(v) => (self.int(&self.value(v, offset)?, "Value", offset)?, true),
+            None => (en.members.len() as i64, false),
+        };
+        en.members.push(EnumMember {
+            name,
+            value,
+            explicit_value,
+            annotations: Vec::new(),
+        });
+        Ok(Frame::Member)
+    }
+
+    /// A `<Parameter>` of the open function or action.
+    fn open_parameter(
+        &mut self,
+        kind: OperationKind,
+        tag: &Tag<'a>,
+        offset: usize,
+        doc: &mut Document<'a>,
+    ) -> Result<Frame, Fail> {
+        let [n, ty, nullable] = tag.pick([Key::Name, Key::Type, Key::Nullable]);
+        let p = Parameter {
+            name: self.required(&n, "Name", "Parameter", offset)?,
+            ty: self.type_ref(&ty, "Parameter", offset)?,
+            nullable: self.boolean(&nullable, "Nullable", true, offset)?,
+            annotations: Vec::new(),
+            span: self.span_at(offset),
+        };
+        if let Some(op) = operations_of(last_schema(doc), kind).last_mut() {
+            op.parameters.push(p);
+        }
+        Ok(Frame::Parameter(kind))
+    }
+
+    /// An out-of-line `<Annotations>` group of the last schema.
+    fn open_annotation_group(
+        &mut self,
+        tag: &Tag<'a>,
+        offset: usize,
+        doc: &mut Document<'a>,
+    ) -> Result<Frame, Fail> {
+        let [target, qualifier] = tag.pick([Key::Target, Key::Qualifier]);
+        let g = Annotations {
+            target: self.required(&target, "Target", "Annotations", offset)?,
+            qualifier: self.opt_string(&qualifier, offset)?,
+            annotations: Vec::new(),
+            span: self.span_at(offset),
+        };
+        last_schema(doc).annotation_groups.push(g);
+        Ok(Frame::Annotations)
+    }
+
+    /// A `<Function>` or `<Action>` of the last schema.
+    fn open_operation(
+        &mut self,
+        name: &[u8],
+        tag: &Tag<'a>,
+        offset: usize,
+        doc: &mut Document<'a>,
+    ) -> Result<Frame, Fail> {
+        let (kind, el) = if name == b"Function" {
+            (OperationKind::Function, "Function")
+        } else {
+            (OperationKind::Action, "Action")
+        };
+        let [n, bound, composable, esp] = tag.pick([
+            Key::Name,
+            Key::IsBound,
+            Key::IsComposable,
+            Key::EntitySetPath,
+        ]);
+        let op = Operation {
+            kind,
+            name: self.required(&n, "Name", el, offset)?,
+            is_bound: self.boolean(&bound, "IsBound", false, offset)?,
+            is_composable: self.boolean(&composable, "IsComposable", false, offset)?,
+            entity_set_path: self.opt_string(&esp, offset)?,
+            parameters: Vec::new(),
+            return_type: None,
+            annotations: Vec::new(),
+            span: self.span_at(offset),
+        };
+        operations_of(last_schema(doc), kind).push(op);
+        Ok(Frame::Operation(kind))
+    }
+
+    /// The `<ReturnType>` of the open function or action.
+    fn open_return_type(
+        &mut self,
+        kind: OperationKind,
+        tag: &Tag<'a>,
+        offset: usize,
+        doc: &mut Document<'a>,
+    ) -> Result<Frame, Fail> {
+        let [ty, nullable] = tag.pick([Key::Type, Key::Nullable]);
+        let r = ReturnType {
+            ty: self.type_ref(&ty, "ReturnType", offset)?,
+            nullable: self.boolean(&nullable, "Nullable", true, offset)?,
+            annotations: Vec::new(),
+            span: self.span_at(offset),
+        };
+        if let Some(op) = operations_of(last_schema(doc), kind).last_mut() {
+            op.return_type = Some(r);
+        }
+        Ok(Frame::ReturnType(kind))
     }
 
     /// A `<Property>` of the open structured type.
