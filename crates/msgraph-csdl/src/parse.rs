@@ -575,7 +575,10 @@ impl<'a> Parser<'a, '_> {
             if !empty && stack.len() >= MAX_DEPTH {
                 return Err(self.too_deep(start));
             }
-            let frame = self.open(local, &attrs, start, &stack, &mut doc, &mut root_done)?;
+            let frame = match stack.last() {
+                None => self.open_root(local, &attrs, start, &mut doc, &mut root_done)?,
+                Some(&(parent, _)) => self.open(parent, local, &attrs, start, empty, &mut doc)?,
+            };
             if empty {
                 if frame == Frame::Value {
                     self.close_value(&stack, &mut doc)?;
@@ -780,37 +783,45 @@ impl<'a> Parser<'a, '_> {
             )
         })
     }
-    /// Reads a start tag, given the open elements: a declaration goes
-    /// straight into the document, an annotation or value expression onto
-    /// [`Parser::values`]. Returns the element's frame.
-    fn open(
+    /// The root element: `<edmx:Edmx>`, once.
+    fn open_root(
         &mut self,
         name: &[u8],
         tag: &Tag<'a>,
         offset: usize,
-        stack: &[(Frame, usize)],
         doc: &mut Document<'a>,
         root_done: &mut bool,
     ) -> Result<Frame, Fail> {
-        let Some(&(parent, _)) = stack.last() else {
-            if *root_done {
-                return Err(self.err(offset, ErrorKind::Xml, "a second root element"));
-            }
-            if name != b"Edmx" {
-                let shown = self.name_at(offset);
-                return Err(self.err(
-                    offset,
-                    ErrorKind::Structure,
-                    format!(
-                        "root element is <{shown}>, expected <edmx:Edmx> (not a CSDL document)"
-                    ),
-                ));
-            }
-            *root_done = true;
-            let [version] = tag.pick([Key::Version]);
-            doc.version = self.opt_string(&version, offset)?.unwrap_or_default();
-            return Ok(Frame::Edmx);
-        };
+        if *root_done {
+            return Err(self.err(offset, ErrorKind::Xml, "a second root element"));
+        }
+        if name != b"Edmx" {
+            let shown = self.name_at(offset);
+            return Err(self.err(
+                offset,
+                ErrorKind::Structure,
+                format!("root element is <{shown}>, expected <edmx:Edmx> (not a CSDL document)"),
+            ));
+        }
+        *root_done = true;
+        let [version] = tag.pick([Key::Version]);
+        doc.version = self.opt_string(&version, offset)?.unwrap_or_default();
+        Ok(Frame::Edmx)
+    }
+
+    /// Reads a start tag inside the element `parent`: a declaration goes
+    /// straight into the document, an annotation or value expression onto
+    /// [`Parser::values`] (or, when `empty`, to its owner). Returns the
+    /// element's frame.
+    fn open(
+        &mut self,
+        parent: Frame,
+        name: &[u8],
+        tag: &Tag<'a>,
+        offset: usize,
+        empty: bool,
+        doc: &mut Document<'a>,
+    ) -> Result<Frame, Fail> {
         // The open declarations: the last schema (and the last of its
         // lists); the frames on the stack say which one is open.
         let frame = match (parent, name) {
@@ -1003,7 +1014,7 @@ impl<'a> Parser<'a, '_> {
                 | Frame::Singleton
                 | Frame::Annotations,
                 b"Annotation",
-            ) => self.open_annotation(tag, offset)?,
+            ) => self.open_annotation(tag, offset, empty.then_some(parent), doc)?,
             (Frame::Value, _) => self.open_value(tag, name, offset)?,
             _ => Frame::Skip,
         };
@@ -1364,7 +1375,16 @@ impl<'a> Parser<'a, '_> {
         Ok(())
     }
 
-    fn open_annotation(&mut self, tag: &Tag<'a>, offset: usize) -> Result<Frame, Fail> {
+    /// An `<Annotation>`. An empty tag (`<Annotation Term=".." String=".."/>`,
+    /// most of them) goes straight to its `owner`; otherwise it waits on
+    /// [`Parser::values`] for its value elements.
+    fn open_annotation(
+        &mut self,
+        tag: &Tag<'a>,
+        offset: usize,
+        owner: Option<Frame>,
+        doc: &mut Document<'a>,
+    ) -> Result<Frame, Fail> {
         let mut term = None;
         let mut qualifier = None;
         let mut value = AnnotationValue::Empty;
@@ -1391,13 +1411,19 @@ impl<'a> Parser<'a, '_> {
                 "<Annotation> is missing the required attribute Term",
             ));
         };
-        let span = self.span_at(offset);
-        self.values.push(Expr::Annotation(Annotation {
+        let annotation = Annotation {
             term,
             qualifier,
             value,
-            span,
-        }));
+            span: self.span_at(offset),
+        };
+        if let Some(owner) = owner {
+            if let Some(list) = annotations_of(doc, owner) {
+                push_small(list, annotation);
+            }
+            return Ok(Frame::Leaf);
+        }
+        self.values.push(Expr::Annotation(annotation));
         Ok(Frame::Value)
     }
 
