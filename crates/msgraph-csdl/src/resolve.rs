@@ -179,50 +179,57 @@ impl Hasher for FxHasher {
         self.add(u64::from(i));
     }
 
+    fn write_u32(&mut self, i: u32) {
+        self.add(u64::from(i));
+    }
+
     fn write_usize(&mut self, i: usize) {
         self.add(i as u64);
     }
 }
 
-/// Qualified names (`namespace.name`) kept in one buffer and found through
-/// an open-addressing table of indexes. Compared with a map of separately
-/// allocated strings this makes one allocation instead of one per name, and
-/// the key compared on a lookup sits in a compact buffer instead of
-/// somewhere on the heap (resolution is a lookup per type reference).
+/// Declared names keyed by namespace (an index into [`Resolver::namespaces`])
+/// and local name, the local names kept in one buffer and found through an
+/// open-addressing table of indexes. Keyed this way, `graph.x` and
+/// `microsoft.graph.x` are found without building a qualified string, and
+/// a lookup hashes and compares only the local name. One allocation for
+/// all names instead of one per name.
 struct NameTable<V> {
+    /// The local names, one after another.
     text: String,
-    /// `(start, end, value)` of each name in `text`.
-    entries: Vec<(usize, usize, V)>,
+    /// `(namespace, start, end, value)` of each name, its local name `text[start..end]`.
+    entries: Vec<(u32, u32, u32, V)>,
     /// `0` for empty, else an index into `entries` plus one.
     slots: Vec<u32>,
 }
 
 impl<V: Copy> NameTable<V> {
-    /// A table for up to `n` names (it never grows: load factor <= 1/2).
+    /// A table for up to `n` names (it grows past that: load factor <= 1/2).
     fn with_capacity(n: usize) -> Self {
         NameTable {
-            text: String::with_capacity(n * 32),
+            text: String::with_capacity(n * 16),
             entries: Vec::with_capacity(n),
             slots: vec![0; (2 * n).next_power_of_two().max(16)],
         }
     }
 
-    fn hash(key: &str) -> usize {
+    fn hash(namespace: u32, local: &str) -> usize {
         let mut h = FxHasher::default();
-        h.write(key.as_bytes());
+        h.write_u32(namespace);
+        h.write(local.as_bytes());
         h.finish() as usize
     }
 
-    /// The slot holding `key`, or the empty slot where it would go.
-    fn slot(&self, key: &str) -> usize {
+    /// The slot holding the name, or the empty slot where it would go.
+    fn slot(&self, namespace: u32, local: &str) -> usize {
         let mask = self.slots.len() - 1;
-        let mut i = Self::hash(key) & mask;
+        let mut i = Self::hash(namespace, local) & mask;
         loop {
             match self.slots[i] {
                 0 => return i,
                 e => {
-                    let (start, end, _) = self.entries[e as usize - 1];
-                    if &self.text[start..end] == key {
+                    let (ns, start, end, _) = self.entries[e as usize - 1];
+                    if ns == namespace && &self.text[start as usize..end as usize] == local {
                         return i;
                     }
                 }
@@ -231,64 +238,57 @@ impl<V: Copy> NameTable<V> {
         }
     }
 
-    /// Adds `namespace.name`; the value already there if it was present.
-    fn insert(&mut self, namespace: &str, name: &str, value: V) -> Option<V> {
-        let start = self.text.len();
-        self.text.push_str(namespace);
-        self.text.push('.');
-        self.text.push_str(name);
-        let end = self.text.len();
-        let i = self.slot(&self.text[start..end]);
+    /// Adds a name; the value already there if it was present.
+    fn insert(&mut self, namespace: u32, local: &str, value: V) -> Option<V> {
+        let i = self.slot(namespace, local);
         if let Some(e) = self.slots[i].checked_sub(1) {
-            self.text.truncate(start);
-            return Some(self.entries[e as usize].2);
+            return Some(self.entries[e as usize].3);
         }
         if 2 * (self.entries.len() + 1) > self.slots.len() {
             // More names than announced: rebuild twice as large.
             let mut bigger = NameTable::with_capacity(self.slots.len());
-            for &(s, e, v) in &self.entries {
-                bigger.insert_whole(&self.text[s..e], v);
+            for &(ns, s, e, v) in &self.entries {
+                bigger.insert(ns, &self.text[s as usize..e as usize], v);
             }
-            bigger.insert_whole(&self.text[start..end], value);
+            bigger.insert(namespace, local, value);
             *self = bigger;
             return None;
         }
-        self.entries.push((start, end, value));
+        let start = self.text.len() as u32;
+        self.text.push_str(local);
+        self.entries
+            .push((namespace, start, self.text.len() as u32, value));
         self.slots[i] = self.entries.len() as u32;
         None
     }
 
-    /// Adds an already qualified name known to be absent.
-    fn insert_whole(&mut self, key: &str, value: V) {
-        let start = self.text.len();
-        self.text.push_str(key);
-        let end = self.text.len();
-        let i = self.slot(&self.text[start..end]);
-        self.entries.push((start, end, value));
-        self.slots[i] = self.entries.len() as u32;
+    /// The index of the name among the names in insertion order.
+    fn find(&self, namespace: u32, local: &str) -> Option<usize> {
+        (self.slots[self.slot(namespace, local)] as usize).checked_sub(1)
     }
 
-    fn contains(&self, key: &str) -> bool {
-        self.slots[self.slot(key)] != 0
-    }
-
-    /// The index of `key` among the names in insertion order.
-    fn find(&self, key: &str) -> Option<usize> {
-        (self.slots[self.slot(key)] as usize).checked_sub(1)
+    fn contains(&self, namespace: u32, local: &str) -> bool {
+        self.find(namespace, local).is_some()
     }
 }
 
 struct Resolver {
     /// Alias -> namespace (schemas and `edmx:Include`s); a handful, so a list.
     aliases: Vec<(String, String)>,
-    /// Qualified names of declared types (with their positions).
+    /// The namespaces of schemas and includes; tables key names by index here.
+    namespaces: Vec<String>,
+    /// Alias -> index in `namespaces`, in the order of `aliases`.
+    alias_ids: Vec<u32>,
+    /// Declared types (with their positions).
     types: NameTable<Span>,
     /// Per declared type (by index in `types`), its qualified name as a
     /// shared string, made when an alias-qualified reference first needs
     /// it: the hundreds of `graph.identitySet` references then share one.
     shared_names: Vec<Option<std::sync::Arc<str>>>,
-    /// Qualified names of other annotatable named things: operations, containers, terms.
+    /// Other annotatable named things: operations, containers, terms.
     others: NameTable<()>,
+    /// The first bytes of the aliases (a quick test before comparing them).
+    alias_starts: [bool; 256],
     /// Buffer for building qualified names.
     scratch: String,
     checked: usize,
@@ -305,13 +305,25 @@ impl Resolver {
             .iter()
             .map(|s| (&s.namespace, &s.alias))
             .chain(includes.map(|(ns, alias)| (ns, alias)));
+        let mut namespaces: Vec<String> = Vec::new();
         for (ns, alias) in pairs {
+            if !namespaces.iter().any(|n| n == ns.as_str()) {
+                namespaces.push(ns.to_string());
+            }
             if let Some(a) = alias {
                 // The parser refuses colliding aliases where they are
                 // written; a hand-built document keeps the first one.
                 if !aliases.iter().any(|(x, _)| x == a) {
                     aliases.push((a.to_string(), ns.to_string()));
                 }
+            }
+        }
+        let id = |ns: &str| namespaces.iter().position(|n| n == ns).unwrap_or(0) as u32;
+        let alias_ids = aliases.iter().map(|(_, ns)| id(ns)).collect();
+        let mut alias_starts = [false; 256];
+        for (a, _) in &aliases {
+            if let Some(&b) = a.as_bytes().first() {
+                alias_starts[usize::from(b)] = true;
             }
         }
         let count = |f: fn(&Schema) -> usize| doc.schemas.iter().map(f).sum::<usize>();
@@ -325,6 +337,7 @@ impl Resolver {
         let mut declared: NameTable<Span> = NameTable::with_capacity(n_types);
         let mut others: NameTable<()> = NameTable::with_capacity(n_others);
         for s in &doc.schemas {
+            let ns = id(&s.namespace);
             let named = s
                 .entity_types
                 .iter()
@@ -333,7 +346,7 @@ impl Resolver {
                 .chain(s.enum_types.iter().map(|t| (&t.name, t.span)))
                 .chain(s.type_definitions.iter().map(|t| (&t.name, t.span)));
             for (name, span) in named {
-                if let Some(first) = declared.insert(&s.namespace, name, span) {
+                if let Some(first) = declared.insert(ns, name, span) {
                     return Err(Error::new(
                         &doc.source,
                         doc.position(span),
@@ -347,20 +360,23 @@ impl Resolver {
                 }
             }
             for op in s.functions.iter().chain(&s.actions) {
-                others.insert(&s.namespace, &op.name, ());
+                others.insert(ns, &op.name, ());
             }
             for t in &s.terms {
-                others.insert(&s.namespace, &t.name, ());
+                others.insert(ns, &t.name, ());
             }
             if let Some(c) = &s.entity_container {
-                others.insert(&s.namespace, &c.name, ());
+                others.insert(ns, &c.name, ());
             }
         }
         Ok(Resolver {
             aliases,
+            namespaces,
+            alias_ids,
             shared_names: vec![None; declared.entries.len()],
             types: declared,
             others,
+            alias_starts,
             scratch: String::new(),
             checked: 0,
             unresolved: Vec::new(),
@@ -427,15 +443,19 @@ impl Resolver {
     /// Whether some name token of `text` starts with `alias.`: true for
     /// every token `alias.Name`, so `false` rules them out. The cheap test
     /// that runs for every annotation target (almost all need no change):
-    /// one table lookup per byte to find where tokens start.
+    /// one table lookup per byte to find where tokens start, and the
+    /// aliases compared only where a token starts like one.
     fn may_have_aliased_token(&self, text: &str) -> bool {
         let b = text.as_bytes();
         let mut start = 0;
         loop {
             let rest = &b[start..];
-            let aliased = self.aliases.iter().any(|(a, _)| {
-                rest.len() > a.len() && rest[a.len()] == b'.' && rest.starts_with(a.as_bytes())
-            });
+            let aliased = rest
+                .first()
+                .is_some_and(|&c| self.alias_starts[usize::from(c)])
+                && self.aliases.iter().any(|(a, _)| {
+                    rest.len() > a.len() && rest[a.len()] == b'.' && rest.starts_with(a.as_bytes())
+                });
             if aliased {
                 return true;
             }
@@ -448,7 +468,7 @@ impl Resolver {
 
     /// For `alias.Name`: the namespace and `Name`.
     fn aliased<'t>(&self, token: &'t str) -> Option<(&str, &'t str)> {
-        let dot = token.bytes().rposition(|b| b == b'.')?;
+        let dot = memchr::memrchr(b'.', token.as_bytes())?;
         Some((self.alias(&token[..dot])?, &token[dot + 1..]))
     }
 
@@ -469,21 +489,44 @@ impl Resolver {
             }
             return;
         }
-        // Built in a reused buffer; a rewritten name then shares the
-        // declared type's string instead of allocating its own.
-        let mut q = std::mem::take(&mut self.scratch);
-        if !self.qualified_into(name, &mut q) {
-            if !self.types.contains(name) {
+        let Some(dot) = memchr::memrchr(b'.', name.as_bytes()) else {
+            self.miss(name, span, context);
+            return;
+        };
+        let (prefix, local) = (&name[..dot], &name[dot + 1..]);
+        let Some(a) = self.aliases.iter().position(|(a, _)| a == prefix) else {
+            if !self.declared(&self.types, name) {
                 self.miss(name, span, context);
             }
-        } else if let Some(i) = self.types.find(&q) {
-            let shared = self.shared_names[i].get_or_insert_with(|| q.as_str().into());
-            *name = Str::from(shared.clone());
-        } else {
-            *name = Str::from(q.as_str()).into_owned();
+            return;
+        };
+        // `alias.Name`: rewritten to the declared type's shared qualified
+        // string (hundreds of `graph.identitySet` references share one).
+        let ns = self.alias_ids[a];
+        let found = self.types.find(ns, local);
+        let namespace = &self.namespaces[ns as usize];
+        let qualified = match found {
+            Some(i) => self.shared_names[i]
+                .get_or_insert_with(|| qualified(namespace, local))
+                .clone(),
+            None => qualified(namespace, local),
+        };
+        *name = Str::from(qualified);
+        if found.is_none() {
             self.miss(name, span, context);
         }
-        self.scratch = q;
+    }
+
+    /// Whether `table` holds `name`, qualified by its namespace (not an alias).
+    fn declared<V: Copy>(&self, table: &NameTable<V>, name: &str) -> bool {
+        let Some(dot) = memchr::memrchr(b'.', name.as_bytes()) else {
+            return false;
+        };
+        let prefix = &name[..dot];
+        let Some(ns) = self.namespaces.iter().position(|n| n == prefix) else {
+            return false;
+        };
+        table.contains(ns as u32, &name[dot + 1..])
     }
 
     fn type_ref(&mut self, ty: &mut TypeRef<'_>, span: Span, context: impl FnOnce() -> String) {
@@ -594,7 +637,7 @@ impl Resolver {
             .collect();
         for cast in casts {
             self.checked += 1;
-            if !self.types.contains(&cast) {
+            if !self.declared(&self.types, &cast) {
                 self.miss(&cast, span, &context);
             }
         }
@@ -609,7 +652,7 @@ impl Resolver {
             .position(|b| b == b'/' || b == b'(')
             .unwrap_or(target.len());
         let head = &target[..end];
-        if !self.types.contains(head) && !self.others.contains(head) {
+        if !self.declared(&self.types, head) && !self.declared(&self.others, head) {
             self.dangling.push(Unresolved {
                 name: head.to_string(),
                 context: format!("annotation target {target}"),
@@ -643,6 +686,15 @@ impl Resolver {
             _ => {}
         }
     }
+}
+
+/// `namespace.local` as a shared string.
+fn qualified(namespace: &str, local: &str) -> std::sync::Arc<str> {
+    let mut q = String::with_capacity(namespace.len() + 1 + local.len());
+    q.push_str(namespace);
+    q.push('.');
+    q.push_str(local);
+    q.into()
 }
 
 /// Splits text into `(is_name_token, piece)`; name tokens are runs of
@@ -681,15 +733,19 @@ mod tests {
     fn name_table_finds_inserts_reports_duplicates_and_grows() {
         let mut t: NameTable<u32> = NameTable::with_capacity(2);
         for i in 0..100u32 {
-            assert_eq!(t.insert("a.b", &format!("n{i}"), i), None);
+            assert_eq!(t.insert(0, &format!("n{i}"), i), None);
         }
-        assert_eq!(t.insert("a.b", "n7", 1000), Some(7));
+        assert_eq!(t.insert(0, "n7", 1000), Some(7));
+        // The same local name in another namespace is another name.
+        assert_eq!(t.insert(1, "n7", 1000), None);
         for i in 0..100u32 {
-            assert!(t.contains(&format!("a.b.n{i}")));
+            assert!(t.contains(0, &format!("n{i}")));
+            assert_eq!(t.find(0, &format!("n{i}")), Some(i as usize));
         }
-        assert!(!t.contains("a.b.n100"));
-        assert!(!t.contains("a.b"));
-        assert!(!t.contains(""));
-        assert_eq!(t.entries.len(), 100);
+        assert_eq!(t.find(1, "n7"), Some(100));
+        assert!(!t.contains(1, "n8"));
+        assert!(!t.contains(0, "n100"));
+        assert!(!t.contains(0, ""));
+        assert_eq!(t.entries.len(), 101);
     }
 }
