@@ -56,7 +56,7 @@ pub fn parse<'a>(bytes: &'a [u8], source: &str) -> Result<Document<'a>, Error> {
         values: Vec::new(),
         member_names: HashSet::default(),
         tag_escaped: true,
-        last_term: Str::borrowed(""),
+        last_term: ("", Str::borrowed("")),
     }
     .run()
     .map_err(|e| *e)
@@ -245,8 +245,9 @@ struct Parser<'a, 'n> {
     member_names: HashSet<Str<'a>, BuildHasherDefault<FxHasher>>,
     /// Whether a value of the current start tag may hold an escape (`&`).
     tag_escaped: bool,
-    /// The last annotation term read (see [`Parser::term`]).
-    last_term: Str<'a>,
+    /// The last annotation term read, as written and as decoded (see
+    /// [`Parser::term`]).
+    last_term: (&'a str, Str<'a>),
 }
 
 impl<'a> Parser<'a, '_> {
@@ -668,11 +669,12 @@ impl<'a> Parser<'a, '_> {
     /// resolution then reads one place in the source instead of one per
     /// annotation, long after the reader left it.
     fn term(&mut self, raw: &'a str, offset: usize) -> Result<Str<'a>, Fail> {
-        if raw == self.last_term.as_str() {
-            return Ok(self.last_term.clone());
+        // Compared as written: equal text decodes (or fails) the same way.
+        if raw == self.last_term.0 {
+            return Ok(self.last_term.1.clone());
         }
         let term = self.value(raw, offset)?;
-        self.last_term = term.clone();
+        self.last_term = (raw, term.clone());
         Ok(term)
     }
 

@@ -297,7 +297,7 @@ struct Resolver {
 }
 
 impl Resolver {
-    fn new(doc: &Document) -> Result<Self, Error> {
+    fn new<'d>(doc: &'d Document) -> Result<Self, Error> {
         let mut aliases: Vec<(String, String)> = Vec::new();
         let includes = doc.references.iter().flat_map(|r| &r.includes);
         let pairs = doc
@@ -318,13 +318,15 @@ impl Resolver {
                 }
             }
         }
-        let id = |ns: &str| namespaces.iter().position(|n| n == ns).unwrap_or(0) as u32;
-        let alias_ids = aliases.iter().map(|(_, ns)| id(ns)).collect();
+        let id = |namespaces: &[String], ns: &str| {
+            namespaces.iter().position(|n| n == ns).unwrap_or(0) as u32
+        };
+        let alias_ids = aliases.iter().map(|(_, ns)| id(&namespaces, ns)).collect();
         let mut alias_starts = [false; 256];
         for (a, _) in &aliases {
-            if let Some(&b) = a.as_bytes().first() {
-                alias_starts[usize::from(b)] = true;
-            }
+            // An empty alias stands before the dot of `.Name`.
+            let first = a.as_bytes().first().copied().unwrap_or(b'.');
+            alias_starts[usize::from(first)] = true;
         }
         let count = |f: fn(&Schema) -> usize| doc.schemas.iter().map(f).sum::<usize>();
         let n_types = count(|s| {
@@ -337,7 +339,9 @@ impl Resolver {
         let mut declared: NameTable<Span> = NameTable::with_capacity(n_types);
         let mut others: NameTable<()> = NameTable::with_capacity(n_others);
         for s in &doc.schemas {
-            let ns = id(&s.namespace);
+            let ns = id(&namespaces, &s.namespace);
+            // The key of a declared name, as a reference to it is looked up.
+            let mut key = |name: &'d str| keyed(&mut namespaces, &s.namespace, ns, name);
             let named = s
                 .entity_types
                 .iter()
@@ -346,7 +350,8 @@ impl Resolver {
                 .chain(s.enum_types.iter().map(|t| (&t.name, t.span)))
                 .chain(s.type_definitions.iter().map(|t| (&t.name, t.span)));
             for (name, span) in named {
-                if let Some(first) = declared.insert(ns, name, span) {
+                let (ns, local) = key(name);
+                if let Some(first) = declared.insert(ns, local, span) {
                     return Err(Error::new(
                         &doc.source,
                         doc.position(span),
@@ -359,14 +364,12 @@ impl Resolver {
                     ));
                 }
             }
-            for op in s.functions.iter().chain(&s.actions) {
-                others.insert(ns, &op.name, ());
-            }
-            for t in &s.terms {
-                others.insert(ns, &t.name, ());
-            }
-            if let Some(c) = &s.entity_container {
-                others.insert(ns, &c.name, ());
+            let ops = s.functions.iter().chain(&s.actions).map(|op| &op.name);
+            let terms = s.terms.iter().map(|t| &t.name);
+            let container = s.entity_container.iter().map(|c| &c.name);
+            for name in ops.chain(terms).chain(container) {
+                let (ns, local) = key(name);
+                others.insert(ns, local, ());
             }
         }
         Ok(Resolver {
@@ -686,6 +689,25 @@ impl Resolver {
             _ => {}
         }
     }
+}
+
+/// The table key of `name` declared in namespace `ns` (id `id`): a name
+/// with dots (not a CSDL simple identifier, but kept as written) is split
+/// at its last dot, as a reference `ns.x.y` to it is, its prefix `ns.x`
+/// becoming a namespace of its own.
+fn keyed<'n>(namespaces: &mut Vec<String>, ns: &str, id: u32, name: &'n str) -> (u32, &'n str) {
+    let Some(dot) = memchr::memrchr(b'.', name.as_bytes()) else {
+        return (id, name);
+    };
+    let prefix = format!("{ns}.{}", &name[..dot]);
+    let id = match namespaces.iter().position(|n| *n == prefix) {
+        Some(i) => i,
+        None => {
+            namespaces.push(prefix);
+            namespaces.len() - 1
+        }
+    };
+    (id as u32, &name[dot + 1..])
 }
 
 /// `namespace.local` as a shared string.

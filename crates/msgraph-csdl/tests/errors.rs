@@ -616,6 +616,119 @@ fn duplicate_members_in_large_enums() {
     }
 }
 
+/// The member-name set is refilled for each large type: two large types
+/// (and a large enum) with the same member names load.
+#[test]
+fn large_types_may_share_member_names() {
+    let members: Vec<String> = (0..40)
+        .map(|i| format!(r#"<Property Name="m{i}" Type="Edm.String"/>"#))
+        .collect();
+    let enum_members: Vec<String> = (0..40)
+        .map(|i| format!(r#"<Member Name="m{i}"/>"#))
+        .collect();
+    let body = format!(
+        "<EnumType Name=\"e\">{}</EnumType>\n<ComplexType Name=\"t1\">{}</ComplexType>\n<ComplexType Name=\"t2\">{}</ComplexType>",
+        enum_members.join(""),
+        members.join(""),
+        members.join("")
+    );
+    let text = doc(&body);
+    let loaded = load(text.as_bytes(), "ok.xml").expect("loads");
+    let s = &loaded.schemas[0];
+    assert_eq!(s.complex_types[1].properties.len(), 40);
+    assert_eq!(s.enum_types[0].members.len(), 40);
+}
+
+/// Repeated annotation terms share a string, but only when written the
+/// same way: a term is decoded (or refused) on its own text.
+#[test]
+fn repeated_annotation_terms_are_decoded_as_written() {
+    let annotated = |terms: &[&str]| {
+        let annotations: Vec<String> = terms
+            .iter()
+            .map(|t| format!(r#"<Annotation Term="{t}" Bool="true"/>"#))
+            .collect();
+        doc(&format!(
+            "<ComplexType Name=\"t\">{}</ComplexType>",
+            annotations.join("\n")
+        ))
+    };
+    let text = annotated(&["x.a&amp;lt;b", "x.a&lt;b", "x.a&lt;b", "x.a&amp;lt;b"]);
+    let d = load(text.as_bytes(), "ok.xml").expect("loads");
+    let terms: Vec<&str> = d.schemas[0].complex_types[0]
+        .annotations
+        .iter()
+        .map(|a| a.term.as_str())
+        .collect();
+    assert_eq!(terms, ["x.a&lt;b", "x.a<b", "x.a<b", "x.a&lt;b"]);
+    // A broken escape after a good one with the same decoded text.
+    let e = load_err(annotated(&["x.a&amp;b", "x.a&b"]).as_bytes());
+    assert_eq!(e.kind, ErrorKind::InvalidValue);
+    assert!(e.message.starts_with("bad escape"), "{}", e.message);
+    assert_eq!(at(&e), (4, 1));
+}
+
+/// Names are not checked to be simple identifiers: one with dots is found
+/// by its whole qualified name, as before names were keyed by namespace.
+#[test]
+fn dotted_type_names_resolve_by_their_qualified_name() {
+    let body = concat!(
+        r#"<ComplexType Name="x.y"/>"#,
+        "\n",
+        r#"<ComplexType Name="t"><Property Name="p" Type="a.x.y"/></ComplexType>"#,
+        "\n",
+        r#"<Annotations Target="a.x.y"><Annotation Term="Core.Description" String="d"/></Annotations>"#
+    );
+    let text = doc(body);
+    let mut d = parse(text.as_bytes(), "ok.xml").expect("parses");
+    let report = msgraph_csdl::resolve_report(&mut d).expect("resolves");
+    assert!(report.unresolved.is_empty(), "{:?}", report.unresolved);
+    assert!(
+        report.dangling_targets.is_empty(),
+        "{:?}",
+        report.dangling_targets
+    );
+    // `b.c` in `a` and `c` in `a.b` are the same qualified name.
+    let xml = concat!(
+        r#"<edmx:Edmx Version="4.0" xmlns:edmx="http://docs.oasis-open.org/odata/ns/edmx"><edmx:DataServices>"#,
+        "\n",
+        r#"<Schema Namespace="a" xmlns="http://docs.oasis-open.org/odata/ns/edm"><ComplexType Name="b.c"/></Schema>"#,
+        "\n",
+        r#"<Schema Namespace="a.b" xmlns="http://docs.oasis-open.org/odata/ns/edm"><ComplexType Name="c"/></Schema>"#,
+        "\n</edmx:DataServices></edmx:Edmx>\n"
+    );
+    let e = load_err(xml.as_bytes());
+    assert_eq!(e.kind, ErrorKind::Duplicate);
+    assert_eq!(
+        e.message,
+        "duplicate type name c in namespace a.b (first declared at 2:71)"
+    );
+}
+
+/// An empty alias qualifies `.Name` in targets and paths like any alias.
+#[test]
+fn an_empty_alias_qualifies_targets() {
+    let xml = concat!(
+        r#"<edmx:Edmx Version="4.0" xmlns:edmx="http://docs.oasis-open.org/odata/ns/edmx"><edmx:DataServices>"#,
+        "\n",
+        r#"<Schema Namespace="a" Alias="" xmlns="http://docs.oasis-open.org/odata/ns/edm">"#,
+        r#"<ComplexType Name="t"><Property Name="p" Type=".t"/></ComplexType>"#,
+        r#"<Annotations Target=".t/p"><Annotation Term="Core.Description" String="d"/></Annotations>"#,
+        "</Schema>\n</edmx:DataServices></edmx:Edmx>\n"
+    );
+    let mut d = parse(xml.as_bytes(), "ok.xml").expect("parses");
+    let report = msgraph_csdl::resolve_report(&mut d).expect("resolves");
+    assert!(report.unresolved.is_empty(), "{:?}", report.unresolved);
+    assert!(
+        report.dangling_targets.is_empty(),
+        "{:?}",
+        report.dangling_targets
+    );
+    let s = &d.schemas[0];
+    assert_eq!(s.annotation_groups[0].target, "a.t/p");
+    assert_eq!(s.complex_types[0].properties[0].ty.name, "a.t");
+}
+
 #[test]
 fn key_naming_no_property() {
     let xml = doc(concat!(
