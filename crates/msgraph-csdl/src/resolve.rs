@@ -273,12 +273,11 @@ impl<V: Copy> NameTable<V> {
 }
 
 struct Resolver {
-    /// Alias -> namespace (schemas and `edmx:Include`s); a handful, so a list.
-    aliases: Vec<(String, String)>,
+    /// Alias -> its namespace's index in `namespaces` (schemas and
+    /// `edmx:Include`s); a handful, so a list.
+    aliases: Vec<(String, u32)>,
     /// The namespaces of schemas and includes; tables key names by index here.
     namespaces: Vec<String>,
-    /// Alias -> index in `namespaces`, in the order of `aliases`.
-    alias_ids: Vec<u32>,
     /// Declared types (with their positions).
     types: NameTable<Span>,
     /// Per declared type (by index in `types`), its qualified name as a
@@ -321,7 +320,10 @@ impl Resolver {
         let id = |namespaces: &[String], ns: &str| {
             namespaces.iter().position(|n| n == ns).unwrap_or(0) as u32
         };
-        let alias_ids = aliases.iter().map(|(_, ns)| id(&namespaces, ns)).collect();
+        let aliases: Vec<(String, u32)> = aliases
+            .into_iter()
+            .map(|(a, ns)| (a, id(&namespaces, &ns)))
+            .collect();
         let mut alias_starts = [false; 256];
         for (a, _) in &aliases {
             // An empty alias stands before the dot of `.Name`.
@@ -375,7 +377,6 @@ impl Resolver {
         Ok(Resolver {
             aliases,
             namespaces,
-            alias_ids,
             shared_names: vec![None; declared.entries.len()],
             types: declared,
             others,
@@ -387,12 +388,18 @@ impl Resolver {
         })
     }
 
-    /// The namespace an alias stands for.
-    fn alias(&self, prefix: &str) -> Option<&str> {
+    /// The index in `namespaces` of the namespace an alias stands for.
+    fn alias_id(&self, prefix: &str) -> Option<u32> {
         self.aliases
             .iter()
             .find(|(a, _)| a == prefix)
-            .map(|(_, ns)| ns.as_str())
+            .map(|&(_, ns)| ns)
+    }
+
+    /// The namespace an alias stands for.
+    fn alias(&self, prefix: &str) -> Option<&str> {
+        self.alias_id(prefix)
+            .map(|ns| self.namespaces[ns as usize].as_str())
     }
 
     /// `alias.Name` -> `namespace.Name`; anything else unchanged.
@@ -497,7 +504,7 @@ impl Resolver {
             return;
         };
         let (prefix, local) = (&name[..dot], &name[dot + 1..]);
-        let Some(a) = self.aliases.iter().position(|(a, _)| a == prefix) else {
+        let Some(ns) = self.alias_id(prefix) else {
             if !self.declared(&self.types, name) {
                 self.miss(name, span, context);
             }
@@ -505,7 +512,6 @@ impl Resolver {
         };
         // `alias.Name`: rewritten to the declared type's shared qualified
         // string (hundreds of `graph.identitySet` references share one).
-        let ns = self.alias_ids[a];
         let found = self.types.find(ns, local);
         let namespace = &self.namespaces[ns as usize];
         let qualified = match found {
