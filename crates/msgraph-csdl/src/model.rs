@@ -451,6 +451,8 @@ pub struct Annotation<'s> {
     pub qualifier: Option<Str<'s>>,
     /// The value, from an attribute (`String="..."`) or child elements.
     pub value: AnnotationValue<'s>,
+    /// Annotations of this annotation (`Annotation` children).
+    pub annotations: Vec<Annotation<'s>>,
     /// Position of the element.
     pub span: Span,
 }
@@ -486,8 +488,10 @@ pub enum AnnotationValue<'s> {
 pub struct Record<'s> {
     /// `Type` attribute, if any.
     pub ty: Option<Str<'s>>,
-    /// `PropertyValue` children: `(Property, value)` in document order.
-    pub properties: Vec<(Str<'s>, AnnotationValue<'s>)>,
+    /// `PropertyValue` children, in document order.
+    pub properties: Vec<PropertyValue<'s>>,
+    /// Annotations of the record (`Annotation` children).
+    pub annotations: Vec<Annotation<'s>>,
 }
 
 impl<'s> Record<'s> {
@@ -495,9 +499,20 @@ impl<'s> Record<'s> {
     pub fn get(&self, name: &str) -> Option<&AnnotationValue<'s>> {
         self.properties
             .iter()
-            .find(|(n, _)| n == name)
-            .map(|(_, v)| v)
+            .find(|p| p.property == name)
+            .map(|p| &p.value)
     }
+}
+
+/// One `PropertyValue` of a [`Record`].
+#[derive(Debug, Clone, PartialEq)]
+pub struct PropertyValue<'s> {
+    /// `Property`: the name of the record's property.
+    pub property: Str<'s>,
+    /// The value, from an attribute or child elements.
+    pub value: AnnotationValue<'s>,
+    /// Annotations of the property value (`Annotation` children).
+    pub annotations: Vec<Annotation<'s>>,
 }
 
 /// The `Core.Description` term.
@@ -845,8 +860,9 @@ into_owned! {
     Singleton { text: [name, ty, bindings, annotations], plain: [span] }
     NavigationPropertyBinding { text: [path, target], plain: [] }
     Annotations { text: [target, qualifier, annotations], plain: [span] }
-    Annotation { text: [term, qualifier, value], plain: [span] }
-    Record { text: [ty, properties], plain: [] }
+    Annotation { text: [term, qualifier, value, annotations], plain: [span] }
+    Record { text: [ty, properties, annotations], plain: [] }
+    PropertyValue { text: [property, value, annotations], plain: [] }
 }
 
 impl IntoOwned for AnnotationValue<'_> {

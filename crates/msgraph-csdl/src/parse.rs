@@ -108,7 +108,7 @@ enum Frame {
 enum Expr<'a> {
     Annotation(Annotation<'a>),
     Record(Record<'a>),
-    PropertyValue(Str<'a>, AnnotationValue<'a>),
+    PropertyValue(PropertyValue<'a>),
     Collection(Vec<AnnotationValue<'a>>),
     Literal(LitKind, Cow<'a, str>, Span),
     Null,
@@ -1033,6 +1033,15 @@ impl<'a> Parser<'a, '_> {
                 | Frame::Annotations,
                 b"Annotation",
             ) => self.open_annotation(tag, offset, empty.then_some(parent), doc)?,
+            // An annotation of an annotation, record or property value.
+            (Frame::Value, b"Annotation")
+                if matches!(
+                    self.values.last(),
+                    Some(Expr::Annotation(_) | Expr::Record(_) | Expr::PropertyValue(_))
+                ) =>
+            {
+                self.open_annotation(tag, offset, None, doc)?
+            }
             (Frame::Value, _) => self.open_value(tag, name, offset)?,
             _ => Frame::Skip,
         };
@@ -1433,6 +1442,7 @@ impl<'a> Parser<'a, '_> {
             term,
             qualifier,
             value,
+            annotations: Vec::new(),
             span: self.span_at(offset),
         };
         if let Some(owner) = owner {
@@ -1462,10 +1472,13 @@ impl<'a> Parser<'a, '_> {
                         value = self.literal(kind, text, offset)?;
                     }
                 }
-                let prop = self.required(&prop, "Property", "PropertyValue", offset)?;
-                Expr::PropertyValue(prop, value)
+                Expr::PropertyValue(PropertyValue {
+                    property: self.required(&prop, "Property", "PropertyValue", offset)?,
+                    value,
+                    annotations: Vec::new(),
+                })
             }
-            Some(Expr::Annotation(_) | Expr::PropertyValue(..) | Expr::Collection(_)) => {
+            Some(Expr::Annotation(_) | Expr::PropertyValue(_) | Expr::Collection(_)) => {
                 if is_dynamic_expression(name) {
                     // Skipping it would leave the annotation `Empty` (`true`
                     // for a Bool term): a silent change of meaning. The real
@@ -1492,6 +1505,7 @@ impl<'a> Parser<'a, '_> {
                         Expr::Record(Record {
                             ty: self.opt_string(&ty, offset)?,
                             properties: Vec::new(),
+                            annotations: Vec::new(),
                         })
                     }
                     b"Collection" => Expr::Collection(Vec::new()),
@@ -1532,17 +1546,25 @@ impl<'a> Parser<'a, '_> {
     ) -> Result<(), Fail> {
         let value = match self.values.pop() {
             Some(Expr::Annotation(a)) => {
-                if let Some(list) = stack
-                    .last()
-                    .and_then(|&(owner, _)| annotations_of(doc, owner))
-                {
+                // Of the annotation, record or property value it is in, or
+                // else of the declaration it is in.
+                let list = match self.values.last_mut() {
+                    Some(Expr::Annotation(outer)) => Some(&mut outer.annotations),
+                    Some(Expr::Record(r)) => Some(&mut r.annotations),
+                    Some(Expr::PropertyValue(pv)) => Some(&mut pv.annotations),
+                    Some(_) => None,
+                    None => stack
+                        .last()
+                        .and_then(|&(owner, _)| annotations_of(doc, owner)),
+                };
+                if let Some(list) = list {
                     push_small(list, a);
                 }
                 return Ok(());
             }
-            Some(Expr::PropertyValue(name, value)) => {
+            Some(Expr::PropertyValue(pv)) => {
                 if let Some(Expr::Record(r)) = self.values.last_mut() {
-                    r.properties.push((name, value));
+                    r.properties.push(pv);
                 }
                 return Ok(());
             }
@@ -1555,7 +1577,7 @@ impl<'a> Parser<'a, '_> {
         };
         match self.values.last_mut() {
             Some(Expr::Annotation(a)) => a.value = value,
-            Some(Expr::PropertyValue(_, slot)) => *slot = value,
+            Some(Expr::PropertyValue(pv)) => pv.value = value,
             Some(Expr::Collection(items)) => items.push(value),
             _ => {}
         }

@@ -674,6 +674,7 @@ impl Resolver {
         for a in list {
             self.qualify(&mut a.term);
             self.value(&mut a.value);
+            self.annotations(&mut a.annotations);
         }
     }
 
@@ -683,9 +684,11 @@ impl Resolver {
                 if let Some(ty) = &mut r.ty {
                     self.qualify(ty);
                 }
-                for (_, pv) in &mut r.properties {
-                    self.value(pv);
+                for pv in &mut r.properties {
+                    self.value(&mut pv.value);
+                    self.annotations(&mut pv.annotations);
                 }
+                self.annotations(&mut r.annotations);
             }
             AnnotationValue::Collection(items) => {
                 for item in items {

@@ -423,6 +423,7 @@ pub fn set_description(doc: &mut Document, target: &str, text: &str) -> bool {
         term: Str::borrowed(CORE_DESCRIPTION),
         qualifier: None,
         value: AnnotationValue::String(Str::from(text.to_string())),
+        annotations: Vec::new(),
         span: Span::default(),
     };
     let Some(index) = owner_schema(doc, target) else {
@@ -605,6 +606,7 @@ mod tests {
                 term: CORE_DESCRIPTION.into(),
                 qualifier: None,
                 value: AnnotationValue::String("Old.".into()),
+                annotations: Vec::new(),
                 span: Span::default(),
             }],
             span: Span::default(),

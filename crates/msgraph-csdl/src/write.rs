@@ -482,15 +482,26 @@ impl Writer<'_> {
             if let Some(q) = &a.qualifier {
                 attrs.push(("Qualifier", q));
             }
-            self.valued("Annotation", attrs, &a.value);
+            self.valued("Annotation", attrs, &a.value, &a.annotations);
         }
     }
 
     /// An `Annotation` or `PropertyValue`: scalar values as attributes (like upstream),
-    /// except `EnumMember`, records, collections and null, which are child elements.
-    fn valued(&mut self, tag: &str, attrs: Vec<(&str, &str)>, value: &AnnotationValue) {
+    /// except `EnumMember`, records, collections and null, which are child elements;
+    /// its own annotations follow the value.
+    fn valued(
+        &mut self,
+        tag: &str,
+        attrs: Vec<(&str, &str)>,
+        value: &AnnotationValue,
+        annotations: &[Annotation],
+    ) {
         let scalar: Option<(&str, String)> = match value {
-            AnnotationValue::Empty => return self.empty(tag, &attrs),
+            AnnotationValue::Empty => {
+                return self.element(tag, &attrs, !annotations.is_empty(), |w| {
+                    w.annotations(annotations)
+                })
+            }
             AnnotationValue::String(s) => Some(("String", s.to_string())),
             AnnotationValue::Bool(b) => Some(("Bool", b.to_string())),
             AnnotationValue::Int(i) => Some(("Int", i.to_string())),
@@ -505,11 +516,14 @@ impl Writer<'_> {
             Some((name, text)) => {
                 let mut attrs = attrs;
                 attrs.push((name, &text));
-                self.empty(tag, &attrs);
+                self.element(tag, &attrs, !annotations.is_empty(), |w| {
+                    w.annotations(annotations)
+                });
             }
             None => {
                 self.open(tag, &attrs);
                 self.value_element(value);
+                self.annotations(annotations);
                 self.close(tag);
             }
         }
@@ -544,10 +558,13 @@ impl Writer<'_> {
         if let Some(ty) = &r.ty {
             attrs.push(("Type", ty.as_str()));
         }
-        self.element("Record", &attrs, !r.properties.is_empty(), |w| {
-            for (name, value) in &r.properties {
-                w.valued("PropertyValue", vec![("Property", name.as_str())], value);
+        let children = !r.properties.is_empty() || !r.annotations.is_empty();
+        self.element("Record", &attrs, children, |w| {
+            for p in &r.properties {
+                let attrs = vec![("Property", p.property.as_str())];
+                w.valued("PropertyValue", attrs, &p.value, &p.annotations);
             }
+            w.annotations(&r.annotations);
         });
     }
 }
@@ -661,6 +678,8 @@ mod tests {
                         term: CORE_DESCRIPTION.into(),
                         qualifier: None,
                         value: AnnotationValue::String("Cost \"incl.\" <fees> & tax\nline".into()),
+                        // An annotation of the annotation.
+                        annotations: vec![tag_annotation("Org.OData.Core.V1.IsLanguageDependent")],
                         span: Span::default(),
                     },
                     Annotation {
@@ -669,18 +688,25 @@ mod tests {
                         value: AnnotationValue::Collection(vec![AnnotationValue::Record(Record {
                             ty: None,
                             properties: vec![
-                                (
-                                    "Date".into(),
-                                    AnnotationValue::Literal("Date".into(), "2023-11-06".into()),
-                                ),
-                                (
-                                    "Kind".into(),
-                                    AnnotationValue::EnumMember(
+                                PropertyValue {
+                                    property: "Date".into(),
+                                    value: AnnotationValue::Literal(
+                                        "Date".into(),
+                                        "2023-11-06".into(),
+                                    ),
+                                    annotations: vec![tag_annotation("x.onDate")],
+                                },
+                                PropertyValue {
+                                    property: "Kind".into(),
+                                    value: AnnotationValue::EnumMember(
                                         "Org.OData.Core.V1.RevisionKind/Deprecated".into(),
                                     ),
-                                ),
+                                    annotations: vec![tag_annotation("x.onKind")],
+                                },
                             ],
+                            annotations: vec![tag_annotation("x.onRecord")],
                         })]),
+                        annotations: Vec::new(),
                         span: Span::default(),
                     },
                 ],
@@ -695,6 +721,17 @@ mod tests {
             text: SourceText::default(),
             // Deliberately out of order: the writer sorts schemas.
             schemas: vec![records, graph],
+        }
+    }
+
+    /// An annotation with no value.
+    fn tag_annotation(term: &'static str) -> Annotation<'static> {
+        Annotation {
+            term: term.into(),
+            qualifier: None,
+            value: AnnotationValue::Empty,
+            annotations: Vec::new(),
+            span: Span::default(),
         }
     }
 
@@ -716,14 +753,20 @@ mod tests {
         <Property Name="who" Type="Collection(graph.identity)" />
       </ComplexType>
       <Annotations Target="microsoft.graph.callRecords.row/charge">
-        <Annotation Term="Org.OData.Core.V1.Description" String="Cost &quot;incl.&quot; &lt;fees&gt; &amp; tax&#10;line" />
+        <Annotation Term="Org.OData.Core.V1.Description" String="Cost &quot;incl.&quot; &lt;fees&gt; &amp; tax&#10;line">
+          <Annotation Term="Org.OData.Core.V1.IsLanguageDependent" />
+        </Annotation>
         <Annotation Term="Org.OData.Core.V1.Revisions">
           <Collection>
             <Record>
-              <PropertyValue Property="Date" Date="2023-11-06" />
+              <PropertyValue Property="Date" Date="2023-11-06">
+                <Annotation Term="x.onDate" />
+              </PropertyValue>
               <PropertyValue Property="Kind">
                 <EnumMember>Org.OData.Core.V1.RevisionKind/Deprecated</EnumMember>
+                <Annotation Term="x.onKind" />
               </PropertyValue>
+              <Annotation Term="x.onRecord" />
             </Record>
           </Collection>
         </Annotation>
@@ -733,6 +776,35 @@ mod tests {
 </edmx:Edmx>
 "#;
         assert_eq!(xml, expected);
+    }
+
+    /// What the writer writes, the reader reads back: nested annotations
+    /// included.
+    #[test]
+    fn written_documents_read_back_the_same() {
+        let xml = write_document(&doc());
+        let read = crate::parse(xml.as_bytes(), "written").expect("reads back");
+        assert_eq!(write_document(&read), xml);
+        let group = &read.schemas[1].annotation_groups[0];
+        assert_eq!(
+            group.annotations[0].annotations[0].term,
+            "Org.OData.Core.V1.IsLanguageDependent"
+        );
+        let AnnotationValue::Collection(items) = &group.annotations[1].value else {
+            panic!("revisions are a collection");
+        };
+        let AnnotationValue::Record(r) = &items[0] else {
+            panic!("a revision is a record");
+        };
+        assert_eq!(r.annotations[0].term, "x.onRecord");
+        assert_eq!(r.properties[0].annotations[0].term, "x.onDate");
+        assert_eq!(r.properties[1].annotations[0].term, "x.onKind");
+        assert_eq!(
+            r.get("Kind"),
+            Some(&AnnotationValue::EnumMember(
+                "Org.OData.Core.V1.RevisionKind/Deprecated".into()
+            ))
+        );
     }
 
     #[test]

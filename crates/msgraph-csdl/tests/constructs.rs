@@ -558,3 +558,74 @@ fn closure_errors_point_at_the_parameter_and_built_documents_have_no_positions()
         Position::default()
     );
 }
+
+/// Annotations of annotations, records and property values are kept (in
+/// document order, whichever side of the value they are written on), their
+/// terms qualified like any other, and kept by an owned document.
+#[test]
+fn nested_annotations_are_kept_and_qualified() {
+    let xml = r#"<edmx:Edmx Version="4.0" xmlns:edmx="http://docs.oasis-open.org/odata/ns/edmx">
+  <edmx:Reference Uri="core.xml"><edmx:Include Namespace="Org.OData.Core.V1" Alias="Core" /></edmx:Reference>
+  <edmx:DataServices>
+    <Schema Namespace="n" xmlns="http://docs.oasis-open.org/odata/ns/edm">
+      <ComplexType Name="t">
+        <Annotation Term="Core.Description" String="d">
+          <Annotation Term="Core.IsLanguageDependent" />
+        </Annotation>
+        <Annotation Term="Core.LongDescription">
+          <Annotation Term="Core.IsLanguageDependent" Bool="false" />
+          <String>long</String>
+        </Annotation>
+        <Annotation Term="Core.Revisions">
+          <Collection>
+            <Record Type="Core.RevisionType">
+              <Annotation Term="Core.Description" String="on the record" />
+              <PropertyValue Property="Kind">
+                <EnumMember>Core.RevisionKind/Deprecated</EnumMember>
+                <Annotation Term="Core.Description" String="on the property value" />
+              </PropertyValue>
+            </Record>
+          </Collection>
+        </Annotation>
+      </ComplexType>
+    </Schema>
+  </edmx:DataServices>
+</edmx:Edmx>
+"#;
+    let doc = load(xml.as_bytes(), "nested.xml")
+        .expect("loads")
+        .into_owned();
+    let t = &doc.schemas[0].complex_types[0];
+    let [description, long, revisions] = &t.annotations[..] else {
+        panic!("three annotations: {:?}", t.annotations);
+    };
+    assert_eq!(description.value, AnnotationValue::String("d".into()));
+    assert_eq!(description.annotations.len(), 1);
+    assert_eq!(
+        description.annotations[0].term,
+        "Org.OData.Core.V1.IsLanguageDependent"
+    );
+    assert_eq!(long.value, AnnotationValue::String("long".into()));
+    assert_eq!(long.annotations[0].value, AnnotationValue::Bool(false));
+    let AnnotationValue::Collection(items) = &revisions.value else {
+        panic!("a collection: {:?}", revisions.value);
+    };
+    let AnnotationValue::Record(r) = &items[0] else {
+        panic!("a record: {:?}", items[0]);
+    };
+    assert_eq!(r.ty.as_deref(), Some("Org.OData.Core.V1.RevisionType"));
+    assert_eq!(r.annotations.len(), 1);
+    assert_eq!(r.annotations[0].term, "Org.OData.Core.V1.Description");
+    assert_eq!(
+        r.annotations[0].value,
+        AnnotationValue::String("on the record".into())
+    );
+    assert_eq!(r.properties.len(), 1);
+    assert_eq!(r.properties[0].property, "Kind");
+    assert_eq!(
+        r.properties[0].annotations[0].value,
+        AnnotationValue::String("on the property value".into())
+    );
+    // None of them landed on the type itself.
+    assert_eq!(t.annotations.len(), 3);
+}
