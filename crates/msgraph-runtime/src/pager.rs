@@ -4,14 +4,21 @@ use std::collections::HashSet;
 use std::fmt;
 use std::future::Future;
 use std::hash::{BuildHasher, RandomState};
+use std::marker::PhantomData;
 use std::pin::Pin;
 use std::task::{Context, Poll};
 
+use bytes::Bytes;
 use futures::future::BoxFuture;
 use futures::stream::{self, Stream, StreamExt, TryStreamExt};
+use reqwest::Method;
 use serde::de::DeserializeOwned;
+use tokio::task::JoinHandle;
+use tracing::instrument::WithSubscriber;
+use tracing::Instrument;
 use url::Url;
 
+use crate::client::decode;
 use crate::{Error, GraphClient, Page, RequestOptions};
 
 /// Pages of a Graph collection as a [`Stream`].
@@ -22,6 +29,13 @@ use crate::{Error, GraphClient, Page, RequestOptions};
 /// page without a next link, or with one error: a failed page, a next link
 /// already visited (a server loop), or a next link to another host (the
 /// page that carried it is still yielded; nothing is sent to that host).
+///
+/// When a page ends with its `@odata.nextLink` (as Graph writes it) and the
+/// pager runs on a Tokio runtime, the next page is requested before this
+/// one is decoded, so the service prepares it meanwhile; there is still at
+/// most one request outstanding. A link found that way is checked like any
+/// other (host, loops) before it is sent, and used only if the decoded page
+/// has the same one. Dropping the pager cancels that request.
 #[must_use = "a Pager does nothing until polled"]
 pub struct Pager<T> {
     client: GraphClient,
@@ -37,8 +51,46 @@ pub struct Pager<T> {
     /// memory (a false "loop" would need a 64-bit collision).
     visited: HashSet<u64>,
     keys: RandomState,
-    in_flight: Option<BoxFuture<'static, Result<Page<T>, Error>>>,
+    /// The request for the page being fetched, and its URL.
+    in_flight: Option<(Url, BoxFuture<'static, Result<Bytes, Error>>)>,
+    /// A page received and not decoded yet: decoded on the next poll, once
+    /// the runtime has had a turn to send the request for the page after it.
+    received: Option<(Url, Bytes)>,
+    /// That request: the page after the one being decoded.
+    prefetch: Option<Prefetch>,
     done: bool,
+    rows: PhantomData<fn() -> T>,
+}
+
+/// A page requested ahead: its URL and the task fetching it (cancelled
+/// when dropped).
+struct Prefetch {
+    url: Url,
+    task: AbortOnDrop,
+}
+
+/// A spawned fetch, aborted when dropped.
+struct AbortOnDrop(JoinHandle<Result<Bytes, Error>>);
+
+impl Drop for AbortOnDrop {
+    fn drop(&mut self) {
+        self.0.abort();
+    }
+}
+
+impl Future for AbortOnDrop {
+    type Output = Result<Bytes, Error>;
+
+    fn poll(mut self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<Self::Output> {
+        Pin::new(&mut self.0).poll(cx).map(|joined| {
+            joined.unwrap_or_else(|e| {
+                Err(Error::Paging {
+                    message: format!("the task fetching the next page ended: {e}"),
+                    link: String::new(),
+                })
+            })
+        })
+    }
 }
 
 impl<T> Pager<T>
@@ -55,7 +107,10 @@ where
             visited: HashSet::new(),
             keys: RandomState::new(),
             in_flight: None,
+            received: None,
+            prefetch: None,
             done: false,
+            rows: PhantomData,
         }
     }
 
@@ -69,7 +124,10 @@ where
             visited: HashSet::new(),
             keys: RandomState::new(),
             in_flight: None,
+            received: None,
+            prefetch: None,
             done: false,
+            rows: PhantomData,
         }
     }
 
@@ -85,6 +143,50 @@ where
         self.map_ok(|page| stream::iter(page.value.into_iter().map(Ok)))
             .try_flatten()
             .boxed()
+    }
+
+    /// A fetch of `url` (the page after the current one, if it was asked for).
+    fn fetch(&mut self, url: Url) -> BoxFuture<'static, Result<Bytes, Error>> {
+        match self.prefetch.take() {
+            Some(ahead) if ahead.url == url => Box::pin(ahead.task),
+            _ => {
+                let client = self.client.clone();
+                let opts = self.opts.clone();
+                let target = url.clone();
+                Box::pin(async move { client.execute(Method::GET, &target, &opts).await })
+            }
+        }
+    }
+
+    /// Asks for the page after one just received, when its body ends with
+    /// the next link and the link passes the checks [`Pager::queue_next`]
+    /// makes; `true` when a request was started.
+    fn request_ahead(&mut self, body: &[u8]) -> bool {
+        let Ok(runtime) = tokio::runtime::Handle::try_current() else {
+            return false;
+        };
+        let Some(link) = trailing_next_link(body) else {
+            return false;
+        };
+        let Ok(url) = self.client.resolve_link(&link) else {
+            return false;
+        };
+        if self.visited.contains(&self.keys.hash_one(url.as_str())) {
+            return false;
+        }
+        let client = self.client.clone();
+        let opts = self.opts.clone();
+        let target = url.clone();
+        // The task reports (retries, spans) where the caller's code does.
+        let fetch = async move { client.execute(Method::GET, &target, &opts).await }
+            .in_current_span()
+            .with_current_subscriber();
+        let task = runtime.spawn(fetch);
+        self.prefetch = Some(Prefetch {
+            url,
+            task: AbortOnDrop(task),
+        });
+        true
     }
 
     /// Queue the next link of a page just received, checking host and loops.
@@ -115,45 +217,104 @@ where
 
     fn poll_next(self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<Option<Self::Item>> {
         let this = self.get_mut();
-        if this.done {
-            return Poll::Ready(None);
-        }
-        if this.in_flight.is_none() {
-            if let Some(e) = this.pending_error.take() {
-                this.done = true;
-                return Poll::Ready(Some(Err(e)));
+        loop {
+            if this.done {
+                return Poll::Ready(None);
             }
-            let Some(url) = this.next.take() else {
-                this.done = true;
+            if let Some((url, body)) = this.received.take() {
+                let page = decode::<Page<T>>(&body, &url);
+                drop(body);
+                return Poll::Ready(Some(match page {
+                    Ok(page) => {
+                        this.last_next_link = page.next_link.clone();
+                        this.queue_next(page.next_link.as_deref());
+                        // The page asked for ahead is kept only if it is the next one.
+                        if this.prefetch.as_ref().map(|p| &p.url) != this.next.as_ref() {
+                            this.prefetch = None;
+                        }
+                        Ok(page)
+                    }
+                    Err(e) => {
+                        this.done = true;
+                        this.prefetch = None;
+                        Err(e)
+                    }
+                }));
+            }
+            if this.in_flight.is_none() {
+                if let Some(e) = this.pending_error.take() {
+                    this.done = true;
+                    return Poll::Ready(Some(Err(e)));
+                }
+                let Some(url) = this.next.take() else {
+                    this.done = true;
+                    return Poll::Ready(None);
+                };
+                this.visited.insert(this.keys.hash_one(url.as_str()));
+                let fetch = this.fetch(url.clone());
+                this.in_flight = Some((url, fetch));
+            }
+            let Some((_, fetch)) = this.in_flight.as_mut() else {
                 return Poll::Ready(None);
             };
-            this.visited.insert(this.keys.hash_one(url.as_str()));
-            let client = this.client.clone();
-            let opts = this.opts.clone();
-            this.in_flight = Some(Box::pin(async move {
-                client.get_json_url::<Page<T>>(&url, &opts).await
-            }));
-        }
-        let Some(fut) = this.in_flight.as_mut() else {
-            return Poll::Ready(None);
-        };
-        let result = match Pin::new(fut).poll(cx) {
-            Poll::Pending => return Poll::Pending,
-            Poll::Ready(r) => r,
-        };
-        this.in_flight = None;
-        match result {
-            Ok(page) => {
-                this.last_next_link = page.next_link.clone();
-                this.queue_next(page.next_link.as_deref());
-                Poll::Ready(Some(Ok(page)))
-            }
-            Err(e) => {
-                this.done = true;
-                Poll::Ready(Some(Err(e)))
+            let result = match fetch.as_mut().poll(cx) {
+                Poll::Pending => return Poll::Pending,
+                Poll::Ready(r) => r,
+            };
+            let Some((url, _)) = this.in_flight.take() else {
+                return Poll::Ready(None);
+            };
+            match result {
+                Ok(body) => {
+                    let ahead = this.request_ahead(&body);
+                    this.received = Some((url, body));
+                    if ahead {
+                        // Let the runtime send that request before decoding.
+                        cx.waker().wake_by_ref();
+                        return Poll::Pending;
+                    }
+                }
+                Err(e) => {
+                    this.done = true;
+                    return Poll::Ready(Some(Err(e)));
+                }
             }
         }
     }
+}
+
+/// The `@odata.nextLink` of a page body when it is the last member of the
+/// body's object, as Graph writes it: read from the end, without the rows,
+/// so the next page can be asked for before this one is decoded. `None`
+/// when the body does not end that way.
+fn trailing_next_link(body: &[u8]) -> Option<String> {
+    let body = body.trim_ascii_end().strip_suffix(b"}")?.trim_ascii_end();
+    let close = body.len().checked_sub(1)?;
+    if body[close] != b'"' {
+        return None;
+    }
+    // The opening quote: the nearest one before that is not escaped.
+    let mut open = close;
+    loop {
+        open = body[..open].iter().rposition(|&b| b == b'"')?;
+        let backslashes = body[..open]
+            .iter()
+            .rev()
+            .take_while(|&&b| b == b'\\')
+            .count();
+        if backslashes % 2 == 0 {
+            break;
+        }
+    }
+    let before = body[..open].trim_ascii_end().strip_suffix(b":")?;
+    let before = before
+        .trim_ascii_end()
+        .strip_suffix(b"\"@odata.nextLink\"")?
+        .trim_ascii_end();
+    if !matches!(before.last(), Some(b',' | b'{')) {
+        return None;
+    }
+    serde_json::from_slice(&body[open..=close]).ok()
 }
 
 impl<T> fmt::Debug for Pager<T> {
@@ -163,5 +324,58 @@ impl<T> fmt::Debug for Pager<T> {
             .field("pages_visited", &self.visited.len())
             .field("done", &self.done)
             .finish_non_exhaustive()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::trailing_next_link;
+
+    #[test]
+    fn the_next_link_is_read_from_the_end_only_when_it_is_the_last_member() {
+        let graph = br#"{"@odata.context":"c","value":[{"a":"}"}],"@odata.nextLink":"https://h/v1.0/x?$skip=5"}"#;
+        assert_eq!(
+            trailing_next_link(graph).as_deref(),
+            Some("https://h/v1.0/x?$skip=5")
+        );
+        // Whitespace anywhere between the tokens, escapes in the link.
+        let spaced =
+            b"{ \"value\" : [] ,\n  \"@odata.nextLink\" :\t\"https:\\/\\/h\\/a?b=\\\"c\\\\\" \n}\n";
+        assert_eq!(
+            trailing_next_link(spaced).as_deref(),
+            Some("https://h/a?b=\"c\\")
+        );
+        assert_eq!(
+            trailing_next_link(br#"{"@odata.nextLink":"l"}"#).as_deref(),
+            Some("l")
+        );
+        for other in [
+            // Written first, or not at all: read after decoding instead.
+            &br#"{"@odata.nextLink":"l","value":[]}"#[..],
+            br#"{"value":[]}"#,
+            // The last member of an inner object is not the page's.
+            br#"{"value":[],"x":{"@odata.nextLink":"l"}}"#,
+            br#"{"value":[{"@odata.nextLink":"l"}]}"#,
+            // Another key, or a key ending the same way.
+            br#"{"value":[],"@odata.deltaLink":"l"}"#,
+            br#"{"value":[],"x@odata.nextLink":"l"}"#,
+            // Not a string.
+            br#"{"value":[],"@odata.nextLink":null}"#,
+            // The text of a string value, not a member.
+            br#"{"value":["\",\"@odata.nextLink\":\"l"]}"#,
+            // Broken or truncated bodies.
+            br#"{"value":[],"@odata.nextLink":"l"#,
+            br#""l"}"#,
+            b"",
+            b"}",
+            b"\"}",
+        ] {
+            assert_eq!(
+                trailing_next_link(other),
+                None,
+                "{}",
+                String::from_utf8_lossy(other)
+            );
+        }
     }
 }

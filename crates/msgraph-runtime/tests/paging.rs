@@ -361,3 +361,110 @@ async fn bad_start_path_is_an_error_not_a_panic() {
     }
     assert_eq!(hits.load(Ordering::SeqCst), 0);
 }
+
+/// Pages that end with their next link (as Graph writes them): the next
+/// page is asked for before the consumer asks for it, while this one is
+/// decoded; every row still arrives once, in order.
+#[tokio::test]
+async fn the_next_page_is_requested_ahead_when_the_link_ends_the_page() {
+    const PAGES: u32 = 5;
+    let requests = Arc::new(AtomicU32::new(0));
+    let r = requests.clone();
+    let addr = serve(move |addr| {
+        Router::new().route(
+            "/v1.0/ahead",
+            get(move |Query(q): Query<HashMap<String, String>>| {
+                let r = r.clone();
+                async move {
+                    r.fetch_add(1, Ordering::SeqCst);
+                    let p: u32 = q.get("p").and_then(|p| p.parse().ok()).unwrap_or(0);
+                    let next = if p + 1 < PAGES {
+                        format!(
+                            r#","@odata.nextLink":"http://{addr}/v1.0/ahead?p={}""#,
+                            p + 1
+                        )
+                    } else {
+                        String::new()
+                    };
+                    let body = format!(r#"{{"value":[{{"id":{p}}}]{next}}}"#);
+                    ([("content-type", "application/json")], body)
+                }
+            }),
+        )
+    })
+    .await;
+    let c = client(addr, fast_policy(2));
+    let mut pager = c.pager::<Row>("/ahead?p=0", &RequestOptions::default());
+    let first = pager.next().await.unwrap().unwrap();
+    assert_eq!(first.value[0].id, 0);
+    // Without being polled again, the pager has asked for page 1.
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(10);
+    while requests.load(Ordering::SeqCst) < 2 && std::time::Instant::now() < deadline {
+        tokio::time::sleep(std::time::Duration::from_millis(5)).await;
+    }
+    assert_eq!(requests.load(Ordering::SeqCst), 2);
+    let mut ids = vec![first.value[0].id];
+    while let Some(page) = pager.next().await {
+        ids.extend(page.unwrap().value.iter().map(|r| r.id));
+    }
+    assert_eq!(ids, (0..PAGES).collect::<Vec<_>>());
+    // One request per page: the page asked for ahead was used, not fetched again.
+    assert_eq!(requests.load(Ordering::SeqCst), PAGES);
+}
+
+/// A link read ahead is checked before anything is sent: one to another
+/// host is never requested, and the page is still yielded before the error.
+#[tokio::test]
+async fn a_foreign_link_ending_the_page_is_not_requested_ahead() {
+    let (evil, hits) = foreign().await;
+    let addr = serve(move |_| {
+        Router::new().route(
+            "/v1.0/rows",
+            get(move || async move {
+                let body = format!(
+                    r#"{{"value":[{{"id":7}}],"@odata.nextLink":"http://{evil}/v1.0/rows?x=1"}}"#
+                );
+                ([("content-type", "application/json")], body)
+            }),
+        )
+    })
+    .await;
+    let c = client(addr, fast_policy(2));
+    let mut pager = c.pager::<Row>("/rows", &RequestOptions::default());
+    assert_eq!(pager.next().await.unwrap().unwrap().value[0].id, 7);
+    let e = pager.next().await.unwrap().unwrap_err();
+    assert!(matches!(e, Error::ForeignHost { .. }), "{e:?}");
+    tokio::time::sleep(std::time::Duration::from_millis(50)).await;
+    assert_eq!(hits.load(Ordering::SeqCst), 0);
+}
+
+/// A loop found ahead is not requested again: the error comes after the
+/// page, as when the link is read from the decoded page.
+#[tokio::test]
+async fn a_repeated_link_ending_the_page_is_not_requested_ahead() {
+    let requests = Arc::new(AtomicU32::new(0));
+    let r = requests.clone();
+    let addr = serve(move |addr| {
+        Router::new().route(
+            "/v1.0/loop",
+            get(move || {
+                let r = r.clone();
+                async move {
+                    r.fetch_add(1, Ordering::SeqCst);
+                    let body = format!(
+                        r#"{{"value":[{{"id":1}}],"@odata.nextLink":"http://{addr}/v1.0/loop"}}"#
+                    );
+                    ([("content-type", "application/json")], body)
+                }
+            }),
+        )
+    })
+    .await;
+    let c = client(addr, fast_policy(2));
+    let mut pager = c.pager::<Row>("/loop", &RequestOptions::default());
+    assert!(pager.next().await.unwrap().is_ok());
+    let e = pager.next().await.unwrap().unwrap_err();
+    assert!(matches!(e, Error::Paging { .. }), "{e:?}");
+    assert!(pager.next().await.is_none());
+    assert_eq!(requests.load(Ordering::SeqCst), 1);
+}
