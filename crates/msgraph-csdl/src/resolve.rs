@@ -199,8 +199,20 @@ struct NameTable<V> {
     text: String,
     /// `(namespace, start, end, value)` of each name, its local name `text[start..end]`.
     entries: Vec<(u32, u32, u32, V)>,
-    /// `0` for empty, else an index into `entries` plus one.
-    slots: Vec<u32>,
+    /// The open-addressing table: each slot repeats its entry's key, so a
+    /// lookup reads one slot and the text, not the entry too (resolution
+    /// waits on memory more than it computes).
+    slots: Vec<Slot>,
+}
+
+/// A slot of a [`NameTable`]: `entry` is `0` when empty, else an index
+/// into the entries plus one; `namespace`, `start` and `end` are its key.
+#[derive(Clone, Copy, Default)]
+struct Slot {
+    entry: u32,
+    namespace: u32,
+    start: u32,
+    end: u32,
 }
 
 impl<V: Copy> NameTable<V> {
@@ -209,7 +221,7 @@ impl<V: Copy> NameTable<V> {
         NameTable {
             text: String::with_capacity(n * 16),
             entries: Vec::with_capacity(n),
-            slots: vec![0; (2 * n).next_power_of_two().max(16)],
+            slots: vec![Slot::default(); (2 * n).next_power_of_two().max(16)],
         }
     }
 
@@ -225,14 +237,12 @@ impl<V: Copy> NameTable<V> {
         let mask = self.slots.len() - 1;
         let mut i = Self::hash(namespace, local) & mask;
         loop {
-            match self.slots[i] {
-                0 => return i,
-                e => {
-                    let (ns, start, end, _) = self.entries[e as usize - 1];
-                    if ns == namespace && &self.text[start as usize..end as usize] == local {
-                        return i;
-                    }
-                }
+            let s = self.slots[i];
+            if s.entry == 0
+                || (s.namespace == namespace
+                    && &self.text[s.start as usize..s.end as usize] == local)
+            {
+                return i;
             }
             i = (i + 1) & mask;
         }
@@ -241,7 +251,7 @@ impl<V: Copy> NameTable<V> {
     /// Adds a name; the value already there if it was present.
     fn insert(&mut self, namespace: u32, local: &str, value: V) -> Option<V> {
         let i = self.slot(namespace, local);
-        if let Some(e) = self.slots[i].checked_sub(1) {
+        if let Some(e) = self.slots[i].entry.checked_sub(1) {
             return Some(self.entries[e as usize].3);
         }
         if 2 * (self.entries.len() + 1) > self.slots.len() {
@@ -256,15 +266,20 @@ impl<V: Copy> NameTable<V> {
         }
         let start = self.text.len() as u32;
         self.text.push_str(local);
-        self.entries
-            .push((namespace, start, self.text.len() as u32, value));
-        self.slots[i] = self.entries.len() as u32;
+        let end = self.text.len() as u32;
+        self.entries.push((namespace, start, end, value));
+        self.slots[i] = Slot {
+            entry: self.entries.len() as u32,
+            namespace,
+            start,
+            end,
+        };
         None
     }
 
     /// The index of the name among the names in insertion order.
     fn find(&self, namespace: u32, local: &str) -> Option<usize> {
-        (self.slots[self.slot(namespace, local)] as usize).checked_sub(1)
+        (self.slots[self.slot(namespace, local)].entry as usize).checked_sub(1)
     }
 
     fn contains(&self, namespace: u32, local: &str) -> bool {
