@@ -32,10 +32,11 @@ use crate::{Error, GraphClient, Page, RequestOptions};
 ///
 /// When a page ends with its `@odata.nextLink` (as Graph writes it) and the
 /// pager runs on a Tokio runtime, the next page is requested before this
-/// one is decoded, so the service prepares it meanwhile; there is still at
-/// most one request outstanding. A link found that way is checked like any
-/// other (host, loops) before it is sent, and used only if the decoded page
-/// has the same one. Dropping the pager cancels that request.
+/// one is decoded, so the service prepares it meanwhile: there is still at
+/// most one request outstanding, and at most one more page body held. A
+/// link found that way is checked like any other (host, loops) before it is
+/// sent. So that request may go out even if this page then fails to decode
+/// or the pager is dropped after it (its answer is then dropped unread).
 #[must_use = "a Pager does nothing until polled"]
 pub struct Pager<T> {
     client: GraphClient,
@@ -79,17 +80,10 @@ impl Drop for AbortOnDrop {
 }
 
 impl Future for AbortOnDrop {
-    type Output = Result<Bytes, Error>;
+    type Output = Result<Result<Bytes, Error>, tokio::task::JoinError>;
 
     fn poll(mut self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<Self::Output> {
-        Pin::new(&mut self.0).poll(cx).map(|joined| {
-            joined.unwrap_or_else(|e| {
-                Err(Error::Paging {
-                    message: format!("the task fetching the next page ended: {e}"),
-                    link: String::new(),
-                })
-            })
-        })
+        Pin::new(&mut self.0).poll(cx)
     }
 }
 
@@ -145,17 +139,24 @@ where
             .boxed()
     }
 
-    /// A fetch of `url` (the page after the current one, if it was asked for).
+    /// A fetch of `url`: the request already made for it, if any.
     fn fetch(&mut self, url: Url) -> BoxFuture<'static, Result<Bytes, Error>> {
-        match self.prefetch.take() {
-            Some(ahead) if ahead.url == url => Box::pin(ahead.task),
-            _ => {
-                let client = self.client.clone();
-                let opts = self.opts.clone();
-                let target = url.clone();
-                Box::pin(async move { client.execute(Method::GET, &target, &opts).await })
+        let ahead = self.prefetch.take().filter(|p| p.url == url);
+        let client = self.client.clone();
+        let opts = self.opts.clone();
+        Box::pin(async move {
+            if let Some(ahead) = ahead {
+                match ahead.task.await {
+                    Ok(answer) => return answer,
+                    // As if the fetch had run here: its panic is the caller's.
+                    Err(e) if e.is_panic() => std::panic::resume_unwind(e.into_panic()),
+                    // Cancelled with the runtime it ran on (the pager moved to
+                    // another one): fetched again here.
+                    Err(_) => {}
+                }
             }
-        }
+            client.execute(Method::GET, &url, &opts).await
+        })
     }
 
     /// Asks for the page after one just received, when its body ends with
@@ -228,7 +229,8 @@ where
                     Ok(page) => {
                         this.last_next_link = page.next_link.clone();
                         this.queue_next(page.next_link.as_deref());
-                        // The page asked for ahead is kept only if it is the next one.
+                        // The page asked for ahead is the next one (a page that
+                        // decodes has one next link); checked all the same.
                         if this.prefetch.as_ref().map(|p| &p.url) != this.next.as_ref() {
                             this.prefetch = None;
                         }

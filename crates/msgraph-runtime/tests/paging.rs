@@ -362,12 +362,9 @@ async fn bad_start_path_is_an_error_not_a_panic() {
     assert_eq!(hits.load(Ordering::SeqCst), 0);
 }
 
-/// Pages that end with their next link (as Graph writes them): the next
-/// page is asked for before the consumer asks for it, while this one is
-/// decoded; every row still arrives once, in order.
-#[tokio::test]
-async fn the_next_page_is_requested_ahead_when_the_link_ends_the_page() {
-    const PAGES: u32 = 5;
+/// Serves pages `p=0..pages` of one row each, each ending with its next
+/// link (as Graph writes them); counts the requests.
+async fn linked_pages(pages: u32) -> (SocketAddr, Arc<AtomicU32>) {
     let requests = Arc::new(AtomicU32::new(0));
     let r = requests.clone();
     let addr = serve(move |addr| {
@@ -378,7 +375,7 @@ async fn the_next_page_is_requested_ahead_when_the_link_ends_the_page() {
                 async move {
                     r.fetch_add(1, Ordering::SeqCst);
                     let p: u32 = q.get("p").and_then(|p| p.parse().ok()).unwrap_or(0);
-                    let next = if p + 1 < PAGES {
+                    let next = if p + 1 < pages {
                         format!(
                             r#","@odata.nextLink":"http://{addr}/v1.0/ahead?p={}""#,
                             p + 1
@@ -386,30 +383,156 @@ async fn the_next_page_is_requested_ahead_when_the_link_ends_the_page() {
                     } else {
                         String::new()
                     };
-                    let body = format!(r#"{{"value":[{{"id":{p}}}]{next}}}"#);
+                    // Page 3 holds a row that does not decode.
+                    let id = if p == 3 {
+                        r#""x""#.to_string()
+                    } else {
+                        p.to_string()
+                    };
+                    let body = format!(r#"{{"value":[{{"id":{id}}}]{next}}}"#);
                     ([("content-type", "application/json")], body)
                 }
             }),
         )
     })
     .await;
+    (addr, requests)
+}
+
+/// Waits (bounded) until the server has seen `n` requests.
+async fn requests_reach(requests: &AtomicU32, n: u32) -> u32 {
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(10);
+    while requests.load(Ordering::SeqCst) < n && std::time::Instant::now() < deadline {
+        tokio::time::sleep(std::time::Duration::from_millis(5)).await;
+    }
+    requests.load(Ordering::SeqCst)
+}
+
+/// Pages that end with their next link: the next page is asked for before
+/// the consumer asks for it, while this one is decoded; every row still
+/// arrives once, in order, on either kind of runtime.
+async fn pages_are_requested_ahead_in_order() {
+    let (addr, requests) = linked_pages(3).await;
     let c = client(addr, fast_policy(2));
     let mut pager = c.pager::<Row>("/ahead?p=0", &RequestOptions::default());
     let first = pager.next().await.unwrap().unwrap();
     assert_eq!(first.value[0].id, 0);
     // Without being polled again, the pager has asked for page 1.
-    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(10);
-    while requests.load(Ordering::SeqCst) < 2 && std::time::Instant::now() < deadline {
-        tokio::time::sleep(std::time::Duration::from_millis(5)).await;
-    }
-    assert_eq!(requests.load(Ordering::SeqCst), 2);
+    assert_eq!(requests_reach(&requests, 2).await, 2);
     let mut ids = vec![first.value[0].id];
     while let Some(page) = pager.next().await {
         ids.extend(page.unwrap().value.iter().map(|r| r.id));
     }
-    assert_eq!(ids, (0..PAGES).collect::<Vec<_>>());
+    assert_eq!(ids, [0, 1, 2]);
     // One request per page: the page asked for ahead was used, not fetched again.
-    assert_eq!(requests.load(Ordering::SeqCst), PAGES);
+    assert_eq!(requests.load(Ordering::SeqCst), 3);
+}
+
+#[tokio::test]
+async fn the_next_page_is_requested_ahead_when_the_link_ends_the_page() {
+    pages_are_requested_ahead_in_order().await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_next_page_is_requested_ahead_on_a_multi_thread_runtime() {
+    pages_are_requested_ahead_in_order().await;
+}
+
+/// A page that fails to decode ends the stream with its error after the
+/// pages before it; the page after it may have been asked for already (one
+/// request at most), and nothing more is.
+#[tokio::test]
+async fn a_page_that_fails_to_decode_ends_the_stream_after_a_request_ahead() {
+    let (addr, requests) = linked_pages(10).await;
+    let c = client(addr, fast_policy(2));
+    let mut pager = c.pager::<Row>("/ahead?p=0", &RequestOptions::default());
+    for p in 0..3 {
+        assert_eq!(pager.next().await.unwrap().unwrap().value[0].id, p);
+    }
+    let e = pager.next().await.unwrap().unwrap_err();
+    assert!(matches!(e, Error::Decode { .. }), "{e:?}");
+    assert!(pager.next().await.is_none());
+    drop(pager);
+    tokio::time::sleep(std::time::Duration::from_millis(50)).await;
+    assert_eq!(
+        requests.load(Ordering::SeqCst),
+        5,
+        "pages 0-3 and 4 asked ahead"
+    );
+}
+
+/// A credential that hands out an expired token once, then panics.
+struct PanicsOnSecondCall(AtomicU32);
+
+impl msgraph_runtime::TokenCredential for PanicsOnSecondCall {
+    fn get_token<'a>(
+        &'a self,
+        _scopes: &'a [&'a str],
+    ) -> futures::future::BoxFuture<'a, Result<msgraph_runtime::AccessToken, Error>> {
+        Box::pin(async move {
+            if self.0.fetch_add(1, Ordering::SeqCst) > 0 {
+                panic!("credential failed on purpose");
+            }
+            Ok(msgraph_runtime::AccessToken::new(
+                TOKEN,
+                std::time::SystemTime::UNIX_EPOCH,
+            ))
+        })
+    }
+}
+
+/// A panic while the next page is fetched ahead reaches the consumer, as
+/// it would if that page were fetched when asked for.
+#[tokio::test]
+async fn a_panic_while_fetching_ahead_reaches_the_consumer() {
+    use futures::FutureExt;
+    let (addr, _) = linked_pages(3).await;
+    let c = common::builder(addr, fast_policy(2))
+        .credential(PanicsOnSecondCall(AtomicU32::new(0)))
+        .build()
+        .unwrap();
+    let mut pager = c.pager::<Row>("/ahead?p=0", &RequestOptions::default());
+    assert_eq!(pager.next().await.unwrap().unwrap().value[0].id, 0);
+    let caught = std::panic::AssertUnwindSafe(pager.next())
+        .catch_unwind()
+        .await;
+    let payload = caught.expect_err("the panic reaches the consumer");
+    assert_eq!(
+        payload.downcast_ref::<&str>(),
+        Some(&"credential failed on purpose")
+    );
+}
+
+/// A pager polled on one runtime and then on another (the first one shut
+/// down, with the fetch it had started ahead): the page is fetched again.
+#[test]
+fn a_page_asked_for_on_a_runtime_since_shut_down_is_fetched_again() {
+    let server = tokio::runtime::Runtime::new().unwrap();
+    let (addr, requests) = server.block_on(linked_pages(3));
+    let c = client(addr, fast_policy(2));
+    let mut pager = c.pager::<Row>("/ahead?p=0", &RequestOptions::default());
+    let first = tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+        .unwrap();
+    assert_eq!(
+        first.block_on(pager.next()).unwrap().unwrap().value[0].id,
+        0
+    );
+    drop(first);
+    let second = tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+        .unwrap();
+    let ids: Vec<u32> = second.block_on(async {
+        let mut ids = Vec::new();
+        while let Some(page) = pager.next().await {
+            ids.extend(page.unwrap().value.iter().map(|r| r.id));
+        }
+        ids
+    });
+    assert_eq!(ids, [1, 2]);
+    assert!(requests.load(Ordering::SeqCst) >= 3);
 }
 
 /// A link read ahead is checked before anything is sent: one to another
