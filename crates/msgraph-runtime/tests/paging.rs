@@ -454,11 +454,9 @@ async fn a_page_that_fails_to_decode_ends_the_stream_after_a_request_ahead() {
     assert!(pager.next().await.is_none());
     drop(pager);
     tokio::time::sleep(std::time::Duration::from_millis(50)).await;
-    assert_eq!(
-        requests.load(Ordering::SeqCst),
-        5,
-        "pages 0-3 and 4 asked ahead"
-    );
+    // Pages 0-3, and page 4 if its request went out before it was dropped.
+    let sent = requests.load(Ordering::SeqCst);
+    assert!((4..=5).contains(&sent), "{sent} requests");
 }
 
 /// A credential that hands out an expired token once, then panics.
