@@ -560,23 +560,32 @@ fn duplicate_names_in_large_types() {
     let names: Vec<String> = (0..200).map(|i| format!("m{i}")).collect();
     // 200 distinct names load.
     load(large(&names).as_bytes(), "ok.xml").expect("distinct names load");
-    for (repeat, at_index) in [(0, 15), (3, 16), (15, 17), (16, 40), (9, 199), (120, 150)] {
-        let mut with_dup = names.clone();
+    let cases = [(0, 15), (3, 16), (15, 17), (16, 40), (9, 199), (120, 150)];
+    assert_each_duplicate_found(&names, &cases, large, |repeat| {
+        format!(
+            "duplicate property m{repeat} in type t (first declared at {}:1)",
+            4 + repeat
+        )
+    });
+}
+
+/// Loads `make(names)` with the name at `at` replaced by the one at
+/// `repeat`, for each case: a duplicate error at that member, whose line is
+/// `4 + at` (one member per line), worded by `message(repeat)`.
+fn assert_each_duplicate_found(
+    names: &[String],
+    cases: &[(usize, usize)],
+    make: impl Fn(&[String]) -> String,
+    message: impl Fn(usize) -> String,
+) {
+    for &(repeat, at_index) in cases {
+        let mut with_dup = names.to_vec();
         with_dup[at_index] = names[repeat].clone();
-        let e = load_err(large(&with_dup).as_bytes());
-        assert_eq!(
-            e.kind,
-            ErrorKind::Duplicate,
-            "m{repeat} again at {at_index}"
-        );
-        assert_eq!(
-            e.message,
-            format!(
-                "duplicate property m{repeat} in type t (first declared at {}:1)",
-                4 + repeat
-            )
-        );
-        assert_eq!(at(&e), (4 + at_index as u32, 1));
+        let e = load_err(make(&with_dup).as_bytes());
+        let what = format!("{} again at {at_index}", names[repeat]);
+        assert_eq!(e.kind, ErrorKind::Duplicate, "{what}");
+        assert_eq!(e.message, message(repeat), "{what}");
+        assert_eq!(at(&e), (4 + at_index as u32, 1), "{what}");
     }
 }
 
@@ -599,21 +608,10 @@ fn duplicate_members_in_large_enums() {
     let e = &ok.schemas[0].enum_types[0];
     assert_eq!(e.members.len(), 100);
     assert_eq!(e.members[99].value, 99);
-    for (repeat, at_index) in [(0, 15), (2, 16), (15, 17), (16, 60), (99 - 1, 99)] {
-        let mut with_dup = names.clone();
-        with_dup[at_index] = names[repeat].clone();
-        let e = load_err(enum_doc(&with_dup).as_bytes());
-        assert_eq!(
-            e.kind,
-            ErrorKind::Duplicate,
-            "v{repeat} again at {at_index}"
-        );
-        assert_eq!(
-            e.message,
-            format!("duplicate member v{repeat} in enum type e")
-        );
-        assert_eq!(at(&e), (4 + at_index as u32, 1));
-    }
+    let cases = [(0, 15), (2, 16), (15, 17), (16, 60), (99 - 1, 99)];
+    assert_each_duplicate_found(&names, &cases, enum_doc, |repeat| {
+        format!("duplicate member v{repeat} in enum type e")
+    });
 }
 
 /// The member-name set is refilled for each large type: two large types
