@@ -139,11 +139,17 @@ where
             .boxed()
     }
 
+    /// A GET of `url` with the pager's options, independent of the pager.
+    fn get(&self, url: Url) -> impl Future<Output = Result<Bytes, Error>> + Send + 'static {
+        let client = self.client.clone();
+        let opts = self.opts.clone();
+        async move { client.execute(Method::GET, &url, &opts).await }
+    }
+
     /// A fetch of `url`: the request already made for it, if any.
     fn fetch(&mut self, url: Url) -> BoxFuture<'static, Result<Bytes, Error>> {
         let ahead = self.prefetch.take().filter(|p| p.url == url);
-        let client = self.client.clone();
-        let opts = self.opts.clone();
+        let get = self.get(url);
         Box::pin(async move {
             if let Some(ahead) = ahead {
                 match ahead.task.await {
@@ -155,7 +161,7 @@ where
                     Err(_) => {}
                 }
             }
-            client.execute(Method::GET, &url, &opts).await
+            get.await
         })
     }
 
@@ -175,11 +181,9 @@ where
         if self.visited.contains(&self.keys.hash_one(url.as_str())) {
             return false;
         }
-        let client = self.client.clone();
-        let opts = self.opts.clone();
-        let target = url.clone();
         // The task reports (retries, spans) where the caller's code does.
-        let fetch = async move { client.execute(Method::GET, &target, &opts).await }
+        let fetch = self
+            .get(url.clone())
             .in_current_span()
             .with_current_subscriber();
         let task = runtime.spawn(fetch);
@@ -228,12 +232,9 @@ where
                 return Poll::Ready(Some(match page {
                     Ok(page) => {
                         this.last_next_link = page.next_link.clone();
+                        // A page asked for ahead is that link's (a page that
+                        // decodes has one); `fetch` uses it only for that URL.
                         this.queue_next(page.next_link.as_deref());
-                        // The page asked for ahead is the next one (a page that
-                        // decodes has one next link); checked all the same.
-                        if this.prefetch.as_ref().map(|p| &p.url) != this.next.as_ref() {
-                            this.prefetch = None;
-                        }
                         Ok(page)
                     }
                     Err(e) => {
@@ -243,28 +244,28 @@ where
                     }
                 }));
             }
-            if this.in_flight.is_none() {
-                if let Some(e) = this.pending_error.take() {
-                    this.done = true;
-                    return Poll::Ready(Some(Err(e)));
+            let (url, mut fetch) = match this.in_flight.take() {
+                Some(in_flight) => in_flight,
+                None => {
+                    if let Some(e) = this.pending_error.take() {
+                        this.done = true;
+                        return Poll::Ready(Some(Err(e)));
+                    }
+                    let Some(url) = this.next.take() else {
+                        this.done = true;
+                        return Poll::Ready(None);
+                    };
+                    this.visited.insert(this.keys.hash_one(url.as_str()));
+                    let fetch = this.fetch(url.clone());
+                    (url, fetch)
                 }
-                let Some(url) = this.next.take() else {
-                    this.done = true;
-                    return Poll::Ready(None);
-                };
-                this.visited.insert(this.keys.hash_one(url.as_str()));
-                let fetch = this.fetch(url.clone());
-                this.in_flight = Some((url, fetch));
-            }
-            let Some((_, fetch)) = this.in_flight.as_mut() else {
-                return Poll::Ready(None);
             };
             let result = match fetch.as_mut().poll(cx) {
-                Poll::Pending => return Poll::Pending,
+                Poll::Pending => {
+                    this.in_flight = Some((url, fetch));
+                    return Poll::Pending;
+                }
                 Poll::Ready(r) => r,
-            };
-            let Some((url, _)) = this.in_flight.take() else {
-                return Poll::Ready(None);
             };
             match result {
                 Ok(body) => {
