@@ -197,8 +197,8 @@ impl Hasher for FxHasher {
 struct NameTable<V> {
     /// The local names, one after another.
     text: String,
-    /// `(namespace, start, end, value)` of each name, its local name `text[start..end]`.
-    entries: Vec<(u32, u32, u32, V)>,
+    /// The value of each name, in insertion order (a name's index).
+    entries: Vec<V>,
     /// The open-addressing table: each slot repeats its entry's key, so a
     /// lookup reads one slot and the text, not the entry too (resolution
     /// waits on memory more than it computes).
@@ -206,7 +206,7 @@ struct NameTable<V> {
 }
 
 /// A slot of a [`NameTable`]: `entry` is `0` when empty, else an index
-/// into the entries plus one; `namespace`, `start` and `end` are its key.
+/// into the entries plus one; its key is `namespace` and `text[start..end]`.
 #[derive(Clone, Copy, Default)]
 struct Slot {
     entry: u32,
@@ -250,29 +250,28 @@ impl<V: Copy> NameTable<V> {
 
     /// Adds a name; the value already there if it was present.
     fn insert(&mut self, namespace: u32, local: &str, value: V) -> Option<V> {
-        let i = self.slot(namespace, local);
+        let mut i = self.slot(namespace, local);
         if let Some(e) = self.slots[i].entry.checked_sub(1) {
-            return Some(self.entries[e as usize].3);
+            return Some(self.entries[e as usize]);
         }
         if 2 * (self.entries.len() + 1) > self.slots.len() {
-            // More names than announced: rebuild twice as large.
-            let mut bigger = NameTable::with_capacity(self.slots.len());
-            for &(ns, s, e, v) in &self.entries {
-                bigger.insert(ns, &self.text[s as usize..e as usize], v);
+            // More names than announced: twice the slots, the same entries.
+            let twice = vec![Slot::default(); 2 * self.slots.len()];
+            let old = std::mem::replace(&mut self.slots, twice);
+            for s in old.into_iter().filter(|s| s.entry != 0) {
+                let at = self.slot(s.namespace, &self.text[s.start as usize..s.end as usize]);
+                self.slots[at] = s;
             }
-            bigger.insert(namespace, local, value);
-            *self = bigger;
-            return None;
+            i = self.slot(namespace, local);
         }
         let start = self.text.len() as u32;
         self.text.push_str(local);
-        let end = self.text.len() as u32;
-        self.entries.push((namespace, start, end, value));
+        self.entries.push(value);
         self.slots[i] = Slot {
             entry: self.entries.len() as u32,
             namespace,
             start,
-            end,
+            end: self.text.len() as u32,
         };
         None
     }
@@ -312,7 +311,7 @@ struct Resolver {
 
 impl Resolver {
     fn new<'d>(doc: &'d Document) -> Result<Self, Error> {
-        let mut aliases: Vec<(String, String)> = Vec::new();
+        let mut aliases: Vec<(String, u32)> = Vec::new();
         let includes = doc.references.iter().flat_map(|r| &r.includes);
         let pairs = doc
             .schemas
@@ -321,24 +320,15 @@ impl Resolver {
             .chain(includes.map(|(ns, alias)| (ns, alias)));
         let mut namespaces: Vec<String> = Vec::new();
         for (ns, alias) in pairs {
-            if !namespaces.iter().any(|n| n == ns.as_str()) {
-                namespaces.push(ns.to_string());
-            }
+            let id = namespace_id(&mut namespaces, ns);
             if let Some(a) = alias {
                 // The parser refuses colliding aliases where they are
                 // written; a hand-built document keeps the first one.
                 if !aliases.iter().any(|(x, _)| x == a) {
-                    aliases.push((a.to_string(), ns.to_string()));
+                    aliases.push((a.to_string(), id));
                 }
             }
         }
-        let id = |namespaces: &[String], ns: &str| {
-            namespaces.iter().position(|n| n == ns).unwrap_or(0) as u32
-        };
-        let aliases: Vec<(String, u32)> = aliases
-            .into_iter()
-            .map(|(a, ns)| (a, id(&namespaces, &ns)))
-            .collect();
         let mut alias_starts = [false; 256];
         for (a, _) in &aliases {
             // An empty alias stands before the dot of `.Name`.
@@ -356,7 +346,7 @@ impl Resolver {
         let mut declared: NameTable<Span> = NameTable::with_capacity(n_types);
         let mut others: NameTable<()> = NameTable::with_capacity(n_others);
         for s in &doc.schemas {
-            let ns = id(&namespaces, &s.namespace);
+            let ns = namespace_id(&mut namespaces, &s.namespace);
             // The key of a declared name, as a reference to it is looked up.
             let mut key = |name: &'d str| keyed(&mut namespaces, &s.namespace, ns, name);
             let named = s
@@ -724,14 +714,19 @@ fn keyed<'n>(namespaces: &mut Vec<String>, ns: &str, id: u32, name: &'n str) -> 
         return (id, name);
     };
     let prefix = format!("{ns}.{}", &name[..dot]);
-    let id = match namespaces.iter().position(|n| *n == prefix) {
+    (namespace_id(namespaces, &prefix), &name[dot + 1..])
+}
+
+/// The index of `ns` in `namespaces`, added if absent.
+fn namespace_id(namespaces: &mut Vec<String>, ns: &str) -> u32 {
+    let i = match namespaces.iter().position(|n| n == ns) {
         Some(i) => i,
         None => {
-            namespaces.push(prefix);
+            namespaces.push(ns.to_string());
             namespaces.len() - 1
         }
     };
-    (id as u32, &name[dot + 1..])
+    i as u32
 }
 
 /// `namespace.local` as a shared string.
