@@ -56,7 +56,6 @@ pub fn parse<'a>(bytes: &'a [u8], source: &str) -> Result<Document<'a>, Error> {
         values: Vec::new(),
         member_names: HashSet::default(),
         tag_escaped: true,
-        last_term: ("", Str::borrowed("")),
     }
     .run()
     .map_err(|e| *e)
@@ -245,9 +244,6 @@ struct Parser<'a, 'n> {
     member_names: HashSet<Str<'a>, BuildHasherDefault<FxHasher>>,
     /// Whether a value of the current start tag may hold an escape (`&`).
     tag_escaped: bool,
-    /// The last annotation term read, as written and as decoded (see
-    /// [`Parser::term`]).
-    last_term: (&'a str, Str<'a>),
 }
 
 impl<'a> Parser<'a, '_> {
@@ -662,20 +658,6 @@ impl<'a> Parser<'a, '_> {
                 format!("bad escape in attribute value: {e}"),
             )),
         }
-    }
-
-    /// An annotation term. A term equal to the one before shares its
-    /// string: thousands of annotations use a handful of terms, and
-    /// resolution then reads one place in the source instead of one per
-    /// annotation, long after the reader left it.
-    fn term(&mut self, raw: &'a str, offset: usize) -> Result<Str<'a>, Fail> {
-        // Compared as written: equal text decodes (or fails) the same way.
-        if raw == self.last_term.0 {
-            return Ok(self.last_term.1.clone());
-        }
-        let term = self.value(raw, offset)?;
-        self.last_term = (raw, term.clone());
-        Ok(term)
     }
 
     fn opt_string(&self, v: &Option<&'a str>, offset: usize) -> Result<Option<Str<'a>>, Fail> {
@@ -1420,7 +1402,7 @@ impl<'a> Parser<'a, '_> {
         } in tag.attrs()
         {
             match known {
-                Some(Key::Term) => term = Some(self.term(raw, offset)?),
+                Some(Key::Term) => term = Some(self.value(raw, offset)?),
                 Some(Key::Qualifier) => qualifier = Some(self.value(raw, offset)?),
                 Some(k) => {
                     if let Some(kind) = k.literal() {

@@ -637,8 +637,8 @@ fn large_types_may_share_member_names() {
     assert_eq!(s.enum_types[0].members.len(), 40);
 }
 
-/// Repeated annotation terms share a string, but only when written the
-/// same way: a term is decoded (or refused) on its own text.
+/// Each annotation term is decoded (or refused) on its own text, also
+/// next to an equal-looking one.
 #[test]
 fn repeated_annotation_terms_are_decoded_as_written() {
     let annotated = |terms: &[&str]| {
