@@ -666,6 +666,20 @@ fn repeated_annotation_terms_are_decoded_as_written() {
     assert_eq!(at(&e), (4, 1));
 }
 
+/// Parses and resolves `xml`: every reference resolves, no annotation
+/// target dangles.
+fn resolves_cleanly(xml: &str) -> msgraph_csdl::Document<'_> {
+    let mut d = parse(xml.as_bytes(), "ok.xml").expect("parses");
+    let report = msgraph_csdl::resolve_report(&mut d).expect("resolves");
+    assert!(report.unresolved.is_empty(), "{:?}", report.unresolved);
+    assert!(
+        report.dangling_targets.is_empty(),
+        "{:?}",
+        report.dangling_targets
+    );
+    d
+}
+
 /// Names are not checked to be simple identifiers: one with dots is found
 /// by its whole qualified name, as before names were keyed by namespace.
 #[test]
@@ -677,15 +691,7 @@ fn dotted_type_names_resolve_by_their_qualified_name() {
         "\n",
         r#"<Annotations Target="a.x.y"><Annotation Term="Core.Description" String="d"/></Annotations>"#
     );
-    let text = doc(body);
-    let mut d = parse(text.as_bytes(), "ok.xml").expect("parses");
-    let report = msgraph_csdl::resolve_report(&mut d).expect("resolves");
-    assert!(report.unresolved.is_empty(), "{:?}", report.unresolved);
-    assert!(
-        report.dangling_targets.is_empty(),
-        "{:?}",
-        report.dangling_targets
-    );
+    resolves_cleanly(&doc(body));
     // `b.c` in `a` and `c` in `a.b` are the same qualified name.
     let xml = concat!(
         r#"<edmx:Edmx Version="4.0" xmlns:edmx="http://docs.oasis-open.org/odata/ns/edmx"><edmx:DataServices>"#,
@@ -714,14 +720,7 @@ fn an_empty_alias_qualifies_targets() {
         r#"<Annotations Target=".t/p"><Annotation Term="Core.Description" String="d"/></Annotations>"#,
         "</Schema>\n</edmx:DataServices></edmx:Edmx>\n"
     );
-    let mut d = parse(xml.as_bytes(), "ok.xml").expect("parses");
-    let report = msgraph_csdl::resolve_report(&mut d).expect("resolves");
-    assert!(report.unresolved.is_empty(), "{:?}", report.unresolved);
-    assert!(
-        report.dangling_targets.is_empty(),
-        "{:?}",
-        report.dangling_targets
-    );
+    let d = resolves_cleanly(xml);
     let s = &d.schemas[0];
     assert_eq!(s.annotation_groups[0].target, "a.t/p");
     assert_eq!(s.complex_types[0].properties[0].ty.name, "a.t");
