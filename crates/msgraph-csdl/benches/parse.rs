@@ -3,13 +3,17 @@
 //! of the same bytes, their ratio, and whether it meets the target
 //! (load within [`TARGET`] times the scan). Skips when the document is absent.
 //!
+//! `load` reads a document this large with two threads when the machine has
+//! two cores ([`Threads::Auto`]); the same figures on one thread
+//! ([`Threads::One`]) are printed beside them: the scan is one thread's work.
+//!
 //! The ratio of record is the median over [`PAIRED_ROUNDS`] rounds of
 //! load/scan measured back to back: both sides of each ratio see the same
 //! machine load, which keeps it steady on a shared machine (where separate
 //! medians, and even minimums, drift apart between runs). The ratios of the
 //! separate minimums and medians are printed too.
-//! `CSDL_BENCH_ONLY=load|parse|scan` runs one kind of work only, for
-//! profilers (`CSDL_BENCH_N` rounds); `CSDL_BENCH_ONLY=dump` writes the
+//! `CSDL_BENCH_ONLY=load|load1|parse|parse1|scan` runs one kind of work
+//! only, for profilers (`CSDL_BENCH_N` rounds; `1`: on one thread); `CSDL_BENCH_ONLY=dump` writes the
 //! loaded document's Debug form to `CSDL_BENCH_DUMP_TO` (to check that a
 //! parser change keeps the model).
 
@@ -17,6 +21,7 @@ use std::hint::black_box;
 use std::path::PathBuf;
 use std::time::{Duration, Instant};
 
+use msgraph_csdl::Threads;
 use quick_xml::events::Event;
 use quick_xml::Reader;
 
@@ -65,14 +70,14 @@ fn time<T>(mut f: impl FnMut() -> T) -> (Duration, Duration) {
 
 /// Median over rounds of (load time / scan time) measured back to back, so
 /// that both sides of each ratio see the same machine load.
-fn paired_ratio(text: &str, bytes: &[u8]) -> f64 {
+fn paired_ratio(text: &str, bytes: &[u8], threads: Threads) -> f64 {
     let mut ratios: Vec<f64> = (0..PAIRED_ROUNDS)
         .map(|_| {
             let t = Instant::now();
             black_box(bare_scan(black_box(text)));
             let scan = t.elapsed();
             let t = Instant::now();
-            let doc = msgraph_csdl::load(black_box(bytes), "v1.0").expect("loads");
+            let doc = msgraph_csdl::load_with(black_box(bytes), "v1.0", threads).expect("loads");
             let load = t.elapsed();
             drop(black_box(doc));
             load.as_secs_f64() / scan.as_secs_f64()
@@ -106,15 +111,18 @@ fn main() {
         return;
     }
     match only.as_str() {
-        "load" | "parse" | "scan" => {
+        "load" | "load1" | "parse" | "parse1" | "scan" => {
             let n: usize = std::env::var("CSDL_BENCH_N")
                 .ok()
                 .and_then(|n| n.parse().ok())
                 .unwrap_or(ROUNDS * 4);
             for _ in 0..n {
+                let one = Threads::One;
                 match only.as_str() {
                     "load" => drop(black_box(msgraph_csdl::load(&bytes, "v1.0"))),
+                    "load1" => drop(black_box(msgraph_csdl::load_with(&bytes, "v1.0", one))),
                     "parse" => drop(black_box(msgraph_csdl::parse(&bytes, "v1.0"))),
+                    "parse1" => drop(black_box(msgraph_csdl::parse_with(&bytes, "v1.0", one))),
                     _ => drop(black_box(bare_scan(text))),
                 }
             }
@@ -123,10 +131,16 @@ fn main() {
         _ => {}
     }
     let (scan_med, scan_min) = time(|| bare_scan(black_box(text)));
-    let (parse_med, parse_min) =
-        time(|| msgraph_csdl::parse(black_box(&bytes), "v1.0").expect("parses"));
-    let (load_med, load_min) =
-        time(|| msgraph_csdl::load(black_box(&bytes), "v1.0").expect("loads"));
+    let parse_on = |threads| {
+        time(|| msgraph_csdl::parse_with(black_box(&bytes), "v1.0", threads).expect("parses"))
+    };
+    let load_on = |threads| {
+        time(|| msgraph_csdl::load_with(black_box(&bytes), "v1.0", threads).expect("loads"))
+    };
+    let (parse_med, parse_min) = parse_on(Threads::Auto);
+    let (parse1_med, parse1_min) = parse_on(Threads::One);
+    let (load_med, load_min) = load_on(Threads::Auto);
+    let (load1_med, load1_min) = load_on(Threads::One);
     let doc = msgraph_csdl::load(&bytes, "v1.0").expect("loads");
     // Resolution alone (on fresh parses; parse and free untimed).
     let mut resolve_runs: Vec<Duration> = (0..ROUNDS)
@@ -143,38 +157,32 @@ fn main() {
     let (resolve_med, resolve_min) = (resolve_runs[ROUNDS / 2], resolve_runs[0]);
     let (closure_med, _) =
         time(|| msgraph_csdl::closure(&doc, "microsoft.graph.callRecords").expect("closure"));
-    let paired = paired_ratio(text, &bytes);
+    let paired = paired_ratio(text, &bytes, Threads::Auto);
+    let paired1 = paired_ratio(text, &bytes, Threads::One);
 
     println!(
         "graph v1.0 metadata: {:.1} MiB, {events} events, {ROUNDS} rounds (median / min)",
         bytes.len() as f64 / (1024.0 * 1024.0)
     );
-    println!(
-        "bare quick-xml scan : {:8.2} ms / {:8.2} ms",
-        ms(scan_med),
-        ms(scan_min)
-    );
-    println!(
-        "parse               : {:8.2} ms / {:8.2} ms",
-        ms(parse_med),
-        ms(parse_min)
-    );
-    println!(
-        "load (parse+resolve): {:8.2} ms / {:8.2} ms",
-        ms(load_med),
-        ms(load_min)
-    );
-    println!(
-        "resolve alone       : {:8.2} ms / {:8.2} ms",
-        ms(resolve_med),
-        ms(resolve_min)
-    );
-    println!("closure(callRecords): {:8.2} ms", ms(closure_med));
-    println!(
-        "load / bare scan    : {paired:8.2}x (median of {PAIRED_ROUNDS} paired rounds); {:.2}x (mins), {:.2}x (medians)",
-        load_min.as_secs_f64() / scan_min.as_secs_f64(),
-        load_med.as_secs_f64() / scan_med.as_secs_f64(),
-    );
+    let row = |what: &str, (med, min): (Duration, Duration)| {
+        println!("{what:<28}: {:8.2} ms / {:8.2} ms", ms(med), ms(min));
+    };
+    row("bare quick-xml scan", (scan_med, scan_min));
+    row("parse", (parse_med, parse_min));
+    row("parse, one thread", (parse1_med, parse1_min));
+    row("load (parse+resolve)", (load_med, load_min));
+    row("load, one thread", (load1_med, load1_min));
+    row("resolve alone", (resolve_med, resolve_min));
+    println!("{:<28}: {:8.2} ms", "closure(callRecords)", ms(closure_med));
+    let ratios = |what: &str, paired: f64, min: Duration, med: Duration| {
+        println!(
+            "{what:<28}: {paired:8.2}x (median of {PAIRED_ROUNDS} paired rounds); {:.2}x (mins), {:.2}x (medians)",
+            min.as_secs_f64() / scan_min.as_secs_f64(),
+            med.as_secs_f64() / scan_med.as_secs_f64(),
+        );
+    };
+    ratios("load / bare scan", paired, load_min, load_med);
+    ratios("load, one thread / scan", paired1, load1_min, load1_med);
     let verdict = if paired <= TARGET {
         "met (yes)"
     } else {

@@ -42,14 +42,23 @@ use std::path::Path;
 pub use closure::{closure, BoundOperation, Closure, Entry, EntryKind, PathStep};
 pub use error::{Error, ErrorKind};
 pub use model::*;
-pub use parse::parse;
-pub use resolve::{resolve, resolve_report, ResolveReport, Unresolved};
+pub use parse::{parse, parse_with, Threads};
+pub use resolve::{resolve, resolve_on, resolve_report, ResolveReport, Unresolved};
 pub use text::Str;
 
 /// Parses and resolves a CSDL document; fails when any type reference is unresolved.
 pub fn load<'a>(bytes: &'a [u8], source: &str) -> Result<Document<'a>, Error> {
-    let mut doc = parse(bytes, source)?;
-    resolve(&mut doc)?;
+    load_with(bytes, source, Threads::Auto)
+}
+
+/// [`load`] on the `threads` given (see [`parse_with`]).
+pub fn load_with<'a>(
+    bytes: &'a [u8],
+    source: &str,
+    threads: Threads,
+) -> Result<Document<'a>, Error> {
+    let mut doc = parse_with(bytes, source, threads)?;
+    resolve_on(&mut doc, threads)?;
     Ok(doc)
 }
 

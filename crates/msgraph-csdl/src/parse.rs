@@ -15,6 +15,9 @@ use quick_xml::Reader;
 use std::borrow::Cow;
 use std::collections::HashSet;
 use std::hash::BuildHasherDefault;
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::mpsc::Receiver;
+use std::sync::Arc;
 
 use crate::error::{Error, ErrorKind};
 use crate::model::*;
@@ -27,7 +30,61 @@ pub const MAX_DEPTH: usize = 256;
 const UTF8_BOM: &[u8] = b"\xEF\xBB\xBF";
 
 /// Parses a CSDL document without resolving names (they stay as written).
+///
+/// A large document (from [`SPLIT_MIN`] bytes) is read by two threads when
+/// the machine has two cores; see [`parse_with`].
 pub fn parse<'a>(bytes: &'a [u8], source: &str) -> Result<Document<'a>, Error> {
+    parse_with(bytes, source, Threads::Auto)
+}
+
+/// How many threads [`parse_with`] may use.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Threads {
+    /// One: the calling thread reads the whole document.
+    One,
+    /// Two for a document of [`SPLIT_MIN`] bytes or more with several
+    /// schemas, on a machine with more than one core; else one.
+    Auto,
+}
+
+/// The smallest document [`Threads::Auto`] reads with two threads (below
+/// this, starting a thread costs more than it saves).
+pub const SPLIT_MIN: usize = 1 << 20;
+
+/// Parses a CSDL document without resolving names, on the `threads` given.
+///
+/// With two threads the document is cut before a `<Schema>` near its
+/// middle: a second thread reads from there to the end of
+/// `edmx:DataServices` while this one reads up to the cut. The cut is a
+/// guess made on the bytes, so this thread checks it when it gets there
+/// (the same elements open, nothing skipped) and takes the other half only
+/// then; otherwise it reads on by itself. Either way the result, and the
+/// error for bad input, are those of one thread reading it all.
+pub fn parse_with<'a>(
+    bytes: &'a [u8],
+    source: &str,
+    threads: Threads,
+) -> Result<Document<'a>, Error> {
+    let min = match threads {
+        Threads::One => usize::MAX,
+        Threads::Auto if has_two_cores() => SPLIT_MIN,
+        Threads::Auto => usize::MAX,
+    };
+    parse_split(bytes, source, min)
+}
+
+/// Whether the machine has more than one core (asked once).
+pub(crate) fn has_two_cores() -> bool {
+    static TWO: std::sync::OnceLock<bool> = std::sync::OnceLock::new();
+    *TWO.get_or_init(|| std::thread::available_parallelism().is_ok_and(|n| n.get() > 1))
+}
+
+/// [`parse_with`], splitting documents of `min` bytes or more.
+pub(crate) fn parse_split<'a>(
+    bytes: &'a [u8],
+    source: &str,
+    min: usize,
+) -> Result<Document<'a>, Error> {
     let bytes = bytes.strip_prefix(UTF8_BOM).unwrap_or(bytes);
     let text = match std::str::from_utf8(bytes) {
         Ok(t) => t,
@@ -49,16 +106,186 @@ pub fn parse<'a>(bytes: &'a [u8], source: &str) -> Result<Document<'a>, Error> {
             format!("document of {} bytes: at most 4 GiB are read", text.len()),
         ));
     }
-    Parser {
-        source,
-        text,
-        names: Vec::new(),
-        values: Vec::new(),
-        member_names: HashSet::default(),
-        tag_escaped: true,
+    let cut = if text.len() >= min {
+        split_point(text)
+    } else {
+        None
+    };
+    let Some(cut) = cut else {
+        return Parser::new(source, text, Role::Whole).run().map_err(|e| *e);
+    };
+    let cancel = Arc::new(AtomicBool::new(false));
+    let (send, receive) = std::sync::mpsc::sync_channel(1);
+    std::thread::scope(|scope| {
+        let tail = Parser::new(
+            source,
+            text,
+            Role::Tail {
+                cancel: cancel.clone(),
+            },
+        );
+        let spawned = std::thread::Builder::new()
+            .name("csdl-tail".into())
+            .spawn_scoped(scope, move || {
+                // The receiver may be gone (the head failed first): fine.
+                let _ = send.send(tail.run_tail(cut));
+            });
+        let role = match spawned {
+            Ok(_) => Role::Head {
+                cut,
+                tail: receive,
+                cancel: cancel.clone(),
+            },
+            Err(_) => Role::Whole,
+        };
+        let result = Parser::new(source, text, role).run();
+        // Whatever happened, the tail's work is no longer wanted.
+        cancel.store(true, Ordering::Relaxed);
+        result.map_err(|e| *e)
+    })
+}
+
+/// Where the second thread starts reading, and what it assumes open there.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+struct Cut {
+    /// Offset of the whitespace before the first tag the tail reads (just
+    /// after the `>` of the element before it).
+    at: usize,
+    /// Whether that tag is a schema's child (`<EntityType`, ...), so that a
+    /// schema is open there; else it is a `<Schema` tag.
+    in_schema: bool,
+}
+
+impl Cut {
+    /// The elements the tail assumes open at the cut.
+    fn seed(self) -> &'static [Frame] {
+        const IN_SCHEMA: [Frame; 3] = [Frame::Edmx, Frame::DataServices, Frame::Schema];
+        if self.in_schema {
+            &IN_SCHEMA
+        } else {
+            &IN_SCHEMA[..2]
+        }
     }
-    .run()
-    .map_err(|e| *e)
+}
+
+/// The tags a cut may come before: a schema, or one of a schema's children.
+const CUT_TAGS: [&[u8]; 10] = [
+    b"Schema",
+    b"EntityType",
+    b"ComplexType",
+    b"EnumType",
+    b"TypeDefinition",
+    b"Term",
+    b"Function",
+    b"Action",
+    b"EntityContainer",
+    b"Annotations",
+];
+
+/// Where a second thread may start: before the first tag of [`CUT_TAGS`]
+/// at or after the point with as many tags (`<`) before it as after it
+/// (tags, not bytes, are what reading costs), within the middle half of the
+/// document. The guess is checked when the head gets there.
+fn split_point(text: &str) -> Option<Cut> {
+    let b = text.as_bytes();
+    // Tags per block, to find the middle one without a second pass.
+    const BLOCK: usize = 1 << 16;
+    let counts: Vec<usize> = b.chunks(BLOCK).map(count_tags).collect();
+    let half = counts.iter().sum::<usize>() / 2;
+    let mut seen = 0;
+    let block = counts.iter().position(|&n| {
+        seen += n;
+        seen >= half
+    })?;
+    let from = (block * BLOCK).max(b.len() / 4);
+    let to = b.len() - b.len() / 4;
+    let (at, name) = memchr::memchr_iter(b'<', b.get(from..to)?)
+        .map(|i| from + i + 1)
+        .find_map(|at| {
+            let name = CUT_TAGS.iter().find(|name| {
+                b[at..].starts_with(name)
+                    && b.get(at + name.len())
+                        .is_some_and(|c| c.is_ascii_whitespace() || *c == b'>')
+            })?;
+            Some((at - 1, *name))
+        })?;
+    let cut = at
+        - b[..at]
+            .iter()
+            .rev()
+            .take_while(|c| c.is_ascii_whitespace())
+            .count();
+    (b.get(cut.checked_sub(1)?) == Some(&b'>')).then_some(Cut {
+        at: cut,
+        in_schema: name != b"Schema",
+    })
+}
+
+/// The number of `<` in `bytes`, summed in bytes over runs of 255 (so
+/// that the compiler turns it into vector compares: a tenth of the
+/// instructions of counting one by one).
+fn count_tags(bytes: &[u8]) -> usize {
+    bytes
+        .chunks(255)
+        .map(|run| usize::from(run.iter().map(|&c| u8::from(c == b'<')).sum::<u8>()))
+        .sum()
+}
+
+/// What a [`Parser`] reads: the whole document, or one side of a cut.
+enum Role<'a> {
+    /// Everything, alone.
+    Whole,
+    /// From the start; at the `cut` it takes what the tail read (when the
+    /// cut turns out to be where the tail assumed it was).
+    Head {
+        cut: Cut,
+        tail: Receiver<TailEnd<'a>>,
+        cancel: Arc<AtomicBool>,
+    },
+    /// From the cut to the end tag that closes `edmx:DataServices` (which
+    /// it leaves to the head); stops early when `cancel` is set.
+    Tail { cancel: Arc<AtomicBool> },
+}
+
+/// How often (in bytes read) the tail looks whether it was cancelled.
+const TAIL_CHECK_EVERY: usize = 1 << 18;
+
+/// What the tail did.
+enum TailEnd<'a> {
+    /// It read its part (or up to an error in it).
+    Read(TailPart<'a>),
+    /// Cancelled, or ended where the head must take over (the head reads
+    /// the tail's part itself).
+    GaveUp,
+}
+
+/// The tail's part of the document.
+struct TailPart<'a> {
+    /// The offset of the end tag that closes `edmx:DataServices` (or the
+    /// end of the document), where the head goes on; or the error that
+    /// stands if the head's part is good and nothing below clashes with it.
+    end: Result<usize, Fail>,
+    /// The schemas read, the first one only the rest of the schema open at
+    /// the cut when the cut is [`Cut::in_schema`].
+    schemas: Vec<Schema<'a>>,
+    /// The schemas' namespaces and aliases, for the head to check.
+    claims: Vec<Claim>,
+    /// Where the end tag that closed the schema open at the cut is (the
+    /// head reads that tag itself: its reader checks the name).
+    closed_at: Option<usize>,
+}
+
+/// A schema's or include's namespace, alias and offset, as claimed.
+type Claim = (String, Option<String>, usize);
+
+/// Why the reading loop stopped.
+enum Stop {
+    /// The end of the document.
+    Eof,
+    /// The tail reached the end tag (or end of document) at this offset.
+    At(usize),
+    /// The tail was cancelled.
+    Cancelled,
 }
 
 /// Members of an enum or structured type checked for duplicates one by
@@ -234,7 +461,7 @@ struct Parser<'a, 'n> {
     text: &'a str,
     /// `(namespace, alias, offset)` of every schema and include so far,
     /// to refuse ambiguous aliases where they are written.
-    names: Vec<(String, Option<String>, usize)>,
+    names: Vec<Claim>,
     /// The annotation and value expressions being read, innermost last
     /// (one per [`Frame::Value`] on the stack).
     values: Vec<Expr<'a>>,
@@ -244,9 +471,44 @@ struct Parser<'a, 'n> {
     member_names: HashSet<Str<'a>, BuildHasherDefault<FxHasher>>,
     /// Whether a value of the current start tag may hold an escape (`&`).
     tag_escaped: bool,
+    /// What this parser reads (all, or a side of a cut).
+    role: Role<'a>,
+    /// The reader's positions plus this are offsets in `text` (the tail's
+    /// reader starts at the cut; the head's jumps over the tail's part).
+    base: usize,
+    /// The offset from which the loop attends to its role next (the cut
+    /// for the head, the next cancel check for the tail).
+    watch: usize,
+    /// How many elements at the bottom of the stack the reader did not see
+    /// open (the tail's seed; 0 otherwise): their end tags are not checked
+    /// by quick-xml.
+    seed: usize,
+    /// Where the end tag that closed the schema open at the cut is.
+    closed_at: Option<usize>,
 }
 
-impl<'a> Parser<'a, '_> {
+impl<'a, 'n> Parser<'a, 'n> {
+    fn new(source: &'n str, text: &'a str, role: Role<'a>) -> Self {
+        let watch = match &role {
+            Role::Whole => usize::MAX,
+            Role::Head { cut, .. } => cut.at,
+            Role::Tail { .. } => 0,
+        };
+        Parser {
+            source,
+            text,
+            names: Vec::new(),
+            values: Vec::new(),
+            member_names: HashSet::default(),
+            tag_escaped: true,
+            role,
+            base: 0,
+            watch,
+            seed: 0,
+            closed_at: None,
+        }
+    }
+
     /// The span of an element starting at `offset` (the document is at
     /// most 4 GiB, checked before reading).
     fn span_at(&self, offset: usize) -> Span {
@@ -447,9 +709,62 @@ impl<'a> Parser<'a, '_> {
         self.err(offset, ErrorKind::Xml, message)
     }
 
+    /// Reads the document (all of it, or the head's side of a cut).
     fn run(mut self) -> Result<Document<'a>, Fail> {
+        let mut doc = Document {
+            source: self.source.to_string(),
+            text: SourceText(Str::borrowed(self.text)),
+            ..Document::default()
+        };
+        // Frames of open elements with the byte offset of their start tag.
+        let mut stack: Vec<(Frame, usize)> = Vec::with_capacity(32);
+        let mut root_done = false;
+        self.read(&mut doc, &mut stack, &mut root_done)?;
+        if !root_done {
+            return Err(self.err(
+                0,
+                ErrorKind::Xml,
+                "empty document: no root element (expected edmx:Edmx)",
+            ));
+        }
+        Ok(doc)
+    }
+
+    /// Reads from the cut as if its [`Cut::seed`] elements were open
+    /// there, up to the end tag that would close `edmx:DataServices`.
+    fn run_tail(mut self, cut: Cut) -> TailEnd<'a> {
+        self.base = cut.at;
+        self.watch = cut.at + TAIL_CHECK_EVERY;
+        let seed = cut.seed();
+        self.seed = seed.len();
+        let mut doc = Document::default();
+        if cut.in_schema {
+            doc.schemas.push(Schema::default());
+        }
+        let mut stack: Vec<(Frame, usize)> = seed.iter().map(|&f| (f, cut.at)).collect();
+        let end = match self.read(&mut doc, &mut stack, &mut true) {
+            Ok(Stop::At(at)) => Ok(at),
+            Ok(Stop::Eof | Stop::Cancelled) => return TailEnd::GaveUp,
+            Err(error) => Err(error),
+        };
+        TailEnd::Read(TailPart {
+            end,
+            schemas: doc.schemas,
+            claims: self.names,
+            closed_at: self.closed_at,
+        })
+    }
+
+    /// The reading loop, until the end of the document (or, for the tail,
+    /// its stop).
+    fn read(
+        &mut self,
+        doc: &mut Document<'a>,
+        stack: &mut Vec<(Frame, usize)>,
+        root_done: &mut bool,
+    ) -> Result<Stop, Fail> {
         let text = self.text;
-        let mut reader = Reader::from_str(text);
+        let mut reader = Reader::from_str(&text[self.base..]);
         {
             let config = reader.config_mut();
             // Whitespace between tags makes no events; turned off inside
@@ -458,25 +773,25 @@ impl<'a> Parser<'a, '_> {
             config.trim_text_end = false;
             // Mismatched end tags are malformed XML, not a silent close.
             config.check_end_names = true;
+            // The tail's seed elements were opened before its reader
+            // started: it checks their end tags itself.
+            config.allow_unmatched_ends = self.seed > 0;
         }
-        let mut doc = Document {
-            source: self.source.to_string(),
-            text: SourceText(Str::borrowed(text)),
-            ..Document::default()
-        };
-        // Frames of open elements with the byte offset of their start tag.
-        let mut stack: Vec<(Frame, usize)> = Vec::with_capacity(32);
         // Attributes of the current start tag, reused for every tag.
         let mut attrs = Tag::new();
         // Depth of the current unknown subtree (0 when not skipping).
         let mut skip_depth: usize = 0;
-        let mut root_done = false;
         loop {
-            let at = reader.buffer_position() as usize;
+            let at = self.base + reader.buffer_position() as usize;
+            if at >= self.watch {
+                if let Some(stop) = self.attend(at, skip_depth, stack, doc, &mut reader)? {
+                    return Ok(stop);
+                }
+            }
             let event = match reader.read_event() {
                 Ok(ev) => ev,
                 Err(e) => {
-                    let pos = reader.error_position() as usize;
+                    let pos = self.base + reader.error_position() as usize;
                     return Err(self.xml_error(e, pos));
                 }
             };
@@ -484,6 +799,16 @@ impl<'a> Parser<'a, '_> {
                 Event::Start(e) => (e, false),
                 Event::Empty(e) => (e, true),
                 Event::End(_) => {
+                    if skip_depth == 0 && stack.len() <= self.seed {
+                        // The tail at a seed element's end tag: it stops at
+                        // `edmx:DataServices`, and reads on after the schema
+                        // open at the cut (the head checks that end tag).
+                        if stack.len() <= 2 {
+                            return Ok(Stop::At(at));
+                        }
+                        self.closed_at = Some(at);
+                        self.seed = stack.len() - 1;
+                    }
                     if skip_depth > 0 {
                         skip_depth -= 1;
                     } else if let Some((frame, _)) = stack.pop() {
@@ -491,7 +816,7 @@ impl<'a> Parser<'a, '_> {
                             reader.config_mut().trim_text_start = true;
                         }
                         if frame == Frame::Value {
-                            self.close_value(&stack, &mut doc)?;
+                            self.close_value(stack, doc)?;
                         }
                     }
                     continue;
@@ -502,7 +827,7 @@ impl<'a> Parser<'a, '_> {
                     }
                     if stack.is_empty() {
                         if !t.iter().all(u8::is_ascii_whitespace) {
-                            let what = if root_done {
+                            let what = if *root_done {
                                 "text after the root element"
                             } else {
                                 "text outside the root element (not an XML document?)"
@@ -512,7 +837,7 @@ impl<'a> Parser<'a, '_> {
                         }
                     } else {
                         let piece = self.locate(&t).map(|(_, s)| s);
-                        if let Some(buf) = self.literal_text(&stack) {
+                        if let Some(buf) = self.literal_text(stack) {
                             match piece {
                                 Some(s) => append(buf, s),
                                 None => buf.to_mut().push_str(&String::from_utf8_lossy(&t)),
@@ -523,14 +848,14 @@ impl<'a> Parser<'a, '_> {
                 }
                 Event::CData(t) => {
                     if skip_depth == 0 {
-                        if let Some(buf) = self.literal_text(&stack) {
+                        if let Some(buf) = self.literal_text(stack) {
                             buf.to_mut().push_str(&String::from_utf8_lossy(&t));
                         }
                     }
                     continue;
                 }
                 Event::GeneralRef(r) => {
-                    if skip_depth > 0 || self.literal_text(&stack).is_none() {
+                    if skip_depth > 0 || self.literal_text(stack).is_none() {
                         continue;
                     }
                     let ch: Option<char> = match r.resolve_char_ref() {
@@ -545,7 +870,7 @@ impl<'a> Parser<'a, '_> {
                         },
                         Err(_) => None,
                     };
-                    match (ch, self.literal_text(&stack)) {
+                    match (ch, self.literal_text(stack)) {
                         (Some(c), Some(buf)) => buf.to_mut().push(c),
                         _ => {
                             let name = String::from_utf8_lossy(&r).into_owned();
@@ -576,12 +901,12 @@ impl<'a> Parser<'a, '_> {
                 return Err(self.too_deep(start));
             }
             let frame = match stack.last() {
-                None => self.open_root(local, &attrs, start, &mut doc, &mut root_done)?,
-                Some(&(parent, _)) => self.open(parent, local, &attrs, start, empty, &mut doc)?,
+                None => self.open_root(local, &attrs, start, doc, root_done)?,
+                Some(&(parent, _)) => self.open(parent, local, &attrs, start, empty, doc)?,
             };
             if empty {
                 if frame == Frame::Value {
-                    self.close_value(&stack, &mut doc)?;
+                    self.close_value(stack, doc)?;
                 }
             } else if frame == Frame::Skip {
                 skip_depth = 1;
@@ -591,6 +916,11 @@ impl<'a> Parser<'a, '_> {
                 }
                 stack.push((frame, start));
             }
+        }
+        if self.seed > 0 && stack.len() <= self.seed {
+            // The tail at the end of a truncated document: the head reports it.
+            let at = self.base + reader.buffer_position() as usize;
+            return Ok(Stop::At(at));
         }
         if let Some((_, offset)) = stack.last() {
             let offset = *offset;
@@ -605,14 +935,135 @@ impl<'a> Parser<'a, '_> {
                 ),
             ));
         }
-        if !root_done {
-            return Err(self.err(
-                0,
-                ErrorKind::Xml,
-                "empty document: no root element (expected edmx:Edmx)",
-            ));
+        Ok(Stop::Eof)
+    }
+
+    /// At the watched offset: the head meets the cut (and takes what the
+    /// tail read when the cut is where the tail assumed it was); the tail
+    /// looks whether it was cancelled. `Some` stops the reading loop.
+    fn attend(
+        &mut self,
+        at: usize,
+        skip_depth: usize,
+        stack: &mut Vec<(Frame, usize)>,
+        doc: &mut Document<'a>,
+        reader: &mut Reader<&'a [u8]>,
+    ) -> Result<Option<Stop>, Fail> {
+        match std::mem::replace(&mut self.role, Role::Whole) {
+            Role::Whole => self.watch = usize::MAX,
+            Role::Tail { cancel } => {
+                if cancel.load(Ordering::Relaxed) {
+                    return Ok(Some(Stop::Cancelled));
+                }
+                self.watch = at + TAIL_CHECK_EVERY;
+                self.role = Role::Tail { cancel };
+            }
+            Role::Head { cut, tail, cancel } => {
+                self.watch = usize::MAX;
+                let seed = cut.seed();
+                let fits = at == cut.at
+                    && skip_depth == 0
+                    && self.values.is_empty()
+                    && stack.iter().map(|&(f, _)| f).eq(seed.iter().copied());
+                if !fits {
+                    cancel.store(true, Ordering::Relaxed);
+                    return Ok(None);
+                }
+                // Else the head reads the tail's part itself (a panic in the
+                // tail resurfaces when the thread scope ends).
+                let Ok(TailEnd::Read(part)) = tail.recv() else {
+                    return Ok(None);
+                };
+                // In document order: the rest of the open schema, its end
+                // tag, the schemas after it (their aliases), the tail's error.
+                let mut schemas = part.schemas.into_iter();
+                if cut.in_schema {
+                    if let Some(rest) = schemas.next() {
+                        self.join_schema(last_schema(doc), rest)?;
+                    }
+                }
+                let mut at = at;
+                if let Some(close) = part.closed_at {
+                    self.jump(reader, at, close);
+                    match reader.read_event() {
+                        Ok(Event::End(_)) => {
+                            stack.pop();
+                        }
+                        Ok(_) => unreachable!("the tail read an end tag at {close}"),
+                        Err(e) => {
+                            let pos = self.base + reader.error_position() as usize;
+                            return Err(self.xml_error(e, pos));
+                        }
+                    }
+                    at = self.base + reader.buffer_position() as usize;
+                }
+                self.claim_all(part.claims)?;
+                let end = part.end?;
+                doc.schemas.extend(schemas);
+                self.jump(reader, at, end);
+            }
         }
-        Ok(doc)
+        Ok(None)
+    }
+
+    /// Moves the reader from `at` (where it is) on to `to` (after what the
+    /// tail read); positions shift with it.
+    fn jump(&mut self, reader: &mut Reader<&'a [u8]>, at: usize, to: usize) {
+        *reader.get_mut() = &self.text.as_bytes()[to..];
+        self.base = self.base + to - at;
+    }
+
+    /// Appends the rest of a schema (read by the tail) to the schema.
+    fn join_schema(&self, schema: &mut Schema<'a>, rest: Schema<'a>) -> Result<(), Fail> {
+        // Every field named: a new one must be joined here too.
+        let Schema {
+            namespace: _,
+            alias: _,
+            entity_types,
+            complex_types,
+            enum_types,
+            type_definitions,
+            functions,
+            actions,
+            terms,
+            entity_container,
+            annotation_groups,
+            span: _,
+        } = rest;
+        if let Some(c) = entity_container {
+            if schema.entity_container.is_some() {
+                return Err(self.second_container(schema, c.span));
+            }
+            schema.entity_container = Some(c);
+        }
+        schema.entity_types.extend(entity_types);
+        schema.complex_types.extend(complex_types);
+        schema.enum_types.extend(enum_types);
+        schema.type_definitions.extend(type_definitions);
+        schema.functions.extend(functions);
+        schema.actions.extend(actions);
+        schema.terms.extend(terms);
+        schema.annotation_groups.extend(annotation_groups);
+        Ok(())
+    }
+
+    fn second_container(&self, schema: &Schema<'_>, at: Span) -> Fail {
+        self.err_at(
+            at,
+            ErrorKind::Structure,
+            format!(
+                "schema {} declares a second EntityContainer",
+                schema.namespace
+            ),
+        )
+    }
+
+    /// The tail's claims, checked against the head's in document order.
+    fn claim_all(&mut self, claims: Vec<Claim>) -> Result<(), Fail> {
+        for (ns, alias, offset) in claims {
+            self.claim_names(&ns, alias.as_deref(), offset)?;
+        }
+        Ok(())
     }
 
     /// Whether the innermost value being read is a literal element (`<String>`).
@@ -916,14 +1367,7 @@ impl<'a> Parser<'a, '_> {
                 let span = self.span_at(offset);
                 let schema = last_schema(doc);
                 if schema.entity_container.is_some() {
-                    return Err(self.err_at(
-                        span,
-                        ErrorKind::Structure,
-                        format!(
-                            "schema {} declares a second EntityContainer",
-                            schema.namespace
-                        ),
-                    ));
+                    return Err(self.second_container(schema, span));
                 }
                 schema.entity_container = Some(EntityContainer {
                     name,
@@ -1349,6 +1793,12 @@ impl<'a> Parser<'a, '_> {
     /// would make qualified names ambiguous. A repeated identical pair (the
     /// same vocabulary included twice) is harmless and allowed.
     fn claim_names(&mut self, ns: &str, alias: Option<&str>, offset: usize) -> Result<(), Fail> {
+        if matches!(self.role, Role::Tail { .. }) {
+            // Checked by the head, which knows the claims before the cut.
+            self.names
+                .push((ns.to_string(), alias.map(str::to_string), offset));
+            return Ok(());
+        }
         let clash = self.names.iter().find_map(|(pns, palias, at)| {
             // Counted only for a message (it is a pass over the text).
             let at = || self.position(*at);

@@ -11,6 +11,7 @@ use std::hash::Hasher;
 
 use crate::error::{Error, ErrorKind};
 use crate::model::*;
+use crate::parse::{has_two_cores, Threads, SPLIT_MIN};
 
 /// How many unresolved references an error message lists.
 const SHOWN: usize = 5;
@@ -43,8 +44,16 @@ pub struct ResolveReport {
 /// Qualifies every reference and fails when any is unresolved, when a type
 /// name is declared twice in a namespace, or when a key names no property. The error names the count and the
 /// first few unresolved references with positions.
+///
+/// A large document's schemas are shared between two threads when the
+/// machine has two cores (see [`resolve_on`]).
 pub fn resolve(doc: &mut Document) -> Result<ResolveReport, Error> {
-    let report = resolve_report(doc)?;
+    resolve_on(doc, Threads::Auto)
+}
+
+/// [`resolve`] on the `threads` given.
+pub fn resolve_on(doc: &mut Document, threads: Threads) -> Result<ResolveReport, Error> {
+    let report = report_on(doc, threads)?;
     if let Some(first) = report.unresolved.first() {
         let n = report.unresolved.len();
         let shown: Vec<String> = report
@@ -130,15 +139,70 @@ fn check_keys(doc: &Document) -> Result<(), Error> {
 /// Like [`resolve`] but returns unresolved references in the report instead
 /// of failing (duplicate type names are still an error).
 pub fn resolve_report(doc: &mut Document) -> Result<ResolveReport, Error> {
-    let mut r = Resolver::new(doc)?;
-    for schema in &mut doc.schemas {
-        r.schema(schema);
+    report_on(doc, Threads::Auto)
+}
+
+/// [`resolve_report`] on the `threads` given. With two, a large document's
+/// schemas are cut at the one starting nearest its middle; a second thread
+/// resolves those from there on (the passes only read the shared name
+/// tables), and the report lists both parts in document order.
+fn report_on(doc: &mut Document, threads: Threads) -> Result<ResolveReport, Error> {
+    let names = Names::new(doc)?;
+    let two = threads == Threads::Auto && doc.text.0.len() >= SPLIT_MIN && has_two_cores();
+    let cut = if two { schema_cut(doc) } else { None };
+    let (head, tail) = doc.schemas.split_at_mut(cut.unwrap_or(0));
+    let mut first = Resolver::new(&names);
+    let second = if head.is_empty() {
+        first.schemas(tail);
+        None
+    } else {
+        // Taken by the thread, or by this one if no thread could start.
+        let work = std::sync::Mutex::new(Some(tail));
+        let take = || {
+            work.lock()
+                .ok()
+                .and_then(|mut w| w.take())
+                .unwrap_or_default()
+        };
+        Some(std::thread::scope(|scope| {
+            let spawned = std::thread::Builder::new()
+                .name("csdl-resolve".into())
+                .spawn_scoped(scope, || {
+                    let mut second = Resolver::new(&names);
+                    second.schemas(take());
+                    second
+                });
+            first.schemas(head);
+            match spawned {
+                Ok(thread) => thread
+                    .join()
+                    .unwrap_or_else(|panic| std::panic::resume_unwind(panic)),
+                Err(_) => {
+                    let mut second = Resolver::new(&names);
+                    second.schemas(take());
+                    second
+                }
+            }
+        }))
+    };
+    let mut report = ResolveReport {
+        checked: first.checked,
+        unresolved: first.unresolved,
+        dangling_targets: first.dangling,
+    };
+    if let Some(second) = second {
+        report.checked += second.checked;
+        report.unresolved.extend(second.unresolved);
+        report.dangling_targets.extend(second.dangling);
     }
-    Ok(ResolveReport {
-        checked: r.checked,
-        unresolved: r.unresolved,
-        dangling_targets: r.dangling,
-    })
+    Ok(report)
+}
+
+/// The index of the schema (not the first) that starts nearest the middle
+/// of the document, if any.
+fn schema_cut(doc: &Document) -> Option<usize> {
+    let mid = doc.text.0.len() / 2;
+    (1..doc.schemas.len()).min_by_key(|&i| (doc.schemas[i].span.offset as usize).abs_diff(mid))
 }
 
 /// A word-at-a-time multiplicative hash (the rustc "Fx" scheme): much
@@ -286,7 +350,9 @@ impl<V: Copy> NameTable<V> {
     }
 }
 
-struct Resolver {
+/// What resolution looks names up in: built once from the declarations,
+/// then only read (by one or two threads).
+struct Names {
     /// Alias -> its namespace's index in `namespaces` (schemas and
     /// `edmx:Include`s); a handful, so a list.
     aliases: Vec<(String, u32)>,
@@ -294,14 +360,20 @@ struct Resolver {
     namespaces: Vec<String>,
     /// Declared types (with their positions).
     types: NameTable<Span>,
-    /// Per declared type (by index in `types`), its qualified name as a
-    /// shared string, made when an alias-qualified reference first needs
-    /// it: the hundreds of `graph.identitySet` references then share one.
-    shared_names: Vec<Option<std::sync::Arc<str>>>,
     /// Other annotatable named things: operations, containers, terms.
     others: NameTable<()>,
     /// The first bytes of the aliases (a quick test before comparing them).
     alias_starts: [bool; 256],
+}
+
+/// One thread's pass over some schemas: rewrites their references and
+/// notes what it checked and missed.
+struct Resolver<'n> {
+    names: &'n Names,
+    /// Per declared type (by index in `types`), its qualified name as a
+    /// shared string, made when an alias-qualified reference first needs
+    /// it: the hundreds of `graph.identitySet` references then share one.
+    shared_names: Vec<Option<std::sync::Arc<str>>>,
     /// Buffer for building qualified names.
     scratch: String,
     checked: usize,
@@ -309,7 +381,7 @@ struct Resolver {
     dangling: Vec<Unresolved>,
 }
 
-impl Resolver {
+impl Names {
     fn new<'d>(doc: &'d Document) -> Result<Self, Error> {
         let mut aliases: Vec<(String, u32)> = Vec::new();
         let includes = doc.references.iter().flat_map(|r| &r.includes);
@@ -379,17 +451,12 @@ impl Resolver {
                 others.insert(ns, local, ());
             }
         }
-        Ok(Resolver {
+        Ok(Names {
             aliases,
             namespaces,
-            shared_names: vec![None; declared.entries.len()],
             types: declared,
             others,
             alias_starts,
-            scratch: String::new(),
-            checked: 0,
-            unresolved: Vec::new(),
-            dangling: Vec::new(),
         })
     }
 
@@ -405,16 +472,6 @@ impl Resolver {
     fn alias(&self, prefix: &str) -> Option<&str> {
         self.alias_id(prefix)
             .map(|ns| self.namespaces[ns as usize].as_str())
-    }
-
-    /// `alias.Name` -> `namespace.Name`; anything else unchanged.
-    fn qualify(&mut self, name: &mut Str<'_>) {
-        // Built in a reused buffer: the new string is then the only allocation.
-        let mut q = std::mem::take(&mut self.scratch);
-        if self.qualified_into(name, &mut q) {
-            *name = Str::from(q.as_str()).into_owned();
-        }
-        self.scratch = q;
     }
 
     /// For `alias.Name`, writes `namespace.Name` into `out` (cleared
@@ -487,6 +544,41 @@ impl Resolver {
         Some((self.alias(&token[..dot])?, &token[dot + 1..]))
     }
 
+    /// Whether `table` holds `name`, qualified by its namespace (not an alias).
+    fn declared<V: Copy>(&self, table: &NameTable<V>, name: &str) -> bool {
+        let Some(dot) = memchr::memrchr(b'.', name.as_bytes()) else {
+            return false;
+        };
+        let prefix = &name[..dot];
+        let Some(ns) = self.namespaces.iter().position(|n| n == prefix) else {
+            return false;
+        };
+        table.contains(ns as u32, &name[dot + 1..])
+    }
+}
+
+impl<'n> Resolver<'n> {
+    fn new(names: &'n Names) -> Self {
+        Resolver {
+            names,
+            shared_names: vec![None; names.types.entries.len()],
+            scratch: String::new(),
+            checked: 0,
+            unresolved: Vec::new(),
+            dangling: Vec::new(),
+        }
+    }
+
+    /// `alias.Name` -> `namespace.Name`; anything else unchanged.
+    fn qualify(&mut self, name: &mut Str<'_>) {
+        // Built in a reused buffer: the new string is then the only allocation.
+        let mut q = std::mem::take(&mut self.scratch);
+        if self.names.qualified_into(name, &mut q) {
+            *name = Str::from(q.as_str()).into_owned();
+        }
+        self.scratch = q;
+    }
+
     fn miss(&mut self, name: &str, span: Span, context: impl FnOnce() -> String) {
         self.unresolved.push(Unresolved {
             name: name.to_string(),
@@ -509,16 +601,16 @@ impl Resolver {
             return;
         };
         let (prefix, local) = (&name[..dot], &name[dot + 1..]);
-        let Some(ns) = self.alias_id(prefix) else {
-            if !self.declared(&self.types, name) {
+        let Some(ns) = self.names.alias_id(prefix) else {
+            if !self.names.declared(&self.names.types, name) {
                 self.miss(name, span, context);
             }
             return;
         };
         // `alias.Name`: rewritten to the declared type's shared qualified
         // string (hundreds of `graph.identitySet` references share one).
-        let found = self.types.find(ns, local);
-        let namespace = &self.namespaces[ns as usize];
+        let found = self.names.types.find(ns, local);
+        let namespace = &self.names.namespaces[ns as usize];
         let qualified = match found {
             Some(i) => self.shared_names[i]
                 .get_or_insert_with(|| qualified(namespace, local))
@@ -531,20 +623,14 @@ impl Resolver {
         }
     }
 
-    /// Whether `table` holds `name`, qualified by its namespace (not an alias).
-    fn declared<V: Copy>(&self, table: &NameTable<V>, name: &str) -> bool {
-        let Some(dot) = memchr::memrchr(b'.', name.as_bytes()) else {
-            return false;
-        };
-        let prefix = &name[..dot];
-        let Some(ns) = self.namespaces.iter().position(|n| n == prefix) else {
-            return false;
-        };
-        table.contains(ns as u32, &name[dot + 1..])
-    }
-
     fn type_ref(&mut self, ty: &mut TypeRef<'_>, span: Span, context: impl FnOnce() -> String) {
         self.named_type(&mut ty.name, span, context);
+    }
+
+    fn schemas(&mut self, schemas: &mut [Schema<'_>]) {
+        for s in schemas {
+            self.schema(s);
+        }
     }
 
     fn schema(&mut self, s: &mut Schema<'_>) {
@@ -641,8 +727,8 @@ impl Resolver {
         span: Span,
         context: impl Fn() -> String,
     ) {
-        self.qualify_tokens(&mut b.path);
-        self.qualify_tokens(&mut b.target);
+        self.names.qualify_tokens(&mut b.path);
+        self.names.qualify_tokens(&mut b.target);
         let casts: Vec<String> = b
             .path
             .split('/')
@@ -651,7 +737,7 @@ impl Resolver {
             .collect();
         for cast in casts {
             self.checked += 1;
-            if !self.declared(&self.types, &cast) {
+            if !self.names.declared(&self.names.types, &cast) {
                 self.miss(&cast, span, &context);
             }
         }
@@ -660,13 +746,15 @@ impl Resolver {
     /// Qualifies a target; one whose head (`ns.Type`, `ns.op(...)`,
     /// `ns.Container`) names nothing declared is recorded as dangling.
     fn target(&mut self, target: &mut Str<'_>, span: Span) {
-        self.qualify_tokens(target);
+        self.names.qualify_tokens(target);
         let end = target
             .bytes()
             .position(|b| b == b'/' || b == b'(')
             .unwrap_or(target.len());
         let head = &target[..end];
-        if !self.declared(&self.types, head) && !self.declared(&self.others, head) {
+        if !self.names.declared(&self.names.types, head)
+            && !self.names.declared(&self.names.others, head)
+        {
             self.dangling.push(Unresolved {
                 name: head.to_string(),
                 context: format!("annotation target {target}"),
