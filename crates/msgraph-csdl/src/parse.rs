@@ -15,14 +15,14 @@ use quick_xml::Reader;
 use std::borrow::Cow;
 use std::collections::HashSet;
 use std::hash::BuildHasherDefault;
-use std::sync::atomic::{AtomicBool, Ordering};
-use std::sync::mpsc::Receiver;
-use std::sync::Arc;
 
 use crate::error::{Error, ErrorKind};
 use crate::model::*;
 use crate::resolve::FxHasher;
 use crate::tag::{split_attributes, Attr, Key, LitKind, Tag};
+
+mod split;
+use split::{split_point, Claim, Role, Stop};
 
 /// Deepest element nesting accepted (the real Graph document needs about 12).
 pub const MAX_DEPTH: usize = 256;
@@ -65,16 +65,22 @@ pub fn parse_with<'a>(
     source: &str,
     threads: Threads,
 ) -> Result<Document<'a>, Error> {
-    let min = match threads {
-        Threads::One => usize::MAX,
-        Threads::Auto if has_two_cores() => SPLIT_MIN,
-        Threads::Auto => usize::MAX,
-    };
-    parse_split(bytes, source, min)
+    parse_split(bytes, source, threads.split_min())
+}
+
+impl Threads {
+    /// The size from which a document is worth two threads; `usize::MAX`
+    /// when only one may (or can) be used.
+    pub(crate) fn split_min(self) -> usize {
+        match self {
+            Threads::Auto if has_two_cores() => SPLIT_MIN,
+            _ => usize::MAX,
+        }
+    }
 }
 
 /// Whether the machine has more than one core (asked once).
-pub(crate) fn has_two_cores() -> bool {
+fn has_two_cores() -> bool {
     static TWO: std::sync::OnceLock<bool> = std::sync::OnceLock::new();
     *TWO.get_or_init(|| std::thread::available_parallelism().is_ok_and(|n| n.get() > 1))
 }
@@ -114,178 +120,7 @@ pub(crate) fn parse_split<'a>(
     let Some(cut) = cut else {
         return Parser::new(source, text, Role::Whole).run().map_err(|e| *e);
     };
-    let cancel = Arc::new(AtomicBool::new(false));
-    let (send, receive) = std::sync::mpsc::sync_channel(1);
-    std::thread::scope(|scope| {
-        let tail = Parser::new(
-            source,
-            text,
-            Role::Tail {
-                cancel: cancel.clone(),
-            },
-        );
-        let spawned = std::thread::Builder::new()
-            .name("csdl-tail".into())
-            .spawn_scoped(scope, move || {
-                // The receiver may be gone (the head failed first): fine.
-                let _ = send.send(tail.run_tail(cut));
-            });
-        let role = match spawned {
-            Ok(_) => Role::Head {
-                cut,
-                tail: receive,
-                cancel: cancel.clone(),
-            },
-            Err(_) => Role::Whole,
-        };
-        let result = Parser::new(source, text, role).run();
-        // Whatever happened, the tail's work is no longer wanted.
-        cancel.store(true, Ordering::Relaxed);
-        result.map_err(|e| *e)
-    })
-}
-
-/// Where the second thread starts reading, and what it assumes open there.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-struct Cut {
-    /// Offset of the whitespace before the first tag the tail reads (just
-    /// after the `>` of the element before it).
-    at: usize,
-    /// Whether that tag is a schema's child (`<EntityType`, ...), so that a
-    /// schema is open there; else it is a `<Schema` tag.
-    in_schema: bool,
-}
-
-impl Cut {
-    /// The elements the tail assumes open at the cut.
-    fn seed(self) -> &'static [Frame] {
-        const IN_SCHEMA: [Frame; 3] = [Frame::Edmx, Frame::DataServices, Frame::Schema];
-        if self.in_schema {
-            &IN_SCHEMA
-        } else {
-            &IN_SCHEMA[..2]
-        }
-    }
-}
-
-/// The tags a cut may come before: a schema, or one of a schema's children.
-const CUT_TAGS: [&[u8]; 10] = [
-    b"Schema",
-    b"EntityType",
-    b"ComplexType",
-    b"EnumType",
-    b"TypeDefinition",
-    b"Term",
-    b"Function",
-    b"Action",
-    b"EntityContainer",
-    b"Annotations",
-];
-
-/// Where a second thread may start: before the first tag of [`CUT_TAGS`]
-/// at or after the point with as many tags (`<`) before it as after it
-/// (tags, not bytes, are what reading costs), within the middle half of the
-/// document. The guess is checked when the head gets there.
-fn split_point(text: &str) -> Option<Cut> {
-    let b = text.as_bytes();
-    // Tags per block, to find the middle one without a second pass.
-    const BLOCK: usize = 1 << 16;
-    let counts: Vec<usize> = b.chunks(BLOCK).map(count_tags).collect();
-    let half = counts.iter().sum::<usize>() / 2;
-    let mut seen = 0;
-    let block = counts.iter().position(|&n| {
-        seen += n;
-        seen >= half
-    })?;
-    let from = (block * BLOCK).max(b.len() / 4);
-    let to = b.len() - b.len() / 4;
-    let (at, name) = memchr::memchr_iter(b'<', b.get(from..to)?)
-        .map(|i| from + i + 1)
-        .find_map(|at| {
-            let name = CUT_TAGS.iter().find(|name| {
-                b[at..].starts_with(name)
-                    && b.get(at + name.len())
-                        .is_some_and(|c| c.is_ascii_whitespace() || *c == b'>')
-            })?;
-            Some((at - 1, *name))
-        })?;
-    let cut = at
-        - b[..at]
-            .iter()
-            .rev()
-            .take_while(|c| c.is_ascii_whitespace())
-            .count();
-    (b.get(cut.checked_sub(1)?) == Some(&b'>')).then_some(Cut {
-        at: cut,
-        in_schema: name != b"Schema",
-    })
-}
-
-/// The number of `<` in `bytes`, summed in bytes over runs of 255 (so
-/// that the compiler turns it into vector compares: a tenth of the
-/// instructions of counting one by one).
-fn count_tags(bytes: &[u8]) -> usize {
-    bytes
-        .chunks(255)
-        .map(|run| usize::from(run.iter().map(|&c| u8::from(c == b'<')).sum::<u8>()))
-        .sum()
-}
-
-/// What a [`Parser`] reads: the whole document, or one side of a cut.
-enum Role<'a> {
-    /// Everything, alone.
-    Whole,
-    /// From the start; at the `cut` it takes what the tail read (when the
-    /// cut turns out to be where the tail assumed it was).
-    Head {
-        cut: Cut,
-        tail: Receiver<TailEnd<'a>>,
-        cancel: Arc<AtomicBool>,
-    },
-    /// From the cut to the end tag that closes `edmx:DataServices` (which
-    /// it leaves to the head); stops early when `cancel` is set.
-    Tail { cancel: Arc<AtomicBool> },
-}
-
-/// How often (in bytes read) the tail looks whether it was cancelled.
-const TAIL_CHECK_EVERY: usize = 1 << 18;
-
-/// What the tail did.
-enum TailEnd<'a> {
-    /// It read its part (or up to an error in it).
-    Read(TailPart<'a>),
-    /// Cancelled, or ended where the head must take over (the head reads
-    /// the tail's part itself).
-    GaveUp,
-}
-
-/// The tail's part of the document.
-struct TailPart<'a> {
-    /// The offset of the end tag that closes `edmx:DataServices` (or the
-    /// end of the document), where the head goes on; or the error that
-    /// stands if the head's part is good and nothing below clashes with it.
-    end: Result<usize, Fail>,
-    /// The schemas read, the first one only the rest of the schema open at
-    /// the cut when the cut is [`Cut::in_schema`].
-    schemas: Vec<Schema<'a>>,
-    /// The schemas' namespaces and aliases, for the head to check.
-    claims: Vec<Claim>,
-    /// Where the end tag that closed the schema open at the cut is (the
-    /// head reads that tag itself: its reader checks the name).
-    closed_at: Option<usize>,
-}
-
-/// A schema's or include's namespace, alias and offset, as claimed.
-type Claim = (String, Option<String>, usize);
-
-/// Why the reading loop stopped.
-enum Stop {
-    /// The end of the document.
-    Eof,
-    /// The tail reached the end tag (or end of document) at this offset.
-    At(usize),
-    /// The tail was cancelled.
-    Cancelled,
+    split::parse_in_two(source, text, cut).map_err(|e| *e)
 }
 
 /// Members of an enum or structured type checked for duplicates one by
@@ -730,31 +565,6 @@ impl<'a, 'n> Parser<'a, 'n> {
         Ok(doc)
     }
 
-    /// Reads from the cut as if its [`Cut::seed`] elements were open
-    /// there, up to the end tag that would close `edmx:DataServices`.
-    fn run_tail(mut self, cut: Cut) -> TailEnd<'a> {
-        self.base = cut.at;
-        self.watch = cut.at + TAIL_CHECK_EVERY;
-        let seed = cut.seed();
-        self.seed = seed.len();
-        let mut doc = Document::default();
-        if cut.in_schema {
-            doc.schemas.push(Schema::default());
-        }
-        let mut stack: Vec<(Frame, usize)> = seed.iter().map(|&f| (f, cut.at)).collect();
-        let end = match self.read(&mut doc, &mut stack, &mut true) {
-            Ok(Stop::At(at)) => Ok(at),
-            Ok(Stop::Eof | Stop::Cancelled) => return TailEnd::GaveUp,
-            Err(error) => Err(error),
-        };
-        TailEnd::Read(TailPart {
-            end,
-            schemas: doc.schemas,
-            claims: self.names,
-            closed_at: self.closed_at,
-        })
-    }
-
     /// The reading loop, until the end of the document (or, for the tail,
     /// its stop).
     fn read(
@@ -938,115 +748,6 @@ impl<'a, 'n> Parser<'a, 'n> {
         Ok(Stop::Eof)
     }
 
-    /// At the watched offset: the head meets the cut (and takes what the
-    /// tail read when the cut is where the tail assumed it was); the tail
-    /// looks whether it was cancelled. `Some` stops the reading loop.
-    fn attend(
-        &mut self,
-        at: usize,
-        skip_depth: usize,
-        stack: &mut Vec<(Frame, usize)>,
-        doc: &mut Document<'a>,
-        reader: &mut Reader<&'a [u8]>,
-    ) -> Result<Option<Stop>, Fail> {
-        match std::mem::replace(&mut self.role, Role::Whole) {
-            Role::Whole => self.watch = usize::MAX,
-            Role::Tail { cancel } => {
-                if cancel.load(Ordering::Relaxed) {
-                    return Ok(Some(Stop::Cancelled));
-                }
-                self.watch = at + TAIL_CHECK_EVERY;
-                self.role = Role::Tail { cancel };
-            }
-            Role::Head { cut, tail, cancel } => {
-                self.watch = usize::MAX;
-                let seed = cut.seed();
-                let fits = at == cut.at
-                    && skip_depth == 0
-                    && self.values.is_empty()
-                    && stack.iter().map(|&(f, _)| f).eq(seed.iter().copied());
-                if !fits {
-                    cancel.store(true, Ordering::Relaxed);
-                    return Ok(None);
-                }
-                // Else the head reads the tail's part itself (a panic in the
-                // tail resurfaces when the thread scope ends).
-                let Ok(TailEnd::Read(part)) = tail.recv() else {
-                    return Ok(None);
-                };
-                // In document order: the rest of the open schema, its end
-                // tag, the schemas after it (their aliases), the tail's error.
-                let mut schemas = part.schemas.into_iter();
-                if cut.in_schema {
-                    if let Some(rest) = schemas.next() {
-                        self.join_schema(last_schema(doc), rest)?;
-                    }
-                }
-                let mut at = at;
-                if let Some(close) = part.closed_at {
-                    self.jump(reader, at, close);
-                    match reader.read_event() {
-                        Ok(Event::End(_)) => {
-                            stack.pop();
-                        }
-                        Ok(_) => unreachable!("the tail read an end tag at {close}"),
-                        Err(e) => {
-                            let pos = self.base + reader.error_position() as usize;
-                            return Err(self.xml_error(e, pos));
-                        }
-                    }
-                    at = self.base + reader.buffer_position() as usize;
-                }
-                self.claim_all(part.claims)?;
-                let end = part.end?;
-                doc.schemas.extend(schemas);
-                self.jump(reader, at, end);
-            }
-        }
-        Ok(None)
-    }
-
-    /// Moves the reader from `at` (where it is) on to `to` (after what the
-    /// tail read); positions shift with it.
-    fn jump(&mut self, reader: &mut Reader<&'a [u8]>, at: usize, to: usize) {
-        *reader.get_mut() = &self.text.as_bytes()[to..];
-        self.base = self.base + to - at;
-    }
-
-    /// Appends the rest of a schema (read by the tail) to the schema.
-    fn join_schema(&self, schema: &mut Schema<'a>, rest: Schema<'a>) -> Result<(), Fail> {
-        // Every field named: a new one must be joined here too.
-        let Schema {
-            namespace: _,
-            alias: _,
-            entity_types,
-            complex_types,
-            enum_types,
-            type_definitions,
-            functions,
-            actions,
-            terms,
-            entity_container,
-            annotation_groups,
-            span: _,
-        } = rest;
-        if let Some(c) = entity_container {
-            if schema.entity_container.is_some() {
-                return Err(self.second_container(schema, c.span));
-            }
-            schema.entity_container = Some(c);
-        }
-        schema.entity_types.extend(entity_types);
-        schema.complex_types.extend(complex_types);
-        schema.enum_types.extend(enum_types);
-        schema.type_definitions.extend(type_definitions);
-        schema.functions.extend(functions);
-        schema.actions.extend(actions);
-        schema.terms.extend(terms);
-        schema.annotation_groups.extend(annotation_groups);
-        Ok(())
-    }
-
     fn second_container(&self, schema: &Schema<'_>, at: Span) -> Fail {
         self.err_at(
             at,
@@ -1056,14 +757,6 @@ impl<'a, 'n> Parser<'a, 'n> {
                 schema.namespace
             ),
         )
-    }
-
-    /// The tail's claims, checked against the head's in document order.
-    fn claim_all(&mut self, claims: Vec<Claim>) -> Result<(), Fail> {
-        for (ns, alias, offset) in claims {
-            self.claim_names(&ns, alias.as_deref(), offset)?;
-        }
-        Ok(())
     }
 
     /// Whether the innermost value being read is a literal element (`<String>`).

@@ -11,7 +11,7 @@ use std::hash::Hasher;
 
 use crate::error::{Error, ErrorKind};
 use crate::model::*;
-use crate::parse::{has_two_cores, Threads, SPLIT_MIN};
+use crate::parse::Threads;
 
 /// How many unresolved references an error message lists.
 const SHOWN: usize = 5;
@@ -147,9 +147,17 @@ pub fn resolve_report(doc: &mut Document) -> Result<ResolveReport, Error> {
 /// resolves those from there on (the passes only read the shared name
 /// tables), and the report lists both parts in document order.
 fn report_on(doc: &mut Document, threads: Threads) -> Result<ResolveReport, Error> {
+    report_split(doc, threads.split_min())
+}
+
+/// [`report_on`], sharing the work of documents of `min` bytes or more.
+fn report_split(doc: &mut Document, min: usize) -> Result<ResolveReport, Error> {
     let names = Names::new(doc)?;
-    let two = threads == Threads::Auto && doc.text.0.len() >= SPLIT_MIN && has_two_cores();
-    let cut = if two { schema_cut(doc) } else { None };
+    let cut = if doc.text.0.len() >= min {
+        schema_cut(doc)
+    } else {
+        None
+    };
     let (head, tail) = doc.schemas.split_at_mut(cut.unwrap_or(0));
     let mut first = Resolver::new(&names);
     let second = if head.is_empty() {
@@ -857,6 +865,57 @@ byte_class! {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn two_threads_resolve_and_report_as_one_does() {
+        let schema = |ns: &str, alias: &str, other: &str| {
+            format!(
+                r#"<Schema Namespace="{ns}" Alias="{alias}">
+                  <ComplexType Name="t"><Property Name="a" Type="{alias}.t"/><Property Name="b" Type="{other}.t"/><Property Name="c" Type="{alias}.missing"/></ComplexType>
+                  <EntityType Name="e" BaseType="{alias}.nope"><Key><PropertyRef Name="k"/></Key><Property Name="k" Type="Edm.String" Nullable="false"/></EntityType>
+                  <Annotations Target="{alias}.t/a"><Annotation Term="Org.OData.Core.V1.Description" String="x"/></Annotations>
+                  <Annotations Target="{alias}.gone"/>
+                </Schema>"#
+            )
+        };
+        let text = format!(
+            r#"<edmx:Edmx Version="4.0" xmlns:edmx="http://docs.oasis-open.org/odata/ns/edmx"><edmx:DataServices>{}{}{}</edmx:DataServices></edmx:Edmx>"#,
+            schema("n.one", "one", "two"),
+            schema("n.two", "two", "three"),
+            schema("n.three", "three", "one"),
+        );
+        let parse =
+            || crate::parse::parse_with(text.as_bytes(), "t.xml", Threads::One).expect("parses");
+        let (mut one, mut two) = (parse(), parse());
+        assert_eq!(schema_cut(&two), Some(1));
+        let report_one = report_split(&mut one, usize::MAX).expect("resolves");
+        let report_two = report_split(&mut two, 0).expect("resolves");
+        assert_eq!(report_one, report_two);
+        assert_eq!(format!("{one:#?}"), format!("{two:#?}"));
+        // Each schema's misses in resolution order (entity types first),
+        // schema by schema, from both threads.
+        let missed: Vec<&str> = report_two
+            .unresolved
+            .iter()
+            .map(|u| u.name.as_str())
+            .collect();
+        assert_eq!(
+            missed,
+            [
+                "n.one.nope",
+                "n.one.missing",
+                "n.two.nope",
+                "n.two.missing",
+                "n.three.nope",
+                "n.three.missing"
+            ]
+        );
+        assert_eq!(report_two.dangling_targets.len(), 3);
+        assert_eq!(
+            &*two.schemas[2].complex_types[0].properties[1].ty.name,
+            "n.one.t"
+        );
+    }
 
     #[test]
     fn name_table_finds_inserts_reports_duplicates_and_grows() {
