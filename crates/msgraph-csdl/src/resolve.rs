@@ -143,9 +143,9 @@ pub fn resolve_report(doc: &mut Document) -> Result<ResolveReport, Error> {
 }
 
 /// [`resolve_report`] on the `threads` given. With two, a large document's
-/// schemas are cut at the one starting nearest its middle; a second thread
-/// resolves those from there on (the passes only read the shared name
-/// tables), and the report lists both parts in document order.
+/// out-of-line annotation groups (whose targets are most of the text
+/// resolution reads again: Graph has ~4 900) go to a second thread while
+/// this one resolves the declarations; both only read the name tables.
 fn report_on(doc: &mut Document, threads: Threads) -> Result<ResolveReport, Error> {
     report_split(doc, threads.split_min())
 }
@@ -153,64 +153,47 @@ fn report_on(doc: &mut Document, threads: Threads) -> Result<ResolveReport, Erro
 /// [`report_on`], sharing the work of documents of `min` bytes or more.
 fn report_split(doc: &mut Document, min: usize) -> Result<ResolveReport, Error> {
     let names = Names::new(doc)?;
-    let cut = if doc.text.0.len() >= min {
-        schema_cut(doc)
-    } else {
-        None
-    };
-    let (head, tail) = doc.schemas.split_at_mut(cut.unwrap_or(0));
     let mut first = Resolver::new(&names);
-    let second = if head.is_empty() {
-        first.schemas(tail);
-        None
-    } else {
-        // Taken by the thread, or by this one if no thread could start.
-        let work = std::sync::Mutex::new(Some(tail));
-        let take = || {
-            work.lock()
-                .ok()
-                .and_then(|mut w| w.take())
-                .unwrap_or_default()
-        };
-        Some(std::thread::scope(|scope| {
-            let spawned = std::thread::Builder::new()
-                .name("csdl-resolve".into())
-                .spawn_scoped(scope, || {
-                    let mut second = Resolver::new(&names);
-                    second.schemas(take());
-                    second
-                });
-            first.schemas(head);
-            match spawned {
-                Ok(thread) => thread
-                    .join()
-                    .unwrap_or_else(|panic| std::panic::resume_unwind(panic)),
-                Err(_) => {
-                    let mut second = Resolver::new(&names);
-                    second.schemas(take());
-                    second
-                }
-            }
-        }))
-    };
-    let mut report = ResolveReport {
-        checked: first.checked,
-        unresolved: first.unresolved,
-        dangling_targets: first.dangling,
-    };
-    if let Some(second) = second {
-        report.checked += second.checked;
-        report.unresolved.extend(second.unresolved);
-        report.dangling_targets.extend(second.dangling);
+    if doc.text.0.len() < min {
+        first.schemas(&mut doc.schemas);
+        return Ok(first.report());
     }
+    let mut groups: Vec<Vec<Annotations>> = doc
+        .schemas
+        .iter_mut()
+        .map(|s| std::mem::take(&mut s.annotation_groups))
+        .collect();
+    let resolve_groups = |groups: &mut [Vec<Annotations>]| {
+        let mut second = Resolver::new(&names);
+        for g in groups {
+            second.groups(g);
+        }
+        second
+    };
+    let second = std::thread::scope(|scope| {
+        let spawned = std::thread::Builder::new()
+            .name("csdl-resolve".into())
+            .spawn_scoped(scope, || resolve_groups(&mut groups));
+        first.schemas(&mut doc.schemas);
+        spawned.ok().map(|thread| {
+            thread
+                .join()
+                .unwrap_or_else(|p| std::panic::resume_unwind(p))
+        })
+    });
+    // No thread could start: the groups are resolved here.
+    let second = second.unwrap_or_else(|| resolve_groups(&mut groups));
+    for (schema, groups) in doc.schemas.iter_mut().zip(groups) {
+        schema.annotation_groups = groups;
+    }
+    let mut report = first.report();
+    let groups = second.report();
+    // Groups yield dangling targets only, declarations unresolved names
+    // only: each list keeps document order.
+    report.checked += groups.checked;
+    report.unresolved.extend(groups.unresolved);
+    report.dangling_targets.extend(groups.dangling_targets);
     Ok(report)
-}
-
-/// The index of the schema (not the first) that starts nearest the middle
-/// of the document, if any.
-fn schema_cut(doc: &Document) -> Option<usize> {
-    let mid = doc.text.0.len() / 2;
-    (1..doc.schemas.len()).min_by_key(|&i| (doc.schemas[i].span.offset as usize).abs_diff(mid))
 }
 
 /// A word-at-a-time multiplicative hash (the rustc "Fx" scheme): much
@@ -722,9 +705,23 @@ impl<'n> Resolver<'n> {
             }
             self.annotations(&mut c.annotations);
         }
-        for g in &mut s.annotation_groups {
+        self.groups(&mut s.annotation_groups);
+    }
+
+    /// Out-of-line annotation groups: targets and annotations.
+    fn groups(&mut self, groups: &mut [Annotations<'_>]) {
+        for g in groups {
             self.target(&mut g.target, g.span);
             self.annotations(&mut g.annotations);
+        }
+    }
+
+    /// What this pass checked and missed.
+    fn report(self) -> ResolveReport {
+        ResolveReport {
+            checked: self.checked,
+            unresolved: self.unresolved,
+            dangling_targets: self.dangling,
         }
     }
 
@@ -887,7 +884,6 @@ mod tests {
         let parse =
             || crate::parse::parse_with(text.as_bytes(), "t.xml", Threads::One).expect("parses");
         let (mut one, mut two) = (parse(), parse());
-        assert_eq!(schema_cut(&two), Some(1));
         let report_one = report_split(&mut one, usize::MAX).expect("resolves");
         let report_two = report_split(&mut two, 0).expect("resolves");
         assert_eq!(report_one, report_two);
