@@ -1,8 +1,12 @@
 //! OData v4 CSDL (XML) reader: typed model, type resolution and namespace closure.
 //!
-//! * [`parse`] reads a document keeping names as written;
+//! * [`parse()`] reads a document keeping names as written;
 //! * [`load`] / [`load_file`] also resolve every type reference to its
 //!   namespace-qualified form and fail on unresolved ones;
+//! * a document of [`parse::SPLIT_MIN`] bytes or more is read (and
+//!   resolved) by two threads on a machine with two cores, with the result
+//!   (or error) one thread gives; [`parse_with`] / [`load_with`] with
+//!   [`Threads::One`] keep to one;
 //! * [`closure::closure`] computes what a namespace needs and how the
 //!   entity container reaches it.
 #![forbid(unsafe_code)]

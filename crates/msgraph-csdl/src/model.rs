@@ -5,7 +5,7 @@
 //! stages (resolution, closure, code generation) can point at the input.
 //!
 //! Type names: the parser stores them as written (`graph.identity`);
-//! [`crate::resolve`] rewrites every reference to its namespace-qualified
+//! [`crate::resolve()`] rewrites every reference to its namespace-qualified
 //! form (`microsoft.graph.identity`), so code after resolution never has to
 //! think about aliases.
 //!

@@ -5,7 +5,7 @@
 //! so deeply nested input cannot overflow the call stack; nesting beyond
 //! [`MAX_DEPTH`] is reported as an error. Elements the model does not cover
 //! are skipped with their whole subtree (their tags are still checked).
-//! Names are stored as written; [`crate::resolve`] qualifies them.
+//! Names are stored as written; [`crate::resolve()`] qualifies them.
 
 use quick_xml::errors::IllFormedError;
 use quick_xml::events::attributes::{AttrError, Attributes};
