@@ -22,7 +22,7 @@ use crate::resolve::FxHasher;
 use crate::tag::{split_attributes, Attr, Key, LitKind, Tag};
 
 mod split;
-use split::{split_point, Claim, Role, Stop};
+use split::{split_point, Claim, Role, Stop, DATA_SERVICES_DEPTH, SCHEMA_DEPTH};
 
 /// Deepest element nesting accepted (the real Graph document needs about 12).
 pub const MAX_DEPTH: usize = 256;
@@ -42,8 +42,8 @@ pub fn parse<'a>(bytes: &'a [u8], source: &str) -> Result<Document<'a>, Error> {
 pub enum Threads {
     /// One: the calling thread reads the whole document.
     One,
-    /// Two for a document of [`SPLIT_MIN`] bytes or more with several
-    /// schemas, on a machine with more than one core; else one.
+    /// Two for a document of [`SPLIT_MIN`] bytes or more on a machine with
+    /// more than one core (to read it, then to resolve it); else one.
     Auto,
 }
 
@@ -53,11 +53,11 @@ pub const SPLIT_MIN: usize = 1 << 20;
 
 /// Parses a CSDL document without resolving names, on the `threads` given.
 ///
-/// With two threads the document is cut before a `<Schema>` near its
-/// middle: a second thread reads from there to the end of
+/// With two threads the document is cut before a `<Schema>` or a schema's
+/// child near its middle: a second thread reads from there to the end of
 /// `edmx:DataServices` while this one reads up to the cut. The cut is a
 /// guess made on the bytes, so this thread checks it when it gets there
-/// (the same elements open, nothing skipped) and takes the other half only
+/// (the same elements open, nothing skipped) and takes the other part only
 /// then; otherwise it reads on by itself. Either way the result, and the
 /// error for bad input, are those of one thread reading it all.
 pub fn parse_with<'a>(
@@ -294,7 +294,7 @@ struct Parser<'a, 'n> {
     /// Name of the source, for errors.
     source: &'n str,
     text: &'a str,
-    /// `(namespace, alias, offset)` of every schema and include so far,
+    /// The namespace, alias and offset of every schema and include so far,
     /// to refuse ambiguous aliases where they are written.
     names: Vec<Claim>,
     /// The annotation and value expressions being read, innermost last
@@ -316,10 +316,15 @@ struct Parser<'a, 'n> {
     watch: usize,
     /// How many elements at the bottom of the stack the reader did not see
     /// open (the tail's seed; 0 otherwise): their end tags are not checked
-    /// by quick-xml.
+    /// by quick-xml. Lowered when the tail reads past the end tag of the
+    /// schema open at the cut.
     seed: usize,
-    /// Where the end tag that closed the schema open at the cut is.
+    /// The tail: where it stood before the end tag that closed the schema
+    /// open at the cut.
     closed_at: Option<usize>,
+    /// The tail: a second container in the schema open at the cut (the
+    /// head, which knows that schema's namespace, reports it).
+    second_container: Option<Span>,
 }
 
 impl<'a, 'n> Parser<'a, 'n> {
@@ -341,6 +346,7 @@ impl<'a, 'n> Parser<'a, 'n> {
             watch,
             seed: 0,
             closed_at: None,
+            second_container: None,
         }
     }
 
@@ -574,6 +580,12 @@ impl<'a, 'n> Parser<'a, 'n> {
         root_done: &mut bool,
     ) -> Result<Stop, Fail> {
         let text = self.text;
+        // quick-xml drops a byte order mark at its start without counting
+        // it (here a second one, after the one `parse` strips): start past
+        // it, so that positions stay offsets in `text`.
+        if text[self.base..].starts_with('\u{feff}') {
+            self.base += '\u{feff}'.len_utf8();
+        }
         let mut reader = Reader::from_str(&text[self.base..]);
         {
             let config = reader.config_mut();
@@ -592,11 +604,13 @@ impl<'a, 'n> Parser<'a, 'n> {
         // Depth of the current unknown subtree (0 when not skipping).
         let mut skip_depth: usize = 0;
         loop {
-            let at = self.base + reader.buffer_position() as usize;
+            let mut at = self.base + reader.buffer_position() as usize;
             if at >= self.watch {
-                if let Some(stop) = self.attend(at, skip_depth, stack, doc, &mut reader)? {
+                if let Some(stop) = self.on_watch(at, skip_depth, stack, doc, &mut reader)? {
                     return Ok(stop);
                 }
+                // The head may have moved on past the tail's part.
+                at = self.base + reader.buffer_position() as usize;
             }
             let event = match reader.read_event() {
                 Ok(ev) => ev,
@@ -613,7 +627,7 @@ impl<'a, 'n> Parser<'a, 'n> {
                         // The tail at a seed element's end tag: it stops at
                         // `edmx:DataServices`, and reads on after the schema
                         // open at the cut (the head checks that end tag).
-                        if stack.len() <= 2 {
+                        if stack.len() <= DATA_SERVICES_DEPTH {
                             return Ok(Stop::At(at));
                         }
                         self.closed_at = Some(at);
@@ -1060,6 +1074,9 @@ impl<'a, 'n> Parser<'a, 'n> {
                 let span = self.span_at(offset);
                 let schema = last_schema(doc);
                 if schema.entity_container.is_some() {
+                    if self.seed == SCHEMA_DEPTH {
+                        self.second_container = Some(span);
+                    }
                     return Err(self.second_container(schema, span));
                 }
                 schema.entity_container = Some(EntityContainer {
@@ -1486,19 +1503,24 @@ impl<'a, 'n> Parser<'a, 'n> {
     /// would make qualified names ambiguous. A repeated identical pair (the
     /// same vocabulary included twice) is harmless and allowed.
     fn claim_names(&mut self, ns: &str, alias: Option<&str>, offset: usize) -> Result<(), Fail> {
+        let claim = Claim {
+            namespace: ns.to_string(),
+            alias: alias.map(str::to_string),
+            offset,
+        };
         if matches!(self.role, Role::Tail { .. }) {
             // Checked by the head, which knows the claims before the cut.
-            self.names
-                .push((ns.to_string(), alias.map(str::to_string), offset));
+            self.names.push(claim);
             return Ok(());
         }
-        let clash = self.names.iter().find_map(|(pns, palias, at)| {
+        let clash = self.names.iter().find_map(|earlier| {
+            let pns = &earlier.namespace;
             // Counted only for a message (it is a pass over the text).
-            let at = || self.position(*at);
+            let at = || self.position(earlier.offset);
             if pns == ns {
                 return None;
             }
-            let (a, pa) = (alias, palias.as_deref());
+            let (a, pa) = (alias, earlier.alias.as_deref());
             if a.is_some() && a == pa {
                 Some(format!(
                     "duplicate alias {} for namespace {ns} (already the alias of {pns} at {})",
@@ -1522,8 +1544,7 @@ impl<'a, 'n> Parser<'a, 'n> {
         if let Some(message) = clash {
             return Err(self.err(offset, ErrorKind::Duplicate, message));
         }
-        self.names
-            .push((ns.to_string(), alias.map(str::to_string), offset));
+        self.names.push(claim);
         Ok(())
     }
 

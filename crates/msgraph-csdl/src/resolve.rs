@@ -190,6 +190,7 @@ fn report_split(doc: &mut Document, min: usize) -> Result<ResolveReport, Error> 
     let groups = second.report();
     // Groups yield dangling targets only, declarations unresolved names
     // only: each list keeps document order.
+    debug_assert!(report.dangling_targets.is_empty() && groups.unresolved.is_empty());
     report.checked += groups.checked;
     report.unresolved.extend(groups.unresolved);
     report.dangling_targets.extend(groups.dangling_targets);

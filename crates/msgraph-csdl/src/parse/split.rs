@@ -10,13 +10,23 @@ use quick_xml::events::Event;
 use quick_xml::Reader;
 
 use super::{last_schema, Fail, Frame, Parser};
+use crate::error::ErrorKind;
 use crate::model::*;
+
+/// The depth of `edmx:DataServices` (in `edmx:Edmx`): the tail stops at
+/// the end tag that would close it.
+pub(super) const DATA_SERVICES_DEPTH: usize = 2;
+
+/// The depth of a schema (in `edmx:DataServices`).
+pub(super) const SCHEMA_DEPTH: usize = 3;
 
 /// Where the second thread starts reading, and what it assumes open there.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub(super) struct Cut {
-    /// Offset of the whitespace before the first tag the tail reads (just
-    /// after the `>` of the element before it).
+    /// Offset of the whitespace before the first tag the tail reads, just
+    /// after a `>`. Whitespace after a `>`: no text event ends there, so a
+    /// reader that stops there has just read markup (a tag, comment, ...)
+    /// and is not inside any.
     pub(super) at: usize,
     /// Whether that tag is a schema's child (`<EntityType`, ...), so that a
     /// schema is open there; else it is a `<Schema` tag.
@@ -26,11 +36,11 @@ pub(super) struct Cut {
 impl Cut {
     /// The elements the tail assumes open at the cut.
     fn seed(self) -> &'static [Frame] {
-        const IN_SCHEMA: [Frame; 3] = [Frame::Edmx, Frame::DataServices, Frame::Schema];
+        const IN_SCHEMA: [Frame; SCHEMA_DEPTH] = [Frame::Edmx, Frame::DataServices, Frame::Schema];
         if self.in_schema {
             &IN_SCHEMA
         } else {
-            &IN_SCHEMA[..2]
+            &IN_SCHEMA[..DATA_SERVICES_DEPTH]
         }
     }
 }
@@ -78,25 +88,22 @@ pub(super) fn split_point(text: &str) -> Option<Cut> {
     })?;
     let from = (block * BLOCK).max(b.len() / 4);
     let to = b.len() - b.len() / 4;
-    let (at, name) = memchr::memchr_iter(b'<', b.get(from..to)?)
-        .map(|i| from + i + 1)
-        .find_map(|at| {
-            let name = CUT_TAGS.iter().find(|name| {
-                b[at..].starts_with(name)
-                    && b.get(at + name.len())
-                        .is_some_and(|c| c.is_ascii_whitespace() || *c == b'>')
-            })?;
-            Some((at - 1, *name))
-        })?;
-    let cut = at
-        - b[..at]
-            .iter()
-            .rev()
-            .take_while(|c| c.is_ascii_whitespace())
-            .count();
-    (b.get(cut.checked_sub(1)?) == Some(&b'>')).then_some(Cut {
+    memchr::memchr_iter(b'<', b.get(from..to)?).find_map(|i| cut_before(b, from + i))
+}
+
+/// The cut before the `<` at `lt`, if it starts a tag of [`CUT_TAGS`] and
+/// follows whitespace after a `>` (see [`Cut::at`]).
+fn cut_before(b: &[u8], lt: usize) -> Option<Cut> {
+    let name = CUT_TAGS.iter().find(|name| {
+        b[lt + 1..].starts_with(name)
+            && b.get(lt + 1 + name.len())
+                .is_some_and(|c| c.is_ascii_whitespace() || *c == b'>')
+    })?;
+    let ws = b[..lt].iter().rev().take_while(|c| c.is_ascii_whitespace());
+    let cut = lt - ws.count();
+    (cut < lt && cut > 0 && b[cut - 1] == b'>').then_some(Cut {
         at: cut,
-        in_schema: name != b"Schema",
+        in_schema: *name != b"Schema",
     })
 }
 
@@ -133,35 +140,45 @@ const TAIL_CHECK_EVERY: usize = 1 << 18;
 pub(super) enum TailEnd<'a> {
     /// It read its part (or up to an error in it).
     Read(TailPart<'a>),
-    /// Cancelled, or ended where the head must take over (the head reads
-    /// the tail's part itself).
+    /// It was cancelled (the head does not want its part).
     GaveUp,
 }
 
 /// The tail's part of the document.
 pub(super) struct TailPart<'a> {
-    /// The offset of the end tag that closes `edmx:DataServices` (or the
-    /// end of the document), where the head goes on; or the error that
-    /// stands if the head's part is good and nothing below clashes with it.
+    /// Where the tail stood before the end tag that closes
+    /// `edmx:DataServices` (or at the end of the document), where the head
+    /// goes on; or the error that stands if the head's part is good and
+    /// nothing below clashes with it.
     end: Result<usize, Fail>,
     /// The schemas read, the first one only the rest of the schema open at
     /// the cut when the cut is [`Cut::in_schema`].
     schemas: Vec<Schema<'a>>,
     /// The schemas' namespaces and aliases, for the head to check.
     claims: Vec<Claim>,
-    /// Where the end tag that closed the schema open at the cut is (the
-    /// head reads that tag itself: its reader checks the name).
+    /// Where the tail stood before the end tag that closed the schema open
+    /// at the cut (the head reads that tag itself: its reader checks the
+    /// name).
     closed_at: Option<usize>,
+    /// A second container in the schema open at the cut: the tail's error,
+    /// which the head words (it knows the schema's namespace).
+    second_container: Option<Span>,
 }
 
-/// A schema's or include's namespace, alias and offset, as claimed.
-pub(super) type Claim = (String, Option<String>, usize);
+/// A schema's or include's namespace and alias, as claimed where written.
+#[derive(Debug, Clone)]
+pub(super) struct Claim {
+    pub(super) namespace: String,
+    pub(super) alias: Option<String>,
+    pub(super) offset: usize,
+}
 
 /// Why the reading loop stopped.
 pub(super) enum Stop {
     /// The end of the document.
     Eof,
-    /// The tail reached the end tag (or end of document) at this offset.
+    /// The tail stood here before the end tag that closes
+    /// `edmx:DataServices` (or at the end of the document).
     At(usize),
     /// The tail was cancelled.
     Cancelled,
@@ -176,6 +193,9 @@ pub(super) fn parse_in_two<'a>(
     let cancel = Arc::new(AtomicBool::new(false));
     let (send, receive) = std::sync::mpsc::sync_channel(1);
     std::thread::scope(|scope| {
+        // However the head ends (a result, or a panic), the tail's work is
+        // no longer wanted.
+        let _cancel_on_exit = CancelOnDrop(cancel.clone());
         let tail = Parser::new(
             source,
             text,
@@ -189,19 +209,30 @@ pub(super) fn parse_in_two<'a>(
                 // The receiver may be gone (the head failed first): fine.
                 let _ = send.send(tail.run_tail(cut));
             });
-        let role = match spawned {
-            Ok(_) => Role::Head {
-                cut,
-                tail: receive,
-                cancel: cancel.clone(),
-            },
-            Err(_) => Role::Whole,
+        let Ok(tail) = spawned else {
+            return Parser::new(source, text, Role::Whole).run();
+        };
+        let role = Role::Head {
+            cut,
+            tail: receive,
+            cancel: cancel.clone(),
         };
         let result = Parser::new(source, text, role).run();
-        // Whatever happened, the tail's work is no longer wanted.
         cancel.store(true, Ordering::Relaxed);
+        // A panic in the tail is dropped: its part was not taken (it sent
+        // none), so the head read that part itself, or ended before it.
+        let _ = tail.join();
         result
     })
+}
+
+/// Sets the flag when dropped.
+struct CancelOnDrop(Arc<AtomicBool>);
+
+impl Drop for CancelOnDrop {
+    fn drop(&mut self) {
+        self.0.store(true, Ordering::Relaxed);
+    }
 }
 
 impl<'a> Parser<'a, '_> {
@@ -227,13 +258,14 @@ impl<'a> Parser<'a, '_> {
             schemas: doc.schemas,
             claims: self.names,
             closed_at: self.closed_at,
+            second_container: self.second_container,
         })
     }
 
     /// At the watched offset: the head meets the cut (and takes what the
     /// tail read when the cut is where the tail assumed it was); the tail
     /// looks whether it was cancelled. `Some` stops the reading loop.
-    pub(super) fn attend(
+    pub(super) fn on_watch(
         &mut self,
         at: usize,
         skip_depth: usize,
@@ -241,6 +273,9 @@ impl<'a> Parser<'a, '_> {
         doc: &mut Document<'a>,
         reader: &mut Reader<&'a [u8]>,
     ) -> Result<Option<Stop>, Fail> {
+        // The role is taken out to be matched by value; the tail's is put
+        // back, the head's is spent (it reads on as `Whole`, so the claims
+        // below are checked, not deferred).
         match std::mem::replace(&mut self.role, Role::Whole) {
             Role::Whole => self.watch = usize::MAX,
             Role::Tail { cancel } => {
@@ -274,6 +309,9 @@ impl<'a> Parser<'a, '_> {
                         self.join_schema(last_schema(doc), rest)?;
                     }
                 }
+                if let Some(span) = part.second_container {
+                    return Err(self.second_container(last_schema(doc), span));
+                }
                 let mut at = at;
                 if let Some(close) = part.closed_at {
                     self.jump(reader, at, close);
@@ -281,7 +319,16 @@ impl<'a> Parser<'a, '_> {
                         Ok(Event::End(_)) => {
                             stack.pop();
                         }
-                        Ok(_) => unreachable!("the tail read an end tag at {close}"),
+                        // The tail read an end tag from the same state (after
+                        // markup, see `Cut::at`); anything else is a bug here.
+                        Ok(other) => {
+                            debug_assert!(false, "an end tag at {close}, not {other:?}");
+                            return Err(self.err(
+                                close,
+                                ErrorKind::Xml,
+                                "internal error: the two threads read this end tag differently",
+                            ));
+                        }
                         Err(e) => {
                             let pos = self.base + reader.error_position() as usize;
                             return Err(self.xml_error(e, pos));
@@ -343,8 +390,8 @@ impl<'a> Parser<'a, '_> {
 
     /// The tail's claims, checked against the head's in document order.
     fn claim_all(&mut self, claims: Vec<Claim>) -> Result<(), Fail> {
-        for (ns, alias, offset) in claims {
-            self.claim_names(&ns, alias.as_deref(), offset)?;
+        for c in claims {
+            self.claim_names(&c.namespace, c.alias.as_deref(), c.offset)?;
         }
         Ok(())
     }
@@ -590,11 +637,182 @@ mod tests {
             eprintln!("skipping: {} not found", path.display());
             return;
         };
-        let text = std::str::from_utf8(&bytes[3..]).expect("UTF-8 after the BOM");
+        let bytes = bytes.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(&bytes);
+        let text = std::str::from_utf8(bytes).expect("UTF-8");
         assert!(cut_of(text).in_schema);
         let (doc, joined) = both_ways(text);
         assert!(joined);
         assert_eq!(doc.expect("parses").schemas.len(), 11);
+    }
+
+    #[test]
+    fn text_ending_in_gt_right_before_a_cut_tag_makes_no_cut_there() {
+        // `x>` then the tag: a text event ends at the `<`, inside markup.
+        let body = big_type("t", 140) + "      x>" + big_type("u", 100).trim_start();
+        let text = document(&[("a", "x", body), ("b", "y", types("v", 2))]);
+        let lt = text.find("<ComplexType Name=\"u\"").unwrap();
+        assert_eq!(cut_before(text.as_bytes(), lt), None);
+        both_ways(&text).0.expect("parses");
+
+        let mut text = document(&[
+            ("a", "x", big_type("t", 120)),
+            ("b", "y", big_type("u", 100)),
+        ]);
+        let at = text.find("    <Schema Namespace=\"b\"").unwrap();
+        text.replace_range(at..at + 4, "x>");
+        both_ways(&text).0.expect("parses");
+    }
+
+    #[test]
+    fn a_second_container_in_the_tails_part_names_the_schema() {
+        let body = types("t", 60) + &container("c1") + &container("c2");
+        let text = document(&[("a", "x", body)]);
+        assert!(cut_of(&text).at < text.find("<EntityContainer").unwrap());
+        let e = both_ways(&text).0.expect_err("two containers");
+        assert!(
+            e.message
+                .contains("schema a declares a second EntityContainer"),
+            "{e}"
+        );
+    }
+
+    /// Every offset the cut's byte test accepts (not only the one the
+    /// guess picks).
+    fn all_cuts(text: &str) -> Vec<Cut> {
+        let b = text.as_bytes();
+        memchr::memchr_iter(b'<', b)
+            .filter_map(|lt| cut_before(b, lt))
+            .collect()
+    }
+
+    /// The document (or error) of one thread, as text.
+    fn shown(result: Result<Document<'_>, Error>) -> String {
+        match result {
+            Ok(doc) => format!("{doc:#?}"),
+            Err(e) => format!("{e:?}"),
+        }
+    }
+
+    /// Cuts `text` at every offset [`all_cuts`] finds; returns those where
+    /// two threads read differently from one (or panic), and how many cuts
+    /// the head took.
+    fn diverging_cuts(text: &str) -> (Vec<String>, usize) {
+        let one = shown(parse_split(text.as_bytes(), "t.xml", usize::MAX));
+        let text = text.strip_prefix('\u{feff}').unwrap_or(text);
+        JOINS.set(0);
+        let bad = all_cuts(text)
+            .into_iter()
+            .filter_map(|cut| {
+                let two = std::panic::catch_unwind(|| {
+                    shown(parse_in_two("t.xml", text, cut).map_err(|e| *e))
+                });
+                match two {
+                    Ok(two) if two == one => None,
+                    Ok(two) => Some(format!("{cut:?}: one thread {one:.300}, two {two:.300}")),
+                    Err(_) => Some(format!("{cut:?}: panic")),
+                }
+            })
+            .collect();
+        (bad, JOINS.get())
+    }
+
+    /// Small documents with odd pieces put anywhere (text, `>`, comments,
+    /// PIs, CDATA, references, BOMs, stray and missing tags, prefixed and
+    /// empty schemas, containers, clashing aliases), each cut at every
+    /// place the byte test accepts: two threads read each as one does.
+    #[test]
+    fn every_cut_of_odd_documents_reads_as_one_thread() {
+        let first = document(&[
+            ("a", "x", types("t", 3) + &container("c") + "      <EnumType Name=\"e\"><Member Name=\"m\"/></EnumType>\n      <Annotations Target=\"x.t1\"><Annotation Term=\"x.T\"><String>s</String></Annotation></Annotations>\n"),
+            ("b", "y", types("u", 2) + "      <Term Name=\"T\" Type=\"Edm.String\"/>\n"),
+        ]);
+        let second = HEAD.to_string() + "    <Schema Namespace=\"a\" Alias=\"x\">\n      <Term Name=\"T\" Type=\"Edm.String\"/>\n      <EntityType Name=\"e\"><Key><PropertyRef Name=\"k\"/></Key><Property Name=\"k\" Type=\"Edm.String\"><Annotation Term=\"x.T\"><Collection><String>a</String><Record><PropertyValue Property=\"p\" String=\"v\"/></Record></Collection></Annotation></Property></EntityType>\n    </Schema>\n    <Schema Namespace=\"b\">\n      <Action Name=\"f\"><Parameter Name=\"p\" Type=\"x.e\"/></Action>\n    </Schema>\n    <Schema Namespace=\"c\" Alias=\"z\"/>\n  </edmx:DataServices>\n</edmx:Edmx>\n";
+        let pieces = [
+            "x>",
+            "junk",
+            "<!-- c -->",
+            "<!-- > <EntityType Name=\"q\"> -->",
+            "<?pi x?>",
+            "<![CDATA[z>]]>",
+            "&amp;",
+            "&#65;",
+            "&bad;",
+            "&",
+            "<",
+            ">",
+            " ",
+            "\n",
+            "\u{c}",
+            "\u{feff}",
+            "<Schema Namespace=\"z\" Alias=\"x\"/>",
+            "<Schema Namespace=\"z\"/>",
+            "</Schema>",
+            "<Schema Namespace=\"x\">",
+            "<edm:Schema Namespace=\"w\"></edm:Schema>",
+            "<EntityContainer Name=\"d\"/>",
+            "<Foo>",
+            "</Foo>",
+            "<Foo/>",
+            "<String>",
+            "</edmx:DataServices>",
+            "</edmx:Edmx>",
+            "<Annotations Target=\"a.t0\">",
+            "</Annotations>",
+            "<EntityType Name=\"t0\">",
+            "</ComplexType>",
+            "<ComplexType Name=\"t0\"/>",
+            "<Annotation Term=\"q\"/>",
+        ];
+        // A fixed pseudo-random sequence (the same cases on every run).
+        let mut state: u64 = 0x2545_f491_4f6c_dd1d;
+        let mut next = |n: usize| {
+            state = state
+                .wrapping_mul(6_364_136_223_846_793_005)
+                .wrapping_add(1_442_695_040_888_963_407);
+            (state >> 33) as usize % n
+        };
+        let (mut failures, mut joins) = (Vec::new(), 0);
+        for case in 0..600 {
+            let mut text = if case % 2 == 0 {
+                first.clone()
+            } else {
+                second.clone()
+            };
+            if case >= 2 {
+                for _ in 0..1 + next(3) {
+                    let mut at = next(text.len() + 1);
+                    while !text.is_char_boundary(at) {
+                        at -= 1;
+                    }
+                    text.insert_str(at, pieces[next(pieces.len())]);
+                }
+            }
+            let (bad, joined) = diverging_cuts(&text);
+            joins += joined;
+            failures.extend(bad.into_iter().map(|b| format!("{b}\n  in {text:?}")));
+        }
+        assert!(
+            failures.is_empty(),
+            "{}\n{}",
+            failures.len(),
+            failures.join("\n")
+        );
+        // Cuts are taken (all 17 of the two documents as written, about one
+        // per broken one): the comparison is not only of heads reading alone.
+        assert!(joins > 400, "{joins} cuts taken");
+    }
+
+    #[test]
+    fn a_second_byte_order_mark_keeps_positions() {
+        let body = "<edmx:Edmx Version=\"4.0\"><edmx:DataServices></edmx:Edmx>";
+        let (once, twice) = (format!("\u{feff}{body}"), format!("\u{feff}\u{feff}{body}"));
+        let error = |text: &str| {
+            parse_split(text.as_bytes(), "t.xml", usize::MAX).expect_err("mismatched end tag")
+        };
+        let (one, two) = (error(&once), error(&twice));
+        assert_eq!(one.message, two.message);
+        // The second mark is a character of the line.
+        assert_eq!((one.line, one.column + 1), (two.line, two.column));
     }
 
     #[test]
