@@ -582,8 +582,8 @@ impl<'a, 'n> Parser<'a, 'n> {
         let text = self.text;
         // quick-xml drops a byte order mark at its start without counting
         // it (here a second one, after the one `parse` strips): start past
-        // it, so that positions stay offsets in `text`.
-        if text[self.base..].starts_with('\u{feff}') {
+        // every such mark, so that positions stay offsets in `text`.
+        while text[self.base..].starts_with('\u{feff}') {
             self.base += '\u{feff}'.len_utf8();
         }
         let mut reader = Reader::from_str(&text[self.base..]);
