@@ -762,6 +762,7 @@ impl<'a, 'n> Parser<'a, 'n> {
         Ok(Stop::Eof)
     }
 
+    /// The error for a second `EntityContainer` of `schema`, at `at`.
     fn second_container(&self, schema: &Schema<'_>, at: Span) -> Fail {
         self.err_at(
             at,
