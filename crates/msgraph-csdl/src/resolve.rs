@@ -45,8 +45,9 @@ pub struct ResolveReport {
 /// name is declared twice in a namespace, or when a key names no property. The error names the count and the
 /// first few unresolved references with positions.
 ///
-/// A large document's schemas are shared between two threads when the
-/// machine has two cores (see [`resolve_on`]).
+/// A large document is resolved by two threads when the machine has two
+/// cores: the declarations on this one, the out-of-line annotation groups
+/// on the other (see [`resolve_on`]); the report is the same.
 pub fn resolve(doc: &mut Document) -> Result<ResolveReport, Error> {
     resolve_on(doc, Threads::Auto)
 }
