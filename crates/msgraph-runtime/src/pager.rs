@@ -36,7 +36,8 @@ use crate::{Error, GraphClient, Page, RequestOptions};
 /// most one request outstanding, and at most one more page body held. A
 /// link found that way is checked like any other (host, loops) before it is
 /// sent. So that request may go out even if this page then fails to decode
-/// or the pager is dropped after it (its answer is then dropped unread).
+/// or the pager is dropped after it (its answer is then dropped unread);
+/// [`Pager::request_ahead`]`(false)` turns this off.
 #[must_use = "a Pager does nothing until polled"]
 pub struct Pager<T> {
     client: GraphClient,
@@ -59,6 +60,8 @@ pub struct Pager<T> {
     received: Option<(Url, Bytes)>,
     /// That request: the page after the one being decoded.
     prefetch: Option<Prefetch>,
+    /// Whether pages may be asked for ahead ([`Pager::request_ahead`]).
+    ahead: bool,
     done: bool,
     rows: PhantomData<fn() -> T>,
 }
@@ -103,6 +106,7 @@ where
             in_flight: None,
             received: None,
             prefetch: None,
+            ahead: true,
             done: false,
             rows: PhantomData,
         }
@@ -120,9 +124,20 @@ where
             in_flight: None,
             received: None,
             prefetch: None,
+            ahead: true,
             done: false,
             rows: PhantomData,
         }
+    }
+
+    /// Whether the next page may be requested while this one is decoded
+    /// (on by default; see [`Pager`]). Off, a request goes out only when the
+    /// consumer asks for its page: nothing is sent for a page that will not
+    /// be read (after a page that fails to decode, or when the consumer
+    /// stops), at the cost of waiting for each page in turn.
+    pub fn request_ahead(mut self, on: bool) -> Self {
+        self.ahead = on;
+        self
     }
 
     /// The `@odata.nextLink` of the last page yielded: where to resume with
@@ -168,7 +183,10 @@ where
     /// Asks for the page after one just received, when its body ends with
     /// the next link and the link passes the checks [`Pager::queue_next`]
     /// makes; `true` when a request was started.
-    fn request_ahead(&mut self, body: &[u8]) -> bool {
+    fn ask_ahead(&mut self, body: &[u8]) -> bool {
+        if !self.ahead {
+            return false;
+        }
         let Ok(runtime) = tokio::runtime::Handle::try_current() else {
             return false;
         };
@@ -269,7 +287,7 @@ where
             };
             match result {
                 Ok(body) => {
-                    let ahead = this.request_ahead(&body);
+                    let ahead = this.ask_ahead(&body);
                     this.received = Some((url, body));
                     if ahead {
                         // Let the runtime send that request before decoding.

@@ -459,6 +459,28 @@ async fn a_page_that_fails_to_decode_ends_the_stream_after_a_request_ahead() {
     assert!((4..=5).contains(&sent), "{sent} requests");
 }
 
+/// Turned off, a page is asked for only when the consumer asks for it:
+/// nothing goes out while a page is read, nor after one fails to decode.
+#[tokio::test]
+async fn with_request_ahead_off_pages_are_requested_when_asked_for() {
+    let (addr, requests) = linked_pages(10).await;
+    let c = client(addr, fast_policy(2));
+    let mut pager = c
+        .pager::<Row>("/ahead?p=0", &RequestOptions::default())
+        .request_ahead(false);
+    for p in 0..3 {
+        assert_eq!(pager.next().await.unwrap().unwrap().value[0].id, p);
+        tokio::time::sleep(std::time::Duration::from_millis(30)).await;
+        assert_eq!(requests.load(Ordering::SeqCst), p + 1);
+    }
+    let e = pager.next().await.unwrap().unwrap_err();
+    assert!(matches!(e, Error::Decode { .. }), "{e:?}");
+    assert!(pager.next().await.is_none());
+    drop(pager);
+    tokio::time::sleep(std::time::Duration::from_millis(50)).await;
+    assert_eq!(requests.load(Ordering::SeqCst), 4);
+}
+
 /// A credential that hands out an expired token once, then panics.
 struct PanicsOnSecondCall(AtomicU32);
 
