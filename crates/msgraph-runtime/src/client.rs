@@ -168,10 +168,7 @@ impl GraphClient {
     where
         T: DeserializeOwned + Send + 'static,
     {
-        match self.url_for(path_and_query) {
-            Ok(url) => Pager::new(self.clone(), url, opts.clone()),
-            Err(e) => Pager::failed(self.clone(), e, opts.clone()),
-        }
+        Pager::new(self.clone(), self.url_for(path_and_query), opts.clone())
     }
 
     /// Page on from a saved `@odata.nextLink` (a checkpoint, or a nested
@@ -185,7 +182,7 @@ impl GraphClient {
         T: DeserializeOwned + Send + 'static,
     {
         let url = self.resolve_link(next_link)?;
-        Ok(Pager::new(self.clone(), url, opts.clone()))
+        Ok(Pager::new(self.clone(), Ok(url), opts.clone()))
     }
 
     /// Build the absolute URL of a path relative to the version root.

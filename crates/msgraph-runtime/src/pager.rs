@@ -94,30 +94,22 @@ impl<T> Pager<T>
 where
     T: DeserializeOwned + Send + 'static,
 {
-    pub(crate) fn new(client: GraphClient, start: Url, opts: RequestOptions) -> Self {
+    /// A pager from `start`; when that is an error (a start path that is
+    /// no URL), the pager yields it and ends.
+    pub(crate) fn new(
+        client: GraphClient,
+        start: Result<Url, Error>,
+        opts: RequestOptions,
+    ) -> Self {
+        let (next, pending_error) = match start {
+            Ok(url) => (Some(url), None),
+            Err(e) => (None, Some(e)),
+        };
         Pager {
             client,
             opts,
-            next: Some(start),
-            pending_error: None,
-            last_next_link: None,
-            visited: HashSet::new(),
-            keys: RandomState::new(),
-            in_flight: None,
-            received: None,
-            prefetch: None,
-            ahead: true,
-            done: false,
-            rows: PhantomData,
-        }
-    }
-
-    pub(crate) fn failed(client: GraphClient, error: Error, opts: RequestOptions) -> Self {
-        Pager {
-            client,
-            opts,
-            next: None,
-            pending_error: Some(error),
+            next,
+            pending_error,
             last_next_link: None,
             visited: HashSet::new(),
             keys: RandomState::new(),
