@@ -21,6 +21,10 @@ pub const BETA_METADATA: &str = "metadata/graph-beta.callRecords.xml";
 pub fn run(args: &CodegenArgs) -> anyhow::Result<()> {
     let root = project_root();
     let report = sync(&root, args.check)?;
+    // Defaults used and rules dropped: the maintainer reviews them, they never stop codegen.
+    for w in &report.warnings {
+        eprintln!("warning: {w}");
+    }
     for p in &report.written {
         eprintln!("codegen: wrote {p}");
     }
@@ -52,13 +56,20 @@ pub struct SyncReport {
     pub removed: Vec<String>,
     /// Check mode: files missing, different, or orphaned.
     pub stale: Vec<String>,
+    /// What the generator did with defaults or dropped (see [`msgraph_codegen::Warning`]).
+    pub warnings: Vec<msgraph_codegen::Warning>,
 }
 
 /// Generates everything in memory, then writes (or, with `check`, compares) below `root`.
 pub fn sync(root: &Path, check: bool) -> anyhow::Result<SyncReport> {
     let v1 = load(&root.join(V1_METADATA))?;
     let beta = load(&root.join(BETA_METADATA))?;
-    let mut files = msgraph_codegen::generate_all(&v1, &beta).context("code generation failed")?;
+    let facts = msgraph_codegen::builders::facts::Facts::load_file(
+        &root.join(msgraph_codegen::builders::facts::FACTS_FILE),
+    )?;
+    let generated =
+        msgraph_codegen::generate_all(&v1, &beta, &facts).context("code generation failed")?;
+    let mut files = generated.files;
     let fixture = load(&root.join(msgraph_codegen::models::EDGE_CASES_FIXTURE))?;
     files.extend(
         msgraph_codegen::models::generate_fixture_models(&fixture)
@@ -66,6 +77,7 @@ pub fn sync(root: &Path, check: bool) -> anyhow::Result<SyncReport> {
     );
     let mut report = SyncReport {
         total: files.len(),
+        warnings: generated.warnings,
         ..SyncReport::default()
     };
     for f in &files {

@@ -15,15 +15,30 @@ pub mod emit;
 mod error;
 pub mod models;
 pub mod naming;
+mod warning;
 
 pub use emit::GeneratedFile;
 pub use error::Error;
+pub use warning::Warning;
 
 use msgraph_csdl::Document;
 
-/// Every generated file of the workspace, from the v1.0 and beta call-records documents
-/// (paths relative to the workspace root, sorted).
-pub fn generate_all(v1: &Document, beta: &Document) -> Result<Vec<GeneratedFile>, Error> {
+/// What [`generate_all`] produced.
+#[derive(Debug, Clone)]
+pub struct Generated {
+    /// Every generated file (paths relative to the workspace root, sorted).
+    pub files: Vec<GeneratedFile>,
+    /// What was generated with defaults or dropped, for the caller to show.
+    pub warnings: Vec<Warning>,
+}
+
+/// Every generated file of the workspace, from the v1.0 and beta call-records documents and
+/// the builders' operation rules ([`builders::facts::FACTS_FILE`]).
+pub fn generate_all(
+    v1: &Document,
+    beta: &Document,
+    facts: &builders::facts::Facts,
+) -> Result<Generated, Error> {
     let versions = [
         models::Version {
             module: "v1",
@@ -39,7 +54,9 @@ pub fn generate_all(v1: &Document, beta: &Document) -> Result<Vec<GeneratedFile>
         },
     ];
     let mut files = models::generate_models(&versions)?;
-    files.extend(builders::generate_builders(&versions).map_err(|e| Error::Builders(Box::new(e)))?);
+    let (builders, warnings) =
+        builders::generate_builders(&versions, facts).map_err(|e| Error::Builders(Box::new(e)))?;
+    files.extend(builders);
     files.sort_by(|a, b| a.path.cmp(&b.path));
-    Ok(files)
+    Ok(Generated { files, warnings })
 }

@@ -1085,7 +1085,7 @@ impl OrganizerV2RequestBuilder {
 
 /// `GET /communications/callRecords/{id}/organizer_v2`: get organizer_v2 (`microsoft.graph.callRecords.organizer`).
 ///
-/// Graph documents no query options for this operation, so none are generated.
+/// Query options as documented: facts §1.1 (in the URL space; no documented query options).
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent"]
 pub struct GetOrganizerV2Request {
@@ -1237,7 +1237,7 @@ impl ListParticipantsV2Request {
 
 /// `GET /communications/callRecords/{id}/participants_v2/{id}`: get participant (`microsoft.graph.callRecords.participant`).
 ///
-/// Graph documents no query options for this operation, so none are generated.
+/// Query options as documented: facts §1.1 (in the URL space; no documented query options).
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent"]
 pub struct GetParticipantRequest {
@@ -1431,7 +1431,7 @@ impl SessionExpand {
 
 /// `GET /communications/callRecords/{id}/sessions/{id}`: get session (`microsoft.graph.callRecords.session`).
 ///
-/// Graph documents no query options for this operation, so none are generated.
+/// Query options as documented: facts §1.1 (in the URL space; no documented query options).
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent"]
 pub struct GetSessionRequest {
@@ -1512,7 +1512,7 @@ impl SegmentRequestBuilder {
 
 /// `GET /communications/callRecords/{id}/sessions/{id}/segments`: list segments (`Collection(microsoft.graph.callRecords.segment)`).
 ///
-/// Graph documents no query options for this operation, so none are generated.
+/// Query options as documented: facts §1.1 (in the URL space; no documented query options).
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent"]
 pub struct ListSegmentsRequest {
@@ -1565,7 +1565,7 @@ impl ListSegmentsRequest {
 
 /// `GET /communications/callRecords/{id}/sessions/{id}/segments/{id}`: get segment (`microsoft.graph.callRecords.segment`).
 ///
-/// Graph documents no query options for this operation, so none are generated.
+/// Query options as documented: facts §1.1 (in the URL space; no documented query options).
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent"]
 pub struct GetSegmentRequest {

@@ -648,7 +648,7 @@ impl OrganizerV2RequestBuilder {
 
 /// `GET /communications/callRecords/{id}/organizer_v2`: get organizer_v2 (`microsoft.graph.callRecords.organizer`).
 ///
-/// Graph documents no query options for this operation, so none are generated.
+/// Query options as documented: facts §1.1 (in the URL space; no documented query options).
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent"]
 pub struct GetOrganizerV2Request {
@@ -800,7 +800,7 @@ impl ListParticipantsV2Request {
 
 /// `GET /communications/callRecords/{id}/participants_v2/{id}`: get participant (`microsoft.graph.callRecords.participant`).
 ///
-/// Graph documents no query options for this operation, so none are generated.
+/// Query options as documented: facts §1.1 (in the URL space; no documented query options).
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent"]
 pub struct GetParticipantRequest {
@@ -992,7 +992,7 @@ impl SessionExpand {
 
 /// `GET /communications/callRecords/{id}/sessions/{id}`: get session (`microsoft.graph.callRecords.session`).
 ///
-/// Graph documents no query options for this operation, so none are generated.
+/// Query options as documented: facts §1.1 (in the URL space; no documented query options).
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent"]
 pub struct GetSessionRequest {
@@ -1073,7 +1073,7 @@ impl SegmentRequestBuilder {
 
 /// `GET /communications/callRecords/{id}/sessions/{id}/segments`: list segments (`Collection(microsoft.graph.callRecords.segment)`).
 ///
-/// Graph documents no query options for this operation, so none are generated.
+/// Query options as documented: facts §1.1 (in the URL space; no documented query options).
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent"]
 pub struct ListSegmentsRequest {
@@ -1126,7 +1126,7 @@ impl ListSegmentsRequest {
 
 /// `GET /communications/callRecords/{id}/sessions/{id}/segments/{id}`: get segment (`microsoft.graph.callRecords.segment`).
 ///
-/// Graph documents no query options for this operation, so none are generated.
+/// Query options as documented: facts §1.1 (in the URL space; no documented query options).
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent"]
 pub struct GetSegmentRequest {
