@@ -270,6 +270,30 @@ fn rules_the_csdl_lacks_are_dropped_with_warnings() {
 }
 
 #[test]
+fn bound_operations_without_a_builder_are_named() {
+    let entity_bound = PSTN.replace("getPstnCalls", "getSummary").replace(
+        "Type=\"Collection(microsoft.graph.callRecords.callRecord)\"",
+        "Type=\"microsoft.graph.callRecords.callRecord\"",
+    );
+    let action = r#"
+      <Action Name="purge" IsBound="true">
+        <Parameter Name="bindingParameter" Type="Collection(microsoft.graph.callRecords.callRecord)" />
+      </Action>
+"#;
+    let d = doc(&format!("{RECORD}{PSTN}{entity_bound}{action}"));
+    let p = ok_plan(&d);
+    assert_eq!(only_function(&p).name, "getPstnCalls");
+    let w = warnings(&p);
+    assert_eq!(
+        w,
+        [
+            "microsoft.graph.callRecords.getSummary: bound to `microsoft.graph.callRecords.callRecord`: no builder: only functions bound to a collection the containment walk reaches are generated",
+            "microsoft.graph.callRecords.purge: bound to `Collection(microsoft.graph.callRecords.callRecord)`: actions are not generated (the builders only read)",
+        ]
+    );
+}
+
+#[test]
 fn function_with_an_unencodable_parameter_is_skipped_with_a_warning() {
     let f = PSTN.replace(
         r#"Name="toDateTime" Type="Edm.DateTimeOffset""#,
@@ -279,6 +303,7 @@ fn function_with_an_unencodable_parameter_is_skipped_with_a_warning() {
     let p = ok_plan(&d);
     assert!(p.functions().is_empty());
     let w = warnings(&p);
+    assert_eq!(w.len(), 1, "{w:#?}");
     assert!(
         w.iter().any(|w| w.contains(
             "getPstnCalls(..): function skipped: parameter `toDateTime` has type `Edm.Binary`"

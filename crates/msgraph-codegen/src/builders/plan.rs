@@ -274,11 +274,61 @@ pub fn plan(doc: &Document, scope: &str, facts: &Facts) -> Result<Plan, BuilderE
     for s in &mut singletons {
         apply_names(s, &names)?;
     }
-    Ok(Plan {
+    let mut plan = Plan {
         container: format!("{container_ns}.{}", container.name),
         singletons,
         warnings: ctx.warnings,
-    })
+    };
+    plan.warnings
+        .extend(operations_not_reached(doc, scope, &plan));
+    Ok(plan)
+}
+
+/// Bound operations of the scope namespace that get no builder method: actions (the builders
+/// only read), and functions not bound to a collection the walk reached.
+fn operations_not_reached(doc: &Document, scope: &str, plan: &Plan) -> Vec<Warning> {
+    let reached: Vec<&str> = plan
+        .functions()
+        .iter()
+        .map(|f| f.qualified.as_str())
+        .collect();
+    let mut out = Vec::new();
+    for schema in doc.schemas.iter().filter(|s| s.namespace == scope) {
+        for op in schema.functions.iter().chain(&schema.actions) {
+            let qualified = format!("{}.{}", schema.namespace, op.name);
+            if !op.is_bound || reached.contains(&qualified.as_str()) {
+                continue;
+            }
+            let binding = op
+                .parameters
+                .first()
+                .map(|p| {
+                    if p.ty.collection {
+                        format!("Collection({})", p.ty.name)
+                    } else {
+                        p.ty.name.to_string()
+                    }
+                })
+                .unwrap_or_default();
+            let why = match op.kind {
+                OperationKind::Action => "actions are not generated (the builders only read)",
+                OperationKind::Function => {
+                    "no builder: only functions bound to a collection the containment walk reaches are generated"
+                }
+            };
+            // A function skipped for its parameters already has its own warning.
+            if op.kind == OperationKind::Function
+                && plan.warnings.iter().any(|w| w.subject.contains(&qualified))
+            {
+                continue;
+            }
+            out.push(Warning::new(
+                qualified,
+                format!("bound to `{binding}`: {why}"),
+            ));
+        }
+    }
+    out
 }
 
 /// The builder [`super::render`] writes for the container itself.
