@@ -211,34 +211,36 @@ fn node(n: &Node, ctx: &Ctx, items: &mut TokenStream) {
                     #fn_methods
                 }
             });
-            // A recursive containment reuses an ancestor's item builder, generated there.
-            if let Some(get) = get {
-                items.extend(builder_struct(
-                    &item,
-                    &format!("`{}`: one `{}`.", get.path, n.ty.qualified),
-                ));
-                let get_req = ident(&get.request);
-                let get_doc = doc_attrs(&format!("`GET {}`: {}.", get.path, get.operation));
-                let children = child_methods(&n.children);
-                items.extend(quote! {
-                    impl #item {
-                        #get_doc
-                        pub fn get(&self) -> #get_req {
-                            #get_req {
-                                client: self.client.clone(),
-                                path: self.path.clone(),
-                                query: crate::support::QueryOptions::default(),
-                            }
+            let Some(get) = get.as_deref() else {
+                // Recursive containment: the item builder (and what lies below it) is an
+                // ancestor's, generated there; this node has no children of its own.
+                items.extend(op_request(list, ctx));
+                items.extend(fn_requests);
+                return;
+            };
+            items.extend(builder_struct(
+                &item,
+                &format!("`{}`: one `{}`.", get.path, n.ty.qualified),
+            ));
+            let get_req = ident(&get.request);
+            let get_doc = doc_attrs(&format!("`GET {}`: {}.", get.path, get.operation));
+            let children = child_methods(&n.children);
+            items.extend(quote! {
+                impl #item {
+                    #get_doc
+                    pub fn get(&self) -> #get_req {
+                        #get_req {
+                            client: self.client.clone(),
+                            path: self.path.clone(),
+                            query: crate::support::QueryOptions::default(),
                         }
-
-                        #children
                     }
-                });
-            }
+
+                    #children
+                }
+            });
             items.extend(op_request(list, ctx));
-            if let Some(get) = get {
-                items.extend(op_request(get, ctx));
-            }
+            items.extend(op_request(get, ctx));
             items.extend(fn_requests);
         }
         NodeKind::Single { get } => {
