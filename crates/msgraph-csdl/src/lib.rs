@@ -3,10 +3,6 @@
 //! * [`parse()`] reads a document keeping names as written;
 //! * [`load`] / [`load_file`] also resolve every type reference to its
 //!   namespace-qualified form and fail on unresolved ones;
-//! * a document of [`parse::SPLIT_MIN`] bytes or more is read (and
-//!   resolved) by two threads on a machine with two cores, with the result
-//!   (or error) one thread gives; [`parse_with`] / [`load_with`] with
-//!   [`Threads::One`] keep to one;
 //! * [`closure::closure`] computes what a namespace needs and how the
 //!   entity container reaches it.
 #![forbid(unsafe_code)]
@@ -46,23 +42,14 @@ use std::path::Path;
 pub use closure::{closure, BoundOperation, Closure, Entry, EntryKind, PathStep};
 pub use error::{Error, ErrorKind};
 pub use model::*;
-pub use parse::{parse, parse_with, Threads};
-pub use resolve::{resolve, resolve_on, resolve_report, ResolveReport, Unresolved};
+pub use parse::parse;
+pub use resolve::{resolve, resolve_report, ResolveReport, Unresolved};
 pub use text::Str;
 
 /// Parses and resolves a CSDL document; fails when any type reference is unresolved.
 pub fn load<'a>(bytes: &'a [u8], source: &str) -> Result<Document<'a>, Error> {
-    load_with(bytes, source, Threads::Auto)
-}
-
-/// [`load`] on the `threads` given (see [`parse_with`]).
-pub fn load_with<'a>(
-    bytes: &'a [u8],
-    source: &str,
-    threads: Threads,
-) -> Result<Document<'a>, Error> {
-    let mut doc = parse_with(bytes, source, threads)?;
-    resolve_on(&mut doc, threads)?;
+    let mut doc = parse(bytes, source)?;
+    resolve(&mut doc)?;
     Ok(doc)
 }
 

@@ -21,76 +21,13 @@ use crate::model::*;
 use crate::resolve::FxHasher;
 use crate::tag::{split_attributes, Attr, Key, LitKind, Tag};
 
-mod split;
-use split::{split_point, Claim, Role, Stop, DATA_SERVICES_DEPTH, SCHEMA_DEPTH};
-
 /// Deepest element nesting accepted (the real Graph document needs about 12).
 pub const MAX_DEPTH: usize = 256;
 
 const UTF8_BOM: &[u8] = b"\xEF\xBB\xBF";
 
 /// Parses a CSDL document without resolving names (they stay as written).
-///
-/// A large document (from [`SPLIT_MIN`] bytes) is read by two threads when
-/// the machine has two cores; see [`parse_with`].
 pub fn parse<'a>(bytes: &'a [u8], source: &str) -> Result<Document<'a>, Error> {
-    parse_with(bytes, source, Threads::Auto)
-}
-
-/// How many threads [`parse_with`] may use.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Threads {
-    /// One: the calling thread reads the whole document.
-    One,
-    /// Two for a document of [`SPLIT_MIN`] bytes or more on a machine with
-    /// more than one core (to read it, then to resolve it); else one.
-    Auto,
-}
-
-/// The smallest document [`Threads::Auto`] reads with two threads (below
-/// this, starting a thread costs more than it saves).
-pub const SPLIT_MIN: usize = 1 << 20;
-
-/// Parses a CSDL document without resolving names, on the `threads` given.
-///
-/// With two threads the document is cut before a `<Schema>` or a schema's
-/// child near its middle: a second thread reads from there to the end of
-/// `edmx:DataServices` while this one reads up to the cut. The cut is a
-/// guess made on the bytes, so this thread checks it when it gets there
-/// (the same elements open, nothing skipped) and takes the other part only
-/// then; otherwise it reads on by itself. Either way the result, and the
-/// error for bad input, are those of one thread reading it all.
-pub fn parse_with<'a>(
-    bytes: &'a [u8],
-    source: &str,
-    threads: Threads,
-) -> Result<Document<'a>, Error> {
-    parse_split(bytes, source, threads.split_min())
-}
-
-impl Threads {
-    /// The size from which a document is worth two threads; `usize::MAX`
-    /// when only one may (or can) be used.
-    pub(crate) fn split_min(self) -> usize {
-        match self {
-            Threads::Auto if has_two_cores() => SPLIT_MIN,
-            _ => usize::MAX,
-        }
-    }
-}
-
-/// Whether the machine has more than one core (asked once).
-fn has_two_cores() -> bool {
-    static TWO: std::sync::OnceLock<bool> = std::sync::OnceLock::new();
-    *TWO.get_or_init(|| std::thread::available_parallelism().is_ok_and(|n| n.get() > 1))
-}
-
-/// [`parse_with`], splitting documents of `min` bytes or more.
-pub(crate) fn parse_split<'a>(
-    bytes: &'a [u8],
-    source: &str,
-    min: usize,
-) -> Result<Document<'a>, Error> {
     let bytes = bytes.strip_prefix(UTF8_BOM).unwrap_or(bytes);
     let text = match std::str::from_utf8(bytes) {
         Ok(t) => t,
@@ -112,15 +49,15 @@ pub(crate) fn parse_split<'a>(
             format!("document of {} bytes: at most 4 GiB are read", text.len()),
         ));
     }
-    let cut = if text.len() >= min {
-        split_point(text)
-    } else {
-        None
-    };
-    let Some(cut) = cut else {
-        return Parser::new(source, text, Role::Whole).run().map_err(|e| *e);
-    };
-    split::parse_in_two(source, text, cut).map_err(|e| *e)
+    Parser::new(source, text).run().map_err(|e| *e)
+}
+
+/// A schema's or include's namespace and alias, with the offset of the
+/// element declaring them (for messages).
+struct Claim {
+    namespace: String,
+    alias: Option<String>,
+    offset: usize,
 }
 
 /// Members of an enum or structured type checked for duplicates one by
@@ -306,34 +243,10 @@ struct Parser<'a, 'n> {
     member_names: HashSet<Str<'a>, BuildHasherDefault<FxHasher>>,
     /// Whether a value of the current start tag may hold an escape (`&`).
     tag_escaped: bool,
-    /// What this parser reads (all, or a side of a cut).
-    role: Role<'a>,
-    /// The reader's positions plus this are offsets in `text` (the tail's
-    /// reader starts at the cut; the head's jumps over the tail's part).
-    base: usize,
-    /// The offset from which the loop attends to its role next (the cut
-    /// for the head, the next cancel check for the tail).
-    watch: usize,
-    /// How many elements at the bottom of the stack the reader did not see
-    /// open (the tail's seed; 0 otherwise): their end tags are not checked
-    /// by quick-xml. Lowered when the tail reads past the end tag of the
-    /// schema open at the cut.
-    seed: usize,
-    /// The tail: where it stood before the end tag that closed the schema
-    /// open at the cut.
-    closed_at: Option<usize>,
-    /// The tail: a second container in the schema open at the cut (the
-    /// head, which knows that schema's namespace, reports it).
-    second_container: Option<Span>,
 }
 
 impl<'a, 'n> Parser<'a, 'n> {
-    fn new(source: &'n str, text: &'a str, role: Role<'a>) -> Self {
-        let watch = match &role {
-            Role::Whole => usize::MAX,
-            Role::Head { cut, .. } => cut.at,
-            Role::Tail { .. } => 0,
-        };
+    fn new(source: &'n str, text: &'a str) -> Self {
         Parser {
             source,
             text,
@@ -341,12 +254,6 @@ impl<'a, 'n> Parser<'a, 'n> {
             values: Vec::new(),
             member_names: HashSet::default(),
             tag_escaped: true,
-            role,
-            base: 0,
-            watch,
-            seed: 0,
-            closed_at: None,
-            second_container: None,
         }
     }
 
@@ -550,7 +457,7 @@ impl<'a, 'n> Parser<'a, 'n> {
         self.err(offset, ErrorKind::Xml, message)
     }
 
-    /// Reads the document (all of it, or the head's side of a cut).
+    /// Reads the document.
     fn run(mut self) -> Result<Document<'a>, Fail> {
         let mut doc = Document {
             source: self.source.to_string(),
@@ -571,22 +478,21 @@ impl<'a, 'n> Parser<'a, 'n> {
         Ok(doc)
     }
 
-    /// The reading loop, until the end of the document (or, for the tail,
-    /// its stop).
+    /// The reading loop, until the end of the document.
     fn read(
         &mut self,
         doc: &mut Document<'a>,
         stack: &mut Vec<(Frame, usize)>,
         root_done: &mut bool,
-    ) -> Result<Stop, Fail> {
-        let text = self.text;
+    ) -> Result<(), Fail> {
         // quick-xml drops a byte order mark at its start without counting
         // it (here a second one, after the one `parse` strips): start past
         // every such mark, so that positions stay offsets in `text`.
-        while text[self.base..].starts_with('\u{feff}') {
-            self.base += '\u{feff}'.len_utf8();
+        let mut base = 0;
+        while self.text[base..].starts_with('\u{feff}') {
+            base += '\u{feff}'.len_utf8();
         }
-        let mut reader = Reader::from_str(&text[self.base..]);
+        let mut reader = Reader::from_str(&self.text[base..]);
         {
             let config = reader.config_mut();
             // Whitespace between tags makes no events; turned off inside
@@ -595,27 +501,17 @@ impl<'a, 'n> Parser<'a, 'n> {
             config.trim_text_end = false;
             // Mismatched end tags are malformed XML, not a silent close.
             config.check_end_names = true;
-            // The tail's seed elements were opened before its reader
-            // started: it checks their end tags itself.
-            config.allow_unmatched_ends = self.seed > 0;
         }
         // Attributes of the current start tag, reused for every tag.
         let mut attrs = Tag::new();
         // Depth of the current unknown subtree (0 when not skipping).
         let mut skip_depth: usize = 0;
         loop {
-            let mut at = self.base + reader.buffer_position() as usize;
-            if at >= self.watch {
-                if let Some(stop) = self.on_watch(at, skip_depth, stack, doc, &mut reader)? {
-                    return Ok(stop);
-                }
-                // The head may have moved on past the tail's part.
-                at = self.base + reader.buffer_position() as usize;
-            }
+            let at = base + reader.buffer_position() as usize;
             let event = match reader.read_event() {
                 Ok(ev) => ev,
                 Err(e) => {
-                    let pos = self.base + reader.error_position() as usize;
+                    let pos = base + reader.error_position() as usize;
                     return Err(self.xml_error(e, pos));
                 }
             };
@@ -623,16 +519,6 @@ impl<'a, 'n> Parser<'a, 'n> {
                 Event::Start(e) => (e, false),
                 Event::Empty(e) => (e, true),
                 Event::End(_) => {
-                    if skip_depth == 0 && stack.len() <= self.seed {
-                        // The tail at a seed element's end tag: it stops at
-                        // `edmx:DataServices`, and reads on after the schema
-                        // open at the cut (the head checks that end tag).
-                        if stack.len() <= DATA_SERVICES_DEPTH {
-                            return Ok(Stop::At(at));
-                        }
-                        self.closed_at = Some(at);
-                        self.seed = stack.len() - 1;
-                    }
                     if skip_depth > 0 {
                         skip_depth -= 1;
                     } else if let Some((frame, _)) = stack.pop() {
@@ -741,11 +627,6 @@ impl<'a, 'n> Parser<'a, 'n> {
                 stack.push((frame, start));
             }
         }
-        if self.seed > 0 && stack.len() <= self.seed {
-            // The tail at the end of a truncated document: the head reports it.
-            let at = self.base + reader.buffer_position() as usize;
-            return Ok(Stop::At(at));
-        }
         if let Some((_, offset)) = stack.last() {
             let offset = *offset;
             let name = self.name_at(offset);
@@ -759,19 +640,7 @@ impl<'a, 'n> Parser<'a, 'n> {
                 ),
             ));
         }
-        Ok(Stop::Eof)
-    }
-
-    /// The error for a second `EntityContainer` of `schema`, at `at`.
-    fn second_container(&self, schema: &Schema<'_>, at: Span) -> Fail {
-        self.err_at(
-            at,
-            ErrorKind::Structure,
-            format!(
-                "schema {} declares a second EntityContainer",
-                schema.namespace
-            ),
-        )
+        Ok(())
     }
 
     /// Whether the innermost value being read is a literal element (`<String>`).
@@ -1075,10 +944,14 @@ impl<'a, 'n> Parser<'a, 'n> {
                 let span = self.span_at(offset);
                 let schema = last_schema(doc);
                 if schema.entity_container.is_some() {
-                    if self.seed == SCHEMA_DEPTH {
-                        self.second_container = Some(span);
-                    }
-                    return Err(self.second_container(schema, span));
+                    return Err(self.err_at(
+                        span,
+                        ErrorKind::Structure,
+                        format!(
+                            "schema {} declares a second EntityContainer",
+                            schema.namespace
+                        ),
+                    ));
                 }
                 schema.entity_container = Some(EntityContainer {
                     name,
@@ -1509,11 +1382,6 @@ impl<'a, 'n> Parser<'a, 'n> {
             alias: alias.map(str::to_string),
             offset,
         };
-        if matches!(self.role, Role::Tail { .. }) {
-            // Checked by the head, which knows the claims before the cut.
-            self.names.push(claim);
-            return Ok(());
-        }
         let clash = self.names.iter().find_map(|earlier| {
             let pns = &earlier.namespace;
             // Counted only for a message (it is a pass over the text).
