@@ -34,7 +34,6 @@ pub mod position;
 pub mod resolve;
 pub mod subset;
 mod tag;
-pub mod text;
 pub mod write;
 
 use std::path::Path;
@@ -44,18 +43,17 @@ pub use error::{Error, ErrorKind};
 pub use model::*;
 pub use parse::parse;
 pub use resolve::{resolve, resolve_report, ResolveReport, Unresolved};
-pub use text::Str;
 
 /// Parses and resolves a CSDL document; fails when any type reference is unresolved.
-pub fn load<'a>(bytes: &'a [u8], source: &str) -> Result<Document<'a>, Error> {
+pub fn load(bytes: &[u8], source: &str) -> Result<Document, Error> {
     let mut doc = parse(bytes, source)?;
     resolve(&mut doc)?;
     Ok(doc)
 }
 
 /// Reads, parses and resolves a CSDL file (the path is the source name in
-/// errors). The document owns its text (see [`Document::into_owned`]).
-pub fn load_file(path: &Path) -> Result<Document<'static>, Error> {
+/// errors).
+pub fn load_file(path: &Path) -> Result<Document, Error> {
     let source = path.display().to_string();
     let bytes = std::fs::read(path).map_err(|e| {
         Error::new(
@@ -65,5 +63,5 @@ pub fn load_file(path: &Path) -> Result<Document<'static>, Error> {
             format!("cannot read file: {e}"),
         )
     })?;
-    load(&bytes, &source).map(Document::into_owned)
+    load(&bytes, &source)
 }

@@ -78,7 +78,7 @@ pub fn resolve(doc: &mut Document) -> Result<ResolveReport, Error> {
 /// resolution, so base types are qualified. The error sits at the type.
 fn check_keys(doc: &Document) -> Result<(), Error> {
     // Built only when a key is not declared by its own type (rare).
-    let mut by_name: Option<std::collections::HashMap<String, &StructuredType<'_>>> = None;
+    let mut by_name: Option<std::collections::HashMap<String, &StructuredType>> = None;
     for s in &doc.schemas {
         for t in s.entity_types.iter().chain(&s.complex_types) {
             for key in &t.key {
@@ -420,7 +420,7 @@ impl Names {
 
     /// Qualifies every dotted token of a path or target expression
     /// (`graph.x/y`, `graph.op(graph.t, Collection(graph.u))`).
-    fn qualify_tokens(&self, text: &mut Str<'_>) {
+    fn qualify_tokens(&self, text: &mut String) {
         if !self.may_have_aliased_token(text) {
             return;
         }
@@ -439,7 +439,7 @@ impl Names {
         }
         // The quick test can pass where no token is `alias.Name` (`x.y.z`).
         if changed {
-            *text = Str::from(out);
+            *text = out;
         }
     }
 
@@ -501,11 +501,11 @@ impl<'n> Resolver<'n> {
     }
 
     /// `alias.Name` -> `namespace.Name`; anything else unchanged.
-    fn qualify(&mut self, name: &mut Str<'_>) {
+    fn qualify(&mut self, name: &mut String) {
         // Built in a reused buffer: the new string is then the only allocation.
         let mut q = std::mem::take(&mut self.scratch);
         if self.names.qualified_into(name, &mut q) {
-            *name = Str::from(q.as_str()).into_owned();
+            *name = q.clone();
         }
         self.scratch = q;
     }
@@ -519,7 +519,7 @@ impl<'n> Resolver<'n> {
     }
 
     /// Qualifies and checks a named type (not `Collection(...)`).
-    fn named_type(&mut self, name: &mut Str<'_>, span: Span, context: impl FnOnce() -> String) {
+    fn named_type(&mut self, name: &mut String, span: Span, context: impl FnOnce() -> String) {
         self.checked += 1;
         if name.starts_with("Edm.") {
             if !crate::parse::is_primitive(name) {
@@ -548,23 +548,23 @@ impl<'n> Resolver<'n> {
                 .clone(),
             None => qualified(namespace, local),
         };
-        *name = Str::from(qualified);
+        *name = qualified.to_string();
         if found.is_none() {
             self.miss(name, span, context);
         }
     }
 
-    fn type_ref(&mut self, ty: &mut TypeRef<'_>, span: Span, context: impl FnOnce() -> String) {
+    fn type_ref(&mut self, ty: &mut TypeRef, span: Span, context: impl FnOnce() -> String) {
         self.named_type(&mut ty.name, span, context);
     }
 
-    fn schemas(&mut self, schemas: &mut [Schema<'_>]) {
+    fn schemas(&mut self, schemas: &mut [Schema]) {
         for s in schemas {
             self.schema(s);
         }
     }
 
-    fn schema(&mut self, s: &mut Schema<'_>) {
+    fn schema(&mut self, s: &mut Schema) {
         let ns = s.namespace.clone();
         for t in s.entity_types.iter_mut().chain(s.complex_types.iter_mut()) {
             let owner = &t.name;
@@ -649,7 +649,7 @@ impl<'n> Resolver<'n> {
     }
 
     /// Out-of-line annotation groups: targets and annotations.
-    fn groups(&mut self, groups: &mut [Annotations<'_>]) {
+    fn groups(&mut self, groups: &mut [Annotations]) {
         for g in groups {
             self.target(&mut g.target, g.span);
             self.annotations(&mut g.annotations);
@@ -668,7 +668,7 @@ impl<'n> Resolver<'n> {
     /// Type casts inside a binding path must name declared types.
     fn binding(
         &mut self,
-        b: &mut NavigationPropertyBinding<'_>,
+        b: &mut NavigationPropertyBinding,
         span: Span,
         context: impl Fn() -> String,
     ) {
@@ -690,7 +690,7 @@ impl<'n> Resolver<'n> {
 
     /// Qualifies a target; one whose head (`ns.Type`, `ns.op(...)`,
     /// `ns.Container`) names nothing declared is recorded as dangling.
-    fn target(&mut self, target: &mut Str<'_>, span: Span) {
+    fn target(&mut self, target: &mut String, span: Span) {
         self.names.qualify_tokens(target);
         let end = target
             .bytes()
@@ -708,7 +708,7 @@ impl<'n> Resolver<'n> {
         }
     }
 
-    fn annotations(&mut self, list: &mut [Annotation<'_>]) {
+    fn annotations(&mut self, list: &mut [Annotation]) {
         for a in list {
             self.qualify(&mut a.term);
             self.value(&mut a.value);
@@ -716,7 +716,7 @@ impl<'n> Resolver<'n> {
         }
     }
 
-    fn value(&mut self, v: &mut AnnotationValue<'_>) {
+    fn value(&mut self, v: &mut AnnotationValue) {
         match v {
             AnnotationValue::Record(r) => {
                 if let Some(ty) = &mut r.ty {

@@ -14,7 +14,7 @@ fn real_path() -> PathBuf {
 }
 
 /// The document, loaded once for all tests of this file.
-fn real_doc() -> Option<Document<'static>> {
+fn real_doc() -> Option<Document> {
     static DOC: OnceLock<Option<Document>> = OnceLock::new();
     let doc = DOC.get_or_init(|| {
         let path = real_path();
