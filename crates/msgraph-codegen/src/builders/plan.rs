@@ -403,7 +403,7 @@ struct OpNaming {
 }
 
 struct Ctx<'a> {
-    doc: &'a Document<'a>,
+    doc: &'a Document,
     scope: &'a str,
     facts: &'a Facts,
     /// The models generator's names, so builders name exactly the generated types.
@@ -443,9 +443,9 @@ impl<'a> Ctx<'a> {
     fn navigations(
         &self,
         qualified: &str,
-        ty: &'a StructuredType<'a>,
-    ) -> Vec<&'a msgraph_csdl::NavigationProperty<'a>> {
-        let mut chain: Vec<&StructuredType<'a>> = self.doc.base_chain(qualified);
+        ty: &'a StructuredType,
+    ) -> Vec<&'a msgraph_csdl::NavigationProperty> {
+        let mut chain: Vec<&StructuredType> = self.doc.base_chain(qualified);
         chain.reverse();
         chain.push(ty);
         chain
@@ -457,7 +457,7 @@ impl<'a> Ctx<'a> {
     fn children(
         &mut self,
         qualified: &str,
-        ty: &'a StructuredType<'a>,
+        ty: &'a StructuredType,
         path: &str,
         segments: &[String],
     ) -> Result<Vec<Node>, BuilderError> {
@@ -476,7 +476,7 @@ impl<'a> Ctx<'a> {
     fn entity_children(
         &mut self,
         target: &str,
-        target_ty: &'a StructuredType<'a>,
+        target_ty: &'a StructuredType,
         builder_key: &str,
         path: &str,
         segments: &[String],
@@ -603,7 +603,7 @@ impl<'a> Ctx<'a> {
         path: &str,
         kind: OpKind,
         ty: &TypeRef,
-        st: &'a StructuredType<'a>,
+        st: &'a StructuredType,
     ) -> Result<Op, BuilderError> {
         let kind_name = match kind {
             OpKind::List => "list",
@@ -658,7 +658,7 @@ impl<'a> Ctx<'a> {
         f: &OperationFacts,
         subject: &str,
         ty: &TypeRef,
-        st: &'a StructuredType<'a>,
+        st: &'a StructuredType,
         expand: &mut Vec<ExpandChoice>,
         filter: &mut Vec<FilterForm>,
     ) -> OperationFacts {
@@ -720,10 +720,10 @@ impl<'a> Ctx<'a> {
     fn check_filter(
         &self,
         ty: &TypeRef,
-        st: &'a StructuredType<'a>,
+        st: &'a StructuredType,
         form: &FilterForm,
     ) -> Result<(), String> {
-        let mut chain: Vec<&StructuredType<'a>> = self.doc.base_chain(&ty.qualified);
+        let mut chain: Vec<&StructuredType> = self.doc.base_chain(&ty.qualified);
         chain.push(st);
         match form {
             FilterForm::DateTimeCompare { property } => {
@@ -755,7 +755,7 @@ impl<'a> Ctx<'a> {
                 let ok = nav
                     .and_then(|n| self.doc.find_structured(&n.ty.name).map(|t| (n, t)))
                     .is_some_and(|(n, t)| {
-                        let mut c: Vec<&StructuredType<'a>> = self.doc.base_chain(&n.ty.name);
+                        let mut c: Vec<&StructuredType> = self.doc.base_chain(&n.ty.name);
                         c.push(t);
                         c.iter().flat_map(|t| &t.properties).any(|p| {
                             p.name == *property && p.ty.primitive() == Some(Primitive::String)
