@@ -33,7 +33,6 @@ pub mod parse;
 pub mod position;
 pub mod resolve;
 pub mod subset;
-mod tag;
 pub mod write;
 
 use std::path::Path;

@@ -522,7 +522,7 @@ impl<'n> Resolver<'n> {
     fn named_type(&mut self, name: &mut String, span: Span, context: impl FnOnce() -> String) {
         self.checked += 1;
         if name.starts_with("Edm.") {
-            if !crate::parse::is_primitive(name) {
+            if Primitive::from_name(name).is_none() {
                 self.miss(name, span, context);
             }
             return;
