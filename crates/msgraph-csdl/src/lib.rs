@@ -8,24 +8,6 @@
 #![forbid(unsafe_code)]
 #![warn(missing_docs)]
 
-/// A `static [bool; 256]` lookup table of the bytes `b` for which `$test`
-/// holds (for byte classes tested on every byte of a name).
-macro_rules! byte_class {
-    ($(#[$doc:meta])* $name:ident = |$b:ident| $test:expr) => {
-        $(#[$doc])*
-        static $name: [bool; 256] = {
-            let mut t = [false; 256];
-            let mut i = 0;
-            while i < 256 {
-                let $b = i as u8;
-                t[i] = $test;
-                i += 1;
-            }
-            t
-        };
-    };
-}
-
 pub mod closure;
 pub mod error;
 pub mod model;
