@@ -9,6 +9,8 @@
 //! their subtree (their tags are still checked). Names are stored as
 //! written; [`crate::resolve()`] qualifies them.
 
+use std::borrow::Cow;
+
 use quick_xml::errors::IllFormedError;
 use quick_xml::events::attributes::AttrError;
 use quick_xml::events::{BytesStart, Event};
@@ -115,14 +117,14 @@ struct Claim {
 
 /// The attributes of a start tag: local names with decoded values, in
 /// document order.
-struct Attrs(Vec<(String, String)>);
+struct Attrs<'t>(Vec<(&'t str, Cow<'t, str>)>);
 
-impl Attrs {
+impl Attrs<'_> {
     fn get(&self, name: &str) -> Option<&str> {
         self.0
             .iter()
-            .find(|(k, _)| k == name)
-            .map(|(_, v)| v.as_str())
+            .find(|(k, _)| *k == name)
+            .map(|(_, v)| v.as_ref())
     }
 }
 
@@ -346,8 +348,8 @@ impl<'a> Parser<'a> {
                 return Err(self.too_deep(start));
             }
             let frame = match self.stack.last() {
-                None => self.open_root(&name, &attrs, start, &mut root_done)?,
-                Some(&(parent, _)) => self.open(parent, &name, &attrs, start, empty)?,
+                None => self.open_root(name, &attrs, start, &mut root_done)?,
+                Some(&(parent, _)) => self.open(parent, name, &attrs, start, empty)?,
             };
             if empty {
                 if frame == Frame::Value {
@@ -387,13 +389,20 @@ impl<'a> Parser<'a> {
     /// attributes. Attributes are read by local name, so two with the same
     /// local name (`Name`, `m:Name`) are refused like exact duplicates:
     /// the second would otherwise silently win.
-    fn tag(&self, e: &BytesStart, start: usize) -> Result<(String, Attrs), Error> {
+    fn tag<'t>(&self, e: &'t BytesStart, start: usize) -> Result<(&'t str, Attrs<'t>), Error> {
         let content_at = start + 1;
-        let content: &[u8] = e;
-        let content = std::str::from_utf8(content).unwrap_or_default();
+        // The document is a `str`: every slice of it quick-xml hands out is UTF-8.
+        let utf8 = |b: &'t [u8]| std::str::from_utf8(b).unwrap_or_default();
+        let content = || std::str::from_utf8(e).unwrap_or_default();
         // quick-xml ends a name at whitespace only: `<a="x"/>` is a broken tag.
-        let qname = &content[..e.name().as_ref().len()];
-        if let Some(i) = qname.find(|c| "=\"'<>/&!?;()".contains(c)) {
+        let qname = utf8(e.name().into_inner());
+        let bad = |c| {
+            matches!(
+                c,
+                '=' | '"' | '\'' | '<' | '>' | '/' | '&' | '!' | '?' | ';' | '(' | ')'
+            )
+        };
+        if let Some(i) = qname.find(bad) {
             let shown = &qname[..i];
             return Err(self.err(
                 content_at + i,
@@ -401,36 +410,38 @@ impl<'a> Parser<'a> {
                 format!("malformed XML: unexpected character in <{shown}>"),
             ));
         }
-        let local = qname.rsplit(':').next().unwrap_or(qname).to_string();
+        let local = |name: &'t str| name.rsplit_once(':').map_or(name, |(_, l)| l);
         let mut attrs = Attrs(Vec::new());
-        // (local name, offset of the whole key) of each attribute, for duplicates.
-        let mut keys: Vec<(String, usize)> = Vec::new();
+        // The offset of each attribute's whole key in `content`, for duplicates.
+        let mut key_offsets: Vec<usize> = Vec::new();
         let mut iter = e.attributes();
         iter.with_checks(false);
         for a in iter {
-            let a = a.map_err(|e| self.attr_error(e, content, content_at))?;
-            let key = std::str::from_utf8(a.key.as_ref()).unwrap_or_default();
-            let key_at = a.key.as_ref().as_ptr() as usize - content.as_ptr() as usize;
-            let local_key = key.rsplit(':').next().unwrap_or(key);
-            if let Some(&(_, first)) = keys.iter().find(|(k, _)| *k == local_key) {
-                return Err(self.attr_error(
-                    AttrError::Duplicated(key_at, first),
-                    content,
-                    content_at,
-                ));
+            let a = a.map_err(|err| self.attr_error(err, content(), content_at))?;
+            let key = a.key.into_inner();
+            let key_at = key.as_ptr() as usize - e.as_ptr() as usize;
+            let key = local(utf8(key));
+            if let Some(i) = attrs.0.iter().position(|(k, _)| *k == key) {
+                let err = AttrError::Duplicated(key_at, key_offsets[i]);
+                return Err(self.attr_error(err, content(), content_at));
             }
-            keys.push((local_key.to_string(), key_at));
-            let raw = std::str::from_utf8(&a.value).unwrap_or_default();
-            let value = quick_xml::escape::unescape(raw).map_err(|e| {
+            // Borrowed from the document unless it has an escape.
+            let value = match a.value {
+                Cow::Borrowed(v) => quick_xml::escape::unescape(utf8(v)),
+                Cow::Owned(v) => quick_xml::escape::unescape(&String::from_utf8_lossy(&v))
+                    .map(|u| Cow::Owned(u.into_owned())),
+            }
+            .map_err(|err| {
                 self.err(
                     start,
                     ErrorKind::InvalidValue,
-                    format!("bad escape in attribute value: {e}"),
+                    format!("bad escape in attribute value: {err}"),
                 )
             })?;
-            attrs.0.push((local_key.to_string(), value.into_owned()));
+            key_offsets.push(key_at);
+            attrs.0.push((key, value));
         }
-        Ok((local, attrs))
+        Ok((local(qname), attrs))
     }
 
     /// A clear message for a broken attribute; `content` is the tag without
@@ -570,7 +581,9 @@ impl<'a> Parser<'a> {
             },
             None => (false, s.as_str()),
         };
-        if name.is_empty() || name.contains(|c: char| "(),".contains(c) || c.is_whitespace()) {
+        if name.is_empty()
+            || name.contains(|c: char| matches!(c, '(' | ')' | ',') || c.is_whitespace())
+        {
             return Err(self.err(
                 at,
                 ErrorKind::InvalidValue,
@@ -1010,17 +1023,21 @@ impl<'a> Parser<'a> {
             if pns == ns {
                 continue;
             }
-            let first = Position::of(self.text, earlier.offset);
+            // Counted only for a message (it is a pass over the text).
+            let first = || Position::of(self.text, earlier.offset);
             let pa = earlier.alias.as_deref();
             let message = match alias {
                 Some(a) if Some(a) == pa => format!(
-                    "duplicate alias {a} for namespace {ns} (already the alias of {pns} at {first})"
+                    "duplicate alias {a} for namespace {ns} (already the alias of {pns} at {})",
+                    first()
                 ),
                 Some(a) if a == pns => format!(
-                    "alias {pns} of namespace {ns} is the name of another namespace (declared at {first})"
+                    "alias {pns} of namespace {ns} is the name of another namespace (declared at {})",
+                    first()
                 ),
                 _ if pa == Some(ns) => format!(
-                    "namespace {ns} is already the alias of namespace {pns} (at {first})"
+                    "namespace {ns} is already the alias of namespace {pns} (at {})",
+                    first()
                 ),
                 _ => continue,
             };
