@@ -4,11 +4,14 @@
 //! * [`load`] / [`load_file`] also resolve every type reference to its
 //!   namespace-qualified form and fail on unresolved ones;
 //! * [`closure::closure`] computes what a namespace needs and how the
-//!   entity container reaches it.
+//!   entity container reaches it;
+//! * [`diff()`] reports what changed between two documents and whether
+//!   each change breaks the generated API.
 #![forbid(unsafe_code)]
 #![warn(missing_docs)]
 
 pub mod closure;
+pub mod diff;
 pub mod error;
 pub mod model;
 pub mod parse;
@@ -20,6 +23,7 @@ pub mod write;
 use std::path::Path;
 
 pub use closure::{closure, BoundOperation, Closure, Entry, EntryKind, PathStep};
+pub use diff::{diff, ApiDiff, Change, ChangeKind, Element, Impact};
 pub use error::{Error, ErrorKind};
 pub use model::*;
 pub use parse::parse;
