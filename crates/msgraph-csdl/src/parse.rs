@@ -389,13 +389,17 @@ impl<'a> Parser<'a> {
     /// attributes. Attributes are read by local name, so two with the same
     /// local name (`Name`, `m:Name`) are refused like exact duplicates:
     /// the second would otherwise silently win.
-    fn tag<'t>(&self, e: &'t BytesStart, start: usize) -> Result<(&'t str, Attrs<'t>), Error> {
+    fn tag(&self, e: &BytesStart, start: usize) -> Result<(&'a str, Attrs<'a>), Error> {
         let content_at = start + 1;
-        // The document is a `str`: every slice of it quick-xml hands out is UTF-8.
-        let utf8 = |b: &'t [u8]| std::str::from_utf8(b).unwrap_or_default();
-        let content = || std::str::from_utf8(e).unwrap_or_default();
+        // The tag without `<` and `>`, as text (no second UTF-8 check).
+        let content = &self.text[content_at..content_at + e.len()];
+        // A slice quick-xml handed out of the tag, as the same text.
+        let part = |b: &[u8]| {
+            let at = b.as_ptr() as usize - e.as_ptr() as usize;
+            &content[at..at + b.len()]
+        };
         // quick-xml ends a name at whitespace only: `<a="x"/>` is a broken tag.
-        let qname = utf8(e.name().into_inner());
+        let qname = part(e.name().into_inner());
         let bad = |c| {
             matches!(
                 c,
@@ -410,24 +414,24 @@ impl<'a> Parser<'a> {
                 format!("malformed XML: unexpected character in <{shown}>"),
             ));
         }
-        let local = |name: &'t str| name.rsplit_once(':').map_or(name, |(_, l)| l);
+        let local = |name: &'a str| name.rsplit_once(':').map_or(name, |(_, l)| l);
         let mut attrs = Attrs(Vec::new());
         // The offset of each attribute's whole key in `content`, for duplicates.
         let mut key_offsets: Vec<usize> = Vec::new();
         let mut iter = e.attributes();
         iter.with_checks(false);
         for a in iter {
-            let a = a.map_err(|err| self.attr_error(err, content(), content_at))?;
+            let a = a.map_err(|err| self.attr_error(err, content, content_at))?;
             let key = a.key.into_inner();
             let key_at = key.as_ptr() as usize - e.as_ptr() as usize;
-            let key = local(utf8(key));
+            let key = local(part(key));
             if let Some(i) = attrs.0.iter().position(|(k, _)| *k == key) {
                 let err = AttrError::Duplicated(key_at, key_offsets[i]);
-                return Err(self.attr_error(err, content(), content_at));
+                return Err(self.attr_error(err, content, content_at));
             }
             // Borrowed from the document unless it has an escape.
             let value = match a.value {
-                Cow::Borrowed(v) => quick_xml::escape::unescape(utf8(v)),
+                Cow::Borrowed(v) => quick_xml::escape::unescape(part(v)),
                 Cow::Owned(v) => quick_xml::escape::unescape(&String::from_utf8_lossy(&v))
                     .map(|u| Cow::Owned(u.into_owned())),
             }
