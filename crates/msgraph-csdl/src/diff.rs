@@ -19,10 +19,14 @@
 //!   type that changes kind or base type, an operation whose parameters or
 //!   return type change, a navigation property whose containment changes.
 //!
+//! Properties and navigation properties are compared with those a type
+//! inherits, as the generated structs have them: one that moves to a base
+//! type is not reported as removed.
+//!
 //! [`ApiDiff::report`] prints the changes one a line; [`ApiDiff::changelog`]
 //! writes them as a keep-a-changelog section.
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, BTreeSet};
 use std::fmt;
 
 use crate::model::*;
@@ -467,13 +471,11 @@ impl Differ<'_> {
             let detail = format!("base type {} -> {}", show(&o.base_type), show(&n.base_type));
             self.push(ChangeKind::Changed, Impact::Breaking, element, name, detail);
         }
-        let by_name = |t: &StructuredType| -> BTreeMap<String, Property> {
-            t.properties
-                .iter()
-                .map(|p| (format!("{name}/{}", p.name), p.clone()))
-                .collect()
-        };
-        let (op, np) = (by_name(o), by_name(n));
+        let props: fn(&StructuredType) -> &Vec<Property> = |t| &t.properties;
+        let prop_name = |p: &Property| p.name.clone();
+        let keep = declared(o, n, props, prop_name);
+        let op = members(self.old, name, o, &keep, props, prop_name);
+        let np = members(self.new, name, n, &keep, props, prop_name);
         let type_of = |p: &Property| type_text(&p.ty);
         self.new_deprecations(Element::Property, &op, &np, |p| &p.annotations);
         for target in self.added_removed(Element::Property, &op, &np, type_of, type_of) {
@@ -500,13 +502,11 @@ impl Differ<'_> {
             }
             self.deprecations(Element::Property, target, &a.annotations, &b.annotations);
         }
-        let navs = |t: &StructuredType| -> BTreeMap<String, NavigationProperty> {
-            t.navigation_properties
-                .iter()
-                .map(|p| (format!("{name}/{}", p.name), p.clone()))
-                .collect()
-        };
-        let (on, nn) = (navs(o), navs(n));
+        let navs: fn(&StructuredType) -> &Vec<NavigationProperty> = |t| &t.navigation_properties;
+        let nav_name = |p: &NavigationProperty| p.name.clone();
+        let keep = declared(o, n, navs, nav_name);
+        let on = members(self.old, name, o, &keep, navs, nav_name);
+        let nn = members(self.new, name, n, &keep, navs, nav_name);
         let nav_type = |p: &NavigationProperty| type_text(&p.ty);
         let element = Element::NavigationProperty;
         self.new_deprecations(element, &on, &nn, |p| &p.annotations);
@@ -649,6 +649,41 @@ impl Differ<'_> {
             }
         }
     }
+}
+
+/// The names of the members (`list` of a type) declared by `old` or `new`.
+fn declared<T>(
+    old: &StructuredType,
+    new: &StructuredType,
+    list: impl Fn(&StructuredType) -> &Vec<T>,
+    name: impl Fn(&T) -> String,
+) -> BTreeSet<String> {
+    list(old).iter().chain(list(new)).map(name).collect()
+}
+
+/// The members (`list`) of type `qualified` (`t`) named in `keep`, its own
+/// or inherited, keyed `qualified/member`. A generated struct has the
+/// fields of its base types too, so a property that moves to a base type
+/// is neither removed nor added.
+fn members<T: Clone>(
+    doc: &Document,
+    qualified: &str,
+    t: &StructuredType,
+    keep: &BTreeSet<String>,
+    list: impl Fn(&StructuredType) -> &Vec<T>,
+    name: impl Fn(&T) -> String,
+) -> BTreeMap<String, T> {
+    let mut out = BTreeMap::new();
+    for ty in std::iter::once(t).chain(doc.base_chain(qualified)) {
+        for m in list(ty) {
+            let n = name(m);
+            if keep.contains(&n) {
+                out.entry(format!("{qualified}/{n}"))
+                    .or_insert_with(|| m.clone());
+            }
+        }
+    }
+    out
 }
 
 /// `(name: Type, ...) -> Return` of an operation (binding parameter included).

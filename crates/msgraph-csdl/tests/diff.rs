@@ -454,3 +454,54 @@ fn report_and_changelog_say_what_changed() {
         )
     );
 }
+
+/// Generated structs carry their base types' fields: a property that moves
+/// into a new base type is neither removed nor added; the new base is.
+#[test]
+fn a_property_moved_to_a_base_type_is_not_removed() {
+    let new = BASE
+        .replace(
+            r#"<ComplexType Name="info">
+        <Property Name="name" Type="Edm.String" />"#,
+            r#"<ComplexType Name="named"><Property Name="name" Type="Edm.String" /></ComplexType>
+      <ComplexType Name="info" BaseType="a.named">"#,
+        )
+        .replace(
+            r#"<Property Name="count" Type="Edm.Int32" />"#,
+            r#"<Property Name="count" Type="Edm.Int64" />"#,
+        );
+    let d = changes(BASE, &new);
+    assert_eq!(
+        listed(&d),
+        [
+            (
+                Changed,
+                Breaking,
+                Element::ComplexType,
+                "n.info",
+                "base type none -> n.named"
+            ),
+            (
+                Changed,
+                Breaking,
+                Element::Property,
+                "n.info/count",
+                "Edm.Int32 -> Edm.Int64"
+            ),
+            (Added, Additive, Element::ComplexType, "n.named", ""),
+        ]
+    );
+    // Moved and retyped on the way: reported as retyped.
+    let retyped = new.replace(
+        r#"<ComplexType Name="named"><Property Name="name" Type="Edm.String" />"#,
+        r#"<ComplexType Name="named"><Property Name="name" Type="Edm.Guid" />"#,
+    );
+    let d = changes(BASE, &retyped);
+    assert!(listed(&d).contains(&(
+        Changed,
+        Breaking,
+        Element::Property,
+        "n.info/name",
+        "Edm.String -> Edm.Guid"
+    )));
+}
