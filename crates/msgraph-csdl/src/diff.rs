@@ -31,6 +31,9 @@ use std::fmt;
 
 use crate::model::*;
 
+use ChangeKind::{Added, Changed, Deprecated, Removed};
+use Impact::{Additive, Breaking};
+
 /// What a change does to code written against the generated API.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
 pub enum Impact {
@@ -117,14 +120,14 @@ pub struct Change {
 impl fmt::Display for Change {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         let impact = match self.impact {
-            Impact::Additive => "additive",
-            Impact::Breaking => "BREAKING",
+            Additive => "additive",
+            Breaking => "BREAKING",
         };
         let kind = match self.kind {
-            ChangeKind::Added => "added",
-            ChangeKind::Changed => "changed",
-            ChangeKind::Deprecated => "deprecated",
-            ChangeKind::Removed => "removed",
+            Added => "added",
+            Changed => "changed",
+            Deprecated => "deprecated",
+            Removed => "removed",
         };
         write!(f, "{impact:<8}  {} {kind}: `{}`", self.element, self.target)?;
         if !self.detail.is_empty() {
@@ -149,10 +152,7 @@ impl ApiDiff {
 
     /// How many changes are breaking.
     pub fn breaking(&self) -> usize {
-        self.changes
-            .iter()
-            .filter(|c| c.impact == Impact::Breaking)
-            .count()
+        self.changes.iter().filter(|c| c.impact == Breaking).count()
     }
 
     /// The report for a terminal: a summary line, then one line a change.
@@ -181,10 +181,10 @@ impl ApiDiff {
         }
         let mut out = format!("## {heading}\n");
         for (kind, title) in [
-            (ChangeKind::Added, "Added"),
-            (ChangeKind::Changed, "Changed"),
-            (ChangeKind::Deprecated, "Deprecated"),
-            (ChangeKind::Removed, "Removed"),
+            (Added, "Added"),
+            (Changed, "Changed"),
+            (Deprecated, "Deprecated"),
+            (Removed, "Removed"),
         ] {
             let entries: Vec<&Change> = self.changes.iter().filter(|c| c.kind == kind).collect();
             if entries.is_empty() {
@@ -192,7 +192,7 @@ impl ApiDiff {
             }
             out.push_str(&format!("\n### {title}\n\n"));
             for c in entries {
-                let breaking = if c.impact == Impact::Breaking {
+                let breaking = if c.impact == Breaking {
                     "**Breaking:** "
                 } else {
                     ""
@@ -312,13 +312,7 @@ impl Differ<'_> {
     ) -> Vec<&'k String> {
         for (k, v) in new {
             if !old.contains_key(k) {
-                self.push(
-                    ChangeKind::Added,
-                    Impact::Additive,
-                    element,
-                    k,
-                    detail_new(v),
-                );
+                self.push(Added, Additive, element, k, detail_new(v));
             }
         }
         let mut both = Vec::new();
@@ -326,13 +320,7 @@ impl Differ<'_> {
             if new.contains_key(k) {
                 both.push(k);
             } else {
-                self.push(
-                    ChangeKind::Removed,
-                    Impact::Breaking,
-                    element,
-                    k,
-                    detail_old(v),
-                );
+                self.push(Removed, Breaking, element, k, detail_old(v));
             }
         }
         both
@@ -386,17 +374,11 @@ impl Differ<'_> {
                         detail.push(format!("removal date was {was}"));
                     }
                 }
-                self.push(
-                    ChangeKind::Deprecated,
-                    Impact::Additive,
-                    element,
-                    target,
-                    detail.join("; "),
-                );
+                self.push(Deprecated, Additive, element, target, detail.join("; "));
             }
             (Some(_), None) => self.push(
-                ChangeKind::Changed,
-                Impact::Additive,
+                Changed,
+                Additive,
                 element,
                 target,
                 "no longer deprecated".to_string(),
@@ -437,24 +419,12 @@ impl Differ<'_> {
                 (Named::Definition(o), Named::Definition(n)) => {
                     if o.underlying_type != n.underlying_type {
                         let detail = format!("{} -> {}", o.underlying_type, n.underlying_type);
-                        self.push(
-                            ChangeKind::Changed,
-                            Impact::Breaking,
-                            Element::TypeDefinition,
-                            name,
-                            detail,
-                        );
+                        self.push(Changed, Breaking, Element::TypeDefinition, name, detail);
                     }
                 }
                 _ => {
                     let detail = format!("{} -> {}", o.element(), n.element());
-                    self.push(
-                        ChangeKind::Changed,
-                        Impact::Breaking,
-                        n.element(),
-                        name,
-                        detail,
-                    );
+                    self.push(Changed, Breaking, n.element(), name, detail);
                 }
             }
         }
@@ -469,7 +439,7 @@ impl Differ<'_> {
         if o.base_type != n.base_type {
             let show = |b: &Option<String>| b.clone().unwrap_or_else(|| "none".to_string());
             let detail = format!("base type {} -> {}", show(&o.base_type), show(&n.base_type));
-            self.push(ChangeKind::Changed, Impact::Breaking, element, name, detail);
+            self.push(Changed, Breaking, element, name, detail);
         }
         let props: fn(&StructuredType) -> &Vec<Property> = |t| &t.properties;
         let prop_name = |p: &Property| p.name.clone();
@@ -482,23 +452,11 @@ impl Differ<'_> {
             let (a, b) = (&op[target], &np[target]);
             if a.ty != b.ty {
                 let detail = format!("{} -> {}", type_text(&a.ty), type_text(&b.ty));
-                self.push(
-                    ChangeKind::Changed,
-                    Impact::Breaking,
-                    Element::Property,
-                    target,
-                    detail,
-                );
+                self.push(Changed, Breaking, Element::Property, target, detail);
             }
             if a.nullable != b.nullable {
                 let detail = format!("Nullable {} -> {}", a.nullable, b.nullable);
-                self.push(
-                    ChangeKind::Changed,
-                    Impact::Additive,
-                    Element::Property,
-                    target,
-                    detail,
-                );
+                self.push(Changed, Additive, Element::Property, target, detail);
             }
             self.deprecations(Element::Property, target, &a.annotations, &b.annotations);
         }
@@ -514,26 +472,14 @@ impl Differ<'_> {
             let (a, b) = (&on[target], &nn[target]);
             if a.ty != b.ty {
                 let detail = format!("{} -> {}", type_text(&a.ty), type_text(&b.ty));
-                self.push(
-                    ChangeKind::Changed,
-                    Impact::Breaking,
-                    element,
-                    target,
-                    detail,
-                );
+                self.push(Changed, Breaking, element, target, detail);
             }
             if a.contains_target != b.contains_target {
                 let detail = format!(
                     "ContainsTarget {} -> {}",
                     a.contains_target, b.contains_target
                 );
-                self.push(
-                    ChangeKind::Changed,
-                    Impact::Breaking,
-                    element,
-                    target,
-                    detail,
-                );
+                self.push(Changed, Breaking, element, target, detail);
             }
             self.deprecations(element, target, &a.annotations, &b.annotations);
         }
@@ -553,13 +499,7 @@ impl Differ<'_> {
             let (a, b) = (&om[target], &nm[target]);
             if a.value != b.value {
                 let detail = format!("value {} -> {}", a.value, b.value);
-                self.push(
-                    ChangeKind::Changed,
-                    Impact::Additive,
-                    Element::EnumMember,
-                    target,
-                    detail,
-                );
+                self.push(Changed, Additive, Element::EnumMember, target, detail);
             }
             self.deprecations(Element::EnumMember, target, &a.annotations, &b.annotations);
         }
@@ -602,13 +542,7 @@ impl Differ<'_> {
             let (a, b) = (&old[key], &new[key]);
             if signature(a) != signature(b) || a.kind != b.kind {
                 let detail = format!("{} -> {}", signature(a), signature(b));
-                self.push(
-                    ChangeKind::Changed,
-                    Impact::Breaking,
-                    element(b),
-                    key,
-                    detail,
-                );
+                self.push(Changed, Breaking, element(b), key, detail);
             }
             // Annotation targets name an operation without its binding.
             let target = key.split('(').next().unwrap_or(key);
@@ -638,13 +572,7 @@ impl Differ<'_> {
             for target in self.added_removed(element, &old, &new, String::clone, String::clone) {
                 if old[target] != new[target] {
                     let detail = format!("{} -> {}", old[target], new[target]);
-                    self.push(
-                        ChangeKind::Changed,
-                        Impact::Breaking,
-                        element,
-                        target,
-                        detail,
-                    );
+                    self.push(Changed, Breaking, element, target, detail);
                 }
             }
         }

@@ -1252,6 +1252,18 @@ fn annotations_of(doc: &mut Document, owner: Frame) -> Option<&mut Vec<Annotatio
 mod tests {
     use super::*;
 
+    /// The `Edm.` names the reader accepts are exactly the model's primitives.
+    #[test]
+    fn primitive_names_are_the_model_list() {
+        for (p, name) in Primitive::ALL {
+            assert_eq!(Primitive::from_name(name), Some(*p));
+            assert_eq!(p.name(), *name);
+        }
+        for name in ["Edm.Strin", "Edm.", "Edm.Int8", "edm.String", "String", ""] {
+            assert_eq!(Primitive::from_name(name), None, "{name}");
+        }
+    }
+
     /// Positions on one long line (a minified document).
     #[test]
     fn positions_on_a_single_line_document() {

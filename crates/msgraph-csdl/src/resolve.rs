@@ -453,3 +453,54 @@ impl<'n> Resolver<'n> {
         }
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Three schemas, each referring to the next through its alias: every
+    /// reference is qualified, misses come schema by schema in resolution
+    /// order (entity types first), and each schema's unknown target dangles.
+    #[test]
+    fn resolves_across_schemas_and_reports_misses_in_order() {
+        let schema = |ns: &str, alias: &str, other: &str| {
+            format!(
+                r#"<Schema Namespace="{ns}" Alias="{alias}">
+                  <ComplexType Name="t"><Property Name="a" Type="{alias}.t"/><Property Name="b" Type="{other}.t"/><Property Name="c" Type="{alias}.missing"/></ComplexType>
+                  <EntityType Name="e" BaseType="{alias}.nope"><Key><PropertyRef Name="k"/></Key><Property Name="k" Type="Edm.String" Nullable="false"/></EntityType>
+                  <Annotations Target="{alias}.t/a"><Annotation Term="Org.OData.Core.V1.Description" String="x"/></Annotations>
+                  <Annotations Target="{alias}.gone"/>
+                </Schema>"#
+            )
+        };
+        let text = format!(
+            r#"<edmx:Edmx Version="4.0" xmlns:edmx="http://docs.oasis-open.org/odata/ns/edmx"><edmx:DataServices>{}{}{}</edmx:DataServices></edmx:Edmx>"#,
+            schema("n.one", "one", "two"),
+            schema("n.two", "two", "three"),
+            schema("n.three", "three", "one"),
+        );
+        let mut doc = crate::parse(text.as_bytes(), "t.xml").expect("parses");
+        let report = resolve_report(&mut doc).expect("resolves");
+        let missed: Vec<&str> = report.unresolved.iter().map(|u| u.name.as_str()).collect();
+        assert_eq!(
+            missed,
+            [
+                "n.one.nope",
+                "n.one.missing",
+                "n.two.nope",
+                "n.two.missing",
+                "n.three.nope",
+                "n.three.missing"
+            ]
+        );
+        let dangling: Vec<&str> = report
+            .dangling_targets
+            .iter()
+            .map(|u| u.name.as_str())
+            .collect();
+        assert_eq!(dangling, ["n.one.gone", "n.two.gone", "n.three.gone"]);
+        let t = &doc.schemas[2].complex_types[0];
+        assert_eq!(t.properties[1].ty.name, "n.one.t");
+        assert_eq!(doc.schemas[0].annotation_groups[0].target, "n.one.t/a");
+    }
+}
