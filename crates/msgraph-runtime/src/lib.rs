@@ -130,7 +130,7 @@ pub use client::{
     GraphClient, GraphClientBuilder, RequestOptions, DEFAULT_MAX_RESPONSE_BYTES, DEFAULT_USER_AGENT,
 };
 pub use cloud::{ApiVersion, Cloud};
-pub use error::{parse_graph_error, Error, ErrorDetail, GraphError, InnerError};
+pub use error::{parse_graph_error, ArgumentError, Error, ErrorDetail, GraphError, InnerError};
 pub use msgraph_odata::Page;
 pub use pager::Pager;
 pub use retry::{parse_retry_after, RetryPolicy};
