@@ -453,7 +453,8 @@ mod tests {
 
     #[test]
     fn client_request_id_falls_back_to_the_echoed_one() {
-        let with_sent = |sent: Option<&str>| Error::Http {
+        let with_sent = |sent: Option<&str>| {
+            Error::Http {
             status: StatusCode::NOT_FOUND,
             method: "GET".into(),
             url: "/v1.0/x".into(),
@@ -465,6 +466,7 @@ mod tests {
             client_request_id: sent.map(str::to_owned),
             retry_after: None,
             retries: 0,
+        }
         };
         assert_eq!(with_sent(None).client_request_id(), Some("c9"));
         assert_eq!(with_sent(Some("c1")).client_request_id(), Some("c1"));

@@ -14,9 +14,9 @@ use serde::{Deserialize, Serialize};
 
 /// Where a paged read stands: the URL of the next page to read, how many items of that page
 /// were already yielded, and the first pages of the windows still to read (a windowed log
-/// function). Save it ([`ResumeToken::to_string`], or serde) and continue with a request's
-/// `stream_items_from(token)` / `stream_pages_from(token)`, on any client of the same Graph
-/// host.
+/// function). Save it (its `Display` text, parsed back with `str::parse`, or serde) and
+/// continue with a request's `stream_items_from(token)` / `stream_pages_from(token)`, on
+/// any client of the same Graph host.
 ///
 /// A token taken from a [`PageStream`] always points at a page boundary. One taken from an
 /// [`ItemStream`] in the middle of a page points at that page and skips the items already
