@@ -247,3 +247,69 @@ async fn a_token_for_another_host_or_garbage_is_an_error() {
     assert_eq!(emu.stats().graph_requests, 0);
     emu.shutdown().await;
 }
+
+#[tokio::test]
+async fn a_failed_window_ends_the_stream_and_the_token_holds_the_windows_left() {
+    // One page per window; the 2nd request is throttled and not retried.
+    let cfg = EmulatorConfig {
+        faults: Faults {
+            throttle_every: Some(2),
+            retry_after: "0".into(),
+            ..Faults::default()
+        },
+        ..common::config()
+    };
+    let emu = common::start(cfg.clone()).await;
+    let no_retries = Client::new(
+        GraphClient::builder()
+            .credential(StaticTokenCredential::new("t"))
+            .base_url(emu.base_url().parse().unwrap())
+            .allow_insecure_loopback(true)
+            .retry_policy(RetryPolicy {
+                max_attempts: 1,
+                ..RetryPolicy::default()
+            })
+            .build()
+            .unwrap(),
+    );
+    let mut stream = no_retries
+        .communications()
+        .call_records()
+        .get_direct_routing_calls_windowed_by(day(1), day(4), Duration::days(1))
+        .stream_items();
+    let mut head = Vec::new();
+    let error = loop {
+        match stream.next().await.expect("fails before the end") {
+            Ok(row) => head.push(row),
+            Err(e) => break e,
+        }
+    };
+    assert_eq!(error.status().map(|s| s.as_u16()), Some(429), "{error}");
+    // Going on with the third window would leave a silent gap.
+    assert!(stream.next().await.is_none());
+    let token = saved(stream.resume_token());
+    assert!(
+        token.link().contains("fromDateTime=2026-11-02T00:00:00Z"),
+        "{token:?}"
+    );
+    assert_eq!(token.then().len(), 1);
+    let rest: Vec<_> = common::client(&emu, ApiVersion::V1)
+        .communications()
+        .call_records()
+        .get_direct_routing_calls_windowed_by(day(1), day(4), Duration::days(1))
+        .stream_items_from(token)
+        .try_collect()
+        .await
+        .unwrap();
+    head.extend(rest);
+    let all: Vec<_> = common::client(&emu, ApiVersion::V1)
+        .communications()
+        .call_records()
+        .get_direct_routing_calls_windowed_by(day(1), day(4), Duration::days(1))
+        .stream_items()
+        .try_collect()
+        .await
+        .unwrap();
+    assert_eq!(ids(&head, |r| r.id.clone()), ids(&all, |r| r.id.clone()));
+    emu.shutdown().await;
+}
