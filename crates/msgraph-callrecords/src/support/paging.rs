@@ -333,6 +333,18 @@ impl<T> fmt::Debug for ItemStream<T> {
 mod tests {
     use super::*;
 
+    /// Streams are moved into spawned tasks; tokens and clients are shared.
+    #[test]
+    fn streams_are_send_and_clients_shareable() {
+        fn send<T: Send + 'static>() {}
+        fn send_sync<T: Send + Sync + 'static>() {}
+        send::<PageStream<serde_json::Value>>();
+        send::<ItemStream<serde_json::Value>>();
+        send_sync::<ResumeToken>();
+        send_sync::<crate::Client>();
+        send_sync::<crate::RawRequest>();
+    }
+
     #[test]
     fn tokens_round_trip_through_text() {
         let t = ResumeToken {
