@@ -21,7 +21,7 @@
 //! Every request has `url_path()` (the exact path and query, relative to the version root),
 //! `prepare()` (validation only), per-request options (`options(RequestOptions)`, `header`,
 //! `prefer`, `client_request_id`, `timeout`) and `send()`: the entity, or one
-//! [`Page`](support::Page) for collections. Collections also have `stream_pages()` and
+//! [`Page`] for collections. Collections also have `stream_pages()` and
 //! `stream_items()`, a [`PageStream`] / [`ItemStream`] over every page (following
 //! `@odata.nextLink`, with the client's retry policy on every page) whose
 //! `resume_token()` is a [`ResumeToken`] to continue from later with
@@ -105,7 +105,7 @@
 
 pub use msgraph_callrecords_models as models;
 pub use msgraph_runtime as runtime;
-pub use msgraph_runtime::{ArgumentError, Error, GraphClient, RequestOptions};
+pub use msgraph_runtime::{ArgumentError, Error, GraphClient, Page, RequestOptions};
 
 mod client;
 mod raw;

@@ -368,7 +368,27 @@ async fn argument_errors_send_nothing() {
         .collect_all()
         .await;
     assert_eq!(items.len(), 1);
-    assert!(records.get_pstn_calls(day(2), day(1)).prepare().is_err());
+    let reversed = records
+        .get_pstn_calls(day(2), day(1))
+        .send()
+        .await
+        .expect_err("reversed range");
+    assert!(
+        matches!(&reversed, msgraph_callrecords::Error::Argument(a) if a.operation() == "getPstnCalls"),
+        "{reversed:?}"
+    );
+    let streamed = records
+        .get_pstn_calls(day(1), day(1) + Duration::days(91))
+        .stream_items()
+        .collect_all()
+        .await;
+    assert!(
+        matches!(
+            streamed.as_slice(),
+            [Err(msgraph_callrecords::Error::Argument(_))]
+        ),
+        "{streamed:?}"
+    );
     assert_eq!(emu.stats().graph_requests, 0);
     emu.shutdown().await;
 }

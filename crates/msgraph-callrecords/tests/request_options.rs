@@ -197,7 +197,7 @@ async fn raw_requests_reach_any_path_or_link_on_the_host_only() {
     struct Row {
         id: String,
     }
-    let page: msgraph_callrecords::support::Page<Row> = client
+    let page: msgraph_callrecords::Page<Row> = client
         .get("/communications/somethingNew?$top=1")
         .prefer("omit-values=nulls")
         .send()
