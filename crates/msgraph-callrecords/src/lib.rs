@@ -70,6 +70,8 @@
 //! ```
 #![forbid(unsafe_code)]
 #![warn(missing_docs)]
+// docs.rs builds with `--cfg docsrs` (Cargo.toml) and marks feature-gated items.
+#![cfg_attr(docsrs, feature(doc_cfg))]
 
 pub use msgraph_callrecords_models as models;
 pub use msgraph_runtime as runtime;
@@ -84,6 +86,7 @@ pub mod support;
 pub mod v1;
 
 #[cfg(feature = "beta")]
+#[cfg_attr(docsrs, doc(cfg(feature = "beta")))]
 #[rustfmt::skip]
 #[path = "generated/beta.rs"]
 pub mod beta;
@@ -98,6 +101,7 @@ pub trait GraphClientExt {
 
     /// The beta URL space (sent to `/beta` whatever version the client was built for).
     #[cfg(feature = "beta")]
+    #[cfg_attr(docsrs, doc(cfg(feature = "beta")))]
     fn beta(&self) -> beta::GraphServiceRequestBuilder;
 
     /// `/communications` in v1.0 (shorthand for `client.v1().communications()`).
