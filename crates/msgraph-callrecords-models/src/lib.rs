@@ -75,6 +75,8 @@
 //! ```
 #![forbid(unsafe_code)]
 #![warn(missing_docs)]
+// docs.rs builds with `--cfg docsrs` (Cargo.toml) and marks feature-gated items.
+#![cfg_attr(docsrs, feature(doc_cfg))]
 
 // Generated code is formatted by prettyplease at generation time; rustfmt would reflow it
 // and make `cargo xtask codegen --check` and `cargo fmt --check` disagree.
@@ -85,6 +87,7 @@ pub use generated::v1::{callrecords, graph};
 
 /// Graph beta models (feature `beta`): same conventions, separate types.
 #[cfg(feature = "beta")]
+#[cfg_attr(docsrs, doc(cfg(feature = "beta")))]
 pub mod beta {
     pub use crate::generated::beta::{callrecords, graph};
 }
