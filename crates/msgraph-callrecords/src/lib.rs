@@ -68,8 +68,6 @@
 //! }
 //! # Ok(()) }
 //! ```
-#![forbid(unsafe_code)]
-#![warn(missing_docs)]
 
 pub use msgraph_callrecords_models as models;
 pub use msgraph_runtime as runtime;

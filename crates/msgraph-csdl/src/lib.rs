@@ -9,8 +9,6 @@
 //!   [`Threads::One`] keep to one;
 //! * [`closure::closure`] computes what a namespace needs and how the
 //!   entity container reaches it.
-#![forbid(unsafe_code)]
-#![warn(missing_docs)]
 
 /// A `static [bool; 256]` lookup table of the bytes `b` for which `$test`
 /// holds (for byte classes tested on every byte of a name).

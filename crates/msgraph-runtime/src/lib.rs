@@ -111,8 +111,6 @@
 //! * Every request carries a fresh `client-request-id`, `SdkVersion` and
 //!   `Prefer: include-unknown-enum-members` (switchable), and runs in a
 //!   `graph_request` tracing span (method, path, attempt, status, duration).
-#![forbid(unsafe_code)]
-#![warn(missing_docs)]
 
 mod auth;
 mod client;
