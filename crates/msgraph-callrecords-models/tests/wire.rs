@@ -626,6 +626,31 @@ mod beta {
         assert!(back.contains(r#""totalCallCharge":12.8300"#), "{back}");
     }
 
+    /// A type beta defines as v1.0 does is the v1.0 type: a v1.0 value goes
+    /// where beta expects one. A type beta changed is its own.
+    #[test]
+    fn beta_reuses_the_v1_types_it_does_not_change() {
+        use std::any::TypeId;
+        assert_eq!(
+            TypeId::of::<cr::CallRecord>(),
+            TypeId::of::<bcr::CallRecord>()
+        );
+        assert_eq!(
+            TypeId::of::<graph::AnyIdentity>(),
+            TypeId::of::<msgraph_callrecords_models::beta::graph::AnyIdentity>()
+        );
+        assert_ne!(
+            TypeId::of::<cr::PstnCallLogRow>(),
+            TypeId::of::<bcr::PstnCallLogRow>()
+        );
+        let mut unit = cr::AdministrativeUnitInfo::default();
+        unit.id = Some("au-7".into());
+        let mut row = bcr::SmsLogRow::default();
+        row.administrative_unit_infos = Some(vec![unit]);
+        let back = serde_json::to_string(&row).unwrap_or_default();
+        assert_eq!(back, r#"{"administrativeUnitInfos":[{"id":"au-7"}]}"#);
+    }
+
     #[test]
     fn pstn_blocked_users_page() {
         let text = fixture("beta_pstn_blocked_users_page.json");

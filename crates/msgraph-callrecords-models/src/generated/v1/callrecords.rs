@@ -517,17 +517,19 @@ impl serde::Serialize for AnyParticipantBase {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         match self {
             Self::Organizer(v) if v.odata_type.is_none() => {
-                let mut v = v.clone();
-                v.odata_type = Some("#microsoft.graph.callRecords.organizer".to_owned());
-                serde::Serialize::serialize(&v, s)
+                msgraph_odata::serialize_with_type(
+                    v,
+                    "#microsoft.graph.callRecords.organizer",
+                    s,
+                )
             }
             Self::Organizer(v) => serde::Serialize::serialize(v, s),
             Self::Participant(v) if v.odata_type.is_none() => {
-                let mut v = v.clone();
-                v.odata_type = Some(
-                    "#microsoft.graph.callRecords.participant".to_owned(),
-                );
-                serde::Serialize::serialize(&v, s)
+                msgraph_odata::serialize_with_type(
+                    v,
+                    "#microsoft.graph.callRecords.participant",
+                    s,
+                )
             }
             Self::Participant(v) => serde::Serialize::serialize(v, s),
             Self::Other(map) => serde::Serialize::serialize(map, s),
@@ -1538,19 +1540,19 @@ impl serde::Serialize for AnyEndpoint {
         match self {
             Self::Endpoint(v) => serde::Serialize::serialize(v, s),
             Self::ParticipantEndpoint(v) if v.odata_type.is_none() => {
-                let mut v = v.clone();
-                v.odata_type = Some(
-                    "#microsoft.graph.callRecords.participantEndpoint".to_owned(),
-                );
-                serde::Serialize::serialize(&v, s)
+                msgraph_odata::serialize_with_type(
+                    v,
+                    "#microsoft.graph.callRecords.participantEndpoint",
+                    s,
+                )
             }
             Self::ParticipantEndpoint(v) => serde::Serialize::serialize(v, s),
             Self::ServiceEndpoint(v) if v.odata_type.is_none() => {
-                let mut v = v.clone();
-                v.odata_type = Some(
-                    "#microsoft.graph.callRecords.serviceEndpoint".to_owned(),
-                );
-                serde::Serialize::serialize(&v, s)
+                msgraph_odata::serialize_with_type(
+                    v,
+                    "#microsoft.graph.callRecords.serviceEndpoint",
+                    s,
+                )
             }
             Self::ServiceEndpoint(v) => serde::Serialize::serialize(v, s),
             Self::Other(map) => serde::Serialize::serialize(map, s),
@@ -2877,19 +2879,19 @@ impl serde::Serialize for AnyUserAgent {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         match self {
             Self::ClientUserAgent(v) if v.odata_type.is_none() => {
-                let mut v = v.clone();
-                v.odata_type = Some(
-                    "#microsoft.graph.callRecords.clientUserAgent".to_owned(),
-                );
-                serde::Serialize::serialize(&v, s)
+                msgraph_odata::serialize_with_type(
+                    v,
+                    "#microsoft.graph.callRecords.clientUserAgent",
+                    s,
+                )
             }
             Self::ClientUserAgent(v) => serde::Serialize::serialize(v, s),
             Self::ServiceUserAgent(v) if v.odata_type.is_none() => {
-                let mut v = v.clone();
-                v.odata_type = Some(
-                    "#microsoft.graph.callRecords.serviceUserAgent".to_owned(),
-                );
-                serde::Serialize::serialize(&v, s)
+                msgraph_odata::serialize_with_type(
+                    v,
+                    "#microsoft.graph.callRecords.serviceUserAgent",
+                    s,
+                )
             }
             Self::ServiceUserAgent(v) => serde::Serialize::serialize(v, s),
             Self::Other(map) => serde::Serialize::serialize(map, s),

@@ -155,37 +155,43 @@ impl serde::Serialize for AnyEntity {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         match self {
             Self::CallRecord(v) if v.odata_type.is_none() => {
-                let mut v = v.clone();
-                v.odata_type = Some(
-                    "#microsoft.graph.callRecords.callRecord".to_owned(),
-                );
-                serde::Serialize::serialize(&v, s)
+                msgraph_odata::serialize_with_type(
+                    v,
+                    "#microsoft.graph.callRecords.callRecord",
+                    s,
+                )
             }
             Self::CallRecord(v) => serde::Serialize::serialize(v, s),
             Self::Organizer(v) if v.odata_type.is_none() => {
-                let mut v = v.clone();
-                v.odata_type = Some("#microsoft.graph.callRecords.organizer".to_owned());
-                serde::Serialize::serialize(&v, s)
+                msgraph_odata::serialize_with_type(
+                    v,
+                    "#microsoft.graph.callRecords.organizer",
+                    s,
+                )
             }
             Self::Organizer(v) => serde::Serialize::serialize(v, s),
             Self::Participant(v) if v.odata_type.is_none() => {
-                let mut v = v.clone();
-                v.odata_type = Some(
-                    "#microsoft.graph.callRecords.participant".to_owned(),
-                );
-                serde::Serialize::serialize(&v, s)
+                msgraph_odata::serialize_with_type(
+                    v,
+                    "#microsoft.graph.callRecords.participant",
+                    s,
+                )
             }
             Self::Participant(v) => serde::Serialize::serialize(v, s),
             Self::Segment(v) if v.odata_type.is_none() => {
-                let mut v = v.clone();
-                v.odata_type = Some("#microsoft.graph.callRecords.segment".to_owned());
-                serde::Serialize::serialize(&v, s)
+                msgraph_odata::serialize_with_type(
+                    v,
+                    "#microsoft.graph.callRecords.segment",
+                    s,
+                )
             }
             Self::Segment(v) => serde::Serialize::serialize(v, s),
             Self::Session(v) if v.odata_type.is_none() => {
-                let mut v = v.clone();
-                v.odata_type = Some("#microsoft.graph.callRecords.session".to_owned());
-                serde::Serialize::serialize(&v, s)
+                msgraph_odata::serialize_with_type(
+                    v,
+                    "#microsoft.graph.callRecords.session",
+                    s,
+                )
             }
             Self::Session(v) => serde::Serialize::serialize(v, s),
             Self::Other(map) => serde::Serialize::serialize(map, s),
@@ -1393,24 +1399,22 @@ impl serde::Serialize for AnyIdentity {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         match self {
             Self::Identity(v) => serde::Serialize::serialize(v, s),
-            Self::AzureCommunicationServicesUserIdentity(
-                v,
-            ) if v.odata_type.is_none() => {
-                let mut v = v.clone();
-                v.odata_type = Some(
-                    "#microsoft.graph.azureCommunicationServicesUserIdentity".to_owned(),
-                );
-                serde::Serialize::serialize(&v, s)
+            Self::AzureCommunicationServicesUserIdentity(v) if v.odata_type.is_none() => {
+                msgraph_odata::serialize_with_type(
+                    v,
+                    "#microsoft.graph.azureCommunicationServicesUserIdentity",
+                    s,
+                )
             }
             Self::AzureCommunicationServicesUserIdentity(v) => {
                 serde::Serialize::serialize(v, s)
             }
             Self::CommunicationsApplicationIdentity(v) if v.odata_type.is_none() => {
-                let mut v = v.clone();
-                v.odata_type = Some(
-                    "#microsoft.graph.communicationsApplicationIdentity".to_owned(),
-                );
-                serde::Serialize::serialize(&v, s)
+                msgraph_odata::serialize_with_type(
+                    v,
+                    "#microsoft.graph.communicationsApplicationIdentity",
+                    s,
+                )
             }
             Self::CommunicationsApplicationIdentity(v) => {
                 serde::Serialize::serialize(v, s)
@@ -1418,142 +1422,149 @@ impl serde::Serialize for AnyIdentity {
             Self::CommunicationsApplicationInstanceIdentity(
                 v,
             ) if v.odata_type.is_none() => {
-                let mut v = v.clone();
-                v.odata_type = Some(
-                    "#microsoft.graph.communicationsApplicationInstanceIdentity"
-                        .to_owned(),
-                );
-                serde::Serialize::serialize(&v, s)
+                msgraph_odata::serialize_with_type(
+                    v,
+                    "#microsoft.graph.communicationsApplicationInstanceIdentity",
+                    s,
+                )
             }
             Self::CommunicationsApplicationInstanceIdentity(v) => {
                 serde::Serialize::serialize(v, s)
             }
             Self::CommunicationsEncryptedIdentity(v) if v.odata_type.is_none() => {
-                let mut v = v.clone();
-                v.odata_type = Some(
-                    "#microsoft.graph.communicationsEncryptedIdentity".to_owned(),
-                );
-                serde::Serialize::serialize(&v, s)
+                msgraph_odata::serialize_with_type(
+                    v,
+                    "#microsoft.graph.communicationsEncryptedIdentity",
+                    s,
+                )
             }
             Self::CommunicationsEncryptedIdentity(v) => serde::Serialize::serialize(v, s),
             Self::CommunicationsGuestIdentity(v) if v.odata_type.is_none() => {
-                let mut v = v.clone();
-                v.odata_type = Some(
-                    "#microsoft.graph.communicationsGuestIdentity".to_owned(),
-                );
-                serde::Serialize::serialize(&v, s)
+                msgraph_odata::serialize_with_type(
+                    v,
+                    "#microsoft.graph.communicationsGuestIdentity",
+                    s,
+                )
             }
             Self::CommunicationsGuestIdentity(v) => serde::Serialize::serialize(v, s),
             Self::CommunicationsPhoneIdentity(v) if v.odata_type.is_none() => {
-                let mut v = v.clone();
-                v.odata_type = Some(
-                    "#microsoft.graph.communicationsPhoneIdentity".to_owned(),
-                );
-                serde::Serialize::serialize(&v, s)
+                msgraph_odata::serialize_with_type(
+                    v,
+                    "#microsoft.graph.communicationsPhoneIdentity",
+                    s,
+                )
             }
             Self::CommunicationsPhoneIdentity(v) => serde::Serialize::serialize(v, s),
             Self::CommunicationsUserIdentity(v) if v.odata_type.is_none() => {
-                let mut v = v.clone();
-                v.odata_type = Some(
-                    "#microsoft.graph.communicationsUserIdentity".to_owned(),
-                );
-                serde::Serialize::serialize(&v, s)
+                msgraph_odata::serialize_with_type(
+                    v,
+                    "#microsoft.graph.communicationsUserIdentity",
+                    s,
+                )
             }
             Self::CommunicationsUserIdentity(v) => serde::Serialize::serialize(v, s),
             Self::EmailIdentity(v) if v.odata_type.is_none() => {
-                let mut v = v.clone();
-                v.odata_type = Some("#microsoft.graph.emailIdentity".to_owned());
-                serde::Serialize::serialize(&v, s)
+                msgraph_odata::serialize_with_type(
+                    v,
+                    "#microsoft.graph.emailIdentity",
+                    s,
+                )
             }
             Self::EmailIdentity(v) => serde::Serialize::serialize(v, s),
             Self::Initiator(v) if v.odata_type.is_none() => {
-                let mut v = v.clone();
-                v.odata_type = Some("#microsoft.graph.initiator".to_owned());
-                serde::Serialize::serialize(&v, s)
+                msgraph_odata::serialize_with_type(v, "#microsoft.graph.initiator", s)
             }
             Self::Initiator(v) => serde::Serialize::serialize(v, s),
             Self::ProvisionedIdentity(v) if v.odata_type.is_none() => {
-                let mut v = v.clone();
-                v.odata_type = Some("#microsoft.graph.provisionedIdentity".to_owned());
-                serde::Serialize::serialize(&v, s)
+                msgraph_odata::serialize_with_type(
+                    v,
+                    "#microsoft.graph.provisionedIdentity",
+                    s,
+                )
             }
             Self::ProvisionedIdentity(v) => serde::Serialize::serialize(v, s),
             Self::ProvisioningServicePrincipal(v) if v.odata_type.is_none() => {
-                let mut v = v.clone();
-                v.odata_type = Some(
-                    "#microsoft.graph.provisioningServicePrincipal".to_owned(),
-                );
-                serde::Serialize::serialize(&v, s)
+                msgraph_odata::serialize_with_type(
+                    v,
+                    "#microsoft.graph.provisioningServicePrincipal",
+                    s,
+                )
             }
             Self::ProvisioningServicePrincipal(v) => serde::Serialize::serialize(v, s),
             Self::ProvisioningSystem(v) if v.odata_type.is_none() => {
-                let mut v = v.clone();
-                v.odata_type = Some("#microsoft.graph.provisioningSystem".to_owned());
-                serde::Serialize::serialize(&v, s)
+                msgraph_odata::serialize_with_type(
+                    v,
+                    "#microsoft.graph.provisioningSystem",
+                    s,
+                )
             }
             Self::ProvisioningSystem(v) => serde::Serialize::serialize(v, s),
             Self::ServicePrincipalIdentity(v) if v.odata_type.is_none() => {
-                let mut v = v.clone();
-                v.odata_type = Some(
-                    "#microsoft.graph.servicePrincipalIdentity".to_owned(),
-                );
-                serde::Serialize::serialize(&v, s)
+                msgraph_odata::serialize_with_type(
+                    v,
+                    "#microsoft.graph.servicePrincipalIdentity",
+                    s,
+                )
             }
             Self::ServicePrincipalIdentity(v) => serde::Serialize::serialize(v, s),
             Self::SharePointGroupIdentity(v) if v.odata_type.is_none() => {
-                let mut v = v.clone();
-                v.odata_type = Some(
-                    "#microsoft.graph.sharePointGroupIdentity".to_owned(),
-                );
-                serde::Serialize::serialize(&v, s)
+                msgraph_odata::serialize_with_type(
+                    v,
+                    "#microsoft.graph.sharePointGroupIdentity",
+                    s,
+                )
             }
             Self::SharePointGroupIdentity(v) => serde::Serialize::serialize(v, s),
             Self::SharePointIdentity(v) if v.odata_type.is_none() => {
-                let mut v = v.clone();
-                v.odata_type = Some("#microsoft.graph.sharePointIdentity".to_owned());
-                serde::Serialize::serialize(&v, s)
+                msgraph_odata::serialize_with_type(
+                    v,
+                    "#microsoft.graph.sharePointIdentity",
+                    s,
+                )
             }
             Self::SharePointIdentity(v) => serde::Serialize::serialize(v, s),
             Self::TeamworkApplicationIdentity(v) if v.odata_type.is_none() => {
-                let mut v = v.clone();
-                v.odata_type = Some(
-                    "#microsoft.graph.teamworkApplicationIdentity".to_owned(),
-                );
-                serde::Serialize::serialize(&v, s)
+                msgraph_odata::serialize_with_type(
+                    v,
+                    "#microsoft.graph.teamworkApplicationIdentity",
+                    s,
+                )
             }
             Self::TeamworkApplicationIdentity(v) => serde::Serialize::serialize(v, s),
             Self::TeamworkConversationIdentity(v) if v.odata_type.is_none() => {
-                let mut v = v.clone();
-                v.odata_type = Some(
-                    "#microsoft.graph.teamworkConversationIdentity".to_owned(),
-                );
-                serde::Serialize::serialize(&v, s)
+                msgraph_odata::serialize_with_type(
+                    v,
+                    "#microsoft.graph.teamworkConversationIdentity",
+                    s,
+                )
             }
             Self::TeamworkConversationIdentity(v) => serde::Serialize::serialize(v, s),
             Self::TeamworkTagIdentity(v) if v.odata_type.is_none() => {
-                let mut v = v.clone();
-                v.odata_type = Some("#microsoft.graph.teamworkTagIdentity".to_owned());
-                serde::Serialize::serialize(&v, s)
+                msgraph_odata::serialize_with_type(
+                    v,
+                    "#microsoft.graph.teamworkTagIdentity",
+                    s,
+                )
             }
             Self::TeamworkTagIdentity(v) => serde::Serialize::serialize(v, s),
             Self::TeamworkUserIdentity(v) if v.odata_type.is_none() => {
-                let mut v = v.clone();
-                v.odata_type = Some("#microsoft.graph.teamworkUserIdentity".to_owned());
-                serde::Serialize::serialize(&v, s)
+                msgraph_odata::serialize_with_type(
+                    v,
+                    "#microsoft.graph.teamworkUserIdentity",
+                    s,
+                )
             }
             Self::TeamworkUserIdentity(v) => serde::Serialize::serialize(v, s),
             Self::UserIdentity(v) if v.odata_type.is_none() => {
-                let mut v = v.clone();
-                v.odata_type = Some("#microsoft.graph.userIdentity".to_owned());
-                serde::Serialize::serialize(&v, s)
+                msgraph_odata::serialize_with_type(v, "#microsoft.graph.userIdentity", s)
             }
             Self::UserIdentity(v) => serde::Serialize::serialize(v, s),
             Self::CallRecordsUserIdentity(v) if v.odata_type.is_none() => {
-                let mut v = v.clone();
-                v.odata_type = Some(
-                    "#microsoft.graph.callRecords.userIdentity".to_owned(),
-                );
-                serde::Serialize::serialize(&v, s)
+                msgraph_odata::serialize_with_type(
+                    v,
+                    "#microsoft.graph.callRecords.userIdentity",
+                    s,
+                )
             }
             Self::CallRecordsUserIdentity(v) => serde::Serialize::serialize(v, s),
             Self::Other(map) => serde::Serialize::serialize(map, s),
@@ -2180,57 +2191,61 @@ impl serde::Serialize for AnyIdentitySet {
         match self {
             Self::IdentitySet(v) => serde::Serialize::serialize(v, s),
             Self::AiInteractionMentionedIdentitySet(v) if v.odata_type.is_none() => {
-                let mut v = v.clone();
-                v.odata_type = Some(
-                    "#microsoft.graph.aiInteractionMentionedIdentitySet".to_owned(),
-                );
-                serde::Serialize::serialize(&v, s)
+                msgraph_odata::serialize_with_type(
+                    v,
+                    "#microsoft.graph.aiInteractionMentionedIdentitySet",
+                    s,
+                )
             }
             Self::AiInteractionMentionedIdentitySet(v) => {
                 serde::Serialize::serialize(v, s)
             }
             Self::ChatMessageFromIdentitySet(v) if v.odata_type.is_none() => {
-                let mut v = v.clone();
-                v.odata_type = Some(
-                    "#microsoft.graph.chatMessageFromIdentitySet".to_owned(),
-                );
-                serde::Serialize::serialize(&v, s)
+                msgraph_odata::serialize_with_type(
+                    v,
+                    "#microsoft.graph.chatMessageFromIdentitySet",
+                    s,
+                )
             }
             Self::ChatMessageFromIdentitySet(v) => serde::Serialize::serialize(v, s),
             Self::ChatMessageMentionedIdentitySet(v) if v.odata_type.is_none() => {
-                let mut v = v.clone();
-                v.odata_type = Some(
-                    "#microsoft.graph.chatMessageMentionedIdentitySet".to_owned(),
-                );
-                serde::Serialize::serialize(&v, s)
+                msgraph_odata::serialize_with_type(
+                    v,
+                    "#microsoft.graph.chatMessageMentionedIdentitySet",
+                    s,
+                )
             }
             Self::ChatMessageMentionedIdentitySet(v) => serde::Serialize::serialize(v, s),
             Self::ChatMessageReactionIdentitySet(v) if v.odata_type.is_none() => {
-                let mut v = v.clone();
-                v.odata_type = Some(
-                    "#microsoft.graph.chatMessageReactionIdentitySet".to_owned(),
-                );
-                serde::Serialize::serialize(&v, s)
+                msgraph_odata::serialize_with_type(
+                    v,
+                    "#microsoft.graph.chatMessageReactionIdentitySet",
+                    s,
+                )
             }
             Self::ChatMessageReactionIdentitySet(v) => serde::Serialize::serialize(v, s),
             Self::CommunicationsIdentitySet(v) if v.odata_type.is_none() => {
-                let mut v = v.clone();
-                v.odata_type = Some(
-                    "#microsoft.graph.communicationsIdentitySet".to_owned(),
-                );
-                serde::Serialize::serialize(&v, s)
+                msgraph_odata::serialize_with_type(
+                    v,
+                    "#microsoft.graph.communicationsIdentitySet",
+                    s,
+                )
             }
             Self::CommunicationsIdentitySet(v) => serde::Serialize::serialize(v, s),
             Self::EngagementIdentitySet(v) if v.odata_type.is_none() => {
-                let mut v = v.clone();
-                v.odata_type = Some("#microsoft.graph.engagementIdentitySet".to_owned());
-                serde::Serialize::serialize(&v, s)
+                msgraph_odata::serialize_with_type(
+                    v,
+                    "#microsoft.graph.engagementIdentitySet",
+                    s,
+                )
             }
             Self::EngagementIdentitySet(v) => serde::Serialize::serialize(v, s),
             Self::SharePointIdentitySet(v) if v.odata_type.is_none() => {
-                let mut v = v.clone();
-                v.odata_type = Some("#microsoft.graph.sharePointIdentitySet".to_owned());
-                serde::Serialize::serialize(&v, s)
+                msgraph_odata::serialize_with_type(
+                    v,
+                    "#microsoft.graph.sharePointIdentitySet",
+                    s,
+                )
             }
             Self::SharePointIdentitySet(v) => serde::Serialize::serialize(v, s),
             Self::Other(map) => serde::Serialize::serialize(map, s),
