@@ -22,9 +22,11 @@
 //!   change; build them with `let mut v = T::default(); v.field = Some(..);`. Fields are
 //!   `snake_case` with `#[serde(rename_all = "camelCase")]` plus an explicit `rename` where
 //!   that rule does not give the wire name (`organizer_v2`, `reflexiveIPAddress`,
-//!   `azureADAppId`); keywords are raw identifiers (`r#type`).
+//!   `azureADAppId`); keywords are raw identifiers (`r#type`). A field's doc gives its CSDL
+//!   type, and its wire name only when it is not the camelCase of the field name.
 //! * **Every member is `Option`** and skipped when `None`: `Nullable="false"` does not promise
-//!   presence (`$select` and trimmed payloads omit members), and `null` reads as `None`.
+//!   presence (`$select` and trimmed payloads omit members, so the field docs do not repeat
+//!   it), and `null` reads as `None`.
 //!   Collections are `Option<Vec<T>>`.
 //! * **Inheritance is flattened by copying**: a derived struct repeats its base's
 //!   properties (no `serde(flatten)`, which buffers every value and is much slower).

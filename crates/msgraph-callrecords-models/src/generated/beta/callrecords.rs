@@ -33,32 +33,32 @@ pub struct CallLogRow {
     pub odata_type: Option<String>,
     /// Administrative units associated with the call or SMS.
     ///
-    /// Wire name `administrativeUnitInfos`, CSDL type `Collection(microsoft.graph.callRecords.administrativeUnitInfo)`.
+    /// CSDL type `Collection(microsoft.graph.callRecords.administrativeUnitInfo)`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub administrative_unit_infos: Option<Vec<AdministrativeUnitInfo>>,
     /// Unique identifier of the row (GUID).
     ///
-    /// Wire name `id`, CSDL type `Edm.String`.
+    /// CSDL type `Edm.String`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub id: Option<String>,
     /// Country code of the other party (ISO 3166-1 alpha-2): the receiver of an outbound call or SMS, the sender of an inbound one.
     ///
-    /// Wire name `otherPartyCountryCode`, CSDL type `Edm.String`.
+    /// CSDL type `Edm.String`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub other_party_country_code: Option<String>,
     /// Display name of the user.
     ///
-    /// Wire name `userDisplayName`, CSDL type `Edm.String`.
+    /// CSDL type `Edm.String`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub user_display_name: Option<String>,
     /// Microsoft Entra id of the user (GUID); empty for bot calls.
     ///
-    /// Wire name `userId`, CSDL type `Edm.String`.
+    /// CSDL type `Edm.String`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub user_id: Option<String>,
     /// Sign-in name of the user in Microsoft Entra ID.
     ///
-    /// Wire name `userPrincipalName`, CSDL type `Edm.String`.
+    /// CSDL type `Edm.String`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub user_principal_name: Option<String>,
     /// Members the service sent that this model does not declare (added to the API after the metadata was imported), kept verbatim so nothing is lost on a round-trip.
@@ -281,127 +281,127 @@ pub struct DirectRoutingLogRow {
     pub odata_type: Option<String>,
     /// Administrative units associated with the call or SMS.
     ///
-    /// Wire name `administrativeUnitInfos`, CSDL type `Collection(microsoft.graph.callRecords.administrativeUnitInfo)`, inherited from `microsoft.graph.callRecords.callLogRow`.
+    /// CSDL type `Collection(microsoft.graph.callRecords.administrativeUnitInfo)`, inherited from `microsoft.graph.callRecords.callLogRow`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub administrative_unit_infos: Option<Vec<AdministrativeUnitInfo>>,
     /// Unique identifier of the row (GUID).
     ///
-    /// Wire name `id`, CSDL type `Edm.String`, inherited from `microsoft.graph.callRecords.callLogRow`.
+    /// CSDL type `Edm.String`, inherited from `microsoft.graph.callRecords.callLogRow`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub id: Option<String>,
     /// Country code of the other party (ISO 3166-1 alpha-2): the receiver of an outbound call or SMS, the sender of an inbound one.
     ///
-    /// Wire name `otherPartyCountryCode`, CSDL type `Edm.String`, inherited from `microsoft.graph.callRecords.callLogRow`.
+    /// CSDL type `Edm.String`, inherited from `microsoft.graph.callRecords.callLogRow`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub other_party_country_code: Option<String>,
     /// Display name of the user.
     ///
-    /// Wire name `userDisplayName`, CSDL type `Edm.String`, inherited from `microsoft.graph.callRecords.callLogRow`.
+    /// CSDL type `Edm.String`, inherited from `microsoft.graph.callRecords.callLogRow`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub user_display_name: Option<String>,
     /// Microsoft Entra id of the user (GUID); empty for bot calls.
     ///
-    /// Wire name `userId`, CSDL type `Edm.String`, inherited from `microsoft.graph.callRecords.callLogRow`.
+    /// CSDL type `Edm.String`, inherited from `microsoft.graph.callRecords.callLogRow`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub user_id: Option<String>,
     /// Sign-in name of the user in Microsoft Entra ID.
     ///
-    /// Wire name `userPrincipalName`, CSDL type `Edm.String`, inherited from `microsoft.graph.callRecords.callLogRow`.
+    /// CSDL type `Edm.String`, inherited from `microsoft.graph.callRecords.callLogRow`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub user_principal_name: Option<String>,
     /// Number of the user or bot that received the call (E.164, may carry extra data or be masked).
     ///
-    /// Wire name `calleeNumber`, CSDL type `Edm.String`.
+    /// CSDL type `Edm.String`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub callee_number: Option<String>,
     /// Microsoft sub-code that refines the final SIP code.
     ///
-    /// Wire name `callEndSubReason`, CSDL type `Edm.Int32`.
+    /// CSDL type `Edm.Int32`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub call_end_sub_reason: Option<i32>,
     /// Number of the user or bot that made the call (E.164, may carry extra data or be masked).
     ///
-    /// Wire name `callerNumber`, CSDL type `Edm.String`.
+    /// CSDL type `Edm.String`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub caller_number: Option<String>,
     /// Call type and direction as a free-form service value (for example ByotIn).
     ///
-    /// Wire name `callType`, CSDL type `Edm.String`.
+    /// CSDL type `Edm.String`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub call_type: Option<String>,
     /// Call identifier to quote to Microsoft support (GUID).
     ///
-    /// Wire name `correlationId`, CSDL type `Edm.String`.
+    /// CSDL type `Edm.String`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub correlation_id: Option<String>,
     /// Call duration in seconds.
     ///
-    /// Wire name `duration`, CSDL type `Edm.Int32`.
+    /// CSDL type `Edm.Int32`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub duration: Option<i32>,
     /// When a successful call ended.
     ///
-    /// Wire name `endDateTime`, CSDL type `Edm.DateTimeOffset`.
+    /// CSDL type `Edm.DateTimeOffset`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub end_date_time: Option<msgraph_odata::DateTimeOffset>,
     /// When a failed call failed; 0001-01-01T00:00:00Z for successful calls.
     ///
-    /// Wire name `failureDateTime`, CSDL type `Edm.DateTimeOffset`.
+    /// CSDL type `Edm.DateTimeOffset`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub failure_date_time: Option<msgraph_odata::DateTimeOffset>,
     /// Final SIP response code of the call (RFC 3261).
     ///
-    /// Wire name `finalSipCode`, CSDL type `Edm.Int32`.
+    /// CSDL type `Edm.Int32`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub final_sip_code: Option<i32>,
     /// Text of the final SIP code and Microsoft sub-code.
     ///
-    /// Wire name `finalSipCodePhrase`, CSDL type `Edm.String`.
+    /// CSDL type `Edm.String`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub final_sip_code_phrase: Option<String>,
     /// When the initial SIP INVITE was sent.
     ///
-    /// Wire name `inviteDateTime`, CSDL type `Edm.DateTimeOffset`.
+    /// CSDL type `Edm.DateTimeOffset`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub invite_date_time: Option<msgraph_odata::DateTimeOffset>,
     /// Whether the trunk had media bypass enabled.
     ///
-    /// Wire name `mediaBypassEnabled`, CSDL type `Edm.Boolean`.
+    /// CSDL type `Edm.Boolean`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub media_bypass_enabled: Option<bool>,
     /// Datacenter code of the media path for a non-bypass call.
     ///
-    /// Wire name `mediaPathLocation`, CSDL type `Edm.String`.
+    /// CSDL type `Edm.String`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub media_path_location: Option<String>,
     /// Datacenter code used for signaling.
     ///
-    /// Wire name `signalingLocation`, CSDL type `Edm.String`.
+    /// CSDL type `Edm.String`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub signaling_location: Option<String>,
     /// Call start; for failed or unanswered calls it can equal the invite or failure time.
     ///
-    /// Wire name `startDateTime`, CSDL type `Edm.DateTimeOffset`.
+    /// CSDL type `Edm.DateTimeOffset`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub start_date_time: Option<msgraph_odata::DateTimeOffset>,
     /// Whether the call was fully established.
     ///
-    /// Wire name `successfulCall`, CSDL type `Edm.Boolean`.
+    /// CSDL type `Edm.Boolean`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub successful_call: Option<bool>,
     /// Correlation id of the call to the transferor, for transferred calls.
     ///
-    /// Wire name `transferorCorrelationId`, CSDL type `Edm.String`.
+    /// CSDL type `Edm.String`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub transferor_correlation_id: Option<String>,
     /// Fully qualified domain name of the session border controller.
     ///
-    /// Wire name `trunkFullyQualifiedDomainName`, CSDL type `Edm.String`.
+    /// CSDL type `Edm.String`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub trunk_fully_qualified_domain_name: Option<String>,
     /// Country code of the user (ISO 3166-1 alpha-2).
     ///
-    /// Wire name `userCountryCode`, CSDL type `Edm.String`.
+    /// CSDL type `Edm.String`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub user_country_code: Option<String>,
     /// Members the service sent that this model does not declare (added to the API after the metadata was imported), kept verbatim so nothing is lost on a round-trip.
@@ -474,42 +474,42 @@ pub struct PstnBlockedUsersLogRow {
     pub odata_type: Option<String>,
     /// When the user was blocked or unblocked (UTC).
     ///
-    /// Wire name `blockDateTime`, CSDL type `Edm.DateTimeOffset`.
+    /// CSDL type `Edm.DateTimeOffset`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub block_date_time: Option<msgraph_odata::DateTimeOffset>,
     /// Why the user was blocked or unblocked.
     ///
-    /// Wire name `blockReason`, CSDL type `Edm.String`.
+    /// CSDL type `Edm.String`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub block_reason: Option<String>,
     /// Identifier of the block or unblock action (GUID).
     ///
-    /// Wire name `remediationId`, CSDL type `Edm.String`.
+    /// CSDL type `Edm.String`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub remediation_id: Option<String>,
     /// Whether the user was blocked or unblocked; the service may capitalise the member names.
     ///
-    /// Wire name `userBlockMode`, CSDL type `microsoft.graph.callRecords.pstnUserBlockMode`.
+    /// CSDL type `microsoft.graph.callRecords.pstnUserBlockMode`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub user_block_mode: Option<PstnUserBlockMode>,
     /// Display name of the user.
     ///
-    /// Wire name `userDisplayName`, CSDL type `Edm.String`.
+    /// CSDL type `Edm.String`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub user_display_name: Option<String>,
     /// Microsoft Entra id of the user (GUID).
     ///
-    /// Wire name `userId`, CSDL type `Edm.String`.
+    /// CSDL type `Edm.String`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub user_id: Option<String>,
     /// Sign-in name of the user in Microsoft Entra ID.
     ///
-    /// Wire name `userPrincipalName`, CSDL type `Edm.String`.
+    /// CSDL type `Edm.String`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub user_principal_name: Option<String>,
     /// The user's blocked telephone number (E.164).
     ///
-    /// Wire name `userTelephoneNumber`, CSDL type `Edm.String`.
+    /// CSDL type `Edm.String`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub user_telephone_number: Option<String>,
     /// Members the service sent that this model does not declare (added to the API after the metadata was imported), kept verbatim so nothing is lost on a round-trip.
@@ -559,62 +559,62 @@ pub struct PstnCallLogRow {
     pub odata_type: Option<String>,
     /// Administrative units associated with the call or SMS.
     ///
-    /// Wire name `administrativeUnitInfos`, CSDL type `Collection(microsoft.graph.callRecords.administrativeUnitInfo)`, inherited from `microsoft.graph.callRecords.callLogRow`.
+    /// CSDL type `Collection(microsoft.graph.callRecords.administrativeUnitInfo)`, inherited from `microsoft.graph.callRecords.callLogRow`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub administrative_unit_infos: Option<Vec<AdministrativeUnitInfo>>,
     /// Unique identifier of the row (GUID).
     ///
-    /// Wire name `id`, CSDL type `Edm.String`, inherited from `microsoft.graph.callRecords.callLogRow`.
+    /// CSDL type `Edm.String`, inherited from `microsoft.graph.callRecords.callLogRow`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub id: Option<String>,
     /// Country code of the other party (ISO 3166-1 alpha-2): the receiver of an outbound call or SMS, the sender of an inbound one.
     ///
-    /// Wire name `otherPartyCountryCode`, CSDL type `Edm.String`, inherited from `microsoft.graph.callRecords.callLogRow`.
+    /// CSDL type `Edm.String`, inherited from `microsoft.graph.callRecords.callLogRow`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub other_party_country_code: Option<String>,
     /// Display name of the user.
     ///
-    /// Wire name `userDisplayName`, CSDL type `Edm.String`, inherited from `microsoft.graph.callRecords.callLogRow`.
+    /// CSDL type `Edm.String`, inherited from `microsoft.graph.callRecords.callLogRow`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub user_display_name: Option<String>,
     /// Microsoft Entra id of the user (GUID); empty for bot calls.
     ///
-    /// Wire name `userId`, CSDL type `Edm.String`, inherited from `microsoft.graph.callRecords.callLogRow`.
+    /// CSDL type `Edm.String`, inherited from `microsoft.graph.callRecords.callLogRow`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub user_id: Option<String>,
     /// Sign-in name of the user in Microsoft Entra ID.
     ///
-    /// Wire name `userPrincipalName`, CSDL type `Edm.String`, inherited from `microsoft.graph.callRecords.callLogRow`.
+    /// CSDL type `Edm.String`, inherited from `microsoft.graph.callRecords.callLogRow`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub user_principal_name: Option<String>,
     /// Whether the duration comes from Microsoft or from the Operator Connect operator.
     ///
-    /// Wire name `callDurationSource`, CSDL type `microsoft.graph.callRecords.pstnCallDurationSource`.
+    /// CSDL type `microsoft.graph.callRecords.pstnCallDurationSource`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub call_duration_source: Option<PstnCallDurationSource>,
     /// Number dialed (E.164).
     ///
-    /// Wire name `calleeNumber`, CSDL type `Edm.String`.
+    /// CSDL type `Edm.String`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub callee_number: Option<String>,
     /// Number that received an inbound call or was dialed for an outbound call (E.164).
     ///
-    /// Wire name `callerNumber`, CSDL type `Edm.String`.
+    /// CSDL type `Edm.String`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub caller_number: Option<String>,
     /// Call identifier; not guaranteed to be unique.
     ///
-    /// Wire name `callId`, CSDL type `Edm.String`.
+    /// CSDL type `Edm.String`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub call_id: Option<String>,
     /// Direction and kind of call as a free-form service value (for example user_in).
     ///
-    /// Wire name `callType`, CSDL type `Edm.String`.
+    /// CSDL type `Edm.String`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub call_type: Option<String>,
     /// Amount charged for the call, in currency.
     ///
-    /// Wire name `charge`, CSDL type `Edm.Decimal`.
+    /// CSDL type `Edm.Decimal`.
     #[serde(
         skip_serializing_if = "Option::is_none",
         with = "msgraph_odata::serde_helpers::decimal_opt"
@@ -622,32 +622,32 @@ pub struct PstnCallLogRow {
     pub charge: Option<rust_decimal::Decimal>,
     /// Local IPv4 address of the client, as reported by its operating system.
     ///
-    /// Wire name `clientLocalIpV4Address`, CSDL type `Edm.String`.
+    /// CSDL type `Edm.String`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub client_local_ip_v4_address: Option<String>,
     /// Local IPv6 address of the client, as reported by its operating system.
     ///
-    /// Wire name `clientLocalIpV6Address`, CSDL type `Edm.String`.
+    /// CSDL type `Edm.String`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub client_local_ip_v6_address: Option<String>,
     /// Public IPv4 address of the client; usable to locate it.
     ///
-    /// Wire name `clientPublicIpV4Address`, CSDL type `Edm.String`.
+    /// CSDL type `Edm.String`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub client_public_ip_v4_address: Option<String>,
     /// Public IPv6 address of the client.
     ///
-    /// Wire name `clientPublicIpV6Address`, CSDL type `Edm.String`.
+    /// CSDL type `Edm.String`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub client_public_ip_v6_address: Option<String>,
     /// Id of the audio conference, for conference calls.
     ///
-    /// Wire name `conferenceId`, CSDL type `Edm.String`.
+    /// CSDL type `Edm.String`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub conference_id: Option<String>,
     /// Connection fee, in currency.
     ///
-    /// Wire name `connectionCharge`, CSDL type `Edm.Decimal`.
+    /// CSDL type `Edm.Decimal`.
     #[serde(
         skip_serializing_if = "Option::is_none",
         with = "msgraph_odata::serde_helpers::decimal_opt"
@@ -655,57 +655,57 @@ pub struct PstnCallLogRow {
     pub connection_charge: Option<rust_decimal::Decimal>,
     /// Currency of the charges (ISO 4217).
     ///
-    /// Wire name `currency`, CSDL type `Edm.String`.
+    /// CSDL type `Edm.String`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub currency: Option<String>,
     /// Whether the call was domestic or international, from the user's location.
     ///
-    /// Wire name `destinationContext`, CSDL type `Edm.String`.
+    /// CSDL type `Edm.String`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub destination_context: Option<String>,
     /// Country or region dialed.
     ///
-    /// Wire name `destinationName`, CSDL type `Edm.String`.
+    /// CSDL type `Edm.String`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub destination_name: Option<String>,
     /// How long the call was connected, in seconds.
     ///
-    /// Wire name `duration`, CSDL type `Edm.Int32`.
+    /// CSDL type `Edm.Int32`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub duration: Option<i32>,
     /// When the call ended.
     ///
-    /// Wire name `endDateTime`, CSDL type `Edm.DateTimeOffset`.
+    /// CSDL type `Edm.DateTimeOffset`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub end_date_time: Option<msgraph_odata::DateTimeOffset>,
     /// Type of the user's phone number, for example toll-free.
     ///
-    /// Wire name `inventoryType`, CSDL type `Edm.String`.
+    /// CSDL type `Edm.String`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub inventory_type: Option<String>,
     /// The license used for the call.
     ///
-    /// Wire name `licenseCapability`, CSDL type `Edm.String`.
+    /// CSDL type `Edm.String`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub license_capability: Option<String>,
     /// The operator that carried the call: Microsoft or an Operator Connect operator.
     ///
-    /// Wire name `operator`, CSDL type `Edm.String`.
+    /// CSDL type `Edm.String`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub operator: Option<String>,
     /// When the call started.
     ///
-    /// Wire name `startDateTime`, CSDL type `Edm.DateTimeOffset`.
+    /// CSDL type `Edm.DateTimeOffset`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub start_date_time: Option<msgraph_odata::DateTimeOffset>,
     /// Country code of the tenant (ISO 3166-1 alpha-2).
     ///
-    /// Wire name `tenantCountryCode`, CSDL type `Edm.String`.
+    /// CSDL type `Edm.String`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub tenant_country_code: Option<String>,
     /// Country code of the user (ISO 3166-1 alpha-2).
     ///
-    /// Wire name `usageCountryCode`, CSDL type `Edm.String`.
+    /// CSDL type `Edm.String`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub usage_country_code: Option<String>,
     /// Members the service sent that this model does not declare (added to the API after the metadata was imported), kept verbatim so nothing is lost on a round-trip.
@@ -794,17 +794,17 @@ pub struct PstnOnlineMeetingDialoutReport {
     pub odata_type: Option<String>,
     /// Currency of the charges (ISO 4217).
     ///
-    /// Wire name `currency`, CSDL type `Edm.String`.
+    /// CSDL type `Edm.String`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub currency: Option<String>,
     /// Whether the calls were Domestic or International, from the user's location.
     ///
-    /// Wire name `destinationContext`, CSDL type `Edm.String`.
+    /// CSDL type `Edm.String`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub destination_context: Option<String>,
     /// Total cost of the calls in the range, connection fees included.
     ///
-    /// Wire name `totalCallCharge`, CSDL type `Edm.Decimal`.
+    /// CSDL type `Edm.Decimal`.
     #[serde(
         skip_serializing_if = "Option::is_none",
         with = "msgraph_odata::serde_helpers::decimal_opt"
@@ -812,32 +812,32 @@ pub struct PstnOnlineMeetingDialoutReport {
     pub total_call_charge: Option<rust_decimal::Decimal>,
     /// Number of dial-out calls in the range.
     ///
-    /// Wire name `totalCalls`, CSDL type `Edm.Int32`.
+    /// CSDL type `Edm.Int32`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub total_calls: Option<i32>,
     /// Total duration of the calls in the range, in seconds.
     ///
-    /// Wire name `totalCallSeconds`, CSDL type `Edm.Int32`.
+    /// CSDL type `Edm.Int32`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub total_call_seconds: Option<i32>,
     /// Country code of the user (ISO 3166-1 alpha-2).
     ///
-    /// Wire name `usageLocation`, CSDL type `Edm.String`.
+    /// CSDL type `Edm.String`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub usage_location: Option<String>,
     /// Display name of the user.
     ///
-    /// Wire name `userDisplayName`, CSDL type `Edm.String`.
+    /// CSDL type `Edm.String`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub user_display_name: Option<String>,
     /// Microsoft Entra id of the user (GUID).
     ///
-    /// Wire name `userId`, CSDL type `Edm.String`.
+    /// CSDL type `Edm.String`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub user_id: Option<String>,
     /// Sign-in name of the user in Microsoft Entra ID.
     ///
-    /// Wire name `userPrincipalName`, CSDL type `Edm.String`.
+    /// CSDL type `Edm.String`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub user_principal_name: Option<String>,
     /// Members the service sent that this model does not declare (added to the API after the metadata was imported), kept verbatim so nothing is lost on a round-trip.
@@ -892,37 +892,37 @@ pub struct SmsLogRow {
     pub odata_type: Option<String>,
     /// Administrative units associated with the call or SMS.
     ///
-    /// Wire name `administrativeUnitInfos`, CSDL type `Collection(microsoft.graph.callRecords.administrativeUnitInfo)`, inherited from `microsoft.graph.callRecords.callLogRow`.
+    /// CSDL type `Collection(microsoft.graph.callRecords.administrativeUnitInfo)`, inherited from `microsoft.graph.callRecords.callLogRow`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub administrative_unit_infos: Option<Vec<AdministrativeUnitInfo>>,
     /// Unique identifier of the row (GUID).
     ///
-    /// Wire name `id`, CSDL type `Edm.String`, inherited from `microsoft.graph.callRecords.callLogRow`.
+    /// CSDL type `Edm.String`, inherited from `microsoft.graph.callRecords.callLogRow`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub id: Option<String>,
     /// Country code of the other party (ISO 3166-1 alpha-2): the receiver of an outbound call or SMS, the sender of an inbound one.
     ///
-    /// Wire name `otherPartyCountryCode`, CSDL type `Edm.String`, inherited from `microsoft.graph.callRecords.callLogRow`.
+    /// CSDL type `Edm.String`, inherited from `microsoft.graph.callRecords.callLogRow`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub other_party_country_code: Option<String>,
     /// Display name of the user.
     ///
-    /// Wire name `userDisplayName`, CSDL type `Edm.String`, inherited from `microsoft.graph.callRecords.callLogRow`.
+    /// CSDL type `Edm.String`, inherited from `microsoft.graph.callRecords.callLogRow`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub user_display_name: Option<String>,
     /// Microsoft Entra id of the user (GUID); empty for bot calls.
     ///
-    /// Wire name `userId`, CSDL type `Edm.String`, inherited from `microsoft.graph.callRecords.callLogRow`.
+    /// CSDL type `Edm.String`, inherited from `microsoft.graph.callRecords.callLogRow`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub user_id: Option<String>,
     /// Sign-in name of the user in Microsoft Entra ID.
     ///
-    /// Wire name `userPrincipalName`, CSDL type `Edm.String`, inherited from `microsoft.graph.callRecords.callLogRow`.
+    /// CSDL type `Edm.String`, inherited from `microsoft.graph.callRecords.callLogRow`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub user_principal_name: Option<String>,
     /// Amount charged for the SMS, in currency.
     ///
-    /// Wire name `callCharge`, CSDL type `Edm.Decimal`.
+    /// CSDL type `Edm.Decimal`.
     #[serde(
         skip_serializing_if = "Option::is_none",
         with = "msgraph_odata::serde_helpers::decimal_opt"
@@ -930,62 +930,62 @@ pub struct SmsLogRow {
     pub call_charge: Option<rust_decimal::Decimal>,
     /// Currency of the charge (ISO 4217).
     ///
-    /// Wire name `currency`, CSDL type `Edm.String`.
+    /// CSDL type `Edm.String`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub currency: Option<String>,
     /// Whether the SMS was Domestic or International, from the user's location.
     ///
-    /// Wire name `destinationContext`, CSDL type `Edm.String`.
+    /// CSDL type `Edm.String`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub destination_context: Option<String>,
     /// Country or region of the receiving number.
     ///
-    /// Wire name `destinationName`, CSDL type `Edm.String`.
+    /// CSDL type `Edm.String`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub destination_name: Option<String>,
     /// Receiving number, partially masked (E.164).
     ///
-    /// Wire name `destinationNumber`, CSDL type `Edm.String`.
+    /// CSDL type `Edm.String`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub destination_number: Option<String>,
     /// The license used for the SMS (for example MCOSMS1).
     ///
-    /// Wire name `licenseCapability`, CSDL type `Edm.String`.
+    /// CSDL type `Edm.String`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub license_capability: Option<String>,
     /// When the SMS was sent.
     ///
-    /// Wire name `sentDateTime`, CSDL type `Edm.DateTimeOffset`.
+    /// CSDL type `Edm.DateTimeOffset`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub sent_date_time: Option<msgraph_odata::DateTimeOffset>,
     /// SMS identifier; not guaranteed to be unique.
     ///
-    /// Wire name `smsId`, CSDL type `Edm.String`.
+    /// CSDL type `Edm.String`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub sms_id: Option<String>,
     /// Direction of the SMS as a free-form service value (for example sms_in).
     ///
-    /// Wire name `smsType`, CSDL type `Edm.String`.
+    /// CSDL type `Edm.String`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub sms_type: Option<String>,
     /// Number of SMS units sent or received.
     ///
-    /// Wire name `smsUnits`, CSDL type `Edm.Int32`.
+    /// CSDL type `Edm.Int32`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub sms_units: Option<i32>,
     /// Sending number, partially masked (E.164).
     ///
-    /// Wire name `sourceNumber`, CSDL type `Edm.String`.
+    /// CSDL type `Edm.String`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub source_number: Option<String>,
     /// Country code of the tenant (ISO 3166-1 alpha-2).
     ///
-    /// Wire name `tenantCountryCode`, CSDL type `Edm.String`.
+    /// CSDL type `Edm.String`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub tenant_country_code: Option<String>,
     /// Country code of the user (ISO 3166-1 alpha-2).
     ///
-    /// Wire name `userCountryCode`, CSDL type `Edm.String`.
+    /// CSDL type `Edm.String`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub user_country_code: Option<String>,
     /// Members the service sent that this model does not declare (added to the API after the metadata was imported), kept verbatim so nothing is lost on a round-trip.
