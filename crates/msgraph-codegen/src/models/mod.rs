@@ -5,6 +5,7 @@
 //! derived types, a `<Entity>Property` enum per entity type (for `$select`), and an enum per
 //! enum type (flags enums as a member enum `<Name>Flag` plus a set type `<Name>`).
 
+pub mod columns;
 mod dispatch;
 mod docs;
 mod enums;
