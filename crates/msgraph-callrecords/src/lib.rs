@@ -96,8 +96,6 @@
 //! }
 //! # Ok(()) }
 //! ```
-#![forbid(unsafe_code)]
-#![warn(missing_docs)]
 // The one `Error` is the runtime's (128 bytes: an HTTP error carries the request and Graph
 // ids inline). Returning it by value costs a copy only on the error path, next to a network
 // round trip; boxing would cost every user a second type to name.

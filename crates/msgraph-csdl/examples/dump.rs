@@ -1,3 +1,5 @@
+//! Loads a CSDL file and writes its resolved model's `Debug` dump (to compare two builds of the reader):
+//! `cargo run -p msgraph-csdl --example dump -- IN.xml OUT.txt`.
 fn main() {
     let args: Vec<String> = std::env::args().collect();
     let bytes = std::fs::read(&args[1]).unwrap();

@@ -1,3 +1,5 @@
+//! Loads a CSDL file N times (for instruction counts under callgrind):
+//! `cargo run --release -p msgraph-csdl --example once -- FILE.xml [N]`.
 fn main() {
     let path = std::env::args().nth(1).unwrap();
     let bytes = std::fs::read(&path).unwrap();

@@ -134,8 +134,6 @@
 //!   `Prefer: include-unknown-enum-members` (switchable), and runs in a
 //!   `graph_request` tracing span (method, path, attempt, status, duration).
 //!   [`RequestOptions`] add headers, `Prefer` values and a per-attempt timeout.
-#![forbid(unsafe_code)]
-#![warn(missing_docs)]
 
 mod auth;
 mod client;
