@@ -186,7 +186,7 @@ fn new_log_function_gets_conservative_rules_and_a_warning() {
     let text = tokens(&d);
     for needle in [
         "pub fn get_future_log (& self , from_date_time : chrono :: DateTime < chrono :: Utc > , to_date_time : chrono :: DateTime < chrono :: Utc >)",
-        "GetFutureLogRequest :: RULES . check (from_date_time , to_date_time) ?",
+        "GetFutureLogRequest :: RULES . check (from_date_time , to_date_time)",
         "crate :: support :: encode :: datetime_literal (& from_date_time)",
         "max_days : None",
         "get_future_log_windowed",
