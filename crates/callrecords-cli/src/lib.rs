@@ -20,8 +20,6 @@
 //! assert_eq!(run(cli).await, ExitCode::SUCCESS);
 //! # }
 //! ```
-#![forbid(unsafe_code)]
-#![warn(missing_docs)]
 
 pub mod args;
 pub mod checkpoint;

