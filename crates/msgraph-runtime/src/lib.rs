@@ -108,6 +108,9 @@
 //!   drops the cached token and retries once with a fresh one.
 //! * The bearer token is only sent to the configured Graph origin; next links
 //!   to other hosts and redirects are errors, never followed.
+//! * With a [`Governor`] ([`GraphClientBuilder::governor`]) every attempt,
+//!   retries included, waits for a permit: bounded concurrency, the documented
+//!   call-records limits per scope, a shared pause on `Retry-After`, AIMD.
 //! * Every request carries a fresh `client-request-id`, `SdkVersion` and
 //!   `Prefer: include-unknown-enum-members` (switchable), and runs in a
 //!   `graph_request` tracing span (method, path, attempt, status, duration).
@@ -118,6 +121,7 @@ mod auth;
 mod client;
 mod cloud;
 mod error;
+pub mod governor;
 mod pager;
 mod retry;
 mod security;
@@ -131,6 +135,7 @@ pub use client::{
 };
 pub use cloud::{ApiVersion, Cloud};
 pub use error::{parse_graph_error, Error, ErrorDetail, GraphError, InnerError};
+pub use governor::{Governor, GovernorConfig, GovernorStats, Limit, RateLimits};
 pub use msgraph_odata::Page;
 pub use pager::Pager;
 pub use retry::{parse_retry_after, RetryPolicy};
