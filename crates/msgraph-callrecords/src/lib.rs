@@ -28,6 +28,10 @@
 //! maximum, an empty id. A query option Graph does not document for an operation has no
 //! setter, so it does not compile; `select` takes the property enum of the operation's type.
 //!
+//! [`concurrent`] runs many requests at once where the API allows it (records by id, list +
+//! fetch-each, log functions as concurrent date windows), in a deterministic order; pair it
+//! with a [`runtime::Governor`] to stay within Graph's throttling limits.
+//!
 //! Each module pins its Graph version (`v1::API_VERSION`, `beta::API_VERSION`) through
 //! [`GraphClient::with_api_version`], so one client serves both.
 //!
@@ -75,6 +79,7 @@ pub use msgraph_callrecords_models as models;
 pub use msgraph_runtime as runtime;
 pub use msgraph_runtime::GraphClient;
 
+pub mod concurrent;
 pub mod support;
 
 // Generated code is formatted by prettyplease at generation time; rustfmt would reflow it
