@@ -319,14 +319,8 @@ async fn pstn_month(emu: &Emulator, config: &EmulatorConfig, scale: &Scale) {
     let before = emu.stats();
     let mut sampler = Sampler::start(emu);
     let t0 = Instant::now();
-    let mut rows = concurrent::windows_items::<PstnCallLogRow>(
-        &c,
-        requests,
-        WindowConcurrency {
-            windows: 8,
-            pages_ahead: 2,
-        },
-    );
+    let mut rows =
+        concurrent::windows_items::<PstnCallLogRow>(&c, requests, WindowConcurrency::default());
     let mut seen = vec![false; expected as usize + 1];
     let (mut got, mut dup, mut strays, mut out_of_order) = (0u64, 0u64, 0u64, 0u64);
     let mut last_index: Option<usize> = None;

@@ -9,7 +9,7 @@
 //! with the client's retry policy.
 //!
 //! Memory is bounded by the concurrency, never by the number of records or rows:
-//! ordered output holds at most `in_flight` finished records; windows hold at most
+//! ordered output holds at most `max_pending` finished records; windows hold at most
 //! `pages_ahead` pages per running window.
 //!
 //! ```no_run
@@ -64,28 +64,32 @@ pub enum Order {
 /// How many requests are asked for at once, and the output order.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct Concurrency {
-    /// Most records (or windows) being fetched at once (at least 1). The governor
-    /// bounds what is really on the wire; this bounds memory and queueing.
-    pub in_flight: usize,
+    /// Most records started and not yet yielded (at least 1): being fetched, or
+    /// fetched and waiting for a slower one before them in requested order. The
+    /// governor bounds what is really on the wire; this bounds memory, and must be
+    /// well above the governor's `max_in_flight` so one slow answer at the head does
+    /// not stall the others.
+    pub max_pending: usize,
     /// Output order.
     pub order: Order,
 }
 
 impl Default for Concurrency {
-    /// 64 at once (enough to reach 1,500 requests / 20 s at Graph's latency), requested order.
+    /// 256 pending (with the governor's 64 on the wire, enough to reach 1,500 requests /
+    /// 20 s at Graph's latency, long tail included), requested order.
     fn default() -> Self {
         Concurrency {
-            in_flight: 64,
+            max_pending: 256,
             order: Order::Requested,
         }
     }
 }
 
 impl Concurrency {
-    /// `n` at once, requested order.
+    /// At most `n` pending, requested order.
     pub fn new(n: usize) -> Self {
         Concurrency {
-            in_flight: n,
+            max_pending: n,
             ..Concurrency::default()
         }
     }
@@ -98,7 +102,7 @@ impl Concurrency {
 }
 
 /// `GET /communications/callRecords/{id}` (with `expand`, nested next links followed by
-/// `send_all`) for every id, `in_flight` at a time. One item per id: the record or the
+/// `send_all`) for every id, at most `max_pending` at a time. One item per id: the record or the
 /// error of that id's request (naming it); an error does not end the stream, so the caller
 /// decides whether to stop (nothing is dropped silently).
 pub fn fetch_records<I>(
@@ -135,7 +139,7 @@ where
     F: std::future::Future<Output = T> + Send + 'static,
     T: Send + 'static,
 {
-    let n = c.in_flight.max(1);
+    let n = c.max_pending.max(1);
     match c.order {
         Order::Requested => futures.buffered(n).boxed(),
         Order::Completion => futures.buffer_unordered(n).boxed(),
@@ -144,7 +148,7 @@ where
 
 /// List call records (`list`, e.g. with a `startDateTime` filter) and fetch each one with
 /// `expand`, as one stream: listing runs ahead while the records are fetched
-/// `in_flight` at a time. A failed list page ends the stream after its error; a failed
+/// (at most `max_pending` at a time). A failed list page ends the stream after its error; a failed
 /// record is its own error item (see [`fetch_records`]).
 pub fn list_and_fetch(
     client: &GraphClient,
@@ -210,11 +214,16 @@ pub struct WindowConcurrency {
 }
 
 impl Default for WindowConcurrency {
-    /// 8 windows, 2 pages ahead each.
+    /// 4 windows, 8 pages ahead each (at most 32 pages of up to 1,000 rows held).
+    ///
+    /// Pages of one window come one after the other (each next link is known only
+    /// with its page), so the window being output fetches at one page per latency;
+    /// the windows after it must be able to run ahead by several pages, or the
+    /// export falls back to that pace once their buffers are full.
     fn default() -> Self {
         WindowConcurrency {
-            windows: 8,
-            pages_ahead: 2,
+            windows: 4,
+            pages_ahead: 8,
         }
     }
 }
