@@ -16,9 +16,9 @@ use chrono::{DateTime, Utc};
 use futures::{StreamExt, TryStreamExt};
 use msgraph_callrecords::concurrent::{self, Concurrency, WindowConcurrency};
 use msgraph_callrecords::models::callrecords::PstnCallLogRow;
-use msgraph_callrecords::prelude::*;
 use msgraph_callrecords::runtime::{Governor, StaticTokenCredential};
 use msgraph_callrecords::v1::CallRecordExpand;
+use msgraph_callrecords::{Client, GraphClient};
 use msgraph_emulator::{data, Emulator, EmulatorConfig};
 
 const RECORDS_APP_LIMIT: f64 = 1500.0;
@@ -84,7 +84,7 @@ async fn run() {
 }
 
 /// A client for the emulator; `app` is its bearer token (the emulator's app scope).
-fn client(emu: &Emulator, app: &str, governor: Option<Governor>) -> GraphClient {
+fn client(emu: &Emulator, app: &str, governor: Option<Governor>) -> Client {
     let mut b = GraphClient::builder()
         .credential(StaticTokenCredential::new(app))
         .base_url(url::Url::parse(&emu.base_url()).expect("url"))
@@ -92,7 +92,7 @@ fn client(emu: &Emulator, app: &str, governor: Option<Governor>) -> GraphClient 
     if let Some(g) = governor {
         b = b.governor(g);
     }
-    b.build().expect("client")
+    Client::new(b.build().expect("client"))
 }
 
 /// `kB` value of a line of /proc/self/status (0 where there is none).
@@ -313,8 +313,8 @@ async fn pstn_month(emu: &Emulator, config: &EmulatorConfig, scale: &Scale) {
         .communications()
         .call_records()
         .get_pstn_calls_windowed_by(from, last, chrono::Duration::days(1))
-        .expect("windows")
         .requests()
+        .expect("windows")
         .to_vec();
     let before = emu.stats();
     let mut sampler = Sampler::start(emu);
@@ -382,7 +382,6 @@ async fn pstn_month(emu: &Emulator, config: &EmulatorConfig, scale: &Scale) {
         .communications()
         .call_records()
         .get_pstn_calls_windowed_by(from, day_end, chrono::Duration::days(1))
-        .expect("window")
         .stream_items()
         .try_fold(0u64, |n, _| async move { Ok(n + 1) })
         .await

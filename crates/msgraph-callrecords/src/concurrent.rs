@@ -15,12 +15,12 @@
 //! ```no_run
 //! use futures::TryStreamExt;
 //! use msgraph_callrecords::concurrent::{self, Concurrency};
-//! use msgraph_callrecords::prelude::*;
 //! use msgraph_callrecords::runtime::Governor;
 //! use msgraph_callrecords::v1::CallRecordExpand;
+//! use msgraph_callrecords::Client;
 //!
-//! # async fn run(builder: msgraph_callrecords::runtime::GraphClientBuilder) -> Result<(), Box<dyn std::error::Error>> {
-//! let client = builder.governor(Governor::default()).build()?;
+//! # async fn run(builder: msgraph_callrecords::runtime::GraphClientBuilder) -> Result<(), msgraph_callrecords::Error> {
+//! let client = Client::new(builder.governor(Governor::default()).build()?);
 //! let list = client.communications().call_records().list();
 //! let mut records = concurrent::list_and_fetch(
 //!     &client,
@@ -34,10 +34,6 @@
 //! # Ok(()) }
 //! ```
 
-// Items carry this crate's `Error`, as every builder's result does; boxing it here
-// alone would give these streams a different error type from the rest of the SDK.
-#![allow(clippy::result_large_err)]
-
 use std::collections::VecDeque;
 
 use futures::stream::{self, BoxStream, StreamExt};
@@ -46,10 +42,9 @@ use tokio::sync::mpsc;
 use tokio::task::JoinHandle;
 
 use crate::models::callrecords::CallRecord;
-use crate::runtime::{GraphClient, Page};
-use crate::support::{self, Error, Prepared};
+use crate::support::{self, Prepared};
 use crate::v1::{CallRecordExpand, ListCallRecordsRequest};
-use crate::GraphClientExt;
+use crate::{Client, Error, Page};
 
 /// In which order results come out.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
@@ -106,7 +101,7 @@ impl Concurrency {
 /// error of that id's request (naming it); an error does not end the stream, so the caller
 /// decides whether to stop (nothing is dropped silently).
 pub fn fetch_records<I>(
-    client: &GraphClient,
+    client: &Client,
     ids: I,
     expand: Option<CallRecordExpand>,
     concurrency: Concurrency,
@@ -122,7 +117,7 @@ where
 }
 
 async fn fetch_one(
-    client: GraphClient,
+    client: Client,
     id: impl AsRef<str>,
     expand: Option<CallRecordExpand>,
 ) -> Result<CallRecord, Error> {
@@ -151,7 +146,7 @@ where
 /// (at most `max_pending` at a time). A failed list page ends the stream after its error; a failed
 /// record is its own error item (see [`fetch_records`]).
 pub fn list_and_fetch(
-    client: &GraphClient,
+    client: &Client,
     list: ListCallRecordsRequest,
     expand: Option<CallRecordExpand>,
     concurrency: Concurrency,
@@ -160,10 +155,10 @@ pub fn list_and_fetch(
     let ids = list.stream_items().map(|r| match r {
         Ok(record) => match record.id {
             Some(id) => Ok(id),
-            None => Err(Error::Runtime(msgraph_runtime::Error::Paging {
+            None => Err(Error::Paging {
                 message: "a listed call record has no id".into(),
                 link: "/communications/callRecords".into(),
-            })),
+            }),
         },
         Err(e) => Err(e),
     });
@@ -237,12 +232,12 @@ impl Default for WindowConcurrency {
 /// Must be polled inside a Tokio runtime (each running window is a task; dropping the
 /// stream cancels them).
 pub fn windows_pages<T: DeserializeOwned + Send + 'static>(
-    client: &GraphClient,
+    client: &Client,
     requests: Vec<Prepared>,
     concurrency: WindowConcurrency,
 ) -> BoxStream<'static, Result<WindowPage<T>, Error>> {
     let state = Windows {
-        client: client.clone(),
+        client: client.graph_client().clone(),
         pending: requests.into_iter().enumerate().collect(),
         running: VecDeque::new(),
         width: concurrency.windows.max(1),
@@ -258,7 +253,7 @@ pub fn windows_pages<T: DeserializeOwned + Send + 'static>(
 
 /// [`windows_pages`] flattened to rows, in order, each once.
 pub fn windows_items<T: DeserializeOwned + Send + 'static>(
-    client: &GraphClient,
+    client: &Client,
     requests: Vec<Prepared>,
     concurrency: WindowConcurrency,
 ) -> BoxStream<'static, Result<T, Error>> {
@@ -271,7 +266,7 @@ pub fn windows_items<T: DeserializeOwned + Send + 'static>(
 }
 
 struct Windows<T> {
-    client: GraphClient,
+    client: crate::GraphClient,
     pending: VecDeque<(usize, Prepared)>,
     running: VecDeque<Running<T>>,
     width: usize,
@@ -356,11 +351,7 @@ mod tests {
 
     #[tokio::test]
     async fn end_after_error_keeps_the_error_and_stops() {
-        let items = vec![
-            Ok(1),
-            Err(Error::Argument(support::ArgumentError::new("x", "boom"))),
-            Ok(2),
-        ];
+        let items = vec![Ok(1), Err(Error::Config("boom".into())), Ok(2)];
         let out: Vec<_> = end_after_error(stream::iter(items)).collect().await;
         assert_eq!(out.len(), 2);
         assert!(out[1].is_err());

@@ -10,12 +10,12 @@ use chrono::{TimeZone, Utc};
 use futures::{StreamExt, TryStreamExt};
 use msgraph_callrecords::concurrent::{self, Concurrency, Order, WindowConcurrency, WindowPage};
 use msgraph_callrecords::models::callrecords::PstnCallLogRow;
-use msgraph_callrecords::prelude::*;
 use msgraph_callrecords::runtime::governor::{Aimd, GovernorConfig};
 use msgraph_callrecords::runtime::{
     ApiVersion, Governor, Limit, RateLimits, RetryPolicy, StaticTokenCredential,
 };
 use msgraph_callrecords::v1::CallRecordExpand;
+use msgraph_callrecords::{Client, GraphClient};
 use msgraph_emulator::{data, EmulatorConfig, Latency, Limits, Realism};
 
 /// Latency of at most 4 ms with a wide spread, so answers come back out of order.
@@ -36,21 +36,23 @@ fn jittery(mut config: EmulatorConfig, limits: Limits) -> EmulatorConfig {
     config
 }
 
-fn governed(emu: &msgraph_emulator::Emulator, governor: Governor) -> GraphClient {
-    GraphClient::builder()
-        .credential(StaticTokenCredential::new("test-token"))
-        .base_url(url::Url::parse(&emu.base_url()).expect("url"))
-        .allow_insecure_loopback(true)
-        .api_version(ApiVersion::V1)
-        .retry_policy(RetryPolicy {
-            max_attempts: 30,
-            max_total: Duration::from_secs(30),
-            base_delay: Duration::from_millis(2),
-            max_delay: Duration::from_millis(20),
-        })
-        .governor(governor)
-        .build()
-        .expect("client")
+fn governed(emu: &msgraph_emulator::Emulator, governor: Governor) -> Client {
+    Client::new(
+        GraphClient::builder()
+            .credential(StaticTokenCredential::new("test-token"))
+            .base_url(url::Url::parse(&emu.base_url()).expect("url"))
+            .allow_insecure_loopback(true)
+            .api_version(ApiVersion::V1)
+            .retry_policy(RetryPolicy {
+                max_attempts: 30,
+                max_total: Duration::from_secs(30),
+                base_delay: Duration::from_millis(2),
+                max_delay: Duration::from_millis(20),
+            })
+            .governor(governor)
+            .build()
+            .expect("client"),
+    )
 }
 
 #[tokio::test]
@@ -193,9 +195,8 @@ async fn concurrent_windows_write_every_row_exactly_once_in_order() {
     let windowed = client
         .communications()
         .call_records()
-        .get_pstn_calls_windowed_by(from, to, chrono::Duration::days(1))
-        .expect("windows");
-    let requests = windowed.requests().to_vec();
+        .get_pstn_calls_windowed_by(from, to, chrono::Duration::days(1));
+    let requests = windowed.requests().expect("windows").to_vec();
     assert_eq!(requests.len(), 10);
     let pages: Vec<WindowPage<PstnCallLogRow>> = concurrent::windows_pages(
         &client,
@@ -248,21 +249,23 @@ async fn a_failed_window_ends_the_stream_after_its_error() {
     config.faults.unavailable_every = Some(1); // every request fails
     config.faults.retry_after = String::new();
     let emu = common::start(config).await;
-    let client = GraphClient::builder()
-        .credential(StaticTokenCredential::new("t"))
-        .base_url(url::Url::parse(&emu.base_url()).expect("url"))
-        .allow_insecure_loopback(true)
-        .retry_policy(RetryPolicy::none())
-        .build()
-        .expect("client");
+    let client = Client::new(
+        GraphClient::builder()
+            .credential(StaticTokenCredential::new("t"))
+            .base_url(url::Url::parse(&emu.base_url()).expect("url"))
+            .allow_insecure_loopback(true)
+            .retry_policy(RetryPolicy::none())
+            .build()
+            .expect("client"),
+    );
     let from = Utc.with_ymd_and_hms(2026, 11, 1, 0, 0, 0).unwrap();
     let to = Utc.with_ymd_and_hms(2026, 11, 4, 0, 0, 0).unwrap();
     let requests = client
         .communications()
         .call_records()
         .get_pstn_calls_windowed_by(from, to, chrono::Duration::days(1))
-        .expect("windows")
         .requests()
+        .expect("windows")
         .to_vec();
     let items: Vec<_> = concurrent::windows_pages::<PstnCallLogRow>(
         &client,
