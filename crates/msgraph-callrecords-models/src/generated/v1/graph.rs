@@ -20,7 +20,7 @@ pub struct CloudCommunications {
     pub odata_context: Option<String>,
     /// Call records of the tenant (read-only; application permission CallRecords.Read.All).
     ///
-    /// Wire name `callRecords`, CSDL type `Collection(microsoft.graph.callRecords.callRecord)`; present only when expanded (or auto-expanded by the service).
+    /// CSDL type `Collection(microsoft.graph.callRecords.callRecord)`; present only when expanded (or auto-expanded by the service).
     #[serde(skip_serializing_if = "Option::is_none")]
     pub call_records: Option<Vec<super::callrecords::CallRecord>>,
     /// `callRecords@odata.context`: the context URL of the expanded navigation property.
@@ -87,7 +87,7 @@ pub struct Entity {
     pub odata_context: Option<String>,
     /// The unique identifier of the entity.
     ///
-    /// Wire name `id`, CSDL type `Edm.String` (`Nullable=false`, but absent when not selected).
+    /// CSDL type `Edm.String`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub id: Option<String>,
     /// Members the service sent that this model does not declare (added to the API after the metadata was imported), kept verbatim so nothing is lost on a round-trip.
@@ -155,37 +155,43 @@ impl serde::Serialize for AnyEntity {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         match self {
             Self::CallRecord(v) if v.odata_type.is_none() => {
-                let mut v = v.clone();
-                v.odata_type = Some(
-                    "#microsoft.graph.callRecords.callRecord".to_owned(),
-                );
-                serde::Serialize::serialize(&v, s)
+                msgraph_odata::serialize_with_type(
+                    v,
+                    "#microsoft.graph.callRecords.callRecord",
+                    s,
+                )
             }
             Self::CallRecord(v) => serde::Serialize::serialize(v, s),
             Self::Organizer(v) if v.odata_type.is_none() => {
-                let mut v = v.clone();
-                v.odata_type = Some("#microsoft.graph.callRecords.organizer".to_owned());
-                serde::Serialize::serialize(&v, s)
+                msgraph_odata::serialize_with_type(
+                    v,
+                    "#microsoft.graph.callRecords.organizer",
+                    s,
+                )
             }
             Self::Organizer(v) => serde::Serialize::serialize(v, s),
             Self::Participant(v) if v.odata_type.is_none() => {
-                let mut v = v.clone();
-                v.odata_type = Some(
-                    "#microsoft.graph.callRecords.participant".to_owned(),
-                );
-                serde::Serialize::serialize(&v, s)
+                msgraph_odata::serialize_with_type(
+                    v,
+                    "#microsoft.graph.callRecords.participant",
+                    s,
+                )
             }
             Self::Participant(v) => serde::Serialize::serialize(v, s),
             Self::Segment(v) if v.odata_type.is_none() => {
-                let mut v = v.clone();
-                v.odata_type = Some("#microsoft.graph.callRecords.segment".to_owned());
-                serde::Serialize::serialize(&v, s)
+                msgraph_odata::serialize_with_type(
+                    v,
+                    "#microsoft.graph.callRecords.segment",
+                    s,
+                )
             }
             Self::Segment(v) => serde::Serialize::serialize(v, s),
             Self::Session(v) if v.odata_type.is_none() => {
-                let mut v = v.clone();
-                v.odata_type = Some("#microsoft.graph.callRecords.session".to_owned());
-                serde::Serialize::serialize(&v, s)
+                msgraph_odata::serialize_with_type(
+                    v,
+                    "#microsoft.graph.callRecords.session",
+                    s,
+                )
             }
             Self::Session(v) => serde::Serialize::serialize(v, s),
             Self::Other(map) => serde::Serialize::serialize(map, s),
@@ -352,27 +358,27 @@ pub struct AiInteractionMentionedIdentitySet {
     pub odata_type: Option<String>,
     /// The application, if any.
     ///
-    /// Wire name `application`, CSDL type `microsoft.graph.identity`, inherited from `microsoft.graph.identitySet`.
+    /// CSDL type `microsoft.graph.identity`, inherited from `microsoft.graph.identitySet`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub application: Option<AnyIdentity>,
     /// The device, if any.
     ///
-    /// Wire name `device`, CSDL type `microsoft.graph.identity`, inherited from `microsoft.graph.identitySet`.
+    /// CSDL type `microsoft.graph.identity`, inherited from `microsoft.graph.identitySet`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub device: Option<AnyIdentity>,
     /// The user, if any.
     ///
-    /// Wire name `user`, CSDL type `microsoft.graph.identity`, inherited from `microsoft.graph.identitySet`.
+    /// CSDL type `microsoft.graph.identity`, inherited from `microsoft.graph.identitySet`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub user: Option<AnyIdentity>,
     /// The `conversation` property.
     ///
-    /// Wire name `conversation`, CSDL type `microsoft.graph.teamworkConversationIdentity`.
+    /// CSDL type `microsoft.graph.teamworkConversationIdentity`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub conversation: Option<TeamworkConversationIdentity>,
     /// The `tag` property.
     ///
-    /// Wire name `tag`, CSDL type `microsoft.graph.teamworkTagIdentity`.
+    /// CSDL type `microsoft.graph.teamworkTagIdentity`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub tag: Option<TeamworkTagIdentity>,
     /// Undeclared ("dynamic") members of this open type, and any other member not modelled above, kept verbatim so nothing is lost on a round-trip.
@@ -419,17 +425,17 @@ pub struct AzureCommunicationServicesUserIdentity {
     pub odata_type: Option<String>,
     /// Display name of the identity; may be absent or out of date.
     ///
-    /// Wire name `displayName`, CSDL type `Edm.String`, inherited from `microsoft.graph.identity`.
+    /// CSDL type `Edm.String`, inherited from `microsoft.graph.identity`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub display_name: Option<String>,
     /// Unique identifier of the identity.
     ///
-    /// Wire name `id`, CSDL type `Edm.String`, inherited from `microsoft.graph.identity`.
+    /// CSDL type `Edm.String`, inherited from `microsoft.graph.identity`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub id: Option<String>,
     /// The `azureCommunicationServicesResourceId` property.
     ///
-    /// Wire name `azureCommunicationServicesResourceId`, CSDL type `Edm.String`.
+    /// CSDL type `Edm.String`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub azure_communication_services_resource_id: Option<String>,
     /// Undeclared ("dynamic") members of this open type, and any other member not modelled above, kept verbatim so nothing is lost on a round-trip.
@@ -476,17 +482,17 @@ pub struct ChatMessageFromIdentitySet {
     pub odata_type: Option<String>,
     /// The application, if any.
     ///
-    /// Wire name `application`, CSDL type `microsoft.graph.identity`, inherited from `microsoft.graph.identitySet`.
+    /// CSDL type `microsoft.graph.identity`, inherited from `microsoft.graph.identitySet`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub application: Option<AnyIdentity>,
     /// The device, if any.
     ///
-    /// Wire name `device`, CSDL type `microsoft.graph.identity`, inherited from `microsoft.graph.identitySet`.
+    /// CSDL type `microsoft.graph.identity`, inherited from `microsoft.graph.identitySet`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub device: Option<AnyIdentity>,
     /// The user, if any.
     ///
-    /// Wire name `user`, CSDL type `microsoft.graph.identity`, inherited from `microsoft.graph.identitySet`.
+    /// CSDL type `microsoft.graph.identity`, inherited from `microsoft.graph.identitySet`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub user: Option<AnyIdentity>,
     /// Undeclared ("dynamic") members of this open type, and any other member not modelled above, kept verbatim so nothing is lost on a round-trip.
@@ -531,22 +537,22 @@ pub struct ChatMessageMentionedIdentitySet {
     pub odata_type: Option<String>,
     /// The application, if any.
     ///
-    /// Wire name `application`, CSDL type `microsoft.graph.identity`, inherited from `microsoft.graph.identitySet`.
+    /// CSDL type `microsoft.graph.identity`, inherited from `microsoft.graph.identitySet`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub application: Option<AnyIdentity>,
     /// The device, if any.
     ///
-    /// Wire name `device`, CSDL type `microsoft.graph.identity`, inherited from `microsoft.graph.identitySet`.
+    /// CSDL type `microsoft.graph.identity`, inherited from `microsoft.graph.identitySet`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub device: Option<AnyIdentity>,
     /// The user, if any.
     ///
-    /// Wire name `user`, CSDL type `microsoft.graph.identity`, inherited from `microsoft.graph.identitySet`.
+    /// CSDL type `microsoft.graph.identity`, inherited from `microsoft.graph.identitySet`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub user: Option<AnyIdentity>,
     /// The `conversation` property.
     ///
-    /// Wire name `conversation`, CSDL type `microsoft.graph.teamworkConversationIdentity`.
+    /// CSDL type `microsoft.graph.teamworkConversationIdentity`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub conversation: Option<TeamworkConversationIdentity>,
     /// Undeclared ("dynamic") members of this open type, and any other member not modelled above, kept verbatim so nothing is lost on a round-trip.
@@ -592,17 +598,17 @@ pub struct ChatMessageReactionIdentitySet {
     pub odata_type: Option<String>,
     /// The application, if any.
     ///
-    /// Wire name `application`, CSDL type `microsoft.graph.identity`, inherited from `microsoft.graph.identitySet`.
+    /// CSDL type `microsoft.graph.identity`, inherited from `microsoft.graph.identitySet`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub application: Option<AnyIdentity>,
     /// The device, if any.
     ///
-    /// Wire name `device`, CSDL type `microsoft.graph.identity`, inherited from `microsoft.graph.identitySet`.
+    /// CSDL type `microsoft.graph.identity`, inherited from `microsoft.graph.identitySet`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub device: Option<AnyIdentity>,
     /// The user, if any.
     ///
-    /// Wire name `user`, CSDL type `microsoft.graph.identity`, inherited from `microsoft.graph.identitySet`.
+    /// CSDL type `microsoft.graph.identity`, inherited from `microsoft.graph.identitySet`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub user: Option<AnyIdentity>,
     /// Undeclared ("dynamic") members of this open type, and any other member not modelled above, kept verbatim so nothing is lost on a round-trip.
@@ -647,22 +653,22 @@ pub struct CommunicationsApplicationIdentity {
     pub odata_type: Option<String>,
     /// Display name of the identity; may be absent or out of date.
     ///
-    /// Wire name `displayName`, CSDL type `Edm.String`, inherited from `microsoft.graph.identity`.
+    /// CSDL type `Edm.String`, inherited from `microsoft.graph.identity`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub display_name: Option<String>,
     /// Unique identifier of the identity.
     ///
-    /// Wire name `id`, CSDL type `Edm.String`, inherited from `microsoft.graph.identity`.
+    /// CSDL type `Edm.String`, inherited from `microsoft.graph.identity`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub id: Option<String>,
     /// The `applicationType` property.
     ///
-    /// Wire name `applicationType`, CSDL type `Edm.String`.
+    /// CSDL type `Edm.String`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub application_type: Option<String>,
     /// The `hidden` property.
     ///
-    /// Wire name `hidden`, CSDL type `Edm.Boolean`.
+    /// CSDL type `Edm.Boolean`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub hidden: Option<bool>,
     /// Undeclared ("dynamic") members of this open type, and any other member not modelled above, kept verbatim so nothing is lost on a round-trip.
@@ -708,22 +714,22 @@ pub struct CommunicationsApplicationInstanceIdentity {
     pub odata_type: Option<String>,
     /// Display name of the identity; may be absent or out of date.
     ///
-    /// Wire name `displayName`, CSDL type `Edm.String`, inherited from `microsoft.graph.identity`.
+    /// CSDL type `Edm.String`, inherited from `microsoft.graph.identity`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub display_name: Option<String>,
     /// Unique identifier of the identity.
     ///
-    /// Wire name `id`, CSDL type `Edm.String`, inherited from `microsoft.graph.identity`.
+    /// CSDL type `Edm.String`, inherited from `microsoft.graph.identity`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub id: Option<String>,
     /// The `hidden` property.
     ///
-    /// Wire name `hidden`, CSDL type `Edm.Boolean`.
+    /// CSDL type `Edm.Boolean`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub hidden: Option<bool>,
     /// The `tenantId` property.
     ///
-    /// Wire name `tenantId`, CSDL type `Edm.String`.
+    /// CSDL type `Edm.String`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub tenant_id: Option<String>,
     /// Undeclared ("dynamic") members of this open type, and any other member not modelled above, kept verbatim so nothing is lost on a round-trip.
@@ -769,12 +775,12 @@ pub struct CommunicationsEncryptedIdentity {
     pub odata_type: Option<String>,
     /// Display name of the identity; may be absent or out of date.
     ///
-    /// Wire name `displayName`, CSDL type `Edm.String`, inherited from `microsoft.graph.identity`.
+    /// CSDL type `Edm.String`, inherited from `microsoft.graph.identity`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub display_name: Option<String>,
     /// Unique identifier of the identity.
     ///
-    /// Wire name `id`, CSDL type `Edm.String`, inherited from `microsoft.graph.identity`.
+    /// CSDL type `Edm.String`, inherited from `microsoft.graph.identity`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub id: Option<String>,
     /// Undeclared ("dynamic") members of this open type, and any other member not modelled above, kept verbatim so nothing is lost on a round-trip.
@@ -818,17 +824,17 @@ pub struct CommunicationsGuestIdentity {
     pub odata_type: Option<String>,
     /// Display name of the identity; may be absent or out of date.
     ///
-    /// Wire name `displayName`, CSDL type `Edm.String`, inherited from `microsoft.graph.identity`.
+    /// CSDL type `Edm.String`, inherited from `microsoft.graph.identity`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub display_name: Option<String>,
     /// Unique identifier of the identity.
     ///
-    /// Wire name `id`, CSDL type `Edm.String`, inherited from `microsoft.graph.identity`.
+    /// CSDL type `Edm.String`, inherited from `microsoft.graph.identity`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub id: Option<String>,
     /// The `email` property.
     ///
-    /// Wire name `email`, CSDL type `Edm.String`.
+    /// CSDL type `Edm.String`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub email: Option<String>,
     /// Undeclared ("dynamic") members of this open type, and any other member not modelled above, kept verbatim so nothing is lost on a round-trip.
@@ -873,57 +879,57 @@ pub struct CommunicationsIdentitySet {
     pub odata_type: Option<String>,
     /// The application, if any.
     ///
-    /// Wire name `application`, CSDL type `microsoft.graph.identity`, inherited from `microsoft.graph.identitySet`.
+    /// CSDL type `microsoft.graph.identity`, inherited from `microsoft.graph.identitySet`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub application: Option<AnyIdentity>,
     /// The device, if any.
     ///
-    /// Wire name `device`, CSDL type `microsoft.graph.identity`, inherited from `microsoft.graph.identitySet`.
+    /// CSDL type `microsoft.graph.identity`, inherited from `microsoft.graph.identitySet`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub device: Option<AnyIdentity>,
     /// The user, if any.
     ///
-    /// Wire name `user`, CSDL type `microsoft.graph.identity`, inherited from `microsoft.graph.identitySet`.
+    /// CSDL type `microsoft.graph.identity`, inherited from `microsoft.graph.identitySet`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub user: Option<AnyIdentity>,
     /// An application instance (for example a resource account).
     ///
-    /// Wire name `applicationInstance`, CSDL type `microsoft.graph.identity`.
+    /// CSDL type `microsoft.graph.identity`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub application_instance: Option<AnyIdentity>,
     /// The identity asserted for the call, for example a caller id.
     ///
-    /// Wire name `assertedIdentity`, CSDL type `microsoft.graph.identity`.
+    /// CSDL type `microsoft.graph.identity`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub asserted_identity: Option<AnyIdentity>,
     /// An Azure Communication Services user.
     ///
-    /// Wire name `azureCommunicationServicesUser`, CSDL type `microsoft.graph.identity`.
+    /// CSDL type `microsoft.graph.identity`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub azure_communication_services_user: Option<AnyIdentity>,
     /// An encrypted identity.
     ///
-    /// Wire name `encrypted`, CSDL type `microsoft.graph.identity`.
+    /// CSDL type `microsoft.graph.identity`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub encrypted: Option<AnyIdentity>,
     /// Kind of endpoint (default, voicemail, Skype for Business, ...).
     ///
-    /// Wire name `endpointType`, CSDL type `microsoft.graph.endpointType`.
+    /// CSDL type `microsoft.graph.endpointType`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub endpoint_type: Option<EndpointType>,
     /// A guest identity.
     ///
-    /// Wire name `guest`, CSDL type `microsoft.graph.identity`.
+    /// CSDL type `microsoft.graph.identity`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub guest: Option<AnyIdentity>,
     /// A user synchronised from on-premises directories.
     ///
-    /// Wire name `onPremises`, CSDL type `microsoft.graph.identity`.
+    /// CSDL type `microsoft.graph.identity`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub on_premises: Option<AnyIdentity>,
     /// A phone identity.
     ///
-    /// Wire name `phone`, CSDL type `microsoft.graph.identity`.
+    /// CSDL type `microsoft.graph.identity`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub phone: Option<AnyIdentity>,
     /// Undeclared ("dynamic") members of this open type, and any other member not modelled above, kept verbatim so nothing is lost on a round-trip.
@@ -978,12 +984,12 @@ pub struct CommunicationsPhoneIdentity {
     pub odata_type: Option<String>,
     /// Display name of the identity; may be absent or out of date.
     ///
-    /// Wire name `displayName`, CSDL type `Edm.String`, inherited from `microsoft.graph.identity`.
+    /// CSDL type `Edm.String`, inherited from `microsoft.graph.identity`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub display_name: Option<String>,
     /// Unique identifier of the identity.
     ///
-    /// Wire name `id`, CSDL type `Edm.String`, inherited from `microsoft.graph.identity`.
+    /// CSDL type `Edm.String`, inherited from `microsoft.graph.identity`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub id: Option<String>,
     /// Undeclared ("dynamic") members of this open type, and any other member not modelled above, kept verbatim so nothing is lost on a round-trip.
@@ -1027,17 +1033,17 @@ pub struct CommunicationsUserIdentity {
     pub odata_type: Option<String>,
     /// Display name of the identity; may be absent or out of date.
     ///
-    /// Wire name `displayName`, CSDL type `Edm.String`, inherited from `microsoft.graph.identity`.
+    /// CSDL type `Edm.String`, inherited from `microsoft.graph.identity`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub display_name: Option<String>,
     /// Unique identifier of the identity.
     ///
-    /// Wire name `id`, CSDL type `Edm.String`, inherited from `microsoft.graph.identity`.
+    /// CSDL type `Edm.String`, inherited from `microsoft.graph.identity`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub id: Option<String>,
     /// The `tenantId` property.
     ///
-    /// Wire name `tenantId`, CSDL type `Edm.String`.
+    /// CSDL type `Edm.String`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub tenant_id: Option<String>,
     /// Undeclared ("dynamic") members of this open type, and any other member not modelled above, kept verbatim so nothing is lost on a round-trip.
@@ -1119,17 +1125,17 @@ pub struct EmailIdentity {
     pub odata_type: Option<String>,
     /// Display name of the identity; may be absent or out of date.
     ///
-    /// Wire name `displayName`, CSDL type `Edm.String`, inherited from `microsoft.graph.identity`.
+    /// CSDL type `Edm.String`, inherited from `microsoft.graph.identity`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub display_name: Option<String>,
     /// Unique identifier of the identity.
     ///
-    /// Wire name `id`, CSDL type `Edm.String`, inherited from `microsoft.graph.identity`.
+    /// CSDL type `Edm.String`, inherited from `microsoft.graph.identity`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub id: Option<String>,
     /// The `email` property.
     ///
-    /// Wire name `email`, CSDL type `Edm.String`.
+    /// CSDL type `Edm.String`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub email: Option<String>,
     /// Undeclared ("dynamic") members of this open type, and any other member not modelled above, kept verbatim so nothing is lost on a round-trip.
@@ -1174,27 +1180,27 @@ pub struct EngagementIdentitySet {
     pub odata_type: Option<String>,
     /// The application, if any.
     ///
-    /// Wire name `application`, CSDL type `microsoft.graph.identity`, inherited from `microsoft.graph.identitySet`.
+    /// CSDL type `microsoft.graph.identity`, inherited from `microsoft.graph.identitySet`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub application: Option<AnyIdentity>,
     /// The device, if any.
     ///
-    /// Wire name `device`, CSDL type `microsoft.graph.identity`, inherited from `microsoft.graph.identitySet`.
+    /// CSDL type `microsoft.graph.identity`, inherited from `microsoft.graph.identitySet`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub device: Option<AnyIdentity>,
     /// The user, if any.
     ///
-    /// Wire name `user`, CSDL type `microsoft.graph.identity`, inherited from `microsoft.graph.identitySet`.
+    /// CSDL type `microsoft.graph.identity`, inherited from `microsoft.graph.identitySet`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub user: Option<AnyIdentity>,
     /// The audience identity.
     ///
-    /// Wire name `audience`, CSDL type `microsoft.graph.identity`.
+    /// CSDL type `microsoft.graph.identity`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub audience: Option<AnyIdentity>,
     /// The group identity.
     ///
-    /// Wire name `group`, CSDL type `microsoft.graph.identity`.
+    /// CSDL type `microsoft.graph.identity`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub group: Option<AnyIdentity>,
     /// Undeclared ("dynamic") members of this open type, and any other member not modelled above, kept verbatim so nothing is lost on a round-trip.
@@ -1243,12 +1249,12 @@ pub struct Identity {
     pub odata_type: Option<String>,
     /// Display name of the identity; may be absent or out of date.
     ///
-    /// Wire name `displayName`, CSDL type `Edm.String`.
+    /// CSDL type `Edm.String`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub display_name: Option<String>,
     /// Unique identifier of the identity.
     ///
-    /// Wire name `id`, CSDL type `Edm.String`.
+    /// CSDL type `Edm.String`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub id: Option<String>,
     /// Undeclared ("dynamic") members of this open type, and any other member not modelled above, kept verbatim so nothing is lost on a round-trip.
@@ -1393,24 +1399,22 @@ impl serde::Serialize for AnyIdentity {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         match self {
             Self::Identity(v) => serde::Serialize::serialize(v, s),
-            Self::AzureCommunicationServicesUserIdentity(
-                v,
-            ) if v.odata_type.is_none() => {
-                let mut v = v.clone();
-                v.odata_type = Some(
-                    "#microsoft.graph.azureCommunicationServicesUserIdentity".to_owned(),
-                );
-                serde::Serialize::serialize(&v, s)
+            Self::AzureCommunicationServicesUserIdentity(v) if v.odata_type.is_none() => {
+                msgraph_odata::serialize_with_type(
+                    v,
+                    "#microsoft.graph.azureCommunicationServicesUserIdentity",
+                    s,
+                )
             }
             Self::AzureCommunicationServicesUserIdentity(v) => {
                 serde::Serialize::serialize(v, s)
             }
             Self::CommunicationsApplicationIdentity(v) if v.odata_type.is_none() => {
-                let mut v = v.clone();
-                v.odata_type = Some(
-                    "#microsoft.graph.communicationsApplicationIdentity".to_owned(),
-                );
-                serde::Serialize::serialize(&v, s)
+                msgraph_odata::serialize_with_type(
+                    v,
+                    "#microsoft.graph.communicationsApplicationIdentity",
+                    s,
+                )
             }
             Self::CommunicationsApplicationIdentity(v) => {
                 serde::Serialize::serialize(v, s)
@@ -1418,142 +1422,149 @@ impl serde::Serialize for AnyIdentity {
             Self::CommunicationsApplicationInstanceIdentity(
                 v,
             ) if v.odata_type.is_none() => {
-                let mut v = v.clone();
-                v.odata_type = Some(
-                    "#microsoft.graph.communicationsApplicationInstanceIdentity"
-                        .to_owned(),
-                );
-                serde::Serialize::serialize(&v, s)
+                msgraph_odata::serialize_with_type(
+                    v,
+                    "#microsoft.graph.communicationsApplicationInstanceIdentity",
+                    s,
+                )
             }
             Self::CommunicationsApplicationInstanceIdentity(v) => {
                 serde::Serialize::serialize(v, s)
             }
             Self::CommunicationsEncryptedIdentity(v) if v.odata_type.is_none() => {
-                let mut v = v.clone();
-                v.odata_type = Some(
-                    "#microsoft.graph.communicationsEncryptedIdentity".to_owned(),
-                );
-                serde::Serialize::serialize(&v, s)
+                msgraph_odata::serialize_with_type(
+                    v,
+                    "#microsoft.graph.communicationsEncryptedIdentity",
+                    s,
+                )
             }
             Self::CommunicationsEncryptedIdentity(v) => serde::Serialize::serialize(v, s),
             Self::CommunicationsGuestIdentity(v) if v.odata_type.is_none() => {
-                let mut v = v.clone();
-                v.odata_type = Some(
-                    "#microsoft.graph.communicationsGuestIdentity".to_owned(),
-                );
-                serde::Serialize::serialize(&v, s)
+                msgraph_odata::serialize_with_type(
+                    v,
+                    "#microsoft.graph.communicationsGuestIdentity",
+                    s,
+                )
             }
             Self::CommunicationsGuestIdentity(v) => serde::Serialize::serialize(v, s),
             Self::CommunicationsPhoneIdentity(v) if v.odata_type.is_none() => {
-                let mut v = v.clone();
-                v.odata_type = Some(
-                    "#microsoft.graph.communicationsPhoneIdentity".to_owned(),
-                );
-                serde::Serialize::serialize(&v, s)
+                msgraph_odata::serialize_with_type(
+                    v,
+                    "#microsoft.graph.communicationsPhoneIdentity",
+                    s,
+                )
             }
             Self::CommunicationsPhoneIdentity(v) => serde::Serialize::serialize(v, s),
             Self::CommunicationsUserIdentity(v) if v.odata_type.is_none() => {
-                let mut v = v.clone();
-                v.odata_type = Some(
-                    "#microsoft.graph.communicationsUserIdentity".to_owned(),
-                );
-                serde::Serialize::serialize(&v, s)
+                msgraph_odata::serialize_with_type(
+                    v,
+                    "#microsoft.graph.communicationsUserIdentity",
+                    s,
+                )
             }
             Self::CommunicationsUserIdentity(v) => serde::Serialize::serialize(v, s),
             Self::EmailIdentity(v) if v.odata_type.is_none() => {
-                let mut v = v.clone();
-                v.odata_type = Some("#microsoft.graph.emailIdentity".to_owned());
-                serde::Serialize::serialize(&v, s)
+                msgraph_odata::serialize_with_type(
+                    v,
+                    "#microsoft.graph.emailIdentity",
+                    s,
+                )
             }
             Self::EmailIdentity(v) => serde::Serialize::serialize(v, s),
             Self::Initiator(v) if v.odata_type.is_none() => {
-                let mut v = v.clone();
-                v.odata_type = Some("#microsoft.graph.initiator".to_owned());
-                serde::Serialize::serialize(&v, s)
+                msgraph_odata::serialize_with_type(v, "#microsoft.graph.initiator", s)
             }
             Self::Initiator(v) => serde::Serialize::serialize(v, s),
             Self::ProvisionedIdentity(v) if v.odata_type.is_none() => {
-                let mut v = v.clone();
-                v.odata_type = Some("#microsoft.graph.provisionedIdentity".to_owned());
-                serde::Serialize::serialize(&v, s)
+                msgraph_odata::serialize_with_type(
+                    v,
+                    "#microsoft.graph.provisionedIdentity",
+                    s,
+                )
             }
             Self::ProvisionedIdentity(v) => serde::Serialize::serialize(v, s),
             Self::ProvisioningServicePrincipal(v) if v.odata_type.is_none() => {
-                let mut v = v.clone();
-                v.odata_type = Some(
-                    "#microsoft.graph.provisioningServicePrincipal".to_owned(),
-                );
-                serde::Serialize::serialize(&v, s)
+                msgraph_odata::serialize_with_type(
+                    v,
+                    "#microsoft.graph.provisioningServicePrincipal",
+                    s,
+                )
             }
             Self::ProvisioningServicePrincipal(v) => serde::Serialize::serialize(v, s),
             Self::ProvisioningSystem(v) if v.odata_type.is_none() => {
-                let mut v = v.clone();
-                v.odata_type = Some("#microsoft.graph.provisioningSystem".to_owned());
-                serde::Serialize::serialize(&v, s)
+                msgraph_odata::serialize_with_type(
+                    v,
+                    "#microsoft.graph.provisioningSystem",
+                    s,
+                )
             }
             Self::ProvisioningSystem(v) => serde::Serialize::serialize(v, s),
             Self::ServicePrincipalIdentity(v) if v.odata_type.is_none() => {
-                let mut v = v.clone();
-                v.odata_type = Some(
-                    "#microsoft.graph.servicePrincipalIdentity".to_owned(),
-                );
-                serde::Serialize::serialize(&v, s)
+                msgraph_odata::serialize_with_type(
+                    v,
+                    "#microsoft.graph.servicePrincipalIdentity",
+                    s,
+                )
             }
             Self::ServicePrincipalIdentity(v) => serde::Serialize::serialize(v, s),
             Self::SharePointGroupIdentity(v) if v.odata_type.is_none() => {
-                let mut v = v.clone();
-                v.odata_type = Some(
-                    "#microsoft.graph.sharePointGroupIdentity".to_owned(),
-                );
-                serde::Serialize::serialize(&v, s)
+                msgraph_odata::serialize_with_type(
+                    v,
+                    "#microsoft.graph.sharePointGroupIdentity",
+                    s,
+                )
             }
             Self::SharePointGroupIdentity(v) => serde::Serialize::serialize(v, s),
             Self::SharePointIdentity(v) if v.odata_type.is_none() => {
-                let mut v = v.clone();
-                v.odata_type = Some("#microsoft.graph.sharePointIdentity".to_owned());
-                serde::Serialize::serialize(&v, s)
+                msgraph_odata::serialize_with_type(
+                    v,
+                    "#microsoft.graph.sharePointIdentity",
+                    s,
+                )
             }
             Self::SharePointIdentity(v) => serde::Serialize::serialize(v, s),
             Self::TeamworkApplicationIdentity(v) if v.odata_type.is_none() => {
-                let mut v = v.clone();
-                v.odata_type = Some(
-                    "#microsoft.graph.teamworkApplicationIdentity".to_owned(),
-                );
-                serde::Serialize::serialize(&v, s)
+                msgraph_odata::serialize_with_type(
+                    v,
+                    "#microsoft.graph.teamworkApplicationIdentity",
+                    s,
+                )
             }
             Self::TeamworkApplicationIdentity(v) => serde::Serialize::serialize(v, s),
             Self::TeamworkConversationIdentity(v) if v.odata_type.is_none() => {
-                let mut v = v.clone();
-                v.odata_type = Some(
-                    "#microsoft.graph.teamworkConversationIdentity".to_owned(),
-                );
-                serde::Serialize::serialize(&v, s)
+                msgraph_odata::serialize_with_type(
+                    v,
+                    "#microsoft.graph.teamworkConversationIdentity",
+                    s,
+                )
             }
             Self::TeamworkConversationIdentity(v) => serde::Serialize::serialize(v, s),
             Self::TeamworkTagIdentity(v) if v.odata_type.is_none() => {
-                let mut v = v.clone();
-                v.odata_type = Some("#microsoft.graph.teamworkTagIdentity".to_owned());
-                serde::Serialize::serialize(&v, s)
+                msgraph_odata::serialize_with_type(
+                    v,
+                    "#microsoft.graph.teamworkTagIdentity",
+                    s,
+                )
             }
             Self::TeamworkTagIdentity(v) => serde::Serialize::serialize(v, s),
             Self::TeamworkUserIdentity(v) if v.odata_type.is_none() => {
-                let mut v = v.clone();
-                v.odata_type = Some("#microsoft.graph.teamworkUserIdentity".to_owned());
-                serde::Serialize::serialize(&v, s)
+                msgraph_odata::serialize_with_type(
+                    v,
+                    "#microsoft.graph.teamworkUserIdentity",
+                    s,
+                )
             }
             Self::TeamworkUserIdentity(v) => serde::Serialize::serialize(v, s),
             Self::UserIdentity(v) if v.odata_type.is_none() => {
-                let mut v = v.clone();
-                v.odata_type = Some("#microsoft.graph.userIdentity".to_owned());
-                serde::Serialize::serialize(&v, s)
+                msgraph_odata::serialize_with_type(v, "#microsoft.graph.userIdentity", s)
             }
             Self::UserIdentity(v) => serde::Serialize::serialize(v, s),
             Self::CallRecordsUserIdentity(v) if v.odata_type.is_none() => {
-                let mut v = v.clone();
-                v.odata_type = Some(
-                    "#microsoft.graph.callRecords.userIdentity".to_owned(),
-                );
-                serde::Serialize::serialize(&v, s)
+                msgraph_odata::serialize_with_type(
+                    v,
+                    "#microsoft.graph.callRecords.userIdentity",
+                    s,
+                )
             }
             Self::CallRecordsUserIdentity(v) => serde::Serialize::serialize(v, s),
             Self::Other(map) => serde::Serialize::serialize(map, s),
@@ -2077,17 +2088,17 @@ pub struct IdentitySet {
     pub odata_type: Option<String>,
     /// The application, if any.
     ///
-    /// Wire name `application`, CSDL type `microsoft.graph.identity`.
+    /// CSDL type `microsoft.graph.identity`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub application: Option<AnyIdentity>,
     /// The device, if any.
     ///
-    /// Wire name `device`, CSDL type `microsoft.graph.identity`.
+    /// CSDL type `microsoft.graph.identity`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub device: Option<AnyIdentity>,
     /// The user, if any.
     ///
-    /// Wire name `user`, CSDL type `microsoft.graph.identity`.
+    /// CSDL type `microsoft.graph.identity`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub user: Option<AnyIdentity>,
     /// Undeclared ("dynamic") members of this open type, and any other member not modelled above, kept verbatim so nothing is lost on a round-trip.
@@ -2180,57 +2191,61 @@ impl serde::Serialize for AnyIdentitySet {
         match self {
             Self::IdentitySet(v) => serde::Serialize::serialize(v, s),
             Self::AiInteractionMentionedIdentitySet(v) if v.odata_type.is_none() => {
-                let mut v = v.clone();
-                v.odata_type = Some(
-                    "#microsoft.graph.aiInteractionMentionedIdentitySet".to_owned(),
-                );
-                serde::Serialize::serialize(&v, s)
+                msgraph_odata::serialize_with_type(
+                    v,
+                    "#microsoft.graph.aiInteractionMentionedIdentitySet",
+                    s,
+                )
             }
             Self::AiInteractionMentionedIdentitySet(v) => {
                 serde::Serialize::serialize(v, s)
             }
             Self::ChatMessageFromIdentitySet(v) if v.odata_type.is_none() => {
-                let mut v = v.clone();
-                v.odata_type = Some(
-                    "#microsoft.graph.chatMessageFromIdentitySet".to_owned(),
-                );
-                serde::Serialize::serialize(&v, s)
+                msgraph_odata::serialize_with_type(
+                    v,
+                    "#microsoft.graph.chatMessageFromIdentitySet",
+                    s,
+                )
             }
             Self::ChatMessageFromIdentitySet(v) => serde::Serialize::serialize(v, s),
             Self::ChatMessageMentionedIdentitySet(v) if v.odata_type.is_none() => {
-                let mut v = v.clone();
-                v.odata_type = Some(
-                    "#microsoft.graph.chatMessageMentionedIdentitySet".to_owned(),
-                );
-                serde::Serialize::serialize(&v, s)
+                msgraph_odata::serialize_with_type(
+                    v,
+                    "#microsoft.graph.chatMessageMentionedIdentitySet",
+                    s,
+                )
             }
             Self::ChatMessageMentionedIdentitySet(v) => serde::Serialize::serialize(v, s),
             Self::ChatMessageReactionIdentitySet(v) if v.odata_type.is_none() => {
-                let mut v = v.clone();
-                v.odata_type = Some(
-                    "#microsoft.graph.chatMessageReactionIdentitySet".to_owned(),
-                );
-                serde::Serialize::serialize(&v, s)
+                msgraph_odata::serialize_with_type(
+                    v,
+                    "#microsoft.graph.chatMessageReactionIdentitySet",
+                    s,
+                )
             }
             Self::ChatMessageReactionIdentitySet(v) => serde::Serialize::serialize(v, s),
             Self::CommunicationsIdentitySet(v) if v.odata_type.is_none() => {
-                let mut v = v.clone();
-                v.odata_type = Some(
-                    "#microsoft.graph.communicationsIdentitySet".to_owned(),
-                );
-                serde::Serialize::serialize(&v, s)
+                msgraph_odata::serialize_with_type(
+                    v,
+                    "#microsoft.graph.communicationsIdentitySet",
+                    s,
+                )
             }
             Self::CommunicationsIdentitySet(v) => serde::Serialize::serialize(v, s),
             Self::EngagementIdentitySet(v) if v.odata_type.is_none() => {
-                let mut v = v.clone();
-                v.odata_type = Some("#microsoft.graph.engagementIdentitySet".to_owned());
-                serde::Serialize::serialize(&v, s)
+                msgraph_odata::serialize_with_type(
+                    v,
+                    "#microsoft.graph.engagementIdentitySet",
+                    s,
+                )
             }
             Self::EngagementIdentitySet(v) => serde::Serialize::serialize(v, s),
             Self::SharePointIdentitySet(v) if v.odata_type.is_none() => {
-                let mut v = v.clone();
-                v.odata_type = Some("#microsoft.graph.sharePointIdentitySet".to_owned());
-                serde::Serialize::serialize(&v, s)
+                msgraph_odata::serialize_with_type(
+                    v,
+                    "#microsoft.graph.sharePointIdentitySet",
+                    s,
+                )
             }
             Self::SharePointIdentitySet(v) => serde::Serialize::serialize(v, s),
             Self::Other(map) => serde::Serialize::serialize(map, s),
@@ -2458,17 +2473,17 @@ pub struct Initiator {
     pub odata_type: Option<String>,
     /// Display name of the identity; may be absent or out of date.
     ///
-    /// Wire name `displayName`, CSDL type `Edm.String`, inherited from `microsoft.graph.identity`.
+    /// CSDL type `Edm.String`, inherited from `microsoft.graph.identity`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub display_name: Option<String>,
     /// Unique identifier of the identity.
     ///
-    /// Wire name `id`, CSDL type `Edm.String`, inherited from `microsoft.graph.identity`.
+    /// CSDL type `Edm.String`, inherited from `microsoft.graph.identity`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub id: Option<String>,
     /// The `initiatorType` property.
     ///
-    /// Wire name `initiatorType`, CSDL type `microsoft.graph.initiatorType`.
+    /// CSDL type `microsoft.graph.initiatorType`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub initiator_type: Option<InitiatorType>,
     /// Undeclared ("dynamic") members of this open type, and any other member not modelled above, kept verbatim so nothing is lost on a round-trip.
@@ -2513,22 +2528,22 @@ pub struct ProvisionedIdentity {
     pub odata_type: Option<String>,
     /// Display name of the identity; may be absent or out of date.
     ///
-    /// Wire name `displayName`, CSDL type `Edm.String`, inherited from `microsoft.graph.identity`.
+    /// CSDL type `Edm.String`, inherited from `microsoft.graph.identity`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub display_name: Option<String>,
     /// Unique identifier of the identity.
     ///
-    /// Wire name `id`, CSDL type `Edm.String`, inherited from `microsoft.graph.identity`.
+    /// CSDL type `Edm.String`, inherited from `microsoft.graph.identity`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub id: Option<String>,
     /// The `details` property.
     ///
-    /// Wire name `details`, CSDL type `microsoft.graph.detailsInfo`.
+    /// CSDL type `microsoft.graph.detailsInfo`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub details: Option<DetailsInfo>,
     /// The `identityType` property.
     ///
-    /// Wire name `identityType`, CSDL type `Edm.String`.
+    /// CSDL type `Edm.String`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub identity_type: Option<String>,
     /// Undeclared ("dynamic") members of this open type, and any other member not modelled above, kept verbatim so nothing is lost on a round-trip.
@@ -2574,12 +2589,12 @@ pub struct ProvisioningServicePrincipal {
     pub odata_type: Option<String>,
     /// Display name of the identity; may be absent or out of date.
     ///
-    /// Wire name `displayName`, CSDL type `Edm.String`, inherited from `microsoft.graph.identity`.
+    /// CSDL type `Edm.String`, inherited from `microsoft.graph.identity`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub display_name: Option<String>,
     /// Unique identifier of the identity.
     ///
-    /// Wire name `id`, CSDL type `Edm.String`, inherited from `microsoft.graph.identity`.
+    /// CSDL type `Edm.String`, inherited from `microsoft.graph.identity`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub id: Option<String>,
     /// Undeclared ("dynamic") members of this open type, and any other member not modelled above, kept verbatim so nothing is lost on a round-trip.
@@ -2623,17 +2638,17 @@ pub struct ProvisioningSystem {
     pub odata_type: Option<String>,
     /// Display name of the identity; may be absent or out of date.
     ///
-    /// Wire name `displayName`, CSDL type `Edm.String`, inherited from `microsoft.graph.identity`.
+    /// CSDL type `Edm.String`, inherited from `microsoft.graph.identity`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub display_name: Option<String>,
     /// Unique identifier of the identity.
     ///
-    /// Wire name `id`, CSDL type `Edm.String`, inherited from `microsoft.graph.identity`.
+    /// CSDL type `Edm.String`, inherited from `microsoft.graph.identity`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub id: Option<String>,
     /// The `details` property.
     ///
-    /// Wire name `details`, CSDL type `microsoft.graph.detailsInfo`.
+    /// CSDL type `microsoft.graph.detailsInfo`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub details: Option<DetailsInfo>,
     /// Undeclared ("dynamic") members of this open type, and any other member not modelled above, kept verbatim so nothing is lost on a round-trip.
@@ -2678,17 +2693,17 @@ pub struct ServicePrincipalIdentity {
     pub odata_type: Option<String>,
     /// Display name of the identity; may be absent or out of date.
     ///
-    /// Wire name `displayName`, CSDL type `Edm.String`, inherited from `microsoft.graph.identity`.
+    /// CSDL type `Edm.String`, inherited from `microsoft.graph.identity`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub display_name: Option<String>,
     /// Unique identifier of the identity.
     ///
-    /// Wire name `id`, CSDL type `Edm.String`, inherited from `microsoft.graph.identity`.
+    /// CSDL type `Edm.String`, inherited from `microsoft.graph.identity`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub id: Option<String>,
     /// The `appId` property.
     ///
-    /// Wire name `appId`, CSDL type `Edm.String`.
+    /// CSDL type `Edm.String`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub app_id: Option<String>,
     /// Undeclared ("dynamic") members of this open type, and any other member not modelled above, kept verbatim so nothing is lost on a round-trip.
@@ -2733,22 +2748,22 @@ pub struct SharePointGroupIdentity {
     pub odata_type: Option<String>,
     /// Display name of the identity; may be absent or out of date.
     ///
-    /// Wire name `displayName`, CSDL type `Edm.String`, inherited from `microsoft.graph.identity`.
+    /// CSDL type `Edm.String`, inherited from `microsoft.graph.identity`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub display_name: Option<String>,
     /// Unique identifier of the identity.
     ///
-    /// Wire name `id`, CSDL type `Edm.String`, inherited from `microsoft.graph.identity`.
+    /// CSDL type `Edm.String`, inherited from `microsoft.graph.identity`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub id: Option<String>,
     /// The `principalId` property.
     ///
-    /// Wire name `principalId`, CSDL type `Edm.String`.
+    /// CSDL type `Edm.String`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub principal_id: Option<String>,
     /// The `title` property.
     ///
-    /// Wire name `title`, CSDL type `Edm.String`.
+    /// CSDL type `Edm.String`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub title: Option<String>,
     /// Undeclared ("dynamic") members of this open type, and any other member not modelled above, kept verbatim so nothing is lost on a round-trip.
@@ -2794,17 +2809,17 @@ pub struct SharePointIdentity {
     pub odata_type: Option<String>,
     /// Display name of the identity; may be absent or out of date.
     ///
-    /// Wire name `displayName`, CSDL type `Edm.String`, inherited from `microsoft.graph.identity`.
+    /// CSDL type `Edm.String`, inherited from `microsoft.graph.identity`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub display_name: Option<String>,
     /// Unique identifier of the identity.
     ///
-    /// Wire name `id`, CSDL type `Edm.String`, inherited from `microsoft.graph.identity`.
+    /// CSDL type `Edm.String`, inherited from `microsoft.graph.identity`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub id: Option<String>,
     /// The `loginName` property.
     ///
-    /// Wire name `loginName`, CSDL type `Edm.String`.
+    /// CSDL type `Edm.String`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub login_name: Option<String>,
     /// Undeclared ("dynamic") members of this open type, and any other member not modelled above, kept verbatim so nothing is lost on a round-trip.
@@ -2849,37 +2864,37 @@ pub struct SharePointIdentitySet {
     pub odata_type: Option<String>,
     /// The application, if any.
     ///
-    /// Wire name `application`, CSDL type `microsoft.graph.identity`, inherited from `microsoft.graph.identitySet`.
+    /// CSDL type `microsoft.graph.identity`, inherited from `microsoft.graph.identitySet`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub application: Option<AnyIdentity>,
     /// The device, if any.
     ///
-    /// Wire name `device`, CSDL type `microsoft.graph.identity`, inherited from `microsoft.graph.identitySet`.
+    /// CSDL type `microsoft.graph.identity`, inherited from `microsoft.graph.identitySet`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub device: Option<AnyIdentity>,
     /// The user, if any.
     ///
-    /// Wire name `user`, CSDL type `microsoft.graph.identity`, inherited from `microsoft.graph.identitySet`.
+    /// CSDL type `microsoft.graph.identity`, inherited from `microsoft.graph.identitySet`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub user: Option<AnyIdentity>,
     /// The `group` property.
     ///
-    /// Wire name `group`, CSDL type `microsoft.graph.identity`.
+    /// CSDL type `microsoft.graph.identity`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub group: Option<AnyIdentity>,
     /// The `sharePointGroup` property.
     ///
-    /// Wire name `sharePointGroup`, CSDL type `microsoft.graph.sharePointGroupIdentity`.
+    /// CSDL type `microsoft.graph.sharePointGroupIdentity`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub share_point_group: Option<SharePointGroupIdentity>,
     /// The `siteGroup` property.
     ///
-    /// Wire name `siteGroup`, CSDL type `microsoft.graph.sharePointIdentity`.
+    /// CSDL type `microsoft.graph.sharePointIdentity`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub site_group: Option<SharePointIdentity>,
     /// The `siteUser` property.
     ///
-    /// Wire name `siteUser`, CSDL type `microsoft.graph.sharePointIdentity`.
+    /// CSDL type `microsoft.graph.sharePointIdentity`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub site_user: Option<SharePointIdentity>,
     /// Undeclared ("dynamic") members of this open type, and any other member not modelled above, kept verbatim so nothing is lost on a round-trip.
@@ -2928,17 +2943,17 @@ pub struct TeamworkApplicationIdentity {
     pub odata_type: Option<String>,
     /// Display name of the identity; may be absent or out of date.
     ///
-    /// Wire name `displayName`, CSDL type `Edm.String`, inherited from `microsoft.graph.identity`.
+    /// CSDL type `Edm.String`, inherited from `microsoft.graph.identity`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub display_name: Option<String>,
     /// Unique identifier of the identity.
     ///
-    /// Wire name `id`, CSDL type `Edm.String`, inherited from `microsoft.graph.identity`.
+    /// CSDL type `Edm.String`, inherited from `microsoft.graph.identity`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub id: Option<String>,
     /// The `applicationIdentityType` property.
     ///
-    /// Wire name `applicationIdentityType`, CSDL type `microsoft.graph.teamworkApplicationIdentityType`.
+    /// CSDL type `microsoft.graph.teamworkApplicationIdentityType`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub application_identity_type: Option<TeamworkApplicationIdentityType>,
     /// Undeclared ("dynamic") members of this open type, and any other member not modelled above, kept verbatim so nothing is lost on a round-trip.
@@ -2985,17 +3000,17 @@ pub struct TeamworkConversationIdentity {
     pub odata_type: Option<String>,
     /// Display name of the identity; may be absent or out of date.
     ///
-    /// Wire name `displayName`, CSDL type `Edm.String`, inherited from `microsoft.graph.identity`.
+    /// CSDL type `Edm.String`, inherited from `microsoft.graph.identity`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub display_name: Option<String>,
     /// Unique identifier of the identity.
     ///
-    /// Wire name `id`, CSDL type `Edm.String`, inherited from `microsoft.graph.identity`.
+    /// CSDL type `Edm.String`, inherited from `microsoft.graph.identity`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub id: Option<String>,
     /// The `conversationIdentityType` property.
     ///
-    /// Wire name `conversationIdentityType`, CSDL type `microsoft.graph.teamworkConversationIdentityType`.
+    /// CSDL type `microsoft.graph.teamworkConversationIdentityType`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub conversation_identity_type: Option<TeamworkConversationIdentityType>,
     /// Undeclared ("dynamic") members of this open type, and any other member not modelled above, kept verbatim so nothing is lost on a round-trip.
@@ -3042,12 +3057,12 @@ pub struct TeamworkTagIdentity {
     pub odata_type: Option<String>,
     /// Display name of the identity; may be absent or out of date.
     ///
-    /// Wire name `displayName`, CSDL type `Edm.String`, inherited from `microsoft.graph.identity`.
+    /// CSDL type `Edm.String`, inherited from `microsoft.graph.identity`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub display_name: Option<String>,
     /// Unique identifier of the identity.
     ///
-    /// Wire name `id`, CSDL type `Edm.String`, inherited from `microsoft.graph.identity`.
+    /// CSDL type `Edm.String`, inherited from `microsoft.graph.identity`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub id: Option<String>,
     /// Undeclared ("dynamic") members of this open type, and any other member not modelled above, kept verbatim so nothing is lost on a round-trip.
@@ -3091,17 +3106,17 @@ pub struct TeamworkUserIdentity {
     pub odata_type: Option<String>,
     /// Display name of the identity; may be absent or out of date.
     ///
-    /// Wire name `displayName`, CSDL type `Edm.String`, inherited from `microsoft.graph.identity`.
+    /// CSDL type `Edm.String`, inherited from `microsoft.graph.identity`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub display_name: Option<String>,
     /// Unique identifier of the identity.
     ///
-    /// Wire name `id`, CSDL type `Edm.String`, inherited from `microsoft.graph.identity`.
+    /// CSDL type `Edm.String`, inherited from `microsoft.graph.identity`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub id: Option<String>,
     /// The `userIdentityType` property.
     ///
-    /// Wire name `userIdentityType`, CSDL type `microsoft.graph.teamworkUserIdentityType`.
+    /// CSDL type `microsoft.graph.teamworkUserIdentityType`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub user_identity_type: Option<TeamworkUserIdentityType>,
     /// Undeclared ("dynamic") members of this open type, and any other member not modelled above, kept verbatim so nothing is lost on a round-trip.
@@ -3146,22 +3161,22 @@ pub struct UserIdentity {
     pub odata_type: Option<String>,
     /// Display name of the identity; may be absent or out of date.
     ///
-    /// Wire name `displayName`, CSDL type `Edm.String`, inherited from `microsoft.graph.identity`.
+    /// CSDL type `Edm.String`, inherited from `microsoft.graph.identity`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub display_name: Option<String>,
     /// Unique identifier of the identity.
     ///
-    /// Wire name `id`, CSDL type `Edm.String`, inherited from `microsoft.graph.identity`.
+    /// CSDL type `Edm.String`, inherited from `microsoft.graph.identity`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub id: Option<String>,
     /// The `ipAddress` property.
     ///
-    /// Wire name `ipAddress`, CSDL type `Edm.String`.
+    /// CSDL type `Edm.String`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub ip_address: Option<String>,
     /// The `userPrincipalName` property.
     ///
-    /// Wire name `userPrincipalName`, CSDL type `Edm.String`.
+    /// CSDL type `Edm.String`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub user_principal_name: Option<String>,
     /// Undeclared ("dynamic") members of this open type, and any other member not modelled above, kept verbatim so nothing is lost on a round-trip.
