@@ -463,6 +463,7 @@ fn log_rows_keep_members_newer_than_the_metadata() {
             graph,
             "--format",
             format,
+            "--force",
             "-o",
             out.to_str().expect("utf-8"),
             "--from",
