@@ -245,9 +245,8 @@ fn refused_link_then_resume(mode: u8, needle: &str) {
     let o = with_credentials(&mut callrecords(&args), &emu.base_url())
         .output()
         .expect("runs");
-    let e = stderr(&o);
-    assert_eq!(o.status.code(), Some(5), "{e}");
-    assert!(e.contains(needle) && e.contains("hint:"), "{e}");
+    let refused = stderr(&o);
+    assert_eq!(o.status.code(), Some(5), "{refused}");
 
     state.store(FIXED, Ordering::SeqCst);
     args.push("--resume");
@@ -260,6 +259,10 @@ fn refused_link_then_resume(mode: u8, needle: &str) {
         .map(|r| r["id"].clone())
         .collect();
     assert_eq!(ids, vec![json!("a"), json!("b")], "each row exactly once");
+    assert!(
+        refused.contains(needle) && refused.contains("hint:"),
+        "{refused}"
+    );
 }
 
 #[test]
