@@ -93,7 +93,7 @@ pub fn sync(root: &Path, check: bool) -> anyhow::Result<SyncReport> {
     Ok(report)
 }
 
-fn load(path: &Path) -> anyhow::Result<msgraph_csdl::Document<'static>> {
+fn load(path: &Path) -> anyhow::Result<msgraph_csdl::Document> {
     msgraph_csdl::load_file(path).with_context(|| format!("cannot load {}", path.display()))
 }
 
