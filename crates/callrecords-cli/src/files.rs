@@ -183,7 +183,7 @@ impl OutputFiles {
     /// Remove the checkpoint of a complete export and release the lock.
     pub fn finish_stale(self) -> Result<(), CliError> {
         Checkpoint::remove(&self.checkpoint)?;
-        self.lock.release();
+        drop(self.lock);
         Ok(())
     }
 }

@@ -228,11 +228,22 @@ fn same_range(request: &Url, link: &Url) -> Result<(), Refusal> {
             .map(|(_, v)| v.into_owned())
     };
     if let (Some(req), Some(l)) = (filter(request), filter(link)) {
-        if req != l {
+        // The instants are what bound the range; compared as instants, so
+        // a service that writes them another way (`.0000000Z`) still agrees.
+        if filter_instants(&req) != filter_instants(&l) {
             return Err(Refusal::OtherRange(format!("$filter {l}, not {req}")));
         }
     }
     Ok(())
+}
+
+/// The instants a `$filter` compares with, in order.
+fn filter_instants(filter: &str) -> Vec<DateTime<Utc>> {
+    filter
+        .split(|c: char| c.is_whitespace() || matches!(c, '(' | ')' | '\''))
+        .filter_map(|t| DateTime::parse_from_rfc3339(t).ok())
+        .map(|t| t.with_timezone(&Utc))
+        .collect()
 }
 
 #[cfg(test)]
@@ -306,6 +317,8 @@ mod tests {
         let req = "/communications/callRecords?$filter=startDateTime%20ge%202026-11-01T00:00:00Z";
         let w = WindowLinks::new(&root, req).unwrap();
         w.check(&format!("{req}&$skip=60")).unwrap();
+        w.check("/communications/callRecords?$filter=startDateTime+ge+2026-11-01T00:00:00.0000000Z&$skiptoken=x")
+            .unwrap();
         w.check("/communications/callRecords?$skiptoken=abc")
             .unwrap();
         let e = w

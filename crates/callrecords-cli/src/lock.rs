@@ -11,11 +11,12 @@ use std::path::{Path, PathBuf};
 
 use crate::error::CliError;
 
-/// A held lock; released (and its file removed) on [`OutputLock::release`],
-/// released without removing the file when dropped.
+/// A held lock; released, and its file removed, when dropped (a killed
+/// process leaves the file, whose lock the system has released).
 #[derive(Debug)]
 pub struct OutputLock {
-    file: File,
+    /// Never read: the lock lives as long as this handle is open.
+    _file: File,
     path: PathBuf,
 }
 
@@ -62,7 +63,7 @@ impl OutputLock {
                 let _ = file.set_len(0);
                 let _ = writeln!(file, "{}", std::process::id());
                 return Ok(OutputLock {
-                    file,
+                    _file: file,
                     path: path.to_path_buf(),
                 });
             }
@@ -73,11 +74,13 @@ impl OutputLock {
         ))
         .hint("another program is creating and removing it; stop it and try again"))
     }
+}
 
-    /// Remove the lock file and release the lock (after a complete export).
-    pub fn release(self) {
+impl Drop for OutputLock {
+    fn drop(&mut self) {
+        // Removed while still held, so no other run can have locked it;
+        // the file handle (and with it the lock) goes right after.
         let _ = std::fs::remove_file(&self.path);
-        drop(self.file);
     }
 }
 
@@ -109,12 +112,12 @@ mod tests {
         assert_eq!(e.category, crate::Category::Validation);
         assert!(e.to_string().contains("another callrecords export"), "{e}");
         assert!(e.hint.is_some());
-        first.release();
+        drop(first);
         assert!(!path.exists());
+        // A file left by a killed run holds no lock.
+        std::fs::write(&path, "12345\n").unwrap();
         let again = OutputLock::take(&path, &out).unwrap();
         drop(again);
-        // Dropped (as when the process dies): the file stays, the lock does not.
-        assert!(path.exists());
-        OutputLock::take(&path, &out).unwrap().release();
+        assert!(!path.exists());
     }
 }

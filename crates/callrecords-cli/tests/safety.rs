@@ -88,6 +88,10 @@ fn a_failed_or_refused_run_leaves_an_existing_output_untouched() {
     assert_ne!(o.status.code(), Some(0), "{}", stderr(&o));
     assert_eq!(std::fs::read_to_string(&out).expect("read"), "old\n");
     assert!(stderr(&o).contains("--force"), "{}", stderr(&o));
+    assert!(
+        !dir.path().join("p.ndjson.lock").exists(),
+        "a run that ends releases and removes its lock"
+    );
 
     // Even with --force, a failure leaves it as it was.
     args.push("--force");
