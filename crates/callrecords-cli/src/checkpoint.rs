@@ -227,6 +227,8 @@ mod tests {
         assert!(e.to_string().contains("damaged"), "{e}");
         Checkpoint::remove(&p).unwrap();
         Checkpoint::remove(&p).unwrap();
+        let e = cp.save(&dir.path().join("no-such-dir/x.json")).unwrap_err();
+        assert!(e.to_string().contains("hint:"), "{e}");
         assert!(Checkpoint::load(&p).is_err());
     }
 }

@@ -422,6 +422,30 @@ async fn a_hand_edited_checkpoint_is_refused() {
     assert!(e.hint.is_some());
 }
 
+/// A run stopped between renaming the complete output into place and
+/// removing its checkpoint: `--resume` finds the export complete.
+#[tokio::test]
+async fn resume_after_the_final_rename_finds_the_export_complete() {
+    let (dir, args) = stopped_export("ndjson", "6").await;
+    let (path, v) = checkpoint_json(dir.path(), "ndjson");
+    let mut cp: Checkpoint = serde_json::from_value(v).expect("a checkpoint");
+    cp.window = 3;
+    cp.next_link = None;
+    cp.pages = 12;
+    cp.save(&path).expect("saved");
+    let out = dir.path().join("t.ndjson");
+    std::fs::rename(dir.path().join("t.ndjson.partial"), &out).expect("rename");
+    let before = std::fs::read(&out).expect("read");
+    let s = resume(&args).await.expect("complete");
+    assert_eq!(s.rows, cp.rows);
+    assert!(!path.exists(), "the checkpoint is removed");
+    assert_eq!(
+        std::fs::read(&out).expect("read"),
+        before,
+        "the output is left as it is"
+    );
+}
+
 #[test]
 fn a_checkpoint_that_is_not_text_says_delete_it() {
     let dir = tempfile::tempdir().expect("tempdir");
