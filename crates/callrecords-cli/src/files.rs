@@ -169,7 +169,7 @@ impl OutputFiles {
     /// the output, remove the checkpoint, release the lock.
     pub fn complete(self, writer: RowWriter) -> Result<(), CliError> {
         writer.finish()?;
-        crate::durable::rename(&self.partial, &self.output, "output renamed").map_err(|e| {
+        crate::durable::rename_durably(&self.partial, &self.output, "output renamed").map_err(|e| {
             CliError::other(format!(
                 "cannot rename {} to {}: {e}",
                 self.partial.display(),
@@ -185,5 +185,38 @@ impl OutputFiles {
         Checkpoint::remove(&self.checkpoint)?;
         drop(self.lock);
         Ok(())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// The complete output is on disk before it takes the output's name,
+    /// and the lock and checkpoint go afterwards.
+    #[test]
+    fn completion_syncs_then_renames_then_cleans_up() {
+        let dir = tempfile::tempdir().unwrap();
+        let out = dir.path().join("o.ndjson");
+        let files = OutputFiles::lock(&out).unwrap();
+        let mut w = RowWriter::create(Some(&files.partial), crate::Format::Ndjson, &[]).unwrap();
+        w.write(&serde_json::json!({"a": 1})).unwrap();
+        std::fs::write(&files.checkpoint, "{}").unwrap();
+        crate::durable::take_journal();
+        files.complete(w).unwrap();
+        let steps = crate::durable::take_journal();
+        let at = |what: &str| steps.iter().position(|s| *s == what);
+        assert!(
+            at("output") < at("output renamed") && at("output").is_some(),
+            "{steps:?}"
+        );
+        assert_eq!(std::fs::read_to_string(&out).unwrap(), "{\"a\":1}\n");
+        for gone in [
+            "o.ndjson.partial",
+            "o.ndjson.checkpoint.json",
+            "o.ndjson.lock",
+        ] {
+            assert!(!dir.path().join(gone).exists(), "{gone}");
+        }
     }
 }
