@@ -38,7 +38,14 @@ pub fn rename(from: &Path, to: &Path, what: &'static str) -> io::Result<()> {
 /// power loss (best effort: some file systems refuse to sync a directory).
 pub fn rename_durably(from: &Path, to: &Path, what: &'static str) -> io::Result<()> {
     rename(from, to, what)?;
-    let dir = match to.parent() {
+    sync_dir(to);
+    Ok(())
+}
+
+/// fsync the directory holding `path`, so a file just created there is
+/// found after a power loss (best effort, as for [`rename_durably`]).
+pub fn sync_dir(path: &Path) {
+    let dir = match path.parent() {
         Some(d) if !d.as_os_str().is_empty() => d,
         _ => Path::new("."),
     };
@@ -47,7 +54,6 @@ pub fn rename_durably(from: &Path, to: &Path, what: &'static str) -> io::Result<
             record("directory");
         }
     }
-    Ok(())
 }
 
 #[cfg(test)]

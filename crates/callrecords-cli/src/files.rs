@@ -156,7 +156,10 @@ impl OutputFiles {
 
     /// A new partial file with the preamble (CSV header, JSON `[`).
     pub fn create_writer(&self, plan: &Plan) -> Result<RowWriter, CliError> {
-        RowWriter::create(Some(&self.partial), plan.format, &plan.columns)
+        let writer = RowWriter::create(Some(&self.partial), plan.format, &plan.columns)?;
+        // Once a run: the checkpoints to come point into this file.
+        crate::durable::sync_dir(&self.partial);
+        Ok(writer)
     }
 
     /// The partial file of `cp`, checked (its first `cp.bytes` bytes are
