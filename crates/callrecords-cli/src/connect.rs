@@ -66,6 +66,7 @@ pub async fn connect(args: &ExportArgs, beta: bool) -> Result<Connection, CliErr
             CliError::other(format!(
                 "cannot start the embedded emulator on 127.0.0.1: {e}"
             ))
+            .hint("loopback networking must be available; check that 127.0.0.1 can be bound")
         })?;
         let base = parse_url(&emu.base_url())?;
         let credential =

@@ -98,22 +98,23 @@ impl Exporter {
         };
         let label = plan.kind.cli_name().to_string();
         let progress = Progress::new(&label, counter.clone());
-        if let Begin::AlreadyComplete(cp) = &begin {
-            let Some(f) = files else {
-                return Err(CliError::other("a complete export without an output file"));
-            };
-            let destination = f.output.display().to_string();
-            f.finish_stale()?;
-            let line = progress.finish(cp.rows, cp.rows, cp.pages, &destination);
-            return Ok(Summary {
-                rows: cp.rows,
-                rows_earlier: cp.rows,
-                pages: cp.pages,
-                retries: 0,
-                resumed: true,
-                line,
-            });
-        }
+        let files = match (files, &begin) {
+            (Some(f), Begin::AlreadyComplete(cp)) => {
+                // Stopped after the output was in place: only the checkpoint is left to remove.
+                let destination = f.output.display().to_string();
+                f.finish_stale()?;
+                let line = progress.finish(cp.rows, cp.rows, cp.pages, &destination);
+                return Ok(Summary {
+                    rows: cp.rows,
+                    rows_earlier: cp.rows,
+                    pages: cp.pages,
+                    retries: 0,
+                    resumed: true,
+                    line,
+                });
+            }
+            (files, _) => files,
+        };
         let Connection { client, emulator } = connect(args, plan.beta).await?;
         let (start, rows_earlier) = match &begin {
             Begin::Resume(cp) => {
@@ -554,6 +555,7 @@ fn check_saved_link(
             "cannot check the links of {path}: {}",
             r.describe()
         ))
+        .hint("please report it with the message above")
     })?;
     links.check(link).map(|_| ()).map_err(|r| {
         CliError::validation(format!(

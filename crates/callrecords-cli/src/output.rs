@@ -576,14 +576,18 @@ fn json_err(e: serde_json::Error) -> CliError {
     if let Some(kind) = e.io_error_kind() {
         CliError::from(std::io::Error::new(kind, e))
     } else {
-        CliError::other(format!("cannot encode a row as JSON: {e}"))
+        CliError::other(format!("cannot encode a row as JSON: {e}")).hint(
+            "please report it with the message above; the checkpoint allows --resume after a fix",
+        )
     }
 }
 
 fn csv_err(e: csv::Error) -> CliError {
     match e.into_kind() {
         csv::ErrorKind::Io(io) => CliError::from(io),
-        other => CliError::other(format!("cannot write CSV: {other:?}")),
+        other => CliError::other(format!("cannot write CSV: {other:?}")).hint(
+            "please report it with the message above; the checkpoint allows --resume after a fix",
+        ),
     }
 }
 
