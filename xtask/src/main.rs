@@ -12,6 +12,7 @@ use clap::Parser;
 fn main() -> anyhow::Result<()> {
     match flags::Xtask::parse().command {
         flags::Command::Metadata(flags::Metadata::Import(args)) => metadata::import(&args),
+        flags::Command::Metadata(flags::Metadata::Diff(args)) => metadata::diff(&args),
         flags::Command::Codegen(args) => codegen::run(&args),
     }
 }

@@ -95,7 +95,7 @@ enum Kill {
     InCheckpointWrite,
 }
 
-/// Run once and kill as `kill` says; `true` if it was killed (not done).
+/// Run once and kill as `kill` says; `true` if it was killed before it completed.
 fn run_and_kill(args: &[String], out: &Path, kill: Kill) -> bool {
     let tmp = sibling(out, ".checkpoint.json.tmp");
     let _ = std::fs::remove_file(&tmp);
@@ -130,7 +130,10 @@ fn run_and_kill(args: &[String], out: &Path, kill: Kill) -> bool {
         if now || Instant::now() > deadline {
             child.kill().expect("SIGKILL");
             child.wait().expect("reaped");
-            return true;
+            // The kill may land after the run completed (its output renamed
+            // into place and its checkpoint removed): then it is done.
+            let complete = out.exists() && !sibling(out, ".checkpoint.json").exists();
+            return !complete;
         }
         std::thread::sleep(Duration::from_millis(1));
     }

@@ -1,4 +1,5 @@
-//! The one error type of the runtime and the Graph (OData) error body model.
+//! The one error type of the runtime (and of the SDK built on it) and the Graph (OData)
+//! error body model.
 
 use std::fmt;
 use std::time::Duration;
@@ -6,14 +7,23 @@ use std::time::Duration;
 use reqwest::StatusCode;
 use serde::Deserialize;
 
-/// Everything that can go wrong talking to Microsoft Graph.
+/// Everything that can go wrong talking to Microsoft Graph: the one error type of the
+/// runtime and of the request builders built on it.
 ///
 /// `Display` is written for a person: it names the request, the Graph error
 /// code and message, the `request-id` to quote to Microsoft support, and how
 /// many times the request was retried. Secrets never appear in it.
+///
+/// Accessors read the common facts without matching: [`Error::status`],
+/// [`Error::code`] and [`Error::message`] (of the Graph error body),
+/// [`Error::request_id`], [`Error::client_request_id`], [`Error::retry_after`].
 #[derive(Clone, Debug, thiserror::Error)]
 #[non_exhaustive]
 pub enum Error {
+    /// An argument the API would reject (an empty or reversed date range, a page size
+    /// over the documented maximum, an empty id), found before anything was sent.
+    #[error(transparent)]
+    Argument(#[from] ArgumentError),
     /// Graph answered with a non-success HTTP status.
     #[error("{}", display_http(.status, .method, .url, .graph, .request_id, .retries))]
     Http {
@@ -159,7 +169,81 @@ impl Error {
             _ => None,
         }
     }
+
+    /// The `client-request-id` sent with the failed attempt (or echoed in the Graph error
+    /// body), when there was a response.
+    pub fn client_request_id(&self) -> Option<&str> {
+        match self {
+            Error::Http {
+                client_request_id,
+                graph,
+                ..
+            } => client_request_id
+                .as_deref()
+                .or_else(|| graph.as_ref()?.inner.client_request_id.as_deref()),
+            _ => None,
+        }
+    }
+
+    /// The Graph error code (`error.code`, e.g. `TooManyRequests`, `itemNotFound`; branch on
+    /// this), or the `AADSTS…` code of a token endpoint error, or the OAuth `error` when
+    /// there is no `AADSTS` code.
+    pub fn code(&self) -> Option<&str> {
+        match self {
+            Error::Http { graph, .. } => graph.as_ref().map(|g| g.code.as_str()),
+            Error::Auth { aadsts, error, .. } => Some(aadsts.as_deref().unwrap_or(error)),
+            _ => None,
+        }
+    }
+
+    /// The Graph error message (`error.message`) or the token endpoint's description.
+    pub fn message(&self) -> Option<&str> {
+        match self {
+            Error::Http { graph, .. } => graph.as_ref().map(|g| g.message.as_str()),
+            Error::Auth { description, .. } => Some(description),
+            _ => None,
+        }
+    }
 }
+
+/// An argument the API would reject, caught before any request is sent
+/// ([`Error::Argument`]).
+///
+/// The message names the operation and the offending values, e.g.
+/// `getPstnCalls: fromDateTime 2026-11-02T00:00:00Z is not before toDateTime 2026-11-01T00:00:00Z`.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ArgumentError {
+    operation: String,
+    message: String,
+}
+
+impl ArgumentError {
+    /// An error for `operation` (e.g. `getPstnCalls`) with a message naming the values.
+    pub fn new(operation: impl Into<String>, message: impl Into<String>) -> Self {
+        Self {
+            operation: operation.into(),
+            message: message.into(),
+        }
+    }
+
+    /// The operation whose argument was rejected (`getPstnCalls`, `list sessions`).
+    pub fn operation(&self) -> &str {
+        &self.operation
+    }
+
+    /// What was wrong, with the values.
+    pub fn message(&self) -> &str {
+        &self.message
+    }
+}
+
+impl fmt::Display for ArgumentError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{}: {}", self.operation, self.message)
+    }
+}
+
+impl std::error::Error for ArgumentError {}
 
 /// 429, 503 and 504 are transient per the Graph throttling guidance.
 pub(crate) fn is_retryable_status(status: StatusCode) -> bool {
@@ -361,6 +445,39 @@ mod tests {
         );
         assert!(e.is_retryable());
         assert_eq!(e.status(), Some(StatusCode::TOO_MANY_REQUESTS));
+        assert_eq!(e.code(), Some("TooManyRequests"));
+        assert_eq!(e.message(), Some("Please retry again later."));
+        // No client-request-id sent, none echoed.
+        assert_eq!(e.client_request_id(), None);
+    }
+
+    #[test]
+    fn client_request_id_falls_back_to_the_echoed_one() {
+        let with_sent = |sent: Option<&str>| {
+            Error::Http {
+            status: StatusCode::NOT_FOUND,
+            method: "GET".into(),
+            url: "/v1.0/x".into(),
+            graph: parse_graph_error(
+                br#"{"error":{"code":"itemNotFound","message":"m","innerError":{"client-request-id":"c9"}}}"#,
+            )
+            .map(Box::new),
+            request_id: None,
+            client_request_id: sent.map(str::to_owned),
+            retry_after: None,
+            retries: 0,
+        }
+        };
+        assert_eq!(with_sent(None).client_request_id(), Some("c9"));
+        assert_eq!(with_sent(Some("c1")).client_request_id(), Some("c1"));
+    }
+
+    #[test]
+    fn argument_errors_name_the_operation_and_have_no_http_facts() {
+        let e = Error::from(ArgumentError::new("getPstnCalls", "the range is reversed"));
+        assert_eq!(e.to_string(), "getPstnCalls: the range is reversed");
+        assert!(!e.is_retryable());
+        assert_eq!((e.status(), e.code(), e.request_id()), (None, None, None));
     }
 
     #[test]
@@ -377,5 +494,6 @@ mod tests {
             "authentication failed (HTTP 401): invalid_client: AADSTS7000215: Invalid client secret provided."
         );
         assert!(!e.is_retryable());
+        assert_eq!(e.code(), Some("AADSTS7000215"));
     }
 }

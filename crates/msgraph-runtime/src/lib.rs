@@ -1,7 +1,9 @@
 //! Hand-written Microsoft Graph client runtime: auth, retry, paging, errors, clouds.
 //!
 //! It knows nothing of any particular Graph namespace; generated request
-//! builders call [`GraphClient::get_json`] and [`GraphClient::pager`].
+//! builders call [`GraphClient::get_json`] and [`GraphClient::pager_from_link`],
+//! with per-request [`RequestOptions`], and report the one [`Error`] (which
+//! also carries their argument errors, [`Error::Argument`]).
 //!
 //! ```no_run
 //! use futures::TryStreamExt;
@@ -108,9 +110,11 @@
 //!   drops the cached token and retries once with a fresh one.
 //! * The bearer token is only sent to the configured Graph origin; next links
 //!   to other hosts and redirects are errors, never followed.
-//! * Every request carries a fresh `client-request-id`, `SdkVersion` and
+//! * Every request carries a fresh `client-request-id` (or the one set in
+//!   [`RequestOptions::client_request_id`]), `SdkVersion` and
 //!   `Prefer: include-unknown-enum-members` (switchable), and runs in a
 //!   `graph_request` tracing span (method, path, attempt, status, duration).
+//!   [`RequestOptions`] add headers, `Prefer` values and a per-attempt timeout.
 #![forbid(unsafe_code)]
 #![warn(missing_docs)]
 
@@ -130,7 +134,7 @@ pub use client::{
     GraphClient, GraphClientBuilder, RequestOptions, DEFAULT_MAX_RESPONSE_BYTES, DEFAULT_USER_AGENT,
 };
 pub use cloud::{ApiVersion, Cloud};
-pub use error::{parse_graph_error, Error, ErrorDetail, GraphError, InnerError};
+pub use error::{parse_graph_error, ArgumentError, Error, ErrorDetail, GraphError, InnerError};
 pub use msgraph_odata::Page;
 pub use pager::Pager;
 pub use retry::{parse_retry_after, RetryPolicy};
