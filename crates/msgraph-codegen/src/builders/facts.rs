@@ -4,7 +4,8 @@
 //! The CSDL gives the URL space (containment navigation, bound functions, parameter and return
 //! types). It does not say which query options an operation accepts, the page-size limits, or
 //! the date-range rules of the log functions; those come from the API documentation, as
-//! collected in `shared/facts/graph-callrecords.md` (each entry's `source` cites it).
+//! collected in `shared/facts/graph-callrecords.md`; each entry's `source` links the Graph
+//! documentation page, since generated docs are read where that file is not.
 //!
 //! The file is data, not code, so a Graph update needs no generator edit:
 //! * an operation or bound function without an entry is still generated, with the
