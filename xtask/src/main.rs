@@ -3,6 +3,7 @@
 #![forbid(unsafe_code)]
 
 mod codegen;
+mod config;
 mod flags;
 mod metadata;
 mod util;

@@ -2,7 +2,8 @@
 //!
 //! Three steps, one module each:
 //! * [`plan`] walks the entity container's singletons through containment navigation
-//!   properties into the scope namespace (`microsoft.graph.callRecords`) and collects the
+//!   properties into the scope namespace (the configured one, `microsoft.graph.callRecords`
+//!   for this project) and collects the
 //!   operations: `list`/`by_id` for collections, `get` for entities, bound functions;
 //! * [`facts`] is the reviewed table of what the CSDL does not carry (documented query
 //!   options, page-size limits, date-range rules of the log functions), checked against the
@@ -10,7 +11,8 @@
 //! * [`render`] turns the plan into tokens that call the hand-written `support` module of the
 //!   builders crate.
 //!
-//! Output: `crates/msgraph-callrecords/src/generated/{v1,beta}.rs`.
+//! Output: `<builders crate>/src/generated/<version module>.rs`
+//! (`crates/msgraph-callrecords/src/generated/{v1,beta}.rs` here).
 
 pub mod facts;
 pub mod plan;
@@ -21,12 +23,6 @@ use quote::quote;
 
 use crate::emit::{emit, GeneratedFile};
 use crate::models::Version;
-
-/// Crate that receives the generated builders.
-pub const BUILDERS_CRATE_DIR: &str = "crates/msgraph-callrecords";
-
-/// The namespace whose operations get builders.
-pub const SCOPE_NAMESPACE: &str = "microsoft.graph.callRecords";
 
 /// Why builders could not be generated.
 #[derive(Debug, thiserror::Error)]
@@ -49,14 +45,25 @@ pub enum BuilderError {
         /// Second path.
         second: String,
     },
+    /// The Graph version label has no `ApiVersion` of the runtime.
+    #[error(
+        "request builders: Graph version `{0}` is not one the runtime can address (v1.0, beta)"
+    )]
+    Version(String),
     /// Formatting failed (a generator bug).
     #[error("request builders: {0}")]
     Emit(String),
 }
 
-/// The generated module of one version as tokens (before formatting).
-pub fn builder_tokens(version: &Version<'_>) -> Result<TokenStream, BuilderError> {
-    let plan = plan::plan(version.document, SCOPE_NAMESPACE)?;
+/// The generated module of one version as tokens (before formatting): builders for the URL
+/// space of namespace `scope` (`microsoft.graph.callRecords`).
+pub fn builder_tokens(version: &Version<'_>, scope: &str) -> Result<TokenStream, BuilderError> {
+    let api_variant = match version.label {
+        "v1.0" => "V1",
+        "beta" => "Beta",
+        other => return Err(BuilderError::Version(other.to_string())),
+    };
+    let plan = plan::plan(version.document, scope)?;
     let models = match version.feature {
         // Feature-gated versions live in a submodule of the models crate root.
         Some(_) => {
@@ -65,14 +72,7 @@ pub fn builder_tokens(version: &Version<'_>) -> Result<TokenStream, BuilderError
         }
         None => quote!(crate::models),
     };
-    let api_variant = Ident::new(
-        if version.feature.is_some() {
-            "Beta"
-        } else {
-            "V1"
-        },
-        Span::call_site(),
-    );
+    let api_variant = Ident::new(api_variant, Span::call_site());
     let ctx = render::Ctx {
         models,
         api_variant,
@@ -81,14 +81,18 @@ pub fn builder_tokens(version: &Version<'_>) -> Result<TokenStream, BuilderError
     Ok(render::module(&plan, &ctx))
 }
 
-/// Generates `src/generated/<module>.rs` of the builders crate for each version
-/// (paths relative to the workspace root).
-pub fn generate_builders(versions: &[Version<'_>]) -> Result<Vec<GeneratedFile>, BuilderError> {
+/// Generates `src/generated/<module>.rs` of the builders crate `crate_dir` for each version:
+/// builders for the URL space of namespace `scope` (paths relative to the workspace root).
+pub fn generate_builders(
+    crate_dir: &str,
+    scope: &str,
+    versions: &[Version<'_>],
+) -> Result<Vec<GeneratedFile>, BuilderError> {
     let mut files = Vec::new();
     for v in versions {
-        let path = format!("{BUILDERS_CRATE_DIR}/src/generated/{}.rs", v.module);
-        let file =
-            emit(&path, builder_tokens(v)?).map_err(|e| BuilderError::Emit(e.to_string()))?;
+        let path = format!("{crate_dir}/src/generated/{}.rs", v.module);
+        let file = emit(&path, builder_tokens(v, scope)?)
+            .map_err(|e| BuilderError::Emit(e.to_string()))?;
         files.push(file);
     }
     Ok(files)

@@ -159,10 +159,10 @@ fn output_is_valid_rust_and_deterministic() {
         feature: None,
         document: &d,
     };
-    let a = builder_tokens(&v)
+    let a = builder_tokens(&v, "microsoft.graph.callRecords")
         .unwrap_or_else(|e| panic!("{e}"))
         .to_string();
-    let b = builder_tokens(&v)
+    let b = builder_tokens(&v, "microsoft.graph.callRecords")
         .unwrap_or_else(|e| panic!("{e}"))
         .to_string();
     assert_eq!(a, b);

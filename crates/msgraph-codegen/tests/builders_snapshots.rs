@@ -14,12 +14,16 @@ fn load(rel: &str) -> Document<'static> {
 }
 
 fn generate(doc: &Document, module: &str, label: &str, feature: Option<&str>) -> String {
-    let files = generate_builders(&[Version {
-        module,
-        label,
-        feature,
-        document: doc,
-    }])
+    let files = generate_builders(
+        "crates/msgraph-callrecords",
+        "microsoft.graph.callRecords",
+        &[Version {
+            module,
+            label,
+            feature,
+            document: doc,
+        }],
+    )
     .unwrap_or_else(|e| panic!("{e}"));
     assert_eq!(files.len(), 1);
     assert_eq!(
