@@ -126,7 +126,7 @@ pub fn generate(
     Ok(files)
 }
 
-fn load(path: &Path) -> anyhow::Result<msgraph_csdl::Document<'static>> {
+fn load(path: &Path) -> anyhow::Result<msgraph_csdl::Document> {
     msgraph_csdl::load_file(path).with_context(|| format!("cannot load {}", path.display()))
 }
 

@@ -15,7 +15,7 @@ fn metadata(file: &str) -> PathBuf {
     Path::new(&manifest_dir()).join("../../metadata").join(file)
 }
 
-fn find<'a>(doc: &'a Document<'a>, qualified: &str) -> &'a StructuredType<'a> {
+fn find<'a>(doc: &'a Document, qualified: &str) -> &'a StructuredType {
     let (ns, name) = qualified.rsplit_once('.').expect("qualified name");
     doc.schemas
         .iter()

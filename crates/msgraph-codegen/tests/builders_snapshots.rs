@@ -8,7 +8,7 @@ use msgraph_codegen::builders::generate_builders;
 use msgraph_codegen::models::Version;
 use msgraph_csdl::Document;
 
-fn load(rel: &str) -> Document<'static> {
+fn load(rel: &str) -> Document {
     let path = workspace_root().join(rel);
     msgraph_csdl::load_file(&path).unwrap_or_else(|e| panic!("{}: {e}", path.display()))
 }

@@ -13,11 +13,11 @@ use common::{manifest_dir, snapshot_settings, workspace_root};
 use msgraph_codegen::models::generate_namespaces;
 use quote::ToTokens;
 
-fn load(path: &Path) -> msgraph_csdl::Document<'static> {
+fn load(path: &Path) -> msgraph_csdl::Document {
     msgraph_csdl::load_file(path).unwrap_or_else(|e| panic!("{e}"))
 }
 
-fn load_str(xml: &str) -> msgraph_csdl::Document<'_> {
+fn load_str(xml: &str) -> msgraph_csdl::Document {
     msgraph_csdl::load(xml.as_bytes(), "inline").unwrap_or_else(|e| panic!("{e}"))
 }
 

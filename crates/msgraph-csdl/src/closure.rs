@@ -90,7 +90,7 @@ pub struct PathStep {
     /// The navigation property (`callRecords`).
     pub name: String,
     /// Its type (`Collection(microsoft.graph.callRecords.callRecord)`).
-    pub target: TypeRef<'static>,
+    pub target: TypeRef,
 }
 
 /// A bound operation of the namespace.
@@ -101,7 +101,7 @@ pub struct BoundOperation {
     /// Function or action.
     pub kind: OperationKind,
     /// The binding parameter's type (`Collection(microsoft.graph.callRecords.callRecord)`).
-    pub binding: TypeRef<'static>,
+    pub binding: TypeRef,
 }
 
 impl Closure {
@@ -239,7 +239,7 @@ pub fn closure(doc: &Document, namespace: &str) -> Result<Closure, Error> {
                 operations.push(BoundOperation {
                     name: format!("{namespace}.{}", op.name),
                     kind: op.kind,
-                    binding: binding.ty.clone().into_owned(),
+                    binding: binding.ty.clone(),
                 });
             }
         }
@@ -267,7 +267,7 @@ pub fn closure(doc: &Document, namespace: &str) -> Result<Closure, Error> {
 
 /// Name lookups over a resolved document.
 struct Index<'d> {
-    structured: HashMap<String, &'d StructuredType<'d>>,
+    structured: HashMap<String, &'d StructuredType>,
     /// Enum types and type definitions (leaves of the walk).
     leaves: HashSet<String>,
     /// Base type -> directly derived structured types.
@@ -304,7 +304,7 @@ impl<'d> Index<'d> {
 
 struct Walk<'a, 'd> {
     index: &'a Index<'d>,
-    doc: &'d Document<'d>,
+    doc: &'d Document,
     types: BTreeSet<String>,
     work: Vec<String>,
 }
@@ -397,7 +397,7 @@ fn container_paths(doc: &Document, index: &Index<'_>, namespace: &str) -> Vec<En
                     next.push(PathStep {
                         declaring_type: declaring.clone(),
                         name: nav.name.to_string(),
-                        target: nav.ty.clone().into_owned(),
+                        target: nav.ty.clone(),
                     });
                     let target = nav.ty.name.as_str();
                     if in_ns(target) {
@@ -422,7 +422,7 @@ fn container_paths(doc: &Document, index: &Index<'_>, namespace: &str) -> Vec<En
 fn navigations_with_inherited<'d>(
     index: &Index<'d>,
     ty: &str,
-) -> Vec<(String, &'d NavigationProperty<'d>)> {
+) -> Vec<(String, &'d NavigationProperty)> {
     let mut out = Vec::new();
     let mut cur = Some(ty.to_string());
     let mut guard = 0;

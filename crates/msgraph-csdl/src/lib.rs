@@ -3,10 +3,6 @@
 //! * [`parse()`] reads a document keeping names as written;
 //! * [`load`] / [`load_file`] also resolve every type reference to its
 //!   namespace-qualified form and fail on unresolved ones;
-//! * a document of [`parse::SPLIT_MIN`] bytes or more is read (and
-//!   resolved) by two threads on a machine with two cores, with the result
-//!   (or error) one thread gives; [`parse_with`] / [`load_with`] with
-//!   [`Threads::One`] keep to one;
 //! * [`closure::closure`] computes what a namespace needs and how the
 //!   entity container reaches it.
 #![forbid(unsafe_code)]
@@ -38,7 +34,6 @@ pub mod position;
 pub mod resolve;
 pub mod subset;
 mod tag;
-pub mod text;
 pub mod write;
 
 use std::path::Path;
@@ -46,29 +41,19 @@ use std::path::Path;
 pub use closure::{closure, BoundOperation, Closure, Entry, EntryKind, PathStep};
 pub use error::{Error, ErrorKind};
 pub use model::*;
-pub use parse::{parse, parse_with, Threads};
-pub use resolve::{resolve, resolve_on, resolve_report, ResolveReport, Unresolved};
-pub use text::Str;
+pub use parse::parse;
+pub use resolve::{resolve, resolve_report, ResolveReport, Unresolved};
 
 /// Parses and resolves a CSDL document; fails when any type reference is unresolved.
-pub fn load<'a>(bytes: &'a [u8], source: &str) -> Result<Document<'a>, Error> {
-    load_with(bytes, source, Threads::Auto)
-}
-
-/// [`load`] on the `threads` given (see [`parse_with`]).
-pub fn load_with<'a>(
-    bytes: &'a [u8],
-    source: &str,
-    threads: Threads,
-) -> Result<Document<'a>, Error> {
-    let mut doc = parse_with(bytes, source, threads)?;
-    resolve_on(&mut doc, threads)?;
+pub fn load(bytes: &[u8], source: &str) -> Result<Document, Error> {
+    let mut doc = parse(bytes, source)?;
+    resolve(&mut doc)?;
     Ok(doc)
 }
 
 /// Reads, parses and resolves a CSDL file (the path is the source name in
-/// errors). The document owns its text (see [`Document::into_owned`]).
-pub fn load_file(path: &Path) -> Result<Document<'static>, Error> {
+/// errors).
+pub fn load_file(path: &Path) -> Result<Document, Error> {
     let source = path.display().to_string();
     let bytes = std::fs::read(path).map_err(|e| {
         Error::new(
@@ -78,5 +63,5 @@ pub fn load_file(path: &Path) -> Result<Document<'static>, Error> {
             format!("cannot read file: {e}"),
         )
     })?;
-    load(&bytes, &source).map(Document::into_owned)
+    load(&bytes, &source)
 }

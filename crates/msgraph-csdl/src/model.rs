@@ -8,12 +8,8 @@
 //! [`crate::resolve()`] rewrites every reference to its namespace-qualified
 //! form (`microsoft.graph.identity`), so code after resolution never has to
 //! think about aliases.
-//!
-//! Strings are [`Str`]s: slices of the source text where possible, so a
-//! [`Document<'s>`] borrows the bytes it was read from.
 
 pub use crate::position::Position;
-pub use crate::text::Str;
 
 /// Where an element starts: the byte offset of its `<` in the document
 /// text (after a byte-order mark). [`Document::position`] turns it into a
@@ -26,54 +22,54 @@ pub struct Span {
 
 /// A whole `edmx:Edmx` document.
 #[derive(Debug, Clone, PartialEq, Default)]
-pub struct Document<'s> {
+pub struct Document {
     /// Name of the source (file path or URL) used in error messages.
     pub source: String,
     /// The text the document was read from (without a byte-order mark),
     /// which [`Span`]s point into; empty for a document built in code.
-    pub text: SourceText<'s>,
+    pub text: SourceText,
     /// The `Version` attribute of `edmx:Edmx` (`4.0`).
-    pub version: Str<'s>,
+    pub version: String,
     /// `edmx:Reference` elements (vocabulary includes), kept for round-trips.
-    pub references: Vec<Reference<'s>>,
+    pub references: Vec<Reference>,
     /// Every `Schema` of the `edmx:DataServices` element, in document order.
-    pub schemas: Vec<Schema<'s>>,
+    pub schemas: Vec<Schema>,
 }
 
 /// An `edmx:Reference` with its `edmx:Include` children.
 #[derive(Debug, Clone, PartialEq, Default)]
-pub struct Reference<'s> {
+pub struct Reference {
     /// The `Uri` attribute.
-    pub uri: Str<'s>,
+    pub uri: String,
     /// `(Namespace, Alias)` pairs of the includes.
-    pub includes: Vec<(Str<'s>, Option<Str<'s>>)>,
+    pub includes: Vec<(String, Option<String>)>,
 }
 
 /// One `Schema` element.
 #[derive(Debug, Clone, PartialEq, Default)]
-pub struct Schema<'s> {
+pub struct Schema {
     /// The `Namespace` attribute, e.g. `microsoft.graph.callRecords`.
-    pub namespace: Str<'s>,
+    pub namespace: String,
     /// The `Alias` attribute, e.g. `graph`.
-    pub alias: Option<Str<'s>>,
+    pub alias: Option<String>,
     /// Entity types, in document order.
-    pub entity_types: Vec<StructuredType<'s>>,
+    pub entity_types: Vec<StructuredType>,
     /// Complex types, in document order.
-    pub complex_types: Vec<StructuredType<'s>>,
+    pub complex_types: Vec<StructuredType>,
     /// Enum types, in document order.
-    pub enum_types: Vec<EnumType<'s>>,
+    pub enum_types: Vec<EnumType>,
     /// Type definitions (aliases of primitive types).
-    pub type_definitions: Vec<TypeDefinition<'s>>,
+    pub type_definitions: Vec<TypeDefinition>,
     /// Functions (bound and unbound), in document order.
-    pub functions: Vec<Operation<'s>>,
+    pub functions: Vec<Operation>,
     /// Actions (bound and unbound), in document order.
-    pub actions: Vec<Operation<'s>>,
+    pub actions: Vec<Operation>,
     /// Vocabulary terms declared in this schema.
-    pub terms: Vec<Term<'s>>,
+    pub terms: Vec<Term>,
     /// The entity container, if this schema declares one.
-    pub entity_container: Option<EntityContainer<'s>>,
+    pub entity_container: Option<EntityContainer>,
     /// Out-of-line `<Annotations Target="...">` groups, in document order.
-    pub annotation_groups: Vec<Annotations<'s>>,
+    pub annotation_groups: Vec<Annotations>,
     /// Position of the `Schema` start tag.
     pub span: Span,
 }
@@ -89,13 +85,13 @@ pub enum StructuredKind {
 
 /// An `EntityType` or `ComplexType`.
 #[derive(Debug, Clone, PartialEq)]
-pub struct StructuredType<'s> {
+pub struct StructuredType {
     /// Entity or complex.
     pub kind: StructuredKind,
     /// Unqualified name, e.g. `callRecord`.
-    pub name: Str<'s>,
+    pub name: String,
     /// `BaseType`, as written before resolution, qualified after it.
-    pub base_type: Option<Str<'s>>,
+    pub base_type: Option<String>,
     /// `Abstract="true"`.
     pub is_abstract: bool,
     /// `OpenType="true"`: undeclared members are allowed.
@@ -103,28 +99,28 @@ pub struct StructuredType<'s> {
     /// `HasStream="true"` (entity types only).
     pub has_stream: bool,
     /// Names of the `Key/PropertyRef` elements (entity types only).
-    pub key: Vec<Str<'s>>,
+    pub key: Vec<String>,
     /// Structural properties, in document order.
-    pub properties: Vec<Property<'s>>,
+    pub properties: Vec<Property>,
     /// Navigation properties, in document order.
-    pub navigation_properties: Vec<NavigationProperty<'s>>,
+    pub navigation_properties: Vec<NavigationProperty>,
     /// Inline annotations.
-    pub annotations: Vec<Annotation<'s>>,
+    pub annotations: Vec<Annotation>,
     /// Position of the start tag.
     pub span: Span,
 }
 
 /// A reference to a type: `T` or `Collection(T)`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub struct TypeRef<'s> {
+pub struct TypeRef {
     /// `true` for `Collection(T)`.
     pub collection: bool,
     /// The element type name: an `Edm.*` primitive or a named type
     /// (as written before resolution, namespace-qualified after it).
-    pub name: Str<'s>,
+    pub name: String,
 }
 
-impl TypeRef<'_> {
+impl TypeRef {
     /// The primitive type, when `name` is an `Edm.*` type.
     pub fn primitive(&self) -> Option<Primitive> {
         Primitive::from_name(&self.name)
@@ -218,96 +214,96 @@ impl Primitive {
 
 /// A structural `Property`.
 #[derive(Debug, Clone, PartialEq)]
-pub struct Property<'s> {
+pub struct Property {
     /// Wire name, kept verbatim (`organizer_v2`, `reflexiveIPAddress`).
-    pub name: Str<'s>,
+    pub name: String,
     /// Declared type.
-    pub ty: TypeRef<'s>,
+    pub ty: TypeRef,
     /// `Nullable` facet; `true` when absent.
     pub nullable: bool,
     /// `DefaultValue`, if any.
-    pub default_value: Option<Str<'s>>,
+    pub default_value: Option<String>,
     /// `MaxLength`, `Precision`, `Scale`, `SRID`, `Unicode` facets as written.
-    pub facets: Vec<(Str<'s>, Str<'s>)>,
+    pub facets: Vec<(String, String)>,
     /// Inline annotations.
-    pub annotations: Vec<Annotation<'s>>,
+    pub annotations: Vec<Annotation>,
     /// Position of the element.
     pub span: Span,
 }
 
 /// A `NavigationProperty`.
 #[derive(Debug, Clone, PartialEq)]
-pub struct NavigationProperty<'s> {
+pub struct NavigationProperty {
     /// Wire name.
-    pub name: Str<'s>,
+    pub name: String,
     /// Target type.
-    pub ty: TypeRef<'s>,
+    pub ty: TypeRef,
     /// `Nullable` facet; `true` when absent.
     pub nullable: bool,
     /// `ContainsTarget="true"`: containment navigation.
     pub contains_target: bool,
     /// `Partner`, if any.
-    pub partner: Option<Str<'s>>,
+    pub partner: Option<String>,
     /// Inline annotations.
-    pub annotations: Vec<Annotation<'s>>,
+    pub annotations: Vec<Annotation>,
     /// Position of the element.
     pub span: Span,
 }
 
 /// An `EnumType`.
 #[derive(Debug, Clone, PartialEq)]
-pub struct EnumType<'s> {
+pub struct EnumType {
     /// Unqualified name.
-    pub name: Str<'s>,
+    pub name: String,
     /// `UnderlyingType`, if given (`Edm.Int32` when absent).
-    pub underlying_type: Option<Str<'s>>,
+    pub underlying_type: Option<String>,
     /// `IsFlags="true"`.
     pub is_flags: bool,
     /// Members in document order.
-    pub members: Vec<EnumMember<'s>>,
+    pub members: Vec<EnumMember>,
     /// Inline annotations.
-    pub annotations: Vec<Annotation<'s>>,
+    pub annotations: Vec<Annotation>,
     /// Position of the start tag.
     pub span: Span,
 }
 
 /// An enum `Member`.
 #[derive(Debug, Clone, PartialEq)]
-pub struct EnumMember<'s> {
+pub struct EnumMember {
     /// Wire name, kept verbatim (`macOS`, `frequency24GHz`).
-    pub name: Str<'s>,
+    pub name: String,
     /// Explicit `Value`, or the implicit 0-based position when absent.
     pub value: i64,
     /// `true` when `Value` was written in the document.
     pub explicit_value: bool,
     /// Inline annotations.
-    pub annotations: Vec<Annotation<'s>>,
+    pub annotations: Vec<Annotation>,
 }
 
 /// A `TypeDefinition`.
 #[derive(Debug, Clone, PartialEq)]
-pub struct TypeDefinition<'s> {
+pub struct TypeDefinition {
     /// Unqualified name.
-    pub name: Str<'s>,
+    pub name: String,
     /// The primitive it stands for.
-    pub underlying_type: Str<'s>,
+    pub underlying_type: String,
     /// Inline annotations.
-    pub annotations: Vec<Annotation<'s>>,
+    pub annotations: Vec<Annotation>,
     /// Position of the element.
     pub span: Span,
 }
 
 /// A vocabulary `Term`.
 #[derive(Debug, Clone, PartialEq)]
-pub struct Term<'s> {
+pub struct Term {
     /// Unqualified name.
-    pub name: Str<'s>,
+    pub name: String,
     /// Declared type.
-    pub ty: TypeRef<'s>,
+    pub ty: TypeRef,
     /// `AppliesTo`, if given.
-    pub applies_to: Option<Str<'s>>,
+    pub applies_to: Option<String>,
     /// Inline annotations.
-    pub annotations: Vec<Annotation<'s>>,
+    pub annotations: Vec<Annotation>,
     /// Position of the element.
     pub span: Span,
 }
@@ -323,180 +319,180 @@ pub enum OperationKind {
 
 /// A `Function` or `Action`.
 #[derive(Debug, Clone, PartialEq)]
-pub struct Operation<'s> {
+pub struct Operation {
     /// Function or action.
     pub kind: OperationKind,
     /// Unqualified name.
-    pub name: Str<'s>,
+    pub name: String,
     /// `IsBound="true"`: the first parameter is the binding parameter.
     pub is_bound: bool,
     /// `IsComposable="true"`.
     pub is_composable: bool,
     /// `EntitySetPath`, if given.
-    pub entity_set_path: Option<Str<'s>>,
+    pub entity_set_path: Option<String>,
     /// Parameters in order (the binding parameter first when bound).
-    pub parameters: Vec<Parameter<'s>>,
+    pub parameters: Vec<Parameter>,
     /// `ReturnType`, if any.
-    pub return_type: Option<ReturnType<'s>>,
+    pub return_type: Option<ReturnType>,
     /// Inline annotations.
-    pub annotations: Vec<Annotation<'s>>,
+    pub annotations: Vec<Annotation>,
     /// Position of the start tag.
     pub span: Span,
 }
 
 /// An operation `Parameter`.
 #[derive(Debug, Clone, PartialEq)]
-pub struct Parameter<'s> {
+pub struct Parameter {
     /// Name (`bindingParameter`, `fromDateTime`).
-    pub name: Str<'s>,
+    pub name: String,
     /// Declared type.
-    pub ty: TypeRef<'s>,
+    pub ty: TypeRef,
     /// `Nullable` facet; `true` when absent.
     pub nullable: bool,
     /// Inline annotations.
-    pub annotations: Vec<Annotation<'s>>,
+    pub annotations: Vec<Annotation>,
     /// Position of the start tag.
     pub span: Span,
 }
 
 /// An operation `ReturnType`.
 #[derive(Debug, Clone, PartialEq)]
-pub struct ReturnType<'s> {
+pub struct ReturnType {
     /// Declared type.
-    pub ty: TypeRef<'s>,
+    pub ty: TypeRef,
     /// `Nullable` facet; `true` when absent.
     pub nullable: bool,
     /// Inline annotations (e.g. `Core.IsDelta`).
-    pub annotations: Vec<Annotation<'s>>,
+    pub annotations: Vec<Annotation>,
     /// Position of the start tag.
     pub span: Span,
 }
 
 /// The `EntityContainer`.
 #[derive(Debug, Clone, PartialEq, Default)]
-pub struct EntityContainer<'s> {
+pub struct EntityContainer {
     /// Unqualified name (`GraphService`).
-    pub name: Str<'s>,
+    pub name: String,
     /// Entity sets in document order.
-    pub entity_sets: Vec<EntitySet<'s>>,
+    pub entity_sets: Vec<EntitySet>,
     /// Singletons in document order.
-    pub singletons: Vec<Singleton<'s>>,
+    pub singletons: Vec<Singleton>,
     /// `FunctionImport`/`ActionImport` elements: `(name, operation)`.
-    pub operation_imports: Vec<(Str<'s>, Str<'s>)>,
+    pub operation_imports: Vec<(String, String)>,
     /// Inline annotations.
-    pub annotations: Vec<Annotation<'s>>,
+    pub annotations: Vec<Annotation>,
     /// Position of the start tag.
     pub span: Span,
 }
 
 /// An `EntitySet`.
 #[derive(Debug, Clone, PartialEq)]
-pub struct EntitySet<'s> {
+pub struct EntitySet {
     /// Name (URL segment).
-    pub name: Str<'s>,
+    pub name: String,
     /// The `EntityType` attribute.
-    pub entity_type: Str<'s>,
+    pub entity_type: String,
     /// `NavigationPropertyBinding` children.
-    pub bindings: Vec<NavigationPropertyBinding<'s>>,
+    pub bindings: Vec<NavigationPropertyBinding>,
     /// Inline annotations.
-    pub annotations: Vec<Annotation<'s>>,
+    pub annotations: Vec<Annotation>,
     /// Position of the start tag.
     pub span: Span,
 }
 
 /// A `Singleton`.
 #[derive(Debug, Clone, PartialEq)]
-pub struct Singleton<'s> {
+pub struct Singleton {
     /// Name (URL segment), e.g. `communications`.
-    pub name: Str<'s>,
+    pub name: String,
     /// The `Type` attribute.
-    pub ty: Str<'s>,
+    pub ty: String,
     /// `NavigationPropertyBinding` children.
-    pub bindings: Vec<NavigationPropertyBinding<'s>>,
+    pub bindings: Vec<NavigationPropertyBinding>,
     /// Inline annotations.
-    pub annotations: Vec<Annotation<'s>>,
+    pub annotations: Vec<Annotation>,
     /// Position of the start tag.
     pub span: Span,
 }
 
 /// A `NavigationPropertyBinding`.
 #[derive(Debug, Clone, PartialEq)]
-pub struct NavigationPropertyBinding<'s> {
+pub struct NavigationPropertyBinding {
     /// `Path` attribute.
-    pub path: Str<'s>,
+    pub path: String,
     /// `Target` attribute.
-    pub target: Str<'s>,
+    pub target: String,
 }
 
 /// An out-of-line `<Annotations Target="...">` group.
 #[derive(Debug, Clone, PartialEq)]
-pub struct Annotations<'s> {
+pub struct Annotations {
     /// `Target`, e.g. `microsoft.graph.callRecords.callRecord/organizer`
     /// (qualified after resolution).
-    pub target: Str<'s>,
+    pub target: String,
     /// `Qualifier`, if any.
-    pub qualifier: Option<Str<'s>>,
+    pub qualifier: Option<String>,
     /// The annotations of the group.
-    pub annotations: Vec<Annotation<'s>>,
+    pub annotations: Vec<Annotation>,
     /// Position of the start tag.
     pub span: Span,
 }
 
 /// One `Annotation` element.
 #[derive(Debug, Clone, PartialEq)]
-pub struct Annotation<'s> {
+pub struct Annotation {
     /// The term, e.g. `Org.OData.Core.V1.Description`.
-    pub term: Str<'s>,
+    pub term: String,
     /// `Qualifier`, if any.
-    pub qualifier: Option<Str<'s>>,
+    pub qualifier: Option<String>,
     /// The value, from an attribute (`String="..."`) or child elements.
-    pub value: AnnotationValue<'s>,
+    pub value: AnnotationValue,
     /// Annotations of this annotation (`Annotation` children).
-    pub annotations: Vec<Annotation<'s>>,
+    pub annotations: Vec<Annotation>,
     /// Position of the element.
     pub span: Span,
 }
 
 /// The value of an annotation or of a record property.
 #[derive(Debug, Clone, PartialEq)]
-pub enum AnnotationValue<'s> {
+pub enum AnnotationValue {
     /// No value given (a tag-only annotation means `true` for Boolean terms).
     Empty,
     /// `String`.
-    String(Str<'s>),
+    String(String),
     /// `Bool`.
     Bool(bool),
     /// `Int`.
     Int(i64),
     /// `Float`, `Decimal`, `Date`, `DateTimeOffset`, `Duration`, `Guid`,
     /// `TimeOfDay` and other literal forms, kept as `(kind, text)`.
-    Literal(Str<'s>, Str<'s>),
+    Literal(String, String),
     /// `EnumMember`, e.g. `Org.OData.Core.V1.RevisionKind/Deprecated`.
-    EnumMember(Str<'s>),
+    EnumMember(String),
     /// `Path`, `PropertyPath`, `NavigationPropertyPath`, `AnnotationPath`: `(kind, path)`.
-    Path(Str<'s>, Str<'s>),
+    Path(String, String),
     /// `Record`.
-    Record(Record<'s>),
+    Record(Record),
     /// `Collection`.
-    Collection(Vec<AnnotationValue<'s>>),
+    Collection(Vec<AnnotationValue>),
     /// `Null`.
     Null,
 }
 
 /// A `Record` annotation value.
 #[derive(Debug, Clone, PartialEq, Default)]
-pub struct Record<'s> {
+pub struct Record {
     /// `Type` attribute, if any.
-    pub ty: Option<Str<'s>>,
+    pub ty: Option<String>,
     /// `PropertyValue` children, in document order.
-    pub properties: Vec<PropertyValue<'s>>,
+    pub properties: Vec<PropertyValue>,
     /// Annotations of the record (`Annotation` children).
-    pub annotations: Vec<Annotation<'s>>,
+    pub annotations: Vec<Annotation>,
 }
 
-impl<'s> Record<'s> {
+impl Record {
     /// The value of the named property.
-    pub fn get(&self, name: &str) -> Option<&AnnotationValue<'s>> {
+    pub fn get(&self, name: &str) -> Option<&AnnotationValue> {
         self.properties
             .iter()
             .find(|p| p.property == name)
@@ -506,13 +502,13 @@ impl<'s> Record<'s> {
 
 /// One `PropertyValue` of a [`Record`].
 #[derive(Debug, Clone, PartialEq)]
-pub struct PropertyValue<'s> {
+pub struct PropertyValue {
     /// `Property`: the name of the record's property.
-    pub property: Str<'s>,
+    pub property: String,
     /// The value, from an attribute or child elements.
-    pub value: AnnotationValue<'s>,
+    pub value: AnnotationValue,
     /// Annotations of the property value (`Annotation` children).
-    pub annotations: Vec<Annotation<'s>>,
+    pub annotations: Vec<Annotation>,
 }
 
 /// The `Core.Description` term.
@@ -537,7 +533,7 @@ pub struct Revision {
     pub version: Option<String>,
 }
 
-impl Annotation<'_> {
+impl Annotation {
     /// The string of a `Core.Description`/`Core.LongDescription` or any string-valued annotation.
     pub fn as_str(&self) -> Option<&str> {
         match &self.value {
@@ -577,7 +573,7 @@ impl Annotation<'_> {
     }
 }
 
-fn literal_text(v: Option<&AnnotationValue<'_>>) -> Option<String> {
+fn literal_text(v: Option<&AnnotationValue>) -> Option<String> {
     match v? {
         AnnotationValue::String(s) => Some(s.to_string()),
         AnnotationValue::Literal(_, s) => Some(s.to_string()),
@@ -589,32 +585,25 @@ fn literal_text(v: Option<&AnnotationValue<'_>>) -> Option<String> {
 #[derive(Debug, Clone, Copy)]
 pub enum TypeDef<'a> {
     /// An entity or complex type.
-    Structured(&'a StructuredType<'a>),
+    Structured(&'a StructuredType),
     /// An enum type.
-    Enum(&'a EnumType<'a>),
+    Enum(&'a EnumType),
     /// A type definition.
-    Definition(&'a TypeDefinition<'a>),
+    Definition(&'a TypeDefinition),
 }
 
 /// The text a [`Document`] was read from. Prints as its length only (a
 /// document's `Debug` form would otherwise repeat the whole source).
 #[derive(Clone, PartialEq, Eq, Default)]
-pub struct SourceText<'s>(pub Str<'s>);
+pub struct SourceText(pub String);
 
-impl std::fmt::Debug for SourceText<'_> {
+impl std::fmt::Debug for SourceText {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         write!(f, "SourceText({} bytes)", self.0.len())
     }
 }
 
-impl IntoOwned for SourceText<'_> {
-    type Owned = SourceText<'static>;
-    fn into_owned(self) -> SourceText<'static> {
-        SourceText(self.0.into_owned())
-    }
-}
-
-impl<'s> Document<'s> {
+impl Document {
     /// The line and column of a span of this document (counted on demand:
     /// a pass over the text before it).
     pub fn position(&self, span: Span) -> Position {
@@ -625,14 +614,8 @@ impl<'s> Document<'s> {
         Position::of(&self.text.0, span.offset as usize)
     }
 
-    /// The document with all its text owned, independent of the bytes it
-    /// was read from (copies every borrowed string).
-    pub fn into_owned(self) -> Document<'static> {
-        IntoOwned::into_owned(self)
-    }
-
     /// The schema with this namespace.
-    pub fn schema(&self, namespace: &str) -> Option<&Schema<'_>> {
+    pub fn schema(&self, namespace: &str) -> Option<&Schema> {
         self.schemas.iter().find(|s| s.namespace == namespace)
     }
 
@@ -664,7 +647,7 @@ impl<'s> Document<'s> {
     }
 
     /// Finds an entity or complex type by qualified name.
-    pub fn find_structured(&self, qualified: &str) -> Option<&StructuredType<'_>> {
+    pub fn find_structured(&self, qualified: &str) -> Option<&StructuredType> {
         match self.find_type(qualified)? {
             TypeDef::Structured(t) => Some(t),
             _ => None,
@@ -672,7 +655,7 @@ impl<'s> Document<'s> {
     }
 
     /// Finds an enum type by qualified name.
-    pub fn find_enum(&self, qualified: &str) -> Option<&EnumType<'_>> {
+    pub fn find_enum(&self, qualified: &str) -> Option<&EnumType> {
         match self.find_type(qualified)? {
             TypeDef::Enum(t) => Some(t),
             _ => None,
@@ -680,7 +663,7 @@ impl<'s> Document<'s> {
     }
 
     /// Every structured type with its qualified name, in document order.
-    pub fn structured_types(&self) -> impl Iterator<Item = (String, &StructuredType<'_>)> {
+    pub fn structured_types(&self) -> impl Iterator<Item = (String, &StructuredType)> {
         self.schemas.iter().flat_map(|s| {
             s.entity_types
                 .iter()
@@ -714,7 +697,7 @@ impl<'s> Document<'s> {
     }
 
     /// The chain of base types of `qualified`, nearest first (not including itself).
-    pub fn base_chain(&self, qualified: &str) -> Vec<&StructuredType<'_>> {
+    pub fn base_chain(&self, qualified: &str) -> Vec<&StructuredType> {
         let mut out = Vec::new();
         let mut cur = self
             .find_structured(qualified)
@@ -736,7 +719,7 @@ impl<'s> Document<'s> {
     pub fn external_annotations<'a>(
         &'a self,
         target: &'a str,
-    ) -> impl Iterator<Item = &'a Annotation<'a>> + 'a {
+    ) -> impl Iterator<Item = &'a Annotation> + 'a {
         self.schemas
             .iter()
             .flat_map(|s| &s.annotation_groups)
@@ -766,120 +749,4 @@ impl<'s> Document<'s> {
 /// Splits `a.b.c.name` into (`a.b.c`, `name`).
 pub fn split_qualified(qualified: &str) -> Option<(&str, &str)> {
     qualified.rsplit_once('.')
-}
-
-/// Conversion of a model value that borrows its source into one that owns
-/// all its text (see [`Document::into_owned`]).
-pub trait IntoOwned {
-    /// The same value with every [`Str`] owned.
-    type Owned;
-    /// Copies every borrowed string.
-    fn into_owned(self) -> Self::Owned;
-}
-
-impl IntoOwned for Str<'_> {
-    type Owned = Str<'static>;
-    fn into_owned(self) -> Str<'static> {
-        Str::into_owned(self)
-    }
-}
-
-impl<T: IntoOwned> IntoOwned for Option<T> {
-    type Owned = Option<T::Owned>;
-    fn into_owned(self) -> Self::Owned {
-        self.map(T::into_owned)
-    }
-}
-
-impl<T: IntoOwned> IntoOwned for Vec<T> {
-    type Owned = Vec<T::Owned>;
-    fn into_owned(self) -> Self::Owned {
-        self.into_iter().map(T::into_owned).collect()
-    }
-}
-
-impl<A: IntoOwned, B: IntoOwned> IntoOwned for (A, B) {
-    type Owned = (A::Owned, B::Owned);
-    fn into_owned(self) -> Self::Owned {
-        (self.0.into_owned(), self.1.into_owned())
-    }
-}
-
-/// `IntoOwned` for a model struct: `text` fields hold strings (converted),
-/// `plain` fields are copied as they are.
-macro_rules! into_owned {
-    ($($ty:ident { text: [$($t:ident),*], plain: [$($p:ident),*] })*) => {$(
-        impl IntoOwned for $ty<'_> {
-            type Owned = $ty<'static>;
-            fn into_owned(self) -> $ty<'static> {
-                $ty {
-                    $($t: IntoOwned::into_owned(self.$t),)*
-                    $($p: self.$p,)*
-                }
-            }
-        }
-    )*};
-}
-
-into_owned! {
-    Document { text: [text, version, references, schemas], plain: [source] }
-    Reference { text: [uri, includes], plain: [] }
-    Schema {
-        text: [namespace, alias, entity_types, complex_types, enum_types, type_definitions,
-            functions, actions, terms, entity_container, annotation_groups],
-        plain: [span]
-    }
-    StructuredType {
-        text: [name, base_type, key, properties, navigation_properties, annotations],
-        plain: [kind, is_abstract, open_type, has_stream, span]
-    }
-    TypeRef { text: [name], plain: [collection] }
-    Property {
-        text: [name, ty, default_value, facets, annotations],
-        plain: [nullable, span]
-    }
-    NavigationProperty {
-        text: [name, ty, partner, annotations],
-        plain: [nullable, contains_target, span]
-    }
-    EnumType { text: [name, underlying_type, members, annotations], plain: [is_flags, span] }
-    EnumMember { text: [name, annotations], plain: [value, explicit_value] }
-    TypeDefinition { text: [name, underlying_type, annotations], plain: [span] }
-    Term { text: [name, ty, applies_to, annotations], plain: [span] }
-    Operation {
-        text: [name, entity_set_path, parameters, return_type, annotations],
-        plain: [kind, is_bound, is_composable, span]
-    }
-    Parameter { text: [name, ty, annotations], plain: [nullable, span] }
-    ReturnType { text: [ty, annotations], plain: [nullable, span] }
-    EntityContainer {
-        text: [name, entity_sets, singletons, operation_imports, annotations],
-        plain: [span]
-    }
-    EntitySet { text: [name, entity_type, bindings, annotations], plain: [span] }
-    Singleton { text: [name, ty, bindings, annotations], plain: [span] }
-    NavigationPropertyBinding { text: [path, target], plain: [] }
-    Annotations { text: [target, qualifier, annotations], plain: [span] }
-    Annotation { text: [term, qualifier, value, annotations], plain: [span] }
-    Record { text: [ty, properties, annotations], plain: [] }
-    PropertyValue { text: [property, value, annotations], plain: [] }
-}
-
-impl IntoOwned for AnnotationValue<'_> {
-    type Owned = AnnotationValue<'static>;
-    fn into_owned(self) -> AnnotationValue<'static> {
-        use AnnotationValue as V;
-        match self {
-            V::Empty => V::Empty,
-            V::String(s) => V::String(s.into_owned()),
-            V::Bool(b) => V::Bool(b),
-            V::Int(i) => V::Int(i),
-            V::Literal(k, s) => V::Literal(k.into_owned(), s.into_owned()),
-            V::EnumMember(s) => V::EnumMember(s.into_owned()),
-            V::Path(k, s) => V::Path(k.into_owned(), s.into_owned()),
-            V::Record(r) => V::Record(r.into_owned()),
-            V::Collection(items) => V::Collection(items.into_owned()),
-            V::Null => V::Null,
-        }
-    }
 }

@@ -12,7 +12,6 @@ use quick_xml::events::attributes::{AttrError, Attributes};
 use quick_xml::events::{BytesStart, Event};
 use quick_xml::Reader;
 
-use std::borrow::Cow;
 use std::collections::HashSet;
 use std::hash::BuildHasherDefault;
 
@@ -21,76 +20,13 @@ use crate::model::*;
 use crate::resolve::FxHasher;
 use crate::tag::{split_attributes, Attr, Key, LitKind, Tag};
 
-mod split;
-use split::{split_point, Claim, Role, Stop, DATA_SERVICES_DEPTH, SCHEMA_DEPTH};
-
 /// Deepest element nesting accepted (the real Graph document needs about 12).
 pub const MAX_DEPTH: usize = 256;
 
 const UTF8_BOM: &[u8] = b"\xEF\xBB\xBF";
 
 /// Parses a CSDL document without resolving names (they stay as written).
-///
-/// A large document (from [`SPLIT_MIN`] bytes) is read by two threads when
-/// the machine has two cores; see [`parse_with`].
-pub fn parse<'a>(bytes: &'a [u8], source: &str) -> Result<Document<'a>, Error> {
-    parse_with(bytes, source, Threads::Auto)
-}
-
-/// How many threads [`parse_with`] may use.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Threads {
-    /// One: the calling thread reads the whole document.
-    One,
-    /// Two for a document of [`SPLIT_MIN`] bytes or more on a machine with
-    /// more than one core (to read it, then to resolve it); else one.
-    Auto,
-}
-
-/// The smallest document [`Threads::Auto`] reads with two threads (below
-/// this, starting a thread costs more than it saves).
-pub const SPLIT_MIN: usize = 1 << 20;
-
-/// Parses a CSDL document without resolving names, on the `threads` given.
-///
-/// With two threads the document is cut before a `<Schema>` or a schema's
-/// child near its middle: a second thread reads from there to the end of
-/// `edmx:DataServices` while this one reads up to the cut. The cut is a
-/// guess made on the bytes, so this thread checks it when it gets there
-/// (the same elements open, nothing skipped) and takes the other part only
-/// then; otherwise it reads on by itself. Either way the result, and the
-/// error for bad input, are those of one thread reading it all.
-pub fn parse_with<'a>(
-    bytes: &'a [u8],
-    source: &str,
-    threads: Threads,
-) -> Result<Document<'a>, Error> {
-    parse_split(bytes, source, threads.split_min())
-}
-
-impl Threads {
-    /// The size from which a document is worth two threads; `usize::MAX`
-    /// when only one may (or can) be used.
-    pub(crate) fn split_min(self) -> usize {
-        match self {
-            Threads::Auto if has_two_cores() => SPLIT_MIN,
-            _ => usize::MAX,
-        }
-    }
-}
-
-/// Whether the machine has more than one core (asked once).
-fn has_two_cores() -> bool {
-    static TWO: std::sync::OnceLock<bool> = std::sync::OnceLock::new();
-    *TWO.get_or_init(|| std::thread::available_parallelism().is_ok_and(|n| n.get() > 1))
-}
-
-/// [`parse_with`], splitting documents of `min` bytes or more.
-pub(crate) fn parse_split<'a>(
-    bytes: &'a [u8],
-    source: &str,
-    min: usize,
-) -> Result<Document<'a>, Error> {
+pub fn parse(bytes: &[u8], source: &str) -> Result<Document, Error> {
     let bytes = bytes.strip_prefix(UTF8_BOM).unwrap_or(bytes);
     let text = match std::str::from_utf8(bytes) {
         Ok(t) => t,
@@ -112,15 +48,15 @@ pub(crate) fn parse_split<'a>(
             format!("document of {} bytes: at most 4 GiB are read", text.len()),
         ));
     }
-    let cut = if text.len() >= min {
-        split_point(text)
-    } else {
-        None
-    };
-    let Some(cut) = cut else {
-        return Parser::new(source, text, Role::Whole).run().map_err(|e| *e);
-    };
-    split::parse_in_two(source, text, cut).map_err(|e| *e)
+    Parser::new(source, text).run().map_err(|e| *e)
+}
+
+/// A schema's or include's namespace and alias, with the offset of the
+/// element declaring them (for messages).
+struct Claim {
+    namespace: String,
+    alias: Option<String>,
+    offset: usize,
 }
 
 /// Members of an enum or structured type checked for duplicates one by
@@ -166,20 +102,17 @@ enum Frame {
 }
 
 /// An annotation or value expression being read (one per open [`Frame::Value`]).
-enum Expr<'a> {
-    Annotation(Annotation<'a>),
-    Record(Record<'a>),
-    PropertyValue(PropertyValue<'a>),
-    Collection(Vec<AnnotationValue<'a>>),
-    Literal(LitKind, Cow<'a, str>, Span),
+enum Expr {
+    Annotation(Annotation),
+    Record(Record),
+    PropertyValue(PropertyValue),
+    Collection(Vec<AnnotationValue>),
+    Literal(LitKind, String, Span),
     Null,
 }
 
 /// The entity or complex types of a schema.
-fn types_of<'s, 'a>(
-    schema: &'s mut Schema<'a>,
-    kind: StructuredKind,
-) -> &'s mut Vec<StructuredType<'a>> {
+fn types_of(schema: &mut Schema, kind: StructuredKind) -> &mut Vec<StructuredType> {
     match kind {
         StructuredKind::Entity => &mut schema.entity_types,
         StructuredKind::Complex => &mut schema.complex_types,
@@ -187,10 +120,7 @@ fn types_of<'s, 'a>(
 }
 
 /// The functions or actions of a schema.
-fn operations_of<'s, 'a>(
-    schema: &'s mut Schema<'a>,
-    kind: OperationKind,
-) -> &'s mut Vec<Operation<'a>> {
+fn operations_of(schema: &mut Schema, kind: OperationKind) -> &mut Vec<Operation> {
     match kind {
         OperationKind::Function => &mut schema.functions,
         OperationKind::Action => &mut schema.actions,
@@ -299,41 +229,17 @@ struct Parser<'a, 'n> {
     names: Vec<Claim>,
     /// The annotation and value expressions being read, innermost last
     /// (one per [`Frame::Value`] on the stack).
-    values: Vec<Expr<'a>>,
+    values: Vec<Expr>,
     /// Member names of the open enum or structured type once it has
     /// [`LINEAR_MEMBERS`] (see [`is_new_member`]: Graph has enums with
     /// hundreds of members and types with hundreds of properties).
-    member_names: HashSet<Str<'a>, BuildHasherDefault<FxHasher>>,
+    member_names: HashSet<String, BuildHasherDefault<FxHasher>>,
     /// Whether a value of the current start tag may hold an escape (`&`).
     tag_escaped: bool,
-    /// What this parser reads (all, or a side of a cut).
-    role: Role<'a>,
-    /// The reader's positions plus this are offsets in `text` (the tail's
-    /// reader starts at the cut; the head's jumps over the tail's part).
-    base: usize,
-    /// The offset from which the loop attends to its role next (the cut
-    /// for the head, the next cancel check for the tail).
-    watch: usize,
-    /// How many elements at the bottom of the stack the reader did not see
-    /// open (the tail's seed; 0 otherwise): their end tags are not checked
-    /// by quick-xml. Lowered when the tail reads past the end tag of the
-    /// schema open at the cut.
-    seed: usize,
-    /// The tail: where it stood before the end tag that closed the schema
-    /// open at the cut.
-    closed_at: Option<usize>,
-    /// The tail: a second container in the schema open at the cut (the
-    /// head, which knows that schema's namespace, reports it).
-    second_container: Option<Span>,
 }
 
 impl<'a, 'n> Parser<'a, 'n> {
-    fn new(source: &'n str, text: &'a str, role: Role<'a>) -> Self {
-        let watch = match &role {
-            Role::Whole => usize::MAX,
-            Role::Head { cut, .. } => cut.at,
-            Role::Tail { .. } => 0,
-        };
+    fn new(source: &'n str, text: &'a str) -> Self {
         Parser {
             source,
             text,
@@ -341,12 +247,6 @@ impl<'a, 'n> Parser<'a, 'n> {
             values: Vec::new(),
             member_names: HashSet::default(),
             tag_escaped: true,
-            role,
-            base: 0,
-            watch,
-            seed: 0,
-            closed_at: None,
-            second_container: None,
         }
     }
 
@@ -550,11 +450,11 @@ impl<'a, 'n> Parser<'a, 'n> {
         self.err(offset, ErrorKind::Xml, message)
     }
 
-    /// Reads the document (all of it, or the head's side of a cut).
-    fn run(mut self) -> Result<Document<'a>, Fail> {
+    /// Reads the document.
+    fn run(mut self) -> Result<Document, Fail> {
         let mut doc = Document {
             source: self.source.to_string(),
-            text: SourceText(Str::borrowed(self.text)),
+            text: SourceText(self.text.to_string()),
             ..Document::default()
         };
         // Frames of open elements with the byte offset of their start tag.
@@ -571,22 +471,21 @@ impl<'a, 'n> Parser<'a, 'n> {
         Ok(doc)
     }
 
-    /// The reading loop, until the end of the document (or, for the tail,
-    /// its stop).
+    /// The reading loop, until the end of the document.
     fn read(
         &mut self,
-        doc: &mut Document<'a>,
+        doc: &mut Document,
         stack: &mut Vec<(Frame, usize)>,
         root_done: &mut bool,
-    ) -> Result<Stop, Fail> {
-        let text = self.text;
+    ) -> Result<(), Fail> {
         // quick-xml drops a byte order mark at its start without counting
         // it (here a second one, after the one `parse` strips): start past
         // every such mark, so that positions stay offsets in `text`.
-        while text[self.base..].starts_with('\u{feff}') {
-            self.base += '\u{feff}'.len_utf8();
+        let mut base = 0;
+        while self.text[base..].starts_with('\u{feff}') {
+            base += '\u{feff}'.len_utf8();
         }
-        let mut reader = Reader::from_str(&text[self.base..]);
+        let mut reader = Reader::from_str(&self.text[base..]);
         {
             let config = reader.config_mut();
             // Whitespace between tags makes no events; turned off inside
@@ -595,27 +494,17 @@ impl<'a, 'n> Parser<'a, 'n> {
             config.trim_text_end = false;
             // Mismatched end tags are malformed XML, not a silent close.
             config.check_end_names = true;
-            // The tail's seed elements were opened before its reader
-            // started: it checks their end tags itself.
-            config.allow_unmatched_ends = self.seed > 0;
         }
         // Attributes of the current start tag, reused for every tag.
         let mut attrs = Tag::new();
         // Depth of the current unknown subtree (0 when not skipping).
         let mut skip_depth: usize = 0;
         loop {
-            let mut at = self.base + reader.buffer_position() as usize;
-            if at >= self.watch {
-                if let Some(stop) = self.on_watch(at, skip_depth, stack, doc, &mut reader)? {
-                    return Ok(stop);
-                }
-                // The head may have moved on past the tail's part.
-                at = self.base + reader.buffer_position() as usize;
-            }
+            let at = base + reader.buffer_position() as usize;
             let event = match reader.read_event() {
                 Ok(ev) => ev,
                 Err(e) => {
-                    let pos = self.base + reader.error_position() as usize;
+                    let pos = base + reader.error_position() as usize;
                     return Err(self.xml_error(e, pos));
                 }
             };
@@ -623,16 +512,6 @@ impl<'a, 'n> Parser<'a, 'n> {
                 Event::Start(e) => (e, false),
                 Event::Empty(e) => (e, true),
                 Event::End(_) => {
-                    if skip_depth == 0 && stack.len() <= self.seed {
-                        // The tail at a seed element's end tag: it stops at
-                        // `edmx:DataServices`, and reads on after the schema
-                        // open at the cut (the head checks that end tag).
-                        if stack.len() <= DATA_SERVICES_DEPTH {
-                            return Ok(Stop::At(at));
-                        }
-                        self.closed_at = Some(at);
-                        self.seed = stack.len() - 1;
-                    }
                     if skip_depth > 0 {
                         skip_depth -= 1;
                     } else if let Some((frame, _)) = stack.pop() {
@@ -663,8 +542,8 @@ impl<'a, 'n> Parser<'a, 'n> {
                         let piece = self.locate(&t).map(|(_, s)| s);
                         if let Some(buf) = self.literal_text(stack) {
                             match piece {
-                                Some(s) => append(buf, s),
-                                None => buf.to_mut().push_str(&String::from_utf8_lossy(&t)),
+                                Some(s) => buf.push_str(s),
+                                None => buf.push_str(&String::from_utf8_lossy(&t)),
                             }
                         }
                     }
@@ -673,7 +552,7 @@ impl<'a, 'n> Parser<'a, 'n> {
                 Event::CData(t) => {
                     if skip_depth == 0 {
                         if let Some(buf) = self.literal_text(stack) {
-                            buf.to_mut().push_str(&String::from_utf8_lossy(&t));
+                            buf.push_str(&String::from_utf8_lossy(&t));
                         }
                     }
                     continue;
@@ -695,7 +574,7 @@ impl<'a, 'n> Parser<'a, 'n> {
                         Err(_) => None,
                     };
                     match (ch, self.literal_text(stack)) {
-                        (Some(c), Some(buf)) => buf.to_mut().push(c),
+                        (Some(c), Some(buf)) => buf.push(c),
                         _ => {
                             let name = String::from_utf8_lossy(&r).into_owned();
                             return Err(self.err(
@@ -741,11 +620,6 @@ impl<'a, 'n> Parser<'a, 'n> {
                 stack.push((frame, start));
             }
         }
-        if self.seed > 0 && stack.len() <= self.seed {
-            // The tail at the end of a truncated document: the head reports it.
-            let at = self.base + reader.buffer_position() as usize;
-            return Ok(Stop::At(at));
-        }
         if let Some((_, offset)) = stack.last() {
             let offset = *offset;
             let name = self.name_at(offset);
@@ -759,19 +633,7 @@ impl<'a, 'n> Parser<'a, 'n> {
                 ),
             ));
         }
-        Ok(Stop::Eof)
-    }
-
-    /// The error for a second `EntityContainer` of `schema`, at `at`.
-    fn second_container(&self, schema: &Schema<'_>, at: Span) -> Fail {
-        self.err_at(
-            at,
-            ErrorKind::Structure,
-            format!(
-                "schema {} declares a second EntityContainer",
-                schema.namespace
-            ),
-        )
+        Ok(())
     }
 
     /// Whether the innermost value being read is a literal element (`<String>`).
@@ -781,7 +643,7 @@ impl<'a, 'n> Parser<'a, 'n> {
 
     /// The text buffer of the open literal element, when the innermost open
     /// element is one.
-    fn literal_text(&mut self, stack: &[(Frame, usize)]) -> Option<&mut Cow<'a, str>> {
+    fn literal_text(&mut self, stack: &[(Frame, usize)]) -> Option<&mut String> {
         match (stack.last(), self.values.last_mut()) {
             (Some((Frame::Value, _)), Some(Expr::Literal(_, buf, _))) => Some(buf),
             _ => None,
@@ -798,7 +660,7 @@ impl<'a, 'n> Parser<'a, 'n> {
 
     /// Decodes an attribute value (XML escapes): borrowed from the source
     /// unless it has an escape.
-    fn value(&self, s: &'a str, offset: usize) -> Result<Str<'a>, Fail> {
+    fn value(&self, s: &'a str, offset: usize) -> Result<String, Fail> {
         let plain = if !self.tag_escaped {
             true
         } else if s.len() <= 32 {
@@ -807,10 +669,10 @@ impl<'a, 'n> Parser<'a, 'n> {
             memchr::memchr(b'&', s.as_bytes()).is_none()
         };
         if plain {
-            return Ok(Str::borrowed(s));
+            return Ok(s.to_string());
         }
         match quick_xml::escape::unescape(s) {
-            Ok(v) => Ok(Str::from(v.into_owned())),
+            Ok(v) => Ok(v.into_owned()),
             Err(e) => Err(self.err(
                 offset,
                 ErrorKind::InvalidValue,
@@ -819,7 +681,7 @@ impl<'a, 'n> Parser<'a, 'n> {
         }
     }
 
-    fn opt_string(&self, v: &Option<&'a str>, offset: usize) -> Result<Option<Str<'a>>, Fail> {
+    fn opt_string(&self, v: &Option<&'a str>, offset: usize) -> Result<Option<String>, Fail> {
         match v {
             Some(raw) => Ok(Some(self.value(raw, offset)?)),
             None => Ok(None),
@@ -832,7 +694,7 @@ impl<'a, 'n> Parser<'a, 'n> {
         attr: &str,
         element: &str,
         offset: usize,
-    ) -> Result<Str<'a>, Fail> {
+    ) -> Result<String, Fail> {
         match v {
             Some(raw) => self.value(raw, offset),
             None => Err(self.err(
@@ -862,12 +724,7 @@ impl<'a, 'n> Parser<'a, 'n> {
         }
     }
 
-    fn type_ref(
-        &self,
-        v: &Option<&'a str>,
-        element: &str,
-        offset: usize,
-    ) -> Result<TypeRef<'a>, Fail> {
+    fn type_ref(&self, v: &Option<&'a str>, element: &str, offset: usize) -> Result<TypeRef, Fail> {
         let Some(raw) = v else {
             return Err(self.err(
                 offset,
@@ -879,7 +736,7 @@ impl<'a, 'n> Parser<'a, 'n> {
         self.parse_type_ref(s, offset)
     }
 
-    fn parse_type_ref(&self, text: Str<'a>, offset: usize) -> Result<TypeRef<'a>, Fail> {
+    fn parse_type_ref(&self, text: String, offset: usize) -> Result<TypeRef, Fail> {
         let s = text.as_str();
         let (collection, name) = match s.strip_prefix("Collection(") {
             Some(rest) => match rest.strip_suffix(')') {
@@ -907,14 +764,12 @@ impl<'a, 'n> Parser<'a, 'n> {
             };
             return Ok(TypeRef {
                 collection,
-                name: Str::borrowed(primitive),
+                name: primitive.to_string(),
             });
         }
-        let start = name.as_ptr() as usize - s.as_ptr() as usize;
-        let end = start + name.len();
         Ok(TypeRef {
             collection,
-            name: text.slice(start, end),
+            name: name.to_string(),
         })
     }
 
@@ -948,7 +803,7 @@ impl<'a, 'n> Parser<'a, 'n> {
         name: &[u8],
         tag: &Tag<'a>,
         offset: usize,
-        doc: &mut Document<'a>,
+        doc: &mut Document,
         root_done: &mut bool,
     ) -> Result<Frame, Fail> {
         if *root_done {
@@ -979,7 +834,7 @@ impl<'a, 'n> Parser<'a, 'n> {
         tag: &Tag<'a>,
         offset: usize,
         empty: bool,
-        doc: &mut Document<'a>,
+        doc: &mut Document,
     ) -> Result<Frame, Fail> {
         // The open declarations: the last schema (and the last of its
         // lists); the frames on the stack say which one is open.
@@ -1075,10 +930,14 @@ impl<'a, 'n> Parser<'a, 'n> {
                 let span = self.span_at(offset);
                 let schema = last_schema(doc);
                 if schema.entity_container.is_some() {
-                    if self.seed == SCHEMA_DEPTH {
-                        self.second_container = Some(span);
-                    }
-                    return Err(self.second_container(schema, span));
+                    return Err(self.err_at(
+                        span,
+                        ErrorKind::Structure,
+                        format!(
+                            "schema {} declares a second EntityContainer",
+                            schema.namespace
+                        ),
+                    ));
                 }
                 schema.entity_container = Some(EntityContainer {
                     name,
@@ -1191,7 +1050,7 @@ impl<'a, 'n> Parser<'a, 'n> {
         name: &[u8],
         tag: &Tag<'a>,
         offset: usize,
-        doc: &mut Document<'a>,
+        doc: &mut Document,
     ) -> Result<Frame, Fail> {
         let (kind, el) = if name == b"EntityType" {
             (StructuredKind::Entity, "EntityType")
@@ -1228,7 +1087,7 @@ impl<'a, 'n> Parser<'a, 'n> {
         kind: StructuredKind,
         tag: &Tag<'a>,
         offset: usize,
-        doc: &mut Document<'a>,
+        doc: &mut Document,
     ) -> Result<Frame, Fail> {
         let [n, ty, nullable, contains, partner] = tag.pick([
             Key::Name,
@@ -1260,7 +1119,7 @@ impl<'a, 'n> Parser<'a, 'n> {
         &mut self,
         tag: &Tag<'a>,
         offset: usize,
-        doc: &mut Document<'a>,
+        doc: &mut Document,
     ) -> Result<Frame, Fail> {
         let [n, underlying, flags] = tag.pick([Key::Name, Key::UnderlyingType, Key::IsFlags]);
         let underlying_type = self.opt_string(&underlying, offset)?;
@@ -1284,7 +1143,7 @@ impl<'a, 'n> Parser<'a, 'n> {
         &mut self,
         tag: &Tag<'a>,
         offset: usize,
-        doc: &mut Document<'a>,
+        doc: &mut Document,
     ) -> Result<Frame, Fail> {
         let [n, v] = tag.pick([Key::Name, Key::Value]);
         let name = self.required(&n, "Name", "Member", offset)?;
@@ -1319,7 +1178,7 @@ impl<'a, 'n> Parser<'a, 'n> {
         kind: OperationKind,
         tag: &Tag<'a>,
         offset: usize,
-        doc: &mut Document<'a>,
+        doc: &mut Document,
     ) -> Result<Frame, Fail> {
         let [n, ty, nullable] = tag.pick([Key::Name, Key::Type, Key::Nullable]);
         let p = Parameter {
@@ -1340,7 +1199,7 @@ impl<'a, 'n> Parser<'a, 'n> {
         &mut self,
         tag: &Tag<'a>,
         offset: usize,
-        doc: &mut Document<'a>,
+        doc: &mut Document,
     ) -> Result<Frame, Fail> {
         let [target, qualifier] = tag.pick([Key::Target, Key::Qualifier]);
         let g = Annotations {
@@ -1359,7 +1218,7 @@ impl<'a, 'n> Parser<'a, 'n> {
         name: &[u8],
         tag: &Tag<'a>,
         offset: usize,
-        doc: &mut Document<'a>,
+        doc: &mut Document,
     ) -> Result<Frame, Fail> {
         let (kind, el) = if name == b"Function" {
             (OperationKind::Function, "Function")
@@ -1393,7 +1252,7 @@ impl<'a, 'n> Parser<'a, 'n> {
         kind: OperationKind,
         tag: &Tag<'a>,
         offset: usize,
-        doc: &mut Document<'a>,
+        doc: &mut Document,
     ) -> Result<Frame, Fail> {
         let [ty, nullable] = tag.pick([Key::Type, Key::Nullable]);
         let r = ReturnType {
@@ -1415,7 +1274,7 @@ impl<'a, 'n> Parser<'a, 'n> {
         kind: StructuredKind,
         tag: &Tag<'a>,
         offset: usize,
-        doc: &mut Document<'a>,
+        doc: &mut Document,
     ) -> Result<Frame, Fail> {
         let [n, ty, nullable, default, max_len, precision, scale, srid, unicode] = tag.pick([
             Key::Name,
@@ -1441,7 +1300,7 @@ impl<'a, 'n> Parser<'a, 'n> {
                 ("Unicode", unicode),
             ] {
                 if let Some(v) = self.opt_string(&v, offset)? {
-                    push_small(&mut facets, (Str::borrowed(facet), v));
+                    push_small(&mut facets, (facet.to_string(), v));
                 }
             }
         }
@@ -1469,8 +1328,8 @@ impl<'a, 'n> Parser<'a, 'n> {
     /// would be quadratic, ~230 000 comparisons for Graph v1.0).
     fn check_member_name(
         &mut self,
-        t: &StructuredType<'a>,
-        name: &Str<'a>,
+        t: &StructuredType,
+        name: &String,
         offset: usize,
     ) -> Result<(), Fail> {
         let names = || {
@@ -1509,11 +1368,6 @@ impl<'a, 'n> Parser<'a, 'n> {
             alias: alias.map(str::to_string),
             offset,
         };
-        if matches!(self.role, Role::Tail { .. }) {
-            // Checked by the head, which knows the claims before the cut.
-            self.names.push(claim);
-            return Ok(());
-        }
         let clash = self.names.iter().find_map(|earlier| {
             let pns = &earlier.namespace;
             // Counted only for a message (it is a pass over the text).
@@ -1557,7 +1411,7 @@ impl<'a, 'n> Parser<'a, 'n> {
         tag: &Tag<'a>,
         offset: usize,
         owner: Option<Frame>,
-        doc: &mut Document<'a>,
+        doc: &mut Document,
     ) -> Result<Frame, Fail> {
         let mut term = None;
         let mut qualifier = None;
@@ -1658,7 +1512,7 @@ impl<'a, 'n> Parser<'a, 'n> {
                     b"Collection" => Expr::Collection(Vec::new()),
                     b"Null" => Expr::Null,
                     other => match Key::of(other).and_then(Key::literal) {
-                        Some(kind) => Expr::Literal(kind, Cow::Borrowed(""), self.span_at(offset)),
+                        Some(kind) => Expr::Literal(kind, String::new(), self.span_at(offset)),
                         None => return Ok(Frame::Skip),
                     },
                 }
@@ -1670,12 +1524,7 @@ impl<'a, 'n> Parser<'a, 'n> {
     }
 
     /// An attribute-form value; the position is only worked out for an error.
-    fn literal(
-        &self,
-        kind: LitKind,
-        text: Str<'a>,
-        offset: usize,
-    ) -> Result<AnnotationValue<'a>, Fail> {
+    fn literal(&self, kind: LitKind, text: String, offset: usize) -> Result<AnnotationValue, Fail> {
         match literal_value(kind, text) {
             Ok(v) => Ok(v),
             Err(m) => Err(self.err(offset, ErrorKind::InvalidValue, m)),
@@ -1686,11 +1535,7 @@ impl<'a, 'n> Parser<'a, 'n> {
     /// when they opened, so nothing else needs ending): a finished
     /// annotation goes to its owner (the open declaration below it), a
     /// finished value into the value below it.
-    fn close_value(
-        &mut self,
-        stack: &[(Frame, usize)],
-        doc: &mut Document<'a>,
-    ) -> Result<(), Fail> {
+    fn close_value(&mut self, stack: &[(Frame, usize)], doc: &mut Document) -> Result<(), Fail> {
         let value = match self.values.pop() {
             Some(Expr::Annotation(a)) => {
                 // Of the annotation, record or property value it is in, or
@@ -1718,7 +1563,7 @@ impl<'a, 'n> Parser<'a, 'n> {
             Some(Expr::Record(r)) => AnnotationValue::Record(r),
             Some(Expr::Collection(items)) => AnnotationValue::Collection(items),
             Some(Expr::Null) => AnnotationValue::Null,
-            Some(Expr::Literal(kind, text, span)) => literal_value(kind, Str::from(text))
+            Some(Expr::Literal(kind, text, span)) => literal_value(kind, text)
                 .map_err(|m| self.err_at(span, ErrorKind::InvalidValue, m))?,
             None => return Ok(()),
         };
@@ -1737,10 +1582,10 @@ impl<'a, 'n> Parser<'a, 'n> {
 /// [`LINEAR_MEMBERS`], through `set` from then on: the set takes the
 /// earlier names at the switch and every later name as it is checked.
 fn is_new_member<'a: 'e, 'e>(
-    set: &mut HashSet<Str<'a>, BuildHasherDefault<FxHasher>>,
-    mut earlier: impl Iterator<Item = &'e Str<'a>>,
+    set: &mut HashSet<String, BuildHasherDefault<FxHasher>>,
+    mut earlier: impl Iterator<Item = &'e String>,
     count: usize,
-    name: &Str<'a>,
+    name: &String,
 ) -> bool {
     if count < LINEAR_MEMBERS {
         return !earlier.any(|n| n == name);
@@ -1750,16 +1595,6 @@ fn is_new_member<'a: 'e, 'e>(
         set.extend(earlier.cloned());
     }
     set.insert(name.clone())
-}
-
-/// Appends a piece of the source to element text: kept borrowed while it
-/// is the only piece (the usual case), copied otherwise.
-fn append<'a>(text: &mut Cow<'a, str>, piece: &'a str) {
-    if text.is_empty() {
-        *text = Cow::Borrowed(piece);
-    } else {
-        text.to_mut().push_str(piece);
-    }
 }
 
 /// Pushes onto a list that is usually short: the first element gets an
@@ -1773,7 +1608,7 @@ fn push_small<T>(list: &mut Vec<T>, item: T) {
 }
 
 /// The last schema: the one every open declaration belongs to.
-fn last_schema<'d, 'a>(doc: &'d mut Document<'a>) -> &'d mut Schema<'a> {
+fn last_schema(doc: &mut Document) -> &mut Schema {
     // A declaration frame is open only inside a schema, so this never adds one.
     if doc.schemas.is_empty() {
         doc.schemas.push(Schema::default());
@@ -1783,7 +1618,7 @@ fn last_schema<'d, 'a>(doc: &'d mut Document<'a>) -> &'d mut Schema<'a> {
 }
 
 /// The value of a literal of `kind` written as `text`, or what is wrong with it.
-fn literal_value(kind: LitKind, text: Str<'_>) -> Result<AnnotationValue<'_>, String> {
+fn literal_value(kind: LitKind, text: String) -> Result<AnnotationValue, String> {
     Ok(match kind {
         LitKind::String => AnnotationValue::String(text),
         LitKind::Bool => match text.trim() {
@@ -1799,17 +1634,14 @@ fn literal_value(kind: LitKind, text: Str<'_>) -> Result<AnnotationValue<'_>, St
             Ok(i) => AnnotationValue::Int(i),
             Err(_) => return Err(format!("Int value \"{}\" is not an integer", text.trim())),
         },
-        LitKind::EnumMember => AnnotationValue::EnumMember(text.trimmed()),
-        LitKind::Path(k) => AnnotationValue::Path(Str::borrowed(k), text.trimmed()),
-        LitKind::Other(k) => AnnotationValue::Literal(Str::borrowed(k), text.trimmed()),
+        LitKind::EnumMember => AnnotationValue::EnumMember(text.trim().to_string()),
+        LitKind::Path(k) => AnnotationValue::Path(k.to_string(), text.trim().to_string()),
+        LitKind::Other(k) => AnnotationValue::Literal(k.to_string(), text.trim().to_string()),
     })
 }
 
 /// Where the open declaration `owner` keeps its inline annotations.
-fn annotations_of<'d, 'a>(
-    doc: &'d mut Document<'a>,
-    owner: Frame,
-) -> Option<&'d mut Vec<Annotation<'a>>> {
+fn annotations_of(doc: &mut Document, owner: Frame) -> Option<&mut Vec<Annotation>> {
     let schema = doc.schemas.last_mut()?;
     Some(match owner {
         Frame::Structured(k) => &mut types_of(schema, k).last_mut()?.annotations,

@@ -11,7 +11,6 @@ use std::hash::Hasher;
 
 use crate::error::{Error, ErrorKind};
 use crate::model::*;
-use crate::parse::Threads;
 
 /// How many unresolved references an error message lists.
 const SHOWN: usize = 5;
@@ -44,17 +43,8 @@ pub struct ResolveReport {
 /// Qualifies every reference and fails when any is unresolved, when a type
 /// name is declared twice in a namespace, or when a key names no property. The error names the count and the
 /// first few unresolved references with positions.
-///
-/// A large document is resolved by two threads when the machine has two
-/// cores: the declarations on this one, the out-of-line annotation groups
-/// on the other (see [`resolve_on`]); the report is the same.
 pub fn resolve(doc: &mut Document) -> Result<ResolveReport, Error> {
-    resolve_on(doc, Threads::Auto)
-}
-
-/// [`resolve`] on the `threads` given.
-pub fn resolve_on(doc: &mut Document, threads: Threads) -> Result<ResolveReport, Error> {
-    let report = report_on(doc, threads)?;
+    let report = resolve_report(doc)?;
     if let Some(first) = report.unresolved.first() {
         let n = report.unresolved.len();
         let shown: Vec<String> = report
@@ -88,7 +78,7 @@ pub fn resolve_on(doc: &mut Document, threads: Threads) -> Result<ResolveReport,
 /// resolution, so base types are qualified. The error sits at the type.
 fn check_keys(doc: &Document) -> Result<(), Error> {
     // Built only when a key is not declared by its own type (rare).
-    let mut by_name: Option<std::collections::HashMap<String, &StructuredType<'_>>> = None;
+    let mut by_name: Option<std::collections::HashMap<String, &StructuredType>> = None;
     for s in &doc.schemas {
         for t in s.entity_types.iter().chain(&s.complex_types) {
             for key in &t.key {
@@ -140,62 +130,10 @@ fn check_keys(doc: &Document) -> Result<(), Error> {
 /// Like [`resolve`] but returns unresolved references in the report instead
 /// of failing (duplicate type names are still an error).
 pub fn resolve_report(doc: &mut Document) -> Result<ResolveReport, Error> {
-    report_on(doc, Threads::Auto)
-}
-
-/// [`resolve_report`] on the `threads` given. With two, a large document's
-/// out-of-line annotation groups (whose targets are most of the text
-/// resolution reads again: Graph has ~4 900) go to a second thread while
-/// this one resolves the declarations; both only read the name tables.
-fn report_on(doc: &mut Document, threads: Threads) -> Result<ResolveReport, Error> {
-    report_split(doc, threads.split_min())
-}
-
-/// [`report_on`], sharing the work of documents of `min` bytes or more.
-fn report_split(doc: &mut Document, min: usize) -> Result<ResolveReport, Error> {
     let names = Names::new(doc)?;
-    let mut first = Resolver::new(&names);
-    if doc.text.0.len() < min {
-        first.schemas(&mut doc.schemas);
-        return Ok(first.report());
-    }
-    let mut groups: Vec<Vec<Annotations>> = doc
-        .schemas
-        .iter_mut()
-        .map(|s| std::mem::take(&mut s.annotation_groups))
-        .collect();
-    let resolve_groups = |groups: &mut [Vec<Annotations>]| {
-        let mut second = Resolver::new(&names);
-        for g in groups {
-            second.groups(g);
-        }
-        second
-    };
-    let second = std::thread::scope(|scope| {
-        let spawned = std::thread::Builder::new()
-            .name("csdl-resolve".into())
-            .spawn_scoped(scope, || resolve_groups(&mut groups));
-        first.schemas(&mut doc.schemas);
-        spawned.ok().map(|thread| {
-            thread
-                .join()
-                .unwrap_or_else(|p| std::panic::resume_unwind(p))
-        })
-    });
-    // No thread could start: the groups are resolved here.
-    let second = second.unwrap_or_else(|| resolve_groups(&mut groups));
-    for (schema, groups) in doc.schemas.iter_mut().zip(groups) {
-        schema.annotation_groups = groups;
-    }
-    let mut report = first.report();
-    let groups = second.report();
-    // Groups yield dangling targets only, declarations unresolved names
-    // only: each list keeps document order.
-    debug_assert!(report.dangling_targets.is_empty() && groups.unresolved.is_empty());
-    report.checked += groups.checked;
-    report.unresolved.extend(groups.unresolved);
-    report.dangling_targets.extend(groups.dangling_targets);
-    Ok(report)
+    let mut resolver = Resolver::new(&names);
+    resolver.schemas(&mut doc.schemas);
+    Ok(resolver.report())
 }
 
 /// A word-at-a-time multiplicative hash (the rustc "Fx" scheme): much
@@ -344,7 +282,7 @@ impl<V: Copy> NameTable<V> {
 }
 
 /// What resolution looks names up in: built once from the declarations,
-/// then only read (by one or two threads).
+/// then only read.
 struct Names {
     /// Alias -> its namespace's index in `namespaces` (schemas and
     /// `edmx:Include`s); a handful, so a list.
@@ -359,7 +297,7 @@ struct Names {
     alias_starts: [bool; 256],
 }
 
-/// One thread's pass over some schemas: rewrites their references and
+/// A pass over the schemas: rewrites their references and
 /// notes what it checked and missed.
 struct Resolver<'n> {
     names: &'n Names,
@@ -482,7 +420,7 @@ impl Names {
 
     /// Qualifies every dotted token of a path or target expression
     /// (`graph.x/y`, `graph.op(graph.t, Collection(graph.u))`).
-    fn qualify_tokens(&self, text: &mut Str<'_>) {
+    fn qualify_tokens(&self, text: &mut String) {
         if !self.may_have_aliased_token(text) {
             return;
         }
@@ -501,7 +439,7 @@ impl Names {
         }
         // The quick test can pass where no token is `alias.Name` (`x.y.z`).
         if changed {
-            *text = Str::from(out);
+            *text = out;
         }
     }
 
@@ -563,11 +501,11 @@ impl<'n> Resolver<'n> {
     }
 
     /// `alias.Name` -> `namespace.Name`; anything else unchanged.
-    fn qualify(&mut self, name: &mut Str<'_>) {
+    fn qualify(&mut self, name: &mut String) {
         // Built in a reused buffer: the new string is then the only allocation.
         let mut q = std::mem::take(&mut self.scratch);
         if self.names.qualified_into(name, &mut q) {
-            *name = Str::from(q.as_str()).into_owned();
+            *name = q.clone();
         }
         self.scratch = q;
     }
@@ -581,7 +519,7 @@ impl<'n> Resolver<'n> {
     }
 
     /// Qualifies and checks a named type (not `Collection(...)`).
-    fn named_type(&mut self, name: &mut Str<'_>, span: Span, context: impl FnOnce() -> String) {
+    fn named_type(&mut self, name: &mut String, span: Span, context: impl FnOnce() -> String) {
         self.checked += 1;
         if name.starts_with("Edm.") {
             if !crate::parse::is_primitive(name) {
@@ -610,23 +548,23 @@ impl<'n> Resolver<'n> {
                 .clone(),
             None => qualified(namespace, local),
         };
-        *name = Str::from(qualified);
+        *name = qualified.to_string();
         if found.is_none() {
             self.miss(name, span, context);
         }
     }
 
-    fn type_ref(&mut self, ty: &mut TypeRef<'_>, span: Span, context: impl FnOnce() -> String) {
+    fn type_ref(&mut self, ty: &mut TypeRef, span: Span, context: impl FnOnce() -> String) {
         self.named_type(&mut ty.name, span, context);
     }
 
-    fn schemas(&mut self, schemas: &mut [Schema<'_>]) {
+    fn schemas(&mut self, schemas: &mut [Schema]) {
         for s in schemas {
             self.schema(s);
         }
     }
 
-    fn schema(&mut self, s: &mut Schema<'_>) {
+    fn schema(&mut self, s: &mut Schema) {
         let ns = s.namespace.clone();
         for t in s.entity_types.iter_mut().chain(s.complex_types.iter_mut()) {
             let owner = &t.name;
@@ -711,7 +649,7 @@ impl<'n> Resolver<'n> {
     }
 
     /// Out-of-line annotation groups: targets and annotations.
-    fn groups(&mut self, groups: &mut [Annotations<'_>]) {
+    fn groups(&mut self, groups: &mut [Annotations]) {
         for g in groups {
             self.target(&mut g.target, g.span);
             self.annotations(&mut g.annotations);
@@ -730,7 +668,7 @@ impl<'n> Resolver<'n> {
     /// Type casts inside a binding path must name declared types.
     fn binding(
         &mut self,
-        b: &mut NavigationPropertyBinding<'_>,
+        b: &mut NavigationPropertyBinding,
         span: Span,
         context: impl Fn() -> String,
     ) {
@@ -752,7 +690,7 @@ impl<'n> Resolver<'n> {
 
     /// Qualifies a target; one whose head (`ns.Type`, `ns.op(...)`,
     /// `ns.Container`) names nothing declared is recorded as dangling.
-    fn target(&mut self, target: &mut Str<'_>, span: Span) {
+    fn target(&mut self, target: &mut String, span: Span) {
         self.names.qualify_tokens(target);
         let end = target
             .bytes()
@@ -770,7 +708,7 @@ impl<'n> Resolver<'n> {
         }
     }
 
-    fn annotations(&mut self, list: &mut [Annotation<'_>]) {
+    fn annotations(&mut self, list: &mut [Annotation]) {
         for a in list {
             self.qualify(&mut a.term);
             self.value(&mut a.value);
@@ -778,7 +716,7 @@ impl<'n> Resolver<'n> {
         }
     }
 
-    fn value(&mut self, v: &mut AnnotationValue<'_>) {
+    fn value(&mut self, v: &mut AnnotationValue) {
         match v {
             AnnotationValue::Record(r) => {
                 if let Some(ty) = &mut r.ty {
@@ -864,56 +802,6 @@ byte_class! {
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn two_threads_resolve_and_report_as_one_does() {
-        let schema = |ns: &str, alias: &str, other: &str| {
-            format!(
-                r#"<Schema Namespace="{ns}" Alias="{alias}">
-                  <ComplexType Name="t"><Property Name="a" Type="{alias}.t"/><Property Name="b" Type="{other}.t"/><Property Name="c" Type="{alias}.missing"/></ComplexType>
-                  <EntityType Name="e" BaseType="{alias}.nope"><Key><PropertyRef Name="k"/></Key><Property Name="k" Type="Edm.String" Nullable="false"/></EntityType>
-                  <Annotations Target="{alias}.t/a"><Annotation Term="Org.OData.Core.V1.Description" String="x"/></Annotations>
-                  <Annotations Target="{alias}.gone"/>
-                </Schema>"#
-            )
-        };
-        let text = format!(
-            r#"<edmx:Edmx Version="4.0" xmlns:edmx="http://docs.oasis-open.org/odata/ns/edmx"><edmx:DataServices>{}{}{}</edmx:DataServices></edmx:Edmx>"#,
-            schema("n.one", "one", "two"),
-            schema("n.two", "two", "three"),
-            schema("n.three", "three", "one"),
-        );
-        let parse =
-            || crate::parse::parse_with(text.as_bytes(), "t.xml", Threads::One).expect("parses");
-        let (mut one, mut two) = (parse(), parse());
-        let report_one = report_split(&mut one, usize::MAX).expect("resolves");
-        let report_two = report_split(&mut two, 0).expect("resolves");
-        assert_eq!(report_one, report_two);
-        assert_eq!(format!("{one:#?}"), format!("{two:#?}"));
-        // Each schema's misses in resolution order (entity types first),
-        // schema by schema, from both threads.
-        let missed: Vec<&str> = report_two
-            .unresolved
-            .iter()
-            .map(|u| u.name.as_str())
-            .collect();
-        assert_eq!(
-            missed,
-            [
-                "n.one.nope",
-                "n.one.missing",
-                "n.two.nope",
-                "n.two.missing",
-                "n.three.nope",
-                "n.three.missing"
-            ]
-        );
-        assert_eq!(report_two.dangling_targets.len(), 3);
-        assert_eq!(
-            &*two.schemas[2].complex_types[0].properties[1].ty.name,
-            "n.one.t"
-        );
-    }
 
     #[test]
     fn name_table_finds_inserts_reports_duplicates_and_grows() {

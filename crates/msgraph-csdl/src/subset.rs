@@ -34,7 +34,7 @@ use std::collections::{BTreeMap, BTreeSet};
 
 use crate::closure::Closure;
 use crate::model::{
-    Annotation, AnnotationValue, Annotations, Document, EntityContainer, Schema, Span, Str,
+    Annotation, AnnotationValue, Annotations, Document, EntityContainer, Schema, Span,
     StructuredType, TypeDef, CORE_DESCRIPTION,
 };
 
@@ -54,12 +54,12 @@ pub struct SubsetPlan {
 }
 
 /// The standalone subset of `doc` for `closure` (see the module docs).
-pub fn subset<'s>(doc: &Document<'s>, closure: &Closure) -> Document<'s> {
+pub fn subset(doc: &Document, closure: &Closure) -> Document {
     subset_with(doc, &plan_from_closure(closure))
 }
 
 /// The standalone subset of a resolved `doc` described by `plan`.
-pub fn subset_with<'s>(doc: &Document<'s>, plan: &SubsetPlan) -> Document<'s> {
+pub fn subset_with(doc: &Document, plan: &SubsetPlan) -> Document {
     let keep_type = |qualified: &str| {
         qualified.rsplit_once('.').map(|(ns, _)| ns) == Some(plan.namespace.as_str())
             || plan.types.contains(qualified)
@@ -76,7 +76,7 @@ pub fn subset_with<'s>(doc: &Document<'s>, plan: &SubsetPlan) -> Document<'s> {
             });
             continue;
         }
-        let structured = |types: &[StructuredType<'s>]| -> Vec<StructuredType<'s>> {
+        let structured = |types: &[StructuredType]| -> Vec<StructuredType> {
             types
                 .iter()
                 .filter(|t| keep_type(&format!("{ns}.{}", t.name)))
@@ -150,7 +150,7 @@ pub fn subset_with<'s>(doc: &Document<'s>, plan: &SubsetPlan) -> Document<'s> {
     out
 }
 
-fn container_subset<'s>(c: &EntityContainer<'s>, plan: &SubsetPlan) -> EntityContainer<'s> {
+fn container_subset(c: &EntityContainer, plan: &SubsetPlan) -> EntityContainer {
     let kept = |name: &str| plan.container_children.contains(name);
     let target_kept = |target: &str| kept(target.split('/').next().unwrap_or(target));
     let mut out = EntityContainer {
@@ -198,7 +198,7 @@ fn plan_from_closure(closure: &Closure) -> SubsetPlan {
 
 /// Adds a group to the schema that declares its target, merging with an existing group
 /// for the same target and qualifier.
-fn add_group<'s>(doc: &mut Document<'s>, group: Annotations<'s>) {
+fn add_group(doc: &mut Document, group: Annotations) {
     let Some(index) = owner_schema(doc, &group.target) else {
         return;
     };
@@ -420,9 +420,9 @@ pub fn set_description(doc: &mut Document, target: &str, text: &str) -> bool {
         return false;
     }
     let annotation = Annotation {
-        term: Str::borrowed(CORE_DESCRIPTION),
+        term: CORE_DESCRIPTION.to_string(),
         qualifier: None,
-        value: AnnotationValue::String(Str::from(text.to_string())),
+        value: AnnotationValue::String(text.to_string()),
         annotations: Vec::new(),
         span: Span::default(),
     };
@@ -441,7 +441,7 @@ pub fn set_description(doc: &mut Document, target: &str, text: &str) -> bool {
             g.annotations.push(annotation);
         }
         None => schema.annotation_groups.push(Annotations {
-            target: Str::from(target.to_string()),
+            target: target.to_string(),
             qualifier: None,
             annotations: vec![annotation],
             span: Span::default(),
@@ -478,11 +478,11 @@ pub fn merge_descriptions(new: &mut Document, existing: &Document) -> MergeRepor
 /// The whole import step on a resolved upstream document: the closure of `namespace`,
 /// its [`subset`], then the committed file's descriptions merged in
 /// ([`merge_descriptions`]) when there is one.
-pub fn import<'s>(
-    upstream: &Document<'s>,
+pub fn import(
+    upstream: &Document,
     namespace: &str,
-    committed: Option<&Document<'_>>,
-) -> Result<(Document<'s>, MergeReport), crate::Error> {
+    committed: Option<&Document>,
+) -> Result<(Document, MergeReport), crate::Error> {
     let closure = crate::closure(upstream, namespace)?;
     let mut out = subset(upstream, &closure);
     let report = match committed {
@@ -530,7 +530,7 @@ mod tests {
   </edmx:DataServices>
 </edmx:Edmx>"#;
 
-    fn doc() -> Document<'static> {
+    fn doc() -> Document {
         crate::load(DOC.as_bytes(), "test").expect("test document loads")
     }
 

@@ -26,8 +26,6 @@
 
 use std::collections::HashMap;
 
-use crate::Str;
-
 use crate::model::{
     Annotation, AnnotationValue, Annotations, Document, EntityContainer, EnumType, Operation,
     OperationKind, Property, Record, Schema, StructuredKind, StructuredType, Term, TypeDefinition,
@@ -102,7 +100,7 @@ struct Writer<'a> {
     depth: usize,
     /// Namespace -> alias, for writing type references the upstream way.
     aliases: HashMap<&'a str, &'a str>,
-    doc: &'a Document<'a>,
+    doc: &'a Document,
 }
 
 impl Writer<'_> {
@@ -341,7 +339,7 @@ impl Writer<'_> {
         if let Some(d) = &p.default_value {
             attrs.push(("DefaultValue", d));
         }
-        let mut facets: Vec<&(Str<'_>, Str<'_>)> = p.facets.iter().collect();
+        let mut facets: Vec<&(String, String)> = p.facets.iter().collect();
         let rank = |n: &str| {
             FACET_ORDER
                 .iter()
@@ -604,7 +602,7 @@ mod tests {
     use super::*;
     use crate::model::*;
 
-    fn prop(name: &'static str, ty: &'static str, collection: bool) -> Property<'static> {
+    fn prop(name: &'static str, ty: &'static str, collection: bool) -> Property {
         Property {
             name: name.into(),
             ty: TypeRef {
@@ -619,7 +617,7 @@ mod tests {
         }
     }
 
-    fn doc() -> Document<'static> {
+    fn doc() -> Document {
         let graph = Schema {
             namespace: "microsoft.graph".into(),
             alias: Some("graph".into()),
@@ -725,7 +723,7 @@ mod tests {
     }
 
     /// An annotation with no value.
-    fn tag_annotation(term: &'static str) -> Annotation<'static> {
+    fn tag_annotation(term: &'static str) -> Annotation {
         Annotation {
             term: term.into(),
             qualifier: None,

@@ -125,7 +125,7 @@ const FIXTURE: &str = r#"<?xml version="1.0" encoding="utf-8"?>
 </edmx:Edmx>
 "#;
 
-fn doc() -> msgraph_csdl::Document<'static> {
+fn doc() -> msgraph_csdl::Document {
     load(FIXTURE.as_bytes(), "fixture.xml").expect("fixture loads")
 }
 
@@ -161,9 +161,12 @@ fn document_header_references_and_schemas() {
         d.position(d.schemas[0].span),
         Position { line: 7, column: 5 }
     );
-    // An owned document keeps its text, so its spans still give positions.
+    // A document keeps its text, so its spans still give positions after
+    // the bytes it was read from are gone.
+    let bytes = FIXTURE.as_bytes().to_vec();
+    let owned = load(&bytes, "fixture.xml").expect("loads");
+    drop(bytes);
     let span = d.schemas[0].span;
-    let owned = d.into_owned();
     assert_eq!(owned.position(span), Position { line: 7, column: 5 });
 }
 
@@ -459,39 +462,22 @@ fn closure_reaches_a_namespace_through_containment() {
     assert_eq!(navs["a.top"].iter().collect::<Vec<_>>(), ["hub"]);
 }
 
-/// Names and values are slices of the source; only text with escapes (and
-/// names resolution rewrites) is copied. `into_owned` detaches a document
-/// from its bytes without changing it.
+/// Values with XML escapes are decoded (attribute values and element
+/// text); alias-qualified names are rewritten to their namespace.
 #[test]
-fn strings_borrow_the_source_unless_decoded_or_qualified() {
-    let bytes = FIXTURE.as_bytes().to_vec();
-    let d = load(&bytes, "fixture.xml").expect("loads");
+fn escapes_are_decoded_and_aliased_names_qualified() {
+    let d = doc();
     let thing = &d.schemas[0].entity_types[1];
+    assert_eq!(thing.name, "thing");
     let name = thing.properties.iter().find(|p| p.name == "name").unwrap();
-    assert!(thing.name.is_borrowed() && name.name.is_borrowed());
-    assert!(name.ty.name.is_borrowed(), "Edm.String is not copied");
-    // Escaped attribute value and element text: decoded, so owned.
-    let default = name.default_value.as_ref().unwrap();
-    assert_eq!(default, "x & y");
-    assert!(!default.is_borrowed());
+    assert_eq!(name.ty.name, "Edm.String");
+    assert_eq!(name.default_value.as_deref(), Some("x & y"));
     match &name.annotations[0].value {
-        AnnotationValue::String(s) => {
-            assert_eq!(s, "The name <b> A");
-            assert!(!s.is_borrowed());
-        }
+        AnnotationValue::String(s) => assert_eq!(s, "The name <b> A"),
         other => panic!("{other:?}"),
     }
-    // `t.entity` became `test.main.entity`: a new string.
-    let base = thing.base_type.as_ref().unwrap();
-    assert_eq!(base, "test.main.entity");
-    assert!(!base.is_borrowed());
-
-    let before = format!("{d:?}");
-    let owned: msgraph_csdl::Document<'static> = d.into_owned();
-    drop(bytes);
-    assert_eq!(owned.schemas[0].entity_types[1].name, "thing");
-    assert!(!owned.schemas[0].entity_types[1].name.is_borrowed());
-    assert_eq!(format!("{owned:?}"), before);
+    // `t.entity` became `test.main.entity`.
+    assert_eq!(thing.base_type.as_deref(), Some("test.main.entity"));
 }
 
 /// Annotations on a `ReturnType` (Graph marks delta functions with
@@ -592,9 +578,7 @@ fn nested_annotations_are_kept_and_qualified() {
   </edmx:DataServices>
 </edmx:Edmx>
 "#;
-    let doc = load(xml.as_bytes(), "nested.xml")
-        .expect("loads")
-        .into_owned();
+    let doc = load(xml.as_bytes(), "nested.xml").expect("loads");
     let t = &doc.schemas[0].complex_types[0];
     let [description, long, revisions] = &t.annotations[..] else {
         panic!("three annotations: {:?}", t.annotations);

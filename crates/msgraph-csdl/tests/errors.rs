@@ -668,7 +668,7 @@ fn repeated_annotation_terms_are_decoded_as_written() {
 
 /// Parses and resolves `xml`: every reference resolves, no annotation
 /// target dangles.
-fn resolves_cleanly(xml: &str) -> msgraph_csdl::Document<'_> {
+fn resolves_cleanly(xml: &str) -> msgraph_csdl::Document {
     let mut d = parse(xml.as_bytes(), "ok.xml").expect("parses");
     let report = msgraph_csdl::resolve_report(&mut d).expect("resolves");
     assert!(report.unresolved.is_empty(), "{:?}", report.unresolved);

@@ -30,30 +30,30 @@ fn q(name: &str) -> String {
     format!("{NS}.{name}")
 }
 
-fn type_ref(ty: &str) -> TypeRef<'static> {
+fn type_ref(ty: &str) -> TypeRef {
     match ty
         .strip_prefix("Collection(")
         .and_then(|t| t.strip_suffix(')'))
     {
         Some(inner) => TypeRef {
             collection: true,
-            name: inner.to_string().into(),
+            name: inner.to_string(),
         },
         None => TypeRef {
             collection: false,
-            name: ty.to_string().into(),
+            name: ty.to_string(),
         },
     }
 }
 
-fn prop(name: &str, ty: &str) -> Property<'static> {
+fn prop(name: &str, ty: &str) -> Property {
     let mut facets = Vec::new();
     if ty == "Edm.Decimal" {
         // Graph declares every Decimal with a variable scale (as v1.0 pstnCallLogRow.charge).
         facets.push(("Scale".into(), "variable".into()));
     }
     Property {
-        name: name.to_string().into(),
+        name: name.to_string(),
         ty: type_ref(ty),
         nullable: true,
         default_value: None,
@@ -63,11 +63,11 @@ fn prop(name: &str, ty: &str) -> Property<'static> {
     }
 }
 
-fn complex(name: &str, base: Option<&str>, props: &[(&str, &str)]) -> StructuredType<'static> {
+fn complex(name: &str, base: Option<&str>, props: &[(&str, &str)]) -> StructuredType {
     StructuredType {
         kind: StructuredKind::Complex,
-        name: name.to_string().into(),
-        base_type: base.map(|b| q(b).into()),
+        name: name.to_string(),
+        base_type: base.map(q),
         is_abstract: false,
         open_type: false,
         has_stream: false,
@@ -79,9 +79,9 @@ fn complex(name: &str, base: Option<&str>, props: &[(&str, &str)]) -> Structured
     }
 }
 
-fn log_function(name: &str, row: &str) -> Operation<'static> {
+fn log_function(name: &str, row: &str) -> Operation {
     let param = |name: &str, ty: &str| Parameter {
-        name: name.to_string().into(),
+        name: name.to_string(),
         ty: type_ref(ty),
         nullable: true,
         annotations: Vec::new(),
@@ -89,7 +89,7 @@ fn log_function(name: &str, row: &str) -> Operation<'static> {
     };
     Operation {
         kind: OperationKind::Function,
-        name: name.to_string().into(),
+        name: name.to_string(),
         is_bound: true,
         is_composable: false,
         entity_set_path: None,
@@ -195,7 +195,7 @@ fn sort_properties(t: &mut StructuredType) {
 }
 
 /// Applies the beta delta to the (resolved) v1.0 document.
-fn apply_beta_delta(mut doc: Document<'static>) -> Document<'static> {
+fn apply_beta_delta(mut doc: Document) -> Document {
     let schema = doc
         .schemas
         .iter_mut()
@@ -225,7 +225,7 @@ fn apply_beta_delta(mut doc: Document<'static>) -> Document<'static> {
             .iter_mut()
             .find(|t| t.name == row)
             .expect("v1.0 log row type");
-        t.base_type = Some(q("callLogRow").into());
+        t.base_type = Some(q("callLogRow"));
         t.properties.retain(|p| !moved.contains(&p.name.as_str()));
         t.properties.extend(extra.iter().map(|(n, ty)| prop(n, ty)));
         sort_properties(t);
@@ -285,14 +285,14 @@ fn apply_beta_delta(mut doc: Document<'static>) -> Document<'static> {
         ],
     ));
     schema.enum_types.push(EnumType {
-        name: "pstnUserBlockMode".to_string().into(),
+        name: "pstnUserBlockMode".to_string(),
         underlying_type: None,
         is_flags: false,
         members: ["blocked", "unblocked", "unknownFutureValue"]
             .iter()
             .enumerate()
             .map(|(i, m)| EnumMember {
-                name: m.to_string().into(),
+                name: m.to_string(),
                 value: i as i64,
                 explicit_value: true,
                 annotations: Vec::new(),

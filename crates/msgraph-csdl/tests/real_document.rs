@@ -7,14 +7,14 @@ use common::manifest_dir;
 use std::path::PathBuf;
 use std::sync::OnceLock;
 
-use msgraph_csdl::{AnnotationValue, Document, StructuredKind, Threads};
+use msgraph_csdl::{AnnotationValue, Document, StructuredKind};
 
 fn real_path() -> PathBuf {
     PathBuf::from(manifest_dir()).join("../../../shared/upstream-metadata/graph-v1.0-metadata.xml")
 }
 
 /// The document, loaded once for all tests of this file.
-fn real_doc() -> Option<Document<'static>> {
+fn real_doc() -> Option<Document> {
     static DOC: OnceLock<Option<Document>> = OnceLock::new();
     let doc = DOC.get_or_init(|| {
         let path = real_path();
@@ -25,17 +25,6 @@ fn real_doc() -> Option<Document<'static>> {
         Some(msgraph_csdl::load_file(&path).expect("the real v1.0 document loads"))
     });
     doc.clone()
-}
-
-/// `load` may use two threads (to parse, then to resolve); on one the
-/// model is the same, to the byte of its `Debug` form.
-#[test]
-fn one_thread_loads_the_same_model() {
-    let Some(doc) = real_doc() else { return };
-    let bytes = std::fs::read(real_path()).expect("read");
-    let one = msgraph_csdl::load_with(&bytes, &real_path().display().to_string(), Threads::One)
-        .expect("loads on one thread");
-    assert_eq!(format!("{one:#?}"), format!("{doc:#?}"));
 }
 
 #[test]

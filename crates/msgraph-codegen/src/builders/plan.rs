@@ -220,7 +220,7 @@ pub fn plan(doc: &Document, scope: &str) -> Result<Plan, BuilderError> {
 const MAX_DEPTH: usize = 6;
 
 struct Ctx<'a> {
-    doc: &'a Document<'a>,
+    doc: &'a Document,
     scope: &'a str,
     /// The models generator's names, so builders name exactly the generated types.
     models: ModelNames<'a>,
@@ -263,9 +263,9 @@ impl<'a> Ctx<'a> {
     fn navigations(
         &self,
         qualified: &str,
-        ty: &'a StructuredType<'a>,
-    ) -> Vec<&'a msgraph_csdl::NavigationProperty<'a>> {
-        let mut chain: Vec<&StructuredType<'a>> = self.doc.base_chain(qualified);
+        ty: &'a StructuredType,
+    ) -> Vec<&'a msgraph_csdl::NavigationProperty> {
+        let mut chain: Vec<&StructuredType> = self.doc.base_chain(qualified);
         chain.reverse();
         chain.push(ty);
         chain
@@ -277,7 +277,7 @@ impl<'a> Ctx<'a> {
     fn children(
         &mut self,
         qualified: &str,
-        ty: &'a StructuredType<'a>,
+        ty: &'a StructuredType,
         path: &str,
         depth: usize,
     ) -> Result<Vec<Node>, BuilderError> {
@@ -382,7 +382,7 @@ impl<'a> Ctx<'a> {
         path: &str,
         kind: OpKind,
         ty: &TypeRef,
-        st: &'a StructuredType<'a>,
+        st: &'a StructuredType,
     ) -> Result<Op, BuilderError> {
         self.claim(&request, path)?;
         let facts = facts::operation(path, kind);
@@ -455,10 +455,10 @@ impl<'a> Ctx<'a> {
         &self,
         path: &str,
         ty: &TypeRef,
-        st: &'a StructuredType<'a>,
+        st: &'a StructuredType,
         form: &FilterForm,
     ) -> Result<(), BuilderError> {
-        let mut chain: Vec<&StructuredType<'a>> = self.doc.base_chain(&ty.qualified);
+        let mut chain: Vec<&StructuredType> = self.doc.base_chain(&ty.qualified);
         chain.push(st);
         match form {
             FilterForm::DateTimeCompare(prop) => {
@@ -485,7 +485,7 @@ impl<'a> Ctx<'a> {
                 let ok = nav
                     .and_then(|n| self.doc.find_structured(&n.ty.name).map(|t| (n, t)))
                     .is_some_and(|(n, t)| {
-                        let mut c: Vec<&StructuredType<'a>> = self.doc.base_chain(&n.ty.name);
+                        let mut c: Vec<&StructuredType> = self.doc.base_chain(&n.ty.name);
                         c.push(t);
                         c.iter().flat_map(|t| &t.properties).any(|p| {
                             p.name == *property && p.ty.primitive() == Some(Primitive::String)

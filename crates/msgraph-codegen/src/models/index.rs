@@ -12,15 +12,15 @@ use msgraph_csdl::{Annotation, Document, StructuredType, TypeDef};
 
 /// Document-wide facts, computed once (lookups stay cheap on the full 3.5 MB Graph CSDL).
 pub(crate) struct Index<'a> {
-    pub doc: &'a Document<'a>,
+    pub doc: &'a Document,
     /// Namespace -> module name, for every schema that declares a type.
     modules: BTreeMap<String, String>,
     /// Base type -> direct derived types (qualified), in document order.
-    children: BTreeMap<String, Vec<(String, &'a StructuredType<'a>)>>,
+    children: BTreeMap<String, Vec<(String, &'a StructuredType)>>,
     /// Rust names of the CSDL types of each namespace (derived item names avoid them).
     type_names: BTreeMap<String, BTreeSet<String>>,
     /// Out-of-line annotations by target, in document order.
-    external: BTreeMap<&'a str, Vec<&'a Annotation<'a>>>,
+    external: BTreeMap<&'a str, Vec<&'a Annotation>>,
 }
 
 impl<'a> Index<'a> {
@@ -94,19 +94,15 @@ impl<'a> Index<'a> {
     fn annotations<'b>(
         &'b self,
         target: &str,
-        inline: &'b [Annotation<'b>],
-    ) -> impl Iterator<Item = &'b Annotation<'b>> {
+        inline: &'b [Annotation],
+    ) -> impl Iterator<Item = &'b Annotation> {
         inline
             .iter()
             .chain(self.external.get(target).into_iter().flatten().copied())
     }
 
     /// The `Core.Description` of a target (inline first), like `Document::description`.
-    pub fn description<'b>(
-        &'b self,
-        target: &str,
-        inline: &'b [Annotation<'b>],
-    ) -> Option<&'b str> {
+    pub fn description<'b>(&'b self, target: &str, inline: &'b [Annotation]) -> Option<&'b str> {
         self.annotations(target, inline)
             .find(|a| a.term == msgraph_csdl::CORE_DESCRIPTION)
             .and_then(Annotation::as_str)
@@ -168,7 +164,7 @@ impl<'a> Index<'a> {
     }
 
     /// All types derived from `qualified`, transitively, in document order.
-    pub fn all_derived(&self, qualified: &str) -> Vec<(String, &'a StructuredType<'a>)> {
+    pub fn all_derived(&self, qualified: &str) -> Vec<(String, &'a StructuredType)> {
         let mut found: BTreeSet<String> = BTreeSet::new();
         let mut stack = vec![qualified.to_string()];
         while let Some(base) = stack.pop() {
@@ -190,7 +186,7 @@ impl<'a> Index<'a> {
         &self,
         qualified: &str,
         ty: &'a StructuredType,
-    ) -> Result<Vec<(String, &'a StructuredType<'a>)>, Error> {
+    ) -> Result<Vec<(String, &'a StructuredType)>, Error> {
         let mut chain = vec![(qualified.to_string(), ty)];
         let mut cur = ty.base_type.clone();
         while let Some(base) = cur {

@@ -33,7 +33,7 @@ pub struct Version<'a> {
     /// Cargo feature gating the module, if any (`beta`).
     pub feature: Option<&'a str>,
     /// The resolved CSDL document.
-    pub document: &'a Document<'a>,
+    pub document: &'a Document,
 }
 
 /// The names the models generator gives to items derived from CSDL types, for other
