@@ -5,6 +5,7 @@
 mod codegen;
 mod config;
 mod flags;
+mod generality;
 mod metadata;
 mod util;
 
