@@ -380,7 +380,8 @@ mod tests {
         assert!(report.dropped.is_empty(), "{:?}", report.dropped);
         assert!(
             xml == committed,
-            "metadata/graph-v1.0.callRecords.xml is stale: re-run the import"
+            "{} is stale: re-run the import",
+            target.display()
         );
     }
 }
