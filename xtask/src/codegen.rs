@@ -116,6 +116,26 @@ pub fn generate(
     };
     let mut files =
         msgraph_codegen::generate_all(&outputs, &versions).context("code generation failed")?;
+    if let Some(path) = &config.output.cli_columns {
+        let document = |label: &str| {
+            config
+                .versions
+                .iter()
+                .position(|v| v.graph == label)
+                .map(|i| &documents[i])
+                .with_context(|| {
+                    format!("[output].cli_columns needs a [[version]] with graph = \"{label}\"")
+                })
+        };
+        files.push(
+            msgraph_codegen::models::columns::generate_cli_columns(
+                path,
+                document("v1.0")?,
+                document("beta")?,
+            )
+            .context("code generation of the exporter's CSV columns failed")?,
+        );
+    }
     for fixture in &config.fixtures {
         let doc = load(&root.join(&fixture.metadata))?;
         files.extend(

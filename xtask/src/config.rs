@@ -17,6 +17,7 @@
 //! [output]
 //! models = "crates/msgraph-callrecords-models"
 //! builders = "crates/msgraph-callrecords"     # optional: no builders without it
+//! cli_columns = "crates/callrecords-cli/src/columns/generated.rs"  # optional
 //!
 //! [[fixture]]                                 # optional: generator test fixtures, models only
 //! metadata = "crates/msgraph-codegen/tests/fixtures/edge_cases.xml"
@@ -90,6 +91,10 @@ pub struct Output {
     /// Crate directory of the request builders; none are generated without it.
     #[serde(default)]
     pub builders: Option<String>,
+    /// The `callrecords` exporter's CSV column file, from the v1.0 and beta documents
+    /// (`msgraph_codegen::models::columns`); not generated without it.
+    #[serde(default)]
+    pub cli_columns: Option<String>,
 }
 
 /// `[[fixture]]`: a test fixture of the generator.
@@ -221,6 +226,7 @@ models = "gen/models"
         let config = Config::parse(MINIMAL).unwrap_or_else(|e| panic!("{e:#}"));
         assert!(config.api.paths.is_empty() && config.api.types.is_empty());
         assert!(config.output.builders.is_none() && config.fixtures.is_empty());
+        assert!(config.output.cli_columns.is_none());
         let err = config.version("beta").unwrap_err().to_string();
         assert!(err.contains("graph = \"beta\""), "{err}");
     }

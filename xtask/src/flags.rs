@@ -26,6 +26,30 @@ pub enum Command {
 pub enum Metadata {
     /// Import the call-records subset of a Graph `$metadata` document into `metadata/`.
     Import(ImportArgs),
+    /// Print the API changes from one CSDL document to another (additive or breaking).
+    Diff(DiffArgs),
+}
+
+/// Arguments of `cargo xtask metadata diff`.
+#[derive(Debug, Args)]
+pub struct DiffArgs {
+    /// The old document: a file path or an `https://` URL.
+    pub old: String,
+    /// The new document: a file path or an `https://` URL.
+    pub new: String,
+    #[command(flatten)]
+    pub changelog: ChangelogArgs,
+}
+
+/// Where to record an API change report as a CHANGELOG entry.
+#[derive(Debug, Args)]
+pub struct ChangelogArgs {
+    /// Prepend the changes to this keep-a-changelog file (created if missing).
+    #[arg(long, value_name = "FILE")]
+    pub changelog: Option<std::path::PathBuf>,
+    /// The heading of the CHANGELOG section.
+    #[arg(long, default_value = "[Unreleased] - Graph metadata update")]
+    pub heading: String,
 }
 
 /// Arguments of `cargo xtask metadata import`.
@@ -40,6 +64,8 @@ pub struct ImportArgs {
     /// Do not write; fail if the committed file differs from what the import would write.
     #[arg(long)]
     pub check: bool,
+    #[command(flatten)]
+    pub changelog: ChangelogArgs,
 }
 
 /// A Microsoft Graph API version.

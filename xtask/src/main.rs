@@ -1,6 +1,5 @@
 //! Project automation, in the style of rust-analyzer's `xtask`:
 //! `cargo xtask metadata import ...` and `cargo xtask codegen [--check]`.
-#![forbid(unsafe_code)]
 
 mod codegen;
 mod config;
@@ -14,6 +13,7 @@ use clap::Parser;
 fn main() -> anyhow::Result<()> {
     match flags::Xtask::parse().command {
         flags::Command::Metadata(flags::Metadata::Import(args)) => metadata::import(&args),
+        flags::Command::Metadata(flags::Metadata::Diff(args)) => metadata::diff(&args),
         flags::Command::Codegen(args) => codegen::run(&args),
     }
 }

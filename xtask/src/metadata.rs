@@ -1,4 +1,5 @@
-//! `cargo xtask metadata import --from <file-or-https-url> --version v1.0|beta [--check]`.
+//! `cargo xtask metadata import --from <file-or-https-url> --version v1.0|beta [--check]
+//! [--changelog FILE]` and `cargo xtask metadata diff OLD NEW [--changelog FILE]`.
 //!
 //! Reads a Graph `$metadata` document, keeps what `codegen.toml` `[api]` names
 //! ([`crate::config`]: the namespace, `microsoft.graph.callRecords`, with its
@@ -10,6 +11,12 @@
 //! ([`msgraph_csdl::write`]). Re-importing an unchanged document changes
 //! nothing. `--check` writes nothing and fails when the file would change.
 //!
+//! Both commands print the API change report ([`msgraph_csdl::diff`]): what
+//! changed between the committed file (or `OLD`) and the new document, each
+//! change additive or breaking for the generated crates. `--changelog FILE`
+//! also prepends it to a keep-a-changelog file as a section (not with
+//! `--check`, which writes nothing).
+//!
 //! No Graph beta `$metadata` has been imported yet: the committed beta file
 //! is the v1.0 file plus the documented beta delta, generated and checked by
 //! `crates/msgraph-csdl/tests/import_beta.rs`. Once a real beta document is
@@ -20,9 +27,10 @@ use std::time::Duration;
 
 use anyhow::{anyhow, bail, Context};
 use msgraph_csdl::subset::MergeReport;
+use msgraph_csdl::ApiDiff;
 
 use crate::config::{Api, Config};
-use crate::flags::{GraphVersion, ImportArgs};
+use crate::flags::{ChangelogArgs, DiffArgs, GraphVersion, ImportArgs};
 use crate::util::{ensure_file_contents, project_root, FileState};
 
 /// Upper bound for a downloaded `$metadata` document (the v1.0 one is 3.5 MB).
@@ -40,6 +48,20 @@ pub fn import(args: &ImportArgs) -> anyhow::Result<()> {
     for t in &report.dropped {
         eprintln!("note: dropped the project description of `{t}`: the target no longer exists");
     }
+    match &committed {
+        Some(old) => {
+            let changes = api_changes(old, &relative, &xml, &source)?;
+            print!("{}", changes.report());
+            if args.check {
+                if args.changelog.changelog.is_some() {
+                    eprintln!("note: --check writes nothing: the CHANGELOG is left as it is");
+                }
+            } else {
+                record_changelog(&args.changelog, &changes)?;
+            }
+        }
+        None => eprintln!("note: no committed {relative}: no API change report"),
+    }
     match ensure_file_contents(&target, &xml, args.check)? {
         FileState::UpToDate => eprintln!("{relative} is up to date"),
         FileState::Written => eprintln!("wrote {relative} ({} bytes)", xml.len()),
@@ -51,6 +73,75 @@ pub fn import(args: &ImportArgs) -> anyhow::Result<()> {
         ),
     }
     Ok(())
+}
+
+/// `cargo xtask metadata diff OLD NEW`: prints the API changes from `OLD` to `NEW`.
+pub fn diff(args: &DiffArgs) -> anyhow::Result<()> {
+    let (old, old_source) = fetch(&args.old)?;
+    let (new, new_source) = fetch(&args.new)?;
+    let text = |bytes: Vec<u8>, source: &str| {
+        String::from_utf8(bytes).map_err(|e| anyhow!("{source} is not UTF-8: {e}"))
+    };
+    let changes = api_changes(
+        &text(old, &old_source)?,
+        &old_source,
+        &text(new, &new_source)?,
+        &new_source,
+    )?;
+    print!("{}", changes.report());
+    record_changelog(&args.changelog, &changes)
+}
+
+/// The API changes from the CSDL text `old` to `new` (names are the sources in errors).
+pub fn api_changes(
+    old: &str,
+    old_name: &str,
+    new: &str,
+    new_name: &str,
+) -> anyhow::Result<ApiDiff> {
+    let load = |text: &str, name: &str| {
+        msgraph_csdl::load(text.as_bytes(), name).map_err(|e| anyhow!("cannot compare: {e}"))
+    };
+    Ok(msgraph_csdl::diff(
+        &load(old, old_name)?,
+        &load(new, new_name)?,
+    ))
+}
+
+/// Prepends `changes` to the `--changelog` file, if one was asked for.
+fn record_changelog(args: &ChangelogArgs, changes: &ApiDiff) -> anyhow::Result<()> {
+    let Some(path) = &args.changelog else {
+        return Ok(());
+    };
+    let Some(section) = changes.changelog(&args.heading) else {
+        eprintln!("no API changes: {} left as it is", path.display());
+        return Ok(());
+    };
+    let existing = read_committed(path)?;
+    std::fs::write(path, prepend_changelog(existing.as_deref(), &section))
+        .map_err(|e| anyhow!("cannot write {}: {e}", path.display()))?;
+    eprintln!("prepended the API changes to {}", path.display());
+    Ok(())
+}
+
+/// `existing` (a keep-a-changelog file, or nothing) with `section` put
+/// before its first `## ` section, after its title and preamble.
+pub fn prepend_changelog(existing: Option<&str>, section: &str) -> String {
+    let existing = existing.unwrap_or_default();
+    if existing.trim().is_empty() {
+        return format!(
+            "# Changelog\n\nAll notable changes to this project are documented in this file \
+             (format: [Keep a Changelog](https://keepachangelog.com/en/1.1.0/)).\n\n{section}"
+        );
+    }
+    let first_section = existing
+        .match_indices("## ")
+        .map(|(i, _)| i)
+        .find(|&i| i == 0 || existing.as_bytes()[i - 1] == b'\n');
+    match first_section {
+        Some(i) => format!("{}{section}\n{}", &existing[..i], &existing[i..]),
+        None => format!("{}\n\n{section}", existing.trim_end()),
+    }
 }
 
 fn version_name(version: GraphVersion) -> &'static str {
@@ -363,6 +454,113 @@ mod tests {
             err.starts_with("cannot fetch https://127.0.0.1:1/"),
             "{err}"
         );
+    }
+
+    /// TINY with `callRecord.version` retyped and a new `endDateTime`.
+    fn changed_tiny() -> String {
+        TINY.replace(
+            r#"<Property Name="version" Type="Edm.Int64" Nullable="false" />"#,
+            r#"<Property Name="version" Type="Edm.String" Nullable="false" />
+        <Property Name="endDateTime" Type="Edm.DateTimeOffset" />"#,
+        )
+    }
+
+    #[test]
+    fn import_reports_the_api_changes_from_the_committed_file() {
+        let (committed, _) = import_document(&api(), TINY.as_bytes(), "tiny.xml", None).unwrap();
+        let (xml, _) = import_document(
+            &api(),
+            changed_tiny().as_bytes(),
+            "new.xml",
+            Some(&committed),
+        )
+        .unwrap();
+        let changes = api_changes(&committed, "committed", &xml, "new").unwrap();
+        assert_eq!(
+            changes.report(),
+            "API changes: 2 (1 breaking, 1 additive)\n\
+             \x20 additive  property added: `microsoft.graph.callRecords.callRecord/endDateTime` (Edm.DateTimeOffset)\n\
+             \x20 BREAKING  property changed: `microsoft.graph.callRecords.callRecord/version` (Edm.Int64 -> Edm.String)\n"
+        );
+        // A bad document is named.
+        let err = api_changes(&committed, "committed", "<x/>", "new.xml")
+            .unwrap_err()
+            .to_string();
+        assert!(
+            err.starts_with("cannot compare: new.xml:1:1: root element is <x>"),
+            "{err}"
+        );
+    }
+
+    #[test]
+    fn changelog_sections_go_before_the_first_release() {
+        let section = "## [Unreleased] - Graph metadata update\n\n### Added\n\n- x\n";
+        let fresh = prepend_changelog(None, section);
+        assert!(
+            fresh.starts_with("# Changelog\n\nAll notable changes"),
+            "{fresh}"
+        );
+        assert!(fresh.ends_with(&format!(".\n\n{section}")), "{fresh}");
+        let existing = "# Changelog\n\nIntro.\n\n## [0.1.0] - 2026-11-01\n\n### Added\n\n- first\n";
+        assert_eq!(
+            prepend_changelog(Some(existing), section),
+            format!("# Changelog\n\nIntro.\n\n{section}\n## [0.1.0] - 2026-11-01\n\n### Added\n\n- first\n")
+        );
+        assert_eq!(
+            prepend_changelog(Some("# Changelog\n"), section),
+            format!("# Changelog\n\n{section}")
+        );
+    }
+
+    #[test]
+    fn diff_command_prints_and_prepends_to_a_changelog() {
+        let dir = std::env::temp_dir().join(format!("xtask-diff-{}", std::process::id()));
+        std::fs::create_dir_all(&dir).unwrap();
+        let (old, new, log) = (
+            dir.join("old.xml"),
+            dir.join("new.xml"),
+            dir.join("CHANGELOG.md"),
+        );
+        std::fs::write(&old, TINY).unwrap();
+        std::fs::write(&new, changed_tiny()).unwrap();
+        let args = |heading: &str| DiffArgs {
+            old: old.display().to_string(),
+            new: new.display().to_string(),
+            changelog: ChangelogArgs {
+                changelog: Some(log.clone()),
+                heading: heading.to_string(),
+            },
+        };
+        diff(&args("[Unreleased] - first")).unwrap();
+        diff(&args("[Unreleased] - second")).unwrap();
+        let text = std::fs::read_to_string(&log).unwrap();
+        let second = text
+            .find("## [Unreleased] - second")
+            .expect("second section");
+        let first = text.find("## [Unreleased] - first").expect("first section");
+        assert!(text.starts_with("# Changelog") && second < first, "{text}");
+        assert!(
+            text.contains("### Changed\n\n- **Breaking:** property `microsoft.graph.callRecords.callRecord/version`: Edm.Int64 -> Edm.String\n"),
+            "{text}"
+        );
+        // No change: the changelog is left as it is.
+        let same = DiffArgs {
+            new: old.display().to_string(),
+            ..args("[Unreleased] - none")
+        };
+        diff(&same).unwrap();
+        assert_eq!(std::fs::read_to_string(&log).unwrap(), text);
+        // A missing file is a clear error.
+        let missing = DiffArgs {
+            old: dir.join("nope.xml").display().to_string(),
+            ..args("x")
+        };
+        let err = diff(&missing).unwrap_err().to_string();
+        assert!(
+            err.starts_with("cannot read ") && err.ends_with("nope.xml"),
+            "{err}"
+        );
+        std::fs::remove_dir_all(&dir).unwrap();
     }
 
     #[test]

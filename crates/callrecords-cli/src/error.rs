@@ -153,8 +153,7 @@ pub fn from_sdk(e: msgraph_callrecords::Error, emulator: bool) -> CliError {
     match e {
         msgraph_callrecords::Error::Argument(a) => CliError::validation(a.to_string())
             .hint("check --from/--to, --window and --page-size against the limits in `callrecords export --help`"),
-        msgraph_callrecords::Error::Runtime(r) => from_graph(r, emulator),
-        other => CliError::other(other.to_string()),
+        other => from_graph(other, emulator),
     }
 }
 

@@ -19,7 +19,7 @@ use crate::plan::{Plan, Window};
 use crate::progress::{Progress, RetryCounter};
 use crate::{requests, rows};
 use msgraph_callrecords::v1::{CallRecordExpand, SessionExpand};
-use msgraph_callrecords::GraphClientExt;
+use msgraph_callrecords::Client;
 
 /// What an export did.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -260,7 +260,9 @@ impl Exporter {
             return self.writer.write(record);
         }
         let id = rows::record_id(record)?;
-        let records = self.client.communications().call_records();
+        let records = Client::new(self.client.clone())
+            .communications()
+            .call_records();
         let mut full = if self.plan.include_sessions {
             // send_all follows sessions@odata.nextLink until every session is there.
             records
@@ -288,8 +290,7 @@ impl Exporter {
     /// Write one row per session (with segments) of a call record.
     async fn sessions_of(&mut self, record: &rows::CallRecordRow) -> Result<(), CliError> {
         let id = rows::record_id(record)?;
-        let mut items = self
-            .client
+        let mut items = Client::new(self.client.clone())
             .communications()
             .call_records()
             .by_id(&id)

@@ -3,9 +3,23 @@
 //! emulator.
 //!
 //! The binary is a thin wrapper over [`run`]; tests call [`run`] or
-//! [`export::export`] in-process.
-#![forbid(unsafe_code)]
-#![warn(missing_docs)]
+//! [`export::export`] in-process:
+//!
+//! ```
+//! use std::process::ExitCode;
+//! use callrecords_cli::{run, Cli};
+//! use clap::Parser;
+//!
+//! # #[tokio::main(flavor = "current_thread")]
+//! # async fn main() {
+//! // One day of PSTN calls from the embedded emulator (127.0.0.1), as CSV on stdout.
+//! let cli = Cli::parse_from([
+//!     "callrecords", "export", "pstn", "--emulator",
+//!     "--from", "2026-11-01", "--to", "2026-11-02", "--format", "csv",
+//! ]);
+//! assert_eq!(run(cli).await, ExitCode::SUCCESS);
+//! # }
+//! ```
 
 pub mod args;
 pub mod checkpoint;

@@ -1,5 +1,4 @@
 //! The `callrecords` command-line exporter.
-#![forbid(unsafe_code)]
 
 use std::process::ExitCode;
 

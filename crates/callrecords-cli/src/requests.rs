@@ -3,7 +3,7 @@
 //! the prepared paths itself so it can checkpoint and resume next links.
 
 use msgraph_callrecords::v1::CallRecordFilter;
-use msgraph_callrecords::{GraphClient, GraphClientExt};
+use msgraph_callrecords::{Client, GraphClient};
 
 use crate::args::Kind;
 use crate::error::{from_sdk, CliError};
@@ -16,25 +16,20 @@ pub fn log_path(
     beta: bool,
     w: Window,
 ) -> Result<String, CliError> {
-    let v1 = client.communications().call_records();
-    let b = client.beta().communications().call_records();
-    let sdk = |e| from_sdk(msgraph_callrecords::Error::Argument(e), false);
+    let sdk_client = Client::new(client.clone());
+    let v1 = sdk_client.communications().call_records();
+    let b = sdk_client.beta().communications().call_records();
+    let sdk = |e| from_sdk(e, false);
     let prepared = match (kind, beta) {
-        (Kind::Pstn, false) => v1.get_pstn_calls(w.from, w.to).and_then(|r| r.prepare()),
-        (Kind::Pstn, true) => b.get_pstn_calls(w.from, w.to).and_then(|r| r.prepare()),
-        (Kind::DirectRouting, false) => v1
-            .get_direct_routing_calls(w.from, w.to)
-            .and_then(|r| r.prepare()),
-        (Kind::DirectRouting, true) => b
-            .get_direct_routing_calls(w.from, w.to)
-            .and_then(|r| r.prepare()),
-        (Kind::BlockedUsers, _) => b
-            .get_pstn_blocked_users_log(w.from, w.to)
-            .and_then(|r| r.prepare()),
+        (Kind::Pstn, false) => v1.get_pstn_calls(w.from, w.to).prepare(),
+        (Kind::Pstn, true) => b.get_pstn_calls(w.from, w.to).prepare(),
+        (Kind::DirectRouting, false) => v1.get_direct_routing_calls(w.from, w.to).prepare(),
+        (Kind::DirectRouting, true) => b.get_direct_routing_calls(w.from, w.to).prepare(),
+        (Kind::BlockedUsers, _) => b.get_pstn_blocked_users_log(w.from, w.to).prepare(),
         (Kind::DialoutReport, _) => b
             .get_pstn_online_meeting_dialout_report(w.from, w.to)
-            .and_then(|r| r.prepare()),
-        (Kind::Sms, _) => b.get_sms_log(w.from, w.to).and_then(|r| r.prepare()),
+            .prepare(),
+        (Kind::Sms, _) => b.get_sms_log(w.from, w.to).prepare(),
         (Kind::CallRecords | Kind::Sessions, _) => return records_path(client, w, None),
     }
     .map_err(sdk)?;
@@ -50,14 +45,16 @@ pub fn records_path(
     let filter = CallRecordFilter::start_date_time()
         .ge(w.from)
         .and(CallRecordFilter::start_date_time().lt(w.to));
-    let mut list = client.communications().call_records().list().filter(filter);
+    let mut list = Client::new(client.clone())
+        .communications()
+        .call_records()
+        .list()
+        .filter(filter);
     if let Some(n) = page_size {
         // Only for the SDK's check against the documented maximum (60).
         list = list.max_page_size(n);
     }
-    let prepared = list
-        .prepare()
-        .map_err(|e| from_sdk(msgraph_callrecords::Error::Argument(e), false))?;
+    let prepared = list.prepare().map_err(|e| from_sdk(e, false))?;
     Ok(prepared.path_and_query().to_string())
 }
 

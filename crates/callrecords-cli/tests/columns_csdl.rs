@@ -1,4 +1,4 @@
-//! The static CSV column lists agree with the committed CSDL in `metadata/`:
+//! The generated CSV column lists agree with an independent reading of the committed CSDL:
 //! every property of the row type, base type first, in CSDL order.
 
 mod common;

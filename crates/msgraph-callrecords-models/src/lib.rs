@@ -10,8 +10,10 @@
 //!   `callrecords::UserIdentity` (`microsoft.graph.callRecords.userIdentity`) coexist
 //!   without name mangling.
 //! * `beta::{callrecords, graph}`: the complete Graph beta models, behind the `beta` cargo
-//!   feature (a separate copy rather than additions to v1.0: beta changes existing types,
-//!   e.g. `pstnCallLogRow` gains the base type `callLogRow`).
+//!   feature. A type defined the same way in both versions is one Rust type (beta
+//!   re-exports the v1.0 one), so a value from a v1.0 call can be passed where beta expects
+//!   it; a type beta changes is a beta type of its own (e.g. `pstnCallLogRow`, which gains
+//!   the base type `callLogRow`), as is every type that refers to one.
 //!
 //! # The `call` resource (models only)
 //!
@@ -34,9 +36,11 @@
 //!   change; build them with `let mut v = T::default(); v.field = Some(..);`. Fields are
 //!   `snake_case` with `#[serde(rename_all = "camelCase")]` plus an explicit `rename` where
 //!   that rule does not give the wire name (`organizer_v2`, `reflexiveIPAddress`,
-//!   `azureADAppId`); keywords are raw identifiers (`r#type`).
+//!   `azureADAppId`); keywords are raw identifiers (`r#type`). A field's doc gives its CSDL
+//!   type, and its wire name only when it is not the camelCase of the field name.
 //! * **Every member is `Option`** and skipped when `None`: `Nullable="false"` does not promise
-//!   presence (`$select` and trimmed payloads omit members), and `null` reads as `None`.
+//!   presence (`$select` and trimmed payloads omit members, so the field docs do not repeat
+//!   it), and `null` reads as `None`.
 //!   Collections are `Option<Vec<T>>`. A member that closes a cycle of single values in the
 //!   type graph (a type holding its own type, like Graph's `workbookOperationError.innerError`,
 //!   or a longer loop) is `Option<Box<T>>`, so the type has a finite size; the generator
@@ -70,7 +74,8 @@
 //!   with `as_str()` giving the wire name and `ALL`.
 //! * **Primitive types**: `Edm.String`/`Guid` `String`, `Boolean` `bool`, `Int32` `i32`,
 //!   `Int64` `i64` (number or numeric string), `Single` `f32`, `Double` `f64` (also `NaN`,
-//!   `INF` strings), `Decimal` [`rust_decimal::Decimal`] (exact; number or string),
+//!   `INF` strings; whole numbers written without `.0`), `Decimal` [`rust_decimal::Decimal`]
+//!   (number or string, read from its own digits and written back with its scale),
 //!   `Duration` [`msgraph_odata::Duration`], `DateTimeOffset`
 //!   [`msgraph_odata::DateTimeOffset`] (0–7+ fraction digits and `0001-01-01T00:00:00Z`,
 //!   written back as received).
@@ -90,8 +95,8 @@
 //! assert_eq!(row.call_duration_source, Some(PstnCallDurationSource::Microsoft));
 //! # Ok::<(), serde_json::Error>(())
 //! ```
-#![forbid(unsafe_code)]
-#![warn(missing_docs)]
+// docs.rs builds with `--cfg docsrs` (Cargo.toml) and marks feature-gated items.
+#![cfg_attr(docsrs, feature(doc_cfg))]
 
 // Generated code is formatted by prettyplease at generation time; rustfmt would reflow it
 // and make `cargo xtask codegen --check` and `cargo fmt --check` disagree.
@@ -100,8 +105,10 @@ mod generated;
 
 pub use generated::v1::{callrecords, graph};
 
-/// Graph beta models (feature `beta`): same conventions, separate types.
+/// Graph beta models (feature `beta`): same conventions; types unchanged since v1.0 are
+/// the v1.0 types.
 #[cfg(feature = "beta")]
+#[cfg_attr(docsrs, doc(cfg(feature = "beta")))]
 pub mod beta {
     pub use crate::generated::beta::{callrecords, graph};
 }

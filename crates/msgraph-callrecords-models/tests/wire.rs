@@ -1,6 +1,6 @@
-//! Wire tests: real-shaped Graph payloads (facts sheet §6/§7, the seed pages) decode into the
-//! generated models with the expected values, and re-encode to the same JSON (modulo `null`
-//! members, which the models omit, and number spelling, e.g. `0.00` vs `0`).
+//! Wire tests: real-shaped Graph payloads (the documented example responses) decode into the
+//! generated models with the expected values, and re-encode to the same JSON: the same
+//! members (`null` ones aside, which the models omit) and the same numbers, digit for digit.
 
 use msgraph_callrecords_models::{callrecords as cr, graph};
 use msgraph_odata::Page;
@@ -25,36 +25,66 @@ fn decode<T: DeserializeOwned>(text: &str) -> Result<T, String> {
     serde_path_to_error::deserialize(&mut de).map_err(|e| format!("{}: {}", e.path(), e.inner()))
 }
 
-/// Drops `null` members (absent == null for the models) and compares numbers by value.
-fn normalise(v: Value) -> Value {
+/// `text` as a `Value` in which every number is kept as its own text
+/// (`"<number 12.8300>"`), so comparing two of them compares digits and scale,
+/// not `f64`s; `null` members are dropped (absent == null for the models).
+fn exact(text: &str) -> Value {
+    use serde_json::value::RawValue;
+    use std::collections::BTreeMap;
+    let raw: &RawValue = serde_json::from_str(text).unwrap_or_else(|e| panic!("{e}: {text}"));
+    let raw = raw.get();
+    match raw.as_bytes().first() {
+        Some(b'{') => {
+            let members: BTreeMap<String, &RawValue> =
+                serde_json::from_str(raw).unwrap_or_else(|e| panic!("{e}: {raw}"));
+            Value::Object(
+                members
+                    .into_iter()
+                    .filter(|(_, v)| v.get() != "null")
+                    .map(|(k, v)| (k, exact(v.get())))
+                    .collect(),
+            )
+        }
+        Some(b'[') => {
+            let items: Vec<&RawValue> =
+                serde_json::from_str(raw).unwrap_or_else(|e| panic!("{e}: {raw}"));
+            Value::Array(items.into_iter().map(|v| exact(v.get())).collect())
+        }
+        Some(b'-' | b'0'..=b'9') => Value::String(format!("<number {raw}>")),
+        _ => serde_json::from_str(raw).unwrap_or_else(|e| panic!("{e}: {raw}")),
+    }
+}
+
+/// A float the payload spells `60.0` is written back `60`: an `f32` keeps no
+/// spelling, and Graph writes whole numbers without `.0` (`"micGlitchRate": 23`).
+fn whole_floats_as_integers(v: Value) -> Value {
     match v {
         Value::Object(map) => Value::Object(
             map.into_iter()
-                .filter(|(_, v)| !v.is_null())
-                .map(|(k, v)| (k, normalise(v)))
+                .map(|(k, v)| (k, whole_floats_as_integers(v)))
                 .collect(),
         ),
-        Value::Array(items) => Value::Array(items.into_iter().map(normalise).collect()),
-        Value::Number(n) => n
-            .as_f64()
-            .and_then(serde_json::Number::from_f64)
-            .map(Value::Number)
-            .unwrap_or(Value::Number(n)),
+        Value::Array(items) => {
+            Value::Array(items.into_iter().map(whole_floats_as_integers).collect())
+        }
+        Value::String(s) => match s.strip_suffix(".0>") {
+            Some(whole) if s.starts_with("<number ") => Value::String(format!("{whole}>")),
+            _ => Value::String(s),
+        },
         other => other,
     }
 }
 
-/// Decodes `text` as `T`, re-encodes it and checks nothing was lost or changed.
+/// Decodes `text` as `T`, re-encodes it and checks nothing was lost or
+/// changed: every member kept, every number written back digit for digit
+/// (decimals with their scale), except `N.0` floats (see
+/// [`whole_floats_as_integers`]).
 fn round_trip<T: DeserializeOwned + Serialize>(text: &str) -> T {
     let typed: T = decode(text).unwrap_or_else(|e| panic!("decode failed: {e}"));
-    // Through text, not `to_value`: `Value` widens f32 to f64 (0.27 -> 0.27000001..).
     let text_back = serde_json::to_string(&typed).unwrap_or_else(|e| panic!("encode failed: {e}"));
-    let back: Value =
-        serde_json::from_str(&text_back).unwrap_or_else(|e| panic!("re-read failed: {e}"));
-    let input: Value = serde_json::from_str(text).unwrap_or_else(|e| panic!("bad fixture: {e}"));
     assert_eq!(
-        normalise(back),
-        normalise(input),
+        exact(&text_back),
+        whole_floats_as_integers(exact(text)),
         "round trip changed the JSON"
     );
     typed
@@ -502,8 +532,8 @@ fn dispatch_reads_the_same_streamed_or_buffered() {
             serde_json::from_str(&Value::Object(reordered).to_string()).unwrap();
         assert_eq!(streamed, buffered, "{text}");
         assert_eq!(
-            normalise(serde_json::to_value(&streamed).unwrap()),
-            normalise(serde_json::from_str(text).unwrap()),
+            exact(&serde_json::to_string(&streamed).unwrap()),
+            exact(text),
             "{text}"
         );
     }
@@ -516,6 +546,48 @@ fn truncated_body_is_an_error_not_a_panic() {
     let err = decode::<Page<cr::PstnCallLogRow>>(cut).expect_err("must fail");
     assert!(err.contains("EOF"), "{err}");
     assert!(err.starts_with("value[0]"), "{err}");
+}
+
+/// A getPstnCalls page whose charges no `f64` holds exactly, or which carry
+/// trailing zeros: each `Edm.Decimal` reads as the number's own digits and
+/// scale and is written back the same (round_trip compares number text).
+#[test]
+fn pstn_charges_keep_every_digit_and_their_scale() {
+    let text = r#"{"@odata.context":"https://graph.microsoft.com/v1.0/$metadata#Collection(microsoft.graph.callRecords.pstnCallLogRow)","@odata.count":2,"value":[
+        {"id":"9c4984c7-6c3c-427d-a30c-bd0b2eacee90","callId":"1835317186_112562680@61.221.3.176","userId":"db03c14b-06eb-4189-939b-7cbf3a20ba27","userPrincipalName":"richard.malk@contoso.com","userDisplayName":"Richard Malk","startDateTime":"2019-11-01T00:00:08.2589935Z","endDateTime":"2019-11-01T00:03:47.2589935Z","duration":219,"charge":0.1234567890123456789,"callType":"user_in","currency":"USD","calleeNumber":"+1234567890","usageCountryCode":"US","tenantCountryCode":"US","connectionCharge":12.8300,"callerNumber":"+1234567890","destinationContext":null,"destinationName":"United States","conferenceId":null,"licenseCapability":"MCOPSTNU","inventoryType":"Subscriber","operator":"Microsoft","callDurationSource":"microsoft"},
+        {"id":"a2","callId":"x@y","startDateTime":"2019-11-01T00:10:00Z","charge":0.0750,"connectionCharge":0.00,"duration":1}
+    ],"@odata.nextLink":"https://graph.microsoft.com/v1.0/communications/callRecords/getPstnCalls(fromDateTime=2019-11-01,toDateTime=2019-12-01)?$skip=1000"}"#;
+    let page: Page<cr::PstnCallLogRow> = round_trip(text);
+    let charges: Vec<String> = page
+        .value
+        .iter()
+        .flat_map(|row| [&row.charge, &row.connection_charge])
+        .map(|d| some(d).to_string())
+        .collect();
+    assert_eq!(
+        charges,
+        ["0.1234567890123456789", "12.8300", "0.0750", "0.00"]
+    );
+    assert_eq!(some(&page.value[0].connection_charge).scale(), 4);
+    let back = serde_json::to_string(&page).unwrap_or_default();
+    assert!(back.contains(r#""charge":0.1234567890123456789"#), "{back}");
+    assert!(back.contains(r#""connectionCharge":12.8300"#), "{back}");
+}
+
+/// `Edm.Single` values Graph sends as whole numbers (`"micGlitchRate": 23`
+/// in the documented callRecord) are written back without a `.0`.
+#[test]
+fn whole_number_singles_write_back_as_they_came() {
+    let text = r#"{"captureNotFunctioningEventRatio":0,"micGlitchRate":17,"speakerGlitchRate":3830,"lowSpeechLevelEventRatio":0.27}"#;
+    let device: cr::DeviceInfo = round_trip(text);
+    assert_eq!(device.mic_glitch_rate, Some(17.0));
+    let back = serde_json::to_string(&device).unwrap_or_default();
+    assert!(back.contains(r#""micGlitchRate":17,"#), "{back}");
+    assert!(back.contains(r#""speakerGlitchRate":3830"#), "{back}");
+    assert!(
+        back.contains(r#""lowSpeechLevelEventRatio":0.27"#),
+        "{back}"
+    );
 }
 
 #[cfg(feature = "beta")]
@@ -535,6 +607,48 @@ mod beta {
             some(&row.administrative_unit_infos)[0].id.as_deref(),
             Some("au-7")
         );
+    }
+
+    /// getSmsLog and getPstnOnlineMeetingDialoutReport pages: their money
+    /// amounts keep their digits and scale through a round trip.
+    #[test]
+    fn beta_charges_keep_their_scale() {
+        let sms = fixture("beta_sms_log_page.json").replace("0.0075", "0.0750");
+        let page: Page<bcr::SmsLogRow> = round_trip(&sms);
+        assert_eq!(some(&page.value[0].call_charge).to_string(), "0.0750");
+        let report = fixture("beta_dialout_report_page.json").replace("12.83", "12.8300");
+        let page: Page<bcr::PstnOnlineMeetingDialoutReport> = round_trip(&report);
+        assert_eq!(
+            some(&page.value[0].total_call_charge).to_string(),
+            "12.8300"
+        );
+        let back = serde_json::to_string(&page).unwrap_or_default();
+        assert!(back.contains(r#""totalCallCharge":12.8300"#), "{back}");
+    }
+
+    /// A type beta defines as v1.0 does is the v1.0 type: a v1.0 value goes
+    /// where beta expects one. A type beta changed is its own.
+    #[test]
+    fn beta_reuses_the_v1_types_it_does_not_change() {
+        use std::any::TypeId;
+        assert_eq!(
+            TypeId::of::<cr::CallRecord>(),
+            TypeId::of::<bcr::CallRecord>()
+        );
+        assert_eq!(
+            TypeId::of::<graph::AnyIdentity>(),
+            TypeId::of::<msgraph_callrecords_models::beta::graph::AnyIdentity>()
+        );
+        assert_ne!(
+            TypeId::of::<cr::PstnCallLogRow>(),
+            TypeId::of::<bcr::PstnCallLogRow>()
+        );
+        let mut unit = cr::AdministrativeUnitInfo::default();
+        unit.id = Some("au-7".into());
+        let mut row = bcr::SmsLogRow::default();
+        row.administrative_unit_infos = Some(vec![unit]);
+        let back = serde_json::to_string(&row).unwrap_or_default();
+        assert_eq!(back, r#"{"administrativeUnitInfos":[{"id":"au-7"}]}"#);
     }
 
     #[test]

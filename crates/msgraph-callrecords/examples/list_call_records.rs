@@ -7,7 +7,7 @@
 mod common;
 
 use futures::TryStreamExt;
-use msgraph_callrecords::prelude::*;
+
 use msgraph_callrecords::v1::{CallRecordExpand, CallRecordFilter};
 use msgraph_emulator::EmulatorConfig;
 

@@ -10,7 +10,7 @@ mod common;
 use std::collections::HashSet;
 
 use futures::TryStreamExt;
-use msgraph_callrecords::prelude::*;
+
 use msgraph_emulator::{EmulatorConfig, Faults};
 
 #[tokio::main]
@@ -38,7 +38,7 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
         .client
         .communications()
         .call_records()
-        .get_pstn_calls(from, to)?
+        .get_pstn_calls(from, to)
         .stream_items()
         .try_collect()
         .await?;

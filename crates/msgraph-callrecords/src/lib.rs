@@ -2,7 +2,7 @@
 //! feature), generated from Graph's CSDL; re-exports the models ([`models`]) and the runtime
 //! ([`runtime`]).
 //!
-//! The builders mirror the URL space: `client.communications()` (v1.0) or
+//! Start from a [`Client`] (no trait to import): `client.communications()` (v1.0) or
 //! `client.beta().communications()` (beta), then one method per containment navigation
 //! property; a collection has `list()` and `by_id(id)`, an entity `get()`, and the log
 //! functions are methods of `call_records()`. Only `GET` exists (the API is read-only).
@@ -15,36 +15,59 @@
 //! | List participants_v2 | `by_id(id).participants_v2().list()` | `top`, `max_page_size` (≤ 130) |
 //! | organizer_v2 | `by_id(id).organizer_v2().get()` | — |
 //! | session, segments, participant by id | `sessions().by_id(s).get()`, `.segments().list()`, `.segments().by_id(g).get()`, `participants_v2().by_id(p).get()` | — (not documented) |
-//! | getPstnCalls, getDirectRoutingCalls | `call_records().get_pstn_calls(from, to)?` | — ; `_windowed(from, to)` / `_windowed_by(.., window)` for long ranges |
-//! | getSmsLog, getPstnBlockedUsersLog, getPstnOnlineMeetingDialoutReport (beta) | `client.beta().communications().call_records().get_sms_log(from, to)?` | same |
+//! | getPstnCalls, getDirectRoutingCalls | `call_records().get_pstn_calls(from, to)` | — ; `_windowed(from, to)` / `_windowed_by(.., window)` for long ranges |
+//! | getSmsLog, getPstnBlockedUsersLog, getPstnOnlineMeetingDialoutReport (beta) | `client.beta().communications().call_records().get_sms_log(from, to)` | same |
 //!
 //! Every request has `url_path()` (the exact path and query, relative to the version root),
-//! `prepare()` (validation only), and `send()`: the entity, or one [`Page`](support::Page)
-//! for collections; collections also have `stream_pages()` and `stream_items()` (every page,
-//! following `@odata.nextLink`, with the client's retry policy on every page).
+//! `prepare()` (validation only), per-request options (`options(RequestOptions)`, `header`,
+//! `prefer`, `client_request_id`, `timeout`) and `send()`: the entity, or one
+//! [`Page`] for collections. Collections also have `stream_pages()` and
+//! `stream_items()`, a [`PageStream`] / [`ItemStream`] over every page (following
+//! `@odata.nextLink`, with the client's retry policy on every page) whose
+//! `resume_token()` is a [`ResumeToken`] to continue from later with
+//! `stream_pages_from(token)` / `stream_items_from(token)`. [`Client::get`] sends a `GET` of
+//! any other path or link ([`RawRequest`]).
 //!
-//! Arguments Graph would reject are an [`ArgumentError`] before anything is sent: an empty or
-//! reversed date range, a range over the documented 90 days, a page size over the documented
-//! maximum, an empty id. A query option Graph does not document for an operation has no
-//! setter, so it does not compile; `select` takes the property enum of the operation's type.
+//! # Errors
+//!
+//! Every fallible call returns the one [`Error`] (the runtime's): [`Error::Argument`],
+//! [`Error::Auth`], [`Error::Http`] with the Graph error ([`Error::code`],
+//! [`Error::message`], [`Error::request_id`], [`Error::client_request_id`],
+//! [`Error::status`]), [`Error::Decode`] (with the JSON path), [`Error::Paging`], transport
+//! and configuration errors.
+//!
+//! Arguments are checked **when the request is sent**, never while it is built, so every
+//! builder is an infallible chain and there is one `?`, after `send()` (or on the stream's
+//! items): an empty or reversed date range, a range over the documented 90 days, a page size
+//! over the documented maximum, an empty id are an [`Error::Argument`] before anything goes
+//! out (`prepare()` runs the same checks without sending). A query option Graph does not
+//! document for an operation has no setter, so it does not compile; `select` takes the
+//! property enum of the operation's type.
 //!
 //! Each module pins its Graph version (`v1::API_VERSION`, `beta::API_VERSION`) through
 //! [`GraphClient::with_api_version`], so one client serves both.
 //!
 //! ```no_run
 //! use futures::TryStreamExt;
-//! use msgraph_callrecords::prelude::*;
 //! use msgraph_callrecords::models::callrecords::{CallRecordProperty, PstnCallLogRow};
 //! use msgraph_callrecords::v1::{CallRecordExpand, CallRecordFilter};
+//! use msgraph_callrecords::{Client, Error, RequestOptions};
 //!
-//! # async fn run(client: GraphClient) -> Result<(), Box<dyn std::error::Error>> {
-//! let from = "2026-11-01T00:00:00Z".parse()?;
-//! let to = "2026-11-02T00:00:00Z".parse()?;
+//! # async fn run(client: Client) -> Result<(), Error> {
+//! let from = "2026-11-01T00:00:00Z".parse().expect("a date");
+//! let to = "2026-11-02T00:00:00Z".parse().expect("a date");
 //! // One typed request per operation; arguments Graph would reject fail before sending.
-//! let mut rows = client.communications().call_records().get_pstn_calls(from, to)?.stream_items();
+//! let mut rows = client
+//!     .communications()
+//!     .call_records()
+//!     .get_pstn_calls(from, to)
+//!     .client_request_id("nightly-export-2026-11-01")
+//!     .stream_items();
 //! while let Some(row) = rows.try_next().await? {
 //!     let row: PstnCallLogRow = row;
 //!     println!("{:?}", row.callee_number);
+//!     // Where to continue after a crash: save it, resume with `stream_items_from(token)`.
+//!     let _checkpoint = rows.resume_token().map(|t| t.to_string());
 //! }
 //! let page = client
 //!     .communications()
@@ -53,6 +76,7 @@
 //!     .filter(CallRecordFilter::start_date_time().ge(from))
 //!     .select([CallRecordProperty::Id, CallRecordProperty::StartDateTime])
 //!     .max_page_size(30)
+//!     .options(RequestOptions::new().prefer("omit-values=nulls").max_page_size(30))
 //!     .send()
 //!     .await?;
 //! if let Some(id) = page.value.first().and_then(|r| r.id.clone()) {
@@ -63,19 +87,33 @@
 //!         .get()
 //!         .expand(CallRecordExpand::Sessions { segments: true })
 //!         .send_all() // follows sessions@odata.nextLink
-//!         .await?;
-//!     println!("{} sessions", full.sessions.map_or(0, |s| s.len()));
+//!         .await;
+//!     match full {
+//!         Ok(record) => println!("{} sessions", record.sessions.map_or(0, |s| s.len())),
+//!         Err(e) if e.code() == Some("NotFound") => println!("gone"),
+//!         Err(e) => return Err(e),
+//!     }
 //! }
 //! # Ok(()) }
 //! ```
-#![forbid(unsafe_code)]
-#![warn(missing_docs)]
+// The one `Error` is the runtime's (128 bytes: an HTTP error carries the request and Graph
+// ids inline). Returning it by value costs a copy only on the error path, next to a network
+// round trip; boxing would cost every user a second type to name.
+#![allow(clippy::result_large_err)]
+// docs.rs builds with `--cfg docsrs` (Cargo.toml) and marks feature-gated items.
+#![cfg_attr(docsrs, feature(doc_cfg))]
 
 pub use msgraph_callrecords_models as models;
 pub use msgraph_runtime as runtime;
-pub use msgraph_runtime::GraphClient;
+pub use msgraph_runtime::{ArgumentError, Error, GraphClient, Page, RequestOptions};
 
+mod client;
+mod raw;
 pub mod support;
+
+pub use client::Client;
+pub use raw::RawRequest;
+pub use support::{ItemStream, PageStream, ResumeToken};
 
 // Generated code is formatted by prettyplease at generation time; rustfmt would reflow it
 // and make `cargo xtask codegen --check` fail.
@@ -84,43 +122,13 @@ pub mod support;
 pub mod v1;
 
 #[cfg(feature = "beta")]
+#[cfg_attr(docsrs, doc(cfg(feature = "beta")))]
 #[rustfmt::skip]
 #[path = "generated/beta.rs"]
 pub mod beta;
 
-pub use support::{ArgumentError, Error};
-
-/// Entry points on [`GraphClient`]: `client.communications()` (v1.0), `client.v1()`,
-/// `client.beta()` (feature `beta`).
-pub trait GraphClientExt {
-    /// The v1.0 URL space.
-    fn v1(&self) -> v1::GraphServiceRequestBuilder;
-
-    /// The beta URL space (sent to `/beta` whatever version the client was built for).
-    #[cfg(feature = "beta")]
-    fn beta(&self) -> beta::GraphServiceRequestBuilder;
-
-    /// `/communications` in v1.0 (shorthand for `client.v1().communications()`).
-    fn communications(&self) -> v1::CommunicationsRequestBuilder {
-        self.v1().communications()
-    }
-}
-
-impl GraphClientExt for GraphClient {
-    fn v1(&self) -> v1::GraphServiceRequestBuilder {
-        v1::GraphServiceRequestBuilder::new(self)
-    }
-
-    #[cfg(feature = "beta")]
-    fn beta(&self) -> beta::GraphServiceRequestBuilder {
-        beta::GraphServiceRequestBuilder::new(self)
-    }
-}
-
-/// `use msgraph_callrecords::prelude::*;` brings the client, its extension trait and the
-/// error types into scope.
-pub mod prelude {
-    pub use crate::support::{ArgumentError, Error};
-    pub use crate::GraphClientExt;
-    pub use msgraph_runtime::GraphClient;
-}
+/// The code blocks of the workspace README, compiled as doctests so the quick start there
+/// builds as written.
+#[cfg(doctest)]
+#[doc = include_str!("../../../README.md")]
+pub struct ReadmeDoctests;

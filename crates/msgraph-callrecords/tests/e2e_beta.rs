@@ -7,10 +7,10 @@ mod common;
 use std::collections::HashSet;
 
 use chrono::{DateTime, Duration, TimeZone, Utc};
-use futures::TryStreamExt;
+use futures::{StreamExt, TryStreamExt};
 use msgraph_callrecords::beta::{CallRecordExpand, CallRecordFilter, SessionExpand};
 use msgraph_callrecords::models::beta::callrecords::{CallRecordProperty, SessionProperty};
-use msgraph_callrecords::prelude::*;
+
 use msgraph_callrecords::runtime::ApiVersion;
 use msgraph_emulator::data::{count_log_rows, records, LogKind};
 
@@ -29,7 +29,6 @@ async fn beta_log_functions_every_row_once() {
 
     let sms: Vec<_> = records
         .get_sms_log(day(1), to)
-        .unwrap()
         .stream_items()
         .try_collect()
         .await
@@ -40,7 +39,6 @@ async fn beta_log_functions_every_row_once() {
     );
     let blocked: Vec<_> = records
         .get_pstn_blocked_users_log(day(1), to)
-        .unwrap()
         .stream_items()
         .try_collect()
         .await
@@ -52,7 +50,6 @@ async fn beta_log_functions_every_row_once() {
     assert!(blocked.iter().all(|r| r.user_block_mode.is_some()));
     let dialout: Vec<_> = records
         .get_pstn_online_meeting_dialout_report(day(1), to)
-        .unwrap()
         .stream_items()
         .try_collect()
         .await
@@ -63,7 +60,6 @@ async fn beta_log_functions_every_row_once() {
     );
     let pstn: Vec<_> = records
         .get_pstn_calls(day(1), to)
-        .unwrap()
         .stream_items()
         .try_collect()
         .await
@@ -74,7 +70,6 @@ async fn beta_log_functions_every_row_once() {
     );
     let dr: Vec<_> = records
         .get_direct_routing_calls(day(1), to)
-        .unwrap()
         .stream_items()
         .try_collect()
         .await
@@ -87,7 +82,6 @@ async fn beta_log_functions_every_row_once() {
     // Windowed, daily windows: same rows, each once.
     let windowed: Vec<_> = records
         .get_sms_log_windowed_by(day(1), to, Duration::days(1))
-        .unwrap()
         .stream_items()
         .try_collect()
         .await
@@ -97,7 +91,6 @@ async fn beta_log_functions_every_row_once() {
     assert_eq!(ids.len(), sms.len());
     let blocked_w: Vec<_> = records
         .get_pstn_blocked_users_log_windowed_by(day(1), to, Duration::hours(12))
-        .unwrap()
         .stream_items()
         .try_collect()
         .await
@@ -105,7 +98,6 @@ async fn beta_log_functions_every_row_once() {
     assert_eq!(blocked_w.len(), blocked.len());
     let dialout_w: Vec<_> = records
         .get_pstn_online_meeting_dialout_report_windowed(day(1), to)
-        .unwrap()
         .stream_items()
         .try_collect()
         .await
@@ -115,9 +107,29 @@ async fn beta_log_functions_every_row_once() {
     // Over 90 days: rejected before sending.
     assert!(records
         .get_sms_log(day(1), day(1) + Duration::days(91))
+        .prepare()
         .is_err());
     let before = emu.stats().graph_requests;
-    assert!(records.get_pstn_blocked_users_log(day(2), day(1)).is_err());
+    // Checked when sent: an argument error, and nothing reaches the service.
+    let e = records
+        .get_pstn_blocked_users_log(day(2), day(1))
+        .send()
+        .await
+        .expect_err("reversed range");
+    assert!(
+        matches!(e, msgraph_callrecords::Error::Argument(_)),
+        "{e:?}"
+    );
+    let streamed: Vec<_> = records
+        .get_sms_log_windowed(day(2), day(1))
+        .stream_items()
+        .collect()
+        .await;
+    assert_eq!(streamed.len(), 1);
+    assert!(
+        matches!(&streamed[0], Err(msgraph_callrecords::Error::Argument(_))),
+        "{streamed:?}"
+    );
     assert_eq!(emu.stats().graph_requests, before);
     emu.shutdown().await;
 }
@@ -213,7 +225,6 @@ async fn v1_and_beta_from_one_client_hit_their_own_roots() {
         .communications()
         .call_records()
         .get_pstn_calls(day(1), day(2))
-        .unwrap()
         .send()
         .await
         .unwrap();
@@ -222,7 +233,6 @@ async fn v1_and_beta_from_one_client_hit_their_own_roots() {
         .communications()
         .call_records()
         .get_pstn_calls(day(1), day(2))
-        .unwrap()
         .send()
         .await
         .unwrap();

@@ -8,8 +8,8 @@ use std::sync::{Arc, Mutex};
 use axum::extract::{Request, State};
 use axum::Json;
 use futures::TryStreamExt;
-use msgraph_callrecords::prelude::*;
 use msgraph_callrecords::runtime::{ApiVersion, StaticTokenCredential};
+use msgraph_callrecords::{Client, GraphClient};
 use serde_json::{json, Value};
 
 type Seen = Arc<Mutex<Vec<String>>>;
@@ -47,13 +47,15 @@ async fn serve() -> (String, Seen, tokio::task::JoinHandle<()>) {
 #[tokio::test]
 async fn sessions_segments_and_participants_by_id() {
     let (base, seen, task) = serve().await;
-    let client = GraphClient::builder()
-        .credential(StaticTokenCredential::new("t"))
-        .base_url(base.parse().unwrap_or_else(|e| panic!("{e}")))
-        .allow_insecure_loopback(true)
-        .api_version(ApiVersion::V1)
-        .build()
-        .unwrap_or_else(|e| panic!("{e}"));
+    let client = Client::new(
+        GraphClient::builder()
+            .credential(StaticTokenCredential::new("t"))
+            .base_url(base.parse().unwrap_or_else(|e| panic!("{e}")))
+            .allow_insecure_loopback(true)
+            .api_version(ApiVersion::V1)
+            .build()
+            .unwrap_or_else(|e| panic!("{e}")),
+    );
     let rec = client.communications().call_records().by_id("r 1");
     let session = rec.sessions().by_id("s1").get().send().await.unwrap();
     assert_eq!(session.id.as_deref(), Some("x1"));

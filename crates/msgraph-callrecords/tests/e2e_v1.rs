@@ -8,7 +8,7 @@ use std::collections::HashSet;
 use chrono::{DateTime, Duration, TimeZone, Utc};
 use futures::TryStreamExt;
 use msgraph_callrecords::models::callrecords::{CallRecordProperty, SessionProperty};
-use msgraph_callrecords::prelude::*;
+
 use msgraph_callrecords::runtime::ApiVersion;
 use msgraph_callrecords::v1::{CallRecordExpand, CallRecordFilter, SessionExpand};
 use msgraph_emulator::data::{count_log_rows, records, LogKind};
@@ -125,11 +125,10 @@ async fn get_call_record_with_nested_next_links() {
         .clone()
         .expect("nested next link");
 
-    // The rest through the runtime's pager, as a user would resume from the link.
+    // The rest through the raw escape hatch, as a user would resume from the link.
     let rest: Vec<msgraph_callrecords::models::callrecords::Session> = client
-        .pager_from_link(&link, &Default::default())
-        .unwrap()
-        .items()
+        .get(&link)
+        .stream_items()
         .try_collect()
         .await
         .unwrap();
@@ -175,17 +174,23 @@ async fn get_call_record_with_nested_next_links() {
         .unwrap();
     assert!(selected.version.is_some() && selected.start_date_time.is_none());
 
+    // One error type, with the Graph facts on it; the chosen client-request-id is sent.
     let missing = records
         .by_id("00000000-0000-0000-0000-000000000000")
         .get()
+        .client_request_id("test-missing-record")
         .send()
-        .await;
-    match missing {
-        Err(msgraph_callrecords::Error::Runtime(e)) => {
-            assert!(e.to_string().contains("404"), "{e}")
-        }
-        other => panic!("expected a 404, got {other:?}"),
-    }
+        .await
+        .expect_err("no such record");
+    assert!(missing.to_string().contains("404"), "{missing}");
+    assert_eq!(missing.status().map(|s| s.as_u16()), Some(404));
+    assert_eq!(missing.code(), Some("NotFound"));
+    assert!(
+        missing.message().is_some_and(|m| m.contains("not found")),
+        "{missing:?}"
+    );
+    assert_eq!(missing.client_request_id(), Some("test-missing-record"));
+    assert!(missing.request_id().is_some(), "{missing:?}");
     emu.shutdown().await;
 }
 
@@ -245,7 +250,6 @@ async fn log_functions_every_row_once() {
     // Inclusive end: the row at exactly 2026-11-02T00:00:00Z is returned.
     let pstn: Vec<_> = records
         .get_pstn_calls(day(1), day(2))
-        .unwrap()
         .stream_items()
         .try_collect()
         .await
@@ -259,7 +263,6 @@ async fn log_functions_every_row_once() {
     // Exclusive end.
     let dr: Vec<_> = records
         .get_direct_routing_calls(day(1), day(2))
-        .unwrap()
         .stream_items()
         .try_collect()
         .await
@@ -270,7 +273,6 @@ async fn log_functions_every_row_once() {
     let to = day(11);
     let rows: Vec<_> = records
         .get_pstn_calls_windowed_by(day(1), to, Duration::days(1))
-        .unwrap()
         .stream_items()
         .try_collect()
         .await
@@ -289,7 +291,6 @@ async fn log_functions_every_row_once() {
 
     let dr_rows: Vec<_> = records
         .get_direct_routing_calls_windowed_by(day(1), to, Duration::days(1))
-        .unwrap()
         .stream_items()
         .try_collect()
         .await
@@ -316,7 +317,6 @@ async fn faults_are_retried_and_every_row_arrives_once() {
         .communications()
         .call_records()
         .get_pstn_calls(day(1), day(2))
-        .unwrap()
         .stream_items()
         .try_collect()
         .await
@@ -368,7 +368,27 @@ async fn argument_errors_send_nothing() {
         .collect_all()
         .await;
     assert_eq!(items.len(), 1);
-    assert!(records.get_pstn_calls(day(2), day(1)).is_err());
+    let reversed = records
+        .get_pstn_calls(day(2), day(1))
+        .send()
+        .await
+        .expect_err("reversed range");
+    assert!(
+        matches!(&reversed, msgraph_callrecords::Error::Argument(a) if a.operation() == "getPstnCalls"),
+        "{reversed:?}"
+    );
+    let streamed = records
+        .get_pstn_calls(day(1), day(1) + Duration::days(91))
+        .stream_items()
+        .collect_all()
+        .await;
+    assert!(
+        matches!(
+            streamed.as_slice(),
+            [Err(msgraph_callrecords::Error::Argument(_))]
+        ),
+        "{streamed:?}"
+    );
     assert_eq!(emu.stats().graph_requests, 0);
     emu.shutdown().await;
 }

@@ -3,15 +3,17 @@
 
 use chrono::{DateTime, Duration, TimeZone, Utc};
 use msgraph_callrecords::models::callrecords::{CallRecordProperty, SessionProperty};
-use msgraph_callrecords::prelude::*;
 use msgraph_callrecords::runtime::StaticTokenCredential;
 use msgraph_callrecords::v1::{CallRecordExpand, CallRecordFilter, SessionExpand};
+use msgraph_callrecords::{Client, GraphClient};
 
-fn client() -> GraphClient {
-    GraphClient::builder()
-        .credential(StaticTokenCredential::new("test-token"))
-        .build()
-        .unwrap_or_else(|e| panic!("client: {e}"))
+fn client() -> Client {
+    Client::new(
+        GraphClient::builder()
+            .credential(StaticTokenCredential::new("test-token"))
+            .build()
+            .unwrap_or_else(|e| panic!("client: {e}")),
+    )
 }
 
 fn day(d: u32) -> DateTime<Utc> {
@@ -169,11 +171,11 @@ fn log_functions_v1() {
     let c = client();
     let records = c.communications().call_records();
     assert_eq!(
-        records.get_pstn_calls(day(1), day(2)).unwrap().url_path(),
+        records.get_pstn_calls(day(1), day(2)).url_path(),
         "/communications/callRecords/microsoft.graph.callRecords.getPstnCalls(fromDateTime=2026-11-01T00:00:00Z,toDateTime=2026-11-02T00:00:00Z)"
     );
     assert_eq!(
-        records.get_direct_routing_calls(day(1), day(2)).unwrap().url_path(),
+        records.get_direct_routing_calls(day(1), day(2)).url_path(),
         "/communications/callRecords/microsoft.graph.callRecords.getDirectRoutingCalls(fromDateTime=2026-11-01T00:00:00Z,toDateTime=2026-11-02T00:00:00Z)"
     );
 }
@@ -184,23 +186,30 @@ fn argument_errors_before_sending() {
     let records = c.communications().call_records();
     let e = records
         .get_pstn_calls(day(2), day(1))
+        .prepare()
         .expect_err("reversed");
-    assert_eq!(e.operation(), "getPstnCalls");
+    assert!(
+        matches!(&e, msgraph_callrecords::Error::Argument(a) if a.operation() == "getPstnCalls"),
+        "{e:?}"
+    );
     assert_eq!(
         e.to_string(),
         "getPstnCalls: fromDateTime 2026-11-02T00:00:00Z is not before toDateTime 2026-11-01T00:00:00Z (the range is empty or reversed)"
     );
-    assert!(records.get_pstn_calls(day(1), day(1)).is_err());
+    assert!(records.get_pstn_calls(day(1), day(1)).prepare().is_err());
     let long = records
         .get_pstn_calls(day(1), day(1) + Duration::days(91))
+        .prepare()
         .expect_err("over 90 days");
     assert!(long.to_string().contains("maximum of 90 days"), "{long}");
     assert!(records
         .get_pstn_calls(day(1), day(1) + Duration::days(90))
+        .prepare()
         .is_ok());
     // getDirectRoutingCalls documents no maximum range.
     assert!(records
         .get_direct_routing_calls(day(1), day(1) + Duration::days(120))
+        .prepare()
         .is_ok());
     let e = records
         .list()
@@ -245,28 +254,27 @@ fn argument_errors_before_sending() {
 fn windowed_requests_cover_the_range_once() {
     let c = client();
     let records = c.communications().call_records();
-    let w = records
-        .get_pstn_calls_windowed(day(1), day(1) + Duration::days(200))
-        .unwrap();
+    let w = records.get_pstn_calls_windowed(day(1), day(1) + Duration::days(200));
     assert_eq!(
-        w.url_paths(),
+        w.url_paths().unwrap(),
         vec![
             "/communications/callRecords/microsoft.graph.callRecords.getPstnCalls(fromDateTime=2026-11-01T00:00:00Z,toDateTime=2027-01-29T23:59:59.9999999Z)",
             "/communications/callRecords/microsoft.graph.callRecords.getPstnCalls(fromDateTime=2027-01-30T00:00:00Z,toDateTime=2027-04-29T23:59:59.9999999Z)",
             "/communications/callRecords/microsoft.graph.callRecords.getPstnCalls(fromDateTime=2027-04-30T00:00:00Z,toDateTime=2027-05-20T00:00:00Z)",
         ]
     );
-    let d = records
-        .get_direct_routing_calls_windowed(day(1), day(1) + Duration::days(100))
-        .unwrap();
+    let d = records.get_direct_routing_calls_windowed(day(1), day(1) + Duration::days(100));
     assert_eq!(
-        d.url_paths(),
+        d.url_paths().unwrap(),
         vec![
             "/communications/callRecords/microsoft.graph.callRecords.getDirectRoutingCalls(fromDateTime=2026-11-01T00:00:00Z,toDateTime=2027-01-30T00:00:00Z)",
             "/communications/callRecords/microsoft.graph.callRecords.getDirectRoutingCalls(fromDateTime=2027-01-30T00:00:00Z,toDateTime=2027-02-09T00:00:00Z)",
         ]
     );
-    assert!(records.get_pstn_calls_windowed(day(2), day(1)).is_err());
+    assert!(records
+        .get_pstn_calls_windowed(day(2), day(1))
+        .url_paths()
+        .is_err());
 }
 
 #[cfg(feature = "beta")]
@@ -277,31 +285,23 @@ fn beta_paths_and_functions() {
     assert_eq!(records.list().url_path(), RECORDS);
     for (path, name) in [
         (
-            records.get_pstn_calls(day(1), day(2)).unwrap().url_path(),
+            records.get_pstn_calls(day(1), day(2)).url_path(),
             "getPstnCalls",
         ),
         (
-            records
-                .get_direct_routing_calls(day(1), day(2))
-                .unwrap()
-                .url_path(),
+            records.get_direct_routing_calls(day(1), day(2)).url_path(),
             "getDirectRoutingCalls",
         ),
-        (
-            records.get_sms_log(day(1), day(2)).unwrap().url_path(),
-            "getSmsLog",
-        ),
+        (records.get_sms_log(day(1), day(2)).url_path(), "getSmsLog"),
         (
             records
                 .get_pstn_blocked_users_log(day(1), day(2))
-                .unwrap()
                 .url_path(),
             "getPstnBlockedUsersLog",
         ),
         (
             records
                 .get_pstn_online_meeting_dialout_report(day(1), day(2))
-                .unwrap()
                 .url_path(),
             "getPstnOnlineMeetingDialoutReport",
         ),
@@ -314,12 +314,15 @@ fn beta_paths_and_functions() {
     for e in [
         records
             .get_sms_log(day(1), day(1) + Duration::days(91))
+            .prepare()
             .map(|_| ()),
         records
             .get_pstn_blocked_users_log(day(1), day(1) + Duration::days(91))
+            .prepare()
             .map(|_| ()),
         records
             .get_pstn_online_meeting_dialout_report(day(1), day(1) + Duration::days(91))
+            .prepare()
             .map(|_| ()),
     ] {
         assert!(e.expect_err("over 90 days").to_string().contains("90 days"));
@@ -370,7 +373,9 @@ fn beta_paths_and_functions() {
 fn each_module_addresses_its_own_version() {
     use msgraph_callrecords::runtime::ApiVersion;
     let v1_client = client();
-    let beta_client = v1_client.with_api_version(ApiVersion::Beta);
+    let beta_client = msgraph_callrecords::Client::new(
+        v1_client.graph_client().with_api_version(ApiVersion::Beta),
+    );
     let path = "/communications/callRecords";
     // The builders pin their version, so one client serves both modules.
     for c in [&v1_client, &beta_client] {

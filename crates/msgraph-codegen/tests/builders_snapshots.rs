@@ -1,9 +1,11 @@
-//! Snapshots of the generated request builders, from the project's metadata (v1.0 and beta),
-//! and the same output from the real upstream v1.0 `$metadata` when it is available.
+//! The request builders from the real upstream v1.0 `$metadata` (when it is available) are
+//! those of the project's metadata, and the facts table matches the metadata. The generated
+//! files themselves are compared with the generator's output by `cargo xtask codegen --check`
+//! (and xtask's stale test), so they are not stored a second time as snapshots.
 
 mod common;
 
-use common::{snapshot_settings, workspace_root};
+use common::workspace_root;
 use msgraph_codegen::builders::generate_builders;
 use msgraph_codegen::models::Version;
 use msgraph_csdl::Document;
@@ -31,23 +33,6 @@ fn generate(doc: &Document, module: &str, label: &str, feature: Option<&str>) ->
         format!("crates/msgraph-callrecords/src/generated/{module}.rs")
     );
     files[0].contents.clone()
-}
-
-#[test]
-fn v1_builders() {
-    let doc = load("metadata/graph-v1.0.callRecords.xml");
-    let _snapshots = snapshot_settings().bind_to_scope();
-    insta::assert_snapshot!("builders_v1", generate(&doc, "v1", "v1.0", None));
-}
-
-#[test]
-fn beta_builders() {
-    let doc = load("metadata/graph-beta.callRecords.xml");
-    let _snapshots = snapshot_settings().bind_to_scope();
-    insta::assert_snapshot!(
-        "builders_beta",
-        generate(&doc, "beta", "beta", Some("beta"))
-    );
 }
 
 /// The walk starts at the whole entity container, so the full upstream document (40 entity

@@ -1,7 +1,8 @@
-//! Snapshots of the models generator: full output for small edge-case fixtures, and an
-//! API-surface summary (items, fields with wire names and types, variants) for the project's
-//! real v1.0 and beta metadata. The committed files themselves are checked by the xtask
-//! stale test; the summaries make API changes reviewable at a glance.
+//! Tests of the models generator, and snapshots of the API surface (items, fields with wire
+//! names and types, variants) of the project's v1.0 and beta metadata: the summaries make API
+//! changes reviewable at a glance. The generated files themselves, the edge-case fixture's
+//! included (compiled and exercised in the models crate's `tests/edge_cases`), are compared
+//! with the generator's output by `cargo xtask codegen --check`, not stored again here.
 
 mod common;
 
@@ -22,15 +23,11 @@ fn load_str(xml: &str) -> msgraph_csdl::Document {
 }
 
 #[test]
-fn edge_case_fixture() {
+fn edge_case_fixture_gives_one_module_per_namespace() {
     let doc = load(&Path::new(&manifest_dir()).join("tests/fixtures/edge_cases.xml"));
     let modules = generate_namespaces(&doc, "test").unwrap_or_else(|e| panic!("{e}"));
     let names: Vec<_> = modules.iter().map(|m| m.module.as_str()).collect();
     assert_eq!(names, ["graph", "calls"]);
-    let _snapshots = snapshot_settings().bind_to_scope();
-    for m in &modules {
-        insta::assert_snapshot!(format!("edge_cases__{}", m.module), m.file.contents);
-    }
 }
 
 #[test]

@@ -4,41 +4,24 @@
 //! * [`load`] / [`load_file`] also resolve every type reference to its
 //!   namespace-qualified form and fail on unresolved ones;
 //! * [`closure::closure`] computes what a namespace needs and how the
-//!   entity container reaches it.
-#![forbid(unsafe_code)]
-#![warn(missing_docs)]
-
-/// A `static [bool; 256]` lookup table of the bytes `b` for which `$test`
-/// holds (for byte classes tested on every byte of a name).
-macro_rules! byte_class {
-    ($(#[$doc:meta])* $name:ident = |$b:ident| $test:expr) => {
-        $(#[$doc])*
-        static $name: [bool; 256] = {
-            let mut t = [false; 256];
-            let mut i = 0;
-            while i < 256 {
-                let $b = i as u8;
-                t[i] = $test;
-                i += 1;
-            }
-            t
-        };
-    };
-}
+//!   entity container reaches it;
+//! * [`diff()`] reports what changed between two documents and whether
+//!   each change breaks the generated API.
 
 pub mod closure;
+pub mod diff;
 pub mod error;
 pub mod model;
 pub mod parse;
 pub mod position;
 pub mod resolve;
 pub mod subset;
-mod tag;
 pub mod write;
 
 use std::path::Path;
 
 pub use closure::{closure, BoundOperation, Closure, Entry, EntryKind, PathStep};
+pub use diff::{diff, ApiDiff, Change, ChangeKind, Element, Impact};
 pub use error::{Error, ErrorKind};
 pub use model::*;
 pub use parse::parse;

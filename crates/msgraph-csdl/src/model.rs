@@ -681,21 +681,6 @@ impl Document {
             .collect()
     }
 
-    /// Qualified names of all types derived from `qualified`, transitively, depth first.
-    pub fn all_derived_types(&self, qualified: &str) -> Vec<String> {
-        let mut out = Vec::new();
-        let mut stack = vec![qualified.to_string()];
-        while let Some(base) = stack.pop() {
-            for d in self.direct_derived_types(&base) {
-                if !out.contains(&d) {
-                    out.push(d.clone());
-                    stack.push(d);
-                }
-            }
-        }
-        out
-    }
-
     /// The chain of base types of `qualified`, nearest first (not including itself).
     pub fn base_chain(&self, qualified: &str) -> Vec<&StructuredType> {
         let mut out = Vec::new();

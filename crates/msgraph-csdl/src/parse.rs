@@ -1,33 +1,30 @@
 //! Streaming quick-xml reader: CSDL XML -> [`crate::Document`].
 //!
-//! The reader is a single loop over quick-xml events (a [`Reader`] over the
-//! borrowed bytes) with an explicit stack of frames (one per open element),
+//! One loop over quick-xml events with an explicit stack of open elements,
 //! so deeply nested input cannot overflow the call stack; nesting beyond
-//! [`MAX_DEPTH`] is reported as an error. Elements the model does not cover
-//! are skipped with their whole subtree (their tags are still checked).
-//! Names are stored as written; [`crate::resolve()`] qualifies them.
+//! [`MAX_DEPTH`] is an error. Declarations are built in place in the
+//! document as their start tags are read (the stack says which one is
+//! open); annotations and their value expressions wait on a stack of their
+//! own until they close. Elements the model does not cover are skipped with
+//! their subtree (their tags are still checked). Names are stored as
+//! written; [`crate::resolve()`] qualifies them.
+
+use std::borrow::Cow;
 
 use quick_xml::errors::IllFormedError;
-use quick_xml::events::attributes::{AttrError, Attributes};
+use quick_xml::events::attributes::AttrError;
 use quick_xml::events::{BytesStart, Event};
 use quick_xml::Reader;
 
-use std::collections::HashSet;
-use std::hash::BuildHasherDefault;
-
 use crate::error::{Error, ErrorKind};
 use crate::model::*;
-use crate::resolve::FxHasher;
-use crate::tag::{split_attributes, Attr, Key, LitKind, Tag};
 
 /// Deepest element nesting accepted (the real Graph document needs about 12).
 pub const MAX_DEPTH: usize = 256;
 
-const UTF8_BOM: &[u8] = b"\xEF\xBB\xBF";
-
 /// Parses a CSDL document without resolving names (they stay as written).
 pub fn parse(bytes: &[u8], source: &str) -> Result<Document, Error> {
-    let bytes = bytes.strip_prefix(UTF8_BOM).unwrap_or(bytes);
+    let bytes = bytes.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(bytes);
     let text = match std::str::from_utf8(bytes) {
         Ok(t) => t,
         Err(e) => {
@@ -40,6 +37,7 @@ pub fn parse(bytes: &[u8], source: &str) -> Result<Document, Error> {
             ));
         }
     };
+    // Spans are u32 offsets.
     if u32::try_from(text.len()).is_err() {
         return Err(Error::new(
             source,
@@ -48,36 +46,34 @@ pub fn parse(bytes: &[u8], source: &str) -> Result<Document, Error> {
             format!("document of {} bytes: at most 4 GiB are read", text.len()),
         ));
     }
-    Parser::new(source, text).run().map_err(|e| *e)
+    Parser {
+        source,
+        text,
+        doc: Document {
+            source: source.to_string(),
+            text: SourceText(text.to_string()),
+            ..Document::default()
+        },
+        stack: Vec::new(),
+        values: Vec::new(),
+        claims: Vec::new(),
+    }
+    .run()
 }
 
-/// A schema's or include's namespace and alias, with the offset of the
-/// element declaring them (for messages).
-struct Claim {
-    namespace: String,
-    alias: Option<String>,
-    offset: usize,
+/// The whitespace of XML (what quick-xml trims).
+fn is_xml_space(c: char) -> bool {
+    matches!(c, ' ' | '\t' | '\r' | '\n')
 }
 
-/// Members of an enum or structured type checked for duplicates one by
-/// one; from this many on, through a set.
-const LINEAR_MEMBERS: usize = 16;
-
-/// The reader's error, boxed: results stay a few words wide on the hot
-/// path (every attribute read returns one).
-type Fail = Box<Error>;
-
-/// One open element. Declarations are built in place in the document (the
-/// frame says which "last" element is open); annotations and their value
-/// expressions are built on [`Parser::values`] and attached when they close.
+/// One open element (declarations are the last of their kind in the last
+/// schema).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 enum Frame {
     Edmx,
     Reference,
     DataServices,
-    /// The last schema of the document.
     Schema,
-    /// The last entity or complex type of the last schema.
     Structured(StructuredKind),
     Key(StructuredKind),
     Property(StructuredKind),
@@ -101,179 +97,138 @@ enum Frame {
     Skip,
 }
 
-/// An annotation or value expression being read (one per open [`Frame::Value`]).
+/// An annotation or value expression being read.
 enum Expr {
     Annotation(Annotation),
     Record(Record),
     PropertyValue(PropertyValue),
     Collection(Vec<AnnotationValue>),
-    Literal(LitKind, String, Span),
+    /// A literal element (`<String>`): its kind, text so far and position.
+    Literal(&'static str, String, Span),
     Null,
 }
 
-/// The entity or complex types of a schema.
-fn types_of(schema: &mut Schema, kind: StructuredKind) -> &mut Vec<StructuredType> {
-    match kind {
-        StructuredKind::Entity => &mut schema.entity_types,
-        StructuredKind::Complex => &mut schema.complex_types,
+/// A schema's or include's namespace and alias, and where it was declared.
+struct Claim {
+    namespace: String,
+    alias: Option<String>,
+    offset: usize,
+}
+
+/// The attributes of a start tag: local names with decoded values, in
+/// document order.
+struct Attrs<'t>(Vec<(&'t str, Cow<'t, str>)>);
+
+impl Attrs<'_> {
+    fn get(&self, name: &str) -> Option<&str> {
+        self.0
+            .iter()
+            .find(|(k, _)| *k == name)
+            .map(|(_, v)| v.as_ref())
     }
 }
 
-/// The functions or actions of a schema.
-fn operations_of(schema: &mut Schema, kind: OperationKind) -> &mut Vec<Operation> {
-    match kind {
-        OperationKind::Function => &mut schema.functions,
-        OperationKind::Action => &mut schema.actions,
-    }
+/// Annotation value kinds written as an attribute (`String="x"`) or as an
+/// element with text (`<String>x</String>`).
+const LITERAL_KINDS: [&str; 17] = [
+    "String",
+    "Bool",
+    "Int",
+    "EnumMember",
+    "Path",
+    "PropertyPath",
+    "NavigationPropertyPath",
+    "AnnotationPath",
+    "ModelElementPath",
+    "Float",
+    "Decimal",
+    "Date",
+    "DateTimeOffset",
+    "Duration",
+    "Guid",
+    "TimeOfDay",
+    "Binary",
+];
+
+/// The literal kind named `name`, if it is one.
+fn literal_kind(name: &str) -> Option<&'static str> {
+    LITERAL_KINDS.iter().copied().find(|k| *k == name)
+}
+
+/// The value of a literal of `kind` written as `text`, or what is wrong with it.
+fn literal_value(kind: &str, text: &str) -> Result<AnnotationValue, String> {
+    let trimmed = text.trim();
+    Ok(match kind {
+        "String" => AnnotationValue::String(text.to_string()),
+        "Bool" => match trimmed {
+            "true" => AnnotationValue::Bool(true),
+            "false" => AnnotationValue::Bool(false),
+            other => {
+                return Err(format!(
+                    "Bool value \"{other}\" is not a boolean (expected true or false)"
+                ))
+            }
+        },
+        "Int" => match trimmed.parse::<i64>() {
+            Ok(i) => AnnotationValue::Int(i),
+            Err(_) => return Err(format!("Int value \"{trimmed}\" is not an integer")),
+        },
+        "EnumMember" => AnnotationValue::EnumMember(trimmed.to_string()),
+        k if k.ends_with("Path") => AnnotationValue::Path(k.to_string(), trimmed.to_string()),
+        k => AnnotationValue::Literal(k.to_string(), trimmed.to_string()),
+    })
 }
 
 /// CSDL dynamic expressions (other than paths, records, collections and
 /// `Null`, which the model keeps): the reader does not evaluate them.
-fn is_dynamic_expression(name: &[u8]) -> bool {
+fn is_dynamic_expression(name: &str) -> bool {
     matches!(
         name,
-        b"And"
-            | b"Or"
-            | b"Not"
-            | b"Eq"
-            | b"Ne"
-            | b"Gt"
-            | b"Ge"
-            | b"Lt"
-            | b"Le"
-            | b"Has"
-            | b"In"
-            | b"Add"
-            | b"Sub"
-            | b"Neg"
-            | b"Mul"
-            | b"Div"
-            | b"DivBy"
-            | b"Mod"
-            | b"Apply"
-            | b"Cast"
-            | b"If"
-            | b"IsOf"
-            | b"LabeledElement"
-            | b"LabeledElementReference"
-            | b"UrlRef"
+        "And"
+            | "Or"
+            | "Not"
+            | "Eq"
+            | "Ne"
+            | "Gt"
+            | "Ge"
+            | "Lt"
+            | "Le"
+            | "Has"
+            | "In"
+            | "Add"
+            | "Sub"
+            | "Neg"
+            | "Mul"
+            | "Div"
+            | "DivBy"
+            | "Mod"
+            | "Apply"
+            | "Cast"
+            | "If"
+            | "IsOf"
+            | "LabeledElement"
+            | "LabeledElementReference"
+            | "UrlRef"
     )
 }
 
-/// Whether `name` is an `Edm.` primitive the model knows: the same set as
-/// [`Primitive::from_name`], as a `match` (the compiler dispatches on
-/// length first) because it runs for every type reference.
-pub(crate) fn is_primitive(name: &str) -> bool {
-    primitive_name(name).is_some()
-}
-
-/// The primitive type `name` as a `'static` string (the model's primitive
-/// references use these: later passes then read a few hot strings, not
-/// thousands of places in the source).
-pub(crate) fn primitive_name(name: &str) -> Option<&'static str> {
-    Some(match name {
-        "Edm.Binary" => "Edm.Binary",
-        "Edm.Boolean" => "Edm.Boolean",
-        "Edm.Byte" => "Edm.Byte",
-        "Edm.Date" => "Edm.Date",
-        "Edm.DateTimeOffset" => "Edm.DateTimeOffset",
-        "Edm.Decimal" => "Edm.Decimal",
-        "Edm.Double" => "Edm.Double",
-        "Edm.Duration" => "Edm.Duration",
-        "Edm.Guid" => "Edm.Guid",
-        "Edm.Int16" => "Edm.Int16",
-        "Edm.Int32" => "Edm.Int32",
-        "Edm.Int64" => "Edm.Int64",
-        "Edm.SByte" => "Edm.SByte",
-        "Edm.Single" => "Edm.Single",
-        "Edm.Stream" => "Edm.Stream",
-        "Edm.String" => "Edm.String",
-        "Edm.TimeOfDay" => "Edm.TimeOfDay",
-        "Edm.Geography" => "Edm.Geography",
-        "Edm.GeographyPoint" => "Edm.GeographyPoint",
-        "Edm.Geometry" => "Edm.Geometry",
-        "Edm.GeometryPoint" => "Edm.GeometryPoint",
-        "Edm.Untyped" => "Edm.Untyped",
-        "Edm.PrimitiveType" => "Edm.PrimitiveType",
-        "Edm.ComplexType" => "Edm.ComplexType",
-        "Edm.EntityType" => "Edm.EntityType",
-        "Edm.AnnotationPath" => "Edm.AnnotationPath",
-        "Edm.PropertyPath" => "Edm.PropertyPath",
-        "Edm.NavigationPropertyPath" => "Edm.NavigationPropertyPath",
-        _ => return None,
-    })
-}
-
-byte_class! {
-    /// Bytes quick-xml lets into an element name (it ends names at
-    /// whitespace only) that no XML name may contain: `<a="x"/>` is a
-    /// broken tag. The colon is in the class too: it is where a prefix
-    /// ends, looked for in the same pass.
-    BAD_NAME_BYTES_OR_COLON = |b| matches!(
-        b,
-        b'=' | b'"' | b'\'' | b'<' | b'>' | b'/' | b'&' | b'!' | b'?' | b';' | b'(' | b')' | b':'
-    )
-}
-
-byte_class! {
-    /// Bytes no type name may contain (it runs for every type reference).
-    NOT_IN_TYPE_NAME = |b| matches!(b, b'(' | b')' | b',') || b.is_ascii_whitespace()
-}
-
-struct Parser<'a, 'n> {
+struct Parser<'a> {
     /// Name of the source, for errors.
-    source: &'n str,
+    source: &'a str,
     text: &'a str,
-    /// The namespace, alias and offset of every schema and include so far,
-    /// to refuse ambiguous aliases where they are written.
-    names: Vec<Claim>,
-    /// The annotation and value expressions being read, innermost last
-    /// (one per [`Frame::Value`] on the stack).
+    doc: Document,
+    /// Open elements with the offset of their start tag.
+    stack: Vec<(Frame, usize)>,
+    /// Annotations and value expressions being read, innermost last (one
+    /// per [`Frame::Value`] on the stack).
     values: Vec<Expr>,
-    /// Member names of the open enum or structured type once it has
-    /// [`LINEAR_MEMBERS`] (see [`is_new_member`]: Graph has enums with
-    /// hundreds of members and types with hundreds of properties).
-    member_names: HashSet<String, BuildHasherDefault<FxHasher>>,
-    /// Whether a value of the current start tag may hold an escape (`&`).
-    tag_escaped: bool,
+    /// Every schema's and include's namespace and alias so far.
+    claims: Vec<Claim>,
 }
 
-impl<'a, 'n> Parser<'a, 'n> {
-    fn new(source: &'n str, text: &'a str) -> Self {
-        Parser {
-            source,
-            text,
-            names: Vec::new(),
-            values: Vec::new(),
-            member_names: HashSet::default(),
-            tag_escaped: true,
-        }
-    }
-
-    /// The span of an element starting at `offset` (the document is at
-    /// most 4 GiB, checked before reading).
-    fn span_at(&self, offset: usize) -> Span {
-        Span {
-            offset: offset as u32,
-        }
-    }
-
-    /// The line and column of `offset` (counted: for messages only).
-    fn position(&self, offset: usize) -> Position {
-        Position::of(self.text, offset)
-    }
-
-    fn err(&self, offset: usize, kind: ErrorKind, message: impl Into<String>) -> Fail {
-        Box::new(Error::new(
-            self.source,
-            self.position(offset),
-            kind,
-            message,
-        ))
-    }
-
-    fn err_at(&self, span: Span, kind: ErrorKind, message: impl Into<String>) -> Fail {
-        self.err(span.offset as usize, kind, message)
+impl<'a> Parser<'a> {
+    fn err(&self, offset: usize, kind: ErrorKind, message: impl Into<String>) -> Error {
+        Error::new(self.source, Position::of(self.text, offset), kind, message)
     }
 
     /// The element name written at `offset` (which points at `<`), for messages.
@@ -285,99 +240,217 @@ impl<'a, 'n> Parser<'a, 'n> {
         &rest[..end]
     }
 
-    /// Where `part` (a slice quick-xml handed out of the borrowed document)
-    /// starts in the document, and the same bytes as a `&'a str`.
-    fn locate(&self, part: &[u8]) -> Option<(usize, &'a str)> {
+    fn run(mut self) -> Result<Document, Error> {
+        // quick-xml drops byte order marks at its start without counting
+        // them (here a second one, after the one `parse` strips): start past
+        // them, so that its positions stay offsets in `text`.
         let text = self.text;
-        let at = (part.as_ptr() as usize).checked_sub(text.as_ptr() as usize)?;
-        Some((at, text.get(at..at.checked_add(part.len())?)?))
-    }
-
-    /// Checks a start tag's name and splits its attributes into `attrs`
-    /// ([`split_attributes`]; quick-xml's attribute iterator for anything
-    /// unusual). Returns the offset of the `<` and the element's local name.
-    fn tag(&mut self, e: &BytesStart<'a>, attrs: &mut Tag<'a>) -> Result<(usize, &'a [u8]), Fail> {
-        let Some((content_at, content)) = self.locate(e) else {
-            return Err(self.err(0, ErrorKind::Xml, "malformed XML: tag outside the document"));
-        };
-        let start = content_at.saturating_sub(1);
-        let name_len = e.name().as_ref().len();
-        let name = &content.as_bytes()[..name_len];
-        // One pass: a byte no name may hold is an error, a colon ends the prefix.
-        let mut local_start = 0;
-        for (i, &b) in name.iter().enumerate() {
-            if BAD_NAME_BYTES_OR_COLON[usize::from(b)] {
-                if b != b':' {
-                    let shown = &content[..i];
-                    return Err(self.err(
-                        content_at + i,
-                        ErrorKind::Xml,
-                        format!("malformed XML: unexpected character in <{shown}>"),
-                    ));
+        let base = text.len() - text.trim_start_matches('\u{feff}').len();
+        let mut reader = Reader::from_str(&text[base..]);
+        let config = reader.config_mut();
+        // Whitespace between tags makes no events; turned off inside
+        // literal elements, whose text is kept as written.
+        config.trim_text_start = true;
+        config.trim_text_end = false;
+        config.check_end_names = true;
+        let mut root_done = false;
+        // Depth of the unknown subtree being skipped (0: not skipping).
+        let mut skip_depth = 0usize;
+        loop {
+            let at = base + reader.buffer_position() as usize;
+            let event = reader
+                .read_event()
+                .map_err(|e| self.xml_error(e, base + reader.error_position() as usize))?;
+            let end = base + reader.buffer_position() as usize;
+            let (e, empty) = match event {
+                Event::Start(e) => (e, false),
+                Event::Empty(e) => (e, true),
+                Event::End(_) => {
+                    if skip_depth > 0 {
+                        skip_depth -= 1;
+                    } else if let Some((Frame::Value, _)) = self.stack.pop() {
+                        if matches!(self.values.last(), Some(Expr::Literal(..))) {
+                            reader.config_mut().trim_text_start = true;
+                        }
+                        self.close_value()?;
+                    }
+                    continue;
                 }
-                local_start = i + 1;
+                Event::Text(t) if skip_depth == 0 => {
+                    let piece = String::from_utf8_lossy(&t);
+                    if self.stack.is_empty() {
+                        if !piece.trim().is_empty() {
+                            let what = if root_done {
+                                "text after the root element"
+                            } else {
+                                "text outside the root element (not an XML document?)"
+                            };
+                            let rest = &text[at..];
+                            let start =
+                                at + rest.len() - rest.trim_start_matches(is_xml_space).len();
+                            return Err(self.err(start, ErrorKind::Xml, what));
+                        }
+                    } else if let Some(buf) = self.literal_text() {
+                        buf.push_str(&piece);
+                    }
+                    continue;
+                }
+                Event::CData(t) if skip_depth == 0 => {
+                    if let Some(buf) = self.literal_text() {
+                        buf.push_str(&String::from_utf8_lossy(&t));
+                    }
+                    continue;
+                }
+                Event::GeneralRef(r) if skip_depth == 0 && self.literal_text().is_some() => {
+                    let ch = match r.resolve_char_ref() {
+                        Ok(Some(c)) => Some(c),
+                        Ok(None) => match r.as_ref() {
+                            b"amp" => Some('&'),
+                            b"lt" => Some('<'),
+                            b"gt" => Some('>'),
+                            b"quot" => Some('"'),
+                            b"apos" => Some('\''),
+                            _ => None,
+                        },
+                        Err(_) => None,
+                    };
+                    match (ch, self.literal_text()) {
+                        (Some(c), Some(buf)) => buf.push(c),
+                        _ => {
+                            let name = String::from_utf8_lossy(&r).into_owned();
+                            return Err(self.err(
+                                at,
+                                ErrorKind::Xml,
+                                format!("unknown entity reference &{name};"),
+                            ));
+                        }
+                    }
+                    continue;
+                }
+                Event::Eof => break,
+                // Declarations, comments, processing instructions, DOCTYPE,
+                // and text inside skipped elements.
+                _ => continue,
+            };
+            // The tag is `<` + content + `>` (or `/>`), ending at `end`.
+            let start = end - e.len() - if empty { 3 } else { 2 };
+            let (name, attrs) = self.tag(&e, start)?;
+            if skip_depth > 0 {
+                if !empty {
+                    skip_depth += 1;
+                    if self.stack.len() + skip_depth > MAX_DEPTH {
+                        return Err(self.too_deep(start));
+                    }
+                }
+                continue;
+            }
+            if !empty && self.stack.len() >= MAX_DEPTH {
+                return Err(self.too_deep(start));
+            }
+            let frame = match self.stack.last() {
+                None => self.open_root(name, &attrs, start, &mut root_done)?,
+                Some(&(parent, _)) => self.open(parent, name, &attrs, start, empty)?,
+            };
+            if empty {
+                if frame == Frame::Value {
+                    self.close_value()?;
+                }
+            } else if frame == Frame::Skip {
+                skip_depth = 1;
+            } else {
+                if frame == Frame::Value && matches!(self.values.last(), Some(Expr::Literal(..))) {
+                    reader.config_mut().trim_text_start = false;
+                }
+                self.stack.push((frame, start));
             }
         }
-        let local = &name[local_start..];
-        attrs.clear();
-        if name_len == content.len() {
-            return Ok((start, local));
+        if let Some(&(_, offset)) = self.stack.last() {
+            let name = self.name_at(offset);
+            let opened = Position::of(text, offset);
+            return Err(self.err(
+                text.len(),
+                ErrorKind::Xml,
+                format!(
+                    "unexpected end of document: <{name}> opened at {opened} is not closed (truncated file?)"
+                ),
+            ));
         }
-        self.tag_escaped = false;
-        if split_attributes(content, name_len, attrs, &mut self.tag_escaped) {
-            return Ok((start, local));
+        if !root_done {
+            return Err(self.err(
+                0,
+                ErrorKind::Xml,
+                "empty document: no root element (expected edmx:Edmx)",
+            ));
         }
-        // The slow path does not note escapes: values are checked one by one.
-        self.tag_escaped = true;
-        // Anything unusual: quick-xml's iterator reads the tag again and
-        // says what is wrong (or accepts what the fast path does not know).
-        attrs.clear();
-        let mut iter = Attributes::new(content, name_len);
-        // quick-xml's duplicate check allocates per tag; the one below looks
-        // through the attributes already collected instead.
+        Ok(self.doc)
+    }
+
+    /// Checks a start tag (at `start`) and returns its local name and
+    /// attributes. Attributes are read by local name, so two with the same
+    /// local name (`Name`, `m:Name`) are refused like exact duplicates:
+    /// the second would otherwise silently win.
+    fn tag(&self, e: &BytesStart, start: usize) -> Result<(&'a str, Attrs<'a>), Error> {
+        let content_at = start + 1;
+        // The tag without `<` and `>`, as text (no second UTF-8 check).
+        let content = &self.text[content_at..content_at + e.len()];
+        // A slice quick-xml handed out of the tag, as the same text.
+        let part = |b: &[u8]| {
+            let at = b.as_ptr() as usize - e.as_ptr() as usize;
+            &content[at..at + b.len()]
+        };
+        // quick-xml ends a name at whitespace only: `<a="x"/>` is a broken tag.
+        let qname = part(e.name().into_inner());
+        let bad = |c| {
+            matches!(
+                c,
+                '=' | '"' | '\'' | '<' | '>' | '/' | '&' | '!' | '?' | ';' | '(' | ')'
+            )
+        };
+        if let Some(i) = qname.find(bad) {
+            let shown = &qname[..i];
+            return Err(self.err(
+                content_at + i,
+                ErrorKind::Xml,
+                format!("malformed XML: unexpected character in <{shown}>"),
+            ));
+        }
+        let local = |name: &'a str| name.rsplit_once(':').map_or(name, |(_, l)| l);
+        let mut attrs = Attrs(Vec::new());
+        // The offset of each attribute's whole key in `content`, for duplicates.
+        let mut key_offsets: Vec<usize> = Vec::new();
+        let mut iter = e.attributes();
         iter.with_checks(false);
         for a in iter {
-            let a = match a {
-                Ok(a) => a,
-                Err(e) => return Err(self.attr_error(e, content, content_at)),
-            };
-            let raw: &[u8] = a.key.into_inner();
-            let key = self.locate(a.key.local_name().into_inner());
-            let value = match &a.value {
-                std::borrow::Cow::Borrowed(v) => self.locate(v),
-                std::borrow::Cow::Owned(_) => None,
-            };
-            let (Some((_, key)), Some((_, value))) = (key, value) else {
-                return Err(self.err(start, ErrorKind::Xml, "malformed XML: bad attribute"));
-            };
-            // `Name="x" Name="y"` must not load as `y`. Attributes are read
-            // by local name, so `m:Name` next to `Name` would override it
-            // just the same: equal local names are refused.
-            if !attrs.push(key, value) {
-                let first = attrs.find(key).map_or(0, |f| self.full_key_start(f.key));
-                let at = |s: &str| (s.as_ptr() as usize).saturating_sub(content.as_ptr() as usize);
-                let raw = std::str::from_utf8(raw).unwrap_or(key);
-                let e = AttrError::Duplicated(at(raw), first.saturating_sub(content_at));
-                return Err(self.attr_error(e, content, content_at));
+            let a = a.map_err(|err| self.attr_error(err, content, content_at))?;
+            let key = a.key.into_inner();
+            let key_at = key.as_ptr() as usize - e.as_ptr() as usize;
+            let key = local(part(key));
+            if let Some(i) = attrs.0.iter().position(|(k, _)| *k == key) {
+                let err = AttrError::Duplicated(key_at, key_offsets[i]);
+                return Err(self.attr_error(err, content, content_at));
             }
+            // Borrowed from the document unless it has an escape.
+            let value = match a.value {
+                Cow::Borrowed(v) => quick_xml::escape::unescape(part(v)),
+                Cow::Owned(v) => quick_xml::escape::unescape(&String::from_utf8_lossy(&v))
+                    .map(|u| Cow::Owned(u.into_owned())),
+            }
+            .map_err(|err| {
+                self.err(
+                    start,
+                    ErrorKind::InvalidValue,
+                    format!("bad escape in attribute value: {err}"),
+                )
+            })?;
+            key_offsets.push(key_at);
+            attrs.0.push((key, value));
         }
-        Ok((start, local))
-    }
-
-    /// The offset of a collected attribute's whole (possibly prefixed) key,
-    /// from its local part: keys follow whitespace.
-    fn full_key_start(&self, key: &str) -> usize {
-        let mut start = (key.as_ptr() as usize).saturating_sub(self.text.as_ptr() as usize);
-        let bytes = self.text.as_bytes();
-        while start > 0 && !bytes[start - 1].is_ascii_whitespace() {
-            start -= 1;
-        }
-        start
+        Ok((local(qname), attrs))
     }
 
     /// A clear message for a broken attribute; `content` is the tag without
     /// its `<`, found at `content_at`.
-    fn attr_error(&self, e: AttrError, content: &str, content_at: usize) -> Fail {
+    fn attr_error(&self, e: AttrError, content: &str, content_at: usize) -> Error {
         let el = content
             .split(|c: char| c.is_ascii_whitespace())
             .next()
@@ -392,7 +465,7 @@ impl<'a, 'n> Parser<'a, 'n> {
                     .unwrap_or("");
                 let at_slash = content.as_bytes().get(pos) == Some(&b'/');
                 if key.starts_with('/') || (at_slash && key.is_empty()) {
-                    let slash = content_at + content.get(..pos).map_or(0, |b| b.len() - key.len());
+                    let slash = content_at + pos.saturating_sub(key.len());
                     return self.err(
                         slash,
                         ErrorKind::Xml,
@@ -419,7 +492,7 @@ impl<'a, 'n> Parser<'a, 'n> {
                     .split(|c: char| c == '=' || c.is_ascii_whitespace())
                     .next()
                     .unwrap_or("");
-                let first = self.position(content_at + first);
+                let first = Position::of(self.text, content_at + first);
                 (
                     pos,
                     format!("duplicate attribute {key} in <{el}> (first at {first})"),
@@ -434,7 +507,7 @@ impl<'a, 'n> Parser<'a, 'n> {
     }
 
     /// quick-xml's error, located at the markup it points at.
-    fn xml_error(&self, e: quick_xml::Error, offset: usize) -> Fail {
+    fn xml_error(&self, e: quick_xml::Error, offset: usize) -> Error {
         let message = match e {
             quick_xml::Error::IllFormed(IllFormedError::UnclosedReference) => {
                 "malformed XML: \"&\" without a closing \";\"".to_string()
@@ -450,207 +523,7 @@ impl<'a, 'n> Parser<'a, 'n> {
         self.err(offset, ErrorKind::Xml, message)
     }
 
-    /// Reads the document.
-    fn run(mut self) -> Result<Document, Fail> {
-        let mut doc = Document {
-            source: self.source.to_string(),
-            text: SourceText(self.text.to_string()),
-            ..Document::default()
-        };
-        // Frames of open elements with the byte offset of their start tag.
-        let mut stack: Vec<(Frame, usize)> = Vec::with_capacity(32);
-        let mut root_done = false;
-        self.read(&mut doc, &mut stack, &mut root_done)?;
-        if !root_done {
-            return Err(self.err(
-                0,
-                ErrorKind::Xml,
-                "empty document: no root element (expected edmx:Edmx)",
-            ));
-        }
-        Ok(doc)
-    }
-
-    /// The reading loop, until the end of the document.
-    fn read(
-        &mut self,
-        doc: &mut Document,
-        stack: &mut Vec<(Frame, usize)>,
-        root_done: &mut bool,
-    ) -> Result<(), Fail> {
-        // quick-xml drops a byte order mark at its start without counting
-        // it (here a second one, after the one `parse` strips): start past
-        // every such mark, so that positions stay offsets in `text`.
-        let mut base = 0;
-        while self.text[base..].starts_with('\u{feff}') {
-            base += '\u{feff}'.len_utf8();
-        }
-        let mut reader = Reader::from_str(&self.text[base..]);
-        {
-            let config = reader.config_mut();
-            // Whitespace between tags makes no events; turned off inside
-            // literal elements, whose text is kept as written.
-            config.trim_text_start = true;
-            config.trim_text_end = false;
-            // Mismatched end tags are malformed XML, not a silent close.
-            config.check_end_names = true;
-        }
-        // Attributes of the current start tag, reused for every tag.
-        let mut attrs = Tag::new();
-        // Depth of the current unknown subtree (0 when not skipping).
-        let mut skip_depth: usize = 0;
-        loop {
-            let at = base + reader.buffer_position() as usize;
-            let event = match reader.read_event() {
-                Ok(ev) => ev,
-                Err(e) => {
-                    let pos = base + reader.error_position() as usize;
-                    return Err(self.xml_error(e, pos));
-                }
-            };
-            let (e, empty) = match event {
-                Event::Start(e) => (e, false),
-                Event::Empty(e) => (e, true),
-                Event::End(_) => {
-                    if skip_depth > 0 {
-                        skip_depth -= 1;
-                    } else if let Some((frame, _)) = stack.pop() {
-                        if frame == Frame::Value && self.in_literal() {
-                            reader.config_mut().trim_text_start = true;
-                        }
-                        if frame == Frame::Value {
-                            self.close_value(stack, doc)?;
-                        }
-                    }
-                    continue;
-                }
-                Event::Text(t) => {
-                    if skip_depth > 0 {
-                        continue;
-                    }
-                    if stack.is_empty() {
-                        if !t.iter().all(u8::is_ascii_whitespace) {
-                            let what = if *root_done {
-                                "text after the root element"
-                            } else {
-                                "text outside the root element (not an XML document?)"
-                            };
-                            let at = self.locate(&t).map_or(at, |(o, _)| o);
-                            return Err(self.err(at, ErrorKind::Xml, what));
-                        }
-                    } else {
-                        let piece = self.locate(&t).map(|(_, s)| s);
-                        if let Some(buf) = self.literal_text(stack) {
-                            match piece {
-                                Some(s) => buf.push_str(s),
-                                None => buf.push_str(&String::from_utf8_lossy(&t)),
-                            }
-                        }
-                    }
-                    continue;
-                }
-                Event::CData(t) => {
-                    if skip_depth == 0 {
-                        if let Some(buf) = self.literal_text(stack) {
-                            buf.push_str(&String::from_utf8_lossy(&t));
-                        }
-                    }
-                    continue;
-                }
-                Event::GeneralRef(r) => {
-                    if skip_depth > 0 || self.literal_text(stack).is_none() {
-                        continue;
-                    }
-                    let ch: Option<char> = match r.resolve_char_ref() {
-                        Ok(Some(c)) => Some(c),
-                        Ok(None) => match r.as_ref() {
-                            b"amp" => Some('&'),
-                            b"lt" => Some('<'),
-                            b"gt" => Some('>'),
-                            b"quot" => Some('"'),
-                            b"apos" => Some('\''),
-                            _ => None,
-                        },
-                        Err(_) => None,
-                    };
-                    match (ch, self.literal_text(stack)) {
-                        (Some(c), Some(buf)) => buf.push(c),
-                        _ => {
-                            let name = String::from_utf8_lossy(&r).into_owned();
-                            return Err(self.err(
-                                at,
-                                ErrorKind::Xml,
-                                format!("unknown entity reference &{name};"),
-                            ));
-                        }
-                    }
-                    continue;
-                }
-                Event::Eof => break,
-                // Declarations, comments, processing instructions, DOCTYPE.
-                _ => continue,
-            };
-            let (start, local) = self.tag(&e, &mut attrs)?;
-            if skip_depth > 0 {
-                if !empty {
-                    skip_depth += 1;
-                    if stack.len() + skip_depth > MAX_DEPTH {
-                        return Err(self.too_deep(start));
-                    }
-                }
-                continue;
-            }
-            if !empty && stack.len() >= MAX_DEPTH {
-                return Err(self.too_deep(start));
-            }
-            let frame = match stack.last() {
-                None => self.open_root(local, &attrs, start, doc, root_done)?,
-                Some(&(parent, _)) => self.open(parent, local, &attrs, start, empty, doc)?,
-            };
-            if empty {
-                if frame == Frame::Value {
-                    self.close_value(stack, doc)?;
-                }
-            } else if frame == Frame::Skip {
-                skip_depth = 1;
-            } else {
-                if frame == Frame::Value && self.in_literal() {
-                    reader.config_mut().trim_text_start = false;
-                }
-                stack.push((frame, start));
-            }
-        }
-        if let Some((_, offset)) = stack.last() {
-            let offset = *offset;
-            let name = self.name_at(offset);
-            let opened = self.position(offset);
-            let end = self.text.len();
-            return Err(self.err(
-                end,
-                ErrorKind::Xml,
-                format!(
-                    "unexpected end of document: <{name}> opened at {opened} is not closed (truncated file?)"
-                ),
-            ));
-        }
-        Ok(())
-    }
-
-    /// Whether the innermost value being read is a literal element (`<String>`).
-    fn in_literal(&self) -> bool {
-        matches!(self.values.last(), Some(Expr::Literal(..)))
-    }
-
-    /// The text buffer of the open literal element, when the innermost open
-    /// element is one.
-    fn literal_text(&mut self, stack: &[(Frame, usize)]) -> Option<&mut String> {
-        match (stack.last(), self.values.last_mut()) {
-            (Some((Frame::Value, _)), Some(Expr::Literal(_, buf, _))) => Some(buf),
-            _ => None,
-        }
-    }
-
-    fn too_deep(&self, offset: usize) -> Fail {
+    fn too_deep(&self, offset: usize) -> Error {
         self.err(
             offset,
             ErrorKind::TooDeep,
@@ -658,348 +531,383 @@ impl<'a, 'n> Parser<'a, 'n> {
         )
     }
 
-    /// Decodes an attribute value (XML escapes): borrowed from the source
-    /// unless it has an escape.
-    fn value(&self, s: &'a str, offset: usize) -> Result<String, Fail> {
-        let plain = if !self.tag_escaped {
-            true
-        } else if s.len() <= 32 {
-            !s.bytes().any(|b| b == b'&')
-        } else {
-            memchr::memchr(b'&', s.as_bytes()).is_none()
-        };
-        if plain {
-            return Ok(s.to_string());
-        }
-        match quick_xml::escape::unescape(s) {
-            Ok(v) => Ok(v.into_owned()),
-            Err(e) => Err(self.err(
-                offset,
-                ErrorKind::InvalidValue,
-                format!("bad escape in attribute value: {e}"),
-            )),
-        }
-    }
-
-    fn opt_string(&self, v: &Option<&'a str>, offset: usize) -> Result<Option<String>, Fail> {
-        match v {
-            Some(raw) => Ok(Some(self.value(raw, offset)?)),
-            None => Ok(None),
+    /// The text buffer of the literal element, when it is the innermost
+    /// open element.
+    fn literal_text(&mut self) -> Option<&mut String> {
+        match (self.stack.last(), self.values.last_mut()) {
+            (Some((Frame::Value, _)), Some(Expr::Literal(_, buf, _))) => Some(buf),
+            _ => None,
         }
     }
 
     fn required(
         &self,
-        v: &Option<&'a str>,
+        attrs: &Attrs,
         attr: &str,
         element: &str,
-        offset: usize,
-    ) -> Result<String, Fail> {
-        match v {
-            Some(raw) => self.value(raw, offset),
-            None => Err(self.err(
-                offset,
+        at: usize,
+    ) -> Result<String, Error> {
+        attrs.get(attr).map(str::to_string).ok_or_else(|| {
+            self.err(
+                at,
                 ErrorKind::MissingAttribute,
                 format!("<{element}> is missing the required attribute {attr}"),
-            )),
-        }
+            )
+        })
     }
 
-    fn boolean(
-        &self,
-        v: &Option<&str>,
-        attr: &str,
-        default: bool,
-        offset: usize,
-    ) -> Result<bool, Fail> {
-        match v.as_deref() {
+    fn boolean(&self, attrs: &Attrs, attr: &str, default: bool, at: usize) -> Result<bool, Error> {
+        match attrs.get(attr) {
             None => Ok(default),
             Some("true") => Ok(true),
             Some("false") => Ok(false),
             Some(other) => Err(self.err(
-                offset,
+                at,
                 ErrorKind::InvalidValue,
                 format!("{attr}=\"{other}\" is not a boolean (expected true or false)"),
             )),
         }
     }
 
-    fn type_ref(&self, v: &Option<&'a str>, element: &str, offset: usize) -> Result<TypeRef, Fail> {
-        let Some(raw) = v else {
-            return Err(self.err(
-                offset,
-                ErrorKind::MissingAttribute,
-                format!("<{element}> is missing the required attribute Type"),
-            ));
-        };
-        let s = self.value(raw, offset)?;
-        self.parse_type_ref(s, offset)
-    }
-
-    fn parse_type_ref(&self, text: String, offset: usize) -> Result<TypeRef, Fail> {
-        let s = text.as_str();
+    /// The `Type` attribute: `T` or `Collection(T)`.
+    fn type_ref(&self, attrs: &Attrs, element: &str, at: usize) -> Result<TypeRef, Error> {
+        let s = self.required(attrs, "Type", element, at)?;
         let (collection, name) = match s.strip_prefix("Collection(") {
             Some(rest) => match rest.strip_suffix(')') {
                 Some(inner) => (true, inner),
                 None => {
                     return Err(self.err(
-                        offset,
+                        at,
                         ErrorKind::InvalidValue,
                         format!("type \"{s}\": Collection( without closing parenthesis"),
                     ))
                 }
             },
-            None => (false, s),
+            None => (false, s.as_str()),
         };
-        if name.is_empty() || name.bytes().any(|b| NOT_IN_TYPE_NAME[usize::from(b)]) {
+        if name.is_empty()
+            || name.contains(|c: char| matches!(c, '(' | ')' | ',') || c.is_whitespace())
+        {
             return Err(self.err(
-                offset,
+                at,
                 ErrorKind::InvalidValue,
                 format!("malformed type name \"{name}\""),
             ));
         }
-        if name.starts_with("Edm.") {
-            let Some(primitive) = primitive_name(name) else {
-                return Err(self.unknown_primitive(name, offset));
-            };
-            return Ok(TypeRef {
-                collection,
-                name: primitive.to_string(),
-            });
-        }
+        self.check_primitive(name, at)?;
         Ok(TypeRef {
             collection,
             name: name.to_string(),
         })
     }
 
-    fn check_primitive(&self, name: &str, offset: usize) -> Result<(), Fail> {
-        if name.starts_with("Edm.") && !is_primitive(name) {
-            return Err(self.unknown_primitive(name, offset));
+    fn check_primitive(&self, name: &str, at: usize) -> Result<(), Error> {
+        if name.starts_with("Edm.") && Primitive::from_name(name).is_none() {
+            return Err(self.err(
+                at,
+                ErrorKind::UnknownPrimitive,
+                format!("unknown primitive type {name}"),
+            ));
         }
         Ok(())
     }
 
-    fn unknown_primitive(&self, name: &str, offset: usize) -> Fail {
-        self.err(
-            offset,
-            ErrorKind::UnknownPrimitive,
-            format!("unknown primitive type {name}"),
-        )
+    /// The last schema: the one every open declaration belongs to.
+    fn schema(&mut self) -> &mut Schema {
+        // A declaration frame is open only inside a schema, so this never adds one.
+        if self.doc.schemas.is_empty() {
+            self.doc.schemas.push(Schema::default());
+        }
+        let last = self.doc.schemas.len() - 1;
+        &mut self.doc.schemas[last]
     }
 
-    fn int(&self, v: &str, what: &str, offset: usize) -> Result<i64, Fail> {
-        v.trim().parse::<i64>().map_err(|_| {
-            self.err(
-                offset,
-                ErrorKind::InvalidValue,
-                format!("{what}=\"{v}\" is not an integer"),
-            )
-        })
-    }
     /// The root element: `<edmx:Edmx>`, once.
     fn open_root(
         &mut self,
-        name: &[u8],
-        tag: &Tag<'a>,
-        offset: usize,
-        doc: &mut Document,
+        name: &str,
+        attrs: &Attrs,
+        at: usize,
         root_done: &mut bool,
-    ) -> Result<Frame, Fail> {
+    ) -> Result<Frame, Error> {
         if *root_done {
-            return Err(self.err(offset, ErrorKind::Xml, "a second root element"));
+            return Err(self.err(at, ErrorKind::Xml, "a second root element"));
         }
-        if name != b"Edmx" {
-            let shown = self.name_at(offset);
+        if name != "Edmx" {
+            let shown = self.name_at(at);
             return Err(self.err(
-                offset,
+                at,
                 ErrorKind::Structure,
                 format!("root element is <{shown}>, expected <edmx:Edmx> (not a CSDL document)"),
             ));
         }
         *root_done = true;
-        let [version] = tag.pick([Key::Version]);
-        doc.version = self.opt_string(&version, offset)?.unwrap_or_default();
+        self.doc.version = attrs.get("Version").unwrap_or_default().to_string();
         Ok(Frame::Edmx)
     }
 
-    /// Reads a start tag inside the element `parent`: a declaration goes
-    /// straight into the document, an annotation or value expression onto
-    /// [`Parser::values`] (or, when `empty`, to its owner). Returns the
-    /// element's frame.
+    /// Reads a start tag inside `parent`: a declaration goes straight into
+    /// the document, an annotation or value expression onto
+    /// [`Parser::values`] (or, when `empty`, to its owner).
     fn open(
         &mut self,
         parent: Frame,
-        name: &[u8],
-        tag: &Tag<'a>,
-        offset: usize,
+        name: &str,
+        attrs: &Attrs,
+        at: usize,
         empty: bool,
-        doc: &mut Document,
-    ) -> Result<Frame, Fail> {
-        // The open declarations: the last schema (and the last of its
-        // lists); the frames on the stack say which one is open.
-        let frame = match (parent, name) {
-            (Frame::Edmx, b"DataServices") => Frame::DataServices,
-            (Frame::Edmx, b"Reference") => {
-                let [uri] = tag.pick([Key::Uri]);
-                doc.references.push(Reference {
-                    uri: self.opt_string(&uri, offset)?.unwrap_or_default(),
+    ) -> Result<Frame, Error> {
+        let span = Span { offset: at as u32 };
+        Ok(match (parent, name) {
+            (Frame::Edmx, "DataServices") => Frame::DataServices,
+            (Frame::Edmx, "Reference") => {
+                self.doc.references.push(Reference {
+                    uri: attrs.get("Uri").unwrap_or_default().to_string(),
                     includes: Vec::new(),
                 });
                 Frame::Reference
             }
-            (Frame::Reference, b"Include") => {
-                let [ns, alias] = tag.pick([Key::Namespace, Key::Alias]);
-                let ns = self.required(&ns, "Namespace", "edmx:Include", offset)?;
-                let alias = self.opt_string(&alias, offset)?;
-                self.claim_names(&ns, alias.as_deref(), offset)?;
-                if let Some(r) = doc.references.last_mut() {
+            (Frame::Reference, "Include") => {
+                let ns = self.required(attrs, "Namespace", "edmx:Include", at)?;
+                let alias = attrs.get("Alias").map(str::to_string);
+                self.claim(&ns, alias.as_deref(), at)?;
+                if let Some(r) = self.doc.references.last_mut() {
                     r.includes.push((ns, alias));
                 }
                 Frame::Leaf
             }
-            (Frame::DataServices, b"Schema") => {
-                let [ns, alias] = tag.pick([Key::Namespace, Key::Alias]);
-                let namespace = self.required(&ns, "Namespace", "Schema", offset)?;
-                let alias = self.opt_string(&alias, offset)?;
-                self.claim_names(&namespace, alias.as_deref(), offset)?;
-                doc.schemas.push(Schema {
+            (Frame::DataServices, "Schema") => {
+                let namespace = self.required(attrs, "Namespace", "Schema", at)?;
+                let alias = attrs.get("Alias").map(str::to_string);
+                self.claim(&namespace, alias.as_deref(), at)?;
+                self.doc.schemas.push(Schema {
                     namespace,
                     alias,
-                    span: self.span_at(offset),
+                    span,
                     ..Schema::default()
                 });
                 Frame::Schema
             }
-            (Frame::Schema, b"EntityType" | b"ComplexType") => {
-                self.open_structured(name, tag, offset, doc)?
+            (Frame::Schema, "EntityType" | "ComplexType") => {
+                let kind = if name == "EntityType" {
+                    StructuredKind::Entity
+                } else {
+                    StructuredKind::Complex
+                };
+                let t = StructuredType {
+                    kind,
+                    name: self.required(attrs, "Name", name, at)?,
+                    base_type: attrs.get("BaseType").map(str::to_string),
+                    is_abstract: self.boolean(attrs, "Abstract", false, at)?,
+                    open_type: self.boolean(attrs, "OpenType", false, at)?,
+                    has_stream: self.boolean(attrs, "HasStream", false, at)?,
+                    key: Vec::new(),
+                    properties: Vec::new(),
+                    navigation_properties: Vec::new(),
+                    annotations: Vec::new(),
+                    span,
+                };
+                types_of(self.schema(), kind).push(t);
+                Frame::Structured(kind)
             }
-            (Frame::Structured(kind), b"Key") => Frame::Key(kind),
-            (Frame::Key(kind), b"PropertyRef") => {
-                let [n] = tag.pick([Key::Name]);
-                let key = self.required(&n, "Name", "PropertyRef", offset)?;
-                if let Some(t) = types_of(last_schema(doc), kind).last_mut() {
+            (Frame::Structured(kind), "Key") => Frame::Key(kind),
+            (Frame::Key(kind), "PropertyRef") => {
+                let key = self.required(attrs, "Name", "PropertyRef", at)?;
+                if let Some(t) = types_of(self.schema(), kind).last_mut() {
                     t.key.push(key);
                 }
                 Frame::Leaf
             }
-            (Frame::Structured(kind), b"Property") => self.open_property(kind, tag, offset, doc)?,
-            (Frame::Structured(kind), b"NavigationProperty") => {
-                self.open_navigation(kind, tag, offset, doc)?
+            (Frame::Structured(kind), "Property") => {
+                let name = self.required(attrs, "Name", "Property", at)?;
+                self.check_member_name(kind, &name, at)?;
+                let facets = ["MaxLength", "Precision", "Scale", "SRID", "Unicode"]
+                    .into_iter()
+                    .filter_map(|f| Some((f.to_string(), attrs.get(f)?.to_string())))
+                    .collect();
+                let p = Property {
+                    name,
+                    ty: self.type_ref(attrs, "Property", at)?,
+                    nullable: self.boolean(attrs, "Nullable", true, at)?,
+                    default_value: attrs.get("DefaultValue").map(str::to_string),
+                    facets,
+                    annotations: Vec::new(),
+                    span,
+                };
+                if let Some(t) = types_of(self.schema(), kind).last_mut() {
+                    t.properties.push(p);
+                }
+                Frame::Property(kind)
             }
-            (Frame::Schema, b"EnumType") => self.open_enum(tag, offset, doc)?,
-            (Frame::Enum, b"Member") => self.open_member(tag, offset, doc)?,
-            (Frame::Schema, b"TypeDefinition") => {
-                let [n, underlying] = tag.pick([Key::Name, Key::UnderlyingType]);
+            (Frame::Structured(kind), "NavigationProperty") => {
+                let name = self.required(attrs, "Name", "NavigationProperty", at)?;
+                self.check_member_name(kind, &name, at)?;
+                let nav = NavigationProperty {
+                    name,
+                    ty: self.type_ref(attrs, "NavigationProperty", at)?,
+                    nullable: self.boolean(attrs, "Nullable", true, at)?,
+                    contains_target: self.boolean(attrs, "ContainsTarget", false, at)?,
+                    partner: attrs.get("Partner").map(str::to_string),
+                    annotations: Vec::new(),
+                    span,
+                };
+                if let Some(t) = types_of(self.schema(), kind).last_mut() {
+                    t.navigation_properties.push(nav);
+                }
+                Frame::Nav(kind)
+            }
+            (Frame::Schema, "EnumType") => {
+                let underlying_type = attrs.get("UnderlyingType").map(str::to_string);
+                if let Some(u) = &underlying_type {
+                    self.check_primitive(u, at)?;
+                }
+                let e = EnumType {
+                    name: self.required(attrs, "Name", "EnumType", at)?,
+                    underlying_type,
+                    is_flags: self.boolean(attrs, "IsFlags", false, at)?,
+                    members: Vec::new(),
+                    annotations: Vec::new(),
+                    span,
+                };
+                self.schema().enum_types.push(e);
+                Frame::Enum
+            }
+            (Frame::Enum, "Member") => self.open_member(attrs, at)?,
+            (Frame::Schema, "TypeDefinition") => {
                 let underlying_type =
-                    self.required(&underlying, "UnderlyingType", "TypeDefinition", offset)?;
-                self.check_primitive(&underlying_type, offset)?;
+                    self.required(attrs, "UnderlyingType", "TypeDefinition", at)?;
+                self.check_primitive(&underlying_type, at)?;
                 let d = TypeDefinition {
-                    name: self.required(&n, "Name", "TypeDefinition", offset)?,
+                    name: self.required(attrs, "Name", "TypeDefinition", at)?,
                     underlying_type,
                     annotations: Vec::new(),
-                    span: self.span_at(offset),
+                    span,
                 };
-                last_schema(doc).type_definitions.push(d);
+                self.schema().type_definitions.push(d);
                 Frame::TypeDef
             }
-            (Frame::Schema, b"Term") => {
-                let [n, ty, applies] = tag.pick([Key::Name, Key::Type, Key::AppliesTo]);
+            (Frame::Schema, "Term") => {
                 let t = Term {
-                    name: self.required(&n, "Name", "Term", offset)?,
-                    ty: self.type_ref(&ty, "Term", offset)?,
-                    applies_to: self.opt_string(&applies, offset)?,
+                    name: self.required(attrs, "Name", "Term", at)?,
+                    ty: self.type_ref(attrs, "Term", at)?,
+                    applies_to: attrs.get("AppliesTo").map(str::to_string),
                     annotations: Vec::new(),
-                    span: self.span_at(offset),
+                    span,
                 };
-                last_schema(doc).terms.push(t);
+                self.schema().terms.push(t);
                 Frame::Term
             }
-            (Frame::Schema, b"Function" | b"Action") => {
-                self.open_operation(name, tag, offset, doc)?
+            (Frame::Schema, "Function" | "Action") => {
+                let kind = if name == "Function" {
+                    OperationKind::Function
+                } else {
+                    OperationKind::Action
+                };
+                let op = Operation {
+                    kind,
+                    name: self.required(attrs, "Name", name, at)?,
+                    is_bound: self.boolean(attrs, "IsBound", false, at)?,
+                    is_composable: self.boolean(attrs, "IsComposable", false, at)?,
+                    entity_set_path: attrs.get("EntitySetPath").map(str::to_string),
+                    parameters: Vec::new(),
+                    return_type: None,
+                    annotations: Vec::new(),
+                    span,
+                };
+                operations_of(self.schema(), kind).push(op);
+                Frame::Operation(kind)
             }
-            (Frame::Operation(kind), b"Parameter") => {
-                self.open_parameter(kind, tag, offset, doc)?
+            (Frame::Operation(kind), "Parameter") => {
+                let p = Parameter {
+                    name: self.required(attrs, "Name", "Parameter", at)?,
+                    ty: self.type_ref(attrs, "Parameter", at)?,
+                    nullable: self.boolean(attrs, "Nullable", true, at)?,
+                    annotations: Vec::new(),
+                    span,
+                };
+                if let Some(op) = operations_of(self.schema(), kind).last_mut() {
+                    op.parameters.push(p);
+                }
+                Frame::Parameter(kind)
             }
-            (Frame::Operation(kind), b"ReturnType") => {
-                self.open_return_type(kind, tag, offset, doc)?
+            (Frame::Operation(kind), "ReturnType") => {
+                let r = ReturnType {
+                    ty: self.type_ref(attrs, "ReturnType", at)?,
+                    nullable: self.boolean(attrs, "Nullable", true, at)?,
+                    annotations: Vec::new(),
+                    span,
+                };
+                if let Some(op) = operations_of(self.schema(), kind).last_mut() {
+                    op.return_type = Some(r);
+                }
+                Frame::ReturnType(kind)
             }
-            (Frame::Schema, b"EntityContainer") => {
-                let [n] = tag.pick([Key::Name]);
-                let name = self.required(&n, "Name", "EntityContainer", offset)?;
-                let span = self.span_at(offset);
-                let schema = last_schema(doc);
-                if schema.entity_container.is_some() {
-                    return Err(self.err_at(
-                        span,
+            (Frame::Schema, "EntityContainer") => {
+                let name = self.required(attrs, "Name", "EntityContainer", at)?;
+                if let Some(namespace) = self
+                    .doc
+                    .schemas
+                    .last()
+                    .filter(|s| s.entity_container.is_some())
+                    .map(|s| s.namespace.clone())
+                {
+                    return Err(self.err(
+                        at,
                         ErrorKind::Structure,
-                        format!(
-                            "schema {} declares a second EntityContainer",
-                            schema.namespace
-                        ),
+                        format!("schema {namespace} declares a second EntityContainer"),
                     ));
                 }
-                schema.entity_container = Some(EntityContainer {
+                self.schema().entity_container = Some(EntityContainer {
                     name,
                     span,
                     ..EntityContainer::default()
                 });
                 Frame::Container
             }
-            (Frame::Container, b"EntitySet") => {
-                let [n, ty] = tag.pick([Key::Name, Key::EntityType]);
+            (Frame::Container, "EntitySet") => {
                 let set = EntitySet {
-                    name: self.required(&n, "Name", "EntitySet", offset)?,
-                    entity_type: self.required(&ty, "EntityType", "EntitySet", offset)?,
+                    name: self.required(attrs, "Name", "EntitySet", at)?,
+                    entity_type: self.required(attrs, "EntityType", "EntitySet", at)?,
                     bindings: Vec::new(),
                     annotations: Vec::new(),
-                    span: self.span_at(offset),
+                    span,
                 };
-                if let Some(c) = &mut last_schema(doc).entity_container {
+                if let Some(c) = &mut self.schema().entity_container {
                     c.entity_sets.push(set);
                 }
                 Frame::EntitySet
             }
-            (Frame::Container, b"Singleton") => {
-                let [n, ty] = tag.pick([Key::Name, Key::Type]);
+            (Frame::Container, "Singleton") => {
                 let single = Singleton {
-                    name: self.required(&n, "Name", "Singleton", offset)?,
-                    ty: self.required(&ty, "Type", "Singleton", offset)?,
+                    name: self.required(attrs, "Name", "Singleton", at)?,
+                    ty: self.required(attrs, "Type", "Singleton", at)?,
                     bindings: Vec::new(),
                     annotations: Vec::new(),
-                    span: self.span_at(offset),
+                    span,
                 };
-                if let Some(c) = &mut last_schema(doc).entity_container {
+                if let Some(c) = &mut self.schema().entity_container {
                     c.singletons.push(single);
                 }
                 Frame::Singleton
             }
-            (Frame::Container, b"FunctionImport" | b"ActionImport") => {
-                let (key, attr, el) = if name == b"FunctionImport" {
-                    (Key::Function, "Function", "FunctionImport")
-                } else {
-                    (Key::Action, "Action", "ActionImport")
-                };
-                let [n, op] = tag.pick([Key::Name, key]);
-                let n = self.required(&n, "Name", el, offset)?;
-                let op = self.required(&op, attr, el, offset)?;
-                if let Some(c) = &mut last_schema(doc).entity_container {
-                    c.operation_imports.push((n, op));
+            (Frame::Container, "FunctionImport" | "ActionImport") => {
+                let attr = name.trim_end_matches("Import");
+                let import = (
+                    self.required(attrs, "Name", name, at)?,
+                    self.required(attrs, attr, name, at)?,
+                );
+                if let Some(c) = &mut self.schema().entity_container {
+                    c.operation_imports.push(import);
                 }
                 Frame::Leaf
             }
-            (Frame::EntitySet | Frame::Singleton, b"NavigationPropertyBinding") => {
-                let [path, target] = tag.pick([Key::Path, Key::Target]);
+            (Frame::EntitySet | Frame::Singleton, "NavigationPropertyBinding") => {
+                let el = "NavigationPropertyBinding";
                 let binding = NavigationPropertyBinding {
-                    path: self.required(&path, "Path", "NavigationPropertyBinding", offset)?,
-                    target: self.required(
-                        &target,
-                        "Target",
-                        "NavigationPropertyBinding",
-                        offset,
-                    )?,
+                    path: self.required(attrs, "Path", el, at)?,
+                    target: self.required(attrs, "Target", el, at)?,
                 };
-                if let Some(c) = &mut last_schema(doc).entity_container {
+                if let Some(c) = &mut self.schema().entity_container {
                     let bindings = if parent == Frame::EntitySet {
                         c.entity_sets.last_mut().map(|s| &mut s.bindings)
                     } else {
@@ -1011,7 +919,16 @@ impl<'a, 'n> Parser<'a, 'n> {
                 }
                 Frame::Leaf
             }
-            (Frame::Schema, b"Annotations") => self.open_annotation_group(tag, offset, doc)?,
+            (Frame::Schema, "Annotations") => {
+                let g = Annotations {
+                    target: self.required(attrs, "Target", "Annotations", at)?,
+                    qualifier: attrs.get("Qualifier").map(str::to_string),
+                    annotations: Vec::new(),
+                    span,
+                };
+                self.schema().annotation_groups.push(g);
+                Frame::Annotations
+            }
             (
                 Frame::Structured(_)
                 | Frame::Property(_)
@@ -1027,334 +944,76 @@ impl<'a, 'n> Parser<'a, 'n> {
                 | Frame::EntitySet
                 | Frame::Singleton
                 | Frame::Annotations,
-                b"Annotation",
-            ) => self.open_annotation(tag, offset, empty.then_some(parent), doc)?,
+                "Annotation",
+            ) => self.open_annotation(attrs, at, empty.then_some(parent))?,
             // An annotation of an annotation, record or property value.
-            (Frame::Value, b"Annotation")
+            (Frame::Value, "Annotation")
                 if matches!(
                     self.values.last(),
                     Some(Expr::Annotation(_) | Expr::Record(_) | Expr::PropertyValue(_))
                 ) =>
             {
-                self.open_annotation(tag, offset, None, doc)?
+                self.open_annotation(attrs, at, None)?
             }
-            (Frame::Value, _) => self.open_value(tag, name, offset)?,
+            (Frame::Value, _) => self.open_value(attrs, name, at)?,
             _ => Frame::Skip,
-        };
-        Ok(frame)
-    }
-
-    /// An `<EntityType>` or `<ComplexType>` of the last schema.
-    fn open_structured(
-        &mut self,
-        name: &[u8],
-        tag: &Tag<'a>,
-        offset: usize,
-        doc: &mut Document,
-    ) -> Result<Frame, Fail> {
-        let (kind, el) = if name == b"EntityType" {
-            (StructuredKind::Entity, "EntityType")
-        } else {
-            (StructuredKind::Complex, "ComplexType")
-        };
-        let [n, base, abs, open, stream] = tag.pick([
-            Key::Name,
-            Key::BaseType,
-            Key::Abstract,
-            Key::OpenType,
-            Key::HasStream,
-        ]);
-        let t = StructuredType {
-            kind,
-            name: self.required(&n, "Name", el, offset)?,
-            base_type: self.opt_string(&base, offset)?,
-            is_abstract: self.boolean(&abs, "Abstract", false, offset)?,
-            open_type: self.boolean(&open, "OpenType", false, offset)?,
-            has_stream: self.boolean(&stream, "HasStream", false, offset)?,
-            key: Vec::new(),
-            properties: Vec::new(),
-            navigation_properties: Vec::new(),
-            annotations: Vec::new(),
-            span: self.span_at(offset),
-        };
-        types_of(last_schema(doc), kind).push(t);
-        Ok(Frame::Structured(kind))
-    }
-
-    /// A `<NavigationProperty>` of the open structured type.
-    fn open_navigation(
-        &mut self,
-        kind: StructuredKind,
-        tag: &Tag<'a>,
-        offset: usize,
-        doc: &mut Document,
-    ) -> Result<Frame, Fail> {
-        let [n, ty, nullable, contains, partner] = tag.pick([
-            Key::Name,
-            Key::Type,
-            Key::Nullable,
-            Key::ContainsTarget,
-            Key::Partner,
-        ]);
-        let name = self.required(&n, "Name", "NavigationProperty", offset)?;
-        let Some(t) = types_of(last_schema(doc), kind).last_mut() else {
-            return Ok(Frame::Skip);
-        };
-        self.check_member_name(t, &name, offset)?;
-        let nav = NavigationProperty {
-            name,
-            ty: self.type_ref(&ty, "NavigationProperty", offset)?,
-            nullable: self.boolean(&nullable, "Nullable", true, offset)?,
-            contains_target: self.boolean(&contains, "ContainsTarget", false, offset)?,
-            partner: self.opt_string(&partner, offset)?,
-            annotations: Vec::new(),
-            span: self.span_at(offset),
-        };
-        t.navigation_properties.push(nav);
-        Ok(Frame::Nav(kind))
-    }
-
-    /// An `<EnumType>` of the last schema.
-    fn open_enum(
-        &mut self,
-        tag: &Tag<'a>,
-        offset: usize,
-        doc: &mut Document,
-    ) -> Result<Frame, Fail> {
-        let [n, underlying, flags] = tag.pick([Key::Name, Key::UnderlyingType, Key::IsFlags]);
-        let underlying_type = self.opt_string(&underlying, offset)?;
-        if let Some(u) = &underlying_type {
-            self.check_primitive(u, offset)?;
-        }
-        let e = EnumType {
-            name: self.required(&n, "Name", "EnumType", offset)?,
-            underlying_type,
-            is_flags: self.boolean(&flags, "IsFlags", false, offset)?,
-            members: Vec::new(),
-            annotations: Vec::new(),
-            span: self.span_at(offset),
-        };
-        last_schema(doc).enum_types.push(e);
-        Ok(Frame::Enum)
+        })
     }
 
     /// A `<Member>` of the open enum type.
-    fn open_member(
-        &mut self,
-        tag: &Tag<'a>,
-        offset: usize,
-        doc: &mut Document,
-    ) -> Result<Frame, Fail> {
-        let [n, v] = tag.pick([Key::Name, Key::Value]);
-        let name = self.required(&n, "Name", "Member", offset)?;
-        let Some(en) = last_schema(doc).enum_types.last_mut() else {
+    fn open_member(&mut self, attrs: &Attrs, at: usize) -> Result<Frame, Error> {
+        let name = self.required(attrs, "Name", "Member", at)?;
+        let value = match attrs.get("Value") {
+            Some(v) => Some(v.trim().parse::<i64>().map_err(|_| {
+                self.err(
+                    at,
+                    ErrorKind::InvalidValue,
+                    format!("Value=\"{v}\" is not an integer"),
+                )
+            })?),
+            None => None,
+        };
+        let Some(en) = self.schema().enum_types.last_mut() else {
             return Ok(Frame::Skip);
         };
-        let earlier = en.members.iter().map(|m| &m.name);
-        let count = en.members.len();
-        if !is_new_member(&mut self.member_names, earlier, count, &name) {
-            return Err(self.err(
-                offset,
-                ErrorKind::Duplicate,
-                format!("duplicate member {name} in enum type {}", en.name),
-            ));
+        if en.members.iter().any(|m| m.name == name) {
+            let message = format!("duplicate member {name} in enum type {}", en.name);
+            return Err(self.err(at, ErrorKind::Duplicate, message));
         }
-        let (value, explicit_value) = match v {
-            Some(v) => (self.int(&self.value(v, offset)?, "Value", offset)?, true),
-            None => (en.members.len() as i64, false),
-        };
         en.members.push(EnumMember {
             name,
-            value,
-            explicit_value,
+            value: value.unwrap_or(en.members.len() as i64),
+            explicit_value: value.is_some(),
             annotations: Vec::new(),
         });
         Ok(Frame::Member)
     }
 
-    /// A `<Parameter>` of the open function or action.
-    fn open_parameter(
-        &mut self,
-        kind: OperationKind,
-        tag: &Tag<'a>,
-        offset: usize,
-        doc: &mut Document,
-    ) -> Result<Frame, Fail> {
-        let [n, ty, nullable] = tag.pick([Key::Name, Key::Type, Key::Nullable]);
-        let p = Parameter {
-            name: self.required(&n, "Name", "Parameter", offset)?,
-            ty: self.type_ref(&ty, "Parameter", offset)?,
-            nullable: self.boolean(&nullable, "Nullable", true, offset)?,
-            annotations: Vec::new(),
-            span: self.span_at(offset),
-        };
-        if let Some(op) = operations_of(last_schema(doc), kind).last_mut() {
-            op.parameters.push(p);
-        }
-        Ok(Frame::Parameter(kind))
-    }
-
-    /// An out-of-line `<Annotations>` group of the last schema.
-    fn open_annotation_group(
-        &mut self,
-        tag: &Tag<'a>,
-        offset: usize,
-        doc: &mut Document,
-    ) -> Result<Frame, Fail> {
-        let [target, qualifier] = tag.pick([Key::Target, Key::Qualifier]);
-        let g = Annotations {
-            target: self.required(&target, "Target", "Annotations", offset)?,
-            qualifier: self.opt_string(&qualifier, offset)?,
-            annotations: Vec::new(),
-            span: self.span_at(offset),
-        };
-        last_schema(doc).annotation_groups.push(g);
-        Ok(Frame::Annotations)
-    }
-
-    /// A `<Function>` or `<Action>` of the last schema.
-    fn open_operation(
-        &mut self,
-        name: &[u8],
-        tag: &Tag<'a>,
-        offset: usize,
-        doc: &mut Document,
-    ) -> Result<Frame, Fail> {
-        let (kind, el) = if name == b"Function" {
-            (OperationKind::Function, "Function")
-        } else {
-            (OperationKind::Action, "Action")
-        };
-        let [n, bound, composable, esp] = tag.pick([
-            Key::Name,
-            Key::IsBound,
-            Key::IsComposable,
-            Key::EntitySetPath,
-        ]);
-        let op = Operation {
-            kind,
-            name: self.required(&n, "Name", el, offset)?,
-            is_bound: self.boolean(&bound, "IsBound", false, offset)?,
-            is_composable: self.boolean(&composable, "IsComposable", false, offset)?,
-            entity_set_path: self.opt_string(&esp, offset)?,
-            parameters: Vec::new(),
-            return_type: None,
-            annotations: Vec::new(),
-            span: self.span_at(offset),
-        };
-        operations_of(last_schema(doc), kind).push(op);
-        Ok(Frame::Operation(kind))
-    }
-
-    /// The `<ReturnType>` of the open function or action.
-    fn open_return_type(
-        &mut self,
-        kind: OperationKind,
-        tag: &Tag<'a>,
-        offset: usize,
-        doc: &mut Document,
-    ) -> Result<Frame, Fail> {
-        let [ty, nullable] = tag.pick([Key::Type, Key::Nullable]);
-        let r = ReturnType {
-            ty: self.type_ref(&ty, "ReturnType", offset)?,
-            nullable: self.boolean(&nullable, "Nullable", true, offset)?,
-            annotations: Vec::new(),
-            span: self.span_at(offset),
-        };
-        if let Some(op) = operations_of(last_schema(doc), kind).last_mut() {
-            op.return_type = Some(r);
-        }
-        Ok(Frame::ReturnType(kind))
-    }
-
-    /// A `<Property>` of the open structured type.
-    #[inline(never)]
-    fn open_property(
-        &mut self,
-        kind: StructuredKind,
-        tag: &Tag<'a>,
-        offset: usize,
-        doc: &mut Document,
-    ) -> Result<Frame, Fail> {
-        let [n, ty, nullable, default, max_len, precision, scale, srid, unicode] = tag.pick([
-            Key::Name,
-            Key::Type,
-            Key::Nullable,
-            Key::DefaultValue,
-            Key::MaxLength,
-            Key::Precision,
-            Key::Scale,
-            Key::SRID,
-            Key::Unicode,
-        ]);
-        let mut facets = Vec::new();
-        // Most properties have no facet: looked for only when the tag has
-        // attributes besides these.
-        let common = [n, ty, nullable, default].iter().flatten().count();
-        if tag.attrs().len() > common {
-            for (facet, v) in [
-                ("MaxLength", max_len),
-                ("Precision", precision),
-                ("Scale", scale),
-                ("SRID", srid),
-                ("Unicode", unicode),
-            ] {
-                if let Some(v) = self.opt_string(&v, offset)? {
-                    push_small(&mut facets, (facet.to_string(), v));
-                }
-            }
-        }
-        let name = self.required(&n, "Name", "Property", offset)?;
-        let Some(t) = types_of(last_schema(doc), kind).last_mut() else {
-            return Ok(Frame::Skip);
-        };
-        self.check_member_name(t, &name, offset)?;
-        let p = Property {
-            name,
-            ty: self.type_ref(&ty, "Property", offset)?,
-            nullable: self.boolean(&nullable, "Nullable", true, offset)?,
-            default_value: self.opt_string(&default, offset)?,
-            facets,
-            annotations: Vec::new(),
-            span: self.span_at(offset),
-        };
-        t.properties.push(p);
-        Ok(Frame::Property(kind))
-    }
-
     /// Refuses a property or navigation property named like one already
-    /// declared in the same type (siblings are attached before the next
-    /// opens; [`is_new_member`]: comparing each new name with all before it
-    /// would be quadratic, ~230 000 comparisons for Graph v1.0).
-    fn check_member_name(
-        &mut self,
-        t: &StructuredType,
-        name: &String,
-        offset: usize,
-    ) -> Result<(), Fail> {
-        let names = || {
-            t.properties
-                .iter()
-                .map(|p| (&p.name, p.span))
-                .chain(t.navigation_properties.iter().map(|p| (&p.name, p.span)))
-        };
-        let count = t.properties.len() + t.navigation_properties.len();
-        let earlier = names().map(|(n, _)| n);
-        if is_new_member(&mut self.member_names, earlier, count, name) {
+    /// declared in the open structured type.
+    fn check_member_name(&self, kind: StructuredKind, name: &str, at: usize) -> Result<(), Error> {
+        let t = self.doc.schemas.last().and_then(|s| match kind {
+            StructuredKind::Entity => s.entity_types.last(),
+            StructuredKind::Complex => s.complex_types.last(),
+        });
+        let Some(t) = t else {
             return Ok(());
-        }
-        let first = names()
-            .find(|(n, _)| *n == name)
-            .map_or(0, |(_, at)| at.offset);
-        Err(self.err(
-            offset,
-            ErrorKind::Duplicate,
-            format!(
-                "duplicate property {name} in type {} (first declared at {})",
-                t.name,
-                self.position(first as usize)
-            ),
-        ))
+        };
+        let first = t
+            .properties
+            .iter()
+            .map(|p| (&p.name, p.span))
+            .chain(t.navigation_properties.iter().map(|p| (&p.name, p.span)))
+            .find(|(n, _)| *n == name);
+        let Some((_, first)) = first else {
+            return Ok(());
+        };
+        let message = format!(
+            "duplicate property {name} in type {} (first declared at {})",
+            t.name,
+            Position::of(self.text, first.offset as usize)
+        );
+        Err(self.err(at, ErrorKind::Duplicate, message))
     }
 
     /// Records a schema's or include's namespace and alias, refusing an
@@ -1362,44 +1021,37 @@ impl<'a, 'n> Parser<'a, 'n> {
     /// namespace that is already) another namespace's alias or name: either
     /// would make qualified names ambiguous. A repeated identical pair (the
     /// same vocabulary included twice) is harmless and allowed.
-    fn claim_names(&mut self, ns: &str, alias: Option<&str>, offset: usize) -> Result<(), Fail> {
-        let claim = Claim {
+    fn claim(&mut self, ns: &str, alias: Option<&str>, at: usize) -> Result<(), Error> {
+        for earlier in &self.claims {
+            let pns = &earlier.namespace;
+            if pns == ns {
+                continue;
+            }
+            // Counted only for a message (it is a pass over the text).
+            let first = || Position::of(self.text, earlier.offset);
+            let pa = earlier.alias.as_deref();
+            let message = match alias {
+                Some(a) if Some(a) == pa => format!(
+                    "duplicate alias {a} for namespace {ns} (already the alias of {pns} at {})",
+                    first()
+                ),
+                Some(a) if a == pns => format!(
+                    "alias {pns} of namespace {ns} is the name of another namespace (declared at {})",
+                    first()
+                ),
+                _ if pa == Some(ns) => format!(
+                    "namespace {ns} is already the alias of namespace {pns} (at {})",
+                    first()
+                ),
+                _ => continue,
+            };
+            return Err(self.err(at, ErrorKind::Duplicate, message));
+        }
+        self.claims.push(Claim {
             namespace: ns.to_string(),
             alias: alias.map(str::to_string),
-            offset,
-        };
-        let clash = self.names.iter().find_map(|earlier| {
-            let pns = &earlier.namespace;
-            // Counted only for a message (it is a pass over the text).
-            let at = || self.position(earlier.offset);
-            if pns == ns {
-                return None;
-            }
-            let (a, pa) = (alias, earlier.alias.as_deref());
-            if a.is_some() && a == pa {
-                Some(format!(
-                    "duplicate alias {} for namespace {ns} (already the alias of {pns} at {})",
-                    a.unwrap_or_default(),
-                    at()
-                ))
-            } else if a == Some(pns.as_str()) {
-                Some(format!(
-                    "alias {pns} of namespace {ns} is the name of another namespace (declared at {})",
-                    at()
-                ))
-            } else if pa == Some(ns) {
-                Some(format!(
-                    "namespace {ns} is already the alias of namespace {pns} (at {})",
-                    at()
-                ))
-            } else {
-                None
-            }
+            offset: at,
         });
-        if let Some(message) = clash {
-            return Err(self.err(offset, ErrorKind::Duplicate, message));
-        }
-        self.names.push(claim);
         Ok(())
     }
 
@@ -1408,47 +1060,20 @@ impl<'a, 'n> Parser<'a, 'n> {
     /// [`Parser::values`] for its value elements.
     fn open_annotation(
         &mut self,
-        tag: &Tag<'a>,
-        offset: usize,
+        attrs: &Attrs,
+        at: usize,
         owner: Option<Frame>,
-        doc: &mut Document,
-    ) -> Result<Frame, Fail> {
-        let mut term = None;
-        let mut qualifier = None;
-        let mut value = AnnotationValue::Empty;
-        for &Attr {
-            value: raw, known, ..
-        } in tag.attrs()
-        {
-            match known {
-                Some(Key::Term) => term = Some(self.value(raw, offset)?),
-                Some(Key::Qualifier) => qualifier = Some(self.value(raw, offset)?),
-                Some(k) => {
-                    if let Some(kind) = k.literal() {
-                        let text = self.value(raw, offset)?;
-                        value = self.literal(kind, text, offset)?;
-                    }
-                }
-                None => {}
-            }
-        }
-        let Some(term) = term else {
-            return Err(self.err(
-                offset,
-                ErrorKind::MissingAttribute,
-                "<Annotation> is missing the required attribute Term",
-            ));
-        };
+    ) -> Result<Frame, Error> {
         let annotation = Annotation {
-            term,
-            qualifier,
-            value,
+            term: self.required(attrs, "Term", "Annotation", at)?,
+            qualifier: attrs.get("Qualifier").map(str::to_string),
+            value: self.attribute_value(attrs, at)?,
             annotations: Vec::new(),
-            span: self.span_at(offset),
+            span: Span { offset: at as u32 },
         };
         if let Some(owner) = owner {
-            if let Some(list) = annotations_of(doc, owner) {
-                push_small(list, annotation);
+            if let Some(list) = annotations_of(&mut self.doc, owner) {
+                list.push(annotation);
             }
             return Ok(Frame::Leaf);
         }
@@ -1456,26 +1081,25 @@ impl<'a, 'n> Parser<'a, 'n> {
         Ok(Frame::Value)
     }
 
+    /// The value written as an attribute (`String="x"`), or `Empty`.
+    fn attribute_value(&self, attrs: &Attrs, at: usize) -> Result<AnnotationValue, Error> {
+        let mut value = AnnotationValue::Empty;
+        for (key, text) in &attrs.0 {
+            if let Some(kind) = literal_kind(key) {
+                value = literal_value(kind, text)
+                    .map_err(|m| self.err(at, ErrorKind::InvalidValue, m))?;
+            }
+        }
+        Ok(value)
+    }
+
     /// A child of an annotation or value expression (the top of `values`).
-    fn open_value(&mut self, tag: &Tag<'a>, name: &[u8], offset: usize) -> Result<Frame, Fail> {
+    fn open_value(&mut self, attrs: &Attrs, name: &str, at: usize) -> Result<Frame, Error> {
         let value = match self.values.last() {
-            Some(Expr::Record(_)) if name == b"PropertyValue" => {
-                let mut prop = None;
-                let mut value = AnnotationValue::Empty;
-                for &Attr {
-                    value: raw, known, ..
-                } in tag.attrs()
-                {
-                    if known == Some(Key::Property) {
-                        prop = Some(raw);
-                    } else if let Some(kind) = known.and_then(Key::literal) {
-                        let text = self.value(raw, offset)?;
-                        value = self.literal(kind, text, offset)?;
-                    }
-                }
+            Some(Expr::Record(_)) if name == "PropertyValue" => {
                 Expr::PropertyValue(PropertyValue {
-                    property: self.required(&prop, "Property", "PropertyValue", offset)?,
-                    value,
+                    property: self.required(attrs, "Property", "PropertyValue", at)?,
+                    value: self.attribute_value(attrs, at)?,
                     annotations: Vec::new(),
                 })
             }
@@ -1489,30 +1113,28 @@ impl<'a, 'n> Parser<'a, 'n> {
                         .iter()
                         .rev()
                         .find_map(|v| match v {
-                            Expr::Annotation(a) => Some(a.term.to_string()),
+                            Expr::Annotation(a) => Some(a.term.as_str()),
                             _ => None,
                         })
                         .unwrap_or_default();
-                    let shown = String::from_utf8_lossy(name).into_owned();
                     return Err(self.err(
-                        offset,
+                        at,
                         ErrorKind::Unsupported,
-                        format!("unsupported annotation expression <{shown}> in term {term}"),
+                        format!("unsupported annotation expression <{name}> in term {term}"),
                     ));
                 }
                 match name {
-                    b"Record" => {
-                        let [ty] = tag.pick([Key::Type]);
-                        Expr::Record(Record {
-                            ty: self.opt_string(&ty, offset)?,
-                            properties: Vec::new(),
-                            annotations: Vec::new(),
-                        })
-                    }
-                    b"Collection" => Expr::Collection(Vec::new()),
-                    b"Null" => Expr::Null,
-                    other => match Key::of(other).and_then(Key::literal) {
-                        Some(kind) => Expr::Literal(kind, String::new(), self.span_at(offset)),
+                    "Record" => Expr::Record(Record {
+                        ty: attrs.get("Type").map(str::to_string),
+                        properties: Vec::new(),
+                        annotations: Vec::new(),
+                    }),
+                    "Collection" => Expr::Collection(Vec::new()),
+                    "Null" => Expr::Null,
+                    other => match literal_kind(other) {
+                        Some(kind) => {
+                            Expr::Literal(kind, String::new(), Span { offset: at as u32 })
+                        }
                         None => return Ok(Frame::Skip),
                     },
                 }
@@ -1523,34 +1145,24 @@ impl<'a, 'n> Parser<'a, 'n> {
         Ok(Frame::Value)
     }
 
-    /// An attribute-form value; the position is only worked out for an error.
-    fn literal(&self, kind: LitKind, text: String, offset: usize) -> Result<AnnotationValue, Fail> {
-        match literal_value(kind, text) {
-            Ok(v) => Ok(v),
-            Err(m) => Err(self.err(offset, ErrorKind::InvalidValue, m)),
-        }
-    }
-
-    /// Ends an annotation or value element (declarations were put in place
-    /// when they opened, so nothing else needs ending): a finished
-    /// annotation goes to its owner (the open declaration below it), a
-    /// finished value into the value below it.
-    fn close_value(&mut self, stack: &[(Frame, usize)], doc: &mut Document) -> Result<(), Fail> {
+    /// Ends an annotation or value element: a finished annotation goes to
+    /// its owner (the annotation, record or property value it is in, else
+    /// the open declaration), a finished value into the value below it.
+    fn close_value(&mut self) -> Result<(), Error> {
         let value = match self.values.pop() {
             Some(Expr::Annotation(a)) => {
-                // Of the annotation, record or property value it is in, or
-                // else of the declaration it is in.
                 let list = match self.values.last_mut() {
                     Some(Expr::Annotation(outer)) => Some(&mut outer.annotations),
                     Some(Expr::Record(r)) => Some(&mut r.annotations),
                     Some(Expr::PropertyValue(pv)) => Some(&mut pv.annotations),
                     Some(_) => None,
-                    None => stack
-                        .last()
-                        .and_then(|&(owner, _)| annotations_of(doc, owner)),
+                    None => match self.stack.last() {
+                        Some(&(owner, _)) => annotations_of(&mut self.doc, owner),
+                        None => None,
+                    },
                 };
                 if let Some(list) = list {
-                    push_small(list, a);
+                    list.push(a);
                 }
                 return Ok(());
             }
@@ -1563,8 +1175,8 @@ impl<'a, 'n> Parser<'a, 'n> {
             Some(Expr::Record(r)) => AnnotationValue::Record(r),
             Some(Expr::Collection(items)) => AnnotationValue::Collection(items),
             Some(Expr::Null) => AnnotationValue::Null,
-            Some(Expr::Literal(kind, text, span)) => literal_value(kind, text)
-                .map_err(|m| self.err_at(span, ErrorKind::InvalidValue, m))?,
+            Some(Expr::Literal(kind, text, span)) => literal_value(kind, &text)
+                .map_err(|m| self.err(span.offset as usize, ErrorKind::InvalidValue, m))?,
             None => return Ok(()),
         };
         match self.values.last_mut() {
@@ -1577,67 +1189,20 @@ impl<'a, 'n> Parser<'a, 'n> {
     }
 }
 
-/// Whether `name` differs from the `count` member names declared before it
-/// in the open type (`earlier`). Compared one by one below
-/// [`LINEAR_MEMBERS`], through `set` from then on: the set takes the
-/// earlier names at the switch and every later name as it is checked.
-fn is_new_member<'a: 'e, 'e>(
-    set: &mut HashSet<String, BuildHasherDefault<FxHasher>>,
-    mut earlier: impl Iterator<Item = &'e String>,
-    count: usize,
-    name: &String,
-) -> bool {
-    if count < LINEAR_MEMBERS {
-        return !earlier.any(|n| n == name);
+/// The entity or complex types of a schema.
+fn types_of(schema: &mut Schema, kind: StructuredKind) -> &mut Vec<StructuredType> {
+    match kind {
+        StructuredKind::Entity => &mut schema.entity_types,
+        StructuredKind::Complex => &mut schema.complex_types,
     }
-    if count == LINEAR_MEMBERS {
-        set.clear();
-        set.extend(earlier.cloned());
-    }
-    set.insert(name.clone())
 }
 
-/// Pushes onto a list that is usually short: the first element gets an
-/// allocation of its own size (a `Vec` starts at 4), which matters for the
-/// thousands of one-annotation lists of a real document.
-fn push_small<T>(list: &mut Vec<T>, item: T) {
-    if list.capacity() == 0 {
-        list.reserve_exact(1);
+/// The functions or actions of a schema.
+fn operations_of(schema: &mut Schema, kind: OperationKind) -> &mut Vec<Operation> {
+    match kind {
+        OperationKind::Function => &mut schema.functions,
+        OperationKind::Action => &mut schema.actions,
     }
-    list.push(item);
-}
-
-/// The last schema: the one every open declaration belongs to.
-fn last_schema(doc: &mut Document) -> &mut Schema {
-    // A declaration frame is open only inside a schema, so this never adds one.
-    if doc.schemas.is_empty() {
-        doc.schemas.push(Schema::default());
-    }
-    let last = doc.schemas.len() - 1;
-    &mut doc.schemas[last]
-}
-
-/// The value of a literal of `kind` written as `text`, or what is wrong with it.
-fn literal_value(kind: LitKind, text: String) -> Result<AnnotationValue, String> {
-    Ok(match kind {
-        LitKind::String => AnnotationValue::String(text),
-        LitKind::Bool => match text.trim() {
-            "true" => AnnotationValue::Bool(true),
-            "false" => AnnotationValue::Bool(false),
-            other => {
-                return Err(format!(
-                    "Bool value \"{other}\" is not a boolean (expected true or false)"
-                ))
-            }
-        },
-        LitKind::Int => match text.trim().parse::<i64>() {
-            Ok(i) => AnnotationValue::Int(i),
-            Err(_) => return Err(format!("Int value \"{}\" is not an integer", text.trim())),
-        },
-        LitKind::EnumMember => AnnotationValue::EnumMember(text.trim().to_string()),
-        LitKind::Path(k) => AnnotationValue::Path(k.to_string(), text.trim().to_string()),
-        LitKind::Other(k) => AnnotationValue::Literal(k.to_string(), text.trim().to_string()),
-    })
 }
 
 /// Where the open declaration `owner` keeps its inline annotations.
@@ -1687,15 +1252,15 @@ fn annotations_of(doc: &mut Document, owner: Frame) -> Option<&mut Vec<Annotatio
 mod tests {
     use super::*;
 
+    /// The `Edm.` names the reader accepts are exactly the model's primitives.
     #[test]
-    fn is_primitive_matches_the_model_list() {
+    fn primitive_names_are_the_model_list() {
         for (p, name) in Primitive::ALL {
-            assert!(is_primitive(name), "{name}");
             assert_eq!(Primitive::from_name(name), Some(*p));
+            assert_eq!(p.name(), *name);
         }
         for name in ["Edm.Strin", "Edm.", "Edm.Int8", "edm.String", "String", ""] {
-            assert!(!is_primitive(name), "{name}");
-            assert_eq!(Primitive::from_name(name), None);
+            assert_eq!(Primitive::from_name(name), None, "{name}");
         }
     }
 
@@ -1722,68 +1287,6 @@ mod tests {
         let at = text.find("<Property Name=\"bad\"").unwrap();
         assert_eq!((e.line, e.column), (1, at as u32 + 1));
         assert!(e.message.contains("Nullable=\"maybe\""), "{}", e.message);
-    }
-
-    /// The fast path reads exactly what quick-xml's iterator reads, or
-    /// declines the tag.
-    #[test]
-    fn attribute_fast_path_agrees_with_quick_xml() {
-        let quick = |content: &str, from: usize| -> Option<Vec<(String, String)>> {
-            let mut iter = Attributes::new(content, from);
-            iter.with_checks(false);
-            iter.map(|a| {
-                let a = a.ok()?;
-                let key = std::str::from_utf8(a.key.local_name().into_inner()).ok()?;
-                Some((
-                    key.to_string(),
-                    std::str::from_utf8(&a.value).ok()?.to_string(),
-                ))
-            })
-            .collect()
-        };
-        let accepted = [
-            r#"Property Name="id" Type="Edm.String" Nullable="false""#,
-            "Annotation Term='Core.Description' String='It&apos;s \"x\"'",
-            "Member Name=\"a\"\n\t Value=\"1\"  ",
-            r#"edmx:Include Namespace="Org.OData.Core.V1" m:Alias="Core""#,
-            r#"Annotation String="a &amp; b &lt; c" Term="T""#,
-            r#"Empty"#,
-            r#"Record Type="Org.OData.Capabilities.V1.ScopeType" é="ü""#,
-        ];
-        for content in accepted {
-            let from = content.find(char::is_whitespace).unwrap_or(content.len());
-            let mut out = Tag::new();
-            let mut escaped = false;
-            assert!(
-                split_attributes(content, from, &mut out, &mut escaped),
-                "{content}"
-            );
-            assert_eq!(escaped, content.contains('&'), "{content}");
-            let fast: Vec<(String, String)> = out
-                .attrs()
-                .iter()
-                .map(|a| (a.key.to_string(), a.value.to_string()))
-                .collect();
-            assert_eq!(Some(fast), quick(content, from), "{content}");
-        }
-        for declined in [
-            r#"P Name = "x""#,
-            r#"P Name="x"Type="y""#,
-            r#"P Name="x"#,
-            r#"P Name=x"#,
-            r#"P Name"#,
-            r#"P Name="x" Name="y""#,
-            r#"P m:Name="x" Name="y""#,
-            r#"P /Name="x""#,
-            r#"P ="x""#,
-            r#"P a:="x""#,
-        ] {
-            let mut out = Tag::new();
-            assert!(
-                !split_attributes(declined, 1, &mut out, &mut false),
-                "{declined}"
-            );
-        }
     }
 
     #[test]

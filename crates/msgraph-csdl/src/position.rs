@@ -22,8 +22,11 @@ impl Position {
     pub fn of(text: &str, offset: usize) -> Position {
         let bytes = text.as_bytes();
         let before = &bytes[..offset.min(bytes.len())];
-        let line_start = memchr::memrchr(b'\n', before).map_or(0, |i| i + 1);
-        let line = memchr::memchr_iter(b'\n', before).count() + 1;
+        let line_start = before
+            .iter()
+            .rposition(|&b| b == b'\n')
+            .map_or(0, |i| i + 1);
+        let line = before.iter().filter(|&&b| b == b'\n').count() + 1;
         // Characters, not bytes: count the bytes that start one.
         let column = before[line_start..]
             .iter()

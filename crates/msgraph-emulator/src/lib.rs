@@ -48,8 +48,6 @@
 //!
 //! Faults ([`Faults`]) are deterministic: request `n` (Graph requests only, unless
 //! `count_token_requests`) gets a fault when `n` is a multiple of the configured period.
-#![forbid(unsafe_code)]
-#![warn(missing_docs)]
 
 pub mod config;
 pub mod data;

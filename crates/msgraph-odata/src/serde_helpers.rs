@@ -17,63 +17,55 @@
 //! }
 //!
 //! let r: Row = serde_json::from_str(
-//!     r#"{"total_call_charge": 12.83, "charge": "0.62", "link_speed": 4294967295}"#).unwrap();
-//! assert_eq!(r.total_call_charge.to_string(), "12.83");
+//!     r#"{"total_call_charge": 12.8300, "charge": "0.62", "link_speed": 4294967295}"#).unwrap();
+//! assert_eq!(r.total_call_charge.to_string(), "12.8300");
 //! assert_eq!(r.charge.map(|d| d.to_string()).as_deref(), Some("0.62"));
 //! assert_eq!(serde_json::to_string(&r).unwrap(),
-//!     r#"{"total_call_charge":12.83,"charge":0.62,"link_speed":4294967295}"#);
+//!     r#"{"total_call_charge":12.8300,"charge":0.62,"link_speed":4294967295}"#);
 //! ```
 //!
-//! All deserializers go through `deserialize_any`, so they also work inside
-//! `#[serde(flatten)]` / `#[serde(untagged)]` containers. serde_json's
-//! `arbitrary_precision` feature is neither needed nor wanted.
+//! The deserializers also work inside `#[serde(flatten)]` / `#[serde(untagged)]`
+//! containers (through `deserialize_any`; a decimal there is read through `f64`).
+//! serde_json's `arbitrary_precision` feature is not needed: it would change
+//! `serde_json::Value` for every crate in the build and make every number in a
+//! `Value` cost an allocation, where `raw_value` only lets [`decimal`] see the text.
 
+use std::borrow::Cow;
 use std::fmt;
-use std::str::FromStr;
 
 use rust_decimal::Decimal;
-use serde::{de, Deserialize, Deserializer, Serialize, Serializer};
+use serde::{de, ser, Deserialize, Deserializer, Serialize, Serializer};
 
-/// `Edm.Decimal` as [`Decimal`].
+/// `Edm.Decimal` as [`Decimal`], digit for digit.
 ///
-/// Reads a JSON number or a numeric string (`IEEE754Compatible=true`; exponents allowed).
-/// A JSON number reaches us as `f64`; it is converted through its shortest decimal text,
-/// so `0.62` becomes exactly `0.62` and `1e-7` exactly `0.0000001`. The strings `NaN`,
-/// `INF`, `-INF` are rejected (a `Decimal` cannot hold them).
+/// Reads a JSON number or a numeric string (`IEEE754Compatible=true`; exponents allowed)
+/// from its text, so `0.1234567890123456789` keeps all its digits and `12.8300` its scale.
+/// With serde_json the text comes through its `raw_value` feature: this module asks for the
+/// value's raw JSON text, and other deserializers (serde's buffered `flatten`/`untagged`
+/// content) are read as before, a number through its shortest `f64` text. The strings
+/// `NaN`, `INF`, `-INF` are rejected (a `Decimal` cannot hold them), as is a value with more
+/// digits than a `Decimal` holds (28), rather than silently rounded.
 ///
-/// Writes a JSON number: an integer when the value is integral (so `0.00` is written `0`:
-/// without `arbitrary_precision`, serde_json cannot emit trailing zeros), otherwise the
-/// shortest `f64` text when that reads back as the same decimal (`0.62`, `12.83`). A value
-/// that no `f64` represents exactly (more than ~15 significant digits) is written as a
-/// string, the OData `IEEE754Compatible` form, rather than silently rounded.
+/// Writes the decimal's own text as a JSON number (`12.8300`, `0.0750`), so a value read
+/// from a response is written back exactly as it came. serde_json emits it as raw JSON text;
+/// `serde_json::to_value` reads that text back as a `Value` number (an `f64`).
 pub mod decimal {
     use super::*;
 
     /// Serializes as described in the [module docs](self).
     pub fn serialize<S: Serializer>(v: &Decimal, s: S) -> Result<S::Ok, S::Error> {
-        if v.fract().is_zero() {
-            if let Ok(i) = i64::try_from(v.trunc()) {
-                return s.serialize_i64(i);
-            }
-            if let Ok(u) = u64::try_from(v.trunc()) {
-                return s.serialize_u64(u);
-            }
-        }
-        let text = v.to_string();
-        if let Ok(f) = f64::from_str(&text) {
-            if decimal_from_f64(f).is_ok_and(|back| back == *v) {
-                return s.serialize_f64(f);
-            }
-        }
-        s.serialize_str(&text)
+        // A `Decimal`'s text is always a valid JSON number (no exponent, no
+        // leading `+`, at least one digit before the point).
+        let text = serde_json::value::RawValue::from_string(v.to_string())
+            .map_err(|e| ser::Error::custom(format!("Edm.Decimal {v} as JSON: {e}")))?;
+        text.serialize(s)
     }
 
     /// Deserializes as described in the [module docs](self).
     pub fn deserialize<'de, D: Deserializer<'de>>(d: D) -> Result<Decimal, D::Error> {
-        d.deserialize_any(DecimalVisitor)
+        d.deserialize_newtype_struct(RAW_VALUE_TOKEN, DecimalVisitor)
     }
 }
-
 /// `Edm.Int64` as `i64`: reads a JSON number or a numeric string (`"9007199254740993"` is
 /// exact); an integral float such as `5.0` is accepted. Writes a JSON number.
 pub mod int64 {
@@ -91,7 +83,8 @@ pub mod int64 {
 }
 
 /// `Edm.Double` as `f64`: reads a JSON number, a numeric string, or `"NaN"`, `"INF"`,
-/// `"-INF"`. Writes a JSON number, or those strings for non-finite values.
+/// `"-INF"`. Writes a JSON number (a whole number without `.0`: `17` writes back as `17`),
+/// or those strings for non-finite values.
 pub mod double {
     use super::*;
 
@@ -99,7 +92,10 @@ pub mod double {
     pub fn serialize<S: Serializer>(v: &f64, s: S) -> Result<S::Ok, S::Error> {
         match special_name(*v) {
             Some(name) => s.serialize_str(name),
-            None => s.serialize_f64(*v),
+            None => match whole_number(*v) {
+                Some(i) => s.serialize_i64(i),
+                None => s.serialize_f64(*v),
+            },
         }
     }
 
@@ -109,7 +105,8 @@ pub mod double {
     }
 }
 
-/// `Edm.Single` as `f32`; same rules as [`double`] (`0.27` writes back as `0.27`).
+/// `Edm.Single` as `f32`; same rules as [`double`] (`0.27` writes back as `0.27`, `17` as
+/// `17`).
 pub mod single {
     use super::*;
 
@@ -117,7 +114,10 @@ pub mod single {
     pub fn serialize<S: Serializer>(v: &f32, s: S) -> Result<S::Ok, S::Error> {
         match special_name(f64::from(*v)) {
             Some(name) => s.serialize_str(name),
-            None => s.serialize_f32(*v),
+            None => match whole_number(f64::from(*v)) {
+                Some(i) => s.serialize_i64(i),
+                None => s.serialize_f32(*v),
+            },
         }
     }
 
@@ -256,6 +256,16 @@ fn special_name(v: f64) -> Option<&'static str> {
     }
 }
 
+/// The value as an integer when it is a whole number that serde_json would
+/// otherwise write with a `.0` (below 10^16; larger ones are written in
+/// exponent form, `1e16`, which keeps no `.0` either). `-0.0` stays a float.
+fn whole_number(v: f64) -> Option<i64> {
+    const LIMIT: f64 = 1e16;
+    let whole = v.fract() == 0.0 && v.abs() < LIMIT && !(v == 0.0 && v.is_sign_negative());
+    // In range, so the conversion is exact.
+    whole.then_some(v as i64)
+}
+
 /// True for text made only of characters a JSON-style number may contain; keeps Rust's
 /// `f64::from_str` from accepting `inf`, `infinity` or `nan` spellings.
 fn looks_numeric(s: &str) -> bool {
@@ -284,13 +294,71 @@ fn decimal_from_f64(v: f64) -> Result<Decimal, String> {
     parsed.map_err(|e| format!("{shortest} does not fit a Decimal: {e}"))
 }
 
+/// The newtype name serde_json (feature `raw_value`) answers with a value's
+/// raw JSON text, as a one-member map under this same key.
+const RAW_VALUE_TOKEN: &str = "$serde_json::private::RawValue";
+
+/// The key under which serde_json with `arbitrary_precision` (if another crate
+/// turns it on) hands a number's text to `deserialize_any`.
+const NUMBER_TOKEN: &str = "$serde_json::private::Number";
+
+/// An exact decimal from the text of a JSON number or numeric string.
+fn decimal_from_text(text: &str) -> Result<Decimal, String> {
+    if text.contains(['e', 'E']) {
+        Decimal::from_scientific(text)
+    } else {
+        Decimal::from_str_exact(text)
+    }
+    .map_err(|e| format!("{text} does not fit a Decimal: {e}"))
+}
+
 struct DecimalVisitor;
 
-impl de::Visitor<'_> for DecimalVisitor {
+impl DecimalVisitor {
+    /// Reads a value from its raw JSON text: a number, or a string holding one.
+    fn read_raw<E: de::Error>(self, raw: &str) -> Result<Decimal, E> {
+        match raw.as_bytes().first() {
+            Some(b'-' | b'0'..=b'9') => {
+                decimal_from_text(raw).map_err(|e| E::custom(format!("invalid Edm.Decimal: {e}")))
+            }
+            Some(b'"') => match raw.strip_prefix('"').and_then(|r| r.strip_suffix('"')) {
+                Some(inner) if !inner.contains('\\') => de::Visitor::visit_str(self, inner),
+                // A numeric string has no reason to use escapes; decode them anyway.
+                _ => match serde_json::from_str::<String>(raw) {
+                    Ok(unescaped) => de::Visitor::visit_str(self, &unescaped),
+                    Err(e) => Err(E::custom(format!("invalid Edm.Decimal {raw}: {e}"))),
+                },
+            },
+            _ => Err(E::custom(format!(
+                "invalid type: {raw}, expected an Edm.Decimal as a JSON number or numeric string"
+            ))),
+        }
+    }
+}
+
+impl<'de> de::Visitor<'de> for DecimalVisitor {
     type Value = Decimal;
 
     fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.write_str("an Edm.Decimal as a JSON number or numeric string")
+    }
+
+    /// A deserializer that does not know serde_json's raw-text request
+    /// (buffered content) reads the value as usual.
+    fn visit_newtype_struct<D: Deserializer<'de>>(self, d: D) -> Result<Decimal, D::Error> {
+        d.deserialize_any(self)
+    }
+
+    /// serde_json's answer to the raw-text request (or, with
+    /// `arbitrary_precision`, a number's text); any other map is an error.
+    fn visit_map<A: de::MapAccess<'de>>(self, mut map: A) -> Result<Decimal, A::Error> {
+        let key = map.next_key::<Text<'de>>()?;
+        match key.as_ref().map(|k| k.0.as_ref()) {
+            Some(RAW_VALUE_TOKEN) => self.read_raw(&map.next_value::<Text<'de>>()?.0),
+            Some(NUMBER_TOKEN) => decimal_from_text(&map.next_value::<Text<'de>>()?.0)
+                .map_err(|e| de::Error::custom(format!("invalid Edm.Decimal: {e}"))),
+            _ => Err(de::Error::invalid_type(de::Unexpected::Map, &self)),
+        }
     }
 
     fn visit_i64<E: de::Error>(self, v: i64) -> Result<Decimal, E> {
@@ -311,12 +379,32 @@ impl de::Visitor<'_> for DecimalVisitor {
                 "invalid Edm.Decimal {v:?}: NaN and infinities cannot be represented"
             )));
         }
-        let parsed = if v.contains(['e', 'E']) {
-            Decimal::from_scientific(v)
-        } else {
-            Decimal::from_str_exact(v)
-        };
-        parsed.map_err(|e| E::custom(format!("invalid Edm.Decimal {v:?}: {e}")))
+        decimal_from_text(v).map_err(|e| E::custom(format!("invalid Edm.Decimal {v:?}: {e}")))
+    }
+}
+
+/// A string borrowed from the input when it can be (the raw text of a value).
+struct Text<'de>(Cow<'de, str>);
+
+impl<'de> Deserialize<'de> for Text<'de> {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        struct TextVisitor;
+        impl<'de> de::Visitor<'de> for TextVisitor {
+            type Value = Text<'de>;
+            fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+                f.write_str("a string")
+            }
+            fn visit_borrowed_str<E: de::Error>(self, v: &'de str) -> Result<Text<'de>, E> {
+                Ok(Text(Cow::Borrowed(v)))
+            }
+            fn visit_str<E: de::Error>(self, v: &str) -> Result<Text<'de>, E> {
+                Ok(Text(Cow::Owned(v.to_string())))
+            }
+            fn visit_string<E: de::Error>(self, v: String) -> Result<Text<'de>, E> {
+                Ok(Text(Cow::Owned(v)))
+            }
+        }
+        d.deserialize_str(TextVisitor)
     }
 }
 
@@ -497,7 +585,13 @@ mod tests {
             ("\"0.62\"", "0.62"),
             ("1e-7", "0.0000001"),
             ("\"1e-7\"", "0.0000001"),
-            ("0.00", "0"),
+            ("0.00", "0.00"),
+            ("12.8300", "12.8300"),
+            ("0.0750", "0.0750"),
+            ("-0.0750", "-0.0750"),
+            ("0.1234567890123456789", "0.1234567890123456789"),
+            ("1E2", "100"),
+            ("\"0.\\u0035\"", "0.5"),
             ("\"0.00\"", "0.00"),
             ("-3", "-3"),
             ("18446744073709551615", "18446744073709551615"),
@@ -517,15 +611,16 @@ mod tests {
         for (input, out) in [
             ("0.62", "0.62"),
             ("12.83", "12.83"),
-            ("0.00", "0"),
+            ("12.8300", "12.8300"),
+            ("0.0750", "0.0750"),
+            ("0.00", "0.00"),
             ("1000", "1000"),
             ("-0.5", "-0.5"),
-            ("0.0000001", "1e-7"),
+            ("0.0000001", "0.0000001"),
             ("18446744073709551615", "18446744073709551615"),
-            ("100000000000000000000", "1e+20"),
-            ("18446744073709551616", "\"18446744073709551616\""),
-            // Not representable by any f64: written as a string instead of rounded.
-            ("1.2345678901234567890123", "\"1.2345678901234567890123\""),
+            ("100000000000000000000", "100000000000000000000"),
+            // Not representable by any f64: still written digit for digit.
+            ("1.2345678901234567890123", "1.2345678901234567890123"),
         ] {
             let r = Row {
                 dec: Some(dec(input)),
@@ -547,6 +642,12 @@ mod tests {
             ("\"-INF\"", "NaN and infinities"),
             ("\"abc\"", "invalid Edm.Decimal \"abc\""),
             ("1e30", "does not fit a Decimal"),
+            (
+                "0.12345678901234567890123456789012",
+                "does not fit a Decimal",
+            ),
+            ("[1]", "expected an Edm.Decimal"),
+            ("{\"a\":\"1\"}", "expected an Edm.Decimal"),
             ("true", "Edm.Decimal as a JSON number or numeric string"),
         ] {
             let err = row(&format!(r#"{{"dec":{json}}}"#))
@@ -608,8 +709,27 @@ mod tests {
         assert_eq!((r.single, r.double), (Some(0.27), Some(23.0)));
         assert_eq!(
             serde_json::to_string(&r).unwrap_or_default(),
-            r#"{"single":0.27,"double":23.0}"#
+            r#"{"single":0.27,"double":23}"#
         );
+        // Whole numbers write back without `.0`; fractions and -0 as floats.
+        for (json, out) in [
+            (
+                r#"{"single":17,"double":17}"#,
+                r#"{"single":17,"double":17}"#,
+            ),
+            (
+                r#"{"single":-3,"double":1e15}"#,
+                r#"{"single":-3,"double":1000000000000000}"#,
+            ),
+            (r#"{"double":1e16}"#, r#"{"double":1e+16}"#),
+            (
+                r#"{"single":1.5,"double":-0.0}"#,
+                r#"{"single":1.5,"double":-0.0}"#,
+            ),
+        ] {
+            let r = row(json).unwrap_or_else(|e| panic!("{e}"));
+            assert_eq!(serde_json::to_string(&r).unwrap_or_default(), out, "{json}");
+        }
         let r = row(r#"{"single":"NaN","double":"-INF"}"#).unwrap_or_else(|e| panic!("{e}"));
         assert!(r.single.is_some_and(f32::is_nan));
         assert_eq!(r.double, Some(f64::NEG_INFINITY));
@@ -649,7 +769,7 @@ mod tests {
         assert_eq!(l.doubles, vec![f64::INFINITY, 2.0]);
         assert_eq!(
             serde_json::to_string(&l).unwrap_or_default(),
-            r#"{"ints":[1,9007199254740993],"decs":[0.62,12.83],"doubles":["INF",2.0],"singles":[]}"#
+            r#"{"ints":[1,9007199254740993],"decs":[0.62,12.83],"doubles":["INF",2],"singles":[]}"#
         );
         let empty: Lists = serde_json::from_str("{}").unwrap_or_else(|e| panic!("{e}"));
         assert!(empty.ints.is_empty() && empty.decs.is_empty());
@@ -680,5 +800,67 @@ mod tests {
         assert_eq!(o.row.int, Some(9_007_199_254_740_993));
         assert_eq!(o.rest.get("x"), Some(&json!(1)));
         assert!(serde_json::from_str::<Req>(r#"{"dec":1,"int":1,"single":1}"#).is_err());
+        let err = serde_json::from_str::<Req>(r#"{"dec":null,"int":1,"single":1,"double":1}"#)
+            .err()
+            .map(|e| e.to_string())
+            .unwrap_or_default();
+        assert!(
+            err.contains("invalid type: null, expected an Edm.Decimal"),
+            "{err}"
+        );
+    }
+
+    /// The text reaches the decimal whichever way serde_json is driven: a
+    /// borrowed string, bytes, a reader, a `Value`, or serde_path_to_error.
+    #[test]
+    fn decimal_text_through_every_serde_json_entry_point() {
+        let text = r#"{"dec":12.8300}"#;
+        let want = "12.8300";
+        let from_str = row(text).ok().and_then(|r| r.dec);
+        let from_slice = serde_json::from_slice::<Row>(text.as_bytes())
+            .ok()
+            .and_then(|r| r.dec);
+        let from_reader = serde_json::from_reader::<_, Row>(text.as_bytes())
+            .ok()
+            .and_then(|r| r.dec);
+        let tracked = serde_path_to_error::deserialize::<_, Row>(
+            &mut serde_json::Deserializer::from_str(text),
+        )
+        .ok()
+        .and_then(|r| r.dec);
+        for (how, got) in [
+            ("from_str", from_str),
+            ("from_slice", from_slice),
+            ("from_reader", from_reader),
+            ("serde_path_to_error", tracked),
+        ] {
+            assert_eq!(got.map(|d| d.to_string()).as_deref(), Some(want), "{how}");
+        }
+        // A `Value` holds numbers as f64, so only the digits survive.
+        let value: serde_json::Value =
+            serde_json::from_str(r#"{"dec":0.0750}"#).unwrap_or_default();
+        let from_value = serde_json::from_value::<Row>(value)
+            .ok()
+            .and_then(|r| r.dec);
+        assert_eq!(from_value, Some(dec("0.075")));
+        let value = json!({"dec": "0.0750"});
+        let from_value = serde_json::from_value::<Row>(value)
+            .ok()
+            .and_then(|r| r.dec);
+        assert_eq!(from_value.map(|d| d.to_string()).as_deref(), Some("0.0750"));
+    }
+
+    #[test]
+    fn decimal_round_trips_digit_for_digit() {
+        for text in [
+            r#"{"dec":0.1234567890123456789}"#,
+            r#"{"dec":12.8300}"#,
+            r#"{"dec":0.0750}"#,
+            r#"{"dec":-1.10}"#,
+            r#"{"dec":0}"#,
+        ] {
+            let r = row(text).unwrap_or_else(|e| panic!("{text}: {e}"));
+            assert_eq!(serde_json::to_string(&r).unwrap_or_default(), text);
+        }
     }
 }

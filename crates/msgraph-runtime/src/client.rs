@@ -24,25 +24,81 @@ pub const DEFAULT_USER_AGENT: &str = concat!("graph-callrecords-rs/", env!("CARG
 
 const DEFAULT_TIMEOUT: Duration = Duration::from_secs(100);
 
-/// Per-request options.
+/// Per-request options: extra headers, `Prefer` values, a `client-request-id`, a timeout.
+///
+/// Build them by chaining (`RequestOptions::new().prefer("omit-values=nulls").timeout(d)`)
+/// or set the public fields. The generated request builders of the SDK take them per request.
 #[derive(Clone, Debug, Default)]
 pub struct RequestOptions {
     /// `Prefer: odata.maxpagesize=N` (preferred page size; the service may send fewer).
     pub max_page_size: Option<u32>,
-    /// Further preferences for the `Prefer` header, e.g. `"omit-values=nulls"`.
+    /// Further preferences for the `Prefer` header, e.g. `"omit-values=nulls"`
+    /// (`include-unknown-enum-members` is sent by default, see
+    /// [`GraphClientBuilder::include_unknown_enum_members`]).
     pub prefer: Vec<String>,
-    /// Extra request headers (e.g. `ConsistencyLevel: eventual`). `Authorization`
-    /// and `Prefer` cannot be set here.
+    /// Extra request headers (e.g. `ConsistencyLevel: eventual`). `Authorization`,
+    /// `Prefer` and `client-request-id` cannot be set here (the request fails with
+    /// [`Error::Config`]): use the credential, [`RequestOptions::prefer`] and
+    /// [`RequestOptions::client_request_id`].
     pub headers: HeaderMap,
+    /// The `client-request-id` of every attempt of this request (by default each attempt
+    /// gets a fresh UUID). It must be a valid header value.
+    pub client_request_id: Option<String>,
+    /// Timeout of each attempt of this request, body included, instead of the client's
+    /// ([`GraphClientBuilder::timeout`]).
+    pub timeout: Option<Duration>,
 }
 
 impl RequestOptions {
+    /// No options: the client's defaults.
+    pub fn new() -> Self {
+        Self::default()
+    }
+
     /// Options with `Prefer: odata.maxpagesize=n`.
     pub fn with_max_page_size(n: u32) -> Self {
         RequestOptions {
             max_page_size: Some(n),
             ..RequestOptions::default()
         }
+    }
+
+    /// `Prefer: odata.maxpagesize=n`.
+    pub fn max_page_size(mut self, n: u32) -> Self {
+        self.max_page_size = Some(n);
+        self
+    }
+
+    /// One more `Prefer` preference, e.g. `"omit-values=nulls"`.
+    pub fn prefer(mut self, preference: impl Into<String>) -> Self {
+        self.prefer.push(preference.into());
+        self
+    }
+
+    /// One more request header (appended; names are case-insensitive).
+    pub fn header(mut self, name: HeaderName, value: HeaderValue) -> Self {
+        self.headers.append(name, value);
+        self
+    }
+
+    /// `ConsistencyLevel: eventual`, which Graph's advanced directory queries ask for.
+    pub fn consistency_level_eventual(self) -> Self {
+        self.header(
+            HeaderName::from_static("consistencylevel"),
+            HeaderValue::from_static("eventual"),
+        )
+    }
+
+    /// The `client-request-id` to send on every attempt (to correlate with your own logs).
+    pub fn client_request_id(mut self, id: impl Into<String>) -> Self {
+        self.client_request_id = Some(id.into());
+        self
+    }
+
+    /// Timeout of each attempt, body included (the retry policy's total budget still applies).
+    pub fn timeout(mut self, timeout: Duration) -> Self {
+        self.timeout = Some(timeout);
+        self
     }
 }
 
@@ -153,8 +209,9 @@ impl GraphClient {
         self.get_json_url(&url, opts).await
     }
 
-    /// GET an absolute URL on the configured Graph host and decode it.
-    pub(crate) async fn get_json_url<T: DeserializeOwned>(
+    /// GET an absolute URL on the configured Graph host (see [`GraphClient::resolve`]) and
+    /// decode the JSON body.
+    pub async fn get_json_url<T: DeserializeOwned>(
         &self,
         url: &Url,
         opts: &RequestOptions,
@@ -203,6 +260,26 @@ impl GraphClient {
         Ok(url)
     }
 
+    /// The absolute URL of a path relative to the version root (starting with `/`, as for
+    /// [`GraphClient::get_json`]) or of an absolute link on the configured Graph origin
+    /// (a next link, a URL of another API version on the same host).
+    ///
+    /// # Errors
+    /// [`Error::Config`] for text that is neither, [`Error::ForeignHost`] for a URL on another
+    /// origin or with user info.
+    pub fn resolve(&self, path_or_link: &str) -> Result<Url, Error> {
+        if path_or_link.starts_with('/') {
+            return self.url_for(path_or_link);
+        }
+        let url = Url::parse(path_or_link).map_err(|e| {
+            Error::Config(format!(
+                "{path_or_link:?} is neither a path starting with '/' nor an absolute URL: {e}"
+            ))
+        })?;
+        self.check_origin(&url)?;
+        Ok(url)
+    }
+
     /// Parse an absolute link (next link) and check it stays on the Graph host.
     pub(crate) fn resolve_link(&self, link: &str) -> Result<Url, Error> {
         let url = Url::parse(link).map_err(|e| Error::Paging {
@@ -240,8 +317,12 @@ impl GraphClient {
         let mut token_refreshed = false;
         loop {
             let attempt = retries + 1;
-            // A fresh id per attempt, as Graph's guidance asks; logged for support cases.
-            let client_request_id = uuid::Uuid::new_v4().to_string();
+            // A fresh id per attempt, as Graph's guidance asks, unless the caller chose one;
+            // logged for support cases.
+            let client_request_id = opts
+                .client_request_id
+                .clone()
+                .unwrap_or_else(|| uuid::Uuid::new_v4().to_string());
             let span = tracing::info_span!(
                 "graph_request",
                 method = %method,
@@ -335,13 +416,15 @@ impl GraphClient {
             timeout: e.is_timeout(),
             retries: 0,
         };
-        let sent = self
+        let mut request = self
             .inner
             .http
             .request(method.clone(), url.clone())
-            .headers(headers)
-            .send()
-            .await;
+            .headers(headers);
+        if let Some(timeout) = opts.timeout {
+            request = request.timeout(timeout);
+        }
+        let sent = request.send().await;
         let resp = match sent {
             Ok(r) => r,
             Err(e) => {
@@ -411,9 +494,12 @@ impl GraphClient {
     ) -> Result<HeaderMap, Error> {
         let mut h = HeaderMap::new();
         for (name, value) in &opts.headers {
-            if name == reqwest::header::AUTHORIZATION || name.as_str() == "prefer" {
+            if name == reqwest::header::AUTHORIZATION
+                || name.as_str() == "prefer"
+                || name.as_str() == "client-request-id"
+            {
                 return Err(Error::Config(format!(
-                    "header {name} cannot be set in RequestOptions::headers (use the credential / the prefer field)"
+                    "header {name} cannot be set in RequestOptions::headers (use the credential, the prefer field or the client_request_id field)"
                 )));
             }
             h.append(name.clone(), value.clone());
@@ -431,7 +517,11 @@ impl GraphClient {
         h.insert(reqwest::header::AUTHORIZATION, auth);
         h.insert(
             HeaderName::from_static("client-request-id"),
-            HeaderValue::from_str(client_request_id).map_err(|e| Error::Config(e.to_string()))?,
+            HeaderValue::from_str(client_request_id).map_err(|_| {
+                Error::Config(format!(
+                    "client-request-id {client_request_id:?} is not a valid header value"
+                ))
+            })?,
         );
         h.insert(
             HeaderName::from_static("sdkversion"),

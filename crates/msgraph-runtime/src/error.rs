@@ -1,19 +1,30 @@
-//! The one error type of the runtime and the Graph (OData) error body model.
+//! The one error type of the runtime (and of the SDK built on it) and the Graph (OData)
+//! error body model.
 
 use std::fmt;
 use std::time::Duration;
 
 use reqwest::StatusCode;
-use serde::Deserialize;
+use serde::{Deserialize, Serialize};
+use serde_json::{Map, Value};
 
-/// Everything that can go wrong talking to Microsoft Graph.
+/// Everything that can go wrong talking to Microsoft Graph: the one error type of the
+/// runtime and of the request builders built on it.
 ///
 /// `Display` is written for a person: it names the request, the Graph error
 /// code and message, the `request-id` to quote to Microsoft support, and how
 /// many times the request was retried. Secrets never appear in it.
+///
+/// Accessors read the common facts without matching: [`Error::status`],
+/// [`Error::code`] and [`Error::message`] (of the Graph error body),
+/// [`Error::request_id`], [`Error::client_request_id`], [`Error::retry_after`].
 #[derive(Clone, Debug, thiserror::Error)]
 #[non_exhaustive]
 pub enum Error {
+    /// An argument the API would reject (an empty or reversed date range, a page size
+    /// over the documented maximum, an empty id), found before anything was sent.
+    #[error(transparent)]
+    Argument(#[from] ArgumentError),
     /// Graph answered with a non-success HTTP status.
     #[error("{}", display_http(.status, .method, .url, .graph, .request_id, .retries))]
     Http {
@@ -159,7 +170,81 @@ impl Error {
             _ => None,
         }
     }
+
+    /// The `client-request-id` sent with the failed attempt (or echoed in the Graph error
+    /// body), when there was a response.
+    pub fn client_request_id(&self) -> Option<&str> {
+        match self {
+            Error::Http {
+                client_request_id,
+                graph,
+                ..
+            } => client_request_id
+                .as_deref()
+                .or_else(|| graph.as_ref()?.inner.client_request_id.as_deref()),
+            _ => None,
+        }
+    }
+
+    /// The Graph error code (`error.code`, e.g. `TooManyRequests`, `itemNotFound`; branch on
+    /// this), or the `AADSTS…` code of a token endpoint error, or the OAuth `error` when
+    /// there is no `AADSTS` code.
+    pub fn code(&self) -> Option<&str> {
+        match self {
+            Error::Http { graph, .. } => graph.as_ref().map(|g| g.code.as_str()),
+            Error::Auth { aadsts, error, .. } => Some(aadsts.as_deref().unwrap_or(error)),
+            _ => None,
+        }
+    }
+
+    /// The Graph error message (`error.message`) or the token endpoint's description.
+    pub fn message(&self) -> Option<&str> {
+        match self {
+            Error::Http { graph, .. } => graph.as_ref().map(|g| g.message.as_str()),
+            Error::Auth { description, .. } => Some(description),
+            _ => None,
+        }
+    }
 }
+
+/// An argument the API would reject, caught before any request is sent
+/// ([`Error::Argument`]).
+///
+/// The message names the operation and the offending values, e.g.
+/// `getPstnCalls: fromDateTime 2026-11-02T00:00:00Z is not before toDateTime 2026-11-01T00:00:00Z`.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ArgumentError {
+    operation: String,
+    message: String,
+}
+
+impl ArgumentError {
+    /// An error for `operation` (e.g. `getPstnCalls`) with a message naming the values.
+    pub fn new(operation: impl Into<String>, message: impl Into<String>) -> Self {
+        Self {
+            operation: operation.into(),
+            message: message.into(),
+        }
+    }
+
+    /// The operation whose argument was rejected (`getPstnCalls`, `list sessions`).
+    pub fn operation(&self) -> &str {
+        &self.operation
+    }
+
+    /// What was wrong, with the values.
+    pub fn message(&self) -> &str {
+        &self.message
+    }
+}
+
+impl fmt::Display for ArgumentError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{}: {}", self.operation, self.message)
+    }
+}
+
+impl std::error::Error for ArgumentError {}
 
 /// 429, 503 and 504 are transient per the Graph throttling guidance.
 pub(crate) fn is_retryable_status(status: StatusCode) -> bool {
@@ -210,7 +295,11 @@ fn display_auth(
 }
 
 /// The `error` member of a Graph (OData v4 JSON) error body.
-#[derive(Clone, Debug, Default, PartialEq, Eq, Deserialize)]
+///
+/// Like the generated models, each part of the body keeps the members it
+/// does not declare (`additional_data`) and writes them back: serializing a
+/// decoded error gives the body Graph sent (with `innerError` spelled that way).
+#[derive(Clone, Debug, Default, PartialEq, Eq, Deserialize, Serialize)]
 #[non_exhaustive]
 pub struct GraphError {
     /// Error code, e.g. `TooManyRequests`, `itemNotFound`. Branch on this, not on `message`.
@@ -220,18 +309,26 @@ pub struct GraphError {
     #[serde(default)]
     pub message: String,
     /// Optional target of the error.
-    #[serde(default)]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub target: Option<String>,
     /// Optional details.
-    #[serde(default)]
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub details: Vec<ErrorDetail>,
     /// Diagnostics; Graph spells it `innerError` or `innererror`.
-    #[serde(default, alias = "innererror", rename = "innerError")]
+    #[serde(
+        default,
+        alias = "innererror",
+        rename = "innerError",
+        skip_serializing_if = "InnerError::is_empty"
+    )]
     pub inner: InnerError,
+    /// Members of `error` this type does not declare, as sent.
+    #[serde(flatten)]
+    pub additional_data: Map<String, Value>,
 }
 
 /// One entry of `error.details`.
-#[derive(Clone, Debug, Default, PartialEq, Eq, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq, Eq, Deserialize, Serialize)]
 #[non_exhaustive]
 pub struct ErrorDetail {
     /// Detail code.
@@ -241,32 +338,58 @@ pub struct ErrorDetail {
     #[serde(default)]
     pub message: String,
     /// Detail target.
-    #[serde(default)]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub target: Option<String>,
+    /// Members of the detail this type does not declare, as sent.
+    #[serde(flatten)]
+    pub additional_data: Map<String, Value>,
 }
 
 /// `error.innerError`: request identifiers and an optional more specific code.
-#[derive(Clone, Debug, Default, PartialEq, Eq, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq, Eq, Deserialize, Serialize)]
 #[non_exhaustive]
 pub struct InnerError {
     /// `request-id` of the failed request.
-    #[serde(default, rename = "request-id")]
+    #[serde(
+        default,
+        rename = "request-id",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub request_id: Option<String>,
     /// `client-request-id` echoed back.
-    #[serde(default, rename = "client-request-id")]
+    #[serde(
+        default,
+        rename = "client-request-id",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub client_request_id: Option<String>,
     /// Server timestamp, kept verbatim (observed without an offset, e.g. `2020-08-18T12:51:51`).
-    #[serde(default)]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub date: Option<String>,
     /// More specific code, when present (e.g. `"429"` on throttling).
-    #[serde(default)]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub code: Option<String>,
     /// More specific message, when present.
-    #[serde(default)]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub message: Option<String>,
     /// Nested inner error (the chain may go deeper).
-    #[serde(default, alias = "innererror", rename = "innerError")]
+    #[serde(
+        default,
+        alias = "innererror",
+        rename = "innerError",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub inner: Option<Box<InnerError>>,
+    /// Members this type does not declare (`status`, `@odata.type`, ...), as sent.
+    #[serde(flatten)]
+    pub additional_data: Map<String, Value>,
+}
+
+impl InnerError {
+    /// True when no member is set (the body had no `innerError`).
+    pub fn is_empty(&self) -> bool {
+        *self == InnerError::default()
+    }
 }
 
 #[derive(Deserialize)]
@@ -321,6 +444,51 @@ mod tests {
         assert_eq!(g.inner.code.as_deref(), Some("429"));
     }
 
+    /// Round trip of a body: decoded, written back, compared as JSON.
+    fn written_back(body: &str) -> (GraphError, serde_json::Value) {
+        let g = parse_graph_error(body.as_bytes()).expect("graph error");
+        let back = serde_json::to_value(serde_json::json!({ "error": &g })).expect("serializes");
+        (g, back)
+    }
+
+    #[test]
+    fn undeclared_inner_error_members_are_kept_and_written_back() {
+        // The throttling example of the Graph docs, plus `@odata.type` as the SDKs model it.
+        let body = r##"{"error":{"code":"TooManyRequests","innerError":{"code":"429","date":"2020-08-18T12:51:51","message":"Please retry after","request-id":"94fb3b52-452a-4535-a601-69e0a90e3aa2","status":"429","@odata.type":"#microsoft.graph.innerError"},"message":"Please retry again later."}}"##;
+        let (g, back) = written_back(body);
+        assert_eq!(g.inner.additional_data["status"], "429");
+        assert_eq!(
+            g.inner.additional_data["@odata.type"],
+            "#microsoft.graph.innerError"
+        );
+        assert_eq!(
+            g.inner.additional_data.len(),
+            2,
+            "declared members are fields"
+        );
+        let sent: serde_json::Value = serde_json::from_str(body).expect("json");
+        assert_eq!(back, sent);
+    }
+
+    #[test]
+    fn every_part_of_an_error_body_round_trips() {
+        // Undeclared members at each level: `error`, a detail, a nested innerError.
+        let body = r#"{"error":{"code":"BadRequest","message":"Invalid filter clause","target":"$filter","details":[{"code":"syntax","message":"bad token","target":"startDateTime","position":17}],"innerError":{"request-id":"r1","client-request-id":"c1","date":"2021-07-02T01:40:19","innerError":{"code":"deeper","retryable":false}},"traceId":"t-1"}}"#;
+        let (g, back) = written_back(body);
+        assert_eq!(g.additional_data["traceId"], "t-1");
+        assert_eq!(g.details[0].additional_data["position"], 17);
+        let nested = g.inner.inner.as_deref().expect("nested innerError");
+        assert_eq!(nested.additional_data["retryable"], false);
+        let sent: serde_json::Value = serde_json::from_str(body).expect("json");
+        assert_eq!(back, sent);
+        // A minimal body writes back without invented members.
+        let (_, back) = written_back(r#"{"error":{"code":"itemNotFound","message":"Not found"}}"#);
+        assert_eq!(
+            back,
+            serde_json::json!({"error": {"code": "itemNotFound", "message": "Not found"}})
+        );
+    }
+
     #[test]
     fn lowercase_innererror_spelling_decodes() {
         let body = br#"{"error":{"code":"itemNotFound","message":"Not found","innererror":{"request-id":"r1","client-request-id":"c1","date":"2021-07-02T01:40:19","innererror":{"code":"deeper"}}}}"#;
@@ -361,6 +529,39 @@ mod tests {
         );
         assert!(e.is_retryable());
         assert_eq!(e.status(), Some(StatusCode::TOO_MANY_REQUESTS));
+        assert_eq!(e.code(), Some("TooManyRequests"));
+        assert_eq!(e.message(), Some("Please retry again later."));
+        // No client-request-id sent, none echoed.
+        assert_eq!(e.client_request_id(), None);
+    }
+
+    #[test]
+    fn client_request_id_falls_back_to_the_echoed_one() {
+        let with_sent = |sent: Option<&str>| {
+            Error::Http {
+            status: StatusCode::NOT_FOUND,
+            method: "GET".into(),
+            url: "/v1.0/x".into(),
+            graph: parse_graph_error(
+                br#"{"error":{"code":"itemNotFound","message":"m","innerError":{"client-request-id":"c9"}}}"#,
+            )
+            .map(Box::new),
+            request_id: None,
+            client_request_id: sent.map(str::to_owned),
+            retry_after: None,
+            retries: 0,
+        }
+        };
+        assert_eq!(with_sent(None).client_request_id(), Some("c9"));
+        assert_eq!(with_sent(Some("c1")).client_request_id(), Some("c1"));
+    }
+
+    #[test]
+    fn argument_errors_name_the_operation_and_have_no_http_facts() {
+        let e = Error::from(ArgumentError::new("getPstnCalls", "the range is reversed"));
+        assert_eq!(e.to_string(), "getPstnCalls: the range is reversed");
+        assert!(!e.is_retryable());
+        assert_eq!((e.status(), e.code(), e.request_id()), (None, None, None));
     }
 
     #[test]
@@ -377,5 +578,6 @@ mod tests {
             "authentication failed (HTTP 401): invalid_client: AADSTS7000215: Invalid client secret provided."
         );
         assert!(!e.is_retryable());
+        assert_eq!(e.code(), Some("AADSTS7000215"));
     }
 }

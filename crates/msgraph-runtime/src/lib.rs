@@ -1,7 +1,9 @@
 //! Hand-written Microsoft Graph client runtime: auth, retry, paging, errors, clouds.
 //!
 //! It knows nothing of any particular Graph namespace; generated request
-//! builders call [`GraphClient::get_json`] and [`GraphClient::pager`].
+//! builders call [`GraphClient::get_json`] and [`GraphClient::pager_from_link`],
+//! with per-request [`RequestOptions`], and report the one [`Error`] (which
+//! also carries their argument errors, [`Error::Argument`]).
 //!
 //! ```no_run
 //! use futures::TryStreamExt;
@@ -67,6 +69,25 @@
 //! # Ok(()) }
 //! ```
 //!
+//! In Azure, without a secret: [`ManagedIdentityCredential`] (VMs through
+//! IMDS; App Service, Functions and Container Apps through
+//! `IDENTITY_ENDPOINT`/`IDENTITY_HEADER`; system- or user-assigned) and
+//! [`WorkloadIdentityCredential`] (AKS or CI with
+//! `AZURE_FEDERATED_TOKEN_FILE`; the file is re-read for every token).
+//! [`DefaultCredential`] tries environment → workload identity → managed
+//! identity and, when none works, says what each step tried:
+//!
+//! ```no_run
+//! # fn f() -> Result<(), msgraph_runtime::Error> {
+//! use msgraph_runtime::{DefaultCredential, GraphClient, ManagedIdentityCredential, ManagedIdentityId};
+//! let client = GraphClient::builder().credential(DefaultCredential::from_env()).build()?;
+//! // or one source explicitly, e.g. a user-assigned identity:
+//! let mi = ManagedIdentityCredential::from_env()?
+//!     .user_assigned(ManagedIdentityId::ClientId("CLIENT-ID".into()));
+//! let client = GraphClient::builder().credential(mi).build()?;
+//! # Ok(()) }
+//! ```
+//!
 //! Tokens are cached by the client and refreshed about 5 minutes before they
 //! expire; concurrent requests share one refresh. Token endpoint failures
 //! surface as [`Error::Auth`] with the `AADSTS…` code (e.g. `AADSTS7000215`
@@ -108,11 +129,11 @@
 //!   drops the cached token and retries once with a fresh one.
 //! * The bearer token is only sent to the configured Graph origin; next links
 //!   to other hosts and redirects are errors, never followed.
-//! * Every request carries a fresh `client-request-id`, `SdkVersion` and
+//! * Every request carries a fresh `client-request-id` (or the one set in
+//!   [`RequestOptions::client_request_id`]), `SdkVersion` and
 //!   `Prefer: include-unknown-enum-members` (switchable), and runs in a
 //!   `graph_request` tracing span (method, path, attempt, status, duration).
-#![forbid(unsafe_code)]
-#![warn(missing_docs)]
+//!   [`RequestOptions`] add headers, `Prefer` values and a per-attempt timeout.
 
 mod auth;
 mod client;
@@ -123,14 +144,15 @@ mod retry;
 mod security;
 
 pub use auth::{
-    AccessToken, ClientCertificateCredential, ClientSecretCredential, EnvironmentCredential,
-    Secret, StaticTokenCredential, TokenCache, TokenCredential,
+    AccessToken, ClientCertificateCredential, ClientSecretCredential, DefaultCredential,
+    EnvironmentCredential, ManagedIdentityCredential, ManagedIdentityId, Secret,
+    StaticTokenCredential, TokenCache, TokenCredential, WorkloadIdentityCredential, IMDS_ENDPOINT,
 };
 pub use client::{
     GraphClient, GraphClientBuilder, RequestOptions, DEFAULT_MAX_RESPONSE_BYTES, DEFAULT_USER_AGENT,
 };
 pub use cloud::{ApiVersion, Cloud};
-pub use error::{parse_graph_error, Error, ErrorDetail, GraphError, InnerError};
+pub use error::{parse_graph_error, ArgumentError, Error, ErrorDetail, GraphError, InnerError};
 pub use msgraph_odata::Page;
 pub use pager::Pager;
 pub use retry::{parse_retry_after, RetryPolicy};
@@ -155,6 +177,9 @@ mod send_sync {
         send_sync::<ClientSecretCredential>();
         send_sync::<ClientCertificateCredential>();
         send_sync::<EnvironmentCredential>();
+        send_sync::<WorkloadIdentityCredential>();
+        send_sync::<ManagedIdentityCredential>();
+        send_sync::<DefaultCredential>();
         send::<Pager<serde_json::Value>>();
     }
 }

@@ -93,3 +93,84 @@ async fn authorization_cannot_be_injected_and_userinfo_links_are_foreign() {
     assert!(!e.to_string().contains("pw@"), "{e}");
     assert!(seen.lock().unwrap().is_empty());
 }
+
+#[tokio::test]
+async fn chained_options_set_headers_and_a_fixed_client_request_id() {
+    let (addr, seen) = recorder().await;
+    let c = common::client(addr, fast_policy(1));
+    let opts = RequestOptions::new()
+        .max_page_size(10)
+        .prefer("omit-values=nulls")
+        .consistency_level_eventual()
+        .client_request_id("my-correlation-id");
+    c.get_json::<serde_json::Value>("/x", &opts).await.unwrap();
+    c.get_json::<serde_json::Value>("/x", &opts).await.unwrap();
+    let seen = seen.lock().unwrap();
+    for h in seen.iter() {
+        let v = |k: &str| h.get(k).map(|v| v.to_str().unwrap().to_string());
+        assert_eq!(
+            v("prefer").as_deref(),
+            Some("include-unknown-enum-members, odata.maxpagesize=10, omit-values=nulls")
+        );
+        assert_eq!(v("consistencylevel").as_deref(), Some("eventual"));
+        assert_eq!(v("client-request-id").as_deref(), Some("my-correlation-id"));
+    }
+    assert_eq!(seen.len(), 2);
+}
+
+#[tokio::test]
+async fn client_request_id_goes_through_its_own_option_only() {
+    let (addr, seen) = recorder().await;
+    let c = common::client(addr, fast_policy(1));
+    let as_header = RequestOptions::new().header(
+        HeaderName::from_static("client-request-id"),
+        HeaderValue::from_static("x"),
+    );
+    let e = c
+        .get_json::<serde_json::Value>("/x", &as_header)
+        .await
+        .unwrap_err();
+    assert!(
+        matches!(&e, Error::Config(m) if m.contains("client-request-id")),
+        "{e:?}"
+    );
+    let bad = RequestOptions::new().client_request_id("line\nbreak");
+    let e = c
+        .get_json::<serde_json::Value>("/x", &bad)
+        .await
+        .unwrap_err();
+    assert!(
+        matches!(&e, Error::Config(m) if m.contains("client-request-id")),
+        "{e:?}"
+    );
+    assert!(seen.lock().unwrap().is_empty());
+}
+
+#[tokio::test]
+async fn a_per_request_timeout_overrides_the_clients() {
+    let addr = serve(|_| {
+        Router::new().route(
+            "/v1.0/slow",
+            get(|| async {
+                tokio::time::sleep(std::time::Duration::from_secs(120)).await;
+                axum::Json(serde_json::json!({}))
+            }),
+        )
+    })
+    .await;
+    // The client's own timeout (60 s) would not end the attempt: the retry policy's total
+    // budget (20 s) would, with another message.
+    let c = common::builder(addr, fast_policy(1))
+        .timeout(std::time::Duration::from_secs(60))
+        .build()
+        .unwrap();
+    let opts = RequestOptions::new().timeout(std::time::Duration::from_millis(200));
+    let e = c
+        .get_json::<serde_json::Value>("/slow", &opts)
+        .await
+        .unwrap_err();
+    assert!(
+        matches!(&e, Error::Transport { timeout: true, message, .. } if !message.contains("total time budget")),
+        "{e:?}"
+    );
+}

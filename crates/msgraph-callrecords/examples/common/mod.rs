@@ -6,15 +6,14 @@
 use std::time::Duration;
 
 use chrono::{DateTime, TimeZone, Utc};
-use msgraph_callrecords::runtime::{
-    EnvironmentCredential, GraphClient, RetryPolicy, StaticTokenCredential,
-};
+use msgraph_callrecords::runtime::{EnvironmentCredential, RetryPolicy, StaticTokenCredential};
+use msgraph_callrecords::{Client, GraphClient};
 use msgraph_emulator::{Emulator, EmulatorConfig};
 
 /// Where the example's requests go.
 pub struct Target {
     /// The client.
-    pub client: GraphClient,
+    pub client: Client,
     /// The embedded emulator, when not talking to real Graph.
     pub emulator: Option<Emulator>,
 }
@@ -66,7 +65,7 @@ pub async fn connect(
             .retry_policy(retry)
             .build()?;
         return Ok(Target {
-            client,
+            client: Client::new(client),
             emulator: None,
         });
     }
@@ -79,7 +78,7 @@ pub async fn connect(
         .retry_policy(retry)
         .build()?;
     Ok(Target {
-        client,
+        client: Client::new(client),
         emulator: Some(emulator),
     })
 }

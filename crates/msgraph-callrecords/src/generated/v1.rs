@@ -62,6 +62,7 @@ impl CallRecordsRequestBuilder {
             client: self.client.clone(),
             path: self.path.clone(),
             query: crate::support::QueryOptions::default(),
+            options: crate::support::RequestOptions::default(),
         }
     }
     /// `/communications/callRecords/{id}`: one `callRecord` by id (percent-encoded into the path; an empty id is an
@@ -78,15 +79,14 @@ impl CallRecordsRequestBuilder {
     /// date-time literals (`2026-11-01T00:00:00Z`), reserved characters percent-encoded.
     /// Rules: facts §2.6: from inclusive, to exclusive; maximum range not documented.
     ///
-    /// # Errors
-    /// An [`ArgumentError`](crate::support::ArgumentError) before anything is sent when
-    /// `fromDateTime` is not before `toDateTime`, or the range exceeds the documented maximum.
+    /// Arguments are checked when the request is sent: `fromDateTime` not before
+    /// `toDateTime`, or a range over the documented maximum, is then an
+    /// [`Error::Argument`](crate::support::Error::Argument) and nothing is sent.
     pub fn get_direct_routing_calls(
         &self,
         from_date_time: chrono::DateTime<chrono::Utc>,
         to_date_time: chrono::DateTime<chrono::Utc>,
-    ) -> Result<GetDirectRoutingCallsRequest, crate::support::ArgumentError> {
-        GetDirectRoutingCallsRequest::RULES.check(from_date_time, to_date_time)?;
+    ) -> GetDirectRoutingCallsRequest {
         let segment = crate::support::encode::function_segment(
             "microsoft.graph.callRecords.getDirectRoutingCalls",
             &[
@@ -97,24 +97,28 @@ impl CallRecordsRequestBuilder {
                 ("toDateTime", crate::support::encode::datetime_literal(&to_date_time)),
             ],
         );
-        Ok(GetDirectRoutingCallsRequest {
+        GetDirectRoutingCallsRequest {
             client: self.client.clone(),
-            path: self.path.function(segment),
-        })
+            path: self
+                .path
+                .function(segment)
+                .checked(
+                    GetDirectRoutingCallsRequest::RULES
+                        .check(from_date_time, to_date_time),
+                ),
+            options: crate::support::RequestOptions::default(),
+        }
     }
     /// `getDirectRoutingCalls` over a range of any length: split into consecutive windows of 90 days
     /// (`toDateTime` is exclusive, so consecutive windows share their boundary), each paged in order, so every row is yielded once, without gaps.
     ///
-    /// # Errors
-    /// An [`ArgumentError`](crate::support::ArgumentError) when `fromDateTime` is not before `toDateTime`.
+    /// An empty or reversed range is an [`Error::Argument`](crate::support::Error::Argument),
+    /// the only item of the streams (nothing is sent).
     pub fn get_direct_routing_calls_windowed(
         &self,
         from_date_time: chrono::DateTime<chrono::Utc>,
         to_date_time: chrono::DateTime<chrono::Utc>,
-    ) -> Result<
-        crate::support::Windowed<crate::models::callrecords::DirectRoutingLogRow>,
-        crate::support::ArgumentError,
-    > {
+    ) -> crate::support::Windowed<crate::models::callrecords::DirectRoutingLogRow> {
         self.get_direct_routing_calls_windowed_by(
             from_date_time,
             to_date_time,
@@ -122,30 +126,28 @@ impl CallRecordsRequestBuilder {
         )
     }
     /// Like [`Self::get_direct_routing_calls_windowed`] with windows of `window` (at least one second; at most the
-    /// documented maximum range, checked per window).
-    ///
-    /// # Errors
-    /// An [`ArgumentError`](crate::support::ArgumentError) for an empty or reversed range or a bad window.
+    /// documented maximum range, checked per window). An empty or reversed range or a bad
+    /// window is an [`Error::Argument`](crate::support::Error::Argument) when streamed.
     pub fn get_direct_routing_calls_windowed_by(
         &self,
         from_date_time: chrono::DateTime<chrono::Utc>,
         to_date_time: chrono::DateTime<chrono::Utc>,
         window: chrono::Duration,
-    ) -> Result<
-        crate::support::Windowed<crate::models::callrecords::DirectRoutingLogRow>,
-        crate::support::ArgumentError,
-    > {
-        let windows = crate::support::DateRange::new(from_date_time, to_date_time)
+    ) -> crate::support::Windowed<crate::models::callrecords::DirectRoutingLogRow> {
+        let requests = crate::support::DateRange::new(from_date_time, to_date_time)
             .windows(
                 GetDirectRoutingCallsRequest::RULES.operation,
                 window,
                 GetDirectRoutingCallsRequest::RULES.end,
-            )?;
-        let mut requests = Vec::with_capacity(windows.len());
-        for w in windows {
-            requests.push(self.get_direct_routing_calls(w.from, w.to)?.prepare()?);
-        }
-        Ok(crate::support::Windowed::new(self.client.clone(), requests))
+            )
+            .map_err(crate::support::Error::from)
+            .and_then(|windows| {
+                windows
+                    .into_iter()
+                    .map(|w| self.get_direct_routing_calls(w.from, w.to).prepare())
+                    .collect::<Result<Vec<_>, _>>()
+            });
+        crate::support::Windowed::new(self.client.clone(), requests)
     }
     /// `GET /communications/callRecords/microsoft.graph.callRecords.getPstnCalls(fromDateTime={fromDateTime},toDateTime={toDateTime})`: calls `getPstnCalls`.
     ///
@@ -153,15 +155,14 @@ impl CallRecordsRequestBuilder {
     /// date-time literals (`2026-11-01T00:00:00Z`), reserved characters percent-encoded.
     /// Rules: facts §2.6: from and to inclusive; at most 90 days.
     ///
-    /// # Errors
-    /// An [`ArgumentError`](crate::support::ArgumentError) before anything is sent when
-    /// `fromDateTime` is not before `toDateTime`, or the range exceeds the documented maximum.
+    /// Arguments are checked when the request is sent: `fromDateTime` not before
+    /// `toDateTime`, or a range over the documented maximum, is then an
+    /// [`Error::Argument`](crate::support::Error::Argument) and nothing is sent.
     pub fn get_pstn_calls(
         &self,
         from_date_time: chrono::DateTime<chrono::Utc>,
         to_date_time: chrono::DateTime<chrono::Utc>,
-    ) -> Result<GetPstnCallsRequest, crate::support::ArgumentError> {
-        GetPstnCallsRequest::RULES.check(from_date_time, to_date_time)?;
+    ) -> GetPstnCallsRequest {
         let segment = crate::support::encode::function_segment(
             "microsoft.graph.callRecords.getPstnCalls",
             &[
@@ -172,24 +173,25 @@ impl CallRecordsRequestBuilder {
                 ("toDateTime", crate::support::encode::datetime_literal(&to_date_time)),
             ],
         );
-        Ok(GetPstnCallsRequest {
+        GetPstnCallsRequest {
             client: self.client.clone(),
-            path: self.path.function(segment),
-        })
+            path: self
+                .path
+                .function(segment)
+                .checked(GetPstnCallsRequest::RULES.check(from_date_time, to_date_time)),
+            options: crate::support::RequestOptions::default(),
+        }
     }
     /// `getPstnCalls` over a range of any length: split into consecutive windows of 90 days
     /// (`toDateTime` is inclusive, so each window ends 100 ns before the next starts), each paged in order, so every row is yielded once, without gaps.
     ///
-    /// # Errors
-    /// An [`ArgumentError`](crate::support::ArgumentError) when `fromDateTime` is not before `toDateTime`.
+    /// An empty or reversed range is an [`Error::Argument`](crate::support::Error::Argument),
+    /// the only item of the streams (nothing is sent).
     pub fn get_pstn_calls_windowed(
         &self,
         from_date_time: chrono::DateTime<chrono::Utc>,
         to_date_time: chrono::DateTime<chrono::Utc>,
-    ) -> Result<
-        crate::support::Windowed<crate::models::callrecords::PstnCallLogRow>,
-        crate::support::ArgumentError,
-    > {
+    ) -> crate::support::Windowed<crate::models::callrecords::PstnCallLogRow> {
         self.get_pstn_calls_windowed_by(
             from_date_time,
             to_date_time,
@@ -197,30 +199,28 @@ impl CallRecordsRequestBuilder {
         )
     }
     /// Like [`Self::get_pstn_calls_windowed`] with windows of `window` (at least one second; at most the
-    /// documented maximum range, checked per window).
-    ///
-    /// # Errors
-    /// An [`ArgumentError`](crate::support::ArgumentError) for an empty or reversed range or a bad window.
+    /// documented maximum range, checked per window). An empty or reversed range or a bad
+    /// window is an [`Error::Argument`](crate::support::Error::Argument) when streamed.
     pub fn get_pstn_calls_windowed_by(
         &self,
         from_date_time: chrono::DateTime<chrono::Utc>,
         to_date_time: chrono::DateTime<chrono::Utc>,
         window: chrono::Duration,
-    ) -> Result<
-        crate::support::Windowed<crate::models::callrecords::PstnCallLogRow>,
-        crate::support::ArgumentError,
-    > {
-        let windows = crate::support::DateRange::new(from_date_time, to_date_time)
+    ) -> crate::support::Windowed<crate::models::callrecords::PstnCallLogRow> {
+        let requests = crate::support::DateRange::new(from_date_time, to_date_time)
             .windows(
                 GetPstnCallsRequest::RULES.operation,
                 window,
                 GetPstnCallsRequest::RULES.end,
-            )?;
-        let mut requests = Vec::with_capacity(windows.len());
-        for w in windows {
-            requests.push(self.get_pstn_calls(w.from, w.to)?.prepare()?);
-        }
-        Ok(crate::support::Windowed::new(self.client.clone(), requests))
+            )
+            .map_err(crate::support::Error::from)
+            .and_then(|windows| {
+                windows
+                    .into_iter()
+                    .map(|w| self.get_pstn_calls(w.from, w.to).prepare())
+                    .collect::<Result<Vec<_>, _>>()
+            });
+        crate::support::Windowed::new(self.client.clone(), requests)
     }
 }
 
@@ -238,6 +238,7 @@ impl CallRecordRequestBuilder {
             client: self.client.clone(),
             path: self.path.clone(),
             query: crate::support::QueryOptions::default(),
+            options: crate::support::RequestOptions::default(),
         }
     }
     /// `/communications/callRecords/{id}/organizer_v2`: the `organizer_v2` navigation property (`microsoft.graph.callRecords.organizer`).
@@ -272,6 +273,7 @@ pub struct ListCallRecordsRequest {
     client: crate::runtime::GraphClient,
     path: crate::support::ResourcePath,
     query: crate::support::QueryOptions,
+    options: crate::support::RequestOptions,
 }
 
 impl ListCallRecordsRequest {
@@ -313,7 +315,38 @@ impl ListCallRecordsRequest {
     /// `Prefer: odata.maxpagesize`: preferred page size, `1..=MAX_PAGE_SIZE`
     /// (checked before sending).
     pub fn max_page_size(mut self, size: u32) -> Self {
-        self.query.max_page_size = Some(size);
+        self.options.max_page_size = Some(size);
+        self
+    }
+    /// Per-request options: headers, `Prefer` values, a `client-request-id`, a timeout
+    /// (replace every option set before, `max_page_size` included).
+    pub fn options(mut self, options: crate::support::RequestOptions) -> Self {
+        self.options = options;
+        self
+    }
+    /// One more request header, e.g. `ConsistencyLevel` (`Authorization`, `Prefer` and
+    /// `client-request-id` have their own settings; setting them here fails when sent).
+    pub fn header(
+        mut self,
+        name: crate::runtime::header::HeaderName,
+        value: crate::runtime::header::HeaderValue,
+    ) -> Self {
+        self.options = self.options.header(name, value);
+        self
+    }
+    /// One more `Prefer` preference (`include-unknown-enum-members` is sent by default).
+    pub fn prefer(mut self, preference: impl Into<String>) -> Self {
+        self.options = self.options.prefer(preference);
+        self
+    }
+    /// The `client-request-id` of every attempt (by default a fresh UUID per attempt).
+    pub fn client_request_id(mut self, id: impl Into<String>) -> Self {
+        self.options = self.options.client_request_id(id);
+        self
+    }
+    /// Timeout of each attempt, body included, instead of the client's.
+    pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
+        self.options = self.options.timeout(timeout);
         self
     }
     /// Path and query relative to the version root, exactly as sent
@@ -321,32 +354,35 @@ impl ListCallRecordsRequest {
     pub fn url_path(&self) -> String {
         format!("{}{}", self.path.as_str(), self.query.query_string())
     }
-    /// Validates the arguments and freezes the request.
+    /// Validates the arguments (as `send` does, without sending) and freezes the request.
     ///
     /// # Errors
-    /// An [`ArgumentError`](crate::support::ArgumentError) naming the operation and value.
-    pub fn prepare(
-        &self,
-    ) -> Result<crate::support::Prepared, crate::support::ArgumentError> {
+    /// [`Error::Argument`](crate::support::Error::Argument) naming the operation and value.
+    pub fn prepare(&self) -> Result<crate::support::Prepared, crate::support::Error> {
         crate::support::Prepared::new(
             Self::OPERATION,
             &self.path,
             &self.query,
+            &self.options,
             Self::MAX_PAGE_SIZE,
         )
     }
     /// Sends the request and returns the first page (`@odata.nextLink` in
     /// [`Page::next_link`](crate::support::Page::next_link)).
+    ///
+    /// # Errors
+    /// [`Error::Argument`](crate::support::Error::Argument) for an argument Graph
+    /// would reject (nothing is sent), or any error of the request.
     pub async fn send(
         self,
     ) -> Result<
         crate::support::Page<crate::models::callrecords::CallRecord>,
         crate::support::Error,
     > {
-        let prepared = self.prepare()?;
-        crate::support::send_page(&self.client, prepared).await
+        crate::support::send_page(&self.client, self.prepare()?).await
     }
-    /// Every page in order, following `@odata.nextLink` (retries apply to every page).
+    /// Every page in order, following `@odata.nextLink` (retries apply to every page);
+    /// an argument error is the stream's only item.
     pub fn stream_pages(
         self,
     ) -> crate::support::PageStream<crate::models::callrecords::CallRecord> {
@@ -357,6 +393,22 @@ impl ListCallRecordsRequest {
         self,
     ) -> crate::support::ItemStream<crate::models::callrecords::CallRecord> {
         crate::support::stream_items(self.client.clone(), self.prepare())
+    }
+    /// The pages from `token` (a [`ResumeToken`](crate::support::ResumeToken) of an
+    /// earlier stream) on, with this request's options.
+    pub fn stream_pages_from(
+        self,
+        token: crate::support::ResumeToken,
+    ) -> crate::support::PageStream<crate::models::callrecords::CallRecord> {
+        crate::support::stream_pages_from(self.client.clone(), self.prepare(), token)
+    }
+    /// The items from `token` on: exactly those the stream that gave the token had not
+    /// yielded.
+    pub fn stream_items_from(
+        self,
+        token: crate::support::ResumeToken,
+    ) -> crate::support::ItemStream<crate::models::callrecords::CallRecord> {
+        crate::support::stream_items_from(self.client.clone(), self.prepare(), token)
     }
 }
 
@@ -401,6 +453,7 @@ pub struct GetCallRecordRequest {
     client: crate::runtime::GraphClient,
     path: crate::support::ResourcePath,
     query: crate::support::QueryOptions,
+    options: crate::support::RequestOptions,
 }
 
 impl GetCallRecordRequest {
@@ -430,7 +483,38 @@ impl GetCallRecordRequest {
     /// `Prefer: odata.maxpagesize`: preferred page size, `1..=MAX_PAGE_SIZE`
     /// (checked before sending).
     pub fn max_page_size(mut self, size: u32) -> Self {
-        self.query.max_page_size = Some(size);
+        self.options.max_page_size = Some(size);
+        self
+    }
+    /// Per-request options: headers, `Prefer` values, a `client-request-id`, a timeout
+    /// (replace every option set before, `max_page_size` included).
+    pub fn options(mut self, options: crate::support::RequestOptions) -> Self {
+        self.options = options;
+        self
+    }
+    /// One more request header, e.g. `ConsistencyLevel` (`Authorization`, `Prefer` and
+    /// `client-request-id` have their own settings; setting them here fails when sent).
+    pub fn header(
+        mut self,
+        name: crate::runtime::header::HeaderName,
+        value: crate::runtime::header::HeaderValue,
+    ) -> Self {
+        self.options = self.options.header(name, value);
+        self
+    }
+    /// One more `Prefer` preference (`include-unknown-enum-members` is sent by default).
+    pub fn prefer(mut self, preference: impl Into<String>) -> Self {
+        self.options = self.options.prefer(preference);
+        self
+    }
+    /// The `client-request-id` of every attempt (by default a fresh UUID per attempt).
+    pub fn client_request_id(mut self, id: impl Into<String>) -> Self {
+        self.options = self.options.client_request_id(id);
+        self
+    }
+    /// Timeout of each attempt, body included, instead of the client's.
+    pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
+        self.options = self.options.timeout(timeout);
         self
     }
     /// Path and query relative to the version root, exactly as sent
@@ -438,36 +522,37 @@ impl GetCallRecordRequest {
     pub fn url_path(&self) -> String {
         format!("{}{}", self.path.as_str(), self.query.query_string())
     }
-    /// Validates the arguments and freezes the request.
+    /// Validates the arguments (as `send` does, without sending) and freezes the request.
     ///
     /// # Errors
-    /// An [`ArgumentError`](crate::support::ArgumentError) naming the operation and value.
-    pub fn prepare(
-        &self,
-    ) -> Result<crate::support::Prepared, crate::support::ArgumentError> {
+    /// [`Error::Argument`](crate::support::Error::Argument) naming the operation and value.
+    pub fn prepare(&self) -> Result<crate::support::Prepared, crate::support::Error> {
         crate::support::Prepared::new(
             Self::OPERATION,
             &self.path,
             &self.query,
+            &self.options,
             Self::MAX_PAGE_SIZE,
         )
     }
     /// Sends the request and returns the entity.
+    ///
+    /// # Errors
+    /// [`Error::Argument`](crate::support::Error::Argument) for an argument Graph
+    /// would reject (nothing is sent), or any error of the request.
     pub async fn send(
         self,
     ) -> Result<crate::models::callrecords::CallRecord, crate::support::Error> {
-        let prepared = self.prepare()?;
-        crate::support::send_entity(&self.client, prepared).await
+        crate::support::send_entity(&self.client, self.prepare()?).await
     }
     /// Sends the request and follows the nested next links of expanded collections
     /// (`sessions@odata.nextLink`, `participants_v2@odata.nextLink`), so the returned entity holds every expanded item.
     pub async fn send_all(
         self,
     ) -> Result<crate::models::callrecords::CallRecord, crate::support::Error> {
-        let prepared = self.prepare()?;
         crate::support::send_entity_all(
                 &self.client,
-                prepared,
+                self.prepare()?,
                 &["sessions", "participants_v2"],
             )
             .await
@@ -512,6 +597,7 @@ impl CallRecordExpand {
 pub struct GetDirectRoutingCallsRequest {
     client: crate::runtime::GraphClient,
     path: crate::support::ResourcePath,
+    options: crate::support::RequestOptions,
 }
 
 impl GetDirectRoutingCallsRequest {
@@ -525,45 +611,96 @@ impl GetDirectRoutingCallsRequest {
         max_days: None,
         end: crate::support::EndBound::Exclusive,
     };
+    /// Per-request options: headers, `Prefer` values, a `client-request-id`, a timeout
+    /// (replace every option set before, `max_page_size` included).
+    pub fn options(mut self, options: crate::support::RequestOptions) -> Self {
+        self.options = options;
+        self
+    }
+    /// One more request header, e.g. `ConsistencyLevel` (`Authorization`, `Prefer` and
+    /// `client-request-id` have their own settings; setting them here fails when sent).
+    pub fn header(
+        mut self,
+        name: crate::runtime::header::HeaderName,
+        value: crate::runtime::header::HeaderValue,
+    ) -> Self {
+        self.options = self.options.header(name, value);
+        self
+    }
+    /// One more `Prefer` preference (`include-unknown-enum-members` is sent by default).
+    pub fn prefer(mut self, preference: impl Into<String>) -> Self {
+        self.options = self.options.prefer(preference);
+        self
+    }
+    /// The `client-request-id` of every attempt (by default a fresh UUID per attempt).
+    pub fn client_request_id(mut self, id: impl Into<String>) -> Self {
+        self.options = self.options.client_request_id(id);
+        self
+    }
+    /// Timeout of each attempt, body included, instead of the client's.
+    pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
+        self.options = self.options.timeout(timeout);
+        self
+    }
     /// Path relative to the version root, exactly as sent.
     pub fn url_path(&self) -> String {
         self.path.as_str().to_owned()
     }
-    /// Freezes the request for sending.
+    /// Validates the arguments (as `send` does, without sending) and freezes the request.
     ///
     /// # Errors
-    /// An [`ArgumentError`](crate::support::ArgumentError) if the path is invalid.
-    pub fn prepare(
-        &self,
-    ) -> Result<crate::support::Prepared, crate::support::ArgumentError> {
+    /// [`Error::Argument`](crate::support::Error::Argument) naming the operation and value.
+    pub fn prepare(&self) -> Result<crate::support::Prepared, crate::support::Error> {
         crate::support::Prepared::new(
             Self::OPERATION,
             &self.path,
             &crate::support::QueryOptions::default(),
+            &self.options,
             u32::MAX,
         )
     }
-    /// Sends the request and returns the first page.
+    /// Sends the request and returns the first page (`@odata.nextLink` in
+    /// [`Page::next_link`](crate::support::Page::next_link)).
+    ///
+    /// # Errors
+    /// [`Error::Argument`](crate::support::Error::Argument) for an argument Graph
+    /// would reject (nothing is sent), or any error of the request.
     pub async fn send(
         self,
     ) -> Result<
         crate::support::Page<crate::models::callrecords::DirectRoutingLogRow>,
         crate::support::Error,
     > {
-        let prepared = self.prepare()?;
-        crate::support::send_page(&self.client, prepared).await
+        crate::support::send_page(&self.client, self.prepare()?).await
     }
-    /// Every page in order, following `@odata.nextLink`.
+    /// Every page in order, following `@odata.nextLink` (retries apply to every page);
+    /// an argument error is the stream's only item.
     pub fn stream_pages(
         self,
     ) -> crate::support::PageStream<crate::models::callrecords::DirectRoutingLogRow> {
         crate::support::stream_pages(self.client.clone(), self.prepare())
     }
-    /// Every row of every page, in order.
+    /// Every item of every page, in order.
     pub fn stream_items(
         self,
     ) -> crate::support::ItemStream<crate::models::callrecords::DirectRoutingLogRow> {
         crate::support::stream_items(self.client.clone(), self.prepare())
+    }
+    /// The pages from `token` (a [`ResumeToken`](crate::support::ResumeToken) of an
+    /// earlier stream) on, with this request's options.
+    pub fn stream_pages_from(
+        self,
+        token: crate::support::ResumeToken,
+    ) -> crate::support::PageStream<crate::models::callrecords::DirectRoutingLogRow> {
+        crate::support::stream_pages_from(self.client.clone(), self.prepare(), token)
+    }
+    /// The items from `token` on: exactly those the stream that gave the token had not
+    /// yielded.
+    pub fn stream_items_from(
+        self,
+        token: crate::support::ResumeToken,
+    ) -> crate::support::ItemStream<crate::models::callrecords::DirectRoutingLogRow> {
+        crate::support::stream_items_from(self.client.clone(), self.prepare(), token)
     }
 }
 
@@ -573,6 +710,7 @@ impl GetDirectRoutingCallsRequest {
 pub struct GetPstnCallsRequest {
     client: crate::runtime::GraphClient,
     path: crate::support::ResourcePath,
+    options: crate::support::RequestOptions,
 }
 
 impl GetPstnCallsRequest {
@@ -586,45 +724,96 @@ impl GetPstnCallsRequest {
         max_days: Some(90i64),
         end: crate::support::EndBound::Inclusive,
     };
+    /// Per-request options: headers, `Prefer` values, a `client-request-id`, a timeout
+    /// (replace every option set before, `max_page_size` included).
+    pub fn options(mut self, options: crate::support::RequestOptions) -> Self {
+        self.options = options;
+        self
+    }
+    /// One more request header, e.g. `ConsistencyLevel` (`Authorization`, `Prefer` and
+    /// `client-request-id` have their own settings; setting them here fails when sent).
+    pub fn header(
+        mut self,
+        name: crate::runtime::header::HeaderName,
+        value: crate::runtime::header::HeaderValue,
+    ) -> Self {
+        self.options = self.options.header(name, value);
+        self
+    }
+    /// One more `Prefer` preference (`include-unknown-enum-members` is sent by default).
+    pub fn prefer(mut self, preference: impl Into<String>) -> Self {
+        self.options = self.options.prefer(preference);
+        self
+    }
+    /// The `client-request-id` of every attempt (by default a fresh UUID per attempt).
+    pub fn client_request_id(mut self, id: impl Into<String>) -> Self {
+        self.options = self.options.client_request_id(id);
+        self
+    }
+    /// Timeout of each attempt, body included, instead of the client's.
+    pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
+        self.options = self.options.timeout(timeout);
+        self
+    }
     /// Path relative to the version root, exactly as sent.
     pub fn url_path(&self) -> String {
         self.path.as_str().to_owned()
     }
-    /// Freezes the request for sending.
+    /// Validates the arguments (as `send` does, without sending) and freezes the request.
     ///
     /// # Errors
-    /// An [`ArgumentError`](crate::support::ArgumentError) if the path is invalid.
-    pub fn prepare(
-        &self,
-    ) -> Result<crate::support::Prepared, crate::support::ArgumentError> {
+    /// [`Error::Argument`](crate::support::Error::Argument) naming the operation and value.
+    pub fn prepare(&self) -> Result<crate::support::Prepared, crate::support::Error> {
         crate::support::Prepared::new(
             Self::OPERATION,
             &self.path,
             &crate::support::QueryOptions::default(),
+            &self.options,
             u32::MAX,
         )
     }
-    /// Sends the request and returns the first page.
+    /// Sends the request and returns the first page (`@odata.nextLink` in
+    /// [`Page::next_link`](crate::support::Page::next_link)).
+    ///
+    /// # Errors
+    /// [`Error::Argument`](crate::support::Error::Argument) for an argument Graph
+    /// would reject (nothing is sent), or any error of the request.
     pub async fn send(
         self,
     ) -> Result<
         crate::support::Page<crate::models::callrecords::PstnCallLogRow>,
         crate::support::Error,
     > {
-        let prepared = self.prepare()?;
-        crate::support::send_page(&self.client, prepared).await
+        crate::support::send_page(&self.client, self.prepare()?).await
     }
-    /// Every page in order, following `@odata.nextLink`.
+    /// Every page in order, following `@odata.nextLink` (retries apply to every page);
+    /// an argument error is the stream's only item.
     pub fn stream_pages(
         self,
     ) -> crate::support::PageStream<crate::models::callrecords::PstnCallLogRow> {
         crate::support::stream_pages(self.client.clone(), self.prepare())
     }
-    /// Every row of every page, in order.
+    /// Every item of every page, in order.
     pub fn stream_items(
         self,
     ) -> crate::support::ItemStream<crate::models::callrecords::PstnCallLogRow> {
         crate::support::stream_items(self.client.clone(), self.prepare())
+    }
+    /// The pages from `token` (a [`ResumeToken`](crate::support::ResumeToken) of an
+    /// earlier stream) on, with this request's options.
+    pub fn stream_pages_from(
+        self,
+        token: crate::support::ResumeToken,
+    ) -> crate::support::PageStream<crate::models::callrecords::PstnCallLogRow> {
+        crate::support::stream_pages_from(self.client.clone(), self.prepare(), token)
+    }
+    /// The items from `token` on: exactly those the stream that gave the token had not
+    /// yielded.
+    pub fn stream_items_from(
+        self,
+        token: crate::support::ResumeToken,
+    ) -> crate::support::ItemStream<crate::models::callrecords::PstnCallLogRow> {
+        crate::support::stream_items_from(self.client.clone(), self.prepare(), token)
     }
 }
 
@@ -642,6 +831,7 @@ impl OrganizerV2RequestBuilder {
             client: self.client.clone(),
             path: self.path.clone(),
             query: crate::support::QueryOptions::default(),
+            options: crate::support::RequestOptions::default(),
         }
     }
 }
@@ -655,31 +845,70 @@ pub struct GetOrganizerV2Request {
     client: crate::runtime::GraphClient,
     path: crate::support::ResourcePath,
     query: crate::support::QueryOptions,
+    options: crate::support::RequestOptions,
 }
 
 impl GetOrganizerV2Request {
     /// Operation name used in error messages.
     pub const OPERATION: &'static str = "get organizer_v2";
+    /// Per-request options: headers, `Prefer` values, a `client-request-id`, a timeout
+    /// (replace every option set before, `max_page_size` included).
+    pub fn options(mut self, options: crate::support::RequestOptions) -> Self {
+        self.options = options;
+        self
+    }
+    /// One more request header, e.g. `ConsistencyLevel` (`Authorization`, `Prefer` and
+    /// `client-request-id` have their own settings; setting them here fails when sent).
+    pub fn header(
+        mut self,
+        name: crate::runtime::header::HeaderName,
+        value: crate::runtime::header::HeaderValue,
+    ) -> Self {
+        self.options = self.options.header(name, value);
+        self
+    }
+    /// One more `Prefer` preference (`include-unknown-enum-members` is sent by default).
+    pub fn prefer(mut self, preference: impl Into<String>) -> Self {
+        self.options = self.options.prefer(preference);
+        self
+    }
+    /// The `client-request-id` of every attempt (by default a fresh UUID per attempt).
+    pub fn client_request_id(mut self, id: impl Into<String>) -> Self {
+        self.options = self.options.client_request_id(id);
+        self
+    }
+    /// Timeout of each attempt, body included, instead of the client's.
+    pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
+        self.options = self.options.timeout(timeout);
+        self
+    }
     /// Path and query relative to the version root, exactly as sent
     /// (`Prefer` headers are not part of it).
     pub fn url_path(&self) -> String {
         format!("{}{}", self.path.as_str(), self.query.query_string())
     }
-    /// Validates the arguments and freezes the request.
+    /// Validates the arguments (as `send` does, without sending) and freezes the request.
     ///
     /// # Errors
-    /// An [`ArgumentError`](crate::support::ArgumentError) naming the operation and value.
-    pub fn prepare(
-        &self,
-    ) -> Result<crate::support::Prepared, crate::support::ArgumentError> {
-        crate::support::Prepared::new(Self::OPERATION, &self.path, &self.query, u32::MAX)
+    /// [`Error::Argument`](crate::support::Error::Argument) naming the operation and value.
+    pub fn prepare(&self) -> Result<crate::support::Prepared, crate::support::Error> {
+        crate::support::Prepared::new(
+            Self::OPERATION,
+            &self.path,
+            &self.query,
+            &self.options,
+            u32::MAX,
+        )
     }
     /// Sends the request and returns the entity.
+    ///
+    /// # Errors
+    /// [`Error::Argument`](crate::support::Error::Argument) for an argument Graph
+    /// would reject (nothing is sent), or any error of the request.
     pub async fn send(
         self,
     ) -> Result<crate::models::callrecords::Organizer, crate::support::Error> {
-        let prepared = self.prepare()?;
-        crate::support::send_entity(&self.client, prepared).await
+        crate::support::send_entity(&self.client, self.prepare()?).await
     }
 }
 
@@ -697,6 +926,7 @@ impl ParticipantsV2RequestBuilder {
             client: self.client.clone(),
             path: self.path.clone(),
             query: crate::support::QueryOptions::default(),
+            options: crate::support::RequestOptions::default(),
         }
     }
     /// `/communications/callRecords/{id}/participants_v2/{id}`: one `participant` by id (percent-encoded into the path; an empty id is an
@@ -723,6 +953,7 @@ impl ParticipantRequestBuilder {
             client: self.client.clone(),
             path: self.path.clone(),
             query: crate::support::QueryOptions::default(),
+            options: crate::support::RequestOptions::default(),
         }
     }
 }
@@ -736,6 +967,7 @@ pub struct ListParticipantsV2Request {
     client: crate::runtime::GraphClient,
     path: crate::support::ResourcePath,
     query: crate::support::QueryOptions,
+    options: crate::support::RequestOptions,
 }
 
 impl ListParticipantsV2Request {
@@ -751,7 +983,38 @@ impl ListParticipantsV2Request {
     /// `Prefer: odata.maxpagesize`: preferred page size, `1..=MAX_PAGE_SIZE`
     /// (checked before sending).
     pub fn max_page_size(mut self, size: u32) -> Self {
-        self.query.max_page_size = Some(size);
+        self.options.max_page_size = Some(size);
+        self
+    }
+    /// Per-request options: headers, `Prefer` values, a `client-request-id`, a timeout
+    /// (replace every option set before, `max_page_size` included).
+    pub fn options(mut self, options: crate::support::RequestOptions) -> Self {
+        self.options = options;
+        self
+    }
+    /// One more request header, e.g. `ConsistencyLevel` (`Authorization`, `Prefer` and
+    /// `client-request-id` have their own settings; setting them here fails when sent).
+    pub fn header(
+        mut self,
+        name: crate::runtime::header::HeaderName,
+        value: crate::runtime::header::HeaderValue,
+    ) -> Self {
+        self.options = self.options.header(name, value);
+        self
+    }
+    /// One more `Prefer` preference (`include-unknown-enum-members` is sent by default).
+    pub fn prefer(mut self, preference: impl Into<String>) -> Self {
+        self.options = self.options.prefer(preference);
+        self
+    }
+    /// The `client-request-id` of every attempt (by default a fresh UUID per attempt).
+    pub fn client_request_id(mut self, id: impl Into<String>) -> Self {
+        self.options = self.options.client_request_id(id);
+        self
+    }
+    /// Timeout of each attempt, body included, instead of the client's.
+    pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
+        self.options = self.options.timeout(timeout);
         self
     }
     /// Path and query relative to the version root, exactly as sent
@@ -759,32 +1022,35 @@ impl ListParticipantsV2Request {
     pub fn url_path(&self) -> String {
         format!("{}{}", self.path.as_str(), self.query.query_string())
     }
-    /// Validates the arguments and freezes the request.
+    /// Validates the arguments (as `send` does, without sending) and freezes the request.
     ///
     /// # Errors
-    /// An [`ArgumentError`](crate::support::ArgumentError) naming the operation and value.
-    pub fn prepare(
-        &self,
-    ) -> Result<crate::support::Prepared, crate::support::ArgumentError> {
+    /// [`Error::Argument`](crate::support::Error::Argument) naming the operation and value.
+    pub fn prepare(&self) -> Result<crate::support::Prepared, crate::support::Error> {
         crate::support::Prepared::new(
             Self::OPERATION,
             &self.path,
             &self.query,
+            &self.options,
             Self::MAX_PAGE_SIZE,
         )
     }
     /// Sends the request and returns the first page (`@odata.nextLink` in
     /// [`Page::next_link`](crate::support::Page::next_link)).
+    ///
+    /// # Errors
+    /// [`Error::Argument`](crate::support::Error::Argument) for an argument Graph
+    /// would reject (nothing is sent), or any error of the request.
     pub async fn send(
         self,
     ) -> Result<
         crate::support::Page<crate::models::callrecords::Participant>,
         crate::support::Error,
     > {
-        let prepared = self.prepare()?;
-        crate::support::send_page(&self.client, prepared).await
+        crate::support::send_page(&self.client, self.prepare()?).await
     }
-    /// Every page in order, following `@odata.nextLink` (retries apply to every page).
+    /// Every page in order, following `@odata.nextLink` (retries apply to every page);
+    /// an argument error is the stream's only item.
     pub fn stream_pages(
         self,
     ) -> crate::support::PageStream<crate::models::callrecords::Participant> {
@@ -795,6 +1061,22 @@ impl ListParticipantsV2Request {
         self,
     ) -> crate::support::ItemStream<crate::models::callrecords::Participant> {
         crate::support::stream_items(self.client.clone(), self.prepare())
+    }
+    /// The pages from `token` (a [`ResumeToken`](crate::support::ResumeToken) of an
+    /// earlier stream) on, with this request's options.
+    pub fn stream_pages_from(
+        self,
+        token: crate::support::ResumeToken,
+    ) -> crate::support::PageStream<crate::models::callrecords::Participant> {
+        crate::support::stream_pages_from(self.client.clone(), self.prepare(), token)
+    }
+    /// The items from `token` on: exactly those the stream that gave the token had not
+    /// yielded.
+    pub fn stream_items_from(
+        self,
+        token: crate::support::ResumeToken,
+    ) -> crate::support::ItemStream<crate::models::callrecords::Participant> {
+        crate::support::stream_items_from(self.client.clone(), self.prepare(), token)
     }
 }
 
@@ -807,31 +1089,70 @@ pub struct GetParticipantRequest {
     client: crate::runtime::GraphClient,
     path: crate::support::ResourcePath,
     query: crate::support::QueryOptions,
+    options: crate::support::RequestOptions,
 }
 
 impl GetParticipantRequest {
     /// Operation name used in error messages.
     pub const OPERATION: &'static str = "get participant";
+    /// Per-request options: headers, `Prefer` values, a `client-request-id`, a timeout
+    /// (replace every option set before, `max_page_size` included).
+    pub fn options(mut self, options: crate::support::RequestOptions) -> Self {
+        self.options = options;
+        self
+    }
+    /// One more request header, e.g. `ConsistencyLevel` (`Authorization`, `Prefer` and
+    /// `client-request-id` have their own settings; setting them here fails when sent).
+    pub fn header(
+        mut self,
+        name: crate::runtime::header::HeaderName,
+        value: crate::runtime::header::HeaderValue,
+    ) -> Self {
+        self.options = self.options.header(name, value);
+        self
+    }
+    /// One more `Prefer` preference (`include-unknown-enum-members` is sent by default).
+    pub fn prefer(mut self, preference: impl Into<String>) -> Self {
+        self.options = self.options.prefer(preference);
+        self
+    }
+    /// The `client-request-id` of every attempt (by default a fresh UUID per attempt).
+    pub fn client_request_id(mut self, id: impl Into<String>) -> Self {
+        self.options = self.options.client_request_id(id);
+        self
+    }
+    /// Timeout of each attempt, body included, instead of the client's.
+    pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
+        self.options = self.options.timeout(timeout);
+        self
+    }
     /// Path and query relative to the version root, exactly as sent
     /// (`Prefer` headers are not part of it).
     pub fn url_path(&self) -> String {
         format!("{}{}", self.path.as_str(), self.query.query_string())
     }
-    /// Validates the arguments and freezes the request.
+    /// Validates the arguments (as `send` does, without sending) and freezes the request.
     ///
     /// # Errors
-    /// An [`ArgumentError`](crate::support::ArgumentError) naming the operation and value.
-    pub fn prepare(
-        &self,
-    ) -> Result<crate::support::Prepared, crate::support::ArgumentError> {
-        crate::support::Prepared::new(Self::OPERATION, &self.path, &self.query, u32::MAX)
+    /// [`Error::Argument`](crate::support::Error::Argument) naming the operation and value.
+    pub fn prepare(&self) -> Result<crate::support::Prepared, crate::support::Error> {
+        crate::support::Prepared::new(
+            Self::OPERATION,
+            &self.path,
+            &self.query,
+            &self.options,
+            u32::MAX,
+        )
     }
     /// Sends the request and returns the entity.
+    ///
+    /// # Errors
+    /// [`Error::Argument`](crate::support::Error::Argument) for an argument Graph
+    /// would reject (nothing is sent), or any error of the request.
     pub async fn send(
         self,
     ) -> Result<crate::models::callrecords::Participant, crate::support::Error> {
-        let prepared = self.prepare()?;
-        crate::support::send_entity(&self.client, prepared).await
+        crate::support::send_entity(&self.client, self.prepare()?).await
     }
 }
 
@@ -849,6 +1170,7 @@ impl SessionsRequestBuilder {
             client: self.client.clone(),
             path: self.path.clone(),
             query: crate::support::QueryOptions::default(),
+            options: crate::support::RequestOptions::default(),
         }
     }
     /// `/communications/callRecords/{id}/sessions/{id}`: one `session` by id (percent-encoded into the path; an empty id is an
@@ -875,6 +1197,7 @@ impl SessionRequestBuilder {
             client: self.client.clone(),
             path: self.path.clone(),
             query: crate::support::QueryOptions::default(),
+            options: crate::support::RequestOptions::default(),
         }
     }
     /// `/communications/callRecords/{id}/sessions/{id}/segments`: the `segments` collection (`Collection(microsoft.graph.callRecords.segment)`).
@@ -895,6 +1218,7 @@ pub struct ListSessionsRequest {
     client: crate::runtime::GraphClient,
     path: crate::support::ResourcePath,
     query: crate::support::QueryOptions,
+    options: crate::support::RequestOptions,
 }
 
 impl ListSessionsRequest {
@@ -927,7 +1251,38 @@ impl ListSessionsRequest {
     /// `Prefer: odata.maxpagesize`: preferred page size, `1..=MAX_PAGE_SIZE`
     /// (checked before sending).
     pub fn max_page_size(mut self, size: u32) -> Self {
-        self.query.max_page_size = Some(size);
+        self.options.max_page_size = Some(size);
+        self
+    }
+    /// Per-request options: headers, `Prefer` values, a `client-request-id`, a timeout
+    /// (replace every option set before, `max_page_size` included).
+    pub fn options(mut self, options: crate::support::RequestOptions) -> Self {
+        self.options = options;
+        self
+    }
+    /// One more request header, e.g. `ConsistencyLevel` (`Authorization`, `Prefer` and
+    /// `client-request-id` have their own settings; setting them here fails when sent).
+    pub fn header(
+        mut self,
+        name: crate::runtime::header::HeaderName,
+        value: crate::runtime::header::HeaderValue,
+    ) -> Self {
+        self.options = self.options.header(name, value);
+        self
+    }
+    /// One more `Prefer` preference (`include-unknown-enum-members` is sent by default).
+    pub fn prefer(mut self, preference: impl Into<String>) -> Self {
+        self.options = self.options.prefer(preference);
+        self
+    }
+    /// The `client-request-id` of every attempt (by default a fresh UUID per attempt).
+    pub fn client_request_id(mut self, id: impl Into<String>) -> Self {
+        self.options = self.options.client_request_id(id);
+        self
+    }
+    /// Timeout of each attempt, body included, instead of the client's.
+    pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
+        self.options = self.options.timeout(timeout);
         self
     }
     /// Path and query relative to the version root, exactly as sent
@@ -935,32 +1290,35 @@ impl ListSessionsRequest {
     pub fn url_path(&self) -> String {
         format!("{}{}", self.path.as_str(), self.query.query_string())
     }
-    /// Validates the arguments and freezes the request.
+    /// Validates the arguments (as `send` does, without sending) and freezes the request.
     ///
     /// # Errors
-    /// An [`ArgumentError`](crate::support::ArgumentError) naming the operation and value.
-    pub fn prepare(
-        &self,
-    ) -> Result<crate::support::Prepared, crate::support::ArgumentError> {
+    /// [`Error::Argument`](crate::support::Error::Argument) naming the operation and value.
+    pub fn prepare(&self) -> Result<crate::support::Prepared, crate::support::Error> {
         crate::support::Prepared::new(
             Self::OPERATION,
             &self.path,
             &self.query,
+            &self.options,
             Self::MAX_PAGE_SIZE,
         )
     }
     /// Sends the request and returns the first page (`@odata.nextLink` in
     /// [`Page::next_link`](crate::support::Page::next_link)).
+    ///
+    /// # Errors
+    /// [`Error::Argument`](crate::support::Error::Argument) for an argument Graph
+    /// would reject (nothing is sent), or any error of the request.
     pub async fn send(
         self,
     ) -> Result<
         crate::support::Page<crate::models::callrecords::Session>,
         crate::support::Error,
     > {
-        let prepared = self.prepare()?;
-        crate::support::send_page(&self.client, prepared).await
+        crate::support::send_page(&self.client, self.prepare()?).await
     }
-    /// Every page in order, following `@odata.nextLink` (retries apply to every page).
+    /// Every page in order, following `@odata.nextLink` (retries apply to every page);
+    /// an argument error is the stream's only item.
     pub fn stream_pages(
         self,
     ) -> crate::support::PageStream<crate::models::callrecords::Session> {
@@ -971,6 +1329,22 @@ impl ListSessionsRequest {
         self,
     ) -> crate::support::ItemStream<crate::models::callrecords::Session> {
         crate::support::stream_items(self.client.clone(), self.prepare())
+    }
+    /// The pages from `token` (a [`ResumeToken`](crate::support::ResumeToken) of an
+    /// earlier stream) on, with this request's options.
+    pub fn stream_pages_from(
+        self,
+        token: crate::support::ResumeToken,
+    ) -> crate::support::PageStream<crate::models::callrecords::Session> {
+        crate::support::stream_pages_from(self.client.clone(), self.prepare(), token)
+    }
+    /// The items from `token` on: exactly those the stream that gave the token had not
+    /// yielded.
+    pub fn stream_items_from(
+        self,
+        token: crate::support::ResumeToken,
+    ) -> crate::support::ItemStream<crate::models::callrecords::Session> {
+        crate::support::stream_items_from(self.client.clone(), self.prepare(), token)
     }
 }
 
@@ -999,31 +1373,70 @@ pub struct GetSessionRequest {
     client: crate::runtime::GraphClient,
     path: crate::support::ResourcePath,
     query: crate::support::QueryOptions,
+    options: crate::support::RequestOptions,
 }
 
 impl GetSessionRequest {
     /// Operation name used in error messages.
     pub const OPERATION: &'static str = "get session";
+    /// Per-request options: headers, `Prefer` values, a `client-request-id`, a timeout
+    /// (replace every option set before, `max_page_size` included).
+    pub fn options(mut self, options: crate::support::RequestOptions) -> Self {
+        self.options = options;
+        self
+    }
+    /// One more request header, e.g. `ConsistencyLevel` (`Authorization`, `Prefer` and
+    /// `client-request-id` have their own settings; setting them here fails when sent).
+    pub fn header(
+        mut self,
+        name: crate::runtime::header::HeaderName,
+        value: crate::runtime::header::HeaderValue,
+    ) -> Self {
+        self.options = self.options.header(name, value);
+        self
+    }
+    /// One more `Prefer` preference (`include-unknown-enum-members` is sent by default).
+    pub fn prefer(mut self, preference: impl Into<String>) -> Self {
+        self.options = self.options.prefer(preference);
+        self
+    }
+    /// The `client-request-id` of every attempt (by default a fresh UUID per attempt).
+    pub fn client_request_id(mut self, id: impl Into<String>) -> Self {
+        self.options = self.options.client_request_id(id);
+        self
+    }
+    /// Timeout of each attempt, body included, instead of the client's.
+    pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
+        self.options = self.options.timeout(timeout);
+        self
+    }
     /// Path and query relative to the version root, exactly as sent
     /// (`Prefer` headers are not part of it).
     pub fn url_path(&self) -> String {
         format!("{}{}", self.path.as_str(), self.query.query_string())
     }
-    /// Validates the arguments and freezes the request.
+    /// Validates the arguments (as `send` does, without sending) and freezes the request.
     ///
     /// # Errors
-    /// An [`ArgumentError`](crate::support::ArgumentError) naming the operation and value.
-    pub fn prepare(
-        &self,
-    ) -> Result<crate::support::Prepared, crate::support::ArgumentError> {
-        crate::support::Prepared::new(Self::OPERATION, &self.path, &self.query, u32::MAX)
+    /// [`Error::Argument`](crate::support::Error::Argument) naming the operation and value.
+    pub fn prepare(&self) -> Result<crate::support::Prepared, crate::support::Error> {
+        crate::support::Prepared::new(
+            Self::OPERATION,
+            &self.path,
+            &self.query,
+            &self.options,
+            u32::MAX,
+        )
     }
     /// Sends the request and returns the entity.
+    ///
+    /// # Errors
+    /// [`Error::Argument`](crate::support::Error::Argument) for an argument Graph
+    /// would reject (nothing is sent), or any error of the request.
     pub async fn send(
         self,
     ) -> Result<crate::models::callrecords::Session, crate::support::Error> {
-        let prepared = self.prepare()?;
-        crate::support::send_entity(&self.client, prepared).await
+        crate::support::send_entity(&self.client, self.prepare()?).await
     }
 }
 
@@ -1041,6 +1454,7 @@ impl SegmentsRequestBuilder {
             client: self.client.clone(),
             path: self.path.clone(),
             query: crate::support::QueryOptions::default(),
+            options: crate::support::RequestOptions::default(),
         }
     }
     /// `/communications/callRecords/{id}/sessions/{id}/segments/{id}`: one `segment` by id (percent-encoded into the path; an empty id is an
@@ -1067,6 +1481,7 @@ impl SegmentRequestBuilder {
             client: self.client.clone(),
             path: self.path.clone(),
             query: crate::support::QueryOptions::default(),
+            options: crate::support::RequestOptions::default(),
         }
     }
 }
@@ -1080,37 +1495,77 @@ pub struct ListSegmentsRequest {
     client: crate::runtime::GraphClient,
     path: crate::support::ResourcePath,
     query: crate::support::QueryOptions,
+    options: crate::support::RequestOptions,
 }
 
 impl ListSegmentsRequest {
     /// Operation name used in error messages.
     pub const OPERATION: &'static str = "list segments";
+    /// Per-request options: headers, `Prefer` values, a `client-request-id`, a timeout
+    /// (replace every option set before, `max_page_size` included).
+    pub fn options(mut self, options: crate::support::RequestOptions) -> Self {
+        self.options = options;
+        self
+    }
+    /// One more request header, e.g. `ConsistencyLevel` (`Authorization`, `Prefer` and
+    /// `client-request-id` have their own settings; setting them here fails when sent).
+    pub fn header(
+        mut self,
+        name: crate::runtime::header::HeaderName,
+        value: crate::runtime::header::HeaderValue,
+    ) -> Self {
+        self.options = self.options.header(name, value);
+        self
+    }
+    /// One more `Prefer` preference (`include-unknown-enum-members` is sent by default).
+    pub fn prefer(mut self, preference: impl Into<String>) -> Self {
+        self.options = self.options.prefer(preference);
+        self
+    }
+    /// The `client-request-id` of every attempt (by default a fresh UUID per attempt).
+    pub fn client_request_id(mut self, id: impl Into<String>) -> Self {
+        self.options = self.options.client_request_id(id);
+        self
+    }
+    /// Timeout of each attempt, body included, instead of the client's.
+    pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
+        self.options = self.options.timeout(timeout);
+        self
+    }
     /// Path and query relative to the version root, exactly as sent
     /// (`Prefer` headers are not part of it).
     pub fn url_path(&self) -> String {
         format!("{}{}", self.path.as_str(), self.query.query_string())
     }
-    /// Validates the arguments and freezes the request.
+    /// Validates the arguments (as `send` does, without sending) and freezes the request.
     ///
     /// # Errors
-    /// An [`ArgumentError`](crate::support::ArgumentError) naming the operation and value.
-    pub fn prepare(
-        &self,
-    ) -> Result<crate::support::Prepared, crate::support::ArgumentError> {
-        crate::support::Prepared::new(Self::OPERATION, &self.path, &self.query, u32::MAX)
+    /// [`Error::Argument`](crate::support::Error::Argument) naming the operation and value.
+    pub fn prepare(&self) -> Result<crate::support::Prepared, crate::support::Error> {
+        crate::support::Prepared::new(
+            Self::OPERATION,
+            &self.path,
+            &self.query,
+            &self.options,
+            u32::MAX,
+        )
     }
     /// Sends the request and returns the first page (`@odata.nextLink` in
     /// [`Page::next_link`](crate::support::Page::next_link)).
+    ///
+    /// # Errors
+    /// [`Error::Argument`](crate::support::Error::Argument) for an argument Graph
+    /// would reject (nothing is sent), or any error of the request.
     pub async fn send(
         self,
     ) -> Result<
         crate::support::Page<crate::models::callrecords::Segment>,
         crate::support::Error,
     > {
-        let prepared = self.prepare()?;
-        crate::support::send_page(&self.client, prepared).await
+        crate::support::send_page(&self.client, self.prepare()?).await
     }
-    /// Every page in order, following `@odata.nextLink` (retries apply to every page).
+    /// Every page in order, following `@odata.nextLink` (retries apply to every page);
+    /// an argument error is the stream's only item.
     pub fn stream_pages(
         self,
     ) -> crate::support::PageStream<crate::models::callrecords::Segment> {
@@ -1121,6 +1576,22 @@ impl ListSegmentsRequest {
         self,
     ) -> crate::support::ItemStream<crate::models::callrecords::Segment> {
         crate::support::stream_items(self.client.clone(), self.prepare())
+    }
+    /// The pages from `token` (a [`ResumeToken`](crate::support::ResumeToken) of an
+    /// earlier stream) on, with this request's options.
+    pub fn stream_pages_from(
+        self,
+        token: crate::support::ResumeToken,
+    ) -> crate::support::PageStream<crate::models::callrecords::Segment> {
+        crate::support::stream_pages_from(self.client.clone(), self.prepare(), token)
+    }
+    /// The items from `token` on: exactly those the stream that gave the token had not
+    /// yielded.
+    pub fn stream_items_from(
+        self,
+        token: crate::support::ResumeToken,
+    ) -> crate::support::ItemStream<crate::models::callrecords::Segment> {
+        crate::support::stream_items_from(self.client.clone(), self.prepare(), token)
     }
 }
 
@@ -1133,30 +1604,69 @@ pub struct GetSegmentRequest {
     client: crate::runtime::GraphClient,
     path: crate::support::ResourcePath,
     query: crate::support::QueryOptions,
+    options: crate::support::RequestOptions,
 }
 
 impl GetSegmentRequest {
     /// Operation name used in error messages.
     pub const OPERATION: &'static str = "get segment";
+    /// Per-request options: headers, `Prefer` values, a `client-request-id`, a timeout
+    /// (replace every option set before, `max_page_size` included).
+    pub fn options(mut self, options: crate::support::RequestOptions) -> Self {
+        self.options = options;
+        self
+    }
+    /// One more request header, e.g. `ConsistencyLevel` (`Authorization`, `Prefer` and
+    /// `client-request-id` have their own settings; setting them here fails when sent).
+    pub fn header(
+        mut self,
+        name: crate::runtime::header::HeaderName,
+        value: crate::runtime::header::HeaderValue,
+    ) -> Self {
+        self.options = self.options.header(name, value);
+        self
+    }
+    /// One more `Prefer` preference (`include-unknown-enum-members` is sent by default).
+    pub fn prefer(mut self, preference: impl Into<String>) -> Self {
+        self.options = self.options.prefer(preference);
+        self
+    }
+    /// The `client-request-id` of every attempt (by default a fresh UUID per attempt).
+    pub fn client_request_id(mut self, id: impl Into<String>) -> Self {
+        self.options = self.options.client_request_id(id);
+        self
+    }
+    /// Timeout of each attempt, body included, instead of the client's.
+    pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
+        self.options = self.options.timeout(timeout);
+        self
+    }
     /// Path and query relative to the version root, exactly as sent
     /// (`Prefer` headers are not part of it).
     pub fn url_path(&self) -> String {
         format!("{}{}", self.path.as_str(), self.query.query_string())
     }
-    /// Validates the arguments and freezes the request.
+    /// Validates the arguments (as `send` does, without sending) and freezes the request.
     ///
     /// # Errors
-    /// An [`ArgumentError`](crate::support::ArgumentError) naming the operation and value.
-    pub fn prepare(
-        &self,
-    ) -> Result<crate::support::Prepared, crate::support::ArgumentError> {
-        crate::support::Prepared::new(Self::OPERATION, &self.path, &self.query, u32::MAX)
+    /// [`Error::Argument`](crate::support::Error::Argument) naming the operation and value.
+    pub fn prepare(&self) -> Result<crate::support::Prepared, crate::support::Error> {
+        crate::support::Prepared::new(
+            Self::OPERATION,
+            &self.path,
+            &self.query,
+            &self.options,
+            u32::MAX,
+        )
     }
     /// Sends the request and returns the entity.
+    ///
+    /// # Errors
+    /// [`Error::Argument`](crate::support::Error::Argument) for an argument Graph
+    /// would reject (nothing is sent), or any error of the request.
     pub async fn send(
         self,
     ) -> Result<crate::models::callrecords::Segment, crate::support::Error> {
-        let prepared = self.prepare()?;
-        crate::support::send_entity(&self.client, prepared).await
+        crate::support::send_entity(&self.client, self.prepare()?).await
     }
 }

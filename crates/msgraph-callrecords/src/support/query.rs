@@ -1,7 +1,7 @@
 //! Resource paths and OData system query options, built as pure strings (testable without HTTP).
 
 use super::encode;
-use super::error::ArgumentError;
+use msgraph_runtime::ArgumentError;
 
 /// A path relative to the API version root (`/communications/callRecords/{id}`), with the first
 /// argument error met while building it (e.g. an empty key), reported when the request is sent.
@@ -63,6 +63,14 @@ impl ResourcePath {
         &self.path
     }
 
+    /// The path with `check`'s error deferred to send time (the first error met is kept).
+    pub fn checked(mut self, check: Result<(), ArgumentError>) -> Self {
+        if self.error.is_none() {
+            self.error = check.err();
+        }
+        self
+    }
+
     /// The deferred argument error, if any.
     pub fn check(&self) -> Result<(), ArgumentError> {
         match &self.error {
@@ -91,8 +99,6 @@ pub struct QueryOptions {
     pub filter: Option<String>,
     /// `$top`.
     pub top: Option<u32>,
-    /// `Prefer: odata.maxpagesize` (a header, not part of the URL).
-    pub max_page_size: Option<u32>,
 }
 
 impl QueryOptions {
@@ -122,17 +128,9 @@ impl QueryOptions {
         }
     }
 
-    /// Checks the options against the operation's limits: `max_page_size` and `top` in
-    /// `1..=max_page_size_limit` (the documented maximum page size, facts §2.2–§2.6).
-    pub fn check(&self, operation: &str, max_page_size_limit: u32) -> Result<(), ArgumentError> {
-        if let Some(n) = self.max_page_size {
-            if n == 0 || n > max_page_size_limit {
-                return Err(ArgumentError::new(
-                    operation,
-                    format!("max_page_size {n} is outside 1..={max_page_size_limit}, the documented maximum page size"),
-                ));
-            }
-        }
+    /// Checks the options: `top` at least 1, a non-empty filter. (The page size, a header,
+    /// is checked by [`Prepared::new`](super::Prepared::new).)
+    pub fn check(&self, operation: &str) -> Result<(), ArgumentError> {
         if self.top == Some(0) {
             return Err(ArgumentError::new(operation, "top must be at least 1"));
         }
@@ -185,7 +183,6 @@ mod tests {
             expand: Some("sessions($expand=segments)".into()),
             filter: Some("startDateTime ge 2026-11-01T00:00:00Z".into()),
             top: Some(5),
-            max_page_size: Some(10),
         };
         assert_eq!(
             q.query_string(),
@@ -196,23 +193,23 @@ mod tests {
 
     #[test]
     fn limits() {
-        let q = QueryOptions {
-            max_page_size: Some(61),
-            ..Default::default()
-        };
-        let e = q.check("list sessions", 60).expect_err("over the limit");
-        assert!(e.to_string().contains("max_page_size 61"), "{e}");
-        assert!(QueryOptions {
-            max_page_size: Some(60),
-            ..Default::default()
-        }
-        .check("list sessions", 60)
-        .is_ok());
         assert!(QueryOptions {
             top: Some(0),
             ..Default::default()
         }
-        .check("x", 60)
+        .check("x")
         .is_err());
+        assert!(QueryOptions {
+            filter: Some(" ".into()),
+            ..Default::default()
+        }
+        .check("x")
+        .is_err());
+        assert!(QueryOptions {
+            top: Some(1),
+            ..Default::default()
+        }
+        .check("x")
+        .is_ok());
     }
 }

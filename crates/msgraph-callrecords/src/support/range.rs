@@ -4,7 +4,7 @@
 use chrono::{DateTime, Duration, Utc};
 
 use super::encode::{datetime_literal, tick_ceil, tick_floor};
-use super::error::ArgumentError;
+use msgraph_runtime::ArgumentError;
 
 /// Whether a log function's `toDateTime` is included in the range (facts §2.6: inclusive for
 /// getPstnCalls and getSmsLog, exclusive for getDirectRoutingCalls).

@@ -1,44 +1,52 @@
 //! The only place that talks to the runtime: send one request, page a collection, follow
 //! nested next links, chain date windows. Generated builders call these functions.
 
-use futures::stream::{self, BoxStream, StreamExt, TryStreamExt};
-use msgraph_runtime::{GraphClient, Page, RequestOptions};
+use futures::stream::StreamExt;
+use msgraph_runtime::{ArgumentError, Error, GraphClient, Page, RequestOptions};
 use serde::de::DeserializeOwned;
 use serde_json::Value;
 
-use super::error::{ArgumentError, Error};
+use super::paging::{ItemStream, PageStream, ResumeToken};
 use super::query::{QueryOptions, ResourcePath};
 
-/// Every page of a collection, in order.
-pub type PageStream<T> = BoxStream<'static, Result<Page<T>, Error>>;
-
-/// Every item of every page of a collection, in order.
-pub type ItemStream<T> = BoxStream<'static, Result<T, Error>>;
-
 /// A validated request: operation name, path and query relative to the version root, and
-/// the `Prefer: odata.maxpagesize` value.
-#[derive(Debug, Clone, PartialEq, Eq)]
+/// the per-request options (headers, `Prefer: odata.maxpagesize`, ...).
+#[derive(Debug, Clone)]
 pub struct Prepared {
     operation: String,
     path_and_query: String,
-    max_page_size: Option<u32>,
+    options: RequestOptions,
 }
 
 impl Prepared {
-    /// Checks the path and options (`max_page_size_limit`: the documented maximum page size,
-    /// `u32::MAX` when none) and freezes the request.
+    /// Checks the path, the query options and the page size in `options`
+    /// (`max_page_size_limit`: the documented maximum page size, `u32::MAX` when none)
+    /// and freezes the request.
+    ///
+    /// # Errors
+    /// [`Error::Argument`] naming the operation and the rejected value.
     pub fn new(
         operation: &str,
         path: &ResourcePath,
         query: &QueryOptions,
+        options: &RequestOptions,
         max_page_size_limit: u32,
-    ) -> Result<Self, ArgumentError> {
+    ) -> Result<Self, Error> {
         path.check()?;
-        query.check(operation, max_page_size_limit)?;
+        query.check(operation)?;
+        if let Some(n) = options.max_page_size {
+            if n == 0 || n > max_page_size_limit {
+                return Err(ArgumentError::new(
+                    operation,
+                    format!("max_page_size {n} is outside 1..={max_page_size_limit}, the documented maximum page size"),
+                )
+                .into());
+            }
+        }
         Ok(Self {
             operation: operation.to_owned(),
             path_and_query: format!("{}{}", path.as_str(), query.query_string()),
-            max_page_size: query.max_page_size,
+            options: options.clone(),
         })
     }
 
@@ -52,11 +60,16 @@ impl Prepared {
         &self.path_and_query
     }
 
-    fn options(&self) -> RequestOptions {
-        RequestOptions {
-            max_page_size: self.max_page_size,
-            ..RequestOptions::default()
-        }
+    /// The per-request options it is sent with.
+    pub fn options(&self) -> &RequestOptions {
+        &self.options
+    }
+
+    /// The token of its first page: the absolute URL on `client`'s host.
+    fn start(&self, client: &GraphClient) -> Result<ResumeToken, Error> {
+        Ok(ResumeToken::from_link(
+            client.url_for(&self.path_and_query)?,
+        ))
     }
 }
 
@@ -65,9 +78,9 @@ pub async fn send_entity<T: DeserializeOwned>(
     client: &GraphClient,
     prepared: Prepared,
 ) -> Result<T, Error> {
-    Ok(client
-        .get_json(&prepared.path_and_query, &prepared.options())
-        .await?)
+    client
+        .get_json(&prepared.path_and_query, &prepared.options)
+        .await
 }
 
 /// `GET` one page of a collection.
@@ -75,34 +88,48 @@ pub async fn send_page<T: DeserializeOwned>(
     client: &GraphClient,
     prepared: Prepared,
 ) -> Result<Page<T>, Error> {
-    Ok(client
-        .get_json(&prepared.path_and_query, &prepared.options())
-        .await?)
+    send_entity(client, prepared).await
 }
 
 /// Every page, following `@odata.nextLink`; an argument error is the stream's only item.
 pub fn stream_pages<T: DeserializeOwned + Send + 'static>(
     client: GraphClient,
-    prepared: Result<Prepared, ArgumentError>,
+    prepared: Result<Prepared, Error>,
+) -> PageStream<T> {
+    match prepared.and_then(|p| Ok((p.start(&client)?, p.options))) {
+        Ok((start, options)) => PageStream::new(client, options, start),
+        Err(e) => PageStream::failed(client, e),
+    }
+}
+
+/// The pages from `token` on, sent with the options of `prepared` (its path is only
+/// validated: the token says where to read).
+pub fn stream_pages_from<T: DeserializeOwned + Send + 'static>(
+    client: GraphClient,
+    prepared: Result<Prepared, Error>,
+    token: ResumeToken,
 ) -> PageStream<T> {
     match prepared {
-        Ok(p) => client
-            .pager::<T>(&p.path_and_query, &p.options())
-            .map_err(Error::from)
-            .boxed(),
-        Err(e) => stream::once(async move { Err(Error::Argument(e)) }).boxed(),
+        Ok(p) => PageStream::new(client, p.options, token),
+        Err(e) => PageStream::failed(client, e),
     }
 }
 
 /// Every item of every page.
 pub fn stream_items<T: DeserializeOwned + Send + 'static>(
     client: GraphClient,
-    prepared: Result<Prepared, ArgumentError>,
+    prepared: Result<Prepared, Error>,
 ) -> ItemStream<T> {
-    stream_pages::<T>(client, prepared)
-        .map_ok(|page| stream::iter(page.value.into_iter().map(Ok)))
-        .try_flatten()
-        .boxed()
+    stream_pages(client, prepared).items()
+}
+
+/// The items from `token` on (see [`stream_pages_from`]).
+pub fn stream_items_from<T: DeserializeOwned + Send + 'static>(
+    client: GraphClient,
+    prepared: Result<Prepared, Error>,
+    token: ResumeToken,
+) -> ItemStream<T> {
+    stream_pages_from(client, prepared, token).items()
 }
 
 /// Most nested pages followed per navigation property (60 sessions per page: 60,000 sessions).
@@ -115,17 +142,15 @@ pub async fn send_entity_all<T: DeserializeOwned>(
     prepared: Prepared,
     navs: &[&str],
 ) -> Result<T, Error> {
-    let opts = prepared.options();
-    let mut value: Value = client.get_json(&prepared.path_and_query, &opts).await?;
+    let opts = &prepared.options;
+    let mut value: Value = client.get_json(&prepared.path_and_query, opts).await?;
     if let Value::Object(obj) = &mut value {
         for nav in navs {
             let Some(Value::String(link)) = obj.remove(&format!("{nav}@odata.nextLink")) else {
                 continue;
             };
-            let pages = client
-                .pager_from_link::<Value>(&link, &opts)?
-                .map_err(Error::from);
-            let rest = collect_nested(pages, &prepared.operation, nav, MAX_NESTED_PAGES).await?;
+            let pages = client.pager_from_link::<Value>(&link, opts)?;
+            let rest = collect_nested(pages, nav, &link, MAX_NESTED_PAGES).await?;
             match obj.get_mut(*nav) {
                 Some(Value::Array(items)) => items.extend(rest),
                 _ => {
@@ -134,18 +159,24 @@ pub async fn send_entity_all<T: DeserializeOwned>(
             }
         }
     }
-    serde_json::from_value(value).map_err(|source| Error::Decode {
-        operation: prepared.operation.clone(),
-        source,
+    // The merged entity is decoded once more, naming the path of a bad value.
+    serde_path_to_error::deserialize(value).map_err(|e| Error::Decode {
+        path: e.path().to_string(),
+        message: e.inner().to_string(),
+        url: format!(
+            "{} (merged with the pages of its expanded collections)",
+            prepared.path_and_query
+        ),
     })
 }
 
-/// The items of at most `limit` pages of the nested collection `nav`; an error if the
-/// `limit`-th page still has a next link (the collection would be silently truncated).
+/// The items of at most `limit` pages of the nested collection `nav` (first next link
+/// `link`); a paging error if the `limit`-th page still has a next link (the collection
+/// would be silently truncated).
 async fn collect_nested<S>(
     mut pages: S,
-    operation: &str,
     nav: &str,
+    link: &str,
     limit: usize,
 ) -> Result<Vec<Value>, Error>
 where
@@ -162,88 +193,113 @@ where
             break;
         }
         if read >= limit {
-            return Err(Error::TooManyNestedPages {
-                operation: operation.to_owned(),
-                navigation: nav.to_owned(),
-                pages: read,
+            return Err(Error::Paging {
+                message: format!("{nav} has more than {read} pages (the most followed); the collection would be incomplete, page it separately"),
+                link: link.to_owned(),
             });
         }
     }
     Ok(items)
 }
 
-/// Passes items through up to and including the first error, then ends.
-fn end_after_first_error<T, S>(s: S) -> impl futures::Stream<Item = Result<T, Error>>
-where
-    S: futures::Stream<Item = Result<T, Error>>,
-{
-    s.scan(false, |failed, item| {
-        let out = if *failed {
-            None
-        } else {
-            *failed = item.is_err();
-            Some(item)
-        };
-        futures::future::ready(out)
-    })
-}
-
 /// A log function over a long range: one request per date window, paged in order.
+///
+/// Built infallibly; an argument error (a reversed range, a bad window) is the only item of
+/// its streams, as for every request.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is streamed"]
 pub struct Windowed<T> {
     client: GraphClient,
-    requests: Vec<Prepared>,
+    requests: Result<Vec<Prepared>, Error>,
+    options: RequestOptions,
     _rows: std::marker::PhantomData<fn() -> T>,
 }
 
 impl<T: DeserializeOwned + Send + 'static> Windowed<T> {
-    /// The windows' requests, in order.
-    pub fn new(client: GraphClient, requests: Vec<Prepared>) -> Self {
+    /// The windows' requests, in order, or the argument error that prevents them.
+    pub fn new(client: GraphClient, requests: Result<Vec<Prepared>, Error>) -> Self {
         Self {
             client,
             requests,
+            options: RequestOptions::default(),
             _rows: std::marker::PhantomData,
         }
     }
 
-    /// The request of each window, in order (e.g. to log or checkpoint them).
-    pub fn requests(&self) -> &[Prepared] {
-        &self.requests
+    /// Per-request options sent with every request of every window (replace earlier ones).
+    pub fn options(mut self, options: RequestOptions) -> Self {
+        self.options = options;
+        self
+    }
+
+    /// The request of each window, in order (e.g. to log them).
+    ///
+    /// # Errors
+    /// The argument error found while splitting the range.
+    pub fn requests(&self) -> Result<&[Prepared], Error> {
+        self.requests.as_deref().map_err(Clone::clone)
     }
 
     /// Paths of each window's first request, relative to the version root.
-    pub fn url_paths(&self) -> Vec<String> {
-        self.requests
+    ///
+    /// # Errors
+    /// The argument error found while splitting the range.
+    pub fn url_paths(&self) -> Result<Vec<String>, Error> {
+        Ok(self
+            .requests()?
             .iter()
             .map(|r| r.path_and_query.clone())
-            .collect()
+            .collect())
     }
 
-    /// Every page of every window, windows in order.
+    /// The token of the first page of the first window.
+    fn start(&self) -> Result<ResumeToken, Error> {
+        let mut links = Vec::new();
+        for r in self.requests()? {
+            links.push(self.client.url_for(&r.path_and_query)?.to_string());
+        }
+        let mut links = links.into_iter();
+        let first = links.next().ok_or_else(|| {
+            Error::from(ArgumentError::new("windowed request", "no windows to read"))
+        })?;
+        let mut token = ResumeToken::from_link(first);
+        token.set_then(links.collect());
+        Ok(token)
+    }
+
+    /// Every page of every window, windows in order; the first error ends the stream (going
+    /// on with the next window would leave a silent gap).
     pub fn stream_pages(self) -> PageStream<T> {
-        let Windowed {
-            client, requests, ..
-        } = self;
-        let pages =
-            stream::iter(requests).flat_map(move |p| stream_pages::<T>(client.clone(), Ok(p)));
-        // A failed window must end the whole stream: going on with the next window would
-        // leave a silent gap for a consumer that skips errors.
-        end_after_first_error(pages).boxed()
+        match self.start() {
+            Ok(token) => PageStream::new(self.client, self.options, token),
+            Err(e) => PageStream::failed(self.client, e),
+        }
     }
 
     /// Every row of every window, in order, each once.
     pub fn stream_items(self) -> ItemStream<T> {
-        self.stream_pages()
-            .map_ok(|page| stream::iter(page.value.into_iter().map(Ok)))
-            .try_flatten()
-            .boxed()
+        self.stream_pages().items()
+    }
+
+    /// The pages from `token` on (a token of this windowed request's stream), with this
+    /// request's options.
+    pub fn stream_pages_from(self, token: ResumeToken) -> PageStream<T> {
+        match self.requests {
+            Ok(_) => PageStream::new(self.client, self.options, token),
+            Err(e) => PageStream::failed(self.client, e),
+        }
+    }
+
+    /// The rows from `token` on (see [`Windowed::stream_pages_from`]).
+    pub fn stream_items_from(self, token: ResumeToken) -> ItemStream<T> {
+        self.stream_pages_from(token).items()
     }
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+    use futures::stream;
 
     fn page_of(items: &[i64], next: bool) -> Page<Value> {
         Page {
@@ -256,9 +312,14 @@ mod tests {
     #[tokio::test]
     async fn nested_pages_up_to_the_limit_are_collected() {
         let pages = stream::iter(vec![Ok(page_of(&[1], true)), Ok(page_of(&[2, 3], false))]);
-        let items = collect_nested(pages, "get callRecord", "sessions", 2)
-            .await
-            .expect("complete within the limit");
+        let items = collect_nested(
+            pages,
+            "sessions",
+            "https://graph.microsoft.com/v1.0/first",
+            2,
+        )
+        .await
+        .expect("complete within the limit");
         assert_eq!(items, vec![Value::from(1), Value::from(2), Value::from(3)]);
     }
 
@@ -269,29 +330,21 @@ mod tests {
             Ok(page_of(&[2], true)),
             Ok(page_of(&[3], false)),
         ]);
-        let err = collect_nested(pages, "get callRecord", "sessions", 2)
-            .await
-            .expect_err("a next link remains after the limit");
+        let err = collect_nested(
+            pages,
+            "sessions",
+            "https://graph.microsoft.com/v1.0/first",
+            2,
+        )
+        .await
+        .expect_err("a next link remains after the limit");
         assert!(matches!(
             &err,
-            Error::TooManyNestedPages { navigation, pages: 2, .. } if navigation == "sessions"
+            Error::Paging { link, .. } if link == "https://graph.microsoft.com/v1.0/first"
         ));
         assert!(
             err.to_string().contains("sessions has more than 2 pages"),
             "{err}"
         );
-    }
-
-    #[tokio::test]
-    async fn a_failed_window_ends_the_stream() {
-        let items = vec![
-            Ok(1),
-            Err(Error::Argument(ArgumentError::new("w", "boom"))),
-            Ok(2),
-        ];
-        let out: Vec<_> = end_after_first_error(stream::iter(items)).collect().await;
-        assert_eq!(out.len(), 2);
-        assert!(matches!(out[0], Ok(1)));
-        assert!(out[1].is_err());
     }
 }

@@ -5,6 +5,7 @@
 use std::time::Duration;
 
 use msgraph_callrecords::runtime::{ApiVersion, GraphClient, RetryPolicy, StaticTokenCredential};
+use msgraph_callrecords::Client;
 use msgraph_emulator::{Emulator, EmulatorConfig};
 
 /// A small, fast configuration: few records, hourly log rows.
@@ -22,7 +23,12 @@ pub fn config() -> EmulatorConfig {
 }
 
 /// A client for `emu`, built for `version`, retrying quickly.
-pub fn client(emu: &Emulator, version: ApiVersion) -> GraphClient {
+pub fn client(emu: &Emulator, version: ApiVersion) -> Client {
+    Client::new(graph_client(emu, version))
+}
+
+/// The runtime client of [`client`].
+pub fn graph_client(emu: &Emulator, version: ApiVersion) -> GraphClient {
     let base = url::Url::parse(&emu.base_url()).unwrap_or_else(|e| panic!("emulator url: {e}"));
     GraphClient::builder()
         .credential(StaticTokenCredential::new("test-token"))

@@ -1,8 +1,8 @@
 // Graph documents no `$expand` on list callRecords: the setter does not exist.
-use msgraph_callrecords::prelude::*;
+use msgraph_callrecords::Client;
 use msgraph_callrecords::v1::CallRecordExpand;
 
-fn build(client: &GraphClient) {
+fn build(client: &Client) {
     let _ = client
         .communications()
         .call_records()

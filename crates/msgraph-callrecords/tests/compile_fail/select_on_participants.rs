@@ -1,8 +1,8 @@
 // `$select` is supported only for callRecord and session: participants have no `select`.
 use msgraph_callrecords::models::callrecords::ParticipantProperty;
-use msgraph_callrecords::prelude::*;
+use msgraph_callrecords::Client;
 
-fn build(client: &GraphClient) {
+fn build(client: &Client) {
     let _ = client
         .communications()
         .call_records()

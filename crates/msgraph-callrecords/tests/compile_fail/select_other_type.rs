@@ -1,8 +1,8 @@
 // `$select` on a call record takes `CallRecordProperty`, not a session property.
 use msgraph_callrecords::models::callrecords::SessionProperty;
-use msgraph_callrecords::prelude::*;
+use msgraph_callrecords::Client;
 
-fn build(client: &GraphClient) {
+fn build(client: &Client) {
     let _ = client
         .communications()
         .call_records()

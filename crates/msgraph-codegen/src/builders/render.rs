@@ -197,6 +197,7 @@ fn node(n: &Node, ctx: &Ctx, items: &mut TokenStream) {
                             client: self.client.clone(),
                             path: self.path.clone(),
                             query: crate::support::QueryOptions::default(),
+                            options: crate::support::RequestOptions::default(),
                         }
                     }
 
@@ -226,6 +227,7 @@ fn node(n: &Node, ctx: &Ctx, items: &mut TokenStream) {
                             client: self.client.clone(),
                             path: self.path.clone(),
                             query: crate::support::QueryOptions::default(),
+                            options: crate::support::RequestOptions::default(),
                         }
                     }
 
@@ -255,6 +257,7 @@ fn node(n: &Node, ctx: &Ctx, items: &mut TokenStream) {
                             client: self.client.clone(),
                             path: self.path.clone(),
                             query: crate::support::QueryOptions::default(),
+                            options: crate::support::RequestOptions::default(),
                         }
                     }
 
@@ -356,7 +359,7 @@ fn op_request(op: &Op, ctx: &Ctx) -> TokenStream {
                 /// `Prefer: odata.maxpagesize`: preferred page size, `1..=MAX_PAGE_SIZE`
                 /// (checked before sending).
                 pub fn max_page_size(mut self, size: u32) -> Self {
-                    self.query.max_page_size = Some(size);
+                    self.options.max_page_size = Some(size);
                     self
                 }
             });
@@ -367,24 +370,7 @@ fn op_request(op: &Op, ctx: &Ctx) -> TokenStream {
         None => quote!(u32::MAX),
     };
     let send = match op.kind {
-        OpKind::List => quote! {
-            /// Sends the request and returns the first page (`@odata.nextLink` in
-            /// [`Page::next_link`](crate::support::Page::next_link)).
-            pub async fn send(self) -> Result<crate::support::Page<#ty>, crate::support::Error> {
-                let prepared = self.prepare()?;
-                crate::support::send_page(&self.client, prepared).await
-            }
-
-            /// Every page in order, following `@odata.nextLink` (retries apply to every page).
-            pub fn stream_pages(self) -> crate::support::PageStream<#ty> {
-                crate::support::stream_pages(self.client.clone(), self.prepare())
-            }
-
-            /// Every item of every page, in order.
-            pub fn stream_items(self) -> crate::support::ItemStream<#ty> {
-                crate::support::stream_items(self.client.clone(), self.prepare())
-            }
-        },
+        OpKind::List => collection_sends(&ty),
         OpKind::Get => {
             let nested: Vec<&ExpandChoice> = op.expand.iter().filter(|e| e.collection).collect();
             let send_all = if nested.is_empty() {
@@ -402,22 +388,25 @@ fn op_request(op: &Op, ctx: &Ctx) -> TokenStream {
                 quote! {
                     #d
                     pub async fn send_all(self) -> Result<#ty, crate::support::Error> {
-                        let prepared = self.prepare()?;
-                        crate::support::send_entity_all(&self.client, prepared, &[#(#wires),*]).await
+                        crate::support::send_entity_all(&self.client, self.prepare()?, &[#(#wires),*]).await
                     }
                 }
             };
             quote! {
                 /// Sends the request and returns the entity.
+                ///
+                /// # Errors
+                /// [`Error::Argument`](crate::support::Error::Argument) for an argument Graph
+                /// would reject (nothing is sent), or any error of the request.
                 pub async fn send(self) -> Result<#ty, crate::support::Error> {
-                    let prepared = self.prepare()?;
-                    crate::support::send_entity(&self.client, prepared).await
+                    crate::support::send_entity(&self.client, self.prepare()?).await
                 }
 
                 #send_all
             }
         }
     };
+    let option_setters = option_setters();
     let mut extra = TokenStream::new();
     if let Some(e) = &op.expand_enum {
         extra.extend(expand_enum(e, &op.expand, &op.path));
@@ -433,6 +422,7 @@ fn op_request(op: &Op, ctx: &Ctx) -> TokenStream {
             client: crate::runtime::GraphClient,
             path: crate::support::ResourcePath,
             query: crate::support::QueryOptions,
+            options: crate::support::RequestOptions,
         }
 
         impl #name {
@@ -442,24 +432,118 @@ fn op_request(op: &Op, ctx: &Ctx) -> TokenStream {
 
             #setters
 
+            #option_setters
+
             /// Path and query relative to the version root, exactly as sent
             /// (`Prefer` headers are not part of it).
             pub fn url_path(&self) -> String {
                 format!("{}{}", self.path.as_str(), self.query.query_string())
             }
 
-            /// Validates the arguments and freezes the request.
+            /// Validates the arguments (as `send` does, without sending) and freezes the request.
             ///
             /// # Errors
-            /// An [`ArgumentError`](crate::support::ArgumentError) naming the operation and value.
-            pub fn prepare(&self) -> Result<crate::support::Prepared, crate::support::ArgumentError> {
-                crate::support::Prepared::new(Self::OPERATION, &self.path, &self.query, #limit)
+            /// [`Error::Argument`](crate::support::Error::Argument) naming the operation and value.
+            pub fn prepare(&self) -> Result<crate::support::Prepared, crate::support::Error> {
+                crate::support::Prepared::new(
+                    Self::OPERATION,
+                    &self.path,
+                    &self.query,
+                    &self.options,
+                    #limit,
+                )
             }
 
             #send
         }
 
         #extra
+    }
+}
+
+/// The per-request option setters every request has (headers, `Prefer`, client-request-id,
+/// timeout); the runtime's `RequestOptions` does the work.
+fn option_setters() -> TokenStream {
+    quote! {
+        /// Per-request options: headers, `Prefer` values, a `client-request-id`, a timeout
+        /// (replace every option set before, `max_page_size` included).
+        pub fn options(mut self, options: crate::support::RequestOptions) -> Self {
+            self.options = options;
+            self
+        }
+
+        /// One more request header, e.g. `ConsistencyLevel` (`Authorization`, `Prefer` and
+        /// `client-request-id` have their own settings; setting them here fails when sent).
+        pub fn header(
+            mut self,
+            name: crate::runtime::header::HeaderName,
+            value: crate::runtime::header::HeaderValue,
+        ) -> Self {
+            self.options = self.options.header(name, value);
+            self
+        }
+
+        /// One more `Prefer` preference (`include-unknown-enum-members` is sent by default).
+        pub fn prefer(mut self, preference: impl Into<String>) -> Self {
+            self.options = self.options.prefer(preference);
+            self
+        }
+
+        /// The `client-request-id` of every attempt (by default a fresh UUID per attempt).
+        pub fn client_request_id(mut self, id: impl Into<String>) -> Self {
+            self.options = self.options.client_request_id(id);
+            self
+        }
+
+        /// Timeout of each attempt, body included, instead of the client's.
+        pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
+            self.options = self.options.timeout(timeout);
+            self
+        }
+    }
+}
+
+/// `send` (first page) and the paging streams of a request that returns a collection.
+fn collection_sends(ty: &TokenStream) -> TokenStream {
+    quote! {
+        /// Sends the request and returns the first page (`@odata.nextLink` in
+        /// [`Page::next_link`](crate::support::Page::next_link)).
+        ///
+        /// # Errors
+        /// [`Error::Argument`](crate::support::Error::Argument) for an argument Graph
+        /// would reject (nothing is sent), or any error of the request.
+        pub async fn send(self) -> Result<crate::support::Page<#ty>, crate::support::Error> {
+            crate::support::send_page(&self.client, self.prepare()?).await
+        }
+
+        /// Every page in order, following `@odata.nextLink` (retries apply to every page);
+        /// an argument error is the stream's only item.
+        pub fn stream_pages(self) -> crate::support::PageStream<#ty> {
+            crate::support::stream_pages(self.client.clone(), self.prepare())
+        }
+
+        /// Every item of every page, in order.
+        pub fn stream_items(self) -> crate::support::ItemStream<#ty> {
+            crate::support::stream_items(self.client.clone(), self.prepare())
+        }
+
+        /// The pages from `token` (a [`ResumeToken`](crate::support::ResumeToken) of an
+        /// earlier stream) on, with this request's options.
+        pub fn stream_pages_from(
+            self,
+            token: crate::support::ResumeToken,
+        ) -> crate::support::PageStream<#ty> {
+            crate::support::stream_pages_from(self.client.clone(), self.prepare(), token)
+        }
+
+        /// The items from `token` on: exactly those the stream that gave the token had not
+        /// yielded.
+        pub fn stream_items_from(
+            self,
+            token: crate::support::ResumeToken,
+        ) -> crate::support::ItemStream<#ty> {
+            crate::support::stream_items_from(self.client.clone(), self.prepare(), token)
+        }
     }
 }
 
@@ -653,27 +737,28 @@ fn function_methods(f: &Function, ctx: &Ctx) -> TokenStream {
     );
     let check = if f.date_range {
         doc.push_str(
-            "\n\n# Errors\nAn [`ArgumentError`](crate::support::ArgumentError) before anything is sent when\n`fromDateTime` is not before `toDateTime`, or the range exceeds the documented maximum.",
+            "\n\nArguments are checked when the request is sent: `fromDateTime` not before\n\
+             `toDateTime`, or a range over the documented maximum, is then an\n\
+             [`Error::Argument`](crate::support::Error::Argument) and nothing is sent.",
         );
         let (from, to) = (&args[0], &args[1]);
-        quote!(#req::RULES.check(#from, #to)?;)
+        quote!(.checked(#req::RULES.check(#from, #to)))
     } else {
-        doc.push_str("\n\n# Errors\nNone today; the `Result` keeps room for parameter checks.");
         TokenStream::new()
     };
     let doc = doc_attrs(&doc);
     let mut out = quote! {
         #doc
-        pub fn #method(&self, #(#args: #arg_types),*) -> Result<#req, crate::support::ArgumentError> {
-            #check
+        pub fn #method(&self, #(#args: #arg_types),*) -> #req {
             let segment = crate::support::encode::function_segment(
                 #qualified,
                 &[#((#wires, #literals)),*],
             );
-            Ok(#req {
+            #req {
                 client: self.client.clone(),
-                path: self.path.function(segment),
-            })
+                path: self.path.function(segment)#check,
+                options: crate::support::RequestOptions::default(),
+            }
         }
     };
     if f.date_range && f.returns_collection {
@@ -693,13 +778,14 @@ fn function_methods(f: &Function, ctx: &Ctx) -> TokenStream {
         let doc = doc_attrs(&format!(
             "`{}` over a range of any length: split into consecutive windows of {days} days\n\
              ({end_doc}), each paged in order, so every row is yielded once, without gaps.\n\n\
-             # Errors\nAn [`ArgumentError`](crate::support::ArgumentError) when `fromDateTime` is not before `toDateTime`.",
+             An empty or reversed range is an [`Error::Argument`](crate::support::Error::Argument),\n\
+             the only item of the streams (nothing is sent).",
             f.name
         ));
         let doc_by = doc_attrs(&format!(
             "Like [`Self::{windowed}`] with windows of `window` (at least one second; at most the\n\
-             documented maximum range, checked per window).\n\n\
-             # Errors\nAn [`ArgumentError`](crate::support::ArgumentError) for an empty or reversed range or a bad window."
+             documented maximum range, checked per window). An empty or reversed range or a bad\n\
+             window is an [`Error::Argument`](crate::support::Error::Argument) when streamed."
         ));
         out.extend(quote! {
             #doc
@@ -707,7 +793,7 @@ fn function_methods(f: &Function, ctx: &Ctx) -> TokenStream {
                 &self,
                 #from: chrono::DateTime<chrono::Utc>,
                 #to: chrono::DateTime<chrono::Utc>,
-            ) -> Result<crate::support::Windowed<#ty>, crate::support::ArgumentError> {
+            ) -> crate::support::Windowed<#ty> {
                 self.#windowed_by(#from, #to, chrono::Duration::days(#days))
             }
 
@@ -717,17 +803,17 @@ fn function_methods(f: &Function, ctx: &Ctx) -> TokenStream {
                 #from: chrono::DateTime<chrono::Utc>,
                 #to: chrono::DateTime<chrono::Utc>,
                 window: chrono::Duration,
-            ) -> Result<crate::support::Windowed<#ty>, crate::support::ArgumentError> {
-                let windows = crate::support::DateRange::new(#from, #to).windows(
-                    #req::RULES.operation,
-                    window,
-                    #req::RULES.end,
-                )?;
-                let mut requests = Vec::with_capacity(windows.len());
-                for w in windows {
-                    requests.push(self.#method(w.from, w.to)?.prepare()?);
-                }
-                Ok(crate::support::Windowed::new(self.client.clone(), requests))
+            ) -> crate::support::Windowed<#ty> {
+                let requests = crate::support::DateRange::new(#from, #to)
+                    .windows(#req::RULES.operation, window, #req::RULES.end)
+                    .map_err(crate::support::Error::from)
+                    .and_then(|windows| {
+                        windows
+                            .into_iter()
+                            .map(|w| self.#method(w.from, w.to).prepare())
+                            .collect::<Result<Vec<_>, _>>()
+                    });
+                crate::support::Windowed::new(self.client.clone(), requests)
             }
         });
     }
@@ -780,32 +866,20 @@ fn function_request(f: &Function, ctx: &Ctx) -> TokenStream {
         TokenStream::new()
     };
     let send = if f.returns_collection {
-        quote! {
-            /// Sends the request and returns the first page.
-            pub async fn send(self) -> Result<crate::support::Page<#ty>, crate::support::Error> {
-                let prepared = self.prepare()?;
-                crate::support::send_page(&self.client, prepared).await
-            }
-
-            /// Every page in order, following `@odata.nextLink`.
-            pub fn stream_pages(self) -> crate::support::PageStream<#ty> {
-                crate::support::stream_pages(self.client.clone(), self.prepare())
-            }
-
-            /// Every row of every page, in order.
-            pub fn stream_items(self) -> crate::support::ItemStream<#ty> {
-                crate::support::stream_items(self.client.clone(), self.prepare())
-            }
-        }
+        collection_sends(&ty)
     } else {
         quote! {
             /// Sends the request and returns the value.
+            ///
+            /// # Errors
+            /// [`Error::Argument`](crate::support::Error::Argument) for an argument Graph
+            /// would reject (nothing is sent), or any error of the request.
             pub async fn send(self) -> Result<#ty, crate::support::Error> {
-                let prepared = self.prepare()?;
-                crate::support::send_entity(&self.client, prepared).await
+                crate::support::send_entity(&self.client, self.prepare()?).await
             }
         }
     };
+    let option_setters = option_setters();
     quote! {
         #doc
         #[derive(Debug, Clone)]
@@ -813,6 +887,7 @@ fn function_request(f: &Function, ctx: &Ctx) -> TokenStream {
         pub struct #name {
             client: crate::runtime::GraphClient,
             path: crate::support::ResourcePath,
+            options: crate::support::RequestOptions,
         }
 
         impl #name {
@@ -822,20 +897,23 @@ fn function_request(f: &Function, ctx: &Ctx) -> TokenStream {
             pub const PAGE_SIZE: u32 = #page_size;
             #rules
 
+            #option_setters
+
             /// Path relative to the version root, exactly as sent.
             pub fn url_path(&self) -> String {
                 self.path.as_str().to_owned()
             }
 
-            /// Freezes the request for sending.
+            /// Validates the arguments (as `send` does, without sending) and freezes the request.
             ///
             /// # Errors
-            /// An [`ArgumentError`](crate::support::ArgumentError) if the path is invalid.
-            pub fn prepare(&self) -> Result<crate::support::Prepared, crate::support::ArgumentError> {
+            /// [`Error::Argument`](crate::support::Error::Argument) naming the operation and value.
+            pub fn prepare(&self) -> Result<crate::support::Prepared, crate::support::Error> {
                 crate::support::Prepared::new(
                     Self::OPERATION,
                     &self.path,
                     &crate::support::QueryOptions::default(),
+                    &self.options,
                     u32::MAX,
                 )
             }

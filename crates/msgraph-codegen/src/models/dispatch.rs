@@ -148,11 +148,11 @@ pub(crate) fn dispatch_tokens(
     }
     for (v, name, _) in &derived {
         let tag = format!("#{name}");
+        // A derived struct built in code has no `@odata.type`: write its tag
+        // first, then its members (no copy of the struct).
         write_arms.push(quote! {
             Self::#v(v) if v.odata_type.is_none() => {
-                let mut v = v.clone();
-                v.odata_type = Some(#tag.to_owned());
-                serde::Serialize::serialize(&v, s)
+                msgraph_odata::serialize_with_type(v, #tag, s)
             }
         });
         write_arms.push(quote!(Self::#v(v) => serde::Serialize::serialize(v, s)));

@@ -5,14 +5,18 @@
 //! derived types, a `<Entity>Property` enum per entity type (for `$select`), and an enum per
 //! enum type (flags enums as a member enum `<Name>Flag` plus a set type `<Name>`).
 
+pub mod columns;
 mod cycles;
 mod dispatch;
 mod docs;
 mod enums;
 mod index;
 mod select;
+mod share;
 mod structs;
 mod types;
+
+use std::collections::BTreeMap;
 
 use proc_macro2::TokenStream;
 use quote::quote;
@@ -99,6 +103,23 @@ pub fn generate_namespaces(
     doc: &Document,
     version_label: &str,
 ) -> Result<Vec<NamespaceModule>, Error> {
+    let mut out = Vec::new();
+    for (namespace, module, tokens) in namespace_modules(doc, version_label)? {
+        let path = format!("{module}.rs");
+        out.push(NamespaceModule {
+            namespace,
+            file: emit(&path, tokens)?,
+            module,
+        });
+    }
+    Ok(out)
+}
+
+/// The tokens of each namespace module of `doc`: (namespace, module, tokens).
+fn namespace_modules(
+    doc: &Document,
+    version_label: &str,
+) -> Result<Vec<(String, String, TokenStream)>, Error> {
     let index = Index::new(doc)?;
     let boxed = cycles::boxed_fields(&index)?;
     let mut out = Vec::new();
@@ -106,13 +127,8 @@ pub fn generate_namespaces(
         let Some(module) = index.module_of(&schema.namespace) else {
             continue;
         };
-        let path = format!("{module}.rs");
         let tokens = namespace_tokens(&index, &boxed, schema, version_label)?;
-        out.push(NamespaceModule {
-            namespace: schema.namespace.to_string(),
-            module: module.to_string(),
-            file: emit(&path, tokens)?,
-        });
+        out.push((schema.namespace.to_string(), module.to_string(), tokens));
     }
     Ok(out)
 }
@@ -142,14 +158,32 @@ pub fn generate_fixture_models(dir: &str, fixture: &Document) -> Result<Vec<Gene
 }
 
 /// Like [`generate_models`], below an arbitrary directory (relative to the workspace root).
+///
+/// The first version is the base: a type of a later version generated exactly
+/// as the base generates it is the base's type, re-exported (see `share`).
 pub fn generate_models_at(
     root: &str,
     versions: &[Version<'_>],
 ) -> Result<Vec<GeneratedFile>, Error> {
     let mut files = Vec::new();
     let mut version_items = TokenStream::new();
+    let mut base: Option<(&Version<'_>, BTreeMap<String, share::ModuleItems>)> = None;
     for v in versions {
-        let modules = generate_namespaces(v.document, v.label)?;
+        let mut order = Vec::new();
+        let mut modules = BTreeMap::new();
+        for (namespace, module, tokens) in namespace_modules(v.document, v.label)? {
+            let path = format!("{root}/{}/{module}.rs", v.module);
+            modules.insert(module.clone(), share::ModuleItems::parse(&path, tokens)?);
+            order.push((namespace, module, path));
+        }
+        // Only an ungated base can be re-exported from (a later version
+        // must compile whenever it does).
+        let shared = match &base {
+            Some((first, first_modules)) if first.feature.is_none() => {
+                Some((first, share::shared_types(first_modules, &modules)))
+            }
+            _ => None,
+        };
         let ident = crate::naming::field_ident(v.module);
         let doc = format!(" Graph {} models.", v.label);
         let cfg = v.feature.map(|f| quote!(#[cfg(feature = #f)]));
@@ -157,15 +191,19 @@ pub fn generate_models_at(
 
         let mut mod_items = TokenStream::new();
         let mut listing = String::new();
-        for m in &modules {
-            let ident = crate::naming::field_ident(&m.module);
-            let doc = format!(" Types of the `{}` namespace.", m.namespace);
+        for (namespace, module, path) in &order {
+            let ident = crate::naming::field_ident(module);
+            let doc = format!(" Types of the `{namespace}` namespace.");
             mod_items.extend(quote!(#[doc = #doc] pub mod #ident;));
-            listing.push_str(&format!("\n* `{}`: `{}`", m.module, m.namespace));
-            files.push(GeneratedFile {
-                path: format!("{root}/{}/{}", v.module, m.file.path),
-                contents: m.file.contents.clone(),
-            });
+            listing.push_str(&format!("\n* `{module}`: `{namespace}`"));
+            let items = &modules[module];
+            let tokens = match &shared {
+                Some((first, shared)) => {
+                    items.tokens_sharing(&shared[module], first.module, first.label, module)
+                }
+                None => items.tokens(),
+            };
+            files.push(emit(path, tokens)?);
         }
         let module_doc = inner_doc_attrs(&format!(
             "Models generated from the Graph {} CSDL in `metadata/`, one module per namespace:\n{listing}",
@@ -175,6 +213,9 @@ pub fn generate_models_at(
             &format!("{root}/{}/mod.rs", v.module),
             quote!(#module_doc #mod_items),
         )?);
+        if base.is_none() {
+            base = Some((v, modules));
+        }
     }
     let top_doc = inner_doc_attrs(
         "Generated code: one module per Graph version, one file per CSDL namespace.",

@@ -63,13 +63,9 @@ pub(crate) fn struct_tokens(
             fty.boxed = boxed.contains(qualified, &target);
             let mut doc = docs::description(index, &target, &p.annotations)
                 .unwrap_or_else(|| format!("The `{}` property.", p.name));
-            doc.push_str(&format!(
-                "\n\nWire name `{}`, CSDL type `{}`",
-                p.name, fty.csdl
-            ));
-            if !p.nullable {
-                doc.push_str(" (`Nullable=false`, but absent when not selected)");
-            }
+            // Nullability and the camelCase wire names are said once, in the crate docs.
+            doc.push_str(&format!("\n\nCSDL type `{}`", fty.csdl));
+            doc.push_str(&irregular_wire_name(&snake, &p.name));
             if decl_name != qualified {
                 doc.push_str(&format!(", inherited from `{decl_name}`"));
             }
@@ -87,11 +83,9 @@ pub(crate) fn struct_tokens(
             fty.boxed = boxed.contains(qualified, &target);
             let mut doc = docs::description(index, &target, &nav.annotations)
                 .unwrap_or_else(|| format!("The `{}` navigation property.", nav.name));
-            doc.push_str(&format!(
-                "\n\nWire name `{}`, CSDL type `{}`; present only when expanded \
-                 (or auto-expanded by the service).",
-                nav.name, fty.csdl
-            ));
+            doc.push_str(&format!("\n\nCSDL type `{}`", fty.csdl));
+            doc.push_str(&irregular_wire_name(&snake, &nav.name));
+            doc.push_str("; present only when expanded (or auto-expanded by the service).");
             let deprecated = docs::deprecation(index, &target, &nav.annotations);
             fields.extend(field_tokens(&snake, &nav.name, &fty, &doc, deprecated));
             arms.extend(member_arm(&snake, &nav.name, fty.with));
@@ -183,6 +177,24 @@ fn member_arm(snake: &str, wire: &str, with: Option<&str>) -> TokenStream {
     }
 }
 
+/// `, wire name `x`` when the field's wire name is not the camelCase of its
+/// Rust name (the field has an explicit serde `rename`), else nothing.
+fn irregular_wire_name(snake: &str, wire: &str) -> String {
+    if needs_explicit_rename(snake, wire) {
+        format!(", wire name `{wire}`")
+    } else {
+        String::new()
+    }
+}
+
+/// True when `rename_all = "camelCase"` does not give `wire` for field `snake`.
+fn needs_explicit_rename(snake: &str, wire: &str) -> bool {
+    // serde derives the name from the identifier as written (`self_`, `type` for `r#type`).
+    let ident_name = naming::field_ident(snake).to_string();
+    // Explicit for `self_`-style names too, although serde would drop the trailing `_`.
+    naming::needs_rename(ident_name.trim_start_matches("r#"), wire) || ident_name.ends_with('_')
+}
+
 fn field_tokens(
     snake: &str,
     wire: &str,
@@ -194,11 +206,7 @@ fn field_tokens(
     let ty = fty.tokens();
     let docs = doc_attrs(doc);
     let mut args = Vec::new();
-    // serde derives the name from the identifier as written (`self_`, `type` for `r#type`).
-    let ident_name = ident.to_string();
-    // Explicit for `self_`-style names too, although serde would drop the trailing `_`.
-    if naming::needs_rename(ident_name.trim_start_matches("r#"), wire) || ident_name.ends_with('_')
-    {
+    if needs_explicit_rename(snake, wire) {
         args.push(quote!(rename = #wire));
     }
     args.push(quote!(skip_serializing_if = "Option::is_none"));

@@ -4,7 +4,7 @@ use futures::future::BoxFuture;
 use url::Url;
 
 use super::{AccessToken, ClientCertificateCredential, ClientSecretCredential, TokenCredential};
-use crate::Error;
+use crate::{Cloud, Error};
 
 /// Reads `AZURE_TENANT_ID`, `AZURE_CLIENT_ID` and either `AZURE_CLIENT_SECRET`
 /// or `AZURE_CLIENT_CERTIFICATE_PATH` (a PEM file with certificate and
@@ -26,23 +26,11 @@ impl EnvironmentCredential {
 
     /// Build from any variable source (handy for tests and config files).
     pub fn from_lookup(lookup: impl Fn(&str) -> Option<String>) -> Result<Self, Error> {
-        let get = |name: &str| {
-            lookup(name)
-                .map(|v| v.trim().to_string())
-                .filter(|v| !v.is_empty())
-        };
-        let need = |name: &str| {
-            get(name)
-                .ok_or_else(|| Error::Config(format!("environment variable {name} is not set")))
-        };
-        let tenant = need("AZURE_TENANT_ID")?;
-        let client_id = need("AZURE_CLIENT_ID")?;
-        let authority = match get("AZURE_AUTHORITY_HOST") {
-            Some(a) => Some(Url::parse(&a).map_err(|e| {
-                Error::Config(format!("AZURE_AUTHORITY_HOST {a:?} is not a URL: {e}"))
-            })?),
-            None => None,
-        };
+        let vars = Lookup(&lookup);
+        let get = |name: &str| vars.get(name);
+        let tenant = vars.need("AZURE_TENANT_ID")?;
+        let client_id = vars.need("AZURE_CLIENT_ID")?;
+        let authority = vars.authority_host()?;
         if let Some(secret) = get("AZURE_CLIENT_SECRET") {
             let mut c = ClientSecretCredential::new(tenant, client_id, secret);
             if let Some(a) = authority {
@@ -68,6 +56,44 @@ impl EnvironmentCredential {
             "set AZURE_CLIENT_SECRET or AZURE_CLIENT_CERTIFICATE_PATH (with AZURE_TENANT_ID and AZURE_CLIENT_ID)"
                 .into(),
         ))
+    }
+
+    /// Use the authority host of `cloud` (replaces `AZURE_AUTHORITY_HOST`).
+    pub fn cloud(self, cloud: Cloud) -> Self {
+        match self {
+            EnvironmentCredential::Secret(c) => EnvironmentCredential::Secret(c.cloud(cloud)),
+            EnvironmentCredential::Certificate(c) => {
+                EnvironmentCredential::Certificate(c.cloud(cloud))
+            }
+        }
+    }
+}
+
+/// A source of `AZURE_*` variables; blank values count as unset.
+pub(crate) struct Lookup<'a>(pub(crate) &'a dyn Fn(&str) -> Option<String>);
+
+impl Lookup<'_> {
+    /// The trimmed value of `name`, if set and not blank.
+    pub(crate) fn get(&self, name: &str) -> Option<String> {
+        (self.0)(name)
+            .map(|v| v.trim().to_string())
+            .filter(|v| !v.is_empty())
+    }
+
+    /// The value of `name`, or an error naming the missing variable.
+    pub(crate) fn need(&self, name: &str) -> Result<String, Error> {
+        self.get(name)
+            .ok_or_else(|| Error::Config(format!("environment variable {name} is not set")))
+    }
+
+    /// `AZURE_AUTHORITY_HOST` as a URL, if set.
+    pub(crate) fn authority_host(&self) -> Result<Option<Url>, Error> {
+        match self.get("AZURE_AUTHORITY_HOST") {
+            Some(a) => Url::parse(&a).map(Some).map_err(|e| {
+                Error::Config(format!("AZURE_AUTHORITY_HOST {a:?} is not a URL: {e}"))
+            }),
+            None => Ok(None),
+        }
     }
 }
 

@@ -3,9 +3,12 @@
 mod cache;
 mod certificate;
 mod client_secret;
+mod default;
 mod environment;
+mod managed_identity;
 mod pem;
 mod token_endpoint;
+mod workload_identity;
 
 use std::fmt;
 use std::time::{Duration, SystemTime};
@@ -17,8 +20,11 @@ use crate::Error;
 pub use cache::TokenCache;
 pub use certificate::ClientCertificateCredential;
 pub use client_secret::ClientSecretCredential;
+pub use default::DefaultCredential;
 pub use environment::EnvironmentCredential;
+pub use managed_identity::{ManagedIdentityCredential, ManagedIdentityId, IMDS_ENDPOINT};
 pub(crate) use token_endpoint::auth_local;
+pub use workload_identity::WorkloadIdentityCredential;
 
 /// A string that must never be printed: `Debug` and `Display` show `<redacted>`.
 #[derive(Clone, PartialEq, Eq)]
@@ -79,7 +85,9 @@ impl AccessToken {
 ///
 /// Implement it for custom token sources; the built-in ones are
 /// [`StaticTokenCredential`], [`ClientSecretCredential`],
-/// [`ClientCertificateCredential`] and [`EnvironmentCredential`]. The
+/// [`ClientCertificateCredential`], [`EnvironmentCredential`],
+/// [`WorkloadIdentityCredential`], [`ManagedIdentityCredential`] and the
+/// chain [`DefaultCredential`]. The
 /// [`crate::GraphClient`] wraps every credential in a [`TokenCache`].
 pub trait TokenCredential: Send + Sync {
     /// Get a token for `scopes` (for app-only Graph: `["https://graph.microsoft.com/.default"]`).

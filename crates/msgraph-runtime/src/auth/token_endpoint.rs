@@ -35,12 +35,17 @@ pub(crate) fn token_url(authority: &Url, tenant: &str) -> Result<Url, Error> {
 /// An HTTP client for token requests: no redirects (a token request must not
 /// be replayed elsewhere), bounded time.
 pub(crate) fn http_client() -> reqwest::Client {
+    http_client_builder()
+        .build()
+        .unwrap_or_else(|_| reqwest::Client::new())
+}
+
+/// The settings of [`http_client`], for a credential that adds its own.
+pub(crate) fn http_client_builder() -> reqwest::ClientBuilder {
     reqwest::Client::builder()
         .redirect(reqwest::redirect::Policy::none())
         .timeout(Duration::from_secs(30))
         .user_agent(crate::client::DEFAULT_USER_AGENT)
-        .build()
-        .unwrap_or_else(|_| reqwest::Client::new())
 }
 
 #[derive(Deserialize)]
@@ -48,6 +53,8 @@ struct TokenResponse {
     access_token: String,
     #[serde(default)]
     expires_in: Option<serde_json::Value>,
+    #[serde(default)]
+    expires_on: Option<serde_json::Value>,
 }
 
 #[derive(Deserialize)]
@@ -64,6 +71,9 @@ struct TokenErrorBody {
 /// a broken or hostile endpoint must neither overflow the clock nor pin a token for years.
 const MAX_TOKEN_LIFETIME: Duration = Duration::from_secs(24 * 60 * 60);
 
+/// Lifetime assumed when an answer gives none (Entra's usual 60 minutes, less a second).
+const DEFAULT_TOKEN_LIFETIME_SECS: u64 = 3599;
+
 /// Most of a token endpoint answer that is read: tokens and OAuth errors
 /// are a few KiB, so a larger body is a broken or hostile endpoint.
 const TOKEN_BODY_LIMIT: usize = 64 * 1024;
@@ -75,20 +85,35 @@ pub(crate) async fn request_token(
     url: &Url,
     form: &[(&str, &str)],
 ) -> Result<AccessToken, Error> {
-    let started = SystemTime::now();
-    let resp = http
+    let request = http
         .post(url.clone())
         .header(reqwest::header::ACCEPT, "application/json")
-        .form(form)
+        .form(form);
+    send_token_request(request, &format!("POST {url}"), "token_request_failed").await
+}
+
+/// Send a prepared token request (`what` names it in errors, e.g. `GET
+/// http://…`) and read the answer: a token response (`access_token` with
+/// `expires_in` and/or `expires_on`) or an OAuth error body. A request that
+/// cannot be sent or read fails with the category `unreachable`, so a caller
+/// decides whether that is retryable (`token_request_failed`) or means the
+/// source is absent (managed identity off Azure).
+pub(crate) async fn send_token_request(
+    request: reqwest::RequestBuilder,
+    what: &str,
+    unreachable: &str,
+) -> Result<AccessToken, Error> {
+    let started = SystemTime::now();
+    let resp = request
         .send()
         .await
-        .map_err(|e| auth_local("token_request_failed", format!("POST {url}: {}", chain(&e))))?;
+        .map_err(|e| auth_local(unreachable, format!("{what}: {}", chain(&e))))?;
     let status = resp.status();
     let retry_after = retry_after_header(resp.headers());
     let body = read_body(resp, TOKEN_BODY_LIMIT).await.map_err(|e| {
         auth_local(
-            "token_request_failed",
-            format!("reading the answer of POST {url}: {}", chain(&e)),
+            unreachable,
+            format!("reading the answer of {what}: {}", chain(&e)),
         )
     })?;
     let body = match body {
@@ -100,7 +125,7 @@ pub(crate) async fn request_token(
             return Err(invalid_response(
                 status,
                 format!(
-                    "token endpoint {url} answered {status} with more than \
+                    "{what} answered {status} with more than \
                      {TOKEN_BODY_LIMIT} bytes (a token response is a few KiB)"
                 ),
             ))
@@ -112,23 +137,44 @@ pub(crate) async fn request_token(
     let tr: TokenResponse = serde_json::from_slice(&body).map_err(|e| {
         invalid_response(
             status,
-            format!("token endpoint {url} answered {status} with an unexpected body: {e}"),
+            format!("{what} answered {status} with an unexpected body: {e}"),
         )
     })?;
-    let secs = match &tr.expires_in {
-        Some(serde_json::Value::Number(n)) => n.as_u64(),
-        // The v1 endpoint sends it as a string.
-        Some(serde_json::Value::String(s)) => s.trim().parse().ok(),
+    let expires_at = expiry(&tr, started);
+    Ok(AccessToken::new(tr.access_token, expires_at))
+}
+
+/// When a token from a response received at `started` expires: `expires_in`
+/// (seconds; Entra, IMDS), else `expires_on` (Unix seconds; the App Service
+/// endpoint sends only this), else about an hour. Never later than
+/// [`MAX_TOKEN_LIFETIME`] after `started`.
+fn expiry(tr: &TokenResponse, started: SystemTime) -> SystemTime {
+    let max = started.checked_add(MAX_TOKEN_LIFETIME).unwrap_or(started);
+    if let Some(secs) = seconds(tr.expires_in.as_ref()) {
+        // Capped, so this cannot overflow on any real clock; fall back to
+        // `started` (refresh on next use) rather than panic if it somehow does.
+        return started
+            .checked_add(Duration::from_secs(secs.min(MAX_TOKEN_LIFETIME.as_secs())))
+            .unwrap_or(started);
+    }
+    if let Some(epoch) = seconds(tr.expires_on.as_ref()) {
+        return SystemTime::UNIX_EPOCH
+            .checked_add(Duration::from_secs(epoch))
+            .map_or(started, |t| t.min(max));
+    }
+    started
+        .checked_add(Duration::from_secs(DEFAULT_TOKEN_LIFETIME_SECS))
+        .unwrap_or(started)
+}
+
+/// A count of seconds sent as a JSON number or (v1 endpoint, IMDS, App
+/// Service) as a string.
+fn seconds(value: Option<&serde_json::Value>) -> Option<u64> {
+    match value? {
+        serde_json::Value::Number(n) => n.as_u64(),
+        serde_json::Value::String(s) => s.trim().parse().ok(),
         _ => None,
     }
-    .unwrap_or(3599)
-    .min(MAX_TOKEN_LIFETIME.as_secs());
-    // Capped above, so this cannot overflow on any real clock; fall back to `started` (the
-    // token is then refreshed on next use) rather than panic if it somehow does.
-    let expires_at = started
-        .checked_add(Duration::from_secs(secs))
-        .unwrap_or(started);
-    Ok(AccessToken::new(tr.access_token, expires_at))
 }
 
 /// Build [`Error::Auth`] from a token endpoint error body (and the
@@ -199,6 +245,29 @@ pub(crate) fn auth_local(error: &str, description: String) -> Error {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    fn response(body: serde_json::Value) -> TokenResponse {
+        serde_json::from_value(body).unwrap()
+    }
+
+    #[test]
+    fn expiry_from_expires_in_then_expires_on_then_default() {
+        let started = SystemTime::UNIX_EPOCH + Duration::from_secs(1_700_000_000);
+        let secs = |t: SystemTime| t.duration_since(SystemTime::UNIX_EPOCH).unwrap().as_secs();
+        let r = response(
+            serde_json::json!({"access_token": "t", "expires_in": "600", "expires_on": "1"}),
+        );
+        assert_eq!(secs(expiry(&r, started)), 1_700_000_600);
+        let r = response(serde_json::json!({"access_token": "t", "expires_on": "1700001000"}));
+        assert_eq!(secs(expiry(&r, started)), 1_700_001_000);
+        let r = response(serde_json::json!({"access_token": "t", "expires_on": 1_700_000_100u64}));
+        assert_eq!(secs(expiry(&r, started)), 1_700_000_100);
+        // A far-future expires_on is capped like expires_in.
+        let r = response(serde_json::json!({"access_token": "t", "expires_on": "99999999999"}));
+        assert_eq!(secs(expiry(&r, started)), 1_700_000_000 + 24 * 3600);
+        let r = response(serde_json::json!({"access_token": "t", "expires_on": "tomorrow"}));
+        assert_eq!(secs(expiry(&r, started)), 1_700_003_599);
+    }
 
     #[test]
     fn invalid_client_error_keeps_aadsts() {

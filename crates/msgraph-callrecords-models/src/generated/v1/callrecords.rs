@@ -20,32 +20,32 @@ pub struct CallRecord {
     pub odata_context: Option<String>,
     /// The unique identifier of the entity.
     ///
-    /// Wire name `id`, CSDL type `Edm.String` (`Nullable=false`, but absent when not selected), inherited from `microsoft.graph.entity`.
+    /// CSDL type `Edm.String`, inherited from `microsoft.graph.entity`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub id: Option<String>,
     /// When the last participant left the call (UTC).
     ///
-    /// Wire name `endDateTime`, CSDL type `Edm.DateTimeOffset` (`Nullable=false`, but absent when not selected).
+    /// CSDL type `Edm.DateTimeOffset`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub end_date_time: Option<msgraph_odata::DateTimeOffset>,
     /// The meeting join URL; usually absent for peer-to-peer calls.
     ///
-    /// Wire name `joinWebUrl`, CSDL type `Edm.String`.
+    /// CSDL type `Edm.String`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub join_web_url: Option<String>,
     /// When the call record was last changed (UTC).
     ///
-    /// Wire name `lastModifiedDateTime`, CSDL type `Edm.DateTimeOffset` (`Nullable=false`, but absent when not selected).
+    /// CSDL type `Edm.DateTimeOffset`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub last_modified_date_time: Option<msgraph_odata::DateTimeOffset>,
     /// The modalities (audio, video, screen sharing, ...) used anywhere in the call.
     ///
-    /// Wire name `modalities`, CSDL type `Collection(microsoft.graph.callRecords.modality)` (`Nullable=false`, but absent when not selected).
+    /// CSDL type `Collection(microsoft.graph.callRecords.modality)`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub modalities: Option<Vec<Modality>>,
     /// Deprecated: the organizer's identity; use organizer_v2.
     ///
-    /// Wire name `organizer`, CSDL type `microsoft.graph.identitySet`.
+    /// CSDL type `microsoft.graph.identitySet`.
     #[deprecated(
         note = "This property is deprecated and will be removed in a future version. Use organizer_v2 instead (deprecated 2023-11-06, removal 2026-11-06)"
     )]
@@ -53,7 +53,7 @@ pub struct CallRecord {
     pub organizer: Option<super::graph::AnyIdentitySet>,
     /// Deprecated: distinct identities that took part in the call (at most 130); use participants_v2.
     ///
-    /// Wire name `participants`, CSDL type `Collection(microsoft.graph.identitySet)`.
+    /// CSDL type `Collection(microsoft.graph.identitySet)`.
     #[deprecated(
         note = "This property is deprecated and will be removed in a future version. Use participants_v2 instead (deprecated 2023-11-06, removal 2026-11-06)"
     )]
@@ -61,17 +61,17 @@ pub struct CallRecord {
     pub participants: Option<Vec<super::graph::AnyIdentitySet>>,
     /// When the first participant joined the call (UTC).
     ///
-    /// Wire name `startDateTime`, CSDL type `Edm.DateTimeOffset` (`Nullable=false`, but absent when not selected).
+    /// CSDL type `Edm.DateTimeOffset`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub start_date_time: Option<msgraph_odata::DateTimeOffset>,
     /// Whether this was a peer-to-peer call or a group call.
     ///
-    /// Wire name `type`, CSDL type `microsoft.graph.callRecords.callType` (`Nullable=false`, but absent when not selected).
+    /// CSDL type `microsoft.graph.callRecords.callType`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub r#type: Option<CallType>,
     /// Monotonically increasing version; a higher version of the same record carries more data.
     ///
-    /// Wire name `version`, CSDL type `Edm.Int64` (`Nullable=false`, but absent when not selected).
+    /// CSDL type `Edm.Int64`.
     #[serde(
         skip_serializing_if = "Option::is_none",
         with = "msgraph_odata::serde_helpers::int64_opt"
@@ -79,7 +79,7 @@ pub struct CallRecord {
     pub version: Option<i64>,
     /// The organizer of the call; expanded by the service without $expand.
     ///
-    /// Wire name `organizer_v2`, CSDL type `microsoft.graph.callRecords.organizer`; present only when expanded (or auto-expanded by the service).
+    /// CSDL type `microsoft.graph.callRecords.organizer`, wire name `organizer_v2`; present only when expanded (or auto-expanded by the service).
     #[serde(rename = "organizer_v2", skip_serializing_if = "Option::is_none")]
     pub organizer_v2: Option<Organizer>,
     /// `organizer_v2@odata.context`: the context URL of the expanded navigation property.
@@ -90,7 +90,7 @@ pub struct CallRecord {
     pub organizer_v2_odata_context: Option<String>,
     /// The participants of the call (pages of at most 130).
     ///
-    /// Wire name `participants_v2`, CSDL type `Collection(microsoft.graph.callRecords.participant)`; present only when expanded (or auto-expanded by the service).
+    /// CSDL type `Collection(microsoft.graph.callRecords.participant)`, wire name `participants_v2`; present only when expanded (or auto-expanded by the service).
     #[serde(rename = "participants_v2", skip_serializing_if = "Option::is_none")]
     pub participants_v2: Option<Vec<Participant>>,
     /// `participants_v2@odata.context`: the context URL of the expanded navigation property.
@@ -107,7 +107,7 @@ pub struct CallRecord {
     pub participants_v2_next_link: Option<String>,
     /// The sessions of the call (pages of at most 60); expand with $expand=sessions($expand=segments).
     ///
-    /// Wire name `sessions`, CSDL type `Collection(microsoft.graph.callRecords.session)`; present only when expanded (or auto-expanded by the service).
+    /// CSDL type `Collection(microsoft.graph.callRecords.session)`; present only when expanded (or auto-expanded by the service).
     #[serde(skip_serializing_if = "Option::is_none")]
     pub sessions: Option<Vec<Session>>,
     /// `sessions@odata.context`: the context URL of the expanded navigation property.
@@ -250,17 +250,17 @@ pub struct Organizer {
     pub odata_context: Option<String>,
     /// The unique identifier of the entity.
     ///
-    /// Wire name `id`, CSDL type `Edm.String` (`Nullable=false`, but absent when not selected), inherited from `microsoft.graph.entity`.
+    /// CSDL type `Edm.String`, inherited from `microsoft.graph.entity`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub id: Option<String>,
     /// Administrative units the participant belongs to.
     ///
-    /// Wire name `administrativeUnitInfos`, CSDL type `Collection(microsoft.graph.callRecords.administrativeUnitInfo)`, inherited from `microsoft.graph.callRecords.participantBase`.
+    /// CSDL type `Collection(microsoft.graph.callRecords.administrativeUnitInfo)`, inherited from `microsoft.graph.callRecords.participantBase`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub administrative_unit_infos: Option<Vec<AdministrativeUnitInfo>>,
     /// Who the participant is (user, phone, guest, application, ...).
     ///
-    /// Wire name `identity`, CSDL type `microsoft.graph.communicationsIdentitySet`, inherited from `microsoft.graph.callRecords.participantBase`.
+    /// CSDL type `microsoft.graph.communicationsIdentitySet`, inherited from `microsoft.graph.callRecords.participantBase`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub identity: Option<super::graph::CommunicationsIdentitySet>,
     /// Members the service sent that this model does not declare (added to the API after the metadata was imported), kept verbatim so nothing is lost on a round-trip.
@@ -346,17 +346,17 @@ pub struct Participant {
     pub odata_context: Option<String>,
     /// The unique identifier of the entity.
     ///
-    /// Wire name `id`, CSDL type `Edm.String` (`Nullable=false`, but absent when not selected), inherited from `microsoft.graph.entity`.
+    /// CSDL type `Edm.String`, inherited from `microsoft.graph.entity`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub id: Option<String>,
     /// Administrative units the participant belongs to.
     ///
-    /// Wire name `administrativeUnitInfos`, CSDL type `Collection(microsoft.graph.callRecords.administrativeUnitInfo)`, inherited from `microsoft.graph.callRecords.participantBase`.
+    /// CSDL type `Collection(microsoft.graph.callRecords.administrativeUnitInfo)`, inherited from `microsoft.graph.callRecords.participantBase`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub administrative_unit_infos: Option<Vec<AdministrativeUnitInfo>>,
     /// Who the participant is (user, phone, guest, application, ...).
     ///
-    /// Wire name `identity`, CSDL type `microsoft.graph.communicationsIdentitySet`, inherited from `microsoft.graph.callRecords.participantBase`.
+    /// CSDL type `microsoft.graph.communicationsIdentitySet`, inherited from `microsoft.graph.callRecords.participantBase`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub identity: Option<super::graph::CommunicationsIdentitySet>,
     /// Members the service sent that this model does not declare (added to the API after the metadata was imported), kept verbatim so nothing is lost on a round-trip.
@@ -444,17 +444,17 @@ pub struct ParticipantBase {
     pub odata_context: Option<String>,
     /// The unique identifier of the entity.
     ///
-    /// Wire name `id`, CSDL type `Edm.String` (`Nullable=false`, but absent when not selected), inherited from `microsoft.graph.entity`.
+    /// CSDL type `Edm.String`, inherited from `microsoft.graph.entity`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub id: Option<String>,
     /// Administrative units the participant belongs to.
     ///
-    /// Wire name `administrativeUnitInfos`, CSDL type `Collection(microsoft.graph.callRecords.administrativeUnitInfo)`.
+    /// CSDL type `Collection(microsoft.graph.callRecords.administrativeUnitInfo)`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub administrative_unit_infos: Option<Vec<AdministrativeUnitInfo>>,
     /// Who the participant is (user, phone, guest, application, ...).
     ///
-    /// Wire name `identity`, CSDL type `microsoft.graph.communicationsIdentitySet`.
+    /// CSDL type `microsoft.graph.communicationsIdentitySet`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub identity: Option<super::graph::CommunicationsIdentitySet>,
     /// Members the service sent that this model does not declare (added to the API after the metadata was imported), kept verbatim so nothing is lost on a round-trip.
@@ -517,17 +517,19 @@ impl serde::Serialize for AnyParticipantBase {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         match self {
             Self::Organizer(v) if v.odata_type.is_none() => {
-                let mut v = v.clone();
-                v.odata_type = Some("#microsoft.graph.callRecords.organizer".to_owned());
-                serde::Serialize::serialize(&v, s)
+                msgraph_odata::serialize_with_type(
+                    v,
+                    "#microsoft.graph.callRecords.organizer",
+                    s,
+                )
             }
             Self::Organizer(v) => serde::Serialize::serialize(v, s),
             Self::Participant(v) if v.odata_type.is_none() => {
-                let mut v = v.clone();
-                v.odata_type = Some(
-                    "#microsoft.graph.callRecords.participant".to_owned(),
-                );
-                serde::Serialize::serialize(&v, s)
+                msgraph_odata::serialize_with_type(
+                    v,
+                    "#microsoft.graph.callRecords.participant",
+                    s,
+                )
             }
             Self::Participant(v) => serde::Serialize::serialize(v, s),
             Self::Other(map) => serde::Serialize::serialize(map, s),
@@ -653,37 +655,37 @@ pub struct Segment {
     pub odata_context: Option<String>,
     /// The unique identifier of the entity.
     ///
-    /// Wire name `id`, CSDL type `Edm.String` (`Nullable=false`, but absent when not selected), inherited from `microsoft.graph.entity`.
+    /// CSDL type `Edm.String`, inherited from `microsoft.graph.entity`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub id: Option<String>,
     /// The endpoint that answered this segment.
     ///
-    /// Wire name `callee`, CSDL type `microsoft.graph.callRecords.endpoint`.
+    /// CSDL type `microsoft.graph.callRecords.endpoint`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub callee: Option<AnyEndpoint>,
     /// The endpoint that initiated this segment.
     ///
-    /// Wire name `caller`, CSDL type `microsoft.graph.callRecords.endpoint`.
+    /// CSDL type `microsoft.graph.callRecords.endpoint`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub caller: Option<AnyEndpoint>,
     /// When the segment ended (UTC).
     ///
-    /// Wire name `endDateTime`, CSDL type `Edm.DateTimeOffset` (`Nullable=false`, but absent when not selected).
+    /// CSDL type `Edm.DateTimeOffset`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub end_date_time: Option<msgraph_odata::DateTimeOffset>,
     /// Why the segment failed, if it failed.
     ///
-    /// Wire name `failureInfo`, CSDL type `microsoft.graph.callRecords.failureInfo`.
+    /// CSDL type `microsoft.graph.callRecords.failureInfo`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub failure_info: Option<FailureInfo>,
     /// The media streams exchanged in this segment, with network and device data.
     ///
-    /// Wire name `media`, CSDL type `Collection(microsoft.graph.callRecords.media)`.
+    /// CSDL type `Collection(microsoft.graph.callRecords.media)`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub media: Option<Vec<Media>>,
     /// When the segment started (UTC).
     ///
-    /// Wire name `startDateTime`, CSDL type `Edm.DateTimeOffset` (`Nullable=false`, but absent when not selected).
+    /// CSDL type `Edm.DateTimeOffset`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub start_date_time: Option<msgraph_odata::DateTimeOffset>,
     /// Members the service sent that this model does not declare (added to the API after the metadata was imported), kept verbatim so nothing is lost on a round-trip.
@@ -787,47 +789,47 @@ pub struct Session {
     pub odata_context: Option<String>,
     /// The unique identifier of the entity.
     ///
-    /// Wire name `id`, CSDL type `Edm.String` (`Nullable=false`, but absent when not selected), inherited from `microsoft.graph.entity`.
+    /// CSDL type `Edm.String`, inherited from `microsoft.graph.entity`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub id: Option<String>,
     /// The endpoint that answered the session.
     ///
-    /// Wire name `callee`, CSDL type `microsoft.graph.callRecords.endpoint`.
+    /// CSDL type `microsoft.graph.callRecords.endpoint`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub callee: Option<AnyEndpoint>,
     /// The endpoint that initiated the session.
     ///
-    /// Wire name `caller`, CSDL type `microsoft.graph.callRecords.endpoint`.
+    /// CSDL type `microsoft.graph.callRecords.endpoint`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub caller: Option<AnyEndpoint>,
     /// When the last participant left the session (UTC).
     ///
-    /// Wire name `endDateTime`, CSDL type `Edm.DateTimeOffset` (`Nullable=false`, but absent when not selected).
+    /// CSDL type `Edm.DateTimeOffset`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub end_date_time: Option<msgraph_odata::DateTimeOffset>,
     /// Why the session failed, if it failed.
     ///
-    /// Wire name `failureInfo`, CSDL type `microsoft.graph.callRecords.failureInfo`.
+    /// CSDL type `microsoft.graph.callRecords.failureInfo`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub failure_info: Option<FailureInfo>,
     /// Whether the session was a test call.
     ///
-    /// Wire name `isTest`, CSDL type `Edm.Boolean`.
+    /// CSDL type `Edm.Boolean`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub is_test: Option<bool>,
     /// The modalities used in the session.
     ///
-    /// Wire name `modalities`, CSDL type `Collection(microsoft.graph.callRecords.modality)` (`Nullable=false`, but absent when not selected).
+    /// CSDL type `Collection(microsoft.graph.callRecords.modality)`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub modalities: Option<Vec<Modality>>,
     /// When the first participant joined the session (UTC).
     ///
-    /// Wire name `startDateTime`, CSDL type `Edm.DateTimeOffset` (`Nullable=false`, but absent when not selected).
+    /// CSDL type `Edm.DateTimeOffset`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub start_date_time: Option<msgraph_odata::DateTimeOffset>,
     /// The segments of the session.
     ///
-    /// Wire name `segments`, CSDL type `Collection(microsoft.graph.callRecords.segment)`; present only when expanded (or auto-expanded by the service).
+    /// CSDL type `Collection(microsoft.graph.callRecords.segment)`; present only when expanded (or auto-expanded by the service).
     #[serde(skip_serializing_if = "Option::is_none")]
     pub segments: Option<Vec<Segment>>,
     /// `segments@odata.context`: the context URL of the expanded navigation property.
@@ -942,7 +944,7 @@ pub struct AdministrativeUnitInfo {
     pub odata_type: Option<String>,
     /// The administrative unit's id.
     ///
-    /// Wire name `id`, CSDL type `Edm.String`.
+    /// CSDL type `Edm.String`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub id: Option<String>,
     /// Members the service sent that this model does not declare (added to the API after the metadata was imported), kept verbatim so nothing is lost on a round-trip.
@@ -985,32 +987,32 @@ pub struct ClientUserAgent {
     pub odata_type: Option<String>,
     /// Version of the application.
     ///
-    /// Wire name `applicationVersion`, CSDL type `Edm.String`, inherited from `microsoft.graph.callRecords.userAgent`.
+    /// CSDL type `Edm.String`, inherited from `microsoft.graph.callRecords.userAgent`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub application_version: Option<String>,
     /// The raw user agent header value.
     ///
-    /// Wire name `headerValue`, CSDL type `Edm.String`, inherited from `microsoft.graph.callRecords.userAgent`.
+    /// CSDL type `Edm.String`, inherited from `microsoft.graph.callRecords.userAgent`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub header_value: Option<String>,
     /// The Microsoft Entra application id of the client, if any.
     ///
-    /// Wire name `azureADAppId`, CSDL type `Edm.String`.
+    /// CSDL type `Edm.String`, wire name `azureADAppId`.
     #[serde(rename = "azureADAppId", skip_serializing_if = "Option::is_none")]
     pub azure_ad_app_id: Option<String>,
     /// The Azure Communication Services resource id of the client, if any.
     ///
-    /// Wire name `communicationServiceId`, CSDL type `Edm.String`.
+    /// CSDL type `Edm.String`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub communication_service_id: Option<String>,
     /// The client platform (Windows, macOS, iOS, web, ...).
     ///
-    /// Wire name `platform`, CSDL type `microsoft.graph.callRecords.clientPlatform` (`Nullable=false`, but absent when not selected).
+    /// CSDL type `microsoft.graph.callRecords.clientPlatform`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub platform: Option<ClientPlatform>,
     /// The client product family (Teams, Skype for Business, ...).
     ///
-    /// Wire name `productFamily`, CSDL type `microsoft.graph.callRecords.productFamily` (`Nullable=false`, but absent when not selected).
+    /// CSDL type `microsoft.graph.callRecords.productFamily`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub product_family: Option<ProductFamily>,
     /// Members the service sent that this model does not declare (added to the API after the metadata was imported), kept verbatim so nothing is lost on a round-trip.
@@ -1058,17 +1060,17 @@ pub struct DeviceInfo {
     pub odata_type: Option<String>,
     /// Driver of the capture (microphone) device.
     ///
-    /// Wire name `captureDeviceDriver`, CSDL type `Edm.String`.
+    /// CSDL type `Edm.String`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub capture_device_driver: Option<String>,
     /// Name of the capture (microphone) device.
     ///
-    /// Wire name `captureDeviceName`, CSDL type `Edm.String`.
+    /// CSDL type `Edm.String`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub capture_device_name: Option<String>,
     /// Fraction of the call in which the capture device was not working.
     ///
-    /// Wire name `captureNotFunctioningEventRatio`, CSDL type `Edm.Single`.
+    /// CSDL type `Edm.Single`.
     #[serde(
         skip_serializing_if = "Option::is_none",
         with = "msgraph_odata::serde_helpers::single_opt"
@@ -1076,7 +1078,7 @@ pub struct DeviceInfo {
     pub capture_not_functioning_event_ratio: Option<f32>,
     /// Fraction of the call in which the CPU was too busy to process audio (wire name misspelled upstream).
     ///
-    /// Wire name `cpuInsufficentEventRatio`, CSDL type `Edm.Single`.
+    /// CSDL type `Edm.Single`.
     #[serde(
         skip_serializing_if = "Option::is_none",
         with = "msgraph_odata::serde_helpers::single_opt"
@@ -1084,7 +1086,7 @@ pub struct DeviceInfo {
     pub cpu_insufficent_event_ratio: Option<f32>,
     /// Fraction of the call in which the device clipped the signal.
     ///
-    /// Wire name `deviceClippingEventRatio`, CSDL type `Edm.Single`.
+    /// CSDL type `Edm.Single`.
     #[serde(
         skip_serializing_if = "Option::is_none",
         with = "msgraph_odata::serde_helpers::single_opt"
@@ -1092,7 +1094,7 @@ pub struct DeviceInfo {
     pub device_clipping_event_ratio: Option<f32>,
     /// Fraction of the call in which the device caused audio glitches.
     ///
-    /// Wire name `deviceGlitchEventRatio`, CSDL type `Edm.Single`.
+    /// CSDL type `Edm.Single`.
     #[serde(
         skip_serializing_if = "Option::is_none",
         with = "msgraph_odata::serde_helpers::single_opt"
@@ -1100,12 +1102,12 @@ pub struct DeviceInfo {
     pub device_glitch_event_ratio: Option<f32>,
     /// Number of audio feedback (howling) events.
     ///
-    /// Wire name `howlingEventCount`, CSDL type `Edm.Int32`.
+    /// CSDL type `Edm.Int32`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub howling_event_count: Option<i32>,
     /// Root mean square of the captured signal level at the start of the call.
     ///
-    /// Wire name `initialSignalLevelRootMeanSquare`, CSDL type `Edm.Single`.
+    /// CSDL type `Edm.Single`.
     #[serde(
         skip_serializing_if = "Option::is_none",
         with = "msgraph_odata::serde_helpers::single_opt"
@@ -1113,7 +1115,7 @@ pub struct DeviceInfo {
     pub initial_signal_level_root_mean_square: Option<f32>,
     /// Fraction of the call in which the speech level was too low.
     ///
-    /// Wire name `lowSpeechLevelEventRatio`, CSDL type `Edm.Single`.
+    /// CSDL type `Edm.Single`.
     #[serde(
         skip_serializing_if = "Option::is_none",
         with = "msgraph_odata::serde_helpers::single_opt"
@@ -1121,7 +1123,7 @@ pub struct DeviceInfo {
     pub low_speech_level_event_ratio: Option<f32>,
     /// Fraction of the call in which speech was too low compared with noise.
     ///
-    /// Wire name `lowSpeechToNoiseEventRatio`, CSDL type `Edm.Single`.
+    /// CSDL type `Edm.Single`.
     #[serde(
         skip_serializing_if = "Option::is_none",
         with = "msgraph_odata::serde_helpers::single_opt"
@@ -1129,7 +1131,7 @@ pub struct DeviceInfo {
     pub low_speech_to_noise_event_ratio: Option<f32>,
     /// Microphone glitch rate.
     ///
-    /// Wire name `micGlitchRate`, CSDL type `Edm.Single`.
+    /// CSDL type `Edm.Single`.
     #[serde(
         skip_serializing_if = "Option::is_none",
         with = "msgraph_odata::serde_helpers::single_opt"
@@ -1137,27 +1139,27 @@ pub struct DeviceInfo {
     pub mic_glitch_rate: Option<f32>,
     /// Average received noise level.
     ///
-    /// Wire name `receivedNoiseLevel`, CSDL type `Edm.Int32`.
+    /// CSDL type `Edm.Int32`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub received_noise_level: Option<i32>,
     /// Average received signal level.
     ///
-    /// Wire name `receivedSignalLevel`, CSDL type `Edm.Int32`.
+    /// CSDL type `Edm.Int32`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub received_signal_level: Option<i32>,
     /// Driver of the render (speaker) device.
     ///
-    /// Wire name `renderDeviceDriver`, CSDL type `Edm.String`.
+    /// CSDL type `Edm.String`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub render_device_driver: Option<String>,
     /// Name of the render (speaker) device.
     ///
-    /// Wire name `renderDeviceName`, CSDL type `Edm.String`.
+    /// CSDL type `Edm.String`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub render_device_name: Option<String>,
     /// Fraction of the call in which the render device was muted.
     ///
-    /// Wire name `renderMuteEventRatio`, CSDL type `Edm.Single`.
+    /// CSDL type `Edm.Single`.
     #[serde(
         skip_serializing_if = "Option::is_none",
         with = "msgraph_odata::serde_helpers::single_opt"
@@ -1165,7 +1167,7 @@ pub struct DeviceInfo {
     pub render_mute_event_ratio: Option<f32>,
     /// Fraction of the call in which the render device was not working.
     ///
-    /// Wire name `renderNotFunctioningEventRatio`, CSDL type `Edm.Single`.
+    /// CSDL type `Edm.Single`.
     #[serde(
         skip_serializing_if = "Option::is_none",
         with = "msgraph_odata::serde_helpers::single_opt"
@@ -1173,7 +1175,7 @@ pub struct DeviceInfo {
     pub render_not_functioning_event_ratio: Option<f32>,
     /// Fraction of the call in which the render device volume was zero.
     ///
-    /// Wire name `renderZeroVolumeEventRatio`, CSDL type `Edm.Single`.
+    /// CSDL type `Edm.Single`.
     #[serde(
         skip_serializing_if = "Option::is_none",
         with = "msgraph_odata::serde_helpers::single_opt"
@@ -1181,17 +1183,17 @@ pub struct DeviceInfo {
     pub render_zero_volume_event_ratio: Option<f32>,
     /// Average sent noise level.
     ///
-    /// Wire name `sentNoiseLevel`, CSDL type `Edm.Int32`.
+    /// CSDL type `Edm.Int32`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub sent_noise_level: Option<i32>,
     /// Average sent signal level.
     ///
-    /// Wire name `sentSignalLevel`, CSDL type `Edm.Int32`.
+    /// CSDL type `Edm.Int32`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub sent_signal_level: Option<i32>,
     /// Speaker glitch rate.
     ///
-    /// Wire name `speakerGlitchRate`, CSDL type `Edm.Single`.
+    /// CSDL type `Edm.Single`.
     #[serde(
         skip_serializing_if = "Option::is_none",
         with = "msgraph_odata::serde_helpers::single_opt"
@@ -1305,107 +1307,107 @@ pub struct DirectRoutingLogRow {
     pub odata_type: Option<String>,
     /// Number of the user or bot that received the call (E.164, may carry extra data or be masked).
     ///
-    /// Wire name `calleeNumber`, CSDL type `Edm.String`.
+    /// CSDL type `Edm.String`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub callee_number: Option<String>,
     /// Microsoft sub-code that refines the final SIP code.
     ///
-    /// Wire name `callEndSubReason`, CSDL type `Edm.Int32`.
+    /// CSDL type `Edm.Int32`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub call_end_sub_reason: Option<i32>,
     /// Number of the user or bot that made the call (E.164, may carry extra data or be masked).
     ///
-    /// Wire name `callerNumber`, CSDL type `Edm.String`.
+    /// CSDL type `Edm.String`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub caller_number: Option<String>,
     /// Call type and direction as a free-form service value (for example ByotIn).
     ///
-    /// Wire name `callType`, CSDL type `Edm.String`.
+    /// CSDL type `Edm.String`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub call_type: Option<String>,
     /// Call identifier to quote to Microsoft support (GUID).
     ///
-    /// Wire name `correlationId`, CSDL type `Edm.String`.
+    /// CSDL type `Edm.String`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub correlation_id: Option<String>,
     /// Call duration in seconds.
     ///
-    /// Wire name `duration`, CSDL type `Edm.Int32`.
+    /// CSDL type `Edm.Int32`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub duration: Option<i32>,
     /// When a successful call ended.
     ///
-    /// Wire name `endDateTime`, CSDL type `Edm.DateTimeOffset`.
+    /// CSDL type `Edm.DateTimeOffset`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub end_date_time: Option<msgraph_odata::DateTimeOffset>,
     /// When a failed call failed; 0001-01-01T00:00:00Z for successful calls.
     ///
-    /// Wire name `failureDateTime`, CSDL type `Edm.DateTimeOffset`.
+    /// CSDL type `Edm.DateTimeOffset`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub failure_date_time: Option<msgraph_odata::DateTimeOffset>,
     /// Final SIP response code of the call (RFC 3261).
     ///
-    /// Wire name `finalSipCode`, CSDL type `Edm.Int32`.
+    /// CSDL type `Edm.Int32`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub final_sip_code: Option<i32>,
     /// Text of the final SIP code and Microsoft sub-code.
     ///
-    /// Wire name `finalSipCodePhrase`, CSDL type `Edm.String`.
+    /// CSDL type `Edm.String`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub final_sip_code_phrase: Option<String>,
     /// Unique call identifier (GUID).
     ///
-    /// Wire name `id`, CSDL type `Edm.String`.
+    /// CSDL type `Edm.String`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub id: Option<String>,
     /// When the initial SIP INVITE was sent.
     ///
-    /// Wire name `inviteDateTime`, CSDL type `Edm.DateTimeOffset`.
+    /// CSDL type `Edm.DateTimeOffset`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub invite_date_time: Option<msgraph_odata::DateTimeOffset>,
     /// Whether the trunk had media bypass enabled.
     ///
-    /// Wire name `mediaBypassEnabled`, CSDL type `Edm.Boolean`.
+    /// CSDL type `Edm.Boolean`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub media_bypass_enabled: Option<bool>,
     /// Datacenter code of the media path for a non-bypass call.
     ///
-    /// Wire name `mediaPathLocation`, CSDL type `Edm.String`.
+    /// CSDL type `Edm.String`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub media_path_location: Option<String>,
     /// Datacenter code used for signaling.
     ///
-    /// Wire name `signalingLocation`, CSDL type `Edm.String`.
+    /// CSDL type `Edm.String`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub signaling_location: Option<String>,
     /// Call start; for failed or unanswered calls it can equal the invite or failure time.
     ///
-    /// Wire name `startDateTime`, CSDL type `Edm.DateTimeOffset`.
+    /// CSDL type `Edm.DateTimeOffset`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub start_date_time: Option<msgraph_odata::DateTimeOffset>,
     /// Whether the call was fully established.
     ///
-    /// Wire name `successfulCall`, CSDL type `Edm.Boolean`.
+    /// CSDL type `Edm.Boolean`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub successful_call: Option<bool>,
     /// Fully qualified domain name of the session border controller.
     ///
-    /// Wire name `trunkFullyQualifiedDomainName`, CSDL type `Edm.String`.
+    /// CSDL type `Edm.String`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub trunk_fully_qualified_domain_name: Option<String>,
     /// Display name of the user.
     ///
-    /// Wire name `userDisplayName`, CSDL type `Edm.String`.
+    /// CSDL type `Edm.String`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub user_display_name: Option<String>,
     /// Microsoft Graph id of the calling user (GUID); empty for bot calls.
     ///
-    /// Wire name `userId`, CSDL type `Edm.String`.
+    /// CSDL type `Edm.String`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub user_id: Option<String>,
     /// Sign-in name of the user in Microsoft Entra ID.
     ///
-    /// Wire name `userPrincipalName`, CSDL type `Edm.String`.
+    /// CSDL type `Edm.String`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub user_principal_name: Option<String>,
     /// Members the service sent that this model does not declare (added to the API after the metadata was imported), kept verbatim so nothing is lost on a round-trip.
@@ -1472,7 +1474,7 @@ pub struct Endpoint {
     pub odata_type: Option<String>,
     /// The software the endpoint used.
     ///
-    /// Wire name `userAgent`, CSDL type `microsoft.graph.callRecords.userAgent`.
+    /// CSDL type `microsoft.graph.callRecords.userAgent`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub user_agent: Option<AnyUserAgent>,
     /// Members the service sent that this model does not declare (added to the API after the metadata was imported), kept verbatim so nothing is lost on a round-trip.
@@ -1538,19 +1540,19 @@ impl serde::Serialize for AnyEndpoint {
         match self {
             Self::Endpoint(v) => serde::Serialize::serialize(v, s),
             Self::ParticipantEndpoint(v) if v.odata_type.is_none() => {
-                let mut v = v.clone();
-                v.odata_type = Some(
-                    "#microsoft.graph.callRecords.participantEndpoint".to_owned(),
-                );
-                serde::Serialize::serialize(&v, s)
+                msgraph_odata::serialize_with_type(
+                    v,
+                    "#microsoft.graph.callRecords.participantEndpoint",
+                    s,
+                )
             }
             Self::ParticipantEndpoint(v) => serde::Serialize::serialize(v, s),
             Self::ServiceEndpoint(v) if v.odata_type.is_none() => {
-                let mut v = v.clone();
-                v.odata_type = Some(
-                    "#microsoft.graph.callRecords.serviceEndpoint".to_owned(),
-                );
-                serde::Serialize::serialize(&v, s)
+                msgraph_odata::serialize_with_type(
+                    v,
+                    "#microsoft.graph.callRecords.serviceEndpoint",
+                    s,
+                )
             }
             Self::ServiceEndpoint(v) => serde::Serialize::serialize(v, s),
             Self::Other(map) => serde::Serialize::serialize(map, s),
@@ -1661,12 +1663,12 @@ pub struct FailureInfo {
     pub odata_type: Option<String>,
     /// Classification of the failure.
     ///
-    /// Wire name `reason`, CSDL type `Edm.String`.
+    /// CSDL type `Edm.String`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub reason: Option<String>,
     /// The stage of the call at which the failure happened.
     ///
-    /// Wire name `stage`, CSDL type `microsoft.graph.callRecords.failureStage` (`Nullable=false`, but absent when not selected).
+    /// CSDL type `microsoft.graph.callRecords.failureStage`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub stage: Option<FailureStage>,
     /// Members the service sent that this model does not declare (added to the API after the metadata was imported), kept verbatim so nothing is lost on a round-trip.
@@ -1747,32 +1749,32 @@ pub struct Media {
     pub odata_type: Option<String>,
     /// Device data of the callee side.
     ///
-    /// Wire name `calleeDevice`, CSDL type `microsoft.graph.callRecords.deviceInfo`.
+    /// CSDL type `microsoft.graph.callRecords.deviceInfo`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub callee_device: Option<DeviceInfo>,
     /// Network data of the callee side.
     ///
-    /// Wire name `calleeNetwork`, CSDL type `microsoft.graph.callRecords.networkInfo`.
+    /// CSDL type `microsoft.graph.callRecords.networkInfo`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub callee_network: Option<NetworkInfo>,
     /// Device data of the caller side.
     ///
-    /// Wire name `callerDevice`, CSDL type `microsoft.graph.callRecords.deviceInfo`.
+    /// CSDL type `microsoft.graph.callRecords.deviceInfo`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub caller_device: Option<DeviceInfo>,
     /// Network data of the caller side.
     ///
-    /// Wire name `callerNetwork`, CSDL type `microsoft.graph.callRecords.networkInfo`.
+    /// CSDL type `microsoft.graph.callRecords.networkInfo`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub caller_network: Option<NetworkInfo>,
     /// Label of the media, for example main-audio.
     ///
-    /// Wire name `label`, CSDL type `Edm.String`.
+    /// CSDL type `Edm.String`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub label: Option<String>,
     /// The streams of this media, usually one per direction.
     ///
-    /// Wire name `streams`, CSDL type `Collection(microsoft.graph.callRecords.mediaStream)`.
+    /// CSDL type `Collection(microsoft.graph.callRecords.mediaStream)`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub streams: Option<Vec<MediaStream>>,
     /// Members the service sent that this model does not declare (added to the API after the metadata was imported), kept verbatim so nothing is lost on a round-trip.
@@ -1820,12 +1822,12 @@ pub struct MediaStream {
     pub odata_type: Option<String>,
     /// Audio codec of the stream.
     ///
-    /// Wire name `audioCodec`, CSDL type `microsoft.graph.callRecords.audioCodec`.
+    /// CSDL type `microsoft.graph.callRecords.audioCodec`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub audio_codec: Option<AudioCodec>,
     /// Average network mean opinion score degradation of the audio.
     ///
-    /// Wire name `averageAudioDegradation`, CSDL type `Edm.Single`.
+    /// CSDL type `Edm.Single`.
     #[serde(
         skip_serializing_if = "Option::is_none",
         with = "msgraph_odata::serde_helpers::single_opt"
@@ -1833,12 +1835,12 @@ pub struct MediaStream {
     pub average_audio_degradation: Option<f32>,
     /// Average jitter measured on the audio network path.
     ///
-    /// Wire name `averageAudioNetworkJitter`, CSDL type `Edm.Duration`.
+    /// CSDL type `Edm.Duration`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub average_audio_network_jitter: Option<msgraph_odata::Duration>,
     /// Average estimated bandwidth, in bits per second.
     ///
-    /// Wire name `averageBandwidthEstimate`, CSDL type `Edm.Int64`.
+    /// CSDL type `Edm.Int64`.
     #[serde(
         skip_serializing_if = "Option::is_none",
         with = "msgraph_odata::serde_helpers::int64_opt"
@@ -1846,17 +1848,17 @@ pub struct MediaStream {
     pub average_bandwidth_estimate: Option<i64>,
     /// Average duration of video freezes.
     ///
-    /// Wire name `averageFreezeDuration`, CSDL type `Edm.Duration`.
+    /// CSDL type `Edm.Duration`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub average_freeze_duration: Option<msgraph_odata::Duration>,
     /// Average packet jitter.
     ///
-    /// Wire name `averageJitter`, CSDL type `Edm.Duration`.
+    /// CSDL type `Edm.Duration`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub average_jitter: Option<msgraph_odata::Duration>,
     /// Average packet loss rate.
     ///
-    /// Wire name `averagePacketLossRate`, CSDL type `Edm.Single`.
+    /// CSDL type `Edm.Single`.
     #[serde(
         skip_serializing_if = "Option::is_none",
         with = "msgraph_odata::serde_helpers::single_opt"
@@ -1864,7 +1866,7 @@ pub struct MediaStream {
     pub average_packet_loss_rate: Option<f32>,
     /// Average ratio of audio samples concealed after packet loss.
     ///
-    /// Wire name `averageRatioOfConcealedSamples`, CSDL type `Edm.Single`.
+    /// CSDL type `Edm.Single`.
     #[serde(
         skip_serializing_if = "Option::is_none",
         with = "msgraph_odata::serde_helpers::single_opt"
@@ -1872,7 +1874,7 @@ pub struct MediaStream {
     pub average_ratio_of_concealed_samples: Option<f32>,
     /// Average received video frame rate, in frames per second.
     ///
-    /// Wire name `averageReceivedFrameRate`, CSDL type `Edm.Single`.
+    /// CSDL type `Edm.Single`.
     #[serde(
         skip_serializing_if = "Option::is_none",
         with = "msgraph_odata::serde_helpers::single_opt"
@@ -1880,12 +1882,12 @@ pub struct MediaStream {
     pub average_received_frame_rate: Option<f32>,
     /// Average network round-trip time.
     ///
-    /// Wire name `averageRoundTripTime`, CSDL type `Edm.Duration`.
+    /// CSDL type `Edm.Duration`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub average_round_trip_time: Option<msgraph_odata::Duration>,
     /// Average percentage of lost video frames.
     ///
-    /// Wire name `averageVideoFrameLossPercentage`, CSDL type `Edm.Single`.
+    /// CSDL type `Edm.Single`.
     #[serde(
         skip_serializing_if = "Option::is_none",
         with = "msgraph_odata::serde_helpers::single_opt"
@@ -1893,7 +1895,7 @@ pub struct MediaStream {
     pub average_video_frame_loss_percentage: Option<f32>,
     /// Average video frame rate, in frames per second.
     ///
-    /// Wire name `averageVideoFrameRate`, CSDL type `Edm.Single`.
+    /// CSDL type `Edm.Single`.
     #[serde(
         skip_serializing_if = "Option::is_none",
         with = "msgraph_odata::serde_helpers::single_opt"
@@ -1901,7 +1903,7 @@ pub struct MediaStream {
     pub average_video_frame_rate: Option<f32>,
     /// Average video packet loss rate.
     ///
-    /// Wire name `averageVideoPacketLossRate`, CSDL type `Edm.Single`.
+    /// CSDL type `Edm.Single`.
     #[serde(
         skip_serializing_if = "Option::is_none",
         with = "msgraph_odata::serde_helpers::single_opt"
@@ -1909,17 +1911,17 @@ pub struct MediaStream {
     pub average_video_packet_loss_rate: Option<f32>,
     /// When the stream ended (UTC).
     ///
-    /// Wire name `endDateTime`, CSDL type `Edm.DateTimeOffset`.
+    /// CSDL type `Edm.DateTimeOffset`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub end_date_time: Option<msgraph_odata::DateTimeOffset>,
     /// Whether audio forward error correction was used.
     ///
-    /// Wire name `isAudioForwardErrorCorrectionUsed`, CSDL type `Edm.Boolean`.
+    /// CSDL type `Edm.Boolean`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub is_audio_forward_error_correction_used: Option<bool>,
     /// Fraction of the call in which the video frame rate was low.
     ///
-    /// Wire name `lowFrameRateRatio`, CSDL type `Edm.Single`.
+    /// CSDL type `Edm.Single`.
     #[serde(
         skip_serializing_if = "Option::is_none",
         with = "msgraph_odata::serde_helpers::single_opt"
@@ -1927,7 +1929,7 @@ pub struct MediaStream {
     pub low_frame_rate_ratio: Option<f32>,
     /// Fraction of the call in which the client lacked video processing capacity.
     ///
-    /// Wire name `lowVideoProcessingCapabilityRatio`, CSDL type `Edm.Single`.
+    /// CSDL type `Edm.Single`.
     #[serde(
         skip_serializing_if = "Option::is_none",
         with = "msgraph_odata::serde_helpers::single_opt"
@@ -1935,17 +1937,17 @@ pub struct MediaStream {
     pub low_video_processing_capability_ratio: Option<f32>,
     /// Maximum jitter measured on the audio network path.
     ///
-    /// Wire name `maxAudioNetworkJitter`, CSDL type `Edm.Duration`.
+    /// CSDL type `Edm.Duration`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub max_audio_network_jitter: Option<msgraph_odata::Duration>,
     /// Maximum packet jitter.
     ///
-    /// Wire name `maxJitter`, CSDL type `Edm.Duration`.
+    /// CSDL type `Edm.Duration`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub max_jitter: Option<msgraph_odata::Duration>,
     /// Maximum packet loss rate.
     ///
-    /// Wire name `maxPacketLossRate`, CSDL type `Edm.Single`.
+    /// CSDL type `Edm.Single`.
     #[serde(
         skip_serializing_if = "Option::is_none",
         with = "msgraph_odata::serde_helpers::single_opt"
@@ -1953,7 +1955,7 @@ pub struct MediaStream {
     pub max_packet_loss_rate: Option<f32>,
     /// Maximum ratio of audio samples concealed after packet loss.
     ///
-    /// Wire name `maxRatioOfConcealedSamples`, CSDL type `Edm.Single`.
+    /// CSDL type `Edm.Single`.
     #[serde(
         skip_serializing_if = "Option::is_none",
         with = "msgraph_odata::serde_helpers::single_opt"
@@ -1961,12 +1963,12 @@ pub struct MediaStream {
     pub max_ratio_of_concealed_samples: Option<f32>,
     /// Maximum network round-trip time.
     ///
-    /// Wire name `maxRoundTripTime`, CSDL type `Edm.Duration`.
+    /// CSDL type `Edm.Duration`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub max_round_trip_time: Option<msgraph_odata::Duration>,
     /// Number of packets sent or received.
     ///
-    /// Wire name `packetUtilization`, CSDL type `Edm.Int64`.
+    /// CSDL type `Edm.Int64`.
     #[serde(
         skip_serializing_if = "Option::is_none",
         with = "msgraph_odata::serde_helpers::int64_opt"
@@ -1974,7 +1976,7 @@ pub struct MediaStream {
     pub packet_utilization: Option<i64>,
     /// Packet loss rate left after forward error correction.
     ///
-    /// Wire name `postForwardErrorCorrectionPacketLossRate`, CSDL type `Edm.Single`.
+    /// CSDL type `Edm.Single`.
     #[serde(
         skip_serializing_if = "Option::is_none",
         with = "msgraph_odata::serde_helpers::single_opt"
@@ -1982,32 +1984,32 @@ pub struct MediaStream {
     pub post_forward_error_correction_packet_loss_rate: Option<f32>,
     /// Root mean square of the video freeze durations.
     ///
-    /// Wire name `rmsFreezeDuration`, CSDL type `Edm.Duration`.
+    /// CSDL type `Edm.Duration`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub rms_freeze_duration: Option<msgraph_odata::Duration>,
     /// When the stream started (UTC).
     ///
-    /// Wire name `startDateTime`, CSDL type `Edm.DateTimeOffset`.
+    /// CSDL type `Edm.DateTimeOffset`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub start_date_time: Option<msgraph_odata::DateTimeOffset>,
     /// Direction of the stream: caller to callee or callee to caller.
     ///
-    /// Wire name `streamDirection`, CSDL type `microsoft.graph.callRecords.mediaStreamDirection` (`Nullable=false`, but absent when not selected).
+    /// CSDL type `microsoft.graph.callRecords.mediaStreamDirection`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub stream_direction: Option<MediaStreamDirection>,
     /// Identifier of the stream.
     ///
-    /// Wire name `streamId`, CSDL type `Edm.String`.
+    /// CSDL type `Edm.String`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub stream_id: Option<String>,
     /// Video codec of the stream.
     ///
-    /// Wire name `videoCodec`, CSDL type `microsoft.graph.callRecords.videoCodec`.
+    /// CSDL type `microsoft.graph.callRecords.videoCodec`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub video_codec: Option<VideoCodec>,
     /// Whether the media went directly between the endpoints (media bypass).
     ///
-    /// Wire name `wasMediaBypassed`, CSDL type `Edm.Boolean`.
+    /// CSDL type `Edm.Boolean`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub was_media_bypassed: Option<bool>,
     /// Members the service sent that this model does not declare (added to the API after the metadata was imported), kept verbatim so nothing is lost on a round-trip.
@@ -2139,7 +2141,7 @@ pub struct NetworkInfo {
     pub odata_type: Option<String>,
     /// Fraction of the call in which available bandwidth was too low.
     ///
-    /// Wire name `bandwidthLowEventRatio`, CSDL type `Edm.Single`.
+    /// CSDL type `Edm.Single`.
     #[serde(
         skip_serializing_if = "Option::is_none",
         with = "msgraph_odata::serde_helpers::single_opt"
@@ -2147,17 +2149,17 @@ pub struct NetworkInfo {
     pub bandwidth_low_event_ratio: Option<f32>,
     /// BSSID of the Wi-Fi access point.
     ///
-    /// Wire name `basicServiceSetIdentifier`, CSDL type `Edm.String`.
+    /// CSDL type `Edm.String`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub basic_service_set_identifier: Option<String>,
     /// Type of network connection (wired, Wi-Fi, mobile, tunnel).
     ///
-    /// Wire name `connectionType`, CSDL type `microsoft.graph.callRecords.networkConnectionType` (`Nullable=false`, but absent when not selected).
+    /// CSDL type `microsoft.graph.callRecords.networkConnectionType`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub connection_type: Option<NetworkConnectionType>,
     /// Fraction of the call in which network delay was significant.
     ///
-    /// Wire name `delayEventRatio`, CSDL type `Edm.Single`.
+    /// CSDL type `Edm.Single`.
     #[serde(
         skip_serializing_if = "Option::is_none",
         with = "msgraph_odata::serde_helpers::single_opt"
@@ -2165,17 +2167,17 @@ pub struct NetworkInfo {
     pub delay_event_ratio: Option<f32>,
     /// DNS suffix of the endpoint's network.
     ///
-    /// Wire name `dnsSuffix`, CSDL type `Edm.String`.
+    /// CSDL type `Edm.String`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub dns_suffix: Option<String>,
     /// IP address of the endpoint.
     ///
-    /// Wire name `ipAddress`, CSDL type `Edm.String`.
+    /// CSDL type `Edm.String`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub ip_address: Option<String>,
     /// Link speed in bits per second (can exceed 32 bits).
     ///
-    /// Wire name `linkSpeed`, CSDL type `Edm.Int64`.
+    /// CSDL type `Edm.Int64`.
     #[serde(
         skip_serializing_if = "Option::is_none",
         with = "msgraph_odata::serde_helpers::int64_opt"
@@ -2183,22 +2185,22 @@ pub struct NetworkInfo {
     pub link_speed: Option<i64>,
     /// MAC address of the endpoint's network interface.
     ///
-    /// Wire name `macAddress`, CSDL type `Edm.String`.
+    /// CSDL type `Edm.String`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub mac_address: Option<String>,
     /// Transport protocol of the media (UDP or TCP).
     ///
-    /// Wire name `networkTransportProtocol`, CSDL type `microsoft.graph.callRecords.networkTransportProtocol` (`Nullable=false`, but absent when not selected).
+    /// CSDL type `microsoft.graph.callRecords.networkTransportProtocol`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub network_transport_protocol: Option<NetworkTransportProtocol>,
     /// Network port of the endpoint.
     ///
-    /// Wire name `port`, CSDL type `Edm.Int32`.
+    /// CSDL type `Edm.Int32`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub port: Option<i32>,
     /// Fraction of the call in which received quality was poor.
     ///
-    /// Wire name `receivedQualityEventRatio`, CSDL type `Edm.Single`.
+    /// CSDL type `Edm.Single`.
     #[serde(
         skip_serializing_if = "Option::is_none",
         with = "msgraph_odata::serde_helpers::single_opt"
@@ -2206,22 +2208,22 @@ pub struct NetworkInfo {
     pub received_quality_event_ratio: Option<f32>,
     /// IP address of the endpoint as seen from the media relay.
     ///
-    /// Wire name `reflexiveIPAddress`, CSDL type `Edm.String`.
+    /// CSDL type `Edm.String`, wire name `reflexiveIPAddress`.
     #[serde(rename = "reflexiveIPAddress", skip_serializing_if = "Option::is_none")]
     pub reflexive_ip_address: Option<String>,
     /// IP address of the media relay server.
     ///
-    /// Wire name `relayIPAddress`, CSDL type `Edm.String`.
+    /// CSDL type `Edm.String`, wire name `relayIPAddress`.
     #[serde(rename = "relayIPAddress", skip_serializing_if = "Option::is_none")]
     pub relay_ip_address: Option<String>,
     /// Port of the media relay server.
     ///
-    /// Wire name `relayPort`, CSDL type `Edm.Int32`.
+    /// CSDL type `Edm.Int32`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub relay_port: Option<i32>,
     /// Fraction of the call in which sent quality was poor.
     ///
-    /// Wire name `sentQualityEventRatio`, CSDL type `Edm.Single`.
+    /// CSDL type `Edm.Single`.
     #[serde(
         skip_serializing_if = "Option::is_none",
         with = "msgraph_odata::serde_helpers::single_opt"
@@ -2229,57 +2231,57 @@ pub struct NetworkInfo {
     pub sent_quality_event_ratio: Option<f32>,
     /// Subnet of the endpoint.
     ///
-    /// Wire name `subnet`, CSDL type `Edm.String`.
+    /// CSDL type `Edm.String`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub subnet: Option<String>,
     /// Trace-route hops from the endpoint towards the media relay.
     ///
-    /// Wire name `traceRouteHops`, CSDL type `Collection(microsoft.graph.callRecords.traceRouteHop)` (`Nullable=false`, but absent when not selected).
+    /// CSDL type `Collection(microsoft.graph.callRecords.traceRouteHop)`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub trace_route_hops: Option<Vec<TraceRouteHop>>,
     /// Wi-Fi band.
     ///
-    /// Wire name `wifiBand`, CSDL type `microsoft.graph.callRecords.wifiBand` (`Nullable=false`, but absent when not selected).
+    /// CSDL type `microsoft.graph.callRecords.wifiBand`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub wifi_band: Option<WifiBand>,
     /// Battery charge of the device, in percent, when on Wi-Fi.
     ///
-    /// Wire name `wifiBatteryCharge`, CSDL type `Edm.Int32`.
+    /// CSDL type `Edm.Int32`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub wifi_battery_charge: Option<i32>,
     /// Wi-Fi channel.
     ///
-    /// Wire name `wifiChannel`, CSDL type `Edm.Int32`.
+    /// CSDL type `Edm.Int32`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub wifi_channel: Option<i32>,
     /// Name of the Microsoft Wi-Fi driver.
     ///
-    /// Wire name `wifiMicrosoftDriver`, CSDL type `Edm.String`.
+    /// CSDL type `Edm.String`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub wifi_microsoft_driver: Option<String>,
     /// Version of the Microsoft Wi-Fi driver.
     ///
-    /// Wire name `wifiMicrosoftDriverVersion`, CSDL type `Edm.String`.
+    /// CSDL type `Edm.String`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub wifi_microsoft_driver_version: Option<String>,
     /// Wi-Fi radio standard (802.11a/b/g/n/ac/ax).
     ///
-    /// Wire name `wifiRadioType`, CSDL type `microsoft.graph.callRecords.wifiRadioType` (`Nullable=false`, but absent when not selected).
+    /// CSDL type `microsoft.graph.callRecords.wifiRadioType`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub wifi_radio_type: Option<WifiRadioType>,
     /// Wi-Fi signal strength, in percent.
     ///
-    /// Wire name `wifiSignalStrength`, CSDL type `Edm.Int32`.
+    /// CSDL type `Edm.Int32`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub wifi_signal_strength: Option<i32>,
     /// Name of the vendor Wi-Fi driver.
     ///
-    /// Wire name `wifiVendorDriver`, CSDL type `Edm.String`.
+    /// CSDL type `Edm.String`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub wifi_vendor_driver: Option<String>,
     /// Version of the vendor Wi-Fi driver.
     ///
-    /// Wire name `wifiVendorDriverVersion`, CSDL type `Edm.String`.
+    /// CSDL type `Edm.String`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub wifi_vendor_driver_version: Option<String>,
     /// Members the service sent that this model does not declare (added to the API after the metadata was imported), kept verbatim so nothing is lost on a round-trip.
@@ -2375,37 +2377,37 @@ pub struct ParticipantEndpoint {
     pub odata_type: Option<String>,
     /// The software the endpoint used.
     ///
-    /// Wire name `userAgent`, CSDL type `microsoft.graph.callRecords.userAgent`, inherited from `microsoft.graph.callRecords.endpoint`.
+    /// CSDL type `microsoft.graph.callRecords.userAgent`, inherited from `microsoft.graph.callRecords.endpoint`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub user_agent: Option<AnyUserAgent>,
     /// The identity associated with the endpoint.
     ///
-    /// Wire name `associatedIdentity`, CSDL type `microsoft.graph.identity`.
+    /// CSDL type `microsoft.graph.identity`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub associated_identity: Option<super::graph::AnyIdentity>,
     /// Number of CPU cores of the device.
     ///
-    /// Wire name `cpuCoresCount`, CSDL type `Edm.Int32`.
+    /// CSDL type `Edm.Int32`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub cpu_cores_count: Option<i32>,
     /// Name of the device's CPU.
     ///
-    /// Wire name `cpuName`, CSDL type `Edm.String`.
+    /// CSDL type `Edm.String`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub cpu_name: Option<String>,
     /// CPU speed in MHz.
     ///
-    /// Wire name `cpuProcessorSpeedInMhz`, CSDL type `Edm.Int32`.
+    /// CSDL type `Edm.Int32`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub cpu_processor_speed_in_mhz: Option<i32>,
     /// Feedback the user gave about the call.
     ///
-    /// Wire name `feedback`, CSDL type `microsoft.graph.callRecords.userFeedback`.
+    /// CSDL type `microsoft.graph.callRecords.userFeedback`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub feedback: Option<UserFeedback>,
     /// Deprecated: the identity of the endpoint; use associatedIdentity.
     ///
-    /// Wire name `identity`, CSDL type `microsoft.graph.identitySet`.
+    /// CSDL type `microsoft.graph.identitySet`.
     #[deprecated(
         note = "This property is deprecated and will be removed in a future version. Use associatedIdentity instead (deprecated 2023-11-06, removal 2026-11-06)"
     )]
@@ -2413,7 +2415,7 @@ pub struct ParticipantEndpoint {
     pub identity: Option<super::graph::AnyIdentitySet>,
     /// Name of the device.
     ///
-    /// Wire name `name`, CSDL type `Edm.String`.
+    /// CSDL type `Edm.String`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
     /// Members the service sent that this model does not declare (added to the API after the metadata was imported), kept verbatim so nothing is lost on a round-trip.
@@ -2465,32 +2467,32 @@ pub struct PstnCallLogRow {
     pub odata_type: Option<String>,
     /// Whether the duration comes from Microsoft or from the Operator Connect operator.
     ///
-    /// Wire name `callDurationSource`, CSDL type `microsoft.graph.callRecords.pstnCallDurationSource`.
+    /// CSDL type `microsoft.graph.callRecords.pstnCallDurationSource`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub call_duration_source: Option<PstnCallDurationSource>,
     /// Number dialed (E.164).
     ///
-    /// Wire name `calleeNumber`, CSDL type `Edm.String`.
+    /// CSDL type `Edm.String`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub callee_number: Option<String>,
     /// Number that received an inbound call or was dialed for an outbound call (E.164).
     ///
-    /// Wire name `callerNumber`, CSDL type `Edm.String`.
+    /// CSDL type `Edm.String`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub caller_number: Option<String>,
     /// Call identifier; not guaranteed to be unique.
     ///
-    /// Wire name `callId`, CSDL type `Edm.String`.
+    /// CSDL type `Edm.String`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub call_id: Option<String>,
     /// Direction and kind of call as a free-form service value (for example user_in).
     ///
-    /// Wire name `callType`, CSDL type `Edm.String`.
+    /// CSDL type `Edm.String`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub call_type: Option<String>,
     /// Amount charged for the call, in currency.
     ///
-    /// Wire name `charge`, CSDL type `Edm.Decimal`.
+    /// CSDL type `Edm.Decimal`.
     #[serde(
         skip_serializing_if = "Option::is_none",
         with = "msgraph_odata::serde_helpers::decimal_opt"
@@ -2498,12 +2500,12 @@ pub struct PstnCallLogRow {
     pub charge: Option<rust_decimal::Decimal>,
     /// Id of the audio conference, for conference calls.
     ///
-    /// Wire name `conferenceId`, CSDL type `Edm.String`.
+    /// CSDL type `Edm.String`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub conference_id: Option<String>,
     /// Connection fee, in currency.
     ///
-    /// Wire name `connectionCharge`, CSDL type `Edm.Decimal`.
+    /// CSDL type `Edm.Decimal`.
     #[serde(
         skip_serializing_if = "Option::is_none",
         with = "msgraph_odata::serde_helpers::decimal_opt"
@@ -2511,77 +2513,77 @@ pub struct PstnCallLogRow {
     pub connection_charge: Option<rust_decimal::Decimal>,
     /// Currency of the charges (ISO 4217).
     ///
-    /// Wire name `currency`, CSDL type `Edm.String`.
+    /// CSDL type `Edm.String`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub currency: Option<String>,
     /// Whether the call was domestic or international, from the user's location.
     ///
-    /// Wire name `destinationContext`, CSDL type `Edm.String`.
+    /// CSDL type `Edm.String`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub destination_context: Option<String>,
     /// Country or region dialed.
     ///
-    /// Wire name `destinationName`, CSDL type `Edm.String`.
+    /// CSDL type `Edm.String`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub destination_name: Option<String>,
     /// How long the call was connected, in seconds.
     ///
-    /// Wire name `duration`, CSDL type `Edm.Int32`.
+    /// CSDL type `Edm.Int32`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub duration: Option<i32>,
     /// When the call ended.
     ///
-    /// Wire name `endDateTime`, CSDL type `Edm.DateTimeOffset`.
+    /// CSDL type `Edm.DateTimeOffset`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub end_date_time: Option<msgraph_odata::DateTimeOffset>,
     /// Unique call identifier (GUID).
     ///
-    /// Wire name `id`, CSDL type `Edm.String`.
+    /// CSDL type `Edm.String`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub id: Option<String>,
     /// Type of the user's phone number, for example toll-free.
     ///
-    /// Wire name `inventoryType`, CSDL type `Edm.String`.
+    /// CSDL type `Edm.String`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub inventory_type: Option<String>,
     /// The license used for the call.
     ///
-    /// Wire name `licenseCapability`, CSDL type `Edm.String`.
+    /// CSDL type `Edm.String`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub license_capability: Option<String>,
     /// The operator that carried the call: Microsoft or an Operator Connect operator.
     ///
-    /// Wire name `operator`, CSDL type `Edm.String`.
+    /// CSDL type `Edm.String`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub operator: Option<String>,
     /// When the call started.
     ///
-    /// Wire name `startDateTime`, CSDL type `Edm.DateTimeOffset`.
+    /// CSDL type `Edm.DateTimeOffset`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub start_date_time: Option<msgraph_odata::DateTimeOffset>,
     /// Country code of the tenant (ISO 3166-1 alpha-2).
     ///
-    /// Wire name `tenantCountryCode`, CSDL type `Edm.String`.
+    /// CSDL type `Edm.String`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub tenant_country_code: Option<String>,
     /// Country code of the user (ISO 3166-1 alpha-2).
     ///
-    /// Wire name `usageCountryCode`, CSDL type `Edm.String`.
+    /// CSDL type `Edm.String`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub usage_country_code: Option<String>,
     /// Display name of the user.
     ///
-    /// Wire name `userDisplayName`, CSDL type `Edm.String`.
+    /// CSDL type `Edm.String`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub user_display_name: Option<String>,
     /// Microsoft Graph id of the calling user (GUID); empty for bot calls.
     ///
-    /// Wire name `userId`, CSDL type `Edm.String`.
+    /// CSDL type `Edm.String`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub user_id: Option<String>,
     /// Sign-in name of the user in Microsoft Entra ID.
     ///
-    /// Wire name `userPrincipalName`, CSDL type `Edm.String`.
+    /// CSDL type `Edm.String`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub user_principal_name: Option<String>,
     /// Members the service sent that this model does not declare (added to the API after the metadata was imported), kept verbatim so nothing is lost on a round-trip.
@@ -2654,7 +2656,7 @@ pub struct ServiceEndpoint {
     pub odata_type: Option<String>,
     /// The software the endpoint used.
     ///
-    /// Wire name `userAgent`, CSDL type `microsoft.graph.callRecords.userAgent`, inherited from `microsoft.graph.callRecords.endpoint`.
+    /// CSDL type `microsoft.graph.callRecords.userAgent`, inherited from `microsoft.graph.callRecords.endpoint`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub user_agent: Option<AnyUserAgent>,
     /// Members the service sent that this model does not declare (added to the API after the metadata was imported), kept verbatim so nothing is lost on a round-trip.
@@ -2697,17 +2699,17 @@ pub struct ServiceUserAgent {
     pub odata_type: Option<String>,
     /// Version of the application.
     ///
-    /// Wire name `applicationVersion`, CSDL type `Edm.String`, inherited from `microsoft.graph.callRecords.userAgent`.
+    /// CSDL type `Edm.String`, inherited from `microsoft.graph.callRecords.userAgent`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub application_version: Option<String>,
     /// The raw user agent header value.
     ///
-    /// Wire name `headerValue`, CSDL type `Edm.String`, inherited from `microsoft.graph.callRecords.userAgent`.
+    /// CSDL type `Edm.String`, inherited from `microsoft.graph.callRecords.userAgent`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub header_value: Option<String>,
     /// The role of the service.
     ///
-    /// Wire name `role`, CSDL type `microsoft.graph.callRecords.serviceRole` (`Nullable=false`, but absent when not selected).
+    /// CSDL type `microsoft.graph.callRecords.serviceRole`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub role: Option<ServiceRole>,
     /// Members the service sent that this model does not declare (added to the API after the metadata was imported), kept verbatim so nothing is lost on a round-trip.
@@ -2752,17 +2754,17 @@ pub struct TraceRouteHop {
     pub odata_type: Option<String>,
     /// Hop number, counted from the endpoint.
     ///
-    /// Wire name `hopCount`, CSDL type `Edm.Int32`.
+    /// CSDL type `Edm.Int32`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub hop_count: Option<i32>,
     /// IP address of the hop.
     ///
-    /// Wire name `ipAddress`, CSDL type `Edm.String`.
+    /// CSDL type `Edm.String`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub ip_address: Option<String>,
     /// Round-trip time to the hop.
     ///
-    /// Wire name `roundTripTime`, CSDL type `Edm.Duration`.
+    /// CSDL type `Edm.Duration`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub round_trip_time: Option<msgraph_odata::Duration>,
     /// Members the service sent that this model does not declare (added to the API after the metadata was imported), kept verbatim so nothing is lost on a round-trip.
@@ -2809,12 +2811,12 @@ pub struct UserAgent {
     pub odata_type: Option<String>,
     /// Version of the application.
     ///
-    /// Wire name `applicationVersion`, CSDL type `Edm.String`.
+    /// CSDL type `Edm.String`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub application_version: Option<String>,
     /// The raw user agent header value.
     ///
-    /// Wire name `headerValue`, CSDL type `Edm.String`.
+    /// CSDL type `Edm.String`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub header_value: Option<String>,
     /// Members the service sent that this model does not declare (added to the API after the metadata was imported), kept verbatim so nothing is lost on a round-trip.
@@ -2877,19 +2879,19 @@ impl serde::Serialize for AnyUserAgent {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         match self {
             Self::ClientUserAgent(v) if v.odata_type.is_none() => {
-                let mut v = v.clone();
-                v.odata_type = Some(
-                    "#microsoft.graph.callRecords.clientUserAgent".to_owned(),
-                );
-                serde::Serialize::serialize(&v, s)
+                msgraph_odata::serialize_with_type(
+                    v,
+                    "#microsoft.graph.callRecords.clientUserAgent",
+                    s,
+                )
             }
             Self::ClientUserAgent(v) => serde::Serialize::serialize(v, s),
             Self::ServiceUserAgent(v) if v.odata_type.is_none() => {
-                let mut v = v.clone();
-                v.odata_type = Some(
-                    "#microsoft.graph.callRecords.serviceUserAgent".to_owned(),
-                );
-                serde::Serialize::serialize(&v, s)
+                msgraph_odata::serialize_with_type(
+                    v,
+                    "#microsoft.graph.callRecords.serviceUserAgent",
+                    s,
+                )
             }
             Self::ServiceUserAgent(v) => serde::Serialize::serialize(v, s),
             Self::Other(map) => serde::Serialize::serialize(map, s),
@@ -2981,17 +2983,17 @@ pub struct UserFeedback {
     pub odata_type: Option<String>,
     /// The rating chosen by the user.
     ///
-    /// Wire name `rating`, CSDL type `microsoft.graph.callRecords.userFeedbackRating` (`Nullable=false`, but absent when not selected).
+    /// CSDL type `microsoft.graph.callRecords.userFeedbackRating`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub rating: Option<UserFeedbackRating>,
     /// Free-text feedback.
     ///
-    /// Wire name `text`, CSDL type `Edm.String`.
+    /// CSDL type `Edm.String`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub text: Option<String>,
     /// The feedback tokens the user selected.
     ///
-    /// Wire name `tokens`, CSDL type `microsoft.graph.callRecords.feedbackTokenSet`.
+    /// CSDL type `microsoft.graph.callRecords.feedbackTokenSet`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub tokens: Option<FeedbackTokenSet>,
     /// Members the service sent that this model does not declare (added to the API after the metadata was imported), kept verbatim so nothing is lost on a round-trip.
@@ -3036,17 +3038,17 @@ pub struct UserIdentity {
     pub odata_type: Option<String>,
     /// Display name of the identity; may be absent or out of date.
     ///
-    /// Wire name `displayName`, CSDL type `Edm.String`, inherited from `microsoft.graph.identity`.
+    /// CSDL type `Edm.String`, inherited from `microsoft.graph.identity`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub display_name: Option<String>,
     /// Unique identifier of the identity.
     ///
-    /// Wire name `id`, CSDL type `Edm.String`, inherited from `microsoft.graph.identity`.
+    /// CSDL type `Edm.String`, inherited from `microsoft.graph.identity`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub id: Option<String>,
     /// Sign-in name of the user.
     ///
-    /// Wire name `userPrincipalName`, CSDL type `Edm.String`.
+    /// CSDL type `Edm.String`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub user_principal_name: Option<String>,
     /// Undeclared ("dynamic") members of this open type, and any other member not modelled above, kept verbatim so nothing is lost on a round-trip.

@@ -20,22 +20,22 @@ pub struct AudioRoutingGroup {
     pub odata_context: Option<String>,
     /// The unique identifier of the entity.
     ///
-    /// Wire name `id`, CSDL type `Edm.String` (`Nullable=false`, but absent when not selected), inherited from `microsoft.graph.entity`.
+    /// CSDL type `Edm.String`, inherited from `microsoft.graph.entity`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub id: Option<String>,
     /// List of receiving participant ids.
     ///
-    /// Wire name `receivers`, CSDL type `Collection(Edm.String)`.
+    /// CSDL type `Collection(Edm.String)`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub receivers: Option<Vec<String>>,
     /// The routing mode (`oneToOne`, `multicast`).
     ///
-    /// Wire name `routingMode`, CSDL type `microsoft.graph.routingMode` (`Nullable=false`, but absent when not selected).
+    /// CSDL type `microsoft.graph.routingMode`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub routing_mode: Option<RoutingMode>,
     /// List of source participant ids.
     ///
-    /// Wire name `sources`, CSDL type `Collection(Edm.String)`.
+    /// CSDL type `Collection(Edm.String)`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub sources: Option<Vec<String>>,
     /// Members the service sent that this model does not declare (added to the API after the metadata was imported), kept verbatim so nothing is lost on a round-trip.
@@ -124,112 +124,112 @@ pub struct Call {
     pub odata_context: Option<String>,
     /// The unique identifier of the entity.
     ///
-    /// Wire name `id`, CSDL type `Edm.String` (`Nullable=false`, but absent when not selected), inherited from `microsoft.graph.entity`.
+    /// CSDL type `Edm.String`, inherited from `microsoft.graph.entity`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub id: Option<String>,
     /// The callback URL on which callbacks are delivered. Must be an HTTPS URL.
     ///
-    /// Wire name `callbackUri`, CSDL type `Edm.String` (`Nullable=false`, but absent when not selected).
+    /// CSDL type `Edm.String`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub callback_uri: Option<String>,
     /// A unique identifier for all the participant calls in a conference or a unique identifier for two participant calls in a P2P call. This identifier must be copied over from `Microsoft.Graph.Call.CallChainId`.
     ///
-    /// Wire name `callChainId`, CSDL type `Edm.String`.
+    /// CSDL type `Edm.String`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub call_chain_id: Option<String>,
     /// Contains the optional features for the call.
     ///
-    /// Wire name `callOptions`, CSDL type `microsoft.graph.callOptions`.
+    /// CSDL type `microsoft.graph.callOptions`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub call_options: Option<AnyCallOptions>,
     /// The routing information on how the call was retargeted. Read-only.
     ///
-    /// Wire name `callRoutes`, CSDL type `Collection(microsoft.graph.callRoute)`.
+    /// CSDL type `Collection(microsoft.graph.callRoute)`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub call_routes: Option<Vec<CallRoute>>,
     /// The chat information. Required information for joining a meeting.
     ///
-    /// Wire name `chatInfo`, CSDL type `microsoft.graph.chatInfo`.
+    /// CSDL type `microsoft.graph.chatInfo`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub chat_info: Option<ChatInfo>,
     /// The direction of the call. The possible values are `incoming` or `outgoing`. Read-only.
     ///
-    /// Wire name `direction`, CSDL type `microsoft.graph.callDirection`.
+    /// CSDL type `microsoft.graph.callDirection`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub direction: Option<CallDirection>,
     /// Call context associated with an incoming call.
     ///
-    /// Wire name `incomingContext`, CSDL type `microsoft.graph.incomingContext`.
+    /// CSDL type `microsoft.graph.incomingContext`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub incoming_context: Option<IncomingContext>,
     /// The media configuration: `appHostedMediaConfig` or `serviceHostedMediaConfig`. Required.
     ///
-    /// Wire name `mediaConfig`, CSDL type `microsoft.graph.mediaConfig`.
+    /// CSDL type `microsoft.graph.mediaConfig`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub media_config: Option<AnyMediaConfig>,
     /// Read-only. The call media state.
     ///
-    /// Wire name `mediaState`, CSDL type `microsoft.graph.callMediaState`.
+    /// CSDL type `microsoft.graph.callMediaState`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub media_state: Option<CallMediaState>,
     /// The meeting information: `organizerMeetingInfo`, `tokenMeetingInfo` or `joinMeetingIdMeetingInfo`. Required information for meeting scenarios.
     ///
-    /// Wire name `meetingInfo`, CSDL type `microsoft.graph.meetingInfo`.
+    /// CSDL type `microsoft.graph.meetingInfo`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub meeting_info: Option<AnyMeetingInfo>,
     /// The participant id of the application in the call. Read-only.
     ///
-    /// Wire name `myParticipantId`, CSDL type `Edm.String`.
+    /// CSDL type `Edm.String`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub my_participant_id: Option<String>,
     /// The list of requested modalities (`audio`, `video`, `videoBasedScreenSharing`, `data`).
     ///
-    /// Wire name `requestedModalities`, CSDL type `Collection(microsoft.graph.modality)`.
+    /// CSDL type `Collection(microsoft.graph.modality)`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub requested_modalities: Option<Vec<Modality>>,
     /// The result information. For example, the result can hold termination reason. Read-only.
     ///
-    /// Wire name `resultInfo`, CSDL type `microsoft.graph.resultInfo`.
+    /// CSDL type `microsoft.graph.resultInfo`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub result_info: Option<ResultInfo>,
     /// The originator of the call.
     ///
-    /// Wire name `source`, CSDL type `microsoft.graph.participantInfo`.
+    /// CSDL type `microsoft.graph.participantInfo`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub source: Option<ParticipantInfo>,
     /// The call state (`incoming`, `establishing`, `established`, `hold`, `transferring`, `transferAccepted`, `redirecting`, `terminating`, `terminated`). Read-only.
     ///
-    /// Wire name `state`, CSDL type `microsoft.graph.callState`.
+    /// CSDL type `microsoft.graph.callState`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub state: Option<CallState>,
     /// The subject of the conversation.
     ///
-    /// Wire name `subject`, CSDL type `Edm.String`.
+    /// CSDL type `Edm.String`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub subject: Option<String>,
     /// The targets of the call. Required information for creating peer to peer call.
     ///
-    /// Wire name `targets`, CSDL type `Collection(microsoft.graph.invitationParticipantInfo)`.
+    /// CSDL type `Collection(microsoft.graph.invitationParticipantInfo)`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub targets: Option<Vec<InvitationParticipantInfo>>,
     /// The tenant of the call.
     ///
-    /// Wire name `tenantId`, CSDL type `Edm.String`.
+    /// CSDL type `Edm.String`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub tenant_id: Option<String>,
     /// The last DTMF tone received. Read-only.
     ///
-    /// Wire name `toneInfo`, CSDL type `microsoft.graph.toneInfo`.
+    /// CSDL type `microsoft.graph.toneInfo`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub tone_info: Option<ToneInfo>,
     /// The transcription information for the call. Read-only.
     ///
-    /// Wire name `transcription`, CSDL type `microsoft.graph.callTranscriptionInfo`.
+    /// CSDL type `microsoft.graph.callTranscriptionInfo`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub transcription: Option<CallTranscriptionInfo>,
     /// The audio routing groups of the call.
     ///
-    /// Wire name `audioRoutingGroups`, CSDL type `Collection(microsoft.graph.audioRoutingGroup)`; present only when expanded (or auto-expanded by the service).
+    /// CSDL type `Collection(microsoft.graph.audioRoutingGroup)`; present only when expanded (or auto-expanded by the service).
     #[serde(skip_serializing_if = "Option::is_none")]
     pub audio_routing_groups: Option<Vec<AudioRoutingGroup>>,
     /// `audioRoutingGroups@odata.context`: the context URL of the expanded navigation property.
@@ -246,7 +246,7 @@ pub struct Call {
     pub audio_routing_groups_next_link: Option<String>,
     /// The content sharing sessions of the call.
     ///
-    /// Wire name `contentSharingSessions`, CSDL type `Collection(microsoft.graph.contentSharingSession)`; present only when expanded (or auto-expanded by the service).
+    /// CSDL type `Collection(microsoft.graph.contentSharingSession)`; present only when expanded (or auto-expanded by the service).
     #[serde(skip_serializing_if = "Option::is_none")]
     pub content_sharing_sessions: Option<Vec<ContentSharingSession>>,
     /// `contentSharingSessions@odata.context`: the context URL of the expanded navigation property.
@@ -263,7 +263,7 @@ pub struct Call {
     pub content_sharing_sessions_next_link: Option<String>,
     /// The long-running operations of the call (play prompt, record, mute, ...).
     ///
-    /// Wire name `operations`, CSDL type `Collection(microsoft.graph.commsOperation)`; present only when expanded (or auto-expanded by the service).
+    /// CSDL type `Collection(microsoft.graph.commsOperation)`; present only when expanded (or auto-expanded by the service).
     #[serde(skip_serializing_if = "Option::is_none")]
     pub operations: Option<Vec<CommsOperation>>,
     /// `operations@odata.context`: the context URL of the expanded navigation property.
@@ -280,7 +280,7 @@ pub struct Call {
     pub operations_next_link: Option<String>,
     /// The participants of the call.
     ///
-    /// Wire name `participants`, CSDL type `Collection(microsoft.graph.participant)`; present only when expanded (or auto-expanded by the service).
+    /// CSDL type `Collection(microsoft.graph.participant)`; present only when expanded (or auto-expanded by the service).
     #[serde(skip_serializing_if = "Option::is_none")]
     pub participants: Option<Vec<Participant>>,
     /// `participants@odata.context`: the context URL of the expanded navigation property.
@@ -492,7 +492,7 @@ pub struct CloudCommunications {
     pub odata_context: Option<String>,
     /// Call records of the tenant (read-only; application permission CallRecords.Read.All).
     ///
-    /// Wire name `callRecords`, CSDL type `Collection(microsoft.graph.callRecords.callRecord)`; present only when expanded (or auto-expanded by the service).
+    /// CSDL type `Collection(microsoft.graph.callRecords.callRecord)`; present only when expanded (or auto-expanded by the service).
     #[serde(skip_serializing_if = "Option::is_none")]
     pub call_records: Option<Vec<super::callrecords::CallRecord>>,
     /// `callRecords@odata.context`: the context URL of the expanded navigation property.
@@ -557,22 +557,22 @@ pub struct CommsOperation {
     pub odata_context: Option<String>,
     /// The unique identifier of the entity.
     ///
-    /// Wire name `id`, CSDL type `Edm.String` (`Nullable=false`, but absent when not selected), inherited from `microsoft.graph.entity`.
+    /// CSDL type `Edm.String`, inherited from `microsoft.graph.entity`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub id: Option<String>,
     /// Unique client context string. Max limit is 256 chars.
     ///
-    /// Wire name `clientContext`, CSDL type `Edm.String`.
+    /// CSDL type `Edm.String`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub client_context: Option<String>,
     /// The result information. Read-only.
     ///
-    /// Wire name `resultInfo`, CSDL type `microsoft.graph.resultInfo`.
+    /// CSDL type `microsoft.graph.resultInfo`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub result_info: Option<ResultInfo>,
     /// The operation status (`notStarted`, `running`, `completed`, `failed`). Read-only.
     ///
-    /// Wire name `status`, CSDL type `microsoft.graph.operationStatus` (`Nullable=false`, but absent when not selected).
+    /// CSDL type `microsoft.graph.operationStatus`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub status: Option<OperationStatus>,
     /// Undeclared ("dynamic") members of this open type, and any other member not modelled above, kept verbatim so nothing is lost on a round-trip.
@@ -661,7 +661,7 @@ pub struct ContentSharingSession {
     pub odata_context: Option<String>,
     /// The unique identifier of the entity.
     ///
-    /// Wire name `id`, CSDL type `Edm.String` (`Nullable=false`, but absent when not selected), inherited from `microsoft.graph.entity`.
+    /// CSDL type `Edm.String`, inherited from `microsoft.graph.entity`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub id: Option<String>,
     /// Undeclared ("dynamic") members of this open type, and any other member not modelled above, kept verbatim so nothing is lost on a round-trip.
@@ -735,7 +735,7 @@ pub struct Entity {
     pub odata_context: Option<String>,
     /// The unique identifier of the entity.
     ///
-    /// Wire name `id`, CSDL type `Edm.String` (`Nullable=false`, but absent when not selected).
+    /// CSDL type `Edm.String`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub id: Option<String>,
     /// Members the service sent that this model does not declare (added to the API after the metadata was imported), kept verbatim so nothing is lost on a round-trip.
@@ -822,67 +822,75 @@ impl serde::Serialize for AnyEntity {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         match self {
             Self::AudioRoutingGroup(v) if v.odata_type.is_none() => {
-                let mut v = v.clone();
-                v.odata_type = Some("#microsoft.graph.audioRoutingGroup".to_owned());
-                serde::Serialize::serialize(&v, s)
+                msgraph_odata::serialize_with_type(
+                    v,
+                    "#microsoft.graph.audioRoutingGroup",
+                    s,
+                )
             }
             Self::AudioRoutingGroup(v) => serde::Serialize::serialize(v, s),
             Self::Call(v) if v.odata_type.is_none() => {
-                let mut v = v.clone();
-                v.odata_type = Some("#microsoft.graph.call".to_owned());
-                serde::Serialize::serialize(&v, s)
+                msgraph_odata::serialize_with_type(v, "#microsoft.graph.call", s)
             }
             Self::Call(v) => serde::Serialize::serialize(v, s),
             Self::CommsOperation(v) if v.odata_type.is_none() => {
-                let mut v = v.clone();
-                v.odata_type = Some("#microsoft.graph.commsOperation".to_owned());
-                serde::Serialize::serialize(&v, s)
+                msgraph_odata::serialize_with_type(
+                    v,
+                    "#microsoft.graph.commsOperation",
+                    s,
+                )
             }
             Self::CommsOperation(v) => serde::Serialize::serialize(v, s),
             Self::ContentSharingSession(v) if v.odata_type.is_none() => {
-                let mut v = v.clone();
-                v.odata_type = Some("#microsoft.graph.contentSharingSession".to_owned());
-                serde::Serialize::serialize(&v, s)
+                msgraph_odata::serialize_with_type(
+                    v,
+                    "#microsoft.graph.contentSharingSession",
+                    s,
+                )
             }
             Self::ContentSharingSession(v) => serde::Serialize::serialize(v, s),
             Self::Participant(v) if v.odata_type.is_none() => {
-                let mut v = v.clone();
-                v.odata_type = Some("#microsoft.graph.participant".to_owned());
-                serde::Serialize::serialize(&v, s)
+                msgraph_odata::serialize_with_type(v, "#microsoft.graph.participant", s)
             }
             Self::Participant(v) => serde::Serialize::serialize(v, s),
             Self::CallRecord(v) if v.odata_type.is_none() => {
-                let mut v = v.clone();
-                v.odata_type = Some(
-                    "#microsoft.graph.callRecords.callRecord".to_owned(),
-                );
-                serde::Serialize::serialize(&v, s)
+                msgraph_odata::serialize_with_type(
+                    v,
+                    "#microsoft.graph.callRecords.callRecord",
+                    s,
+                )
             }
             Self::CallRecord(v) => serde::Serialize::serialize(v, s),
             Self::Organizer(v) if v.odata_type.is_none() => {
-                let mut v = v.clone();
-                v.odata_type = Some("#microsoft.graph.callRecords.organizer".to_owned());
-                serde::Serialize::serialize(&v, s)
+                msgraph_odata::serialize_with_type(
+                    v,
+                    "#microsoft.graph.callRecords.organizer",
+                    s,
+                )
             }
             Self::Organizer(v) => serde::Serialize::serialize(v, s),
             Self::CallRecordsParticipant(v) if v.odata_type.is_none() => {
-                let mut v = v.clone();
-                v.odata_type = Some(
-                    "#microsoft.graph.callRecords.participant".to_owned(),
-                );
-                serde::Serialize::serialize(&v, s)
+                msgraph_odata::serialize_with_type(
+                    v,
+                    "#microsoft.graph.callRecords.participant",
+                    s,
+                )
             }
             Self::CallRecordsParticipant(v) => serde::Serialize::serialize(v, s),
             Self::Segment(v) if v.odata_type.is_none() => {
-                let mut v = v.clone();
-                v.odata_type = Some("#microsoft.graph.callRecords.segment".to_owned());
-                serde::Serialize::serialize(&v, s)
+                msgraph_odata::serialize_with_type(
+                    v,
+                    "#microsoft.graph.callRecords.segment",
+                    s,
+                )
             }
             Self::Segment(v) => serde::Serialize::serialize(v, s),
             Self::Session(v) if v.odata_type.is_none() => {
-                let mut v = v.clone();
-                v.odata_type = Some("#microsoft.graph.callRecords.session".to_owned());
-                serde::Serialize::serialize(&v, s)
+                msgraph_odata::serialize_with_type(
+                    v,
+                    "#microsoft.graph.callRecords.session",
+                    s,
+                )
             }
             Self::Session(v) => serde::Serialize::serialize(v, s),
             Self::Other(map) => serde::Serialize::serialize(map, s),
@@ -1150,52 +1158,52 @@ pub struct Participant {
     pub odata_context: Option<String>,
     /// The unique identifier of the entity.
     ///
-    /// Wire name `id`, CSDL type `Edm.String` (`Nullable=false`, but absent when not selected), inherited from `microsoft.graph.entity`.
+    /// CSDL type `Edm.String`, inherited from `microsoft.graph.entity`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub id: Option<String>,
     /// Information about the participant.
     ///
-    /// Wire name `info`, CSDL type `microsoft.graph.participantInfo` (`Nullable=false`, but absent when not selected).
+    /// CSDL type `microsoft.graph.participantInfo`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub info: Option<ParticipantInfo>,
     /// Whether the participant is in the lobby.
     ///
-    /// Wire name `isInLobby`, CSDL type `Edm.Boolean` (`Nullable=false`, but absent when not selected).
+    /// CSDL type `Edm.Boolean`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub is_in_lobby: Option<bool>,
     /// Whether the participant is muted (client or server muted).
     ///
-    /// Wire name `isMuted`, CSDL type `Edm.Boolean` (`Nullable=false`, but absent when not selected).
+    /// CSDL type `Edm.Boolean`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub is_muted: Option<bool>,
     /// The list of media streams.
     ///
-    /// Wire name `mediaStreams`, CSDL type `Collection(microsoft.graph.mediaStream)`.
+    /// CSDL type `Collection(microsoft.graph.mediaStream)`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub media_streams: Option<Vec<MediaStream>>,
     /// A blob of data provided by the participant in the roster.
     ///
-    /// Wire name `metadata`, CSDL type `Edm.String`.
+    /// CSDL type `Edm.String`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub metadata: Option<String>,
     /// Information about whether the participant has recording capability.
     ///
-    /// Wire name `recordingInfo`, CSDL type `microsoft.graph.recordingInfo`.
+    /// CSDL type `microsoft.graph.recordingInfo`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub recording_info: Option<RecordingInfo>,
     /// Indicates the reason why the participant was removed from the roster.
     ///
-    /// Wire name `removedState`, CSDL type `microsoft.graph.removedState`.
+    /// CSDL type `microsoft.graph.removedState`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub removed_state: Option<RemovedState>,
     /// Indicates the reason or reasons media content from this participant is restricted.
     ///
-    /// Wire name `restrictedExperience`, CSDL type `microsoft.graph.onlineMeetingRestricted`.
+    /// CSDL type `microsoft.graph.onlineMeetingRestricted`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub restricted_experience: Option<OnlineMeetingRestricted>,
     /// Indicates the roster sequence number in which the participant was last updated.
     ///
-    /// Wire name `rosterSequenceNumber`, CSDL type `Edm.Int64`.
+    /// CSDL type `Edm.Int64`.
     #[serde(
         skip_serializing_if = "Option::is_none",
         with = "msgraph_odata::serde_helpers::int64_opt"
@@ -1318,27 +1326,27 @@ pub struct AiInteractionMentionedIdentitySet {
     pub odata_type: Option<String>,
     /// The application, if any.
     ///
-    /// Wire name `application`, CSDL type `microsoft.graph.identity`, inherited from `microsoft.graph.identitySet`.
+    /// CSDL type `microsoft.graph.identity`, inherited from `microsoft.graph.identitySet`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub application: Option<AnyIdentity>,
     /// The device, if any.
     ///
-    /// Wire name `device`, CSDL type `microsoft.graph.identity`, inherited from `microsoft.graph.identitySet`.
+    /// CSDL type `microsoft.graph.identity`, inherited from `microsoft.graph.identitySet`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub device: Option<AnyIdentity>,
     /// The user, if any.
     ///
-    /// Wire name `user`, CSDL type `microsoft.graph.identity`, inherited from `microsoft.graph.identitySet`.
+    /// CSDL type `microsoft.graph.identity`, inherited from `microsoft.graph.identitySet`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub user: Option<AnyIdentity>,
     /// The `conversation` property.
     ///
-    /// Wire name `conversation`, CSDL type `microsoft.graph.teamworkConversationIdentity`.
+    /// CSDL type `microsoft.graph.teamworkConversationIdentity`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub conversation: Option<TeamworkConversationIdentity>,
     /// The `tag` property.
     ///
-    /// Wire name `tag`, CSDL type `microsoft.graph.teamworkTagIdentity`.
+    /// CSDL type `microsoft.graph.teamworkTagIdentity`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub tag: Option<TeamworkTagIdentity>,
     /// Undeclared ("dynamic") members of this open type, and any other member not modelled above, kept verbatim so nothing is lost on a round-trip.
@@ -1385,7 +1393,7 @@ pub struct AppHostedMediaConfig {
     pub odata_type: Option<String>,
     /// The media configuration blob generated by the media SDK for the call.
     ///
-    /// Wire name `blob`, CSDL type `Edm.String`.
+    /// CSDL type `Edm.String`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub blob: Option<String>,
     /// Members the service sent that this model does not declare (added to the API after the metadata was imported), kept verbatim so nothing is lost on a round-trip.
@@ -1428,17 +1436,17 @@ pub struct AzureCommunicationServicesUserIdentity {
     pub odata_type: Option<String>,
     /// Display name of the identity; may be absent or out of date.
     ///
-    /// Wire name `displayName`, CSDL type `Edm.String`, inherited from `microsoft.graph.identity`.
+    /// CSDL type `Edm.String`, inherited from `microsoft.graph.identity`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub display_name: Option<String>,
     /// Unique identifier of the identity.
     ///
-    /// Wire name `id`, CSDL type `Edm.String`, inherited from `microsoft.graph.identity`.
+    /// CSDL type `Edm.String`, inherited from `microsoft.graph.identity`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub id: Option<String>,
     /// The `azureCommunicationServicesResourceId` property.
     ///
-    /// Wire name `azureCommunicationServicesResourceId`, CSDL type `Edm.String`.
+    /// CSDL type `Edm.String`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub azure_communication_services_resource_id: Option<String>,
     /// Undeclared ("dynamic") members of this open type, and any other member not modelled above, kept verbatim so nothing is lost on a round-trip.
@@ -1485,7 +1493,7 @@ pub struct CallMediaState {
     pub odata_type: Option<String>,
     /// The audio media state (`active`, `inactive`).
     ///
-    /// Wire name `audio`, CSDL type `microsoft.graph.mediaState`.
+    /// CSDL type `microsoft.graph.mediaState`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub audio: Option<MediaState>,
     /// Members the service sent that this model does not declare (added to the API after the metadata was imported), kept verbatim so nothing is lost on a round-trip.
@@ -1530,22 +1538,22 @@ pub struct CallOptions {
     pub odata_type: Option<String>,
     /// Whether to hide the app after the call is escalated.
     ///
-    /// Wire name `hideBotAfterEscalation`, CSDL type `Edm.Boolean`.
+    /// CSDL type `Edm.Boolean`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub hide_bot_after_escalation: Option<bool>,
     /// Whether content sharing notifications are enabled for the call.
     ///
-    /// Wire name `isContentSharingNotificationEnabled`, CSDL type `Edm.Boolean`.
+    /// CSDL type `Edm.Boolean`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub is_content_sharing_notification_enabled: Option<bool>,
     /// Whether delta roster is enabled for the call.
     ///
-    /// Wire name `isDeltaRosterEnabled`, CSDL type `Edm.Boolean`.
+    /// CSDL type `Edm.Boolean`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub is_delta_roster_enabled: Option<bool>,
     /// Whether delta roster filtering by participant interactivity is enabled for the call.
     ///
-    /// Wire name `isInteractiveRosterEnabled`, CSDL type `Edm.Boolean`.
+    /// CSDL type `Edm.Boolean`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub is_interactive_roster_enabled: Option<bool>,
     /// Members the service sent that this model does not declare (added to the API after the metadata was imported), kept verbatim so nothing is lost on a round-trip.
@@ -1612,15 +1620,19 @@ impl serde::Serialize for AnyCallOptions {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         match self {
             Self::IncomingCallOptions(v) if v.odata_type.is_none() => {
-                let mut v = v.clone();
-                v.odata_type = Some("#microsoft.graph.incomingCallOptions".to_owned());
-                serde::Serialize::serialize(&v, s)
+                msgraph_odata::serialize_with_type(
+                    v,
+                    "#microsoft.graph.incomingCallOptions",
+                    s,
+                )
             }
             Self::IncomingCallOptions(v) => serde::Serialize::serialize(v, s),
             Self::OutgoingCallOptions(v) if v.odata_type.is_none() => {
-                let mut v = v.clone();
-                v.odata_type = Some("#microsoft.graph.outgoingCallOptions".to_owned());
-                serde::Serialize::serialize(&v, s)
+                msgraph_odata::serialize_with_type(
+                    v,
+                    "#microsoft.graph.outgoingCallOptions",
+                    s,
+                )
             }
             Self::OutgoingCallOptions(v) => serde::Serialize::serialize(v, s),
             Self::Other(map) => serde::Serialize::serialize(map, s),
@@ -1716,17 +1728,17 @@ pub struct CallRoute {
     pub odata_type: Option<String>,
     /// The identity the call was routed to.
     ///
-    /// Wire name `final`, CSDL type `microsoft.graph.identitySet` (`Nullable=false`, but absent when not selected).
+    /// CSDL type `microsoft.graph.identitySet`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub r#final: Option<AnyIdentitySet>,
     /// The identity the call was originally placed to.
     ///
-    /// Wire name `original`, CSDL type `microsoft.graph.identitySet` (`Nullable=false`, but absent when not selected).
+    /// CSDL type `microsoft.graph.identitySet`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub original: Option<AnyIdentitySet>,
     /// How the call was retargeted (`forwarded`, `lookup`, `selfFork`).
     ///
-    /// Wire name `routingType`, CSDL type `microsoft.graph.routingType` (`Nullable=false`, but absent when not selected).
+    /// CSDL type `microsoft.graph.routingType`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub routing_type: Option<RoutingType>,
     /// Members the service sent that this model does not declare (added to the API after the metadata was imported), kept verbatim so nothing is lost on a round-trip.
@@ -1771,12 +1783,12 @@ pub struct CallTranscriptionInfo {
     pub odata_type: Option<String>,
     /// When the transcription state last changed.
     ///
-    /// Wire name `lastModifiedDateTime`, CSDL type `Edm.DateTimeOffset`.
+    /// CSDL type `Edm.DateTimeOffset`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub last_modified_date_time: Option<msgraph_odata::DateTimeOffset>,
     /// The transcription state (`notStarted`, `active`, `inactive`).
     ///
-    /// Wire name `state`, CSDL type `microsoft.graph.callTranscriptionState` (`Nullable=false`, but absent when not selected).
+    /// CSDL type `microsoft.graph.callTranscriptionState`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub state: Option<CallTranscriptionState>,
     /// Members the service sent that this model does not declare (added to the API after the metadata was imported), kept verbatim so nothing is lost on a round-trip.
@@ -1820,17 +1832,17 @@ pub struct ChatInfo {
     pub odata_type: Option<String>,
     /// The unique identifier of a message in a Microsoft Teams channel.
     ///
-    /// Wire name `messageId`, CSDL type `Edm.String`.
+    /// CSDL type `Edm.String`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub message_id: Option<String>,
     /// The ID of the reply message.
     ///
-    /// Wire name `replyChainMessageId`, CSDL type `Edm.String`.
+    /// CSDL type `Edm.String`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub reply_chain_message_id: Option<String>,
     /// The unique identifier for a thread in Microsoft Teams.
     ///
-    /// Wire name `threadId`, CSDL type `Edm.String`.
+    /// CSDL type `Edm.String`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub thread_id: Option<String>,
     /// Members the service sent that this model does not declare (added to the API after the metadata was imported), kept verbatim so nothing is lost on a round-trip.
@@ -1875,17 +1887,17 @@ pub struct ChatMessageFromIdentitySet {
     pub odata_type: Option<String>,
     /// The application, if any.
     ///
-    /// Wire name `application`, CSDL type `microsoft.graph.identity`, inherited from `microsoft.graph.identitySet`.
+    /// CSDL type `microsoft.graph.identity`, inherited from `microsoft.graph.identitySet`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub application: Option<AnyIdentity>,
     /// The device, if any.
     ///
-    /// Wire name `device`, CSDL type `microsoft.graph.identity`, inherited from `microsoft.graph.identitySet`.
+    /// CSDL type `microsoft.graph.identity`, inherited from `microsoft.graph.identitySet`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub device: Option<AnyIdentity>,
     /// The user, if any.
     ///
-    /// Wire name `user`, CSDL type `microsoft.graph.identity`, inherited from `microsoft.graph.identitySet`.
+    /// CSDL type `microsoft.graph.identity`, inherited from `microsoft.graph.identitySet`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub user: Option<AnyIdentity>,
     /// Undeclared ("dynamic") members of this open type, and any other member not modelled above, kept verbatim so nothing is lost on a round-trip.
@@ -1930,22 +1942,22 @@ pub struct ChatMessageMentionedIdentitySet {
     pub odata_type: Option<String>,
     /// The application, if any.
     ///
-    /// Wire name `application`, CSDL type `microsoft.graph.identity`, inherited from `microsoft.graph.identitySet`.
+    /// CSDL type `microsoft.graph.identity`, inherited from `microsoft.graph.identitySet`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub application: Option<AnyIdentity>,
     /// The device, if any.
     ///
-    /// Wire name `device`, CSDL type `microsoft.graph.identity`, inherited from `microsoft.graph.identitySet`.
+    /// CSDL type `microsoft.graph.identity`, inherited from `microsoft.graph.identitySet`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub device: Option<AnyIdentity>,
     /// The user, if any.
     ///
-    /// Wire name `user`, CSDL type `microsoft.graph.identity`, inherited from `microsoft.graph.identitySet`.
+    /// CSDL type `microsoft.graph.identity`, inherited from `microsoft.graph.identitySet`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub user: Option<AnyIdentity>,
     /// The `conversation` property.
     ///
-    /// Wire name `conversation`, CSDL type `microsoft.graph.teamworkConversationIdentity`.
+    /// CSDL type `microsoft.graph.teamworkConversationIdentity`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub conversation: Option<TeamworkConversationIdentity>,
     /// Undeclared ("dynamic") members of this open type, and any other member not modelled above, kept verbatim so nothing is lost on a round-trip.
@@ -1991,17 +2003,17 @@ pub struct ChatMessageReactionIdentitySet {
     pub odata_type: Option<String>,
     /// The application, if any.
     ///
-    /// Wire name `application`, CSDL type `microsoft.graph.identity`, inherited from `microsoft.graph.identitySet`.
+    /// CSDL type `microsoft.graph.identity`, inherited from `microsoft.graph.identitySet`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub application: Option<AnyIdentity>,
     /// The device, if any.
     ///
-    /// Wire name `device`, CSDL type `microsoft.graph.identity`, inherited from `microsoft.graph.identitySet`.
+    /// CSDL type `microsoft.graph.identity`, inherited from `microsoft.graph.identitySet`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub device: Option<AnyIdentity>,
     /// The user, if any.
     ///
-    /// Wire name `user`, CSDL type `microsoft.graph.identity`, inherited from `microsoft.graph.identitySet`.
+    /// CSDL type `microsoft.graph.identity`, inherited from `microsoft.graph.identitySet`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub user: Option<AnyIdentity>,
     /// Undeclared ("dynamic") members of this open type, and any other member not modelled above, kept verbatim so nothing is lost on a round-trip.
@@ -2046,22 +2058,22 @@ pub struct CommunicationsApplicationIdentity {
     pub odata_type: Option<String>,
     /// Display name of the identity; may be absent or out of date.
     ///
-    /// Wire name `displayName`, CSDL type `Edm.String`, inherited from `microsoft.graph.identity`.
+    /// CSDL type `Edm.String`, inherited from `microsoft.graph.identity`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub display_name: Option<String>,
     /// Unique identifier of the identity.
     ///
-    /// Wire name `id`, CSDL type `Edm.String`, inherited from `microsoft.graph.identity`.
+    /// CSDL type `Edm.String`, inherited from `microsoft.graph.identity`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub id: Option<String>,
     /// The `applicationType` property.
     ///
-    /// Wire name `applicationType`, CSDL type `Edm.String`.
+    /// CSDL type `Edm.String`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub application_type: Option<String>,
     /// The `hidden` property.
     ///
-    /// Wire name `hidden`, CSDL type `Edm.Boolean`.
+    /// CSDL type `Edm.Boolean`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub hidden: Option<bool>,
     /// Undeclared ("dynamic") members of this open type, and any other member not modelled above, kept verbatim so nothing is lost on a round-trip.
@@ -2107,22 +2119,22 @@ pub struct CommunicationsApplicationInstanceIdentity {
     pub odata_type: Option<String>,
     /// Display name of the identity; may be absent or out of date.
     ///
-    /// Wire name `displayName`, CSDL type `Edm.String`, inherited from `microsoft.graph.identity`.
+    /// CSDL type `Edm.String`, inherited from `microsoft.graph.identity`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub display_name: Option<String>,
     /// Unique identifier of the identity.
     ///
-    /// Wire name `id`, CSDL type `Edm.String`, inherited from `microsoft.graph.identity`.
+    /// CSDL type `Edm.String`, inherited from `microsoft.graph.identity`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub id: Option<String>,
     /// The `hidden` property.
     ///
-    /// Wire name `hidden`, CSDL type `Edm.Boolean`.
+    /// CSDL type `Edm.Boolean`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub hidden: Option<bool>,
     /// The `tenantId` property.
     ///
-    /// Wire name `tenantId`, CSDL type `Edm.String`.
+    /// CSDL type `Edm.String`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub tenant_id: Option<String>,
     /// Undeclared ("dynamic") members of this open type, and any other member not modelled above, kept verbatim so nothing is lost on a round-trip.
@@ -2168,12 +2180,12 @@ pub struct CommunicationsEncryptedIdentity {
     pub odata_type: Option<String>,
     /// Display name of the identity; may be absent or out of date.
     ///
-    /// Wire name `displayName`, CSDL type `Edm.String`, inherited from `microsoft.graph.identity`.
+    /// CSDL type `Edm.String`, inherited from `microsoft.graph.identity`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub display_name: Option<String>,
     /// Unique identifier of the identity.
     ///
-    /// Wire name `id`, CSDL type `Edm.String`, inherited from `microsoft.graph.identity`.
+    /// CSDL type `Edm.String`, inherited from `microsoft.graph.identity`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub id: Option<String>,
     /// Undeclared ("dynamic") members of this open type, and any other member not modelled above, kept verbatim so nothing is lost on a round-trip.
@@ -2217,17 +2229,17 @@ pub struct CommunicationsGuestIdentity {
     pub odata_type: Option<String>,
     /// Display name of the identity; may be absent or out of date.
     ///
-    /// Wire name `displayName`, CSDL type `Edm.String`, inherited from `microsoft.graph.identity`.
+    /// CSDL type `Edm.String`, inherited from `microsoft.graph.identity`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub display_name: Option<String>,
     /// Unique identifier of the identity.
     ///
-    /// Wire name `id`, CSDL type `Edm.String`, inherited from `microsoft.graph.identity`.
+    /// CSDL type `Edm.String`, inherited from `microsoft.graph.identity`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub id: Option<String>,
     /// The `email` property.
     ///
-    /// Wire name `email`, CSDL type `Edm.String`.
+    /// CSDL type `Edm.String`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub email: Option<String>,
     /// Undeclared ("dynamic") members of this open type, and any other member not modelled above, kept verbatim so nothing is lost on a round-trip.
@@ -2272,57 +2284,57 @@ pub struct CommunicationsIdentitySet {
     pub odata_type: Option<String>,
     /// The application, if any.
     ///
-    /// Wire name `application`, CSDL type `microsoft.graph.identity`, inherited from `microsoft.graph.identitySet`.
+    /// CSDL type `microsoft.graph.identity`, inherited from `microsoft.graph.identitySet`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub application: Option<AnyIdentity>,
     /// The device, if any.
     ///
-    /// Wire name `device`, CSDL type `microsoft.graph.identity`, inherited from `microsoft.graph.identitySet`.
+    /// CSDL type `microsoft.graph.identity`, inherited from `microsoft.graph.identitySet`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub device: Option<AnyIdentity>,
     /// The user, if any.
     ///
-    /// Wire name `user`, CSDL type `microsoft.graph.identity`, inherited from `microsoft.graph.identitySet`.
+    /// CSDL type `microsoft.graph.identity`, inherited from `microsoft.graph.identitySet`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub user: Option<AnyIdentity>,
     /// An application instance (for example a resource account).
     ///
-    /// Wire name `applicationInstance`, CSDL type `microsoft.graph.identity`.
+    /// CSDL type `microsoft.graph.identity`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub application_instance: Option<AnyIdentity>,
     /// The identity asserted for the call, for example a caller id.
     ///
-    /// Wire name `assertedIdentity`, CSDL type `microsoft.graph.identity`.
+    /// CSDL type `microsoft.graph.identity`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub asserted_identity: Option<AnyIdentity>,
     /// An Azure Communication Services user.
     ///
-    /// Wire name `azureCommunicationServicesUser`, CSDL type `microsoft.graph.identity`.
+    /// CSDL type `microsoft.graph.identity`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub azure_communication_services_user: Option<AnyIdentity>,
     /// An encrypted identity.
     ///
-    /// Wire name `encrypted`, CSDL type `microsoft.graph.identity`.
+    /// CSDL type `microsoft.graph.identity`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub encrypted: Option<AnyIdentity>,
     /// Kind of endpoint (default, voicemail, Skype for Business, ...).
     ///
-    /// Wire name `endpointType`, CSDL type `microsoft.graph.endpointType`.
+    /// CSDL type `microsoft.graph.endpointType`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub endpoint_type: Option<EndpointType>,
     /// A guest identity.
     ///
-    /// Wire name `guest`, CSDL type `microsoft.graph.identity`.
+    /// CSDL type `microsoft.graph.identity`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub guest: Option<AnyIdentity>,
     /// A user synchronised from on-premises directories.
     ///
-    /// Wire name `onPremises`, CSDL type `microsoft.graph.identity`.
+    /// CSDL type `microsoft.graph.identity`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub on_premises: Option<AnyIdentity>,
     /// A phone identity.
     ///
-    /// Wire name `phone`, CSDL type `microsoft.graph.identity`.
+    /// CSDL type `microsoft.graph.identity`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub phone: Option<AnyIdentity>,
     /// Undeclared ("dynamic") members of this open type, and any other member not modelled above, kept verbatim so nothing is lost on a round-trip.
@@ -2377,12 +2389,12 @@ pub struct CommunicationsPhoneIdentity {
     pub odata_type: Option<String>,
     /// Display name of the identity; may be absent or out of date.
     ///
-    /// Wire name `displayName`, CSDL type `Edm.String`, inherited from `microsoft.graph.identity`.
+    /// CSDL type `Edm.String`, inherited from `microsoft.graph.identity`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub display_name: Option<String>,
     /// Unique identifier of the identity.
     ///
-    /// Wire name `id`, CSDL type `Edm.String`, inherited from `microsoft.graph.identity`.
+    /// CSDL type `Edm.String`, inherited from `microsoft.graph.identity`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub id: Option<String>,
     /// Undeclared ("dynamic") members of this open type, and any other member not modelled above, kept verbatim so nothing is lost on a round-trip.
@@ -2426,17 +2438,17 @@ pub struct CommunicationsUserIdentity {
     pub odata_type: Option<String>,
     /// Display name of the identity; may be absent or out of date.
     ///
-    /// Wire name `displayName`, CSDL type `Edm.String`, inherited from `microsoft.graph.identity`.
+    /// CSDL type `Edm.String`, inherited from `microsoft.graph.identity`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub display_name: Option<String>,
     /// Unique identifier of the identity.
     ///
-    /// Wire name `id`, CSDL type `Edm.String`, inherited from `microsoft.graph.identity`.
+    /// CSDL type `Edm.String`, inherited from `microsoft.graph.identity`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub id: Option<String>,
     /// The `tenantId` property.
     ///
-    /// Wire name `tenantId`, CSDL type `Edm.String`.
+    /// CSDL type `Edm.String`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub tenant_id: Option<String>,
     /// Undeclared ("dynamic") members of this open type, and any other member not modelled above, kept verbatim so nothing is lost on a round-trip.
@@ -2518,17 +2530,17 @@ pub struct EmailIdentity {
     pub odata_type: Option<String>,
     /// Display name of the identity; may be absent or out of date.
     ///
-    /// Wire name `displayName`, CSDL type `Edm.String`, inherited from `microsoft.graph.identity`.
+    /// CSDL type `Edm.String`, inherited from `microsoft.graph.identity`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub display_name: Option<String>,
     /// Unique identifier of the identity.
     ///
-    /// Wire name `id`, CSDL type `Edm.String`, inherited from `microsoft.graph.identity`.
+    /// CSDL type `Edm.String`, inherited from `microsoft.graph.identity`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub id: Option<String>,
     /// The `email` property.
     ///
-    /// Wire name `email`, CSDL type `Edm.String`.
+    /// CSDL type `Edm.String`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub email: Option<String>,
     /// Undeclared ("dynamic") members of this open type, and any other member not modelled above, kept verbatim so nothing is lost on a round-trip.
@@ -2573,27 +2585,27 @@ pub struct EngagementIdentitySet {
     pub odata_type: Option<String>,
     /// The application, if any.
     ///
-    /// Wire name `application`, CSDL type `microsoft.graph.identity`, inherited from `microsoft.graph.identitySet`.
+    /// CSDL type `microsoft.graph.identity`, inherited from `microsoft.graph.identitySet`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub application: Option<AnyIdentity>,
     /// The device, if any.
     ///
-    /// Wire name `device`, CSDL type `microsoft.graph.identity`, inherited from `microsoft.graph.identitySet`.
+    /// CSDL type `microsoft.graph.identity`, inherited from `microsoft.graph.identitySet`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub device: Option<AnyIdentity>,
     /// The user, if any.
     ///
-    /// Wire name `user`, CSDL type `microsoft.graph.identity`, inherited from `microsoft.graph.identitySet`.
+    /// CSDL type `microsoft.graph.identity`, inherited from `microsoft.graph.identitySet`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub user: Option<AnyIdentity>,
     /// The audience identity.
     ///
-    /// Wire name `audience`, CSDL type `microsoft.graph.identity`.
+    /// CSDL type `microsoft.graph.identity`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub audience: Option<AnyIdentity>,
     /// The group identity.
     ///
-    /// Wire name `group`, CSDL type `microsoft.graph.identity`.
+    /// CSDL type `microsoft.graph.identity`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub group: Option<AnyIdentity>,
     /// Undeclared ("dynamic") members of this open type, and any other member not modelled above, kept verbatim so nothing is lost on a round-trip.
@@ -2642,12 +2654,12 @@ pub struct Identity {
     pub odata_type: Option<String>,
     /// Display name of the identity; may be absent or out of date.
     ///
-    /// Wire name `displayName`, CSDL type `Edm.String`.
+    /// CSDL type `Edm.String`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub display_name: Option<String>,
     /// Unique identifier of the identity.
     ///
-    /// Wire name `id`, CSDL type `Edm.String`.
+    /// CSDL type `Edm.String`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub id: Option<String>,
     /// Undeclared ("dynamic") members of this open type, and any other member not modelled above, kept verbatim so nothing is lost on a round-trip.
@@ -2792,24 +2804,22 @@ impl serde::Serialize for AnyIdentity {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         match self {
             Self::Identity(v) => serde::Serialize::serialize(v, s),
-            Self::AzureCommunicationServicesUserIdentity(
-                v,
-            ) if v.odata_type.is_none() => {
-                let mut v = v.clone();
-                v.odata_type = Some(
-                    "#microsoft.graph.azureCommunicationServicesUserIdentity".to_owned(),
-                );
-                serde::Serialize::serialize(&v, s)
+            Self::AzureCommunicationServicesUserIdentity(v) if v.odata_type.is_none() => {
+                msgraph_odata::serialize_with_type(
+                    v,
+                    "#microsoft.graph.azureCommunicationServicesUserIdentity",
+                    s,
+                )
             }
             Self::AzureCommunicationServicesUserIdentity(v) => {
                 serde::Serialize::serialize(v, s)
             }
             Self::CommunicationsApplicationIdentity(v) if v.odata_type.is_none() => {
-                let mut v = v.clone();
-                v.odata_type = Some(
-                    "#microsoft.graph.communicationsApplicationIdentity".to_owned(),
-                );
-                serde::Serialize::serialize(&v, s)
+                msgraph_odata::serialize_with_type(
+                    v,
+                    "#microsoft.graph.communicationsApplicationIdentity",
+                    s,
+                )
             }
             Self::CommunicationsApplicationIdentity(v) => {
                 serde::Serialize::serialize(v, s)
@@ -2817,142 +2827,149 @@ impl serde::Serialize for AnyIdentity {
             Self::CommunicationsApplicationInstanceIdentity(
                 v,
             ) if v.odata_type.is_none() => {
-                let mut v = v.clone();
-                v.odata_type = Some(
-                    "#microsoft.graph.communicationsApplicationInstanceIdentity"
-                        .to_owned(),
-                );
-                serde::Serialize::serialize(&v, s)
+                msgraph_odata::serialize_with_type(
+                    v,
+                    "#microsoft.graph.communicationsApplicationInstanceIdentity",
+                    s,
+                )
             }
             Self::CommunicationsApplicationInstanceIdentity(v) => {
                 serde::Serialize::serialize(v, s)
             }
             Self::CommunicationsEncryptedIdentity(v) if v.odata_type.is_none() => {
-                let mut v = v.clone();
-                v.odata_type = Some(
-                    "#microsoft.graph.communicationsEncryptedIdentity".to_owned(),
-                );
-                serde::Serialize::serialize(&v, s)
+                msgraph_odata::serialize_with_type(
+                    v,
+                    "#microsoft.graph.communicationsEncryptedIdentity",
+                    s,
+                )
             }
             Self::CommunicationsEncryptedIdentity(v) => serde::Serialize::serialize(v, s),
             Self::CommunicationsGuestIdentity(v) if v.odata_type.is_none() => {
-                let mut v = v.clone();
-                v.odata_type = Some(
-                    "#microsoft.graph.communicationsGuestIdentity".to_owned(),
-                );
-                serde::Serialize::serialize(&v, s)
+                msgraph_odata::serialize_with_type(
+                    v,
+                    "#microsoft.graph.communicationsGuestIdentity",
+                    s,
+                )
             }
             Self::CommunicationsGuestIdentity(v) => serde::Serialize::serialize(v, s),
             Self::CommunicationsPhoneIdentity(v) if v.odata_type.is_none() => {
-                let mut v = v.clone();
-                v.odata_type = Some(
-                    "#microsoft.graph.communicationsPhoneIdentity".to_owned(),
-                );
-                serde::Serialize::serialize(&v, s)
+                msgraph_odata::serialize_with_type(
+                    v,
+                    "#microsoft.graph.communicationsPhoneIdentity",
+                    s,
+                )
             }
             Self::CommunicationsPhoneIdentity(v) => serde::Serialize::serialize(v, s),
             Self::CommunicationsUserIdentity(v) if v.odata_type.is_none() => {
-                let mut v = v.clone();
-                v.odata_type = Some(
-                    "#microsoft.graph.communicationsUserIdentity".to_owned(),
-                );
-                serde::Serialize::serialize(&v, s)
+                msgraph_odata::serialize_with_type(
+                    v,
+                    "#microsoft.graph.communicationsUserIdentity",
+                    s,
+                )
             }
             Self::CommunicationsUserIdentity(v) => serde::Serialize::serialize(v, s),
             Self::EmailIdentity(v) if v.odata_type.is_none() => {
-                let mut v = v.clone();
-                v.odata_type = Some("#microsoft.graph.emailIdentity".to_owned());
-                serde::Serialize::serialize(&v, s)
+                msgraph_odata::serialize_with_type(
+                    v,
+                    "#microsoft.graph.emailIdentity",
+                    s,
+                )
             }
             Self::EmailIdentity(v) => serde::Serialize::serialize(v, s),
             Self::Initiator(v) if v.odata_type.is_none() => {
-                let mut v = v.clone();
-                v.odata_type = Some("#microsoft.graph.initiator".to_owned());
-                serde::Serialize::serialize(&v, s)
+                msgraph_odata::serialize_with_type(v, "#microsoft.graph.initiator", s)
             }
             Self::Initiator(v) => serde::Serialize::serialize(v, s),
             Self::ProvisionedIdentity(v) if v.odata_type.is_none() => {
-                let mut v = v.clone();
-                v.odata_type = Some("#microsoft.graph.provisionedIdentity".to_owned());
-                serde::Serialize::serialize(&v, s)
+                msgraph_odata::serialize_with_type(
+                    v,
+                    "#microsoft.graph.provisionedIdentity",
+                    s,
+                )
             }
             Self::ProvisionedIdentity(v) => serde::Serialize::serialize(v, s),
             Self::ProvisioningServicePrincipal(v) if v.odata_type.is_none() => {
-                let mut v = v.clone();
-                v.odata_type = Some(
-                    "#microsoft.graph.provisioningServicePrincipal".to_owned(),
-                );
-                serde::Serialize::serialize(&v, s)
+                msgraph_odata::serialize_with_type(
+                    v,
+                    "#microsoft.graph.provisioningServicePrincipal",
+                    s,
+                )
             }
             Self::ProvisioningServicePrincipal(v) => serde::Serialize::serialize(v, s),
             Self::ProvisioningSystem(v) if v.odata_type.is_none() => {
-                let mut v = v.clone();
-                v.odata_type = Some("#microsoft.graph.provisioningSystem".to_owned());
-                serde::Serialize::serialize(&v, s)
+                msgraph_odata::serialize_with_type(
+                    v,
+                    "#microsoft.graph.provisioningSystem",
+                    s,
+                )
             }
             Self::ProvisioningSystem(v) => serde::Serialize::serialize(v, s),
             Self::ServicePrincipalIdentity(v) if v.odata_type.is_none() => {
-                let mut v = v.clone();
-                v.odata_type = Some(
-                    "#microsoft.graph.servicePrincipalIdentity".to_owned(),
-                );
-                serde::Serialize::serialize(&v, s)
+                msgraph_odata::serialize_with_type(
+                    v,
+                    "#microsoft.graph.servicePrincipalIdentity",
+                    s,
+                )
             }
             Self::ServicePrincipalIdentity(v) => serde::Serialize::serialize(v, s),
             Self::SharePointGroupIdentity(v) if v.odata_type.is_none() => {
-                let mut v = v.clone();
-                v.odata_type = Some(
-                    "#microsoft.graph.sharePointGroupIdentity".to_owned(),
-                );
-                serde::Serialize::serialize(&v, s)
+                msgraph_odata::serialize_with_type(
+                    v,
+                    "#microsoft.graph.sharePointGroupIdentity",
+                    s,
+                )
             }
             Self::SharePointGroupIdentity(v) => serde::Serialize::serialize(v, s),
             Self::SharePointIdentity(v) if v.odata_type.is_none() => {
-                let mut v = v.clone();
-                v.odata_type = Some("#microsoft.graph.sharePointIdentity".to_owned());
-                serde::Serialize::serialize(&v, s)
+                msgraph_odata::serialize_with_type(
+                    v,
+                    "#microsoft.graph.sharePointIdentity",
+                    s,
+                )
             }
             Self::SharePointIdentity(v) => serde::Serialize::serialize(v, s),
             Self::TeamworkApplicationIdentity(v) if v.odata_type.is_none() => {
-                let mut v = v.clone();
-                v.odata_type = Some(
-                    "#microsoft.graph.teamworkApplicationIdentity".to_owned(),
-                );
-                serde::Serialize::serialize(&v, s)
+                msgraph_odata::serialize_with_type(
+                    v,
+                    "#microsoft.graph.teamworkApplicationIdentity",
+                    s,
+                )
             }
             Self::TeamworkApplicationIdentity(v) => serde::Serialize::serialize(v, s),
             Self::TeamworkConversationIdentity(v) if v.odata_type.is_none() => {
-                let mut v = v.clone();
-                v.odata_type = Some(
-                    "#microsoft.graph.teamworkConversationIdentity".to_owned(),
-                );
-                serde::Serialize::serialize(&v, s)
+                msgraph_odata::serialize_with_type(
+                    v,
+                    "#microsoft.graph.teamworkConversationIdentity",
+                    s,
+                )
             }
             Self::TeamworkConversationIdentity(v) => serde::Serialize::serialize(v, s),
             Self::TeamworkTagIdentity(v) if v.odata_type.is_none() => {
-                let mut v = v.clone();
-                v.odata_type = Some("#microsoft.graph.teamworkTagIdentity".to_owned());
-                serde::Serialize::serialize(&v, s)
+                msgraph_odata::serialize_with_type(
+                    v,
+                    "#microsoft.graph.teamworkTagIdentity",
+                    s,
+                )
             }
             Self::TeamworkTagIdentity(v) => serde::Serialize::serialize(v, s),
             Self::TeamworkUserIdentity(v) if v.odata_type.is_none() => {
-                let mut v = v.clone();
-                v.odata_type = Some("#microsoft.graph.teamworkUserIdentity".to_owned());
-                serde::Serialize::serialize(&v, s)
+                msgraph_odata::serialize_with_type(
+                    v,
+                    "#microsoft.graph.teamworkUserIdentity",
+                    s,
+                )
             }
             Self::TeamworkUserIdentity(v) => serde::Serialize::serialize(v, s),
             Self::UserIdentity(v) if v.odata_type.is_none() => {
-                let mut v = v.clone();
-                v.odata_type = Some("#microsoft.graph.userIdentity".to_owned());
-                serde::Serialize::serialize(&v, s)
+                msgraph_odata::serialize_with_type(v, "#microsoft.graph.userIdentity", s)
             }
             Self::UserIdentity(v) => serde::Serialize::serialize(v, s),
             Self::CallRecordsUserIdentity(v) if v.odata_type.is_none() => {
-                let mut v = v.clone();
-                v.odata_type = Some(
-                    "#microsoft.graph.callRecords.userIdentity".to_owned(),
-                );
-                serde::Serialize::serialize(&v, s)
+                msgraph_odata::serialize_with_type(
+                    v,
+                    "#microsoft.graph.callRecords.userIdentity",
+                    s,
+                )
             }
             Self::CallRecordsUserIdentity(v) => serde::Serialize::serialize(v, s),
             Self::Other(map) => serde::Serialize::serialize(map, s),
@@ -3476,17 +3493,17 @@ pub struct IdentitySet {
     pub odata_type: Option<String>,
     /// The application, if any.
     ///
-    /// Wire name `application`, CSDL type `microsoft.graph.identity`.
+    /// CSDL type `microsoft.graph.identity`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub application: Option<AnyIdentity>,
     /// The device, if any.
     ///
-    /// Wire name `device`, CSDL type `microsoft.graph.identity`.
+    /// CSDL type `microsoft.graph.identity`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub device: Option<AnyIdentity>,
     /// The user, if any.
     ///
-    /// Wire name `user`, CSDL type `microsoft.graph.identity`.
+    /// CSDL type `microsoft.graph.identity`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub user: Option<AnyIdentity>,
     /// Undeclared ("dynamic") members of this open type, and any other member not modelled above, kept verbatim so nothing is lost on a round-trip.
@@ -3579,57 +3596,61 @@ impl serde::Serialize for AnyIdentitySet {
         match self {
             Self::IdentitySet(v) => serde::Serialize::serialize(v, s),
             Self::AiInteractionMentionedIdentitySet(v) if v.odata_type.is_none() => {
-                let mut v = v.clone();
-                v.odata_type = Some(
-                    "#microsoft.graph.aiInteractionMentionedIdentitySet".to_owned(),
-                );
-                serde::Serialize::serialize(&v, s)
+                msgraph_odata::serialize_with_type(
+                    v,
+                    "#microsoft.graph.aiInteractionMentionedIdentitySet",
+                    s,
+                )
             }
             Self::AiInteractionMentionedIdentitySet(v) => {
                 serde::Serialize::serialize(v, s)
             }
             Self::ChatMessageFromIdentitySet(v) if v.odata_type.is_none() => {
-                let mut v = v.clone();
-                v.odata_type = Some(
-                    "#microsoft.graph.chatMessageFromIdentitySet".to_owned(),
-                );
-                serde::Serialize::serialize(&v, s)
+                msgraph_odata::serialize_with_type(
+                    v,
+                    "#microsoft.graph.chatMessageFromIdentitySet",
+                    s,
+                )
             }
             Self::ChatMessageFromIdentitySet(v) => serde::Serialize::serialize(v, s),
             Self::ChatMessageMentionedIdentitySet(v) if v.odata_type.is_none() => {
-                let mut v = v.clone();
-                v.odata_type = Some(
-                    "#microsoft.graph.chatMessageMentionedIdentitySet".to_owned(),
-                );
-                serde::Serialize::serialize(&v, s)
+                msgraph_odata::serialize_with_type(
+                    v,
+                    "#microsoft.graph.chatMessageMentionedIdentitySet",
+                    s,
+                )
             }
             Self::ChatMessageMentionedIdentitySet(v) => serde::Serialize::serialize(v, s),
             Self::ChatMessageReactionIdentitySet(v) if v.odata_type.is_none() => {
-                let mut v = v.clone();
-                v.odata_type = Some(
-                    "#microsoft.graph.chatMessageReactionIdentitySet".to_owned(),
-                );
-                serde::Serialize::serialize(&v, s)
+                msgraph_odata::serialize_with_type(
+                    v,
+                    "#microsoft.graph.chatMessageReactionIdentitySet",
+                    s,
+                )
             }
             Self::ChatMessageReactionIdentitySet(v) => serde::Serialize::serialize(v, s),
             Self::CommunicationsIdentitySet(v) if v.odata_type.is_none() => {
-                let mut v = v.clone();
-                v.odata_type = Some(
-                    "#microsoft.graph.communicationsIdentitySet".to_owned(),
-                );
-                serde::Serialize::serialize(&v, s)
+                msgraph_odata::serialize_with_type(
+                    v,
+                    "#microsoft.graph.communicationsIdentitySet",
+                    s,
+                )
             }
             Self::CommunicationsIdentitySet(v) => serde::Serialize::serialize(v, s),
             Self::EngagementIdentitySet(v) if v.odata_type.is_none() => {
-                let mut v = v.clone();
-                v.odata_type = Some("#microsoft.graph.engagementIdentitySet".to_owned());
-                serde::Serialize::serialize(&v, s)
+                msgraph_odata::serialize_with_type(
+                    v,
+                    "#microsoft.graph.engagementIdentitySet",
+                    s,
+                )
             }
             Self::EngagementIdentitySet(v) => serde::Serialize::serialize(v, s),
             Self::SharePointIdentitySet(v) if v.odata_type.is_none() => {
-                let mut v = v.clone();
-                v.odata_type = Some("#microsoft.graph.sharePointIdentitySet".to_owned());
-                serde::Serialize::serialize(&v, s)
+                msgraph_odata::serialize_with_type(
+                    v,
+                    "#microsoft.graph.sharePointIdentitySet",
+                    s,
+                )
             }
             Self::SharePointIdentitySet(v) => serde::Serialize::serialize(v, s),
             Self::Other(map) => serde::Serialize::serialize(map, s),
@@ -3857,22 +3878,22 @@ pub struct IncomingCallOptions {
     pub odata_type: Option<String>,
     /// Whether to hide the app after the call is escalated.
     ///
-    /// Wire name `hideBotAfterEscalation`, CSDL type `Edm.Boolean`, inherited from `microsoft.graph.callOptions`.
+    /// CSDL type `Edm.Boolean`, inherited from `microsoft.graph.callOptions`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub hide_bot_after_escalation: Option<bool>,
     /// Whether content sharing notifications are enabled for the call.
     ///
-    /// Wire name `isContentSharingNotificationEnabled`, CSDL type `Edm.Boolean`, inherited from `microsoft.graph.callOptions`.
+    /// CSDL type `Edm.Boolean`, inherited from `microsoft.graph.callOptions`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub is_content_sharing_notification_enabled: Option<bool>,
     /// Whether delta roster is enabled for the call.
     ///
-    /// Wire name `isDeltaRosterEnabled`, CSDL type `Edm.Boolean`, inherited from `microsoft.graph.callOptions`.
+    /// CSDL type `Edm.Boolean`, inherited from `microsoft.graph.callOptions`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub is_delta_roster_enabled: Option<bool>,
     /// Whether delta roster filtering by participant interactivity is enabled for the call.
     ///
-    /// Wire name `isInteractiveRosterEnabled`, CSDL type `Edm.Boolean`, inherited from `microsoft.graph.callOptions`.
+    /// CSDL type `Edm.Boolean`, inherited from `microsoft.graph.callOptions`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub is_interactive_roster_enabled: Option<bool>,
     /// Members the service sent that this model does not declare (added to the API after the metadata was imported), kept verbatim so nothing is lost on a round-trip.
@@ -3924,22 +3945,22 @@ pub struct IncomingContext {
     pub odata_type: Option<String>,
     /// The ID of the participant that is under observation. Read-only.
     ///
-    /// Wire name `observedParticipantId`, CSDL type `Edm.String`.
+    /// CSDL type `Edm.String`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub observed_participant_id: Option<String>,
     /// The identity that the call is happening on behalf of.
     ///
-    /// Wire name `onBehalfOf`, CSDL type `microsoft.graph.identitySet`.
+    /// CSDL type `microsoft.graph.identitySet`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub on_behalf_of: Option<AnyIdentitySet>,
     /// The ID of the participant that triggered the incoming call. Read-only.
     ///
-    /// Wire name `sourceParticipantId`, CSDL type `Edm.String`.
+    /// CSDL type `Edm.String`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub source_participant_id: Option<String>,
     /// The identity that transferred the call.
     ///
-    /// Wire name `transferor`, CSDL type `microsoft.graph.identitySet`.
+    /// CSDL type `microsoft.graph.identitySet`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub transferor: Option<AnyIdentitySet>,
     /// Members the service sent that this model does not declare (added to the API after the metadata was imported), kept verbatim so nothing is lost on a round-trip.
@@ -3985,17 +4006,17 @@ pub struct Initiator {
     pub odata_type: Option<String>,
     /// Display name of the identity; may be absent or out of date.
     ///
-    /// Wire name `displayName`, CSDL type `Edm.String`, inherited from `microsoft.graph.identity`.
+    /// CSDL type `Edm.String`, inherited from `microsoft.graph.identity`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub display_name: Option<String>,
     /// Unique identifier of the identity.
     ///
-    /// Wire name `id`, CSDL type `Edm.String`, inherited from `microsoft.graph.identity`.
+    /// CSDL type `Edm.String`, inherited from `microsoft.graph.identity`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub id: Option<String>,
     /// The `initiatorType` property.
     ///
-    /// Wire name `initiatorType`, CSDL type `microsoft.graph.initiatorType`.
+    /// CSDL type `microsoft.graph.initiatorType`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub initiator_type: Option<InitiatorType>,
     /// Undeclared ("dynamic") members of this open type, and any other member not modelled above, kept verbatim so nothing is lost on a round-trip.
@@ -4040,27 +4061,27 @@ pub struct InvitationParticipantInfo {
     pub odata_type: Option<String>,
     /// Whether to hide the participant from the roster.
     ///
-    /// Wire name `hidden`, CSDL type `Edm.Boolean`.
+    /// CSDL type `Edm.Boolean`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub hidden: Option<bool>,
     /// The identity associated with this invitation.
     ///
-    /// Wire name `identity`, CSDL type `microsoft.graph.identitySet` (`Nullable=false`, but absent when not selected).
+    /// CSDL type `microsoft.graph.identitySet`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub identity: Option<AnyIdentitySet>,
     /// The ID that represents the participant.
     ///
-    /// Wire name `participantId`, CSDL type `Edm.String`.
+    /// CSDL type `Edm.String`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub participant_id: Option<String>,
     /// Whether to remove the participant from the default audio routing group.
     ///
-    /// Wire name `removeFromDefaultAudioRoutingGroup`, CSDL type `Edm.Boolean`.
+    /// CSDL type `Edm.Boolean`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub remove_from_default_audio_routing_group: Option<bool>,
     /// The call which the target identity is currently a part of; this call is dropped once the participant is added.
     ///
-    /// Wire name `replacesCallId`, CSDL type `Edm.String`.
+    /// CSDL type `Edm.String`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub replaces_call_id: Option<String>,
     /// Undeclared ("dynamic") members of this open type, and any other member not modelled above, kept verbatim so nothing is lost on a round-trip.
@@ -4109,12 +4130,12 @@ pub struct JoinMeetingIdMeetingInfo {
     pub odata_type: Option<String>,
     /// The ID used to join the meeting.
     ///
-    /// Wire name `joinMeetingId`, CSDL type `Edm.String` (`Nullable=false`, but absent when not selected).
+    /// CSDL type `Edm.String`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub join_meeting_id: Option<String>,
     /// The passcode used to join the meeting. Optional.
     ///
-    /// Wire name `passcode`, CSDL type `Edm.String`.
+    /// CSDL type `Edm.String`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub passcode: Option<String>,
     /// Undeclared ("dynamic") members of this open type, and any other member not modelled above, kept verbatim so nothing is lost on a round-trip.
@@ -4214,17 +4235,19 @@ impl serde::Serialize for AnyMediaConfig {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         match self {
             Self::AppHostedMediaConfig(v) if v.odata_type.is_none() => {
-                let mut v = v.clone();
-                v.odata_type = Some("#microsoft.graph.appHostedMediaConfig".to_owned());
-                serde::Serialize::serialize(&v, s)
+                msgraph_odata::serialize_with_type(
+                    v,
+                    "#microsoft.graph.appHostedMediaConfig",
+                    s,
+                )
             }
             Self::AppHostedMediaConfig(v) => serde::Serialize::serialize(v, s),
             Self::ServiceHostedMediaConfig(v) if v.odata_type.is_none() => {
-                let mut v = v.clone();
-                v.odata_type = Some(
-                    "#microsoft.graph.serviceHostedMediaConfig".to_owned(),
-                );
-                serde::Serialize::serialize(&v, s)
+                msgraph_odata::serialize_with_type(
+                    v,
+                    "#microsoft.graph.serviceHostedMediaConfig",
+                    s,
+                )
             }
             Self::ServiceHostedMediaConfig(v) => serde::Serialize::serialize(v, s),
             Self::Other(map) => serde::Serialize::serialize(map, s),
@@ -4320,12 +4343,12 @@ pub struct MediaInfo {
     pub odata_type: Option<String>,
     /// Optional, used to uniquely identify the resource. If passed in, the prompt uri is cached against this resourceId as a key.
     ///
-    /// Wire name `resourceId`, CSDL type `Edm.String`.
+    /// CSDL type `Edm.String`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub resource_id: Option<String>,
     /// Path to the prompt that will be played. Currently supports only WAV file types (single-channel, 16-bit, 16,000 Hz).
     ///
-    /// Wire name `uri`, CSDL type `Edm.String` (`Nullable=false`, but absent when not selected).
+    /// CSDL type `Edm.String`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub uri: Option<String>,
     /// Members the service sent that this model does not declare (added to the API after the metadata was imported), kept verbatim so nothing is lost on a round-trip.
@@ -4369,27 +4392,27 @@ pub struct MediaStream {
     pub odata_type: Option<String>,
     /// The direction of the stream (`inactive`, `sendOnly`, `receiveOnly`, `sendReceive`).
     ///
-    /// Wire name `direction`, CSDL type `microsoft.graph.mediaDirection` (`Nullable=false`, but absent when not selected).
+    /// CSDL type `microsoft.graph.mediaDirection`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub direction: Option<MediaDirection>,
     /// The media stream label.
     ///
-    /// Wire name `label`, CSDL type `Edm.String`.
+    /// CSDL type `Edm.String`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub label: Option<String>,
     /// The media type of the stream (`audio`, `video`, `videoBasedScreenSharing`, `data`).
     ///
-    /// Wire name `mediaType`, CSDL type `microsoft.graph.modality` (`Nullable=false`, but absent when not selected).
+    /// CSDL type `microsoft.graph.modality`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub media_type: Option<Modality>,
     /// Whether the media is muted by the server.
     ///
-    /// Wire name `serverMuted`, CSDL type `Edm.Boolean` (`Nullable=false`, but absent when not selected).
+    /// CSDL type `Edm.Boolean`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub server_muted: Option<bool>,
     /// The source ID.
     ///
-    /// Wire name `sourceId`, CSDL type `Edm.String` (`Nullable=false`, but absent when not selected).
+    /// CSDL type `Edm.String`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub source_id: Option<String>,
     /// Members the service sent that this model does not declare (added to the API after the metadata was imported), kept verbatim so nothing is lost on a round-trip.
@@ -4495,23 +4518,27 @@ impl serde::Serialize for AnyMeetingInfo {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         match self {
             Self::JoinMeetingIdMeetingInfo(v) if v.odata_type.is_none() => {
-                let mut v = v.clone();
-                v.odata_type = Some(
-                    "#microsoft.graph.joinMeetingIdMeetingInfo".to_owned(),
-                );
-                serde::Serialize::serialize(&v, s)
+                msgraph_odata::serialize_with_type(
+                    v,
+                    "#microsoft.graph.joinMeetingIdMeetingInfo",
+                    s,
+                )
             }
             Self::JoinMeetingIdMeetingInfo(v) => serde::Serialize::serialize(v, s),
             Self::OrganizerMeetingInfo(v) if v.odata_type.is_none() => {
-                let mut v = v.clone();
-                v.odata_type = Some("#microsoft.graph.organizerMeetingInfo".to_owned());
-                serde::Serialize::serialize(&v, s)
+                msgraph_odata::serialize_with_type(
+                    v,
+                    "#microsoft.graph.organizerMeetingInfo",
+                    s,
+                )
             }
             Self::OrganizerMeetingInfo(v) => serde::Serialize::serialize(v, s),
             Self::TokenMeetingInfo(v) if v.odata_type.is_none() => {
-                let mut v = v.clone();
-                v.odata_type = Some("#microsoft.graph.tokenMeetingInfo".to_owned());
-                serde::Serialize::serialize(&v, s)
+                msgraph_odata::serialize_with_type(
+                    v,
+                    "#microsoft.graph.tokenMeetingInfo",
+                    s,
+                )
             }
             Self::TokenMeetingInfo(v) => serde::Serialize::serialize(v, s),
             Self::Other(map) => serde::Serialize::serialize(map, s),
@@ -4629,12 +4656,12 @@ pub struct OnlineMeetingRestricted {
     pub odata_type: Option<String>,
     /// Why content sharing is disabled for the participant (`watermarkProtection`).
     ///
-    /// Wire name `contentSharingDisabled`, CSDL type `microsoft.graph.onlineMeetingContentSharingDisabledReason`.
+    /// CSDL type `microsoft.graph.onlineMeetingContentSharingDisabledReason`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub content_sharing_disabled: Option<OnlineMeetingContentSharingDisabledReason>,
     /// Why video is disabled for the participant (`watermarkProtection`).
     ///
-    /// Wire name `videoDisabled`, CSDL type `microsoft.graph.onlineMeetingVideoDisabledReason`.
+    /// CSDL type `microsoft.graph.onlineMeetingVideoDisabledReason`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub video_disabled: Option<OnlineMeetingVideoDisabledReason>,
     /// Members the service sent that this model does not declare (added to the API after the metadata was imported), kept verbatim so nothing is lost on a round-trip.
@@ -4678,7 +4705,7 @@ pub struct OrganizerMeetingInfo {
     pub odata_type: Option<String>,
     /// The organizer of the meeting.
     ///
-    /// Wire name `organizer`, CSDL type `microsoft.graph.identitySet` (`Nullable=false`, but absent when not selected).
+    /// CSDL type `microsoft.graph.identitySet`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub organizer: Option<AnyIdentitySet>,
     /// Undeclared ("dynamic") members of this open type, and any other member not modelled above, kept verbatim so nothing is lost on a round-trip.
@@ -4721,22 +4748,22 @@ pub struct OutgoingCallOptions {
     pub odata_type: Option<String>,
     /// Whether to hide the app after the call is escalated.
     ///
-    /// Wire name `hideBotAfterEscalation`, CSDL type `Edm.Boolean`, inherited from `microsoft.graph.callOptions`.
+    /// CSDL type `Edm.Boolean`, inherited from `microsoft.graph.callOptions`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub hide_bot_after_escalation: Option<bool>,
     /// Whether content sharing notifications are enabled for the call.
     ///
-    /// Wire name `isContentSharingNotificationEnabled`, CSDL type `Edm.Boolean`, inherited from `microsoft.graph.callOptions`.
+    /// CSDL type `Edm.Boolean`, inherited from `microsoft.graph.callOptions`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub is_content_sharing_notification_enabled: Option<bool>,
     /// Whether delta roster is enabled for the call.
     ///
-    /// Wire name `isDeltaRosterEnabled`, CSDL type `Edm.Boolean`, inherited from `microsoft.graph.callOptions`.
+    /// CSDL type `Edm.Boolean`, inherited from `microsoft.graph.callOptions`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub is_delta_roster_enabled: Option<bool>,
     /// Whether delta roster filtering by participant interactivity is enabled for the call.
     ///
-    /// Wire name `isInteractiveRosterEnabled`, CSDL type `Edm.Boolean`, inherited from `microsoft.graph.callOptions`.
+    /// CSDL type `Edm.Boolean`, inherited from `microsoft.graph.callOptions`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub is_interactive_roster_enabled: Option<bool>,
     /// Members the service sent that this model does not declare (added to the API after the metadata was imported), kept verbatim so nothing is lost on a round-trip.
@@ -4788,32 +4815,32 @@ pub struct ParticipantInfo {
     pub odata_type: Option<String>,
     /// The ISO 3166-1 Alpha-2 country code of the participant's best estimated physical location at the start of the call. Read-only.
     ///
-    /// Wire name `countryCode`, CSDL type `Edm.String`.
+    /// CSDL type `Edm.String`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub country_code: Option<String>,
     /// The type of endpoint the participant uses (`default`, `skypeForBusiness`, `skypeForBusinessVoipPhone`, `voicemail`). Read-only.
     ///
-    /// Wire name `endpointType`, CSDL type `microsoft.graph.endpointType`.
+    /// CSDL type `microsoft.graph.endpointType`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub endpoint_type: Option<EndpointType>,
     /// The identitySet associated with this participant. Read-only.
     ///
-    /// Wire name `identity`, CSDL type `microsoft.graph.identitySet` (`Nullable=false`, but absent when not selected).
+    /// CSDL type `microsoft.graph.identitySet`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub identity: Option<AnyIdentitySet>,
     /// The language culture string. Read-only.
     ///
-    /// Wire name `languageId`, CSDL type `Edm.String`.
+    /// CSDL type `Edm.String`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub language_id: Option<String>,
     /// The participant ID of the participant. Read-only.
     ///
-    /// Wire name `participantId`, CSDL type `Edm.String`.
+    /// CSDL type `Edm.String`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub participant_id: Option<String>,
     /// The home region of the participant: a country, a subdivision or a city. Read-only.
     ///
-    /// Wire name `region`, CSDL type `Edm.String`.
+    /// CSDL type `Edm.String`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub region: Option<String>,
     /// Members the service sent that this model does not declare (added to the API after the metadata was imported), kept verbatim so nothing is lost on a round-trip.
@@ -4861,22 +4888,22 @@ pub struct ProvisionedIdentity {
     pub odata_type: Option<String>,
     /// Display name of the identity; may be absent or out of date.
     ///
-    /// Wire name `displayName`, CSDL type `Edm.String`, inherited from `microsoft.graph.identity`.
+    /// CSDL type `Edm.String`, inherited from `microsoft.graph.identity`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub display_name: Option<String>,
     /// Unique identifier of the identity.
     ///
-    /// Wire name `id`, CSDL type `Edm.String`, inherited from `microsoft.graph.identity`.
+    /// CSDL type `Edm.String`, inherited from `microsoft.graph.identity`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub id: Option<String>,
     /// The `details` property.
     ///
-    /// Wire name `details`, CSDL type `microsoft.graph.detailsInfo`.
+    /// CSDL type `microsoft.graph.detailsInfo`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub details: Option<DetailsInfo>,
     /// The `identityType` property.
     ///
-    /// Wire name `identityType`, CSDL type `Edm.String`.
+    /// CSDL type `Edm.String`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub identity_type: Option<String>,
     /// Undeclared ("dynamic") members of this open type, and any other member not modelled above, kept verbatim so nothing is lost on a round-trip.
@@ -4922,12 +4949,12 @@ pub struct ProvisioningServicePrincipal {
     pub odata_type: Option<String>,
     /// Display name of the identity; may be absent or out of date.
     ///
-    /// Wire name `displayName`, CSDL type `Edm.String`, inherited from `microsoft.graph.identity`.
+    /// CSDL type `Edm.String`, inherited from `microsoft.graph.identity`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub display_name: Option<String>,
     /// Unique identifier of the identity.
     ///
-    /// Wire name `id`, CSDL type `Edm.String`, inherited from `microsoft.graph.identity`.
+    /// CSDL type `Edm.String`, inherited from `microsoft.graph.identity`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub id: Option<String>,
     /// Undeclared ("dynamic") members of this open type, and any other member not modelled above, kept verbatim so nothing is lost on a round-trip.
@@ -4971,17 +4998,17 @@ pub struct ProvisioningSystem {
     pub odata_type: Option<String>,
     /// Display name of the identity; may be absent or out of date.
     ///
-    /// Wire name `displayName`, CSDL type `Edm.String`, inherited from `microsoft.graph.identity`.
+    /// CSDL type `Edm.String`, inherited from `microsoft.graph.identity`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub display_name: Option<String>,
     /// Unique identifier of the identity.
     ///
-    /// Wire name `id`, CSDL type `Edm.String`, inherited from `microsoft.graph.identity`.
+    /// CSDL type `Edm.String`, inherited from `microsoft.graph.identity`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub id: Option<String>,
     /// The `details` property.
     ///
-    /// Wire name `details`, CSDL type `microsoft.graph.detailsInfo`.
+    /// CSDL type `microsoft.graph.detailsInfo`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub details: Option<DetailsInfo>,
     /// Undeclared ("dynamic") members of this open type, and any other member not modelled above, kept verbatim so nothing is lost on a round-trip.
@@ -5026,12 +5053,12 @@ pub struct RecordingInfo {
     pub odata_type: Option<String>,
     /// The identities of the recording initiator.
     ///
-    /// Wire name `initiator`, CSDL type `microsoft.graph.identitySet`.
+    /// CSDL type `microsoft.graph.identitySet`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub initiator: Option<AnyIdentitySet>,
     /// The recording status (`unknown`, `notRecording`, `recording`, `failed`).
     ///
-    /// Wire name `recordingStatus`, CSDL type `microsoft.graph.recordingStatus` (`Nullable=false`, but absent when not selected).
+    /// CSDL type `microsoft.graph.recordingStatus`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub recording_status: Option<RecordingStatus>,
     /// Members the service sent that this model does not declare (added to the API after the metadata was imported), kept verbatim so nothing is lost on a round-trip.
@@ -5075,7 +5102,7 @@ pub struct RemovedState {
     pub odata_type: Option<String>,
     /// The removal reason for the participant resource.
     ///
-    /// Wire name `reason`, CSDL type `Edm.String`.
+    /// CSDL type `Edm.String`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub reason: Option<String>,
     /// Members the service sent that this model does not declare (added to the API after the metadata was imported), kept verbatim so nothing is lost on a round-trip.
@@ -5118,17 +5145,17 @@ pub struct ResultInfo {
     pub odata_type: Option<String>,
     /// The result code.
     ///
-    /// Wire name `code`, CSDL type `Edm.Int32` (`Nullable=false`, but absent when not selected).
+    /// CSDL type `Edm.Int32`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub code: Option<i32>,
     /// The message.
     ///
-    /// Wire name `message`, CSDL type `Edm.String`.
+    /// CSDL type `Edm.String`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub message: Option<String>,
     /// The result subcode.
     ///
-    /// Wire name `subcode`, CSDL type `Edm.Int32` (`Nullable=false`, but absent when not selected).
+    /// CSDL type `Edm.Int32`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub subcode: Option<i32>,
     /// Members the service sent that this model does not declare (added to the API after the metadata was imported), kept verbatim so nothing is lost on a round-trip.
@@ -5173,7 +5200,7 @@ pub struct ServiceHostedMediaConfig {
     pub odata_type: Option<String>,
     /// Media the service fetches ahead so that prompts play without delay.
     ///
-    /// Wire name `preFetchMedia`, CSDL type `Collection(microsoft.graph.mediaInfo)`.
+    /// CSDL type `Collection(microsoft.graph.mediaInfo)`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub pre_fetch_media: Option<Vec<MediaInfo>>,
     /// Members the service sent that this model does not declare (added to the API after the metadata was imported), kept verbatim so nothing is lost on a round-trip.
@@ -5216,17 +5243,17 @@ pub struct ServicePrincipalIdentity {
     pub odata_type: Option<String>,
     /// Display name of the identity; may be absent or out of date.
     ///
-    /// Wire name `displayName`, CSDL type `Edm.String`, inherited from `microsoft.graph.identity`.
+    /// CSDL type `Edm.String`, inherited from `microsoft.graph.identity`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub display_name: Option<String>,
     /// Unique identifier of the identity.
     ///
-    /// Wire name `id`, CSDL type `Edm.String`, inherited from `microsoft.graph.identity`.
+    /// CSDL type `Edm.String`, inherited from `microsoft.graph.identity`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub id: Option<String>,
     /// The `appId` property.
     ///
-    /// Wire name `appId`, CSDL type `Edm.String`.
+    /// CSDL type `Edm.String`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub app_id: Option<String>,
     /// Undeclared ("dynamic") members of this open type, and any other member not modelled above, kept verbatim so nothing is lost on a round-trip.
@@ -5271,22 +5298,22 @@ pub struct SharePointGroupIdentity {
     pub odata_type: Option<String>,
     /// Display name of the identity; may be absent or out of date.
     ///
-    /// Wire name `displayName`, CSDL type `Edm.String`, inherited from `microsoft.graph.identity`.
+    /// CSDL type `Edm.String`, inherited from `microsoft.graph.identity`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub display_name: Option<String>,
     /// Unique identifier of the identity.
     ///
-    /// Wire name `id`, CSDL type `Edm.String`, inherited from `microsoft.graph.identity`.
+    /// CSDL type `Edm.String`, inherited from `microsoft.graph.identity`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub id: Option<String>,
     /// The `principalId` property.
     ///
-    /// Wire name `principalId`, CSDL type `Edm.String`.
+    /// CSDL type `Edm.String`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub principal_id: Option<String>,
     /// The `title` property.
     ///
-    /// Wire name `title`, CSDL type `Edm.String`.
+    /// CSDL type `Edm.String`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub title: Option<String>,
     /// Undeclared ("dynamic") members of this open type, and any other member not modelled above, kept verbatim so nothing is lost on a round-trip.
@@ -5332,17 +5359,17 @@ pub struct SharePointIdentity {
     pub odata_type: Option<String>,
     /// Display name of the identity; may be absent or out of date.
     ///
-    /// Wire name `displayName`, CSDL type `Edm.String`, inherited from `microsoft.graph.identity`.
+    /// CSDL type `Edm.String`, inherited from `microsoft.graph.identity`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub display_name: Option<String>,
     /// Unique identifier of the identity.
     ///
-    /// Wire name `id`, CSDL type `Edm.String`, inherited from `microsoft.graph.identity`.
+    /// CSDL type `Edm.String`, inherited from `microsoft.graph.identity`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub id: Option<String>,
     /// The `loginName` property.
     ///
-    /// Wire name `loginName`, CSDL type `Edm.String`.
+    /// CSDL type `Edm.String`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub login_name: Option<String>,
     /// Undeclared ("dynamic") members of this open type, and any other member not modelled above, kept verbatim so nothing is lost on a round-trip.
@@ -5387,37 +5414,37 @@ pub struct SharePointIdentitySet {
     pub odata_type: Option<String>,
     /// The application, if any.
     ///
-    /// Wire name `application`, CSDL type `microsoft.graph.identity`, inherited from `microsoft.graph.identitySet`.
+    /// CSDL type `microsoft.graph.identity`, inherited from `microsoft.graph.identitySet`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub application: Option<AnyIdentity>,
     /// The device, if any.
     ///
-    /// Wire name `device`, CSDL type `microsoft.graph.identity`, inherited from `microsoft.graph.identitySet`.
+    /// CSDL type `microsoft.graph.identity`, inherited from `microsoft.graph.identitySet`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub device: Option<AnyIdentity>,
     /// The user, if any.
     ///
-    /// Wire name `user`, CSDL type `microsoft.graph.identity`, inherited from `microsoft.graph.identitySet`.
+    /// CSDL type `microsoft.graph.identity`, inherited from `microsoft.graph.identitySet`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub user: Option<AnyIdentity>,
     /// The `group` property.
     ///
-    /// Wire name `group`, CSDL type `microsoft.graph.identity`.
+    /// CSDL type `microsoft.graph.identity`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub group: Option<AnyIdentity>,
     /// The `sharePointGroup` property.
     ///
-    /// Wire name `sharePointGroup`, CSDL type `microsoft.graph.sharePointGroupIdentity`.
+    /// CSDL type `microsoft.graph.sharePointGroupIdentity`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub share_point_group: Option<SharePointGroupIdentity>,
     /// The `siteGroup` property.
     ///
-    /// Wire name `siteGroup`, CSDL type `microsoft.graph.sharePointIdentity`.
+    /// CSDL type `microsoft.graph.sharePointIdentity`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub site_group: Option<SharePointIdentity>,
     /// The `siteUser` property.
     ///
-    /// Wire name `siteUser`, CSDL type `microsoft.graph.sharePointIdentity`.
+    /// CSDL type `microsoft.graph.sharePointIdentity`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub site_user: Option<SharePointIdentity>,
     /// Undeclared ("dynamic") members of this open type, and any other member not modelled above, kept verbatim so nothing is lost on a round-trip.
@@ -5466,17 +5493,17 @@ pub struct TeamworkApplicationIdentity {
     pub odata_type: Option<String>,
     /// Display name of the identity; may be absent or out of date.
     ///
-    /// Wire name `displayName`, CSDL type `Edm.String`, inherited from `microsoft.graph.identity`.
+    /// CSDL type `Edm.String`, inherited from `microsoft.graph.identity`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub display_name: Option<String>,
     /// Unique identifier of the identity.
     ///
-    /// Wire name `id`, CSDL type `Edm.String`, inherited from `microsoft.graph.identity`.
+    /// CSDL type `Edm.String`, inherited from `microsoft.graph.identity`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub id: Option<String>,
     /// The `applicationIdentityType` property.
     ///
-    /// Wire name `applicationIdentityType`, CSDL type `microsoft.graph.teamworkApplicationIdentityType`.
+    /// CSDL type `microsoft.graph.teamworkApplicationIdentityType`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub application_identity_type: Option<TeamworkApplicationIdentityType>,
     /// Undeclared ("dynamic") members of this open type, and any other member not modelled above, kept verbatim so nothing is lost on a round-trip.
@@ -5523,17 +5550,17 @@ pub struct TeamworkConversationIdentity {
     pub odata_type: Option<String>,
     /// Display name of the identity; may be absent or out of date.
     ///
-    /// Wire name `displayName`, CSDL type `Edm.String`, inherited from `microsoft.graph.identity`.
+    /// CSDL type `Edm.String`, inherited from `microsoft.graph.identity`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub display_name: Option<String>,
     /// Unique identifier of the identity.
     ///
-    /// Wire name `id`, CSDL type `Edm.String`, inherited from `microsoft.graph.identity`.
+    /// CSDL type `Edm.String`, inherited from `microsoft.graph.identity`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub id: Option<String>,
     /// The `conversationIdentityType` property.
     ///
-    /// Wire name `conversationIdentityType`, CSDL type `microsoft.graph.teamworkConversationIdentityType`.
+    /// CSDL type `microsoft.graph.teamworkConversationIdentityType`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub conversation_identity_type: Option<TeamworkConversationIdentityType>,
     /// Undeclared ("dynamic") members of this open type, and any other member not modelled above, kept verbatim so nothing is lost on a round-trip.
@@ -5580,12 +5607,12 @@ pub struct TeamworkTagIdentity {
     pub odata_type: Option<String>,
     /// Display name of the identity; may be absent or out of date.
     ///
-    /// Wire name `displayName`, CSDL type `Edm.String`, inherited from `microsoft.graph.identity`.
+    /// CSDL type `Edm.String`, inherited from `microsoft.graph.identity`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub display_name: Option<String>,
     /// Unique identifier of the identity.
     ///
-    /// Wire name `id`, CSDL type `Edm.String`, inherited from `microsoft.graph.identity`.
+    /// CSDL type `Edm.String`, inherited from `microsoft.graph.identity`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub id: Option<String>,
     /// Undeclared ("dynamic") members of this open type, and any other member not modelled above, kept verbatim so nothing is lost on a round-trip.
@@ -5629,17 +5656,17 @@ pub struct TeamworkUserIdentity {
     pub odata_type: Option<String>,
     /// Display name of the identity; may be absent or out of date.
     ///
-    /// Wire name `displayName`, CSDL type `Edm.String`, inherited from `microsoft.graph.identity`.
+    /// CSDL type `Edm.String`, inherited from `microsoft.graph.identity`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub display_name: Option<String>,
     /// Unique identifier of the identity.
     ///
-    /// Wire name `id`, CSDL type `Edm.String`, inherited from `microsoft.graph.identity`.
+    /// CSDL type `Edm.String`, inherited from `microsoft.graph.identity`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub id: Option<String>,
     /// The `userIdentityType` property.
     ///
-    /// Wire name `userIdentityType`, CSDL type `microsoft.graph.teamworkUserIdentityType`.
+    /// CSDL type `microsoft.graph.teamworkUserIdentityType`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub user_identity_type: Option<TeamworkUserIdentityType>,
     /// Undeclared ("dynamic") members of this open type, and any other member not modelled above, kept verbatim so nothing is lost on a round-trip.
@@ -5684,7 +5711,7 @@ pub struct TokenMeetingInfo {
     pub odata_type: Option<String>,
     /// The token used to join the call.
     ///
-    /// Wire name `token`, CSDL type `Edm.String` (`Nullable=false`, but absent when not selected).
+    /// CSDL type `Edm.String`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub token: Option<String>,
     /// Members the service sent that this model does not declare (added to the API after the metadata was imported), kept verbatim so nothing is lost on a round-trip.
@@ -5727,7 +5754,7 @@ pub struct ToneInfo {
     pub odata_type: Option<String>,
     /// An incremental identifier used for ordering DTMF events.
     ///
-    /// Wire name `sequenceId`, CSDL type `Edm.Int64` (`Nullable=false`, but absent when not selected).
+    /// CSDL type `Edm.Int64`.
     #[serde(
         skip_serializing_if = "Option::is_none",
         with = "msgraph_odata::serde_helpers::int64_opt"
@@ -5735,7 +5762,7 @@ pub struct ToneInfo {
     pub sequence_id: Option<i64>,
     /// The tone (`tone0` ... `tone9`, `star`, `pound`).
     ///
-    /// Wire name `tone`, CSDL type `microsoft.graph.tone` (`Nullable=false`, but absent when not selected).
+    /// CSDL type `microsoft.graph.tone`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub tone: Option<Tone>,
     /// Members the service sent that this model does not declare (added to the API after the metadata was imported), kept verbatim so nothing is lost on a round-trip.
@@ -5783,22 +5810,22 @@ pub struct UserIdentity {
     pub odata_type: Option<String>,
     /// Display name of the identity; may be absent or out of date.
     ///
-    /// Wire name `displayName`, CSDL type `Edm.String`, inherited from `microsoft.graph.identity`.
+    /// CSDL type `Edm.String`, inherited from `microsoft.graph.identity`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub display_name: Option<String>,
     /// Unique identifier of the identity.
     ///
-    /// Wire name `id`, CSDL type `Edm.String`, inherited from `microsoft.graph.identity`.
+    /// CSDL type `Edm.String`, inherited from `microsoft.graph.identity`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub id: Option<String>,
     /// The `ipAddress` property.
     ///
-    /// Wire name `ipAddress`, CSDL type `Edm.String`.
+    /// CSDL type `Edm.String`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub ip_address: Option<String>,
     /// The `userPrincipalName` property.
     ///
-    /// Wire name `userPrincipalName`, CSDL type `Edm.String`.
+    /// CSDL type `Edm.String`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub user_principal_name: Option<String>,
     /// Undeclared ("dynamic") members of this open type, and any other member not modelled above, kept verbatim so nothing is lost on a round-trip.
