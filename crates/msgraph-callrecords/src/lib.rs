@@ -44,6 +44,10 @@
 //! document for an operation has no setter, so it does not compile; `select` takes the
 //! property enum of the operation's type.
 //!
+//! [`concurrent`] runs many requests at once where the API allows it (records by id, list +
+//! fetch-each, log functions as concurrent date windows), in a deterministic order; pair it
+//! with a [`runtime::Governor`] to stay within Graph's throttling limits.
+//!
 //! Each module pins its Graph version (`v1::API_VERSION`, `beta::API_VERSION`) through
 //! [`GraphClient::with_api_version`], so one client serves both.
 //!
@@ -108,6 +112,7 @@ pub use msgraph_runtime as runtime;
 pub use msgraph_runtime::{ArgumentError, Error, GraphClient, Page, RequestOptions};
 
 mod client;
+pub mod concurrent;
 mod raw;
 pub mod support;
 

@@ -26,7 +26,7 @@
 //! [`ApiDiff::report`] prints the changes one a line; [`ApiDiff::changelog`]
 //! writes them as a keep-a-changelog section.
 
-use std::collections::{BTreeMap, BTreeSet};
+use std::collections::{BTreeMap, BTreeSet, HashMap};
 use std::fmt;
 
 use crate::model::*;
@@ -213,6 +213,8 @@ pub fn diff(old: &Document, new: &Document) -> ApiDiff {
     let mut d = Differ {
         old,
         new,
+        old_notes: notes(old),
+        new_notes: notes(new),
         changes: Vec::new(),
     };
     d.types();
@@ -276,9 +278,24 @@ fn type_text(ty: &TypeRef) -> String {
     }
 }
 
+/// Out-of-line annotations by target.
+type Notes<'d> = HashMap<&'d str, Vec<&'d Annotation>>;
+
+fn notes(doc: &Document) -> Notes<'_> {
+    let mut out = Notes::new();
+    for g in doc.schemas.iter().flat_map(|s| &s.annotation_groups) {
+        out.entry(g.target.as_str())
+            .or_default()
+            .extend(&g.annotations);
+    }
+    out
+}
+
 struct Differ<'d> {
     old: &'d Document,
     new: &'d Document,
+    old_notes: Notes<'d>,
+    new_notes: Notes<'d>,
     changes: Vec<Change>,
 }
 
@@ -350,12 +367,16 @@ impl Differ<'_> {
         old: &[Annotation],
         new: &[Annotation],
     ) {
-        let deprecated = |doc: &Document, inline: &[Annotation]| {
-            doc.revisions(target, inline)
-                .into_iter()
+        let deprecated = |notes: &Notes, inline: &[Annotation]| {
+            let outside = notes.get(target).into_iter().flatten().copied();
+            inline
+                .iter()
+                .chain(outside)
+                .flat_map(Annotation::revisions)
                 .find(|r| r.kind == "Deprecated")
         };
-        let (before, after) = (deprecated(self.old, old), deprecated(self.new, new));
+        let before = deprecated(&self.old_notes, old);
+        let after = deprecated(&self.new_notes, new);
         match (before, after) {
             (before, Some(r)) if before.as_ref() != Some(&r) => {
                 let mut detail = Vec::new();

@@ -5,6 +5,8 @@ use std::time::Duration;
 
 use chrono::{DateTime, TimeZone, Utc};
 
+use crate::realism::Realism;
+
 /// Everything that shapes the emulator's data and behaviour.
 ///
 /// All data is a pure function of this configuration (never of the wall clock),
@@ -56,6 +58,9 @@ pub struct EmulatorConfig {
     /// If set, the token endpoint rejects any other client secret (AADSTS7000215).
     /// If `None`, any non-empty secret or client assertion is accepted.
     pub client_secret: Option<String>,
+    /// Graph-like latency and throttling limits ([`Realism`]); `None` (the
+    /// default) answers at once and never throttles, so tests stay fast.
+    pub realism: Option<Realism>,
 }
 
 impl Default for EmulatorConfig {
@@ -81,7 +86,28 @@ impl Default for EmulatorConfig {
             max_requests: None,
             expected_token: None,
             client_secret: None,
+            realism: None,
         }
+    }
+}
+
+impl EmulatorConfig {
+    /// The Graph-like configuration: [`Realism::default`] (documented limits,
+    /// latency of a few hundred ms with a long tail) on top of this one.
+    pub fn realistic(mut self) -> Self {
+        self.realism = Some(Realism::default());
+        self
+    }
+
+    /// Scale the call records to `per_day` records a day for `days` days
+    /// (`call_records = per_day * days`, evenly spaced), keeping the session,
+    /// segment and participant counts per record (mostly 1-4 sessions of 1-2
+    /// segments, a large meeting every `large_record_every` records).
+    pub fn records_per_day(mut self, per_day: usize, days: usize) -> Self {
+        let per_day = per_day.max(1);
+        self.call_records = per_day.saturating_mul(days);
+        self.record_spacing = Duration::from_nanos(86_400_000_000_000 / per_day as u64);
+        self
     }
 }
 

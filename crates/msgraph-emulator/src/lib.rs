@@ -46,6 +46,11 @@
 //! drops null members. Responses carry `request-id`, the echoed `client-request-id`, and
 //! Graph error bodies (`error.code`, `message`, `innerError.{date,request-id,client-request-id}`).
 //!
+//! Realism ([`EmulatorConfig::realism`], off by default; [`EmulatorConfig::realistic`]):
+//! every Graph request waits a latency drawn from a long-tailed distribution (tokio
+//! sleeps, capped), and the documented limits are enforced per scope with sliding
+//! windows, answering `429 TooManyRequests` with a fractional `Retry-After`; see [`realism`].
+//!
 //! Faults ([`Faults`]) are deterministic: request `n` (Graph requests only, unless
 //! `count_token_requests`) gets a fault when `n` is a multiple of the configured period.
 
@@ -55,6 +60,7 @@ mod handlers;
 pub mod ids;
 pub mod json;
 pub mod query;
+pub mod realism;
 pub mod reply;
 mod server;
 mod stats;
@@ -63,5 +69,6 @@ mod token;
 
 pub use config::{default_day0, EmulatorConfig, FaultKind, Faults};
 pub use data::{ApiVersion, LogKind};
+pub use realism::{Latency, Limit, Limits, Realism};
 pub use server::Emulator;
 pub use stats::Stats;

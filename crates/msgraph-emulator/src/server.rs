@@ -21,6 +21,7 @@ use crate::config::{EmulatorConfig, FaultKind};
 use crate::handlers::{handle_graph, GraphRequest};
 use crate::ids::{self, tag};
 use crate::query::Prefer;
+use crate::realism::{self, Limiter};
 use crate::reply::{graph_error, Reply, RequestIds};
 use crate::stats::{bump, Counters, Stats};
 use crate::token::handle_token;
@@ -29,6 +30,8 @@ use crate::token::handle_token;
 const MAX_BODY: usize = 64 * 1024;
 /// How long a graceful shutdown waits for open connections.
 const DRAIN: Duration = Duration::from_secs(1);
+/// Tag of the latency draws (see [`ids::hash`]).
+const LATENCY_TAG: u64 = 0x1A7E;
 /// Pause between the half body and the abort, so the half reaches the client.
 const TRUNCATE_PAUSE: Duration = Duration::from_millis(20);
 
@@ -36,6 +39,7 @@ struct State {
     config: EmulatorConfig,
     base_url: String,
     counters: Counters,
+    limiter: Limiter,
     stop: watch::Sender<bool>,
 }
 
@@ -78,6 +82,7 @@ impl Emulator {
             base_url: format!("http://{addr}"),
             config,
             counters: Counters::default(),
+            limiter: Limiter::default(),
             stop,
         });
         let task = tokio::spawn(accept_loop(listener, Arc::clone(&state)));
@@ -286,6 +291,31 @@ async fn handle(
         Some(FaultKind::Truncate) | None => None,
     };
 
+    // Realism: count the request against its scopes, then wait its latency.
+    let (limited, latency) = match (&config.realism, token, &fault_reply) {
+        (Some(r), false, None) => {
+            let class = realism::classify(&path, req.uri().query());
+            let app = header("authorization").unwrap_or_default();
+            let wait = state
+                .limiter
+                .admit(&r.limits, &class, &app, tokio::time::Instant::now());
+            let h = ids::hash(config.seed, LATENCY_TAG, n_all, 0);
+            (wait, Some(r.latency.sample(class.class, wait.is_some(), h)))
+        }
+        _ => (None, None),
+    };
+    if let Some(d) = latency.filter(|d| !d.is_zero()) {
+        tokio::time::sleep(d).await;
+    }
+    let fault_reply = match limited {
+        Some(wait) => {
+            bump(&c.throttled);
+            bump(&c.limited);
+            let r = graph_error(429, "TooManyRequests", "Please retry again later.", &ids);
+            Some(r.header("retry-after", realism::retry_after_value(wait)))
+        }
+        None => fault_reply,
+    };
     let reply = match fault_reply {
         Some(r) => r,
         None if token => {
@@ -313,7 +343,7 @@ async fn handle(
     };
     if reply.status == 401 {
         bump(&c.unauthorized);
-    } else if (400..500).contains(&reply.status) && fault.is_none() {
+    } else if (400..500).contains(&reply.status) && fault.is_none() && limited.is_none() {
         bump(&c.client_errors);
     }
     if reply.status == 200 {

@@ -14,8 +14,10 @@ pub struct Stats {
     pub graph_requests: u64,
     /// Injected faults of every kind.
     pub faults_injected: u64,
-    /// `429` answers.
+    /// `429` answers (injected faults and limits).
     pub throttled: u64,
+    /// `429` answers because a [`crate::Limits`] scope was over its limit.
+    pub limited: u64,
     /// `503` answers.
     pub unavailable: u64,
     /// `504` answers.
@@ -43,6 +45,7 @@ pub(crate) struct Counters {
     pub fault_sequence: AtomicU64,
     pub faults_injected: AtomicU64,
     pub throttled: AtomicU64,
+    pub limited: AtomicU64,
     pub unavailable: AtomicU64,
     pub gateway_timeouts: AtomicU64,
     pub truncated: AtomicU64,
@@ -67,6 +70,7 @@ impl Counters {
             graph_requests: g(&self.graph_requests),
             faults_injected: g(&self.faults_injected),
             throttled: g(&self.throttled),
+            limited: g(&self.limited),
             unavailable: g(&self.unavailable),
             gateway_timeouts: g(&self.gateway_timeouts),
             truncated: g(&self.truncated),

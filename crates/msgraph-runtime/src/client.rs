@@ -17,7 +17,7 @@ use crate::error::{chain, parse_graph_error};
 use crate::pager::Pager;
 use crate::retry::retry_after_header;
 use crate::security::{check_scheme, without_query};
-use crate::{ApiVersion, Cloud, Error, RetryPolicy};
+use crate::{ApiVersion, Cloud, Error, Governor, RetryPolicy};
 
 /// `User-Agent` (unless overridden) and `SdkVersion` header value.
 pub const DEFAULT_USER_AGENT: &str = concat!("graph-callrecords-rs/", env!("CARGO_PKG_VERSION"));
@@ -120,6 +120,8 @@ struct Inner {
     retry: RetryPolicy,
     include_unknown_enum_members: bool,
     max_response_bytes: usize,
+    /// Rate governor every attempt goes through, if any.
+    governor: Option<Governor>,
 }
 
 /// Builder of [`GraphClient`]; see [`GraphClient::builder`].
@@ -135,6 +137,7 @@ pub struct GraphClientBuilder {
     timeout: Duration,
     max_response_bytes: usize,
     scopes: Option<Vec<String>>,
+    governor: Option<Governor>,
 }
 
 impl GraphClient {
@@ -153,6 +156,7 @@ impl GraphClient {
             timeout: DEFAULT_TIMEOUT,
             max_response_bytes: DEFAULT_MAX_RESPONSE_BYTES,
             scopes: None,
+            governor: None,
         }
     }
 
@@ -189,8 +193,14 @@ impl GraphClient {
                 retry: self.inner.retry.clone(),
                 include_unknown_enum_members: self.inner.include_unknown_enum_members,
                 max_response_bytes: self.inner.max_response_bytes,
+                governor: self.inner.governor.clone(),
             }),
         }
+    }
+
+    /// The rate governor every attempt goes through, if one was configured.
+    pub fn governor(&self) -> Option<&Governor> {
+        self.inner.governor.as_ref()
     }
 
     /// The retry policy applied to every GET.
@@ -312,7 +322,7 @@ impl GraphClient {
         self.check_origin(url)?;
         let policy = &self.inner.retry;
         let idempotent = method == Method::GET;
-        let started = Instant::now();
+        let mut started = Instant::now();
         let mut retries = 0u32;
         let mut token_refreshed = false;
         loop {
@@ -332,6 +342,17 @@ impl GraphClient {
                 status = tracing::field::Empty,
                 duration_ms = tracing::field::Empty,
             );
+            // A governed attempt first waits for its permit; that wait is not
+            // part of the time budget (it is pacing, not a failing service).
+            let permit = match &self.inner.governor {
+                Some(g) => {
+                    let asked = Instant::now();
+                    let permit = g.acquire(url).await;
+                    started += asked.elapsed();
+                    Some(permit)
+                }
+                None => None,
+            };
             // Each attempt gets only what is left of the total budget, so the last one
             // cannot overrun `max_total` by a whole per-request timeout.
             let remaining = policy.max_total.saturating_sub(started.elapsed());
@@ -354,6 +375,9 @@ impl GraphClient {
                     retries: 0,
                 }),
             };
+            if let Some(permit) = permit {
+                permit.finish(result.as_ref().err());
+            }
             let error = match result {
                 Ok(body) => return Ok(body),
                 Err(e) => e,
@@ -634,6 +658,14 @@ impl GraphClientBuilder {
         self
     }
 
+    /// Send every attempt (retries included) through a rate [`Governor`]:
+    /// bounded concurrency and the documented limits per scope. Clone one
+    /// governor into several clients to share its budgets. Default: none.
+    pub fn governor(mut self, governor: Governor) -> Self {
+        self.governor = Some(governor);
+        self
+    }
+
     /// Override the token scopes (default `{graph host}/.default`).
     pub fn scopes(mut self, scopes: Vec<String>) -> Self {
         self.scopes = Some(scopes);
@@ -695,6 +727,7 @@ impl GraphClientBuilder {
                 retry: self.retry,
                 include_unknown_enum_members: self.include_unknown_enum_members,
                 max_response_bytes: self.max_response_bytes,
+                governor: self.governor,
             }),
         })
     }

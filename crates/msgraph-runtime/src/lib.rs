@@ -129,6 +129,9 @@
 //!   drops the cached token and retries once with a fresh one.
 //! * The bearer token is only sent to the configured Graph origin; next links
 //!   to other hosts and redirects are errors, never followed.
+//! * With a [`Governor`] ([`GraphClientBuilder::governor`]) every attempt,
+//!   retries included, waits for a permit: bounded concurrency, the documented
+//!   call-records limits per scope, a shared pause on `Retry-After`, AIMD.
 //! * Every request carries a fresh `client-request-id` (or the one set in
 //!   [`RequestOptions::client_request_id`]), `SdkVersion` and
 //!   `Prefer: include-unknown-enum-members` (switchable), and runs in a
@@ -139,6 +142,7 @@ mod auth;
 mod client;
 mod cloud;
 mod error;
+pub mod governor;
 mod pager;
 mod retry;
 mod security;
@@ -153,6 +157,7 @@ pub use client::{
 };
 pub use cloud::{ApiVersion, Cloud};
 pub use error::{parse_graph_error, ArgumentError, Error, ErrorDetail, GraphError, InnerError};
+pub use governor::{Governor, GovernorConfig, GovernorStats, Limit, RateLimits};
 pub use msgraph_odata::Page;
 pub use pager::Pager;
 pub use retry::{parse_retry_after, RetryPolicy};

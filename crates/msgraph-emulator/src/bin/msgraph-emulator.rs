@@ -30,6 +30,16 @@ struct Args {
     /// Retry-After value sent with 429/503.
     #[arg(long, default_value = "1")]
     retry_after: String,
+    /// Graph-like realism: latency of a few hundred ms with a long tail, and the
+    /// documented throttling limits answered with 429 and Retry-After.
+    #[arg(long)]
+    realistic: bool,
+    /// Call records per day (with --days; overrides --records).
+    #[arg(long)]
+    records_per_day: Option<usize>,
+    /// Days of call records for --records-per-day.
+    #[arg(long, default_value_t = 1)]
+    days: usize,
     /// Require this bearer token on Graph requests (and issue it from the token endpoint).
     #[arg(long)]
     token: Option<String>,
@@ -47,6 +57,12 @@ async fn main() -> std::io::Result<()> {
         expected_token: args.token,
         ..EmulatorConfig::default()
     };
+    if let Some(per_day) = args.records_per_day {
+        config = config.records_per_day(per_day, args.days);
+    }
+    if args.realistic {
+        config = config.realistic();
+    }
     config.faults.throttle_every = args.throttle_every;
     config.faults.retry_after = args.retry_after;
     let mut emu = Emulator::start(config).await?;
@@ -63,8 +79,8 @@ async fn main() -> std::io::Result<()> {
     let stats = emu.stats();
     emu.shutdown().await;
     eprintln!(
-        "served {} requests ({} rows)",
-        stats.requests, stats.rows_served
+        "served {} requests ({} rows, {} throttled)",
+        stats.requests, stats.rows_served, stats.throttled
     );
     Ok(())
 }
