@@ -11,6 +11,11 @@
 //!   CSV files (emulator in-process here, so its work is included).
 //! * codegen: wall time of `cargo xtask codegen --check` on the committed metadata.
 //!
+//! * checkpoint cost: what making each page durable costs (the output's
+//!   fsync, the checkpoint written, fsynced and renamed) against only
+//!   flushing it, for 1000-row pages. Mostly the disk's: run it alone with
+//!   `cargo bench -p callrecords-cli --bench paging -- --commit-only`.
+//!
 //! Set `BENCH_SKIP_CODEGEN=1` to skip the codegen timing.
 
 use std::io::{BufRead, BufReader};
@@ -57,6 +62,10 @@ fn main() {
         cli_child(&format);
         return;
     }
+    if args.iter().any(|a| a == "--commit-only") {
+        commit_cost();
+        return;
+    }
     println!("paging throughput: getPstnCalls, 1000 rows/page, emulator in a child process, client on one core");
     for (rows, throttle) in [(50_000u64, 0u32), (200_000, 0), (200_000, 25)] {
         run_self(&["--child", &rows.to_string(), &throttle.to_string()]);
@@ -66,8 +75,88 @@ fn main() {
     for format in ["ndjson", "csv"] {
         run_self(&["--cli-child", format]);
     }
+    commit_cost();
     if std::env::var_os("BENCH_SKIP_CODEGEN").is_none() {
         codegen();
+    }
+}
+
+/// Milliseconds per page of writing 1000 rows and making them durable with
+/// a checkpoint, against writing and flushing them only.
+fn commit_cost() {
+    use callrecords_cli::checkpoint::{Checkpoint, VERSION};
+    use callrecords_cli::output::RowWriter;
+    const PAGES: u64 = 40;
+    let dir = match tempfile::tempdir() {
+        Ok(d) => d,
+        Err(e) => {
+            println!("  no temp dir: {e}");
+            return;
+        }
+    };
+    // A row the size of an emulator getPstnCalls row (~400 bytes).
+    let row = serde_json::json!({
+        "id": "9e2ba0a7-0000-0000-0000-000000000001", "callId": "1b1c3cf0-0000-0000-0000-000000000000",
+        "userId": "5d0d0f1e-0000-0000-0000-000000000000", "userPrincipalName": "user1@contoso.example",
+        "userDisplayName": "User One", "startDateTime": "2026-11-01T00:00:00Z",
+        "endDateTime": "2026-11-01T00:03:21Z", "duration": 201, "charge": 0.02, "callType": "ucap_in",
+        "currency": "USD", "calleeNumber": "+1425555xxxx", "callerNumber": "+1206555xxxx",
+        "usageCountryCode": "US", "tenantCountryCode": "US", "connectionCharge": 0.0
+    });
+    println!(
+        "checkpoint cost: {PAGES} pages of 1000 rows (~0.4 MB each) to a file in {}",
+        dir.path().display()
+    );
+    for durable in [false, true] {
+        let out = dir.path().join(format!("c{durable}.ndjson.partial"));
+        let cp = dir
+            .path()
+            .join(format!("c{durable}.ndjson.checkpoint.json"));
+        let mut w = match RowWriter::create(Some(&out), callrecords_cli::Format::Ndjson, &[]) {
+            Ok(w) => w,
+            Err(e) => {
+                println!("  {e}");
+                return;
+            }
+        };
+        let started = Instant::now();
+        for page in 1..=PAGES {
+            for _ in 0..1000 {
+                if let Err(e) = w.write(&row) {
+                    println!("  {e}");
+                    return;
+                }
+            }
+            let saved = if durable {
+                w.sync().and_then(|bytes| {
+                    Checkpoint {
+                        version: VERSION,
+                        fingerprint: "bench".into(),
+                        window: 0,
+                        next_link: Some(format!("/x?$skip={}", page * 1000)),
+                        rows: w.rows(),
+                        pages: page,
+                        bytes,
+                        range: None,
+                        seal: String::new(),
+                    }
+                    .save(&cp)
+                })
+            } else {
+                w.flush().map(|_| ())
+            };
+            if let Err(e) = saved {
+                println!("  {e}");
+                return;
+            }
+        }
+        let ms = started.elapsed().as_secs_f64() * 1000.0 / PAGES as f64;
+        let what = if durable {
+            "write + fsync + checkpoint (fsync, rename)"
+        } else {
+            "write + flush only"
+        };
+        println!("  {what:>42}: {ms:.1} ms/page");
     }
 }
 

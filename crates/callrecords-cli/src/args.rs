@@ -186,6 +186,24 @@ pub struct ExportArgs {
     #[arg(long)]
     pub page_size: Option<u32>,
 
+    /// Replace an existing output file that no interrupted export of this
+    /// command left (it is replaced only when the export completes; until
+    /// then the rows go to `<output>.partial`).
+    #[arg(long)]
+    pub force: bool,
+
+    /// Most request windows one export may be split into. A range that needs
+    /// more is refused unless this is raised: hundreds of requests are usually
+    /// a mistyped range or --window.
+    #[arg(long, default_value_t = DEFAULT_MAX_WINDOWS)]
+    pub max_windows: u32,
+
+    /// Largest response (one page) accepted from Graph, in bytes. A page is
+    /// held in memory about twice while it is decoded, so this bounds memory;
+    /// lower --page-size if Graph sends larger pages.
+    #[arg(long, default_value_t = msgraph_runtime::DEFAULT_MAX_RESPONSE_BYTES)]
+    pub max_response_bytes: usize,
+
     /// Rows per day of every log in the emulator (with --emulator).
     #[arg(long, default_value_t = 2000, hide = true)]
     pub emulator_rows_per_day: u32,
@@ -201,6 +219,23 @@ pub struct ExportArgs {
     /// Delay every emulator response by this many milliseconds (with --emulator).
     #[arg(long, hide = true)]
     pub emulator_delay_ms: Option<u64>,
+
+    /// Answer every n-th emulator request with 503 (with --emulator).
+    #[arg(long, hide = true)]
+    pub emulator_unavailable_every: Option<u32>,
+
+    /// Close the connection of every n-th emulator request without an answer (with --emulator).
+    #[arg(long, hide = true)]
+    pub emulator_reset_every: Option<u32>,
+
+    /// Cut the body of every n-th emulator answer short (with --emulator).
+    #[arg(long, hide = true)]
+    pub emulator_truncate_every: Option<u32>,
+
+    /// Testing aid: wait this long between writing the checkpoint's temporary
+    /// file and renaming it into place (so a test can kill the process then).
+    #[arg(long, hide = true)]
+    pub checkpoint_pause_ms: Option<u64>,
 
     /// Testing aid: stop (as if killed) after this many pages were written and checkpointed.
     #[arg(long, hide = true)]
@@ -228,7 +263,22 @@ pub struct EmulateArgs {
     pub lifetime_secs: u64,
 }
 
+/// Default of `--max-windows`: a few hundred requests (8 years of 90-day
+/// windows is 33; a 30-day call-records export in 1-hour windows is 720).
+pub const DEFAULT_MAX_WINDOWS: u32 = 400;
+
 /// Where the checkpoint of an export to `output` lives.
 pub fn checkpoint_path(output: &str) -> PathBuf {
     PathBuf::from(format!("{output}.checkpoint.json"))
+}
+
+/// Where the rows of an export to `output` are written until it completes
+/// (then this file is renamed to `output`).
+pub fn partial_path(output: &str) -> PathBuf {
+    PathBuf::from(format!("{output}.partial"))
+}
+
+/// The lock file of an export to `output`: held while a run writes it.
+pub fn lock_path(output: &str) -> PathBuf {
+    PathBuf::from(format!("{output}.lock"))
 }

@@ -46,6 +46,9 @@ pub fn emulator_config(args: &ExportArgs) -> EmulatorConfig {
         throttle_every: args.emulator_throttle_every,
         retry_after: "0.01".into(),
         delay: args.emulator_delay_ms.map(Duration::from_millis),
+        unavailable_every: args.emulator_unavailable_every,
+        reset_every: args.emulator_reset_every,
+        truncate_every: args.emulator_truncate_every,
         ..Faults::default()
     };
     cfg
@@ -63,6 +66,7 @@ pub async fn connect(args: &ExportArgs, beta: bool) -> Result<Connection, CliErr
             CliError::other(format!(
                 "cannot start the embedded emulator on 127.0.0.1: {e}"
             ))
+            .hint("loopback networking must be available; check that 127.0.0.1 can be bound")
         })?;
         let base = parse_url(&emu.base_url())?;
         let credential =
@@ -74,6 +78,7 @@ pub async fn connect(args: &ExportArgs, beta: bool) -> Result<Connection, CliErr
             .allow_insecure_loopback(true)
             .api_version(version)
             .retry_policy(retry_policy(args.retries))
+            .max_response_bytes(args.max_response_bytes)
             .build()
             .map_err(|e| from_graph(e, true))?;
         return Ok(Connection {
@@ -82,12 +87,18 @@ pub async fn connect(args: &ExportArgs, beta: bool) -> Result<Connection, CliErr
         });
     }
     let cloud = cloud(args.cloud);
-    let credential = EnvironmentCredential::from_env().map_err(|e| {
-        CliError::new(Category::Auth, format!("no credentials for Microsoft Graph: {e}")).hint(
+    if let Some(missing) = missing_credentials(|name| std::env::var_os(name)) {
+        return Err(CliError::new(
+            Category::Auth,
+            format!("no credentials for Microsoft Graph: {missing}"),
+        )
+        .hint(
             "set AZURE_TENANT_ID, AZURE_CLIENT_ID and AZURE_CLIENT_SECRET (or AZURE_CLIENT_CERTIFICATE_PATH \
              to a PEM with certificate and key); or try the sample data with --emulator",
-        )
-    })?;
+        ));
+    }
+    // Everything is set: what fails now is a malformed value (exit 3).
+    let credential = EnvironmentCredential::from_env().map_err(|e| from_graph(e, false))?;
     // AZURE_AUTHORITY_HOST wins; otherwise the authority of --cloud.
     let credential = if std::env::var_os("AZURE_AUTHORITY_HOST").is_some() {
         credential
@@ -105,7 +116,8 @@ pub async fn connect(args: &ExportArgs, beta: bool) -> Result<Connection, CliErr
         .credential(credential)
         .cloud(cloud)
         .api_version(version)
-        .retry_policy(retry_policy(args.retries));
+        .retry_policy(retry_policy(args.retries))
+        .max_response_bytes(args.max_response_bytes);
     if let Some(url) = &args.graph_url {
         builder = builder.base_url(url.clone()).allow_insecure_loopback(true);
     }
@@ -114,6 +126,21 @@ pub async fn connect(args: &ExportArgs, beta: bool) -> Result<Connection, CliErr
         client,
         emulator: None,
     })
+}
+
+/// What is missing for credentials from the environment, if anything
+/// (absent is exit 4, "no credentials"; present but malformed is exit 3).
+fn missing_credentials(var: impl Fn(&str) -> Option<std::ffi::OsString>) -> Option<String> {
+    let set = |name: &str| var(name).is_some_and(|v| !v.to_string_lossy().trim().is_empty());
+    for name in ["AZURE_TENANT_ID", "AZURE_CLIENT_ID"] {
+        if !set(name) {
+            return Some(format!("environment variable {name} is not set"));
+        }
+    }
+    if !set("AZURE_CLIENT_SECRET") && !set("AZURE_CLIENT_CERTIFICATE_PATH") {
+        return Some("neither AZURE_CLIENT_SECRET nor AZURE_CLIENT_CERTIFICATE_PATH is set".into());
+    }
+    None
 }
 
 /// The runtime's default policy, with a larger time budget: an export is a

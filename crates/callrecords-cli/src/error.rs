@@ -96,7 +96,13 @@ impl std::error::Error for CliError {}
 
 impl From<std::io::Error> for CliError {
     fn from(e: std::io::Error) -> Self {
-        let mut err = CliError::other(format!("cannot write the output: {e}"));
+        let hint = match e.kind() {
+            std::io::ErrorKind::StorageFull | std::io::ErrorKind::QuotaExceeded => {
+                "the disk is full: free some space (or write elsewhere), then run the same command with --resume"
+            }
+            _ => "check the output file and its directory (permissions, space), then run the same command with --resume",
+        };
+        let mut err = CliError::other(format!("cannot write the output: {e}")).hint(hint);
         err.broken_pipe = e.kind() == std::io::ErrorKind::BrokenPipe;
         err
     }
@@ -106,6 +112,12 @@ impl From<std::io::Error> for CliError {
 pub fn from_graph(e: GraphError, emulator: bool) -> CliError {
     let message = e.to_string();
     match &e {
+        // The token endpoint could not be reached or kept failing (no
+        // answer, 429, 5xx): the network or the service, not the credentials.
+        GraphError::Auth { .. } if e.is_retryable() => CliError::new(Category::Network, message).hint(
+            "the sign-in service (token endpoint) could not be reached or is failing: check the network, \
+             proxy and AZURE_AUTHORITY_HOST, then run again (with --resume if an output file was begun)",
+        ),
         GraphError::Auth { .. } => CliError::new(Category::Auth, message).hint(
             "check AZURE_TENANT_ID, AZURE_CLIENT_ID and AZURE_CLIENT_SECRET (or \
              AZURE_CLIENT_CERTIFICATE_PATH) and that the app is registered in the cloud given by --cloud",
@@ -138,13 +150,29 @@ pub fn from_graph(e: GraphError, emulator: bool) -> CliError {
             };
             CliError::new(Category::Network, message).hint(hint)
         }
-        GraphError::Config(_) => CliError::new(Category::Auth, message).hint(
-            "set AZURE_TENANT_ID, AZURE_CLIENT_ID and AZURE_CLIENT_SECRET (or \
-             AZURE_CLIENT_CERTIFICATE_PATH), or try the sample data with --emulator",
+        GraphError::Config(_) => CliError::validation(message).hint(
+            "fix the setting named above: AZURE_TENANT_ID (a tenant GUID or domain), AZURE_AUTHORITY_HOST, \
+             AZURE_CLIENT_CERTIFICATE_PATH, or --graph-url (https; http only for 127.0.0.1/localhost)",
         ),
         GraphError::Decode { .. } => CliError::other(message)
             .hint("Graph sent data this version cannot read; please report it with the message above"),
-        _ => CliError::new(Category::Network, message),
+        GraphError::ForeignHost { .. } => CliError::new(Category::Network, message).hint(
+            "Graph (or a proxy) sent a link to another host; nothing was sent there. The checkpoint \
+             still points at the last page written: run again with --resume later, and report it if it persists",
+        ),
+        GraphError::Paging { .. } => CliError::new(Category::Network, message).hint(
+            "the service sent a next link it had already sent (a paging loop); the checkpoint points at the \
+             last page written: run again with --resume later, and report it if it persists",
+        ),
+        GraphError::ResponseTooLarge { limit, .. } => {
+            let limit = *limit;
+            CliError::new(Category::Network, message).hint(format!(
+                "a page was larger than --max-response-bytes {limit}: pass a smaller --page-size or a larger \
+                 --max-response-bytes, then run again with --resume"
+            ))
+        }
+        _ => CliError::new(Category::Network, message)
+            .hint("run again with --resume to continue where the export stopped"),
     }
 }
 
@@ -192,6 +220,37 @@ mod tests {
         let text = e.to_string();
         assert!(text.contains("AADSTS7000215"), "{text}");
         assert!(text.contains("hint: check AZURE_TENANT_ID"), "{text}");
+    }
+
+    /// Issue 18, defect 5: a token endpoint that cannot be reached is the
+    /// network (5), a malformed setting is configuration (3), and output
+    /// errors (disk full) come with a hint.
+    #[test]
+    fn token_outages_are_network_and_bad_settings_are_validation() {
+        let e = from_graph(
+            GraphError::Auth {
+                error: "token_request_failed".into(),
+                aadsts: None,
+                description: "connection refused".into(),
+                status: None,
+                retry_after: None,
+            },
+            false,
+        );
+        assert_eq!(e.category, Category::Network, "{e}");
+        assert!(e.to_string().contains("hint: the sign-in service"), "{e}");
+        let e = from_graph(
+            GraphError::Config("tenant id \"a/b\" is not a tenant GUID or domain name".into()),
+            false,
+        );
+        assert_eq!(e.category, Category::Validation, "{e}");
+        assert!(e.hint.is_some());
+        let full = CliError::from(std::io::Error::from(std::io::ErrorKind::StorageFull));
+        assert_eq!(full.category, Category::Other);
+        assert!(
+            full.to_string().contains("hint: the disk is full"),
+            "{full}"
+        );
     }
 
     #[test]

@@ -1,7 +1,7 @@
 //! The export loop: windows → pages → rows → output, with a checkpoint after
 //! every page so `--resume` continues without duplicates or gaps.
 
-use std::path::PathBuf;
+use std::time::Duration;
 
 use futures::{StreamExt, TryStreamExt};
 use msgraph_runtime::{GraphClient, Page, Pager, RequestOptions};
@@ -13,7 +13,9 @@ use tracing_subscriber::prelude::*;
 use crate::args::{checkpoint_path, ExportArgs, Kind};
 use crate::checkpoint::{Checkpoint, RangeArgs, VERSION};
 use crate::connect::{connect, Connection};
-use crate::error::{from_graph, from_sdk, CliError};
+use crate::error::{from_graph, from_sdk, Category, CliError};
+use crate::files::{Begin, OutputFiles};
+use crate::links::{Refusal, WindowLinks};
 use crate::output::RowWriter;
 use crate::plan::{Plan, Window};
 use crate::progress::{Progress, RetryCounter};
@@ -26,6 +28,8 @@ use msgraph_callrecords::Client;
 pub struct Summary {
     /// Rows in the output (a resumed run counts the earlier rows too).
     pub rows: u64,
+    /// Rows of those written by an earlier, interrupted run.
+    pub rows_earlier: u64,
     /// Pages written (likewise).
     pub pages: u64,
     /// Requests the runtime retried (throttling, transient failures) in this run.
@@ -68,13 +72,15 @@ struct Exporter {
     plan: Plan,
     opts: RequestOptions,
     writer: RowWriter,
-    checkpoint: Option<PathBuf>,
+    files: Option<OutputFiles>,
     fingerprint: String,
     range: RangeArgs,
     pages: u64,
     progress: Progress,
     stop_after_pages: Option<u64>,
+    checkpoint_pause: Option<Duration>,
     pages_this_run: u64,
+    rows_earlier: u64,
 }
 
 impl Exporter {
@@ -83,14 +89,59 @@ impl Exporter {
         plan: Plan,
         counter: RetryCounter,
     ) -> Result<Summary, CliError> {
-        let cp_path = plan
-            .output
-            .as_deref()
-            .map(|p| checkpoint_path(&p.to_string_lossy()));
         let fingerprint = plan.fingerprint();
-        let (start, writer) = open_output(args, &plan, cp_path.as_deref(), &fingerprint)?;
-        let Connection { client, emulator } = connect(args, plan.beta).await?;
+        // Everything that can refuse without the network, before it.
+        let files = plan.output.as_deref().map(OutputFiles::lock).transpose()?;
+        let begin = match &files {
+            Some(f) => f.begin(args, &plan, &fingerprint)?,
+            None => Begin::Fresh,
+        };
         let label = plan.kind.cli_name().to_string();
+        let progress = Progress::new(&label, counter.clone());
+        let files = match (files, &begin) {
+            (Some(f), Begin::AlreadyComplete(cp)) => {
+                // Stopped after the output was in place: only the checkpoint is left to remove.
+                let destination = f.output.display().to_string();
+                f.finish_stale()?;
+                let line = progress.finish(cp.rows, cp.rows, cp.pages, &destination);
+                return Ok(Summary {
+                    rows: cp.rows,
+                    rows_earlier: cp.rows,
+                    pages: cp.pages,
+                    retries: 0,
+                    resumed: true,
+                    line,
+                });
+            }
+            (files, _) => files,
+        };
+        let Connection { client, emulator } = connect(args, plan.beta).await?;
+        let (start, rows_earlier) = match &begin {
+            Begin::Resume(cp) => {
+                if let Some(link) = &cp.next_link {
+                    check_saved_link(&client, &plan, cp.window, link)?;
+                }
+                let start = Start {
+                    window: cp.window,
+                    link: cp.next_link.clone(),
+                    pages: cp.pages,
+                };
+                (start, cp.rows)
+            }
+            _ => {
+                let start = Start {
+                    window: 0,
+                    link: None,
+                    pages: 0,
+                };
+                (start, 0)
+            }
+        };
+        let writer = match (&files, &begin) {
+            (Some(f), Begin::Resume(cp)) => f.resume_writer(&plan, cp)?,
+            (Some(f), _) => f.create_writer(&plan)?,
+            (None, _) => RowWriter::create(None, plan.format, &plan.columns)?,
+        };
         let opts = RequestOptions {
             max_page_size: plan.page_size,
             ..RequestOptions::default()
@@ -107,13 +158,15 @@ impl Exporter {
             plan,
             opts,
             writer,
-            checkpoint: cp_path,
+            files,
             fingerprint,
             range,
             pages: start.pages,
-            progress: Progress::new(&label, counter.clone()),
+            progress,
             stop_after_pages: args.stop_after_pages,
+            checkpoint_pause: args.checkpoint_pause_ms.map(Duration::from_millis),
             pages_this_run: 0,
+            rows_earlier,
         };
         let resumed = args.resume;
         if !resumed {
@@ -128,20 +181,31 @@ impl Exporter {
             ex.progress.abandon();
             return Err(e);
         }
-        let rows = ex.writer.rows();
-        ex.writer.finish()?;
-        if let Some(cp) = &ex.checkpoint {
-            Checkpoint::remove(cp)?;
-        }
-        let destination = ex
-            .plan
-            .output
-            .as_ref()
-            .map_or_else(|| "stdout".to_string(), |p| p.display().to_string());
-        let line = ex.progress.finish(rows, ex.pages, &destination, resumed);
+        let Exporter {
+            writer,
+            files,
+            pages,
+            progress,
+            rows_earlier,
+            ..
+        } = ex;
+        let rows = writer.rows();
+        let destination = match files {
+            Some(f) => {
+                let destination = f.output.display().to_string();
+                f.complete(writer)?;
+                destination
+            }
+            None => {
+                writer.finish()?;
+                "stdout".to_string()
+            }
+        };
+        let line = progress.finish(rows, rows_earlier, pages, &destination);
         Ok(Summary {
             rows,
-            pages: ex.pages,
+            rows_earlier,
+            pages,
             retries: counter.count(),
             resumed,
             line,
@@ -219,11 +283,13 @@ impl Exporter {
         T: DeserializeOwned,
     {
         let path = requests::log_path(&self.client, self.plan.kind, self.plan.beta, w)?;
+        let mut links = self.window_links(&path, link.as_deref())?;
         let pager = self.pager::<Box<RawValue>>(&path, link)?;
         let mut pages = read_ahead(pager);
         while let Some(item) = pages.recv().await? {
             let (page, next): (Page<Box<RawValue>>, Option<String>) =
                 item.map_err(|e| from_graph(e, self.emulator))?;
+            follow(&mut links, next.as_deref())?;
             for (i, row) in page.value.iter().enumerate() {
                 self.writer.write_raw(row, |r| rows::check::<T>(r, i))?;
             }
@@ -239,19 +305,37 @@ impl Exporter {
         link: Option<String>,
     ) -> Result<(), CliError> {
         let path = requests::records_path(&self.client, w, self.plan.page_size)?;
+        let mut links = self.window_links(&path, link.as_deref())?;
         let mut pager = self.pager::<rows::CallRecordRow>(&path, link)?;
         while let Some(page) = pager.next().await {
             let page = page.map_err(|e| from_graph(e, self.emulator))?;
+            let next = pager.next_link().map(str::to_string);
+            follow(&mut links, next.as_deref())?;
             for record in &page.value {
                 match self.plan.kind {
                     Kind::Sessions => self.sessions_of(record).await?,
                     _ => self.record_with_includes(record).await?,
                 }
             }
-            let next = pager.next_link().map(str::to_string);
             self.page_done(index, next)?;
         }
         Ok(())
+    }
+
+    /// The link checks of a window starting at `path` or at a saved `link`.
+    fn window_links(&self, path: &str, link: Option<&str>) -> Result<WindowLinks, CliError> {
+        let root = self.client.base_url();
+        let mut links = WindowLinks::new(root, path).map_err(|r| {
+            CliError::other(format!(
+                "cannot check the links of {path}: {}",
+                r.describe()
+            ))
+            .hint("please report it with the message above")
+        })?;
+        links
+            .requested(link.unwrap_or(path))
+            .map_err(|r| refused(link.unwrap_or(path), &r))?;
+        Ok(links)
     }
 
     /// Write a call record, expanded with sessions / participants if asked.
@@ -308,28 +392,34 @@ impl Exporter {
         Ok(())
     }
 
-    /// Flush the output and record where to continue: window `window`, from
-    /// `next_link` (relative) or from the window's start.
+    /// Make the output durable and record where to continue: window
+    /// `window`, from `next_link` (relative) or from the window's start.
     fn save_checkpoint(
         &mut self,
         window: usize,
         next_link: Option<String>,
     ) -> Result<(), CliError> {
-        let bytes = self.writer.flush()?;
-        let Some(path) = &self.checkpoint else {
+        let Some(files) = &self.files else {
+            self.writer.flush()?;
             return Ok(());
         };
-        Checkpoint {
-            version: VERSION,
-            fingerprint: self.fingerprint.clone(),
-            window,
-            next_link,
-            rows: self.writer.rows(),
-            pages: self.pages,
-            bytes,
-            range: Some(self.range.clone()),
-        }
-        .save(path)
+        let (fingerprint, range, pages) = (&self.fingerprint, &self.range, self.pages);
+        commit(
+            &mut self.writer,
+            &files.checkpoint,
+            self.checkpoint_pause,
+            |bytes, rows| Checkpoint {
+                version: VERSION,
+                fingerprint: fingerprint.clone(),
+                window,
+                next_link,
+                rows,
+                pages,
+                bytes,
+                range: Some(range.clone()),
+                seal: String::new(),
+            },
+        )
     }
 
     /// After a page: flush, checkpoint, show progress, maybe stop (testing aid).
@@ -342,6 +432,7 @@ impl Exporter {
         }
         let total = self.plan.windows.len();
         self.progress.page(
+            self.writer.rows() - self.rows_earlier,
             self.writer.rows(),
             self.pages,
             &format!("{}/{}", (window + 1).min(total), total),
@@ -432,52 +523,92 @@ fn resume_dates(args: &ExportArgs) -> ExportArgs {
     args
 }
 
-/// Open (or reopen) the output and work out where to start.
-fn open_output(
-    args: &ExportArgs,
+/// Make the rows written so far durable, then save the checkpoint that
+/// `checkpoint(bytes, rows)` makes of them. The output first: a checkpoint
+/// must never point past data that a power loss could take back.
+fn commit(
+    writer: &mut RowWriter,
+    path: &std::path::Path,
+    pause: Option<Duration>,
+    checkpoint: impl FnOnce(u64, u64) -> Checkpoint,
+) -> Result<(), CliError> {
+    let bytes = writer.sync()?;
+    checkpoint(bytes, writer.rows()).save_pausing(path, pause)
+}
+
+/// Check a checkpoint's next link before `--resume` follows it: on the
+/// Graph host, for the resource and range of its window.
+fn check_saved_link(
+    client: &GraphClient,
     plan: &Plan,
-    cp_path: Option<&std::path::Path>,
-    fingerprint: &str,
-) -> Result<(Start, RowWriter), CliError> {
-    let fresh = Start {
-        window: 0,
-        link: None,
-        pages: 0,
+    window: usize,
+    link: &str,
+) -> Result<(), CliError> {
+    let Some(w) = plan.windows.get(window) else {
+        return Ok(()); // A link past the last window was refused with the checkpoint.
     };
-    let (Some(out), Some(cp_path)) = (plan.output.as_deref(), cp_path) else {
-        return Ok((fresh, RowWriter::create(None, plan.format, &plan.columns)?));
+    let path = match plan.kind {
+        Kind::CallRecords | Kind::Sessions => requests::records_path(client, *w, plan.page_size)?,
+        kind => requests::log_path(client, kind, plan.beta, *w)?,
     };
-    if !args.resume {
-        if cp_path.exists() {
-            return Err(CliError::validation(format!(
-                "an interrupted export left the checkpoint {}",
-                cp_path.display()
-            ))
-            .hint("add --resume to continue it, or delete the checkpoint to start over"));
-        }
-        return Ok((
-            fresh,
-            RowWriter::create(Some(out), plan.format, &plan.columns)?,
-        ));
-    }
-    let cp = Checkpoint::load(cp_path)?;
-    if cp.fingerprint != fingerprint {
-        return Err(CliError::validation(format!(
-            "the checkpoint {} is for a different export ({}) than this one ({fingerprint})",
-            cp_path.display(),
-            cp.fingerprint
+    let links = WindowLinks::new(client.base_url(), &path).map_err(|r| {
+        CliError::other(format!(
+            "cannot check the links of {path}: {}",
+            r.describe()
         ))
-        .hint("resume with the same kind, range, format and options, or delete the checkpoint"));
+        .hint("please report it with the message above")
+    })?;
+    links.check(link).map(|_| ()).map_err(|r| {
+        CliError::validation(format!(
+            "the checkpoint's next link cannot be followed: {} ({})",
+            r.describe(),
+            shorten(link)
+        ))
+        .hint("the checkpoint was changed or belongs elsewhere: delete it and <output>.partial and run without --resume")
+    })
+}
+
+/// Accept a page's next link before the page is written (so the checkpoint
+/// after it only ever holds a link that will be followed).
+fn follow(links: &mut WindowLinks, next: Option<&str>) -> Result<(), CliError> {
+    match next {
+        Some(link) => links.follow(link).map_err(|r| refused(link, &r)),
+        None => Ok(()),
     }
-    let writer = RowWriter::resume(out, plan.format, &plan.columns, cp.bytes, cp.rows)?;
-    Ok((
-        Start {
-            window: cp.window,
-            link: cp.next_link,
-            pages: cp.pages,
-        },
-        writer,
-    ))
+}
+
+/// The error for a next link Graph sent that the export will not follow.
+fn refused(link: &str, why: &Refusal) -> CliError {
+    let what = match why {
+        Refusal::Loop => "a paging loop",
+        Refusal::ForeignHost(_) => "a link to another host",
+        _ => "a link the export cannot follow",
+    };
+    CliError::new(
+        Category::Network,
+        format!(
+            "Graph sent {what}: the next link {} is refused because {}",
+            shorten(link),
+            why.describe()
+        ),
+    )
+    .hint(
+        "nothing was sent to it, and the page that carried it was not written: the checkpoint points at \
+         the last page written. Run the same command with --resume later; if it happens again, report it \
+         (RUST_LOG=msgraph_runtime=debug shows the requests)",
+    )
+}
+
+/// A link for a message: without its query (which may be long), at most 200 characters.
+fn shorten(link: &str) -> String {
+    let head = link.split('?').next().unwrap_or(link);
+    if head.chars().count() <= 200 {
+        head.to_string()
+    } else {
+        let mut t: String = head.chars().take(200).collect();
+        t.push('…');
+        t
+    }
 }
 
 /// A next link relative to the client's service root when it is under it
@@ -516,6 +647,41 @@ mod tests {
             .await
             .expect_err("a panic must not end the window");
         assert!(e.message.contains("reading pages failed"), "{}", e.message);
+    }
+
+    /// Defect 8 of issue 18: the output is fsynced before the checkpoint
+    /// that points past it is written, and the checkpoint's temporary file
+    /// before it is renamed into place.
+    #[test]
+    fn the_output_is_durable_before_the_checkpoint_that_points_past_it() {
+        let dir = tempfile::tempdir().unwrap();
+        let out = dir.path().join("o.ndjson.partial");
+        let cp = dir.path().join("o.ndjson.checkpoint.json");
+        let mut w = RowWriter::create(Some(&out), crate::Format::Ndjson, &[]).unwrap();
+        w.write(&serde_json::json!({"a": 1})).unwrap();
+        crate::durable::take_journal();
+        commit(&mut w, &cp, None, |bytes, rows| Checkpoint {
+            version: VERSION,
+            fingerprint: "f".into(),
+            window: 0,
+            next_link: None,
+            rows,
+            pages: 1,
+            bytes,
+            range: None,
+            seal: String::new(),
+        })
+        .unwrap();
+        let steps = crate::durable::take_journal();
+        let at = |what: &str| steps.iter().position(|s| *s == what);
+        let (output, checkpoint, renamed) = (
+            at("output").expect("the output is synced"),
+            at("checkpoint").expect("the checkpoint file is synced"),
+            at("checkpoint renamed").expect("the checkpoint is renamed"),
+        );
+        assert!(output < checkpoint && checkpoint < renamed, "{steps:?}");
+        let saved = Checkpoint::load(&cp).unwrap();
+        assert_eq!((saved.bytes, saved.rows), (8, 1));
     }
 
     #[tokio::test]

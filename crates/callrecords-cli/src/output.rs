@@ -3,7 +3,7 @@
 
 use std::borrow::Cow;
 use std::fs::{File, OpenOptions};
-use std::io::{self, BufWriter, Seek, SeekFrom, Write};
+use std::io::{self, BufWriter, Read, Seek, SeekFrom, Write};
 use std::path::Path;
 
 use serde::Serialize;
@@ -165,6 +165,8 @@ pub enum Row<'a> {
 /// Writes rows of one export.
 pub struct RowWriter {
     encoder: Encoder,
+    /// The output file (none for stdout), to make written rows durable.
+    file: Option<File>,
     /// Number of columns before [`OTHER_MEMBERS`] (CSV only).
     columns: usize,
     /// The column paths as a tree (CSV only).
@@ -183,16 +185,22 @@ impl RowWriter {
         format: Format,
         columns: &[String],
     ) -> Result<Self, CliError> {
-        let target: Box<dyn Write + Send> = match path {
-            Some(p) => Box::new(File::create(p).map_err(|e| {
-                CliError::other(format!(
-                    "cannot create the output file {}: {e}",
-                    p.display()
-                ))
-            })?),
-            None => Box::new(io::stdout()),
+        let (target, file): (Box<dyn Write + Send>, Option<File>) = match path {
+            Some(p) => {
+                let cannot = |e: io::Error| {
+                    CliError::other(format!(
+                        "cannot create the output file {}: {e}",
+                        p.display()
+                    ))
+                    .hint("check that the directory exists and is writable, or choose another --output")
+                };
+                let f = File::create(p).map_err(cannot)?;
+                let sync = f.try_clone().map_err(cannot)?;
+                (Box::new(f), Some(sync))
+            }
+            None => (Box::new(io::stdout()), None),
         };
-        let mut w = Self::with_target(target, 0, 0, format, columns);
+        let mut w = Self::with_target(target, file, 0, 0, format, columns);
         w.preamble(columns)?;
         Ok(w)
     }
@@ -223,12 +231,29 @@ impl RowWriter {
                 "the output file {} is shorter ({len} bytes) than the checkpoint says ({bytes} bytes); it was changed since",
                 path.display()
             ))
-            .hint("start the export again without --resume"));
+            .hint(START_OVER));
+        }
+        let found = count_rows(&mut file, format, columns, bytes).map_err(|why| {
+            CliError::validation(format!(
+                "the first {bytes} bytes of {} that the checkpoint says are complete are not complete {} rows: {why}",
+                path.display(),
+                format.cli_name()
+            ))
+            .hint(START_OVER)
+        })?;
+        if found != rows {
+            return Err(CliError::validation(format!(
+                "the checkpoint says {rows} rows were written, but the first {bytes} bytes of {} hold {found}",
+                path.display()
+            ))
+            .hint(START_OVER));
         }
         file.set_len(bytes)?;
         file.seek(SeekFrom::End(0))?;
+        let sync = file.try_clone()?;
         Ok(Self::with_target(
             Box::new(file),
+            Some(sync),
             bytes,
             rows,
             format,
@@ -238,6 +263,7 @@ impl RowWriter {
 
     fn with_target(
         target: Box<dyn Write + Send>,
+        file: Option<File>,
         bytes: u64,
         rows: u64,
         format: Format,
@@ -259,6 +285,7 @@ impl RowWriter {
         let paths: Vec<Vec<String>> = columns.iter().map(|c| split_path(c)).collect();
         RowWriter {
             encoder,
+            file,
             tree: PathTree::new(&paths),
             columns: paths.len(),
             rows,
@@ -356,18 +383,144 @@ impl RowWriter {
         }
     }
 
+    /// [`RowWriter::flush`], then make what was written durable (fsync), so
+    /// a checkpoint written afterwards never points past data a power loss
+    /// could take back. Returns the output length.
+    pub fn sync(&mut self) -> Result<u64, CliError> {
+        let bytes = self.flush()?;
+        if let Some(f) = &self.file {
+            crate::durable::sync(f, "output")?;
+        }
+        Ok(bytes)
+    }
+
     /// Rows written so far.
     pub fn rows(&self) -> u64 {
         self.rows
     }
 
-    /// Write the epilogue (JSON `]`) and flush; returns the final byte length.
+    /// Write the epilogue (JSON `]`), flush and sync; returns the final byte length.
     pub fn finish(mut self) -> Result<u64, CliError> {
         if let Encoder::Json(s) = &mut self.encoder {
             s.write_all(if self.rows == 0 { b"]\n" } else { b"\n]\n" })?;
         }
-        self.flush()
+        self.sync()
     }
+}
+
+/// What to do when a resumed output does not match its checkpoint.
+const START_OVER: &str = "the output or its checkpoint was changed since the export stopped: delete both \
+                          (<output>.partial and <output>.checkpoint.json) and run the export again without --resume";
+
+/// The CSV header line of `columns` (and [`OTHER_MEMBERS`]).
+fn csv_header(columns: &[String]) -> Result<Vec<u8>, CliError> {
+    let mut w = csv::WriterBuilder::new().from_writer(Vec::new());
+    w.write_record(columns.iter().map(String::as_str).chain([OTHER_MEMBERS]))
+        .map_err(csv_err)?;
+    w.into_inner()
+        .map_err(|e| CliError::other(format!("cannot write the CSV header: {e}")))
+}
+
+/// The number of complete rows in the first `bytes` bytes of an output file,
+/// or why they are not a sequence of complete rows of `format` (with the
+/// CSV header of `columns`, the JSON `[`).
+pub fn count_rows(
+    file: &mut File,
+    format: Format,
+    columns: &[String],
+    bytes: u64,
+) -> Result<u64, String> {
+    file.seek(SeekFrom::Start(0)).map_err(|e| e.to_string())?;
+    let mut prefix = io::BufReader::with_capacity(256 * 1024, &mut *file).take(bytes);
+    let rows = match format {
+        Format::Ndjson => {
+            let (lines, last) = scan_lines(&mut prefix, false)?;
+            if bytes > 0 && last != Some(b'\n') {
+                return Err("it ends inside a row".into());
+            }
+            lines
+        }
+        Format::Csv => {
+            let header = csv_header(columns).map_err(|e| e.message)?;
+            let mut head = vec![0u8; header.len()];
+            prefix
+                .read_exact(&mut head)
+                .map_err(|_| "it does not hold the CSV header".to_string())?;
+            if head != header {
+                return Err("its CSV header is not the header of this export".into());
+            }
+            let (records, last) = scan_lines(&mut prefix, true)?;
+            if bytes > header.len() as u64 && last != Some(b'\n') {
+                return Err("it ends inside a row".into());
+            }
+            records
+        }
+        Format::Json => {
+            let mut open = [0u8; 1];
+            prefix
+                .read_exact(&mut open)
+                .map_err(|_| "it does not begin with [".to_string())?;
+            if open != *b"[" {
+                return Err("it does not begin with [".into());
+            }
+            count_json_elements(prefix)?
+        }
+    };
+    Ok(rows)
+}
+
+/// Count the line ends of `r` (for CSV, only those outside quoted fields)
+/// and return the last byte; an open quote at the end is an error.
+fn scan_lines(r: &mut impl io::BufRead, csv: bool) -> Result<(u64, Option<u8>), String> {
+    let (mut lines, mut last, mut quoted) = (0u64, None, false);
+    loop {
+        let buf = r.fill_buf().map_err(|e| e.to_string())?;
+        if buf.is_empty() {
+            break;
+        }
+        for &b in buf {
+            if csv && b == b'"' {
+                // A doubled quote inside a field toggles twice: no change.
+                quoted = !quoted;
+            } else if b == b'\n' && !quoted {
+                lines += 1;
+            }
+        }
+        last = buf.last().copied();
+        let n = buf.len();
+        r.consume(n);
+    }
+    if quoted {
+        return Err("it ends inside a quoted CSV field".into());
+    }
+    Ok((lines, last))
+}
+
+/// The number of elements of a JSON array whose `[` was read, given the
+/// rest up to the end of a complete element (the `]` is not there yet).
+fn count_json_elements(rest: impl io::Read) -> Result<u64, String> {
+    struct Count;
+    impl<'de> serde::de::Visitor<'de> for Count {
+        type Value = u64;
+        fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+            f.write_str("a JSON array")
+        }
+        fn visit_seq<A: serde::de::SeqAccess<'de>>(self, mut seq: A) -> Result<u64, A::Error> {
+            let mut n = 0;
+            while seq.next_element::<serde::de::IgnoredAny>()?.is_some() {
+                n += 1;
+            }
+            Ok(n)
+        }
+    }
+    let text = io::Cursor::new(b"[".to_vec())
+        .chain(rest)
+        .chain(io::Cursor::new(b"\n]".to_vec()));
+    let mut de = serde_json::Deserializer::from_reader(text);
+    let n = serde::Deserializer::deserialize_seq(&mut de, Count)
+        .map_err(|e| format!("it is not complete JSON rows ({e})"))?;
+    de.end().map_err(|e| e.to_string())?;
+    Ok(n)
 }
 
 /// One CSV record of `columns` cells, then [`OTHER_MEMBERS`]: one walk over
@@ -423,14 +576,18 @@ fn json_err(e: serde_json::Error) -> CliError {
     if let Some(kind) = e.io_error_kind() {
         CliError::from(std::io::Error::new(kind, e))
     } else {
-        CliError::other(format!("cannot encode a row as JSON: {e}"))
+        CliError::other(format!("cannot encode a row as JSON: {e}")).hint(
+            "please report it with the message above; the checkpoint allows --resume after a fix",
+        )
     }
 }
 
 fn csv_err(e: csv::Error) -> CliError {
     match e.into_kind() {
         csv::ErrorKind::Io(io) => CliError::from(io),
-        other => CliError::other(format!("cannot write CSV: {other:?}")),
+        other => CliError::other(format!("cannot write CSV: {other:?}")).hint(
+            "please report it with the message above; the checkpoint allows --resume after a fix",
+        ),
     }
 }
 

@@ -127,6 +127,7 @@ impl Plan {
             ))
             .hint("--to is the exclusive end of the range, e.g. --from 2026-11-01 --to 2026-11-02 for one day"));
         }
+        check_bounds(from, to, Utc::now())?;
         if args.cloud == CloudArg::China && !args.emulator {
             return Err(CliError::validation(
                 "call records and the PSTN / Direct Routing / SMS logs are not available in the China (21Vianet) cloud",
@@ -182,6 +183,18 @@ impl Plan {
             ))
             .hint("use a longer --window, or a shorter range"));
         }
+        if count > u128::from(args.max_windows) {
+            return Err(CliError::validation(format!(
+                "--window {} splits the {} range into {count} requests, more than --max-windows {}: \
+                 a range that long is usually a mistyped date or --window, and every request can write rows",
+                show_span(window),
+                show_span(range),
+                args.max_windows
+            ))
+            .hint(format!(
+                "check --from/--to and --window; if the range is meant, pass --max-windows {count}"
+            )));
+        }
         if !args.include.is_empty() && kind != Kind::CallRecords {
             return Err(CliError::validation(format!(
                 "--include only applies to call-records, not to {}",
@@ -204,7 +217,9 @@ impl Plan {
             );
         }
         if args.page_size == Some(0) {
-            return Err(CliError::validation("--page-size must be at least 1"));
+            return Err(CliError::validation("--page-size must be at least 1").hint(
+                "leave --page-size out for the service's default, or give a number such as 1000",
+            ));
         }
         // Call records and sessions have the same shape in beta (facts §3.2): v1.0 always.
         let beta =
@@ -241,6 +256,48 @@ impl Plan {
             self.page_size
         )
     }
+}
+
+/// No call-records data is older than Microsoft Teams (generally available
+/// in March 2017): a range starting before this is a mistyped date.
+pub fn earliest_data() -> DateTime<Utc> {
+    DateTime::from_timestamp(1_483_228_800, 0).unwrap_or(DateTime::<Utc>::UNIX_EPOCH)
+    // 2017-01-01
+}
+
+/// How far past now `--to` may be: a day, so "up to tomorrow" exports all of
+/// today (and a clock a little ahead does not matter).
+pub const FUTURE_SLACK: Duration = Duration::days(1);
+
+/// Refuse a range no data can be in: starting before [`earliest_data`] or
+/// ending more than [`FUTURE_SLACK`] after `now`. Graph documents no
+/// retention for the logs, so this is the only bound on how much one
+/// export writes.
+pub fn check_bounds(
+    from: DateTime<Utc>,
+    to: DateTime<Utc>,
+    now: DateTime<Utc>,
+) -> Result<(), CliError> {
+    let earliest = earliest_data();
+    if from < earliest {
+        return Err(CliError::validation(format!(
+            "--from {} is before any call data can exist (Microsoft Teams call records start in 2017)",
+            lit(from)
+        ))
+        .hint(format!(
+            "start the range on or after {}, e.g. --from now-90d",
+            earliest.date_naive()
+        )));
+    }
+    if to > now + FUTURE_SLACK {
+        return Err(CliError::validation(format!(
+            "--to {} is in the future (now is {}): no calls can be there yet",
+            lit(to),
+            lit(now)
+        ))
+        .hint("end the range at now, or at tomorrow's date for all of today"));
+    }
+    Ok(())
 }
 
 /// Most windows one export may be split into: more is a mistake (`--window 1s`
@@ -359,6 +416,8 @@ mod tests {
                 "2026-03-01",
                 "--window",
                 window,
+                "--max-windows",
+                "2000",
             ];
             match Cli::try_parse_from(argv) {
                 Ok(Cli {

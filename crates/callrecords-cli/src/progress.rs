@@ -113,13 +113,14 @@ impl Progress {
         !self.bar.is_hidden()
     }
 
-    /// Record a page of `rows` rows; `window` is "3/10".
-    pub fn page(&self, rows_total: u64, pages: u64, window: &str) {
+    /// Record a page: `rows_this_run` of the `rows_total` in the output were
+    /// written by this run (the rate counts only those); `window` is "3/10".
+    pub fn page(&self, rows_this_run: u64, rows_total: u64, pages: u64, window: &str) {
         self.bar.set_position(rows_total);
         let retries = self.retries.count();
         let secs = self.started.elapsed().as_secs_f64();
         let rate = if secs > 0.0 {
-            rows_total as f64 / secs
+            rows_this_run as f64 / secs
         } else {
             0.0
         };
@@ -133,16 +134,29 @@ impl Progress {
         self.bar.set_message(msg);
     }
 
-    /// Clear the bar and print the summary line.
-    pub fn finish(&self, rows: u64, pages: u64, destination: &str, resumed: bool) -> String {
+    /// Clear the bar and print the summary line: `rows` in the output, of
+    /// which `rows_earlier` came from an interrupted run this one resumed
+    /// (the time and rate are this run's alone).
+    pub fn finish(&self, rows: u64, rows_earlier: u64, pages: u64, destination: &str) -> String {
         self.bar.finish_and_clear();
         let secs = self.started.elapsed().as_secs_f64();
-        let rate = if secs > 0.0 { rows as f64 / secs } else { 0.0 };
+        let this_run = rows.saturating_sub(rows_earlier);
+        let rate = if secs > 0.0 {
+            this_run as f64 / secs
+        } else {
+            0.0
+        };
         let line = format!(
             "{}: {rows} rows in {pages} pages to {destination}, {} retries, {secs:.1}s ({rate:.0} rows/s){}",
             self.label,
             self.retries.count(),
-            if resumed { ", resumed" } else { "" }
+            if rows_earlier > 0 {
+                format!(
+                    "; resumed: {rows_earlier} rows from the earlier run, {this_run} in this one"
+                )
+            } else {
+                String::new()
+            }
         );
         eprintln!("{line}");
         line

@@ -53,16 +53,20 @@ pub fn check<T: DeserializeOwned>(row: Row<'_>, index: usize) -> Result<(), CliE
             "Graph returned a row that does not match the API's schema at value[{index}].{}: {}",
             e.path(),
             e.inner()
-        ))),
+        ))
+        .hint(
+            "this version cannot read that row: report it with the message above; the rows before it \
+             are checkpointed, so a fixed version can continue with --resume",
+        )),
     }
 }
 
 /// The `id` of a call record.
 pub fn record_id(record: &CallRecordRow) -> Result<String, CliError> {
-    record
-        .id
-        .clone()
-        .ok_or_else(|| CliError::other("Graph returned a call record without an id"))
+    record.id.clone().ok_or_else(|| {
+        CliError::other("Graph returned a call record without an id")
+            .hint("report it; the rows before it are checkpointed (continue with --resume)")
+    })
 }
 
 /// A row preceded by the id of its call record (`callRecordId`).

@@ -463,6 +463,7 @@ fn log_rows_keep_members_newer_than_the_metadata() {
             graph,
             "--format",
             format,
+            "--force",
             "-o",
             out.to_str().expect("utf-8"),
             "--from",
@@ -501,5 +502,6 @@ fn log_rows_keep_members_newer_than_the_metadata() {
         assert_ne!(o.status.code(), Some(0), "{format}");
         let e = stderr(&o);
         assert!(e.contains("value[0].charge"), "{format}: {e}");
+        assert!(e.contains("hint:"), "{format}: {e}");
     }
 }

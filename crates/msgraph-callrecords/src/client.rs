@@ -52,6 +52,7 @@ impl Client {
     /// The beta URL space (sent to `/beta` whatever version the runtime client was built
     /// for): `client.beta().communications()`.
     #[cfg(feature = "beta")]
+    #[cfg_attr(docsrs, doc(cfg(feature = "beta")))]
     pub fn beta(&self) -> crate::beta::GraphServiceRequestBuilder {
         crate::beta::GraphServiceRequestBuilder::new(&self.graph)
     }

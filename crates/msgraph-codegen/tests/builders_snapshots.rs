@@ -1,5 +1,6 @@
 //! The request builders from the real upstream v1.0 `$metadata` (when it is available) are
-//! those of the project's metadata, and the facts table matches the metadata. The generated
+//! those of the project's metadata, the facts table matches the metadata, and the docs link
+//! the Graph documentation. The generated
 //! files themselves are compared with the generator's output by `cargo xtask codegen --check`
 //! (and xtask's stale test), so they are not stored a second time as snapshots.
 
@@ -29,6 +30,38 @@ fn generate(doc: &Document, module: &str, label: &str, feature: Option<&str>) ->
         format!("crates/msgraph-callrecords/src/generated/{module}.rs")
     );
     files[0].contents.clone()
+}
+
+/// Generated docs are read on docs.rs and in editors, where the project's facts sheet is
+/// not: the documented rules they state link the Graph documentation page instead.
+#[test]
+fn generated_docs_link_the_graph_documentation() {
+    for (rel, module, label, feature) in [
+        ("metadata/graph-v1.0.callRecords.xml", "v1", "v1.0", None),
+        (
+            "metadata/graph-beta.callRecords.xml",
+            "beta",
+            "beta",
+            Some("beta"),
+        ),
+    ] {
+        let text = generate(&load(rel), module, label, feature);
+        assert!(
+            !text.contains("facts §"),
+            "{rel}: docs cite the facts sheet"
+        );
+        let rules: Vec<&str> = text
+            .lines()
+            .filter(|l| l.contains("Rules: ") || l.contains("Query options as documented: "))
+            .collect();
+        assert!(!rules.is_empty(), "{rel}: no documented rules");
+        for line in rules {
+            assert!(
+                line.contains("](https://learn.microsoft.com/graph/api/"),
+                "{rel}: {line}"
+            );
+        }
+    }
 }
 
 /// The walk starts at the whole entity container, so the full upstream document (40 entity

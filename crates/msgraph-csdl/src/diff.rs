@@ -26,7 +26,7 @@
 //! [`ApiDiff::report`] prints the changes one a line; [`ApiDiff::changelog`]
 //! writes them as a keep-a-changelog section.
 
-use std::collections::{BTreeMap, BTreeSet};
+use std::collections::{BTreeMap, BTreeSet, HashMap};
 use std::fmt;
 
 use crate::model::*;
@@ -172,37 +172,46 @@ impl ApiDiff {
         out
     }
 
-    /// A keep-a-changelog section headed `## {heading}`, with `Added`,
-    /// `Changed`, `Deprecated` and `Removed` subsections (breaking entries
-    /// marked **Breaking**); `None` when nothing changed.
-    pub fn changelog(&self, heading: &str) -> Option<String> {
-        if self.is_empty() {
-            return None;
-        }
-        let mut out = format!("## {heading}\n");
-        for (kind, title) in [
+    /// The changes as keep-a-changelog entries: `(subsection, lines)` for
+    /// `Added`, `Changed`, `Deprecated` and `Removed`, in that order, empty
+    /// subsections left out; breaking entries are marked **Breaking**.
+    pub fn changelog_entries(&self) -> Vec<(&'static str, Vec<String>)> {
+        [
             (Added, "Added"),
             (Changed, "Changed"),
             (Deprecated, "Deprecated"),
             (Removed, "Removed"),
-        ] {
-            let entries: Vec<&Change> = self.changes.iter().filter(|c| c.kind == kind).collect();
-            if entries.is_empty() {
-                continue;
-            }
-            out.push_str(&format!("\n### {title}\n\n"));
-            for c in entries {
+        ]
+        .into_iter()
+        .map(|(kind, title)| {
+            let lines = self.changes.iter().filter(|c| c.kind == kind).map(|c| {
                 let breaking = if c.impact == Breaking {
                     "**Breaking:** "
                 } else {
                     ""
                 };
-                out.push_str(&format!("- {breaking}{} `{}`", c.element, c.target));
-                if !c.detail.is_empty() {
-                    out.push_str(&format!(": {}", c.detail));
-                }
-                out.push('\n');
-            }
+                let detail = if c.detail.is_empty() {
+                    String::new()
+                } else {
+                    format!(": {}", c.detail)
+                };
+                format!("- {breaking}{} `{}`{detail}", c.element, c.target)
+            });
+            (title, lines.collect::<Vec<_>>())
+        })
+        .filter(|(_, lines)| !lines.is_empty())
+        .collect()
+    }
+
+    /// A keep-a-changelog section headed `## {heading}` with the
+    /// [`ApiDiff::changelog_entries`]; `None` when nothing changed.
+    pub fn changelog(&self, heading: &str) -> Option<String> {
+        if self.is_empty() {
+            return None;
+        }
+        let mut out = format!("## {heading}\n");
+        for (title, lines) in self.changelog_entries() {
+            out.push_str(&format!("\n### {title}\n\n{}\n", lines.join("\n")));
         }
         Some(out)
     }
@@ -213,6 +222,8 @@ pub fn diff(old: &Document, new: &Document) -> ApiDiff {
     let mut d = Differ {
         old,
         new,
+        old_notes: notes(old),
+        new_notes: notes(new),
         changes: Vec::new(),
     };
     d.types();
@@ -276,9 +287,24 @@ fn type_text(ty: &TypeRef) -> String {
     }
 }
 
+/// Out-of-line annotations by target.
+type Notes<'d> = HashMap<&'d str, Vec<&'d Annotation>>;
+
+fn notes(doc: &Document) -> Notes<'_> {
+    let mut out = Notes::new();
+    for g in doc.schemas.iter().flat_map(|s| &s.annotation_groups) {
+        out.entry(g.target.as_str())
+            .or_default()
+            .extend(&g.annotations);
+    }
+    out
+}
+
 struct Differ<'d> {
     old: &'d Document,
     new: &'d Document,
+    old_notes: Notes<'d>,
+    new_notes: Notes<'d>,
     changes: Vec<Change>,
 }
 
@@ -350,12 +376,16 @@ impl Differ<'_> {
         old: &[Annotation],
         new: &[Annotation],
     ) {
-        let deprecated = |doc: &Document, inline: &[Annotation]| {
-            doc.revisions(target, inline)
-                .into_iter()
+        let deprecated = |notes: &Notes, inline: &[Annotation]| {
+            let outside = notes.get(target).into_iter().flatten().copied();
+            inline
+                .iter()
+                .chain(outside)
+                .flat_map(Annotation::revisions)
                 .find(|r| r.kind == "Deprecated")
         };
-        let (before, after) = (deprecated(self.old, old), deprecated(self.new, new));
+        let before = deprecated(&self.old_notes, old);
+        let after = deprecated(&self.new_notes, new);
         match (before, after) {
             (before, Some(r)) if before.as_ref() != Some(&r) => {
                 let mut detail = Vec::new();

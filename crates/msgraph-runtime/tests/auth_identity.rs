@@ -18,7 +18,7 @@ use axum::routing::{get, post};
 use axum::Router;
 use common::{base, fast_policy, serve};
 use msgraph_runtime::{
-    DefaultCredential, Error, GraphClient, ManagedIdentityCredential, ManagedIdentityId,
+    Cloud, DefaultCredential, Error, GraphClient, ManagedIdentityCredential, ManagedIdentityId,
     RequestOptions, TokenCredential, WorkloadIdentityCredential,
 };
 use serde_json::json;
@@ -536,4 +536,31 @@ async fn chain_reports_a_misconfigured_step() {
         "{e}"
     );
     assert!(log_of(&imds_log).is_empty());
+}
+
+#[tokio::test]
+async fn chain_cloud_sets_the_authority_unless_azure_authority_host_does() {
+    let (cloud_auth, cloud_log) = token_endpoint(|_| entra_token("from-cloud")).await;
+    let (env_auth, env_log) = token_endpoint(|_| entra_token("from-env-host")).await;
+    let nothing = closed_port().await;
+    let cloud = Cloud::Custom {
+        authority: base(cloud_auth),
+        graph: Url::parse("https://graph.example").unwrap(),
+    };
+    let secret = [
+        ("AZURE_TENANT_ID", "t".to_string()),
+        ("AZURE_CLIENT_ID", "c".to_string()),
+        ("AZURE_CLIENT_SECRET", "s".to_string()),
+        imds_at(nothing),
+    ];
+    let chain = DefaultCredential::from_lookup(vars(&secret)).cloud(cloud.clone());
+    let token = chain.get_token(&[GRAPH_SCOPE]).await.unwrap();
+    assert_eq!(token.secret.expose(), "from-cloud");
+
+    let mut with_host = secret.to_vec();
+    with_host.push(("AZURE_AUTHORITY_HOST", base(env_auth).to_string()));
+    let chain = DefaultCredential::from_lookup(vars(&with_host)).cloud(cloud);
+    let token = chain.get_token(&[GRAPH_SCOPE]).await.unwrap();
+    assert_eq!(token.secret.expose(), "from-env-host");
+    assert_eq!((log_of(&cloud_log).len(), log_of(&env_log).len()), (1, 1));
 }

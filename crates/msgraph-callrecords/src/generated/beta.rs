@@ -77,7 +77,7 @@ impl CallRecordsRequestBuilder {
     ///
     /// Parameters are encoded as Graph expects: namespace-qualified name, unquoted UTC
     /// date-time literals (`2026-11-01T00:00:00Z`), reserved characters percent-encoded.
-    /// Rules: facts §2.6: from inclusive, to exclusive; maximum range not documented.
+    /// Rules: [getDirectRoutingCalls](https://learn.microsoft.com/graph/api/callrecords-callrecord-getdirectroutingcalls?view=graph-rest-1.0): from inclusive, to exclusive; maximum range not documented.
     ///
     /// Arguments are checked when the request is sent: `fromDateTime` not before
     /// `toDateTime`, or a range over the documented maximum, is then an
@@ -157,7 +157,7 @@ impl CallRecordsRequestBuilder {
     ///
     /// Parameters are encoded as Graph expects: namespace-qualified name, unquoted UTC
     /// date-time literals (`2026-11-01T00:00:00Z`), reserved characters percent-encoded.
-    /// Rules: facts §2.6 (beta): at most 90 days; end bound not documented, treated as inclusive.
+    /// Rules: [getPstnBlockedUsersLog](https://learn.microsoft.com/graph/api/callrecords-callrecord-getpstnblockeduserslog?view=graph-rest-beta): at most 90 days; end bound not documented, treated as inclusive.
     ///
     /// Arguments are checked when the request is sent: `fromDateTime` not before
     /// `toDateTime`, or a range over the documented maximum, is then an
@@ -237,7 +237,7 @@ impl CallRecordsRequestBuilder {
     ///
     /// Parameters are encoded as Graph expects: namespace-qualified name, unquoted UTC
     /// date-time literals (`2026-11-01T00:00:00Z`), reserved characters percent-encoded.
-    /// Rules: facts §2.6: from and to inclusive; at most 90 days.
+    /// Rules: [getPstnCalls](https://learn.microsoft.com/graph/api/callrecords-callrecord-getpstncalls?view=graph-rest-1.0): from and to inclusive; at most 90 days.
     ///
     /// Arguments are checked when the request is sent: `fromDateTime` not before
     /// `toDateTime`, or a range over the documented maximum, is then an
@@ -310,7 +310,7 @@ impl CallRecordsRequestBuilder {
     ///
     /// Parameters are encoded as Graph expects: namespace-qualified name, unquoted UTC
     /// date-time literals (`2026-11-01T00:00:00Z`), reserved characters percent-encoded.
-    /// Rules: facts §2.6 (beta): at most 90 days; end bound not documented, treated as inclusive.
+    /// Rules: [getPstnOnlineMeetingDialoutReport](https://learn.microsoft.com/graph/api/callrecords-callrecord-getpstnonlinemeetingdialoutreport?view=graph-rest-beta): at most 90 days; end bound not documented, treated as inclusive.
     ///
     /// Arguments are checked when the request is sent: `fromDateTime` not before
     /// `toDateTime`, or a range over the documented maximum, is then an
@@ -394,7 +394,7 @@ impl CallRecordsRequestBuilder {
     ///
     /// Parameters are encoded as Graph expects: namespace-qualified name, unquoted UTC
     /// date-time literals (`2026-11-01T00:00:00Z`), reserved characters percent-encoded.
-    /// Rules: facts §2.6 (beta): from and to inclusive; at most 90 days.
+    /// Rules: [getSmsLog](https://learn.microsoft.com/graph/api/callrecords-callrecord-getsmslog?view=graph-rest-beta): from and to inclusive; at most 90 days.
     ///
     /// Arguments are checked when the request is sent: `fromDateTime` not before
     /// `toDateTime`, or a range over the documented maximum, is then an
@@ -507,7 +507,7 @@ impl CallRecordRequestBuilder {
 
 /// `GET /communications/callRecords`: list callRecords (`Collection(microsoft.graph.callRecords.callRecord)`).
 ///
-/// Query options as documented: facts §2.2 (List callRecords; default page size 60).
+/// Query options as documented: [List callRecords](https://learn.microsoft.com/graph/api/callrecords-cloudcommunications-list-callrecords?view=graph-rest-1.0) (default page size 60).
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent"]
 pub struct ListCallRecordsRequest {
@@ -520,7 +520,7 @@ pub struct ListCallRecordsRequest {
 impl ListCallRecordsRequest {
     /// Operation name used in error messages.
     pub const OPERATION: &'static str = "list callRecords";
-    /// Largest accepted `max_page_size` (the documented maximum page size; facts §2.2 (List callRecords; default page size 60)).
+    /// Largest accepted `max_page_size` (the documented maximum page size; [List callRecords](https://learn.microsoft.com/graph/api/callrecords-cloudcommunications-list-callrecords?view=graph-rest-1.0) (default page size 60)).
     pub const MAX_PAGE_SIZE: u32 = 60u32;
     /// `$select`: only these properties (replaces an earlier selection).
     pub fn select(
@@ -687,7 +687,7 @@ impl CallRecordFilter {
 
 /// `GET /communications/callRecords/{id}`: get callRecord (`microsoft.graph.callRecords.callRecord`).
 ///
-/// Query options as documented: facts §2.3 (Get callRecord).
+/// Query options as documented: [Get callRecord](https://learn.microsoft.com/graph/api/callrecords-callrecord-get?view=graph-rest-1.0).
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent"]
 pub struct GetCallRecordRequest {
@@ -700,7 +700,7 @@ pub struct GetCallRecordRequest {
 impl GetCallRecordRequest {
     /// Operation name used in error messages.
     pub const OPERATION: &'static str = "get callRecord";
-    /// Largest accepted `max_page_size` (the documented maximum page size; facts §2.3 (Get callRecord)).
+    /// Largest accepted `max_page_size` (the documented maximum page size; [Get callRecord](https://learn.microsoft.com/graph/api/callrecords-callrecord-get?view=graph-rest-1.0)).
     pub const MAX_PAGE_SIZE: u32 = 130u32;
     /// `$select`: only these properties (replaces an earlier selection).
     pub fn select(
@@ -846,7 +846,7 @@ impl GetDirectRoutingCallsRequest {
     pub const OPERATION: &'static str = "getDirectRoutingCalls";
     /// Rows per page the service returns.
     pub const PAGE_SIZE: u32 = 1000u32;
-    /// Documented date-range rules (facts §2.6: from inclusive, to exclusive; maximum range not documented).
+    /// Documented date-range rules ([getDirectRoutingCalls](https://learn.microsoft.com/graph/api/callrecords-callrecord-getdirectroutingcalls?view=graph-rest-1.0): from inclusive, to exclusive; maximum range not documented).
     pub const RULES: crate::support::RangeRules = crate::support::RangeRules {
         operation: "getDirectRoutingCalls",
         max_days: None,
@@ -967,7 +967,7 @@ impl GetPstnBlockedUsersLogRequest {
     pub const OPERATION: &'static str = "getPstnBlockedUsersLog";
     /// Rows per page the service returns.
     pub const PAGE_SIZE: u32 = 1000u32;
-    /// Documented date-range rules (facts §2.6 (beta): at most 90 days; end bound not documented, treated as inclusive).
+    /// Documented date-range rules ([getPstnBlockedUsersLog](https://learn.microsoft.com/graph/api/callrecords-callrecord-getpstnblockeduserslog?view=graph-rest-beta): at most 90 days; end bound not documented, treated as inclusive).
     pub const RULES: crate::support::RangeRules = crate::support::RangeRules {
         operation: "getPstnBlockedUsersLog",
         max_days: Some(90i64),
@@ -1088,7 +1088,7 @@ impl GetPstnCallsRequest {
     pub const OPERATION: &'static str = "getPstnCalls";
     /// Rows per page the service returns.
     pub const PAGE_SIZE: u32 = 1000u32;
-    /// Documented date-range rules (facts §2.6: from and to inclusive; at most 90 days).
+    /// Documented date-range rules ([getPstnCalls](https://learn.microsoft.com/graph/api/callrecords-callrecord-getpstncalls?view=graph-rest-1.0): from and to inclusive; at most 90 days).
     pub const RULES: crate::support::RangeRules = crate::support::RangeRules {
         operation: "getPstnCalls",
         max_days: Some(90i64),
@@ -1201,7 +1201,7 @@ impl GetPstnOnlineMeetingDialoutReportRequest {
     pub const OPERATION: &'static str = "getPstnOnlineMeetingDialoutReport";
     /// Rows per page the service returns.
     pub const PAGE_SIZE: u32 = 1000u32;
-    /// Documented date-range rules (facts §2.6 (beta): at most 90 days; end bound not documented, treated as inclusive).
+    /// Documented date-range rules ([getPstnOnlineMeetingDialoutReport](https://learn.microsoft.com/graph/api/callrecords-callrecord-getpstnonlinemeetingdialoutreport?view=graph-rest-beta): at most 90 days; end bound not documented, treated as inclusive).
     pub const RULES: crate::support::RangeRules = crate::support::RangeRules {
         operation: "getPstnOnlineMeetingDialoutReport",
         max_days: Some(90i64),
@@ -1324,7 +1324,7 @@ impl GetSmsLogRequest {
     pub const OPERATION: &'static str = "getSmsLog";
     /// Rows per page the service returns.
     pub const PAGE_SIZE: u32 = 1000u32;
-    /// Documented date-range rules (facts §2.6 (beta): from and to inclusive; at most 90 days).
+    /// Documented date-range rules ([getSmsLog](https://learn.microsoft.com/graph/api/callrecords-callrecord-getsmslog?view=graph-rest-beta): from and to inclusive; at most 90 days).
     pub const RULES: crate::support::RangeRules = crate::support::RangeRules {
         operation: "getSmsLog",
         max_days: Some(90i64),
@@ -1566,7 +1566,7 @@ impl ParticipantRequestBuilder {
 
 /// `GET /communications/callRecords/{id}/participants_v2`: list participants_v2 (`Collection(microsoft.graph.callRecords.participant)`).
 ///
-/// Query options as documented: facts §2.5 (List participants_v2; maximum page size 130).
+/// Query options as documented: [List participants_v2](https://learn.microsoft.com/graph/api/callrecords-callrecord-list-participants_v2?view=graph-rest-1.0) (maximum page size 130).
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent"]
 pub struct ListParticipantsV2Request {
@@ -1579,7 +1579,7 @@ pub struct ListParticipantsV2Request {
 impl ListParticipantsV2Request {
     /// Operation name used in error messages.
     pub const OPERATION: &'static str = "list participants_v2";
-    /// Largest accepted `max_page_size` (the documented maximum page size; facts §2.5 (List participants_v2; maximum page size 130)).
+    /// Largest accepted `max_page_size` (the documented maximum page size; [List participants_v2](https://learn.microsoft.com/graph/api/callrecords-callrecord-list-participants_v2?view=graph-rest-1.0) (maximum page size 130)).
     pub const MAX_PAGE_SIZE: u32 = 130u32;
     /// `$top`: at most this many items per page.
     pub fn top(mut self, top: u32) -> Self {
@@ -1817,7 +1817,7 @@ impl SessionRequestBuilder {
 
 /// `GET /communications/callRecords/{id}/sessions`: list sessions (`Collection(microsoft.graph.callRecords.session)`).
 ///
-/// Query options as documented: facts §2.4 (List sessions; maximum page size 60).
+/// Query options as documented: [List sessions](https://learn.microsoft.com/graph/api/callrecords-callrecord-list-sessions?view=graph-rest-1.0) (maximum page size 60).
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent"]
 pub struct ListSessionsRequest {
@@ -1830,7 +1830,7 @@ pub struct ListSessionsRequest {
 impl ListSessionsRequest {
     /// Operation name used in error messages.
     pub const OPERATION: &'static str = "list sessions";
-    /// Largest accepted `max_page_size` (the documented maximum page size; facts §2.4 (List sessions; maximum page size 60)).
+    /// Largest accepted `max_page_size` (the documented maximum page size; [List sessions](https://learn.microsoft.com/graph/api/callrecords-callrecord-list-sessions?view=graph-rest-1.0) (maximum page size 60)).
     pub const MAX_PAGE_SIZE: u32 = 60u32;
     /// `$select`: only these properties (replaces an earlier selection).
     pub fn select(

@@ -1,5 +1,5 @@
-//! The only place that talks to the runtime: send one request, page a collection, follow
-//! nested next links, chain date windows. Generated builders call these functions.
+//! What the generated builders call to send: validate and freeze a request, send it, page
+//! a collection (through [`PageStream`]), follow nested next links, chain date windows.
 
 use futures::stream::StreamExt;
 use msgraph_runtime::{ArgumentError, Error, GraphClient, Page, RequestOptions};

@@ -3,7 +3,8 @@
 //! The CSDL gives the URL space (containment navigation, bound functions, parameter and return
 //! types). It does not say which query options an operation accepts, the page-size limits, or
 //! the date-range rules of the log functions; those come from the API documentation, as
-//! collected in `shared/facts/graph-callrecords.md` (cited per entry as "facts §x.y").
+//! collected in `shared/facts/graph-callrecords.md`; each entry's `source` links the Graph
+//! documentation page, since generated docs are read where that file is not.
 //!
 //! Operations absent from this table are still generated (they exist in the URL space) but
 //! get no query options beyond what every collection has; a bound function absent from
@@ -62,7 +63,7 @@ pub const OPERATIONS: &[OperationFacts] = &[
         // carry no sessions/participants_v2). `$top` is not on the page, but Graph's OData layer
         // accepts it on every collection as a per-page cap (the SDK issue asks for it), so the
         // three list operations offer it.
-        source: "facts §2.2 (List callRecords; default page size 60)",
+        source: "[List callRecords](https://learn.microsoft.com/graph/api/callrecords-cloudcommunications-list-callrecords?view=graph-rest-1.0) (default page size 60)",
         select: true,
         expand: &[],
         filter: &[
@@ -80,7 +81,7 @@ pub const OPERATIONS: &[OperationFacts] = &[
         kind: OpKind::Get,
         // A single relationship: sessions (with nested segments) or participants_v2; expanded
         // collections page inline at 60 sessions / 130 participants (nested next links).
-        source: "facts §2.3 (Get callRecord)",
+        source: "[Get callRecord](https://learn.microsoft.com/graph/api/callrecords-callrecord-get?view=graph-rest-1.0)",
         select: true,
         expand: &["sessions", "participants_v2"],
         filter: &[],
@@ -90,7 +91,7 @@ pub const OPERATIONS: &[OperationFacts] = &[
     OperationFacts {
         path: "/communications/callRecords/{id}/sessions",
         kind: OpKind::List,
-        source: "facts §2.4 (List sessions; maximum page size 60)",
+        source: "[List sessions](https://learn.microsoft.com/graph/api/callrecords-callrecord-list-sessions?view=graph-rest-1.0) (maximum page size 60)",
         select: true,
         expand: &["segments"],
         filter: &[],
@@ -102,7 +103,7 @@ pub const OPERATIONS: &[OperationFacts] = &[
         kind: OpKind::List,
         // Only $select is documented, but "$select is only supported for callRecord and
         // session" (facts §2.3), so participants get no select.
-        source: "facts §2.5 (List participants_v2; maximum page size 130)",
+        source: "[List participants_v2](https://learn.microsoft.com/graph/api/callrecords-callrecord-list-participants_v2?view=graph-rest-1.0) (maximum page size 130)",
         select: false,
         expand: &[],
         filter: &[],
@@ -146,7 +147,7 @@ pub const FUNCTIONS: &[FunctionFacts] = &[
         end: EndBound::Exclusive,
         window_days: 90,
         page_size: 1000,
-        source: "facts §2.6: from inclusive, to exclusive; maximum range not documented",
+        source: "[getDirectRoutingCalls](https://learn.microsoft.com/graph/api/callrecords-callrecord-getdirectroutingcalls?view=graph-rest-1.0): from inclusive, to exclusive; maximum range not documented",
     },
     FunctionFacts {
         name: "getPstnCalls",
@@ -154,7 +155,7 @@ pub const FUNCTIONS: &[FunctionFacts] = &[
         end: EndBound::Inclusive,
         window_days: 90,
         page_size: 1000,
-        source: "facts §2.6: from and to inclusive; at most 90 days",
+        source: "[getPstnCalls](https://learn.microsoft.com/graph/api/callrecords-callrecord-getpstncalls?view=graph-rest-1.0): from and to inclusive; at most 90 days",
     },
     FunctionFacts {
         name: "getPstnBlockedUsersLog",
@@ -165,7 +166,7 @@ pub const FUNCTIONS: &[FunctionFacts] = &[
         window_days: 90,
         page_size: 1000,
         source:
-            "facts §2.6 (beta): at most 90 days; end bound not documented, treated as inclusive",
+            "[getPstnBlockedUsersLog](https://learn.microsoft.com/graph/api/callrecords-callrecord-getpstnblockeduserslog?view=graph-rest-beta): at most 90 days; end bound not documented, treated as inclusive",
     },
     FunctionFacts {
         name: "getPstnOnlineMeetingDialoutReport",
@@ -174,7 +175,7 @@ pub const FUNCTIONS: &[FunctionFacts] = &[
         window_days: 90,
         page_size: 1000,
         source:
-            "facts §2.6 (beta): at most 90 days; end bound not documented, treated as inclusive",
+            "[getPstnOnlineMeetingDialoutReport](https://learn.microsoft.com/graph/api/callrecords-callrecord-getpstnonlinemeetingdialoutreport?view=graph-rest-beta): at most 90 days; end bound not documented, treated as inclusive",
     },
     FunctionFacts {
         name: "getSmsLog",
@@ -182,7 +183,7 @@ pub const FUNCTIONS: &[FunctionFacts] = &[
         end: EndBound::Inclusive,
         window_days: 90,
         page_size: 1000,
-        source: "facts §2.6 (beta): from and to inclusive; at most 90 days",
+        source: "[getSmsLog](https://learn.microsoft.com/graph/api/callrecords-callrecord-getsmslog?view=graph-rest-beta): from and to inclusive; at most 90 days",
     },
 ];
 
