@@ -11,7 +11,7 @@
 //! ([`msgraph_csdl::write`]). Re-importing an unchanged document changes
 //! nothing. `--check` writes nothing and fails when the file would change.
 //!
-//! Both commands print the API change report ([`msgraph_csdl::diff`]): what
+//! Both commands print the API change report ([`msgraph_csdl::diff()`]): what
 //! changed between the committed file (or `OLD`) and the new document, each
 //! change additive or breaking for the generated crates. `--changelog FILE`
 //! also records it in a keep-a-changelog file under `--heading` (default
