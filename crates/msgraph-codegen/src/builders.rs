@@ -2,7 +2,8 @@
 //!
 //! Three steps, one module each:
 //! * [`plan`] walks the entity container's singletons through containment navigation
-//!   properties into the scope namespace (`microsoft.graph.callRecords`) and collects the
+//!   properties into the scope namespace (the configured one, `microsoft.graph.callRecords`
+//!   for this project) and collects the
 //!   operations: `list`/`by_id` for collections, `get` for entities, bound functions;
 //! * [`facts`] reads the reviewed data file of what the CSDL does not carry (documented query
 //!   options, page-size limits, date-range rules of the log functions,
@@ -11,7 +12,8 @@
 //! * [`render`] turns the plan into tokens that call the hand-written `support` module of the
 //!   builders crate.
 //!
-//! Output: `crates/msgraph-callrecords/src/generated/{v1,beta}.rs`.
+//! Output: `<builders crate>/src/generated/<version module>.rs`
+//! (`crates/msgraph-callrecords/src/generated/{v1,beta}.rs` here).
 
 pub mod facts;
 pub mod plan;
@@ -24,12 +26,6 @@ use crate::emit::{emit, GeneratedFile};
 use crate::models::Version;
 use crate::Warning;
 
-/// Crate that receives the generated builders.
-pub const BUILDERS_CRATE_DIR: &str = "crates/msgraph-callrecords";
-
-/// The namespace whose operations get builders.
-pub const SCOPE_NAMESPACE: &str = "microsoft.graph.callRecords";
-
 /// Why builders could not be generated.
 #[derive(Debug, thiserror::Error)]
 pub enum BuilderError {
@@ -39,18 +35,30 @@ pub enum BuilderError {
     /// The facts file is not valid.
     #[error("request builders: {0}")]
     Facts(#[from] facts::FactsError),
+    /// The Graph version label has no `ApiVersion` of the runtime.
+    #[error(
+        "request builders: Graph version `{0}` is not one the runtime can address (v1.0, beta)"
+    )]
+    Version(String),
     /// Formatting failed (a generator bug).
     #[error("request builders: {0}")]
     Emit(String),
 }
 
-/// The generated module of one version as tokens (before formatting), with the plan it was
-/// rendered from (whose [`plan::Plan::warnings`] say what got defaults or was dropped).
+/// The generated module of one version as tokens (before formatting): builders for the URL
+/// space of namespace `scope` (`microsoft.graph.callRecords`), with the plan it was rendered
+/// from (whose [`plan::Plan::warnings`] say what got defaults or was dropped).
 pub fn builder_tokens(
     version: &Version<'_>,
+    scope: &str,
     facts: &facts::Facts,
 ) -> Result<(TokenStream, plan::Plan), BuilderError> {
-    let plan = plan::plan(version.document, SCOPE_NAMESPACE, facts)?;
+    let api_variant = match version.label {
+        "v1.0" => "V1",
+        "beta" => "Beta",
+        other => return Err(BuilderError::Version(other.to_string())),
+    };
+    let plan = plan::plan(version.document, scope, facts)?;
     let models = match version.feature {
         // Feature-gated versions live in a submodule of the models crate root.
         Some(_) => {
@@ -59,14 +67,7 @@ pub fn builder_tokens(
         }
         None => quote!(crate::models),
     };
-    let api_variant = Ident::new(
-        if version.feature.is_some() {
-            "Beta"
-        } else {
-            "V1"
-        },
-        Span::call_site(),
-    );
+    let api_variant = Ident::new(api_variant, Span::call_site());
     let ctx = render::Ctx {
         models,
         api_variant,
@@ -75,10 +76,13 @@ pub fn builder_tokens(
     Ok((render::module(&plan, &ctx), plan))
 }
 
-/// Generates `src/generated/<module>.rs` of the builders crate for each version
-/// (paths relative to the workspace root), and the warnings of every version (each prefixed
-/// with its label) followed by the facts entries no version used.
+/// Generates `src/generated/<module>.rs` of the builders crate `crate_dir` for each version:
+/// builders for the URL space of namespace `scope` (paths relative to the workspace root),
+/// with the operation rules `facts`. Also returns the warnings of every version (each
+/// prefixed with its label) followed by the facts entries no version used.
 pub fn generate_builders(
+    crate_dir: &str,
+    scope: &str,
     versions: &[Version<'_>],
     facts: &facts::Facts,
 ) -> Result<(Vec<GeneratedFile>, Vec<Warning>), BuilderError> {
@@ -86,8 +90,8 @@ pub fn generate_builders(
     let mut warnings = Vec::new();
     let mut plans = Vec::new();
     for v in versions {
-        let path = format!("{BUILDERS_CRATE_DIR}/src/generated/{}.rs", v.module);
-        let (tokens, plan) = builder_tokens(v, facts)?;
+        let path = format!("{crate_dir}/src/generated/{}.rs", v.module);
+        let (tokens, plan) = builder_tokens(v, scope, facts)?;
         files.push(emit(&path, tokens).map_err(|e| BuilderError::Emit(e.to_string()))?);
         warnings.extend(plan.warnings.iter().map(|w| Warning {
             subject: format!("{} {}", v.label, w.subject),

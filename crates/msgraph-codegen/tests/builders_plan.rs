@@ -36,7 +36,8 @@ fn tokens(d: &Document) -> String {
         feature: None,
         document: d,
     };
-    let (t, _) = builder_tokens(&v, &facts()).unwrap_or_else(|e| panic!("{e}"));
+    let (t, _) = builder_tokens(&v, "microsoft.graph.callRecords", &facts())
+        .unwrap_or_else(|e| panic!("{e}"));
     let text = t.to_string();
     syn::parse_str::<syn::File>(&text).unwrap_or_else(|e| panic!("{e}"));
     text

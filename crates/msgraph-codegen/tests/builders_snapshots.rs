@@ -24,6 +24,8 @@ fn facts() -> Facts {
 
 fn generate(doc: &Document, module: &str, label: &str, feature: Option<&str>) -> String {
     let (files, _) = generate_builders(
+        "crates/msgraph-callrecords",
+        "microsoft.graph.callRecords",
         &[Version {
             module,
             label,
@@ -104,6 +106,8 @@ fn committed_facts_and_metadata_give_no_warnings() {
         document,
     };
     let (_, warnings) = generate_builders(
+        "crates/msgraph-callrecords",
+        "microsoft.graph.callRecords",
         &[
             version("v1", "v1.0", None, &v1),
             version("beta", "beta", Some("beta"), &beta),
@@ -114,8 +118,13 @@ fn committed_facts_and_metadata_give_no_warnings() {
     let shown: Vec<String> = warnings.iter().map(Warning::to_string).collect();
     assert!(shown.is_empty(), "{shown:#?}");
     // v1.0 alone leaves the three beta-only functions unused: reported, not an error.
-    let (_, warnings) = generate_builders(&[version("v1", "v1.0", None, &v1)], &facts())
-        .unwrap_or_else(|e| panic!("{e}"));
+    let (_, warnings) = generate_builders(
+        "crates/msgraph-callrecords",
+        "microsoft.graph.callRecords",
+        &[version("v1", "v1.0", None, &v1)],
+        &facts(),
+    )
+    .unwrap_or_else(|e| panic!("{e}"));
     let shown: Vec<String> = warnings.iter().map(Warning::to_string).collect();
     assert_eq!(shown.len(), 3, "{shown:#?}");
     assert!(

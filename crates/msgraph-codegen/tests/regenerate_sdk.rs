@@ -1,9 +1,8 @@
 //! The maintainer's flow after a Graph update, with no generator edit: regenerate the SDK from
 //! a v1.0 document that gained a log function (getPstnCalls' shape, a new row type), a
-//! contained navigation to a new entity type, an enum member after `unknownFutureValue` and
-//! a `Core.Revisions` deprecation; the generated crates must compile and expose each. (The
-//! self-referencing complex type joins this test with the models generator's `Box` on
-//! cycles.)
+//! self-referencing complex type, a contained navigation to a new entity type, an enum member
+//! after `unknownFutureValue` and a `Core.Revisions` deprecation; the generated crates must
+//! compile and expose each.
 //!
 //! The generated models and builders crates are copied into a scratch workspace (with a
 //! small crate that uses every new item) and `cargo check`ed there with the workspace's
@@ -33,7 +32,7 @@ fn updated_v1() -> String {
     let path = common::workspace_root().join("metadata/graph-v1.0.callRecords.xml");
     let mut xml =
         std::fs::read_to_string(&path).unwrap_or_else(|e| panic!("{}: {e}", path.display()));
-    // New types: a log row and an entity type.
+    // New types: a log row, a complex type that contains itself, an entity type.
     insert_after(
         &mut xml,
         r#"<Schema Namespace="microsoft.graph.callRecords" xmlns="http://docs.oasis-open.org/odata/ns/edm">"#,
@@ -43,8 +42,13 @@ fn updated_v1() -> String {
         <Property Name="startDateTime" Type="Edm.DateTimeOffset" />
         <Property Name="charge" Type="Edm.Decimal" />
       </ComplexType>
+      <ComplexType Name="failureChain">
+        <Property Name="reason" Type="Edm.String" />
+        <Property Name="innerFailure" Type="microsoft.graph.callRecords.failureChain" />
+      </ComplexType>
       <EntityType Name="recording" BaseType="graph.entity">
         <Property Name="contentUrl" Type="Edm.String" />
+        <Property Name="failure" Type="microsoft.graph.callRecords.failureChain" />
       </EntityType>"#,
     );
     // A contained navigation property to the new entity type.
@@ -118,7 +122,7 @@ const EXPOSES: &str = r#"//! Uses every item a routine Graph update added.
 #![allow(dead_code, deprecated)]
 
 use chrono::{DateTime, Utc};
-use msgraph_callrecords::models::callrecords::{FutureCallLogRow, Modality, Recording};
+use msgraph_callrecords::models::callrecords::{FailureChain, FutureCallLogRow, Modality, Recording};
 use msgraph_callrecords::v1;
 
 /// The new log function: typed date-time arguments, checked, and its windowed variant.
@@ -139,9 +143,19 @@ pub fn navigation(record: &v1::CallRecordRequestBuilder) -> (v1::ListRecordingsR
     (record.recordings().list(), record.recordings().by_id("r1").get())
 }
 
-/// The new entity's fields.
-pub fn recording(r: &Recording) -> Option<&String> {
-    r.content_url.as_ref()
+/// The self-referencing complex type, boxed on its back edge.
+pub fn depth(mut f: &FailureChain) -> usize {
+    let mut n = 1;
+    while let Some(inner) = f.inner_failure.as_deref() {
+        n += 1;
+        f = inner;
+    }
+    n
+}
+
+/// The new entity's fields, one of them the self-referencing type.
+pub fn recording(r: &Recording) -> (Option<&String>, Option<usize>) {
+    (r.content_url.as_ref(), r.failure.as_ref().map(depth))
 }
 
 /// The enum member after unknownFutureValue.
@@ -267,7 +281,28 @@ fn routine_update_regenerates_a_compiling_sdk_that_exposes_each_change() {
     let beta = msgraph_csdl::load_file(&root.join("metadata/graph-beta.callRecords.xml"))
         .unwrap_or_else(|e| panic!("{e}"));
     let facts = Facts::load_file(&root.join(FACTS_FILE)).unwrap_or_else(|e| panic!("{e}"));
-    let out = msgraph_codegen::generate_all(&v1, &beta, &facts).unwrap_or_else(|e| panic!("{e}"));
+    let version = |module, label, feature, document| msgraph_codegen::models::Version {
+        module,
+        label,
+        feature,
+        document,
+    };
+    let outputs = msgraph_codegen::Outputs {
+        models_crate: "crates/msgraph-callrecords-models",
+        builders: Some(msgraph_codegen::BuilderOutput {
+            crate_dir: "crates/msgraph-callrecords",
+            namespace: "microsoft.graph.callRecords",
+            facts: &facts,
+        }),
+    };
+    let out = msgraph_codegen::generate_all(
+        &outputs,
+        &[
+            version("v1", "v1.0", None, &v1),
+            version("beta", "beta", Some("beta"), &beta),
+        ],
+    )
+    .unwrap_or_else(|e| panic!("{e}"));
 
     // What had no rules is named in warnings, and nothing else is.
     let mut warnings: Vec<String> = out.warnings.iter().map(ToString::to_string).collect();
@@ -292,6 +327,8 @@ fn routine_update_regenerates_a_compiling_sdk_that_exposes_each_change() {
         &[
             "pub struct FutureCallLogRow",
             "pub struct Recording",
+            "pub struct FailureChain",
+            "pub inner_failure: Option<Box<FailureChain>>",
             "Holographic,",
             "note = \"joinWebUrl is deprecated. Use joinInfo instead (deprecated 2026-01-15, removal 2027-01-15)\"",
         ],
