@@ -2,13 +2,13 @@
 //! have handed to the file so a checkpoint can record a safe truncation point.
 
 use std::borrow::Cow;
+use std::collections::BTreeMap;
 use std::fs::{File, OpenOptions};
 use std::io::{self, BufWriter, Read, Seek, SeekFrom, Write};
 use std::path::Path;
 
-use serde::Serialize;
+use serde::{Serialize, Serializer};
 use serde_json::value::RawValue;
-use serde_json::Value;
 
 use crate::args::Format;
 use crate::error::CliError;
@@ -73,7 +73,72 @@ struct PathTree {
 }
 
 /// The value of a column a row does not have.
-static NULL: Value = Value::Null;
+static NULL: Json<'static> = Json::Null;
+
+/// A row's JSON as a tree that keeps each number's own text.
+///
+/// `serde_json::Value` holds numbers as `f64`, which rounds an `Edm.Decimal`
+/// (`12.8300` becomes `12.83`, `0.1234567890123456789` becomes
+/// `0.12345678901234568`); here a number stays the raw text Graph sent.
+/// Objects are sorted by member name, like `serde_json::Map`.
+enum Json<'a> {
+    Null,
+    Bool(bool),
+    Number(&'a RawValue),
+    String(String),
+    Array(Vec<Json<'a>>),
+    Object(BTreeMap<String, Json<'a>>),
+}
+
+impl<'a> Json<'a> {
+    /// Reads one JSON value (the text must hold nothing else).
+    fn parse(text: &'a [u8]) -> serde_json::Result<Self> {
+        Self::from_raw(serde_json::from_slice(text)?)
+    }
+
+    /// Each level is read as raw values, so numbers are never converted.
+    fn from_raw(raw: &'a RawValue) -> serde_json::Result<Self> {
+        let text = raw.get();
+        Ok(match text.as_bytes().first() {
+            Some(b'{') => Json::Object(
+                serde_json::from_str::<BTreeMap<String, &RawValue>>(text)?
+                    .into_iter()
+                    .map(|(k, v)| Ok((k, Self::from_raw(v)?)))
+                    .collect::<serde_json::Result<_>>()?,
+            ),
+            Some(b'[') => Json::Array(
+                serde_json::from_str::<Vec<&RawValue>>(text)?
+                    .into_iter()
+                    .map(Self::from_raw)
+                    .collect::<serde_json::Result<_>>()?,
+            ),
+            Some(b'"') => Json::String(serde_json::from_str(text)?),
+            Some(b't') => Json::Bool(true),
+            Some(b'f') => Json::Bool(false),
+            Some(b'n') => Json::Null,
+            // serde_json validated the raw value: anything else is a number.
+            _ => Json::Number(raw),
+        })
+    }
+
+    fn is_null(&self) -> bool {
+        matches!(self, Json::Null)
+    }
+}
+
+impl Serialize for Json<'_> {
+    /// Compact JSON through serde_json, numbers written as their own text.
+    fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        match self {
+            Json::Null => s.serialize_unit(),
+            Json::Bool(b) => s.serialize_bool(*b),
+            Json::Number(raw) => raw.serialize(s),
+            Json::String(text) => s.serialize_str(text),
+            Json::Array(items) => s.collect_seq(items),
+            Json::Object(members) => s.collect_map(members),
+        }
+    }
+}
 
 impl PathTree {
     fn new(paths: &[Vec<String>]) -> Self {
@@ -106,14 +171,14 @@ impl PathTree {
     /// Puts each member of `value` a column holds into `cells` (by column
     /// index) and, given `leftovers`, collects the non-null members no
     /// column holds (keyed by dotted path from `prefix`).
-    fn fill<'v>(
+    fn fill<'v, 'a>(
         &self,
-        value: &'v Value,
-        cells: &mut [&'v Value],
+        value: &'v Json<'a>,
+        cells: &mut [&'v Json<'a>],
         prefix: &mut String,
-        mut leftovers: Option<&mut serde_json::Map<String, Value>>,
+        mut leftovers: Option<&mut BTreeMap<String, &'v Json<'a>>>,
     ) {
-        let Value::Object(members) = value else {
+        let Json::Object(members) = value else {
             return;
         };
         for (key, v) in members {
@@ -141,11 +206,13 @@ impl PathTree {
             }
             prefix.push_str(key);
             match node {
-                Some(node) if v.is_object() => node.fill(v, cells, prefix, Some(out)),
+                Some(node) if matches!(v, Json::Object(_)) => {
+                    node.fill(v, cells, prefix, Some(out))
+                }
                 // A scalar or list where the columns expect an object, or a
                 // member no column names: kept here rather than dropped.
                 _ => {
-                    out.insert(prefix.clone(), v.clone());
+                    out.insert(prefix.clone(), v);
                 }
             }
             prefix.truncate(len);
@@ -158,8 +225,6 @@ impl PathTree {
 pub enum Row<'a> {
     /// As Graph sent it.
     Text(&'a str),
-    /// Already parsed (CSV needs the value).
-    Parsed(&'a Value),
 }
 
 /// Writes rows of one export.
@@ -307,8 +372,7 @@ impl RowWriter {
     /// Write one row given as JSON text (as Graph sent it): NDJSON and JSON
     /// copy it, CSV reads it once.
     ///
-    /// `check` sees the row first, in the form the writer needs anyway (the
-    /// text, or the value CSV parses it into), so nothing is parsed twice.
+    /// `check` sees the row's text first; a row it rejects is not written.
     pub fn write_raw(
         &mut self,
         row: &RawValue,
@@ -319,8 +383,8 @@ impl RowWriter {
             Encoder::Ndjson(s) => {
                 // A raw value is one line unless the service pretty-printed it.
                 if text.contains('\n') {
-                    let value: Value = serde_json::from_str(text).map_err(json_err)?;
-                    check(Row::Parsed(&value))?;
+                    let value = Json::parse(text.as_bytes()).map_err(json_err)?;
+                    check(Row::Text(text))?;
                     serde_json::to_writer(&mut *s, &value).map_err(json_err)?;
                 } else {
                     check(Row::Text(text))?;
@@ -334,8 +398,8 @@ impl RowWriter {
                 s.write_all(text.as_bytes())?;
             }
             Encoder::Csv(w) => {
-                let value: Value = serde_json::from_str(text).map_err(json_err)?;
-                check(Row::Parsed(&value))?;
+                let value = Json::parse(text.as_bytes()).map_err(json_err)?;
+                check(Row::Text(text))?;
                 csv_row(w, &self.tree, self.columns, &value)?;
             }
         }
@@ -359,7 +423,7 @@ impl RowWriter {
                 // their short form (0.02, not 0.019999999552965164).
                 self.scratch.clear();
                 serde_json::to_writer(&mut self.scratch, row).map_err(json_err)?;
-                let value: Value = serde_json::from_slice(&self.scratch).map_err(json_err)?;
+                let value = Json::parse(&self.scratch).map_err(json_err)?;
                 csv_row(w, &self.tree, self.columns, &value)?;
             }
         }
@@ -529,19 +593,19 @@ fn csv_row(
     w: &mut csv::Writer<Sink>,
     tree: &PathTree,
     columns: usize,
-    value: &Value,
+    value: &Json<'_>,
 ) -> Result<(), CliError> {
-    let mut values: Vec<&Value> = vec![&NULL; columns];
-    let mut other = serde_json::Map::new();
+    let mut values: Vec<&Json<'_>> = vec![&NULL; columns];
+    let mut other = BTreeMap::new();
     tree.fill(value, &mut values, &mut String::new(), Some(&mut other));
     for v in values {
-        w.write_field(cell(v).as_bytes()).map_err(csv_err)?;
+        w.write_field(cell(v)?.as_bytes()).map_err(csv_err)?;
     }
     if other.is_empty() {
         w.write_field("").map_err(csv_err)?;
     } else {
-        w.write_field(Value::Object(other).to_string())
-            .map_err(csv_err)?;
+        let text = serde_json::to_string(&other).map_err(json_err)?;
+        w.write_field(text).map_err(csv_err)?;
     }
     // An empty record ends the one the fields above began.
     w.write_record(None::<&[u8]>).map_err(csv_err)
@@ -550,26 +614,26 @@ fn csv_row(
 /// The value at `path`, or `Null` when any step is missing (the reference
 /// [`PathTree::fill`] is tested against).
 #[cfg(test)]
-fn lookup<'a>(value: &'a Value, path: &[String]) -> &'a Value {
+fn lookup<'v, 'a>(value: &'v Json<'a>, path: &[String]) -> &'v Json<'a> {
     let mut cur = value;
     for seg in path {
-        match cur.get(seg.as_str()) {
-            Some(v) => cur = v,
-            None => return &Value::Null,
+        match cur {
+            Json::Object(members) if members.contains_key(seg) => cur = &members[seg],
+            _ => return &NULL,
         }
     }
     cur
 }
 
 /// A CSV cell: empty for null, text as is, collections and objects as JSON.
-fn cell(v: &Value) -> Cow<'_, str> {
-    match v {
-        Value::Null => Cow::Borrowed(""),
-        Value::String(s) => Cow::Borrowed(s),
-        Value::Bool(b) => Cow::Borrowed(if *b { "true" } else { "false" }),
-        Value::Number(n) => Cow::Owned(n.to_string()),
-        other => Cow::Owned(other.to_string()),
-    }
+fn cell<'v>(v: &'v Json<'_>) -> Result<Cow<'v, str>, CliError> {
+    Ok(match v {
+        Json::Null => Cow::Borrowed(""),
+        Json::String(s) => Cow::Borrowed(s),
+        Json::Bool(b) => Cow::Borrowed(if *b { "true" } else { "false" }),
+        Json::Number(n) => Cow::Borrowed(n.get()),
+        other => Cow::Owned(serde_json::to_string(other).map_err(json_err)?),
+    })
 }
 
 fn json_err(e: serde_json::Error) -> CliError {
@@ -594,7 +658,7 @@ fn csv_err(e: csv::Error) -> CliError {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use serde_json::json;
+    use serde_json::{json, Value};
 
     fn cols(list: &[&str]) -> Vec<String> {
         list.iter().map(|s| s.to_string()).collect()
@@ -647,15 +711,18 @@ mod tests {
                     row.insert(key.to_string(), v);
                 }
             }
-            let row = Value::Object(row);
+            let text = Value::Object(row).to_string();
+            let row = Json::parse(text.as_bytes()).unwrap();
             let mut cells = vec![&NULL; paths.len()];
-            let mut other = serde_json::Map::new();
+            let mut other = BTreeMap::new();
             tree.fill(&row, &mut cells, &mut String::new(), Some(&mut other));
             for (i, path) in paths.iter().enumerate() {
-                assert_eq!(cells[i], lookup(&row, path), "{} in {row}", columns[i]);
+                // The very node a lookup finds (or the shared NULL).
+                let want = lookup(&row, path);
+                assert!(std::ptr::eq(cells[i], want), "{} in {text}", columns[i]);
             }
             for key in other.keys() {
-                assert!(!columns.contains(key), "{key} has a column: {row}");
+                assert!(!columns.contains(key), "{key} has a column: {text}");
             }
         }
     }
@@ -732,6 +799,61 @@ mod tests {
         let second: Value = serde_json::from_str(&other[1]).unwrap();
         assert_eq!(second, json!({"caller": "not an object"}));
         assert_eq!(other[2], "");
+    }
+
+    /// Graph's row text, as `write_raw` gets it.
+    fn raw(text: &str) -> Box<RawValue> {
+        RawValue::from_string(text.to_string()).unwrap()
+    }
+
+    /// `Edm.Decimal` values keep their own text in CSV cells, in nested
+    /// values written as JSON and in `otherMembers` (a `serde_json::Value`
+    /// would round them through f64: `12.83`, `0.12345678901234568`).
+    #[test]
+    fn csv_keeps_the_text_of_every_number() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("out.csv");
+        let columns = cols(&["id", "charge", "rate", "legs", "count"]);
+        let mut w = RowWriter::create(Some(&path), Format::Csv, &columns).unwrap();
+        let row = raw(
+            r#"{"id": "1", "charge": 12.8300, "rate": 0.1234567890123456789,
+            "legs": [1.50, {"fee": 0.0750}], "count": 7,
+            "extra": {"price": 0.1234567890123456789, "tax": 1.10}}"#,
+        );
+        w.write_raw(&row, |_| Ok(())).unwrap();
+        // A typed row (`write`) goes through JSON text too: a decimal it
+        // serializes as raw text stays as it is.
+        w.write(&raw(r#"{"id": "2", "charge": 0.0750}"#)).unwrap();
+        w.finish().unwrap();
+        assert_eq!(
+            std::fs::read_to_string(&path).unwrap(),
+            "id,charge,rate,legs,count,otherMembers\n\
+             1,12.8300,0.1234567890123456789,\"[1.50,{\"\"fee\"\":0.0750}]\",7,\
+             \"{\"\"extra\"\":{\"\"price\"\":0.1234567890123456789,\"\"tax\"\":1.10}}\"\n\
+             2,0.0750,,,,\n"
+        );
+    }
+
+    /// A pretty-printed row is written to NDJSON on one line, its numbers
+    /// as sent; the check sees the text Graph sent.
+    #[test]
+    fn ndjson_one_lines_a_pretty_row_keeping_its_numbers() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("out.ndjson");
+        let mut w = RowWriter::create(Some(&path), Format::Ndjson, &[]).unwrap();
+        let text = "{\n  \"charge\": 12.8300,\n  \"b\": [0.1234567890123456789, \"x\\n\"]\n}";
+        let mut seen = None;
+        w.write_raw(&raw(text), |row| {
+            seen = Some(matches!(row, Row::Text(t) if t == text));
+            Ok(())
+        })
+        .unwrap();
+        w.finish().unwrap();
+        assert_eq!(
+            std::fs::read_to_string(&path).unwrap(),
+            "{\"b\":[0.1234567890123456789,\"x\\n\"],\"charge\":12.8300}\n"
+        );
+        assert_eq!(seen, Some(true));
     }
 
     #[test]

@@ -32,21 +32,13 @@ pub type ParticipantRow = callrecords::Participant;
 /// Checks that a row Graph sent decodes into its generated model `T` (the
 /// row itself is written as sent); `index` is its place in the page.
 pub fn check<T: DeserializeOwned>(row: Row<'_>, index: usize) -> Result<(), CliError> {
-    let fits = match row {
-        Row::Text(text) => serde_json::from_str::<T>(text).is_ok(),
-        Row::Parsed(value) => T::deserialize(value).is_ok(),
-    };
-    if fits {
+    let Row::Text(text) = row;
+    if serde_json::from_str::<T>(text).is_ok() {
         return Ok(());
     }
     // Only a row that fails is read again, to say where.
-    let failed = match row {
-        Row::Text(text) => {
-            let de = &mut serde_json::Deserializer::from_str(text);
-            serde_path_to_error::deserialize::<_, T>(de).err()
-        }
-        Row::Parsed(value) => serde_path_to_error::deserialize::<_, T>(value).err(),
-    };
+    let de = &mut serde_json::Deserializer::from_str(text);
+    let failed = serde_path_to_error::deserialize::<_, T>(de).err();
     match failed {
         None => Ok(()),
         Some(e) => Err(CliError::other(format!(
