@@ -40,6 +40,7 @@ use futures::stream::{self, BoxStream, StreamExt};
 use serde::de::DeserializeOwned;
 use tokio::sync::mpsc;
 use tokio::task::JoinHandle;
+use tracing::instrument::WithSubscriber;
 
 use crate::models::callrecords::CallRecord;
 use crate::support::{self, Prepared};
@@ -298,7 +299,7 @@ impl<T: DeserializeOwned + Send + 'static> Windows<T> {
             };
             let (tx, rx) = mpsc::channel(self.ahead);
             let pages = support::stream_pages::<T>(self.client.clone(), Ok(prepared));
-            let task = tokio::spawn(async move {
+            let fetch = async move {
                 let mut pages = pages;
                 while let Some(page) = pages.next().await {
                     let stop = page.is_err();
@@ -307,7 +308,10 @@ impl<T: DeserializeOwned + Send + 'static> Windows<T> {
                         break;
                     }
                 }
-            });
+            };
+            // The runtime reports retries and throttling as tracing events: the task
+            // reports them to the caller's subscriber, not the global one.
+            let task = tokio::spawn(fetch.with_current_subscriber());
             self.running.push_back(Running {
                 index,
                 rx,
