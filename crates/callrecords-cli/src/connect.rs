@@ -199,3 +199,68 @@ fn retry_policy(retries: u32) -> RetryPolicy {
 fn parse_url(s: &str) -> Result<Url, CliError> {
     Url::parse(s).map_err(|e| CliError::other(format!("emulator URL {s:?}: {e}")))
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use clap::Parser;
+
+    fn args(extra: &[&str]) -> ExportArgs {
+        let mut argv = vec![
+            "callrecords",
+            "export",
+            "pstn",
+            "--from",
+            "now-1d",
+            "--to",
+            "now",
+        ];
+        argv.extend_from_slice(extra);
+        match crate::Cli::try_parse_from(argv).expect("parses").command {
+            crate::Command::Export(a) => *a,
+            other => panic!("not an export: {other:?}"),
+        }
+    }
+
+    #[test]
+    fn the_governor_keeps_to_the_documented_limits_scaled_by_rate() {
+        let g = governor(&args(&[]), true);
+        assert_eq!(g.config().max_in_flight, 64);
+        assert_eq!(g.config().limits, RateLimits::default());
+        let g = governor(&args(&["--rate", "0.5", "--concurrency", "3"]), true);
+        assert_eq!(g.config().max_in_flight, 3);
+        let l = g.config().limits.clone();
+        assert_eq!(l.records_app_tenant, Some(Limit::per_secs(750, 20)));
+        assert_eq!(l.logs_app_tenant, Some(Limit::per_secs(100, 60)));
+        assert_eq!(l.logs_collection, Some(Limit::per_secs(25, 60)));
+        // The plain emulator enforces no limits: only the concurrency bound.
+        let g = governor(&args(&["--rate", "0.5"]), false);
+        assert_eq!(g.config().limits, RateLimits::none());
+    }
+
+    #[test]
+    fn bad_rates_and_concurrency_are_refused() {
+        for bad in [
+            &["--rate", "0"][..],
+            &["--rate", "-1"],
+            &["--rate", "abc"],
+            &["--rate", "NaN"],
+            &["--concurrency", "0"],
+        ] {
+            let mut argv = vec![
+                "callrecords",
+                "export",
+                "pstn",
+                "--from",
+                "now-1d",
+                "--to",
+                "now",
+            ];
+            argv.extend_from_slice(bad);
+            assert!(
+                crate::Cli::try_parse_from(argv).is_err(),
+                "{bad:?} accepted"
+            );
+        }
+    }
+}
