@@ -44,11 +44,11 @@ pub struct DiffArgs {
 /// Where to record an API change report as a CHANGELOG entry.
 #[derive(Debug, Args)]
 pub struct ChangelogArgs {
-    /// Prepend the changes to this keep-a-changelog file (created if missing).
+    /// Record the changes in this keep-a-changelog file (created if missing).
     #[arg(long, value_name = "FILE")]
     pub changelog: Option<std::path::PathBuf>,
-    /// The heading of the CHANGELOG section.
-    #[arg(long, default_value = "[Unreleased] - Graph metadata update")]
+    /// The CHANGELOG section to record them under (joined if it exists, else added on top).
+    #[arg(long, default_value = "[Unreleased]")]
     pub heading: String,
 }
 

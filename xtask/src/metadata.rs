@@ -12,8 +12,9 @@
 //! Both commands print the API change report ([`msgraph_csdl::diff`]): what
 //! changed between the committed file (or `OLD`) and the new document, each
 //! change additive or breaking for the generated crates. `--changelog FILE`
-//! also prepends it to a keep-a-changelog file as a section (not with
-//! `--check`, which writes nothing).
+//! also records it in a keep-a-changelog file under `--heading` (default
+//! `[Unreleased]`: into that section's lists when the file has one, else as
+//! a new section on top); not with `--check`, which writes nothing.
 //!
 //! No Graph beta `$metadata` has been imported yet: the committed beta file
 //! is the v1.0 file plus the documented beta delta, generated and checked by
@@ -106,40 +107,86 @@ pub fn api_changes(
     ))
 }
 
-/// Prepends `changes` to the `--changelog` file, if one was asked for.
+/// Records `changes` in the `--changelog` file, if one was asked for.
 fn record_changelog(args: &ChangelogArgs, changes: &ApiDiff) -> anyhow::Result<()> {
     let Some(path) = &args.changelog else {
         return Ok(());
     };
-    let Some(section) = changes.changelog(&args.heading) else {
+    let entries = changes.changelog_entries();
+    if entries.is_empty() {
         eprintln!("no API changes: {} left as it is", path.display());
         return Ok(());
-    };
+    }
     let existing = read_committed(path)?;
-    std::fs::write(path, prepend_changelog(existing.as_deref(), &section))
-        .map_err(|e| anyhow!("cannot write {}: {e}", path.display()))?;
-    eprintln!("prepended the API changes to {}", path.display());
+    let text = update_changelog(existing.as_deref(), &args.heading, &entries);
+    std::fs::write(path, text).map_err(|e| anyhow!("cannot write {}: {e}", path.display()))?;
+    eprintln!(
+        "recorded the API changes in {} under {}",
+        path.display(),
+        args.heading
+    );
     Ok(())
 }
 
-/// `existing` (a keep-a-changelog file, or nothing) with `section` put
-/// before its first `## ` section, after its title and preamble.
-pub fn prepend_changelog(existing: Option<&str>, section: &str) -> String {
+/// `existing` (a keep-a-changelog file, or nothing) with `entries` added
+/// under `## {heading}`: into that section's `### Added`/`Changed`/...
+/// lists (first in each; a missing list is added at the section's end)
+/// when the file has the section, else as a new section before the first
+/// `## ` one.
+pub fn update_changelog(
+    existing: Option<&str>,
+    heading: &str,
+    entries: &[(&str, Vec<String>)],
+) -> String {
+    let header = format!("## {heading}");
+    let section: String = entries
+        .iter()
+        .map(|(title, lines)| format!("\n### {title}\n\n{}\n", lines.join("\n")))
+        .collect();
     let existing = existing.unwrap_or_default();
     if existing.trim().is_empty() {
         return format!(
             "# Changelog\n\nAll notable changes to this project are documented in this file \
-             (format: [Keep a Changelog](https://keepachangelog.com/en/1.1.0/)).\n\n{section}"
+             (format: [Keep a Changelog](https://keepachangelog.com/en/1.1.0/)).\n\n{header}\n{section}"
         );
     }
-    let first_section = existing
-        .match_indices("## ")
-        .map(|(i, _)| i)
-        .find(|&i| i == 0 || existing.as_bytes()[i - 1] == b'\n');
-    match first_section {
-        Some(i) => format!("{}{section}\n{}", &existing[..i], &existing[i..]),
-        None => format!("{}\n\n{section}", existing.trim_end()),
+    let mut lines: Vec<String> = existing.lines().map(str::to_string).collect();
+    let Some(start) = lines.iter().position(|l| *l == header) else {
+        let first = lines.iter().position(|l| l.starts_with("## "));
+        return match first {
+            Some(i) => format!(
+                "{}\n{header}\n{section}\n{}\n",
+                lines[..i].join("\n"),
+                lines[i..].join("\n")
+            ),
+            None => format!("{}\n\n{header}\n{section}", existing.trim_end()),
+        };
+    };
+    for (title, new) in entries {
+        let end = lines[start + 1..]
+            .iter()
+            .position(|l| l.starts_with("## "))
+            .map_or(lines.len(), |i| start + 1 + i);
+        let sub = format!("### {title}");
+        match lines[start..end].iter().position(|l| *l == sub) {
+            Some(i) => {
+                let mut at = start + i + 1;
+                if lines.get(at).is_some_and(|l| l.is_empty()) {
+                    at += 1;
+                }
+                lines.splice(at..at, new.iter().cloned());
+            }
+            None => {
+                let mut at = end;
+                while at > start + 1 && lines[at - 1].is_empty() {
+                    at -= 1;
+                }
+                let block = [String::new(), sub, String::new()];
+                lines.splice(at..at, block.into_iter().chain(new.iter().cloned()));
+            }
+        }
     }
+    lines.join("\n") + "\n"
 }
 
 /// The committed file name for a Graph version.
@@ -425,27 +472,44 @@ mod tests {
     }
 
     #[test]
-    fn changelog_sections_go_before_the_first_release() {
-        let section = "## [Unreleased] - Graph metadata update\n\n### Added\n\n- x\n";
-        let fresh = prepend_changelog(None, section);
+    fn changelog_entries_join_the_unreleased_section_or_start_one() {
+        let entries = vec![
+            ("Added", vec!["- property `a/b`: Edm.String".to_string()]),
+            (
+                "Removed",
+                vec!["- **Breaking:** property `a/c`: Edm.Int32".to_string()],
+            ),
+        ];
+        // A new file: title, preamble, the section.
+        let fresh = update_changelog(None, "[Unreleased]", &entries);
         assert!(
             fresh.starts_with("# Changelog\n\nAll notable changes"),
             "{fresh}"
         );
-        assert!(fresh.ends_with(&format!(".\n\n{section}")), "{fresh}");
-        let existing = "# Changelog\n\nIntro.\n\n## [0.1.0] - 2026-11-01\n\n### Added\n\n- first\n";
-        assert_eq!(
-            prepend_changelog(Some(existing), section),
-            format!("# Changelog\n\nIntro.\n\n{section}\n## [0.1.0] - 2026-11-01\n\n### Added\n\n- first\n")
+        assert!(
+            fresh.ends_with(".\n\n## [Unreleased]\n\n### Added\n\n- property `a/b`: Edm.String\n\n### Removed\n\n- **Breaking:** property `a/c`: Edm.Int32\n"),
+            "{fresh}"
         );
+        // The section exists: entries lead its lists; a missing list goes at its end.
+        let existing = "# Changelog\n\nIntro.\n\n## [Unreleased]\n\n### Added\n\n- a feature\n\n### Fixed\n\n- a bug\n\n## [0.1.0] - 2026-11-01\n\n### Removed\n\n- old\n";
         assert_eq!(
-            prepend_changelog(Some("# Changelog\n"), section),
-            format!("# Changelog\n\n{section}")
+            update_changelog(Some(existing), "[Unreleased]", &entries),
+            "# Changelog\n\nIntro.\n\n## [Unreleased]\n\n### Added\n\n- property `a/b`: Edm.String\n- a feature\n\n### Fixed\n\n- a bug\n\n### Removed\n\n- **Breaking:** property `a/c`: Edm.Int32\n\n## [0.1.0] - 2026-11-01\n\n### Removed\n\n- old\n"
+        );
+        // Another heading: a new section before the first release.
+        assert_eq!(
+            update_changelog(Some(existing), "[0.2.0] - 2026-12-06", &entries[..1]),
+            "# Changelog\n\nIntro.\n\n## [0.2.0] - 2026-12-06\n\n### Added\n\n- property `a/b`: Edm.String\n\n## [Unreleased]\n\n### Added\n\n- a feature\n\n### Fixed\n\n- a bug\n\n## [0.1.0] - 2026-11-01\n\n### Removed\n\n- old\n"
+        );
+        // No section at all: appended after the title.
+        assert_eq!(
+            update_changelog(Some("# Changelog\n"), "[Unreleased]", &entries[..1]),
+            "# Changelog\n\n## [Unreleased]\n\n### Added\n\n- property `a/b`: Edm.String\n"
         );
     }
 
     #[test]
-    fn diff_command_prints_and_prepends_to_a_changelog() {
+    fn diff_command_prints_and_records_in_a_changelog() {
         let dir = std::env::temp_dir().join(format!("xtask-diff-{}", std::process::id()));
         std::fs::create_dir_all(&dir).unwrap();
         let (old, new, log) = (
@@ -463,18 +527,26 @@ mod tests {
                 heading: heading.to_string(),
             },
         };
-        diff(&args("[Unreleased] - first")).unwrap();
-        diff(&args("[Unreleased] - second")).unwrap();
+        let retyped = "- **Breaking:** property `microsoft.graph.callRecords.callRecord/version`: Edm.Int64 -> Edm.String\n";
+        diff(&args("[0.1.0] - 2026-12-01")).unwrap();
+        diff(&args("[Unreleased]")).unwrap();
         let text = std::fs::read_to_string(&log).unwrap();
-        let second = text
-            .find("## [Unreleased] - second")
-            .expect("second section");
-        let first = text.find("## [Unreleased] - first").expect("first section");
-        assert!(text.starts_with("# Changelog") && second < first, "{text}");
+        let unreleased = text.find("## [Unreleased]").expect("new section");
+        let released = text.find("## [0.1.0] - 2026-12-01").expect("first section");
         assert!(
-            text.contains("### Changed\n\n- **Breaking:** property `microsoft.graph.callRecords.callRecord/version`: Edm.Int64 -> Edm.String\n"),
+            text.starts_with("# Changelog") && unreleased < released,
             "{text}"
         );
+        assert!(
+            text.contains(&format!("### Changed\n\n{retyped}")),
+            "{text}"
+        );
+        // Again under [Unreleased]: the entries join that section's lists.
+        diff(&args("[Unreleased]")).unwrap();
+        let again = std::fs::read_to_string(&log).unwrap();
+        assert_eq!(again.matches("## [Unreleased]").count(), 1, "{again}");
+        assert_eq!(again.matches(retyped).count(), 3, "{again}");
+        let text = again;
         // No change: the changelog is left as it is.
         let same = DiffArgs {
             new: old.display().to_string(),

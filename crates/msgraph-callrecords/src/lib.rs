@@ -2,6 +2,40 @@
 //! feature), generated from Graph's CSDL; re-exports the models ([`models`]) and the runtime
 //! ([`runtime`]).
 //!
+//! # Quick start
+//!
+//! With `futures` and `tokio` (features `macros`, `rt-multi-thread`) next to this crate, and
+//! the `AZURE_*` variables of an app registration with `CallRecords.Read.All` set (see the
+//! [`runtime`] docs for the credentials):
+//!
+//! ```no_run
+//! use futures::TryStreamExt;
+//! use msgraph_callrecords::runtime::EnvironmentCredential;
+//! use msgraph_callrecords::{Client, GraphClient};
+//!
+//! #[tokio::main]
+//! async fn main() -> Result<(), Box<dyn std::error::Error>> {
+//!     let client = Client::new(
+//!         GraphClient::builder()
+//!             .credential(EnvironmentCredential::from_env()?)
+//!             .build()?,
+//!     );
+//!     let from = "2026-11-01T00:00:00Z".parse()?;
+//!     let to = "2026-11-02T00:00:00Z".parse()?;
+//!     let mut rows = client
+//!         .communications()
+//!         .call_records()
+//!         .get_pstn_calls(from, to)
+//!         .stream_items();
+//!     while let Some(row) = rows.try_next().await? {
+//!         println!("{:?} {:?} {:?}", row.start_date_time, row.callee_number, row.charge);
+//!     }
+//!     Ok(())
+//! }
+//! ```
+//!
+//! # Operations
+//!
 //! Start from a [`Client`] (no trait to import): `client.communications()` (v1.0) or
 //! `client.beta().communications()` (beta), then one method per containment navigation
 //! property; a collection has `list()` and `by_id(id)`, an entity `get()`, and the log
@@ -99,6 +133,56 @@
 //!     }
 //! }
 //! # Ok(()) }
+//! ```
+//!
+//! # Checkpoint and resume
+//!
+//! A stream's `resume_token()` says where it stands, down to the item (see
+//! [`ResumeToken`]); store its text with the export's output, and after a crash or a
+//! deploy start the same request from it: exactly the items not yet read follow, on a new
+//! client or in a new process. After an error the token points at the page that failed.
+//!
+//! ```no_run
+//! use futures::TryStreamExt;
+//! use msgraph_callrecords::{Client, Error, ResumeToken};
+//!
+//! async fn export(client: &Client, saved: Option<&str>) -> Result<(), Error> {
+//!     let from = "2026-11-01T00:00:00Z".parse().expect("a date");
+//!     let to = "2026-11-04T00:00:00Z".parse().expect("a date");
+//!     // Daily windows; the token also holds the windows still to read.
+//!     let request = client
+//!         .communications()
+//!         .call_records()
+//!         .get_pstn_calls_windowed_by(from, to, chrono::Duration::days(1));
+//!     let mut rows = match saved {
+//!         Some(text) => request.stream_items_from(text.parse::<ResumeToken>()?),
+//!         None => request.stream_items(),
+//!     };
+//!     while let Some(row) = rows.try_next().await? {
+//!         println!("{:?}", row.id);
+//!         let _checkpoint: Option<String> = rows.resume_token().map(|t| t.to_string());
+//!     }
+//!     Ok(())
+//! }
+//! ```
+//!
+//! # Anything else
+//!
+//! [`Client::get`] sends a `GET` of any path under the client's version root, or of a link on
+//! its host (a saved `@odata.nextLink`, a `/beta` URL), with the same auth, retries, options
+//! and errors, decoded into any `DeserializeOwned` type, one page or paged:
+//!
+//! ```no_run
+//! # async fn f(client: msgraph_callrecords::Client) -> Result<(), msgraph_callrecords::Error> {
+//! use futures::TryStreamExt;
+//! let one: serde_json::Value = client.get("/communications/callRecords?$top=1").send().await?;
+//! let all: Vec<serde_json::Value> = client
+//!     .get("/communications/callRecords")
+//!     .prefer("omit-values=nulls")
+//!     .stream_items()
+//!     .try_collect()
+//!     .await?;
+//! # let _ = (one, all); Ok(()) }
 //! ```
 // The one `Error` is the runtime's (128 bytes: an HTTP error carries the request and Graph
 // ids inline). Returning it by value costs a copy only on the error path, next to a network

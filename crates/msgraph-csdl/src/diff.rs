@@ -172,37 +172,46 @@ impl ApiDiff {
         out
     }
 
-    /// A keep-a-changelog section headed `## {heading}`, with `Added`,
-    /// `Changed`, `Deprecated` and `Removed` subsections (breaking entries
-    /// marked **Breaking**); `None` when nothing changed.
-    pub fn changelog(&self, heading: &str) -> Option<String> {
-        if self.is_empty() {
-            return None;
-        }
-        let mut out = format!("## {heading}\n");
-        for (kind, title) in [
+    /// The changes as keep-a-changelog entries: `(subsection, lines)` for
+    /// `Added`, `Changed`, `Deprecated` and `Removed`, in that order, empty
+    /// subsections left out; breaking entries are marked **Breaking**.
+    pub fn changelog_entries(&self) -> Vec<(&'static str, Vec<String>)> {
+        [
             (Added, "Added"),
             (Changed, "Changed"),
             (Deprecated, "Deprecated"),
             (Removed, "Removed"),
-        ] {
-            let entries: Vec<&Change> = self.changes.iter().filter(|c| c.kind == kind).collect();
-            if entries.is_empty() {
-                continue;
-            }
-            out.push_str(&format!("\n### {title}\n\n"));
-            for c in entries {
+        ]
+        .into_iter()
+        .map(|(kind, title)| {
+            let lines = self.changes.iter().filter(|c| c.kind == kind).map(|c| {
                 let breaking = if c.impact == Breaking {
                     "**Breaking:** "
                 } else {
                     ""
                 };
-                out.push_str(&format!("- {breaking}{} `{}`", c.element, c.target));
-                if !c.detail.is_empty() {
-                    out.push_str(&format!(": {}", c.detail));
-                }
-                out.push('\n');
-            }
+                let detail = if c.detail.is_empty() {
+                    String::new()
+                } else {
+                    format!(": {}", c.detail)
+                };
+                format!("- {breaking}{} `{}`{detail}", c.element, c.target)
+            });
+            (title, lines.collect::<Vec<_>>())
+        })
+        .filter(|(_, lines)| !lines.is_empty())
+        .collect()
+    }
+
+    /// A keep-a-changelog section headed `## {heading}` with the
+    /// [`ApiDiff::changelog_entries`]; `None` when nothing changed.
+    pub fn changelog(&self, heading: &str) -> Option<String> {
+        if self.is_empty() {
+            return None;
+        }
+        let mut out = format!("## {heading}\n");
+        for (title, lines) in self.changelog_entries() {
+            out.push_str(&format!("\n### {title}\n\n{}\n", lines.join("\n")));
         }
         Some(out)
     }
