@@ -1,7 +1,7 @@
 //! `cargo xtask codegen [--check]`: regenerates every generated file from `metadata/`.
 //!
-//! The list of outputs comes from [`msgraph_codegen::generate_all`]; request builders add
-//! their files there, so this command and the stale-check test need no change. Besides
+//! What is generated, from which files, into which crates, is `codegen.toml`
+//! ([`crate::config`]); the list of outputs comes from [`msgraph_codegen::generate_all`]. Besides
 //! writing/comparing each output, it reports generated files (those starting with the
 //! `@generated` header) under an output directory that the generator no longer produces.
 
@@ -9,18 +9,18 @@ use std::path::{Path, PathBuf};
 
 use anyhow::Context;
 
+use crate::config::Config;
 use crate::flags::CodegenArgs;
 use crate::util::{ensure_file_contents, project_root, FileState};
-
-/// The CSDL inputs, relative to the workspace root.
-pub const V1_METADATA: &str = "metadata/graph-v1.0.callRecords.xml";
-/// See [`V1_METADATA`].
-pub const BETA_METADATA: &str = "metadata/graph-beta.callRecords.xml";
 
 /// Regenerates the generated crates, or checks them with `--check`.
 pub fn run(args: &CodegenArgs) -> anyhow::Result<()> {
     let root = project_root();
     let report = sync(&root, args.check)?;
+    // Defaults used and rules dropped: the maintainer reviews them, they never stop codegen.
+    for w in &report.warnings {
+        eprintln!("warning: {w}");
+    }
     for p in &report.written {
         eprintln!("codegen: wrote {p}");
     }
@@ -52,24 +52,18 @@ pub struct SyncReport {
     pub removed: Vec<String>,
     /// Check mode: files missing, different, or orphaned.
     pub stale: Vec<String>,
+    /// What the generator did with defaults or dropped (see [`msgraph_codegen::Warning`]).
+    pub warnings: Vec<msgraph_codegen::Warning>,
 }
 
-/// Generates everything in memory, then writes (or, with `check`, compares) below `root`.
+/// Generates everything `<root>/codegen.toml` asks for in memory, then writes (or, with
+/// `check`, compares) below `root`.
 pub fn sync(root: &Path, check: bool) -> anyhow::Result<SyncReport> {
-    let v1 = load(&root.join(V1_METADATA))?;
-    let beta = load(&root.join(BETA_METADATA))?;
-    let mut files = msgraph_codegen::generate_all(&v1, &beta).context("code generation failed")?;
-    let fixture = load(&root.join(msgraph_codegen::models::EDGE_CASES_FIXTURE))?;
-    files.extend(
-        msgraph_codegen::models::generate_fixture_models(&fixture)
-            .context("code generation for the edge-case fixture failed")?,
-    );
-    files.push(
-        msgraph_codegen::models::columns::generate_cli_columns(&v1, &beta)
-            .context("code generation of the exporter's CSV columns failed")?,
-    );
+    let config = Config::load(root)?;
+    let msgraph_codegen::Generated { files, warnings } = generate(root, &config)?;
     let mut report = SyncReport {
         total: files.len(),
+        warnings,
         ..SyncReport::default()
     };
     for f in &files {
@@ -95,6 +89,72 @@ pub fn sync(root: &Path, check: bool) -> anyhow::Result<SyncReport> {
         }
     }
     Ok(report)
+}
+
+/// Every file `config` describes, generated from the metadata files below `root`.
+pub fn generate(root: &Path, config: &Config) -> anyhow::Result<msgraph_codegen::Generated> {
+    let documents = config
+        .versions
+        .iter()
+        .map(|v| load(&root.join(&v.metadata)))
+        .collect::<anyhow::Result<Vec<_>>>()?;
+    let versions: Vec<msgraph_codegen::models::Version> = config
+        .versions
+        .iter()
+        .zip(&documents)
+        .map(|(v, document)| msgraph_codegen::models::Version {
+            module: &v.module,
+            label: &v.graph,
+            feature: v.feature.as_deref(),
+            document,
+        })
+        .collect();
+    // Without an operations file every operation gets the conservative defaults (warned).
+    let facts = match &config.output.operations {
+        Some(path) => msgraph_codegen::builders::facts::Facts::load_file(&root.join(path))?,
+        None => msgraph_codegen::builders::facts::Facts::default(),
+    };
+    let outputs = msgraph_codegen::Outputs {
+        models_crate: &config.output.models,
+        builders: config.output.builders.as_deref().map(|crate_dir| {
+            msgraph_codegen::BuilderOutput {
+                crate_dir,
+                namespace: &config.api.namespace,
+                facts: &facts,
+            }
+        }),
+    };
+    let mut generated =
+        msgraph_codegen::generate_all(&outputs, &versions).context("code generation failed")?;
+    let files = &mut generated.files;
+    if let Some(path) = &config.output.cli_columns {
+        let document = |label: &str| {
+            config
+                .versions
+                .iter()
+                .position(|v| v.graph == label)
+                .map(|i| &documents[i])
+                .with_context(|| {
+                    format!("[output].cli_columns needs a [[version]] with graph = \"{label}\"")
+                })
+        };
+        files.push(
+            msgraph_codegen::models::columns::generate_cli_columns(
+                path,
+                document("v1.0")?,
+                document("beta")?,
+            )
+            .context("code generation of the exporter's CSV columns failed")?,
+        );
+    }
+    for fixture in &config.fixtures {
+        let doc = load(&root.join(&fixture.metadata))?;
+        files.extend(
+            msgraph_codegen::models::generate_fixture_models(&fixture.models, &doc)
+                .with_context(|| format!("code generation for {} failed", fixture.metadata))?,
+        );
+    }
+    Ok(generated)
 }
 
 fn load(path: &Path) -> anyhow::Result<msgraph_csdl::Document> {

@@ -2,7 +2,9 @@
 //! `cargo xtask metadata import ...` and `cargo xtask codegen [--check]`.
 
 mod codegen;
+mod config;
 mod flags;
+mod generality;
 mod metadata;
 mod util;
 

@@ -1,15 +1,17 @@
 //! `cargo xtask metadata import --from <file-or-https-url> --version v1.0|beta [--check]
 //! [--changelog FILE]` and `cargo xtask metadata diff OLD NEW [--changelog FILE]`.
 //!
-//! Reads a Graph `$metadata` document, keeps the `microsoft.graph.callRecords`
-//! namespace and its closure ([`msgraph_csdl::subset`]), merges in the
+//! Reads a Graph `$metadata` document, keeps what `codegen.toml` `[api]` names
+//! ([`crate::config`]: the namespace, `microsoft.graph.callRecords`, with its
+//! closure and container paths, plus the root types such as `microsoft.graph.call`
+//! with theirs; [`msgraph_csdl::subset`]), merges in the
 //! project's descriptions from the committed file (committed text wins for
 //! every target that still exists, see the `subset` module docs) and writes
-//! `metadata/graph-<version>.callRecords.xml` in the project's CSDL format
+//! the version's `metadata` file in the project's CSDL format
 //! ([`msgraph_csdl::write`]). Re-importing an unchanged document changes
 //! nothing. `--check` writes nothing and fails when the file would change.
 //!
-//! Both commands print the API change report ([`msgraph_csdl::diff`]): what
+//! Both commands print the API change report ([`msgraph_csdl::diff()`]): what
 //! changed between the committed file (or `OLD`) and the new document, each
 //! change additive or breaking for the generated crates. `--changelog FILE`
 //! also records it in a keep-a-changelog file under `--heading` (default
@@ -28,22 +30,22 @@ use anyhow::{anyhow, bail, Context};
 use msgraph_csdl::subset::MergeReport;
 use msgraph_csdl::ApiDiff;
 
+use crate::config::{Api, Config};
 use crate::flags::{ChangelogArgs, DiffArgs, GraphVersion, ImportArgs};
 use crate::util::{ensure_file_contents, project_root, FileState};
-
-/// The namespace the project is about.
-pub const NAMESPACE: &str = "microsoft.graph.callRecords";
 
 /// Upper bound for a downloaded `$metadata` document (the v1.0 one is 3.5 MB).
 const MAX_DOWNLOAD: u64 = 256 << 20;
 
-/// Imports the call-records subset of a `$metadata` document into `metadata/`.
+/// Imports the configured subset of a `$metadata` document into the version's metadata file.
 pub fn import(args: &ImportArgs) -> anyhow::Result<()> {
-    let relative = format!("metadata/{}", file_name(args.version));
-    let target = project_root().join(&relative);
+    let root = project_root();
+    let config = Config::load(&root)?;
+    let relative = config.version(version_name(args.version))?.metadata.clone();
+    let target = root.join(&relative);
     let (bytes, source) = fetch(&args.from)?;
     let committed = read_committed(&target)?;
-    let (xml, report) = import_document(&bytes, &source, committed.as_deref())?;
+    let (xml, report) = import_document(&config.api, &bytes, &source, committed.as_deref())?;
     for t in &report.dropped {
         eprintln!("note: dropped the project description of `{t}`: the target no longer exists");
     }
@@ -189,14 +191,6 @@ pub fn update_changelog(
     lines.join("\n") + "\n"
 }
 
-/// The committed file name for a Graph version.
-pub fn file_name(version: GraphVersion) -> &'static str {
-    match version {
-        GraphVersion::V1 => "graph-v1.0.callRecords.xml",
-        GraphVersion::Beta => "graph-beta.callRecords.xml",
-    }
-}
-
 fn version_name(version: GraphVersion) -> &'static str {
     match version {
         GraphVersion::V1 => "v1.0",
@@ -213,9 +207,10 @@ fn read_committed(path: &Path) -> anyhow::Result<Option<String>> {
     }
 }
 
-/// The import step on bytes: load, subset, merge the committed descriptions, write, and
-/// check that the result loads back with every reference resolved.
+/// The import step on bytes: load, subset to what `api` names, merge the committed
+/// descriptions, write, and check that the result loads back with every reference resolved.
 pub fn import_document(
+    api: &Api,
     bytes: &[u8],
     source: &str,
     committed: Option<&str>,
@@ -226,8 +221,21 @@ pub fn import_document(
         .map(|text| msgraph_csdl::load(text.as_bytes(), "committed metadata file"))
         .transpose()
         .map_err(|e| anyhow!("cannot read the project's descriptions: {e}"))?;
-    let (doc, report) = msgraph_csdl::subset::import(&upstream, NAMESPACE, committed.as_ref())
+    let mut closure = msgraph_csdl::closure(&upstream, &api.namespace)
         .map_err(|e| anyhow!("cannot import {source}: {e}"))?;
+    let paths: Vec<&str> = api.paths.iter().map(String::as_str).collect();
+    closure
+        .keep_paths(&paths)
+        .map_err(|e| anyhow!("cannot import {source}: {e}"))?;
+    let types: Vec<&str> = api.types.iter().map(String::as_str).collect();
+    closure
+        .add_root_types(&upstream, &types)
+        .map_err(|e| anyhow!("cannot import {source}: {e}"))?;
+    let mut doc = msgraph_csdl::subset::subset(&upstream, &closure);
+    let report = match &committed {
+        Some(existing) => msgraph_csdl::subset::merge_descriptions(&mut doc, existing),
+        None => MergeReport::default(),
+    };
     let xml = msgraph_csdl::write::write_document(&doc);
     // Never write a file the project cannot read back.
     msgraph_csdl::load(xml.as_bytes(), "imported subset")
@@ -312,6 +320,15 @@ mod tests {
 </edmx:Edmx>
 "#;
 
+    /// `[api]` with the namespace only: every container path, no root types.
+    fn api() -> Api {
+        Api {
+            namespace: "microsoft.graph.callRecords".into(),
+            paths: Vec::new(),
+            types: Vec::new(),
+        }
+    }
+
     /// Serves one HTTP response on 127.0.0.1 to one connection, then stops.
     fn serve_once(status: &'static str, body: &'static str) -> String {
         let listener = TcpListener::bind("127.0.0.1:0").expect("bind loopback");
@@ -333,7 +350,7 @@ mod tests {
 
     #[test]
     fn imports_a_small_document_with_only_the_path() {
-        let (xml, report) = import_document(TINY.as_bytes(), "tiny.xml", None).unwrap();
+        let (xml, report) = import_document(&api(), TINY.as_bytes(), "tiny.xml", None).unwrap();
         assert!(report.kept.is_empty() && report.dropped.is_empty());
         assert!(xml.contains(
             r#"<Singleton Name="communications" Type="microsoft.graph.cloudCommunications" />"#
@@ -345,23 +362,69 @@ mod tests {
             "off-path navigation kept:\n{xml}"
         );
         // Re-import with the result as the committed file: nothing changes.
-        let (again, _) = import_document(TINY.as_bytes(), "tiny.xml", Some(&xml)).unwrap();
+        let (again, _) = import_document(&api(), TINY.as_bytes(), "tiny.xml", Some(&xml)).unwrap();
         assert_eq!(xml, again);
     }
 
     #[test]
+    fn root_types_and_paths_come_from_the_configuration() {
+        let with_call = Api {
+            paths: vec!["communications/callRecords".into()],
+            types: vec!["microsoft.graph.call".into()],
+            ..api()
+        };
+        let (xml, _) = import_document(&with_call, TINY.as_bytes(), "tiny.xml", None).unwrap();
+        assert!(
+            xml.contains(r#"<EntityType Name="call" BaseType="graph.entity" />"#),
+            "{xml}"
+        );
+        assert!(
+            !xml.contains(r#"Name="user""#),
+            "unrelated type kept:\n{xml}"
+        );
+        // The root type comes without a container path to it: no builders reach it.
+        assert!(!xml.contains(r#"Name="calls""#), "{xml}");
+
+        let missing = Api {
+            types: vec!["microsoft.graph.nothing".into()],
+            ..api()
+        };
+        let err = import_document(&missing, TINY.as_bytes(), "tiny.xml", None)
+            .unwrap_err()
+            .to_string();
+        assert!(
+            err.contains("root type microsoft.graph.nothing is not declared"),
+            "{err}"
+        );
+
+        let off_path = Api {
+            paths: vec!["communications/calls".into()],
+            ..api()
+        };
+        let err = import_document(&off_path, TINY.as_bytes(), "tiny.xml", None)
+            .unwrap_err()
+            .to_string();
+        assert!(
+            err.contains("container path `communications/calls` does not reach namespace microsoft.graph.callRecords")
+                && err.contains("paths found: /communications/callRecords"),
+            "{err}"
+        );
+    }
+
+    #[test]
     fn committed_descriptions_survive_and_vanished_ones_are_reported() {
-        let (xml, _) = import_document(TINY.as_bytes(), "tiny.xml", None).unwrap();
+        let (xml, _) = import_document(&api(), TINY.as_bytes(), "tiny.xml", None).unwrap();
         let committed = xml.replace(
             "    </Schema>\n  </edmx:DataServices>",
             "      <Annotations Target=\"microsoft.graph.callRecords.callRecord/version\">\n        <Annotation Term=\"Org.OData.Core.V1.Description\" String=\"Our text.\" />\n      </Annotations>\n      <Annotations Target=\"microsoft.graph.callRecords.callRecord\">\n        <Annotation Term=\"Org.OData.Core.V1.Description\" String=\"Kept.\" />\n      </Annotations>\n    </Schema>\n  </edmx:DataServices>",
         );
-        let (out, report) = import_document(TINY.as_bytes(), "tiny.xml", Some(&committed)).unwrap();
+        let (out, report) =
+            import_document(&api(), TINY.as_bytes(), "tiny.xml", Some(&committed)).unwrap();
         assert!(out.contains(r#"String="Our text.""#));
         assert_eq!(report.kept.len(), 2);
         let renamed = TINY.replace(r#"Name="version""#, r#"Name="revision""#);
         let (out, report) =
-            import_document(renamed.as_bytes(), "tiny.xml", Some(&committed)).unwrap();
+            import_document(&api(), renamed.as_bytes(), "tiny.xml", Some(&committed)).unwrap();
         assert!(!out.contains("Our text."));
         assert!(out.contains("Kept."));
         assert_eq!(
@@ -376,7 +439,7 @@ mod tests {
             "<Property Name=\"version\" Type=\"Edm.Int64\" Nullable=\"false\" />",
             "<Property Name=\"version\" Type=\"Edm.Int64\" Nullable=\"false\">",
         );
-        let err = import_document(broken.as_bytes(), "broken.xml", None)
+        let err = import_document(&api(), broken.as_bytes(), "broken.xml", None)
             .unwrap_err()
             .to_string();
         assert!(
@@ -387,7 +450,7 @@ mod tests {
             "graph.entity\">\n        <Property",
             "graph.nothing\">\n        <Property",
         );
-        let err = import_document(unresolved.as_bytes(), "u.xml", None)
+        let err = import_document(&api(), unresolved.as_bytes(), "u.xml", None)
             .unwrap_err()
             .to_string();
         assert!(
@@ -451,9 +514,14 @@ mod tests {
 
     #[test]
     fn import_reports_the_api_changes_from_the_committed_file() {
-        let (committed, _) = import_document(TINY.as_bytes(), "tiny.xml", None).unwrap();
-        let (xml, _) =
-            import_document(changed_tiny().as_bytes(), "new.xml", Some(&committed)).unwrap();
+        let (committed, _) = import_document(&api(), TINY.as_bytes(), "tiny.xml", None).unwrap();
+        let (xml, _) = import_document(
+            &api(),
+            changed_tiny().as_bytes(),
+            "new.xml",
+            Some(&committed),
+        )
+        .unwrap();
         let changes = api_changes(&committed, "committed", &xml, "new").unwrap();
         assert_eq!(
             changes.report(),
@@ -574,15 +642,16 @@ mod tests {
             eprintln!("skipped: {} is absent", upstream.display());
             return;
         };
-        let target = project_root()
-            .join("metadata")
-            .join(file_name(GraphVersion::V1));
+        let config = Config::load(&project_root()).unwrap();
+        let target = project_root().join(&config.version("v1.0").unwrap().metadata);
         let committed = std::fs::read_to_string(&target).expect("committed v1.0 file");
-        let (xml, report) = import_document(&bytes, "upstream", Some(&committed)).unwrap();
+        let (xml, report) =
+            import_document(&config.api, &bytes, "upstream", Some(&committed)).unwrap();
         assert!(report.dropped.is_empty(), "{:?}", report.dropped);
         assert!(
             xml == committed,
-            "metadata/graph-v1.0.callRecords.xml is stale: re-run the import"
+            "{} is stale: re-run the import",
+            target.display()
         );
     }
 }

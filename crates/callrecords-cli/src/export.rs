@@ -279,27 +279,17 @@ impl Exporter {
         }
     }
 
-    /// Log windows run concurrently (a window interrupted mid-way first
-    /// continues alone from its saved next link); pages come back in window
-    /// order, each once. Log rows are written as Graph sent them (every
-    /// member, also one added to the API after the last metadata import),
-    /// after checking that each decodes into its generated model `T`.
+    /// Log windows run concurrently (a window interrupted mid-way continues
+    /// from its saved next link); pages come back in window order, each
+    /// once. Log rows are written as Graph sent them (every member, also one
+    /// added to the API after the last metadata import), after checking that
+    /// each decodes into its generated model `T`.
     async fn log_windows<T>(&mut self, start: &Start) -> Result<(), CliError>
     where
         T: DeserializeOwned,
     {
-        let mut first = start.window;
+        let first = start.window;
         let windows = self.plan.windows.clone();
-        if let (Some(link), Some(w)) = (&start.link, windows.get(first)) {
-            let prepared = self.request(*w)?;
-            let mut links = self.window_links(prepared.path_and_query(), Some(link))?;
-            let mut pages = self.pages::<Box<RawValue>>(prepared, Some(link));
-            while let Some(page) = pages.next().await {
-                let page = page.map_err(|e| from_sdk(e, self.emulator))?;
-                self.log_page::<T>(first, &mut links, page)?;
-            }
-            first += 1;
-        }
         let Some(rest) = windows.get(first..).filter(|r| !r.is_empty()) else {
             return Ok(());
         };
@@ -315,18 +305,21 @@ impl Exporter {
             windows: self.concurrency.min(WindowConcurrency::default().windows),
             ..WindowConcurrency::default()
         };
-        let mut pages = concurrent::windows_pages::<Box<RawValue>>(&self.sdk, requests, width);
-        let mut current: Option<(usize, WindowLinks)> = None;
+        // The links of the window being written; the first one's starts at the saved link.
+        let mut current = (0, self.window_links(&paths[0], start.link.as_deref())?);
+        let mut pages = match &start.link {
+            Some(link) => {
+                let token = ResumeToken::from_link(rebase(&self.client, link));
+                concurrent::windows_pages_from::<Box<RawValue>>(&self.sdk, requests, token, width)
+            }
+            None => concurrent::windows_pages::<Box<RawValue>>(&self.sdk, requests, width),
+        };
         while let Some(wp) = pages.next().await {
             let wp = wp.map_err(|e| from_sdk(e, self.emulator))?;
-            let links = match &mut current {
-                Some((at, links)) if *at == wp.window => links,
-                _ => {
-                    let links = self.window_links(&paths[wp.window], None)?;
-                    &mut current.insert((wp.window, links)).1
-                }
-            };
-            self.log_page::<T>(first + wp.window, links, wp.page)?;
+            if current.0 != wp.window {
+                current = (wp.window, self.window_links(&paths[wp.window], None)?);
+            }
+            self.log_page::<T>(first + wp.window, &mut current.1, wp.page)?;
         }
         Ok(())
     }

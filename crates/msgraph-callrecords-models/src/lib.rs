@@ -15,6 +15,20 @@
 //!   it; a type beta changes is a beta type of its own (e.g. `pstnCallLogRow`, which gains
 //!   the base type `callLogRow`), as is every type that refers to one.
 //!
+//! # The `call` resource (models only)
+//!
+//! [`graph::Call`] (`microsoft.graph.call`, the resource of `/communications/calls/{id}`)
+//! is generated as a root type with everything it needs: the media configurations
+//! ([`graph::AnyMediaConfig`]: `appHostedMediaConfig`, `serviceHostedMediaConfig`), the
+//! meeting information ([`graph::AnyMeetingInfo`]: `organizerMeetingInfo`,
+//! `tokenMeetingInfo`, `joinMeetingIdMeetingInfo`), [`graph::ParticipantInfo`],
+//! [`graph::InvitationParticipantInfo`], call options, routes, participants, operations,
+//! ... It is listed under `[api].types` in the workspace's `codegen.toml`. There are **no
+//! request builders for calls** in `msgraph-callrecords`: the Calls API needs other
+//! permissions (`Calls.*`, not `CallRecords.Read.All`) and actions (answer, reject,
+//! transfer, play prompt, ...) that are outside this SDK. Use the models to read call
+//! payloads, e.g. change notifications or the bodies of your own requests.
+//!
 //! # Conventions of the generated code
 //!
 //! * **Structs** (one per entity and complex type) derive `Debug, Clone, PartialEq, Default,
@@ -27,7 +41,10 @@
 //! * **Every member is `Option`** and skipped when `None`: `Nullable="false"` does not promise
 //!   presence (`$select` and trimmed payloads omit members, so the field docs do not repeat
 //!   it), and `null` reads as `None`.
-//!   Collections are `Option<Vec<T>>`.
+//!   Collections are `Option<Vec<T>>`. A member that closes a cycle of single values in the
+//!   type graph (a type holding its own type, like Graph's `workbookOperationError.innerError`,
+//!   or a longer loop) is `Option<Box<T>>`, so the type has a finite size; the generator
+//!   boxes one member per cycle (the back edge of a depth-first walk in CSDL order).
 //! * **Inheritance is flattened by copying**: a derived struct repeats its base's
 //!   properties (no `serde(flatten)`, which buffers every value and is much slower).
 //! * **Control information**: every struct has `odata_type` (`@odata.type`), entity structs

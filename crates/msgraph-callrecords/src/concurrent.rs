@@ -43,7 +43,7 @@ use tokio::task::JoinHandle;
 use tracing::instrument::WithSubscriber;
 
 use crate::models::callrecords::CallRecord;
-use crate::support::{self, Prepared};
+use crate::support::{self, Prepared, ResumeToken};
 use crate::v1::{CallRecordExpand, ListCallRecordsRequest};
 use crate::{Client, Error, Page};
 
@@ -237,9 +237,37 @@ pub fn windows_pages<T: DeserializeOwned + Send + 'static>(
     requests: Vec<Prepared>,
     concurrency: WindowConcurrency,
 ) -> BoxStream<'static, Result<WindowPage<T>, Error>> {
+    windows(client, requests, None, concurrency)
+}
+
+/// [`windows_pages`] resumed: the first request continues from `first` (e.g.
+/// `ResumeToken::from_link` of the `next_link` of the last page written before an
+/// interruption), the others start at their first page. With a checkpoint of (window,
+/// `next_link` of the last page written; the next window when that page was `last`), an
+/// export resumes without losing or repeating a row.
+pub fn windows_pages_from<T: DeserializeOwned + Send + 'static>(
+    client: &Client,
+    requests: Vec<Prepared>,
+    first: ResumeToken,
+    concurrency: WindowConcurrency,
+) -> BoxStream<'static, Result<WindowPage<T>, Error>> {
+    windows(client, requests, Some(first), concurrency)
+}
+
+fn windows<T: DeserializeOwned + Send + 'static>(
+    client: &Client,
+    requests: Vec<Prepared>,
+    first: Option<ResumeToken>,
+    concurrency: WindowConcurrency,
+) -> BoxStream<'static, Result<WindowPage<T>, Error>> {
+    let mut first = first;
     let state = Windows {
         client: client.graph_client().clone(),
-        pending: requests.into_iter().enumerate().collect(),
+        pending: requests
+            .into_iter()
+            .enumerate()
+            .map(|(i, p)| (i, p, first.take()))
+            .collect(),
         running: VecDeque::new(),
         width: concurrency.windows.max(1),
         ahead: concurrency.pages_ahead.max(1),
@@ -268,7 +296,8 @@ pub fn windows_items<T: DeserializeOwned + Send + 'static>(
 
 struct Windows<T> {
     client: crate::GraphClient,
-    pending: VecDeque<(usize, Prepared)>,
+    /// Windows not started yet (the first may resume from a token).
+    pending: VecDeque<(usize, Prepared, Option<ResumeToken>)>,
     running: VecDeque<Running<T>>,
     width: usize,
     ahead: usize,
@@ -299,12 +328,16 @@ impl Drop for AbortOnDrop {
 impl<T: DeserializeOwned + Send + 'static> Windows<T> {
     fn start_more(&mut self) {
         while self.running.len() < self.width {
-            let Some((index, prepared)) = self.pending.pop_front() else {
+            let Some((index, prepared, resume)) = self.pending.pop_front() else {
                 break;
             };
             let (tx, rx) = mpsc::channel(self.ahead);
             let path = prepared.path_and_query().to_owned();
-            let pages = support::stream_pages::<T>(self.client.clone(), Ok(prepared));
+            let client = self.client.clone();
+            let pages = match resume {
+                Some(token) => support::stream_pages_from::<T>(client, Ok(prepared), token),
+                None => support::stream_pages::<T>(client, Ok(prepared)),
+            };
             let fetch = async move {
                 let mut pages = pages;
                 while let Some(page) = pages.next().await {

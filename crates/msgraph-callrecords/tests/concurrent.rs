@@ -244,6 +244,70 @@ async fn concurrent_windows_write_every_row_exactly_once_in_order() {
 }
 
 #[tokio::test]
+async fn resume_after_interruption_loses_and_repeats_nothing() {
+    let mut config = jittery(common::config(), Limits::none());
+    config.log_rows_per_day = 24;
+    config.log_page_size = 5;
+    let emu = common::start(config.clone()).await;
+    let client = common::client(&emu, ApiVersion::V1);
+    let from = Utc.with_ymd_and_hms(2026, 11, 1, 0, 0, 0).unwrap();
+    let to = Utc.with_ymd_and_hms(2026, 11, 6, 0, 0, 0).unwrap();
+    let requests = client
+        .communications()
+        .call_records()
+        .get_pstn_calls_windowed_by(from, to, chrono::Duration::days(1))
+        .requests()
+        .expect("windows")
+        .to_vec();
+    let id = |r: PstnCallLogRow| r.id.expect("row id");
+    let all: Vec<String> =
+        concurrent::windows_items(&client, requests.clone(), WindowConcurrency::default())
+            .map_ok(id)
+            .try_collect()
+            .await
+            .expect("uninterrupted");
+    // Interrupt after every page in turn: write rows up to there, checkpoint (window,
+    // next link), drop the stream, resume from the checkpoint.
+    let pages_total = 5 * 5;
+    for stop_after in (1..pages_total).step_by(2) {
+        let mut written = Vec::new();
+        let mut checkpoint = None;
+        {
+            let mut pages = concurrent::windows_pages::<PstnCallLogRow>(
+                &client,
+                requests.clone(),
+                WindowConcurrency {
+                    windows: 3,
+                    pages_ahead: 2,
+                },
+            );
+            for _ in 0..stop_after {
+                let p = pages.try_next().await.expect("page").expect("more pages");
+                written.extend(p.page.value.into_iter().map(id));
+                checkpoint = Some(match (p.last, p.page.next_link) {
+                    (true, _) => (p.window + 1, None),
+                    (false, link) => (p.window, link),
+                });
+            }
+        } // dropped: the running windows are cancelled
+        let (window, link) = checkpoint.expect("a checkpoint");
+        let rest = requests[window..].to_vec();
+        let resumed = match link {
+            Some(link) => concurrent::windows_pages_from::<PstnCallLogRow>(
+                &client,
+                rest,
+                msgraph_callrecords::ResumeToken::from_link(link),
+                WindowConcurrency::default(),
+            ),
+            None => concurrent::windows_pages(&client, rest, WindowConcurrency::default()),
+        };
+        let more: Vec<WindowPage<PstnCallLogRow>> = resumed.try_collect().await.expect("resumed");
+        written.extend(more.into_iter().flat_map(|p| p.page.value).map(id));
+        assert_eq!(written, all, "interrupted after page {stop_after}");
+    }
+}
+
+#[tokio::test]
 async fn a_failed_window_ends_the_stream_after_its_error() {
     let mut config = common::config();
     config.faults.unavailable_every = Some(1); // every request fails

@@ -5,7 +5,10 @@
 //!   `macOS` -> `MacOs`);
 //! * fields: `snake_case` via `heck` (`reflexiveIPAddress` -> `reflexive_ip_address`),
 //!   raw identifiers for Rust keywords (`type` -> `r#type`);
-//! * modules: the last namespace segment, lower-cased (`microsoft.graph.callRecords` -> `callrecords`).
+//! * modules: the last namespace segment, lower-cased (`microsoft.graph.callRecords` -> `callrecords`);
+//! * items that would share a name get longer ones from their own candidates ([`UniqueNames`]).
+
+use std::collections::{BTreeMap, BTreeSet};
 
 use heck::{ToSnakeCase, ToUpperCamelCase};
 use proc_macro2::{Ident, Span};
@@ -105,6 +108,91 @@ pub fn needs_rename(snake: &str, wire: &str) -> bool {
     serde_camel_case(snake) != wire
 }
 
+/// Distinct names for claimants that each bring candidates, shortest (preferred) first.
+///
+/// Where candidates collide, the claimant whose candidate is shorter (earlier in its list)
+/// keeps it; claimants colliding at the same position all move on to their next, longer
+/// candidate (so neither of two paths ending in `queries` keeps the bare name). A claimant
+/// whose candidates are used up gets its last one with a number (`2`, `3`, ..., the lowest
+/// key first). The result depends only on the claims, not on their order.
+#[derive(Debug, Default)]
+pub struct UniqueNames {
+    reserved: BTreeSet<String>,
+    claims: BTreeMap<String, Vec<String>>,
+}
+
+impl UniqueNames {
+    /// No names claimed.
+    pub fn new() -> Self {
+        Self::default()
+    }
+
+    /// A name no claimant gets (one the generator writes itself).
+    pub fn reserve(&mut self, name: &str) {
+        self.reserved.insert(name.to_string());
+    }
+
+    /// Claims a name for `key` from `candidates`; claiming a key again changes nothing, so a
+    /// reused item keeps one name. Without candidates the key itself is the candidate.
+    pub fn claim(&mut self, key: &str, candidates: Vec<String>) {
+        let candidates = if candidates.is_empty() {
+            vec![key.to_string()]
+        } else {
+            candidates
+        };
+        self.claims.entry(key.to_string()).or_insert(candidates);
+    }
+
+    /// The name of every claimed key.
+    pub fn resolve(&self) -> BTreeMap<String, String> {
+        let claims: Vec<(&String, &Vec<String>)> = self.claims.iter().collect();
+        let name_at = |i: usize, level: usize| -> String {
+            let c = claims[i].1;
+            match c.get(level) {
+                Some(name) => name.clone(),
+                None => format!("{}{}", c[c.len() - 1], level - c.len() + 2),
+            }
+        };
+        let mut level = vec![0usize; claims.len()];
+        loop {
+            let mut groups: BTreeMap<String, Vec<usize>> = BTreeMap::new();
+            for (i, l) in level.iter().enumerate() {
+                groups.entry(name_at(i, *l)).or_default().push(i);
+            }
+            let mut advance: Vec<usize> = Vec::new();
+            for (name, members) in &groups {
+                if self.reserved.contains(name) {
+                    advance.extend(members);
+                    continue;
+                }
+                let Some(min) = members.iter().map(|&i| level[i]).min() else {
+                    continue;
+                };
+                let lowest: Vec<usize> = members
+                    .iter()
+                    .copied()
+                    .filter(|&i| level[i] == min)
+                    .collect();
+                let numbered = lowest.iter().all(|&i| min >= claims[i].1.len());
+                // `members` is in key order, so with numbers the lowest key keeps its name.
+                let keeper = (lowest.len() == 1 || numbered).then(|| lowest[0]);
+                advance.extend(members.iter().filter(|&&i| Some(i) != keeper));
+            }
+            if advance.is_empty() {
+                break;
+            }
+            for i in advance {
+                level[i] += 1;
+            }
+        }
+        claims
+            .iter()
+            .enumerate()
+            .map(|(i, (key, _))| ((*key).clone(), name_at(i, level[i])))
+            .collect()
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -142,5 +230,59 @@ mod tests {
     fn modules() {
         assert_eq!(module_name("microsoft.graph.callRecords"), "callrecords");
         assert_eq!(module_name("microsoft.graph"), "graph");
+    }
+
+    fn names(claims: &[(&str, &[&str])], reserved: &[&str]) -> Vec<String> {
+        let mut u = UniqueNames::new();
+        for r in reserved {
+            u.reserve(r);
+        }
+        for (key, cands) in claims {
+            u.claim(key, cands.iter().map(|c| c.to_string()).collect());
+        }
+        let map = u.resolve();
+        claims.iter().map(|(k, _)| map[*k].clone()).collect()
+    }
+
+    #[test]
+    fn unique_names_lengthen_only_where_they_collide() {
+        // Two paths ending in `queries`: both take their path-derived name.
+        let got = names(
+            &[
+                ("/a/searches/queries", &["Queries", "SearchesQueries"]),
+                ("/a/sets/queries", &["Queries", "SetsQueries"]),
+                ("/a/sessions", &["Sessions", "ASessions"]),
+            ],
+            &[],
+        );
+        assert_eq!(got, ["SearchesQueries", "SetsQueries", "Sessions"]);
+        // The same claims in another order give the same names.
+        let got = names(
+            &[
+                ("/a/sets/queries", &["Queries", "SetsQueries"]),
+                ("/a/sessions", &["Sessions", "ASessions"]),
+                ("/a/searches/queries", &["Queries", "SearchesQueries"]),
+            ],
+            &[],
+        );
+        assert_eq!(got, ["SetsQueries", "Sessions", "SearchesQueries"]);
+    }
+
+    #[test]
+    fn unique_names_preferred_candidate_wins_and_numbers_are_last() {
+        // `b` wants `X` only as its longer name: `a` keeps it, `b` goes on.
+        let got = names(
+            &[("a", &["X"]), ("b", &["Y", "X", "Z"]), ("c", &["Y"])],
+            &[],
+        );
+        assert_eq!(got, ["X", "Z", "Y2"]);
+        // Used-up candidates: numbered in key order; reserved names are never given.
+        let got = names(&[("k2", &["X"]), ("k1", &["X"]), ("k3", &["R"])], &["R"]);
+        assert_eq!(got, ["X3", "X2", "R2"]);
+        // A key claimed twice is one claimant.
+        let mut u = UniqueNames::new();
+        u.claim("k", vec!["X".into()]);
+        u.claim("k", vec!["Y".into()]);
+        assert_eq!(u.resolve()["k"], "X");
     }
 }

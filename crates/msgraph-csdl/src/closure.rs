@@ -139,6 +139,64 @@ impl Closure {
     }
 }
 
+impl Closure {
+    /// Adds root types from outside the namespace (`microsoft.graph.call`) and everything
+    /// they need, by the same rules as the namespace's own types; a [`crate::subset`] then
+    /// keeps them like the namespace's other dependencies. Fails naming a root that is not
+    /// declared.
+    pub fn add_root_types(&mut self, doc: &Document, roots: &[&str]) -> Result<(), Error> {
+        let index = Index::new(doc);
+        let mut walk = Walk {
+            index: &index,
+            doc,
+            types: std::mem::take(&mut self.types),
+            work: Vec::new(),
+        };
+        let mut result = Ok(());
+        for root in roots {
+            if !index.structured.contains_key(*root) && !index.leaves.contains(*root) {
+                result = Err(Error::new(
+                    &doc.source,
+                    Position::default(),
+                    ErrorKind::Unresolved,
+                    format!("root type {root} is not declared in the document"),
+                ));
+                break;
+            }
+            walk.add(root, Span::default())?;
+        }
+        let run = walk.run();
+        self.types = walk.types;
+        result.and(run)
+    }
+
+    /// Keeps only the container paths named in `wanted` (`communications/callRecords`, the URL
+    /// path without its leading `/`); an empty `wanted` keeps every path found. Fails naming
+    /// a wanted path that does not reach the namespace, with the paths that do.
+    pub fn keep_paths(&mut self, wanted: &[&str]) -> Result<(), String> {
+        if wanted.is_empty() {
+            return Ok(());
+        }
+        let found: Vec<String> = self.paths.iter().map(Entry::url_path).collect();
+        for w in wanted {
+            if !found.iter().any(|f| f.trim_start_matches('/') == *w) {
+                return Err(format!(
+                    "container path `{w}` does not reach namespace {} by containment (paths found: {})",
+                    self.namespace,
+                    if found.is_empty() {
+                        "none".to_string()
+                    } else {
+                        found.join(", ")
+                    }
+                ));
+            }
+        }
+        self.paths
+            .retain(|p| wanted.contains(&p.url_path().trim_start_matches('/')));
+        Ok(())
+    }
+}
+
 /// Computes the closure of `namespace` in a resolved document.
 ///
 /// Fails when the namespace does not exist or a referenced type is not

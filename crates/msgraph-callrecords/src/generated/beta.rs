@@ -1444,7 +1444,7 @@ impl OrganizerV2RequestBuilder {
 
 /// `GET /communications/callRecords/{id}/organizer_v2`: get organizer_v2 (`microsoft.graph.callRecords.organizer`).
 ///
-/// Graph documents no query options for this operation, so none are generated.
+/// Query options as documented: [organizer resource](https://learn.microsoft.com/graph/api/resources/callrecords-organizer?view=graph-rest-1.0) (in the URL space; no documented query options).
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent"]
 pub struct GetOrganizerV2Request {
@@ -1688,7 +1688,7 @@ impl ListParticipantsV2Request {
 
 /// `GET /communications/callRecords/{id}/participants_v2/{id}`: get participant (`microsoft.graph.callRecords.participant`).
 ///
-/// Graph documents no query options for this operation, so none are generated.
+/// Query options as documented: [participant resource](https://learn.microsoft.com/graph/api/resources/callrecords-participant?view=graph-rest-1.0) (in the URL space; no documented query options).
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent"]
 pub struct GetParticipantRequest {
@@ -1974,7 +1974,7 @@ impl SessionExpand {
 
 /// `GET /communications/callRecords/{id}/sessions/{id}`: get session (`microsoft.graph.callRecords.session`).
 ///
-/// Graph documents no query options for this operation, so none are generated.
+/// Query options as documented: [session resource](https://learn.microsoft.com/graph/api/resources/callrecords-session?view=graph-rest-1.0) (in the URL space; no documented query options).
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent"]
 pub struct GetSessionRequest {
@@ -2096,7 +2096,7 @@ impl SegmentRequestBuilder {
 
 /// `GET /communications/callRecords/{id}/sessions/{id}/segments`: list segments (`Collection(microsoft.graph.callRecords.segment)`).
 ///
-/// Graph documents no query options for this operation, so none are generated.
+/// Query options as documented: [segment resource](https://learn.microsoft.com/graph/api/resources/callrecords-segment?view=graph-rest-1.0) (in the URL space; no documented query options).
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent"]
 pub struct ListSegmentsRequest {
@@ -2205,7 +2205,7 @@ impl ListSegmentsRequest {
 
 /// `GET /communications/callRecords/{id}/sessions/{id}/segments/{id}`: get segment (`microsoft.graph.callRecords.segment`).
 ///
-/// Graph documents no query options for this operation, so none are generated.
+/// Query options as documented: [segment resource](https://learn.microsoft.com/graph/api/resources/callrecords-segment?view=graph-rest-1.0) (in the URL space; no documented query options).
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent"]
 pub struct GetSegmentRequest {

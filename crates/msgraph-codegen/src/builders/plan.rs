@@ -1,14 +1,24 @@
 //! Walks the CSDL from the entity container to the call-records operations and records, per
 //! node of the URL space, what to generate. No Rust tokens here: [`super::render`] does that.
+//!
+//! * Query options and range rules come from the [`Facts`] file; what it lacks gets
+//!   conservative defaults and what the CSDL lacks is dropped, each with a [`Warning`].
+//! * Names are unique by construction ([`naming::UniqueNames`]): each item prefers a short
+//!   name (`SessionsRequestBuilder`, `GetSessionRequest`) and, where two items would share
+//!   one, both take a name derived from more of their path (`SearchesQueriesRequestBuilder`).
+//! * Recursive containment (an entity reached again below itself, directly or through other
+//!   types) reuses the builder generated for the first occurrence, so the infinite URL
+//!   space is generated once.
 
 use std::collections::BTreeMap;
 
 use msgraph_csdl::{Document, OperationKind, Primitive, StructuredType};
 
-use super::facts::{self, FilterForm, FunctionFacts, OpKind, OperationFacts};
+use super::facts::{Facts, FilterForm, FunctionFacts, OpKind, OperationFacts, FACTS_FILE};
 use super::BuilderError;
 use crate::models::ModelNames;
-use crate::naming;
+use crate::naming::{self, UniqueNames};
+use crate::Warning;
 
 /// Everything generated for one Graph version.
 #[derive(Debug, Clone)]
@@ -17,6 +27,41 @@ pub struct Plan {
     pub container: String,
     /// Singletons whose type leads to the scope namespace, in document order.
     pub singletons: Vec<Node>,
+    /// Defaults used and rules dropped, in walk order.
+    pub warnings: Vec<Warning>,
+}
+
+impl Plan {
+    /// Every `GET` operation, in walk order.
+    pub fn operations(&self) -> Vec<&Op> {
+        fn walk<'p>(n: &'p Node, out: &mut Vec<&'p Op>) {
+            match &n.kind {
+                NodeKind::Collection { list, get, .. } => {
+                    out.push(list);
+                    out.extend(get.as_deref());
+                }
+                NodeKind::Single { get } => out.push(get),
+                NodeKind::Singleton | NodeKind::Reused => {}
+            }
+            n.children.iter().for_each(|c| walk(c, out));
+        }
+        let mut out = Vec::new();
+        self.singletons.iter().for_each(|s| walk(s, &mut out));
+        out
+    }
+
+    /// Every bound function call, in walk order.
+    pub fn functions(&self) -> Vec<&Function> {
+        fn walk<'p>(n: &'p Node, out: &mut Vec<&'p Function>) {
+            if let NodeKind::Collection { functions, .. } = &n.kind {
+                out.extend(functions);
+            }
+            n.children.iter().for_each(|c| walk(c, out));
+        }
+        let mut out = Vec::new();
+        self.singletons.iter().for_each(|s| walk(s, &mut out));
+        out
+    }
 }
 
 /// A named entity type as Rust sees it.
@@ -65,8 +110,9 @@ pub enum NodeKind {
         list: Box<Op>,
         /// Builder of one item (`CallRecordRequestBuilder`).
         item_builder: String,
-        /// `GET` on one item.
-        get: Box<Op>,
+        /// `GET` on one item; `None` when the item builder is an ancestor's, reused because
+        /// the containment is recursive (then it is generated with that ancestor).
+        get: Option<Box<Op>>,
         /// Bound functions on the collection.
         functions: Vec<Function>,
     },
@@ -75,6 +121,9 @@ pub enum NodeKind {
         /// `GET` on it.
         get: Box<Op>,
     },
+    /// A single-valued containment navigation property to an ancestor's type (recursive
+    /// containment): its builder is that ancestor's ([`Node::builder`]), generated there.
+    Reused,
 }
 
 /// One `GET` operation.
@@ -90,8 +139,8 @@ pub struct Op {
     pub kind: OpKind,
     /// The element (list) or entity (get) type.
     pub ty: TypeRef,
-    /// Documented facts, if any.
-    pub facts: Option<&'static OperationFacts>,
+    /// Documented facts, if any, without the rules the CSDL does not match.
+    pub facts: Option<OperationFacts>,
     /// `$expand` choices (validated against the CSDL).
     pub expand: Vec<ExpandChoice>,
     /// Name of the expand enum (`CallRecordExpand`), when `expand` is not empty.
@@ -131,8 +180,8 @@ pub struct Function {
     pub returns: TypeRef,
     /// `true` when the function returns a collection.
     pub returns_collection: bool,
-    /// Documented rules.
-    pub facts: &'static FunctionFacts,
+    /// Documented rules (or [`FunctionFacts::conservative`] ones).
+    pub facts: FunctionFacts,
     /// Path template of the call.
     pub path: String,
     /// Whether the function takes exactly `fromDateTime`/`toDateTime` (date-range helpers apply).
@@ -165,8 +214,13 @@ pub enum ParamType {
     Boolean,
 }
 
-/// Builds the plan for the operations that reach `scope` (`microsoft.graph.callRecords`).
-pub fn plan(doc: &Document, scope: &str) -> Result<Plan, BuilderError> {
+/// Builds the plan for the operations that reach `scope` (`microsoft.graph.callRecords`),
+/// with the query options and range rules of `facts`.
+///
+/// # Errors
+/// Only for a document the walk cannot follow (no container, undeclared types); what the
+/// facts lack or the CSDL does not match becomes a [`Plan::warnings`] entry.
+pub fn plan(doc: &Document, scope: &str, facts: &Facts) -> Result<Plan, BuilderError> {
     let (container_ns, container) = doc
         .schemas
         .iter()
@@ -176,9 +230,13 @@ pub fn plan(doc: &Document, scope: &str) -> Result<Plan, BuilderError> {
     let mut ctx = Ctx {
         doc,
         scope,
+        facts,
         models,
-        names: BTreeMap::new(),
+        names: UniqueNames::new(),
+        warnings: Vec::new(),
+        ancestors: Vec::new(),
     };
+    ctx.names.reserve(ROOT_BUILDER);
     let mut singletons = Vec::new();
     for s in &container.singletons {
         let ty = doc.find_structured(&s.ty).ok_or_else(|| {
@@ -188,12 +246,14 @@ pub fn plan(doc: &Document, scope: &str) -> Result<Plan, BuilderError> {
             ))
         })?;
         let path = format!("/{}", s.name);
-        let children = ctx.children(&s.ty, ty, &path, 0)?;
+        let segments = vec![s.name.to_string()];
+        let children = ctx.children(&s.ty, ty, &path, &segments)?;
         if children.is_empty() {
             continue;
         }
-        let builder = format!("{}RequestBuilder", naming::type_name(&s.name));
-        ctx.claim(&builder, &path)?;
+        let builder = format!("singleton {path}");
+        ctx.names
+            .claim(&builder, stems(&segments, "", "RequestBuilder"));
         singletons.push(Node {
             wire: s.name.to_string(),
             method: naming::field_name(&s.name),
@@ -210,34 +270,154 @@ pub fn plan(doc: &Document, scope: &str) -> Result<Plan, BuilderError> {
             container.name
         )));
     }
-    Ok(Plan {
+    let names = ctx.names.resolve();
+    for s in &mut singletons {
+        apply_names(s, &names)?;
+    }
+    let mut plan = Plan {
         container: format!("{container_ns}.{}", container.name),
         singletons,
-    })
+        warnings: ctx.warnings,
+    };
+    plan.warnings
+        .extend(operations_not_reached(doc, scope, &plan));
+    Ok(plan)
 }
 
-/// Deepest containment chain followed (communications/callRecords/sessions/segments is 3).
-const MAX_DEPTH: usize = 6;
+/// Bound operations of the scope namespace that get no builder method: actions (the builders
+/// only read), and functions not bound to a collection the walk reached.
+fn operations_not_reached(doc: &Document, scope: &str, plan: &Plan) -> Vec<Warning> {
+    let reached: Vec<&str> = plan
+        .functions()
+        .iter()
+        .map(|f| f.qualified.as_str())
+        .collect();
+    let mut out = Vec::new();
+    for schema in doc.schemas.iter().filter(|s| s.namespace == scope) {
+        for op in schema.functions.iter().chain(&schema.actions) {
+            let qualified = format!("{}.{}", schema.namespace, op.name);
+            if !op.is_bound || reached.contains(&qualified.as_str()) {
+                continue;
+            }
+            let binding = op
+                .parameters
+                .first()
+                .map(|p| {
+                    if p.ty.collection {
+                        format!("Collection({})", p.ty.name)
+                    } else {
+                        p.ty.name.to_string()
+                    }
+                })
+                .unwrap_or_default();
+            let why = match op.kind {
+                OperationKind::Action => "actions are not generated (the builders only read)",
+                OperationKind::Function => {
+                    "no builder: only functions bound to a collection the containment walk reaches are generated"
+                }
+            };
+            // A function skipped for its parameters already has its own warning.
+            if op.kind == OperationKind::Function
+                && plan.warnings.iter().any(|w| w.subject.contains(&qualified))
+            {
+                continue;
+            }
+            out.push(Warning::new(
+                qualified,
+                format!("bound to `{binding}`: {why}"),
+            ));
+        }
+    }
+    out
+}
+
+/// The builder [`super::render`] writes for the container itself.
+pub const ROOT_BUILDER: &str = "GraphServiceRequestBuilder";
+
+/// Name candidates from a path, shortest first: `prefix` + the last 1, 2, ... segments in
+/// `UpperCamelCase` + `suffix` (`["communications", "callRecords"]` -> `CallRecords..`,
+/// `CommunicationsCallRecords..`).
+fn stems(segments: &[String], prefix: &str, suffix: &str) -> Vec<String> {
+    (1..=segments.len())
+        .map(|k| {
+            let mut s = prefix.to_string();
+            for seg in &segments[segments.len() - k..] {
+                s.push_str(&naming::type_name(seg));
+            }
+            s.push_str(suffix);
+            s
+        })
+        .collect()
+}
+
+/// Replaces the name keys of the walk by the resolved names.
+fn apply_names(n: &mut Node, names: &BTreeMap<String, String>) -> Result<(), BuilderError> {
+    let rename = |s: &mut String| -> Result<(), BuilderError> {
+        let name = names
+            .get(s.as_str())
+            .ok_or_else(|| BuilderError::Emit(format!("internal: `{s}` was never named")))?;
+        *s = name.clone();
+        Ok(())
+    };
+    let rename_op = |op: &mut Op| -> Result<(), BuilderError> {
+        rename(&mut op.request)?;
+        for n in [&mut op.expand_enum, &mut op.filter_type]
+            .into_iter()
+            .flatten()
+        {
+            rename(n)?;
+        }
+        Ok(())
+    };
+    rename(&mut n.builder)?;
+    match &mut n.kind {
+        NodeKind::Collection {
+            list,
+            item_builder,
+            get,
+            functions,
+        } => {
+            rename_op(list)?;
+            rename(item_builder)?;
+            if let Some(get) = get {
+                rename_op(get)?;
+            }
+            for f in functions {
+                rename(&mut f.request)?;
+            }
+        }
+        NodeKind::Single { get } => rename_op(get)?,
+        NodeKind::Singleton | NodeKind::Reused => {}
+    }
+    for c in &mut n.children {
+        apply_names(c, names)?;
+    }
+    Ok(())
+}
+
+/// How one operation's items are named: the preferred request name (if it is not the first
+/// stem's), and the stems its request, expand and filter names are derived from.
+struct OpNaming {
+    preferred_request: Option<String>,
+    stems: Vec<String>,
+}
 
 struct Ctx<'a> {
     doc: &'a Document,
     scope: &'a str,
+    facts: &'a Facts,
     /// The models generator's names, so builders name exactly the generated types.
     models: ModelNames<'a>,
-    /// Rust item name -> the path that claimed it, to report clashes.
-    names: BTreeMap<String, String>,
+    /// Rust item names, claimed under keys during the walk and resolved at its end.
+    names: UniqueNames,
+    warnings: Vec<Warning>,
+    /// Entity nodes above the current one: qualified type and builder key.
+    ancestors: Vec<(String, String)>,
 }
 
 impl<'a> Ctx<'a> {
-    fn claim(&mut self, rust: &str, by: &str) -> Result<(), BuilderError> {
-        if let Some(first) = self.names.insert(rust.to_string(), by.to_string()) {
-            return Err(BuilderError::NameClash {
-                rust_name: rust.to_string(),
-                first,
-                second: by.to_string(),
-            });
-        }
-        Ok(())
+    fn warn(&mut self, subject: impl Into<String>, message: impl Into<String>) {
+        self.warnings.push(Warning::new(subject, message));
     }
 
     fn in_scope(&self, qualified: &str) -> bool {
@@ -279,29 +459,40 @@ impl<'a> Ctx<'a> {
         qualified: &str,
         ty: &'a StructuredType,
         path: &str,
-        depth: usize,
+        segments: &[String],
     ) -> Result<Vec<Node>, BuilderError> {
-        if depth > MAX_DEPTH {
-            return Err(BuilderError::Csdl(format!(
-                "containment deeper than {MAX_DEPTH} levels at `{path}` (cycle?)"
-            )));
-        }
         let mut out = Vec::new();
         for nav in self.navigations(qualified, ty) {
             // Only containment leads to new URL space; bindings to entity sets are other APIs.
             if !nav.contains_target || !self.in_scope(&nav.ty.name) {
                 continue;
             }
-            out.push(self.nav_node(nav, path, depth)?);
+            out.push(self.nav_node(nav, path, segments)?);
         }
         Ok(out)
+    }
+
+    /// The children of an entity node of type `target`, with it on the ancestor stack.
+    fn entity_children(
+        &mut self,
+        target: &str,
+        target_ty: &'a StructuredType,
+        builder_key: &str,
+        path: &str,
+        segments: &[String],
+    ) -> Result<Vec<Node>, BuilderError> {
+        self.ancestors
+            .push((target.to_string(), builder_key.to_string()));
+        let children = self.children(target, target_ty, path, segments);
+        self.ancestors.pop();
+        children
     }
 
     fn nav_node(
         &mut self,
         nav: &msgraph_csdl::NavigationProperty,
         parent_path: &str,
-        depth: usize,
+        parent_segments: &[String],
     ) -> Result<Node, BuilderError> {
         let target = &nav.ty.name;
         let target_ty = self.doc.find_structured(target).ok_or_else(|| {
@@ -312,131 +503,140 @@ impl<'a> Ctx<'a> {
         })?;
         let ty = self.type_ref(target)?;
         let path = format!("{parent_path}/{}", nav.name);
-        let nav_type = naming::type_name(&nav.name);
+        let mut segments = parent_segments.to_vec();
+        segments.push(nav.name.to_string());
+        // Recursive containment: the entity's builder already exists above this node.
+        let reused = self
+            .ancestors
+            .iter()
+            .find(|(t, _)| t == target)
+            .map(|(_, key)| key.clone());
+        let node = |kind, builder, children| Node {
+            wire: nav.name.to_string(),
+            method: naming::field_name(&nav.name),
+            path: path.clone(),
+            ty: ty.clone(),
+            kind,
+            builder,
+            children,
+        };
         if nav.ty.collection {
-            let item_path = format!("{path}/{{id}}");
-            let children = self.children(target, target_ty, &item_path, depth + 1)?;
-            let builder = format!("{nav_type}RequestBuilder");
-            let item_builder = format!("{}RequestBuilder", ty.rust_name);
-            self.claim(&builder, &path)?;
-            self.claim(&item_builder, &item_path)?;
+            let builder = format!("builder {path}");
+            self.names
+                .claim(&builder, stems(&segments, "", "RequestBuilder"));
             let list = self.op(
-                format!("List{nav_type}Request"),
+                OpNaming {
+                    preferred_request: None,
+                    stems: stems(&segments, "List", ""),
+                },
                 format!("list {}", nav.name),
                 &path,
                 OpKind::List,
                 &ty,
                 target_ty,
             )?;
-            let get = self.op(
-                format!("Get{}Request", ty.rust_name),
-                format!("get {}", ty.csdl_name),
-                &item_path,
-                OpKind::Get,
-                &ty,
-                target_ty,
-            )?;
-            let functions = self.functions(target, &path)?;
-            Ok(Node {
-                wire: nav.name.to_string(),
-                method: naming::field_name(&nav.name),
-                path,
-                ty,
-                kind: NodeKind::Collection {
+            let functions = self.functions(target, &path, &segments)?;
+            let (item_builder, get, children) = match reused {
+                Some(key) => (key, None, Vec::new()),
+                None => {
+                    let item_path = format!("{path}/{{id}}");
+                    let item_key = format!("item {item_path}");
+                    let mut candidates = vec![format!("{}RequestBuilder", ty.rust_name)];
+                    candidates.extend(stems(&segments, "", "ItemRequestBuilder"));
+                    self.names.claim(&item_key, candidates);
+                    let get = self.op(
+                        OpNaming {
+                            preferred_request: Some(format!("Get{}Request", ty.rust_name)),
+                            stems: stems(&segments, "Get", "Item"),
+                        },
+                        format!("get {}", ty.csdl_name),
+                        &item_path,
+                        OpKind::Get,
+                        &ty,
+                        target_ty,
+                    )?;
+                    let children =
+                        self.entity_children(target, target_ty, &item_key, &item_path, &segments)?;
+                    (item_key, Some(Box::new(get)), children)
+                }
+            };
+            Ok(node(
+                NodeKind::Collection {
                     list: Box::new(list),
                     item_builder,
-                    get: Box::new(get),
+                    get,
                     functions,
                 },
                 builder,
                 children,
-            })
+            ))
+        } else if let Some(key) = reused {
+            Ok(node(NodeKind::Reused, key, Vec::new()))
         } else {
-            let children = self.children(target, target_ty, &path, depth + 1)?;
-            let builder = format!("{nav_type}RequestBuilder");
-            self.claim(&builder, &path)?;
+            let builder = format!("builder {path}");
+            self.names
+                .claim(&builder, stems(&segments, "", "RequestBuilder"));
             let get = self.op(
-                format!("Get{nav_type}Request"),
+                OpNaming {
+                    preferred_request: None,
+                    stems: stems(&segments, "Get", ""),
+                },
                 format!("get {}", nav.name),
                 &path,
                 OpKind::Get,
                 &ty,
                 target_ty,
             )?;
-            Ok(Node {
-                wire: nav.name.to_string(),
-                method: naming::field_name(&nav.name),
-                path,
-                ty,
-                kind: NodeKind::Single { get: Box::new(get) },
+            let children = self.entity_children(target, target_ty, &builder, &path, &segments)?;
+            Ok(node(
+                NodeKind::Single { get: Box::new(get) },
                 builder,
                 children,
-            })
+            ))
         }
     }
 
     fn op(
         &mut self,
-        request: String,
+        naming: OpNaming,
         operation: String,
         path: &str,
         kind: OpKind,
         ty: &TypeRef,
         st: &'a StructuredType,
     ) -> Result<Op, BuilderError> {
-        self.claim(&request, path)?;
-        let facts = facts::operation(path, kind);
+        let kind_name = match kind {
+            OpKind::List => "list",
+            OpKind::Get => "get",
+        };
+        let request = format!("request {kind_name} {path}");
+        let mut candidates: Vec<String> = naming.preferred_request.into_iter().collect();
+        candidates.extend(naming.stems.iter().map(|s| format!("{s}Request")));
+        self.names.claim(&request, candidates);
+        let subject = format!("{} {path}", kind_name.to_uppercase());
         let mut expand = Vec::new();
         let mut filter = Vec::new();
-        if let Some(f) = facts {
-            let navs = self.navigations(&ty.qualified, st);
-            for name in f.expand {
-                let nav = navs.iter().find(|n| n.name == *name).ok_or_else(|| {
-                    BuilderError::Facts(format!(
-                        "{path}: $expand names `{name}`, which `{}` does not have",
-                        ty.qualified
-                    ))
-                })?;
-                let nested = match self.doc.find_structured(&nav.ty.name) {
-                    Some(t) => self
-                        .navigations(&nav.ty.name, t)
-                        .iter()
-                        .filter(|n| n.contains_target)
-                        .map(|n| n.name.to_string())
-                        .collect(),
-                    None => Vec::new(),
-                };
-                expand.push(ExpandChoice {
-                    wire: nav.name.to_string(),
-                    collection: nav.ty.collection,
-                    nested,
-                });
+        let facts = match self.facts.operation(path, kind) {
+            Some(f) => Some(self.checked_facts(f, &subject, ty, st, &mut expand, &mut filter)),
+            None => {
+                self.warn(
+                    subject,
+                    format!(
+                        "no [[operation]] entry in {FACTS_FILE}; generated without query options"
+                    ),
+                );
+                None
             }
-            for form in f.filter {
-                self.check_filter(path, ty, st, form)?;
-                filter.push(*form);
-            }
-            if f.select && ty.property_enum.is_none() {
-                return Err(BuilderError::Facts(format!(
-                    "{path}: $select on `{}`, which is not an entity type",
-                    ty.qualified
-                )));
-            }
-        }
-        let expand_enum = if expand.is_empty() {
-            None
-        } else {
-            let name = format!("{}Expand", ty.rust_name);
-            self.claim(&name, path)?;
-            Some(name)
         };
-        let filter_type = if filter.is_empty() {
-            None
-        } else {
-            let name = format!("{}Filter", ty.rust_name);
-            self.claim(&name, path)?;
-            Some(name)
+        let mut derived = |what: &str| {
+            let key = format!("{} {kind_name} {path}", what.to_lowercase());
+            let mut candidates = vec![format!("{}{what}", ty.rust_name)];
+            candidates.extend(naming.stems.iter().map(|s| format!("{s}{what}")));
+            self.names.claim(&key, candidates);
+            key
         };
+        let expand_enum = (!expand.is_empty()).then(|| derived("Expand"));
+        let filter_type = (!filter.is_empty()).then(|| derived("Filter"));
         Ok(Op {
             request,
             operation,
@@ -451,27 +651,97 @@ impl<'a> Ctx<'a> {
         })
     }
 
+    /// The facts of an operation without the rules that do not match the CSDL (each
+    /// dropped with a warning); the kept `$expand` and `$filter` rules go to `expand`/`filter`.
+    fn checked_facts(
+        &mut self,
+        f: &OperationFacts,
+        subject: &str,
+        ty: &TypeRef,
+        st: &'a StructuredType,
+        expand: &mut Vec<ExpandChoice>,
+        filter: &mut Vec<FilterForm>,
+    ) -> OperationFacts {
+        let navs = self.navigations(&ty.qualified, st);
+        for name in &f.expand {
+            let Some(nav) = navs.iter().find(|n| n.name == *name) else {
+                self.warn(
+                    subject,
+                    format!(
+                        "$expand rule `{name}` dropped: `{}` has no such navigation property",
+                        ty.qualified
+                    ),
+                );
+                continue;
+            };
+            let nested = match self.doc.find_structured(&nav.ty.name) {
+                Some(t) => self
+                    .navigations(&nav.ty.name, t)
+                    .iter()
+                    .filter(|n| n.contains_target)
+                    .map(|n| n.name.to_string())
+                    .collect(),
+                None => Vec::new(),
+            };
+            expand.push(ExpandChoice {
+                wire: nav.name.to_string(),
+                collection: nav.ty.collection,
+                nested,
+            });
+        }
+        for form in &f.filter {
+            match self.check_filter(ty, st, form) {
+                Ok(()) => filter.push(form.clone()),
+                Err(why) => self.warn(
+                    subject,
+                    format!("$filter rule `{}` dropped: {why}", form.describe()),
+                ),
+            }
+        }
+        let select = f.select && ty.property_enum.is_some();
+        if f.select && !select {
+            self.warn(
+                subject,
+                format!(
+                    "$select rule dropped: `{}` has no structural properties to select",
+                    ty.qualified
+                ),
+            );
+        }
+        OperationFacts {
+            select,
+            expand: expand.iter().map(|e| e.wire.clone()).collect(),
+            filter: filter.clone(),
+            ..f.clone()
+        }
+    }
+
+    /// Whether a `$filter` form fits the CSDL of `ty`; the error says why not.
     fn check_filter(
         &self,
-        path: &str,
         ty: &TypeRef,
         st: &'a StructuredType,
         form: &FilterForm,
-    ) -> Result<(), BuilderError> {
+    ) -> Result<(), String> {
         let mut chain: Vec<&StructuredType> = self.doc.base_chain(&ty.qualified);
         chain.push(st);
         match form {
-            FilterForm::DateTimeCompare(prop) => {
+            FilterForm::DateTimeCompare { property } => {
                 let p = chain
                     .iter()
                     .flat_map(|t| &t.properties)
-                    .find(|p| p.name == *prop);
+                    .find(|p| p.name == *property);
                 match p {
-                    Some(p) if !p.ty.collection && p.ty.primitive() == Some(Primitive::DateTimeOffset) => Ok(()),
-                    _ => Err(BuilderError::Facts(format!(
-                        "{path}: $filter on `{prop}`, which is not an Edm.DateTimeOffset property of `{}`",
+                    Some(p)
+                        if !p.ty.collection
+                            && p.ty.primitive() == Some(Primitive::DateTimeOffset) =>
+                    {
+                        Ok(())
+                    }
+                    _ => Err(format!(
+                        "`{property}` is not an Edm.DateTimeOffset property of `{}`",
                         ty.qualified
-                    ))),
+                    )),
                 }
             }
             FilterForm::AnyEq {
@@ -494,19 +764,26 @@ impl<'a> Ctx<'a> {
                 if ok {
                     Ok(())
                 } else {
-                    Err(BuilderError::Facts(format!(
-                        "{path}: $filter lambda `{collection}/any(p:p/{property} eq ..)` does not match the CSDL of `{}`",
+                    Err(format!(
+                        "`{}` has no collection navigation property `{collection}` whose \
+                         elements have an Edm.String property `{property}`",
                         ty.qualified
-                    )))
+                    ))
                 }
             }
         }
     }
 
     /// Bound functions whose binding parameter is `Collection(element)`.
-    fn functions(&mut self, element: &str, path: &str) -> Result<Vec<Function>, BuilderError> {
+    fn functions(
+        &mut self,
+        element: &str,
+        path: &str,
+        segments: &[String],
+    ) -> Result<Vec<Function>, BuilderError> {
         let mut out = Vec::new();
-        for schema in &self.doc.schemas {
+        let doc = self.doc;
+        for schema in &doc.schemas {
             for f in &schema.functions {
                 let Some(binding) = f.parameters.first() else {
                     continue;
@@ -516,56 +793,94 @@ impl<'a> Ctx<'a> {
                 }
                 debug_assert_eq!(f.kind, OperationKind::Function);
                 let qualified = format!("{}.{}", schema.namespace, f.name);
-                let facts = facts::function(&f.name).ok_or_else(|| {
-                    BuilderError::Facts(format!(
-                        "bound function `{qualified}` has no entry in builders/facts.rs FUNCTIONS; add its documented date-range rules"
-                    ))
-                })?;
-                let ret = f.return_type.as_ref().ok_or_else(|| {
-                    BuilderError::Csdl(format!("function `{qualified}` has no ReturnType"))
-                })?;
-                let mut params = Vec::new();
-                for p in &f.parameters[1..] {
-                    let ty = match (p.ty.collection, p.ty.primitive()) {
-                        (false, Some(Primitive::DateTimeOffset)) => ParamType::DateTimeOffset,
-                        (false, Some(Primitive::String)) => ParamType::String,
-                        (false, Some(Primitive::Int32)) => ParamType::Int32,
-                        (false, Some(Primitive::Int64)) => ParamType::Int64,
-                        (false, Some(Primitive::Boolean)) => ParamType::Boolean,
-                        _ => {
-                            return Err(BuilderError::Csdl(format!(
-                                "function `{qualified}` parameter `{}` has type `{}`, which has no URL literal encoding here",
-                                p.name, p.ty.name
-                            )))
-                        }
-                    };
-                    params.push(Param {
-                        wire: p.name.to_string(),
-                        rust: naming::field_name(&p.name),
-                        ty,
-                    });
+                if let Some(function) = self.function(f, &qualified, path, segments)? {
+                    out.push(function);
                 }
-                let date_range = params.len() == 2
-                    && params[0].wire == "fromDateTime"
-                    && params[1].wire == "toDateTime"
-                    && params.iter().all(|p| p.ty == ParamType::DateTimeOffset);
-                let request = format!("{}Request", naming::type_name(&f.name));
-                let fpath = format!("{path}/{qualified}(..)");
-                self.claim(&request, &fpath)?;
-                out.push(Function {
-                    name: f.name.to_string(),
-                    qualified,
-                    method: naming::field_name(&f.name),
-                    request,
-                    params,
-                    returns: self.type_ref(&ret.ty.name)?,
-                    returns_collection: ret.ty.collection,
-                    facts,
-                    path: fpath,
-                    date_range,
-                });
             }
         }
         Ok(out)
+    }
+
+    /// One bound function call; `None` (with a warning) when it cannot be called from Rust.
+    fn function(
+        &mut self,
+        f: &msgraph_csdl::Operation,
+        qualified: &str,
+        path: &str,
+        segments: &[String],
+    ) -> Result<Option<Function>, BuilderError> {
+        let fpath = format!("{path}/{qualified}(..)");
+        let Some(ret) = f.return_type.as_ref() else {
+            self.warn(fpath, "function skipped: it has no ReturnType");
+            return Ok(None);
+        };
+        let mut params = Vec::new();
+        for p in &f.parameters[1..] {
+            let ty = match (p.ty.collection, p.ty.primitive()) {
+                (false, Some(Primitive::DateTimeOffset)) => ParamType::DateTimeOffset,
+                (false, Some(Primitive::String)) => ParamType::String,
+                (false, Some(Primitive::Int32)) => ParamType::Int32,
+                (false, Some(Primitive::Int64)) => ParamType::Int64,
+                (false, Some(Primitive::Boolean)) => ParamType::Boolean,
+                _ => {
+                    let shown = if p.ty.collection {
+                        format!("Collection({})", p.ty.name)
+                    } else {
+                        p.ty.name.to_string()
+                    };
+                    self.warn(
+                        fpath,
+                        format!(
+                            "function skipped: parameter `{}` has type `{shown}`, which has no \
+                             URL literal encoding here",
+                            p.name
+                        ),
+                    );
+                    return Ok(None);
+                }
+            };
+            params.push(Param {
+                wire: p.name.to_string(),
+                rust: naming::field_name(&p.name),
+                ty,
+            });
+        }
+        let facts = match self.facts.function(qualified) {
+            Some(facts) => facts.clone(),
+            None => {
+                self.warn(
+                    qualified,
+                    format!(
+                        "no [[function]] entry in {FACTS_FILE}; generated with no client-side \
+                         range limit and `toDateTime` read as inclusive"
+                    ),
+                );
+                FunctionFacts::conservative(qualified)
+            }
+        };
+        let date_range = params.len() == 2
+            && params[0].wire == "fromDateTime"
+            && params[1].wire == "toDateTime"
+            && params.iter().all(|p| p.ty == ParamType::DateTimeOffset);
+        let request = format!("function {fpath}");
+        let mut candidates = vec![format!("{}Request", naming::type_name(&f.name))];
+        candidates.extend(stems(
+            segments,
+            "",
+            &format!("{}Request", naming::type_name(&f.name)),
+        ));
+        self.names.claim(&request, candidates);
+        Ok(Some(Function {
+            name: f.name.to_string(),
+            qualified: qualified.to_string(),
+            method: naming::field_name(&f.name),
+            request,
+            params,
+            returns: self.type_ref(&ret.ty.name)?,
+            returns_collection: ret.ty.collection,
+            facts,
+            path: fpath,
+            date_range,
+        }))
     }
 }

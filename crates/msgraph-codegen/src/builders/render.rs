@@ -179,8 +179,8 @@ fn node(n: &Node, ctx: &Ctx, items: &mut TokenStream) {
             let item = ident(item_builder);
             let list_doc = doc_attrs(&format!("`GET {}`: {}.", list.path, list.operation));
             let by_id_doc = doc_attrs(&format!(
-                "`{}`: one `{}` by id (percent-encoded into the path; an empty id is an\nargument error when the request is sent).",
-                get.path, n.ty.csdl_name
+                "`{}/{{id}}`: one `{}` by id (percent-encoded into the path; an empty id is an\nargument error when the request is sent).",
+                n.path, n.ty.csdl_name
             ));
             let key_label = format!("{} by_id", n.wire);
             let mut fn_methods = TokenStream::new();
@@ -212,6 +212,13 @@ fn node(n: &Node, ctx: &Ctx, items: &mut TokenStream) {
                     #fn_methods
                 }
             });
+            let Some(get) = get.as_deref() else {
+                // Recursive containment: the item builder (and what lies below it) is an
+                // ancestor's, generated there; this node has no children of its own.
+                items.extend(op_request(list, ctx));
+                items.extend(fn_requests);
+                return;
+            };
             items.extend(builder_struct(
                 &item,
                 &format!("`{}`: one `{}`.", get.path, n.ty.qualified),
@@ -266,6 +273,8 @@ fn node(n: &Node, ctx: &Ctx, items: &mut TokenStream) {
             });
             items.extend(op_request(get, ctx));
         }
+        // Generated with the ancestor whose builder it reuses.
+        NodeKind::Reused => {}
     }
     for c in &n.children {
         node(c, ctx, items);
@@ -277,7 +286,7 @@ fn op_request(op: &Op, ctx: &Ctx) -> TokenStream {
     let name = ident(&op.request);
     let operation = &op.operation;
     let ty = ctx.ty(&op.ty);
-    let facts = op.facts;
+    let facts = op.facts.as_ref();
     let mut doc = format!("`GET {}`: {}", op.path, op.operation);
     let returns = match op.kind {
         OpKind::List => format!(" (`Collection({})`).", op.ty.qualified),
@@ -617,7 +626,7 @@ fn filter_type(name: &str, forms: &[FilterForm], path: &str) -> TokenStream {
     let mut methods = TokenStream::new();
     for form in forms {
         match form {
-            FilterForm::DateTimeCompare(prop) => {
+            FilterForm::DateTimeCompare { property: prop } => {
                 let m = naming::field_ident(&naming::field_name(prop));
                 let d = doc_attrs(&format!(
                     "`{prop} lt|le|gt|ge <instant>` (unquoted UTC literal)."
@@ -825,7 +834,12 @@ fn function_request(f: &Function, ctx: &Ctx) -> TokenStream {
     let name = ident(&f.request);
     let operation = &f.name;
     let ty = ctx.ty(&f.returns);
-    let page_size = f.facts.page_size;
+    let page_size = f.facts.page_size.map(|size| {
+        quote! {
+            /// Rows per page the service returns.
+            pub const PAGE_SIZE: u32 = #size;
+        }
+    });
     let doc = doc_attrs(&format!(
         "A call of `{}` (returns `{}{}`), built by the collection's `{}` method.",
         f.qualified,
@@ -893,8 +907,7 @@ fn function_request(f: &Function, ctx: &Ctx) -> TokenStream {
         impl #name {
             /// Operation name used in error messages.
             pub const OPERATION: &'static str = #operation;
-            /// Rows per page the service returns.
-            pub const PAGE_SIZE: u32 = #page_size;
+            #page_size
             #rules
 
             #option_setters

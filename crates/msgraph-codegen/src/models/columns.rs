@@ -22,9 +22,6 @@ use crate::emit::{emit, inner_doc_attrs, GeneratedFile};
 use crate::Error;
 use msgraph_csdl::{Document, StructuredType};
 
-/// The exporter's generated column file, relative to the workspace root.
-pub const CLI_COLUMNS_FILE: &str = "crates/callrecords-cli/src/columns/generated.rs";
-
 /// The namespace whose row types are exported.
 const NAMESPACE: &str = "microsoft.graph.callRecords";
 
@@ -50,8 +47,13 @@ const ROWS: &[(&str, bool, &str)] = &[
     ),
 ];
 
-/// [`CLI_COLUMNS_FILE`]: one `&[&str]` per exported row type.
-pub fn generate_cli_columns(v1: &Document, beta: &Document) -> Result<GeneratedFile, Error> {
+/// The exporter's column file at `path` (relative to the workspace root; `[output].cli_columns`
+/// of `codegen.toml`): one `&[&str]` per exported row type.
+pub fn generate_cli_columns(
+    path: &str,
+    v1: &Document,
+    beta: &Document,
+) -> Result<GeneratedFile, Error> {
     let v1_index = Index::new(v1)?;
     let beta_index = Index::new(beta)?;
     let mut items = TokenStream::new();
@@ -74,7 +76,7 @@ pub fn generate_cli_columns(v1: &Document, beta: &Document) -> Result<GeneratedF
         "The CSV columns of each exported row type, from the CSDL in `metadata/` (rules: \
          `msgraph_codegen::models::columns`).",
     );
-    emit(CLI_COLUMNS_FILE, quote!(#module_doc #items))
+    emit(path, quote!(#module_doc #items))
 }
 
 /// The columns of row type `qualified`.

@@ -6,6 +6,7 @@
 //! enum type (flags enums as a member enum `<Name>Flag` plus a set type `<Name>`).
 
 pub mod columns;
+mod cycles;
 mod dispatch;
 mod docs;
 mod enums;
@@ -25,9 +26,6 @@ use crate::Error;
 use msgraph_csdl::Document;
 
 pub(crate) use index::Index;
-
-/// Crate that receives the generated models.
-pub const MODELS_CRATE_DIR: &str = "crates/msgraph-callrecords-models";
 
 /// One Graph version to generate.
 #[derive(Debug, Clone, Copy)]
@@ -123,37 +121,38 @@ fn namespace_modules(
     version_label: &str,
 ) -> Result<Vec<(String, String, TokenStream)>, Error> {
     let index = Index::new(doc)?;
+    let boxed = cycles::boxed_fields(&index)?;
     let mut out = Vec::new();
     for schema in &doc.schemas {
         let Some(module) = index.module_of(&schema.namespace) else {
             continue;
         };
-        let tokens = namespace_tokens(&index, schema, version_label)?;
+        let tokens = namespace_tokens(&index, &boxed, schema, version_label)?;
         out.push((schema.namespace.to_string(), module.to_string(), tokens));
     }
     Ok(out)
 }
 
-/// The edge-case CSDL fixture of the generator's tests, relative to the workspace root.
-pub const EDGE_CASES_FIXTURE: &str = "crates/msgraph-codegen/tests/fixtures/edge_cases.xml";
-
-/// Generates `src/generated/**` of the models crate for the given versions
+/// Generates `src/generated/**` of the models crate `crate_dir` for the given versions
 /// (paths relative to the workspace root).
-pub fn generate_models(versions: &[Version<'_>]) -> Result<Vec<GeneratedFile>, Error> {
-    generate_models_at(&format!("{MODELS_CRATE_DIR}/src/generated"), versions)
+pub fn generate_models(
+    crate_dir: &str,
+    versions: &[Version<'_>],
+) -> Result<Vec<GeneratedFile>, Error> {
+    generate_models_at(&format!("{crate_dir}/src/generated"), versions)
 }
 
-/// Models for [`EDGE_CASES_FIXTURE`], written into a test of the models crate
-/// (`tests/edge_cases/generated/`) so the edge cases are compiled and exercised, not only
-/// snapshotted. Part of `cargo xtask codegen` like every other output.
-pub fn generate_fixture_models(edge_cases: &Document) -> Result<Vec<GeneratedFile>, Error> {
+/// Models for a test fixture (a CSDL file of the generator's tests), written below `dir`
+/// (`tests/edge_cases/generated/` of the models crate) so its cases are compiled and
+/// exercised, not only snapshotted; one version module, `fixture`.
+pub fn generate_fixture_models(dir: &str, fixture: &Document) -> Result<Vec<GeneratedFile>, Error> {
     generate_models_at(
-        &format!("{MODELS_CRATE_DIR}/tests/edge_cases/generated"),
+        dir,
         &[Version {
             module: "fixture",
             label: "test fixture",
             feature: None,
-            document: edge_cases,
+            document: fixture,
         }],
     )
 }
@@ -231,6 +230,7 @@ pub fn generate_models_at(
 
 fn namespace_tokens(
     index: &Index<'_>,
+    boxed: &cycles::BoxedFields,
     schema: &msgraph_csdl::Schema,
     version_label: &str,
 ) -> Result<TokenStream, Error> {
@@ -243,7 +243,9 @@ fn namespace_tokens(
     let mut names = index::NameSet::new(format!("module `{ns}`"));
     for ty in schema.entity_types.iter().chain(&schema.complex_types) {
         let qualified = format!("{ns}.{}", ty.name);
-        items.extend(structs::struct_tokens(index, &qualified, ty, &mut names)?);
+        items.extend(structs::struct_tokens(
+            index, &qualified, ty, boxed, &mut names,
+        )?);
         if index.is_polymorphic(&qualified) {
             items.extend(dispatch::dispatch_tokens(
                 index, &qualified, ty, &mut names,

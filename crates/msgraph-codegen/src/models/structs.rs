@@ -9,6 +9,7 @@
 use proc_macro2::TokenStream;
 use quote::quote;
 
+use super::cycles::BoxedFields;
 use super::index::NameSet;
 use super::{docs, types, Index};
 use crate::emit::doc_attrs;
@@ -16,11 +17,12 @@ use crate::naming;
 use crate::Error;
 use msgraph_csdl::{StructuredKind, StructuredType};
 
-/// The struct for `qualified`.
+/// The struct for `qualified`; the members in `boxed` are `Option<Box<T>>`.
 pub(crate) fn struct_tokens(
     index: &Index<'_>,
     qualified: &str,
     ty: &StructuredType,
+    boxed: &BoxedFields,
     names: &mut NameSet,
 ) -> Result<TokenStream, Error> {
     let (ns, _) = msgraph_csdl::split_qualified(qualified).unwrap_or(("", qualified));
@@ -57,7 +59,8 @@ pub(crate) fn struct_tokens(
         for p in &decl.properties {
             let target = format!("{decl_name}/{}", p.name);
             let snake = field_names.claim_unique(&naming::field_name(&p.name), &p.name);
-            let fty = types::field_type(index, &p.ty, ns, &target)?;
+            let mut fty = types::field_type(index, &p.ty, ns, &target)?;
+            fty.boxed = boxed.contains(qualified, &target);
             let mut doc = docs::description(index, &target, &p.annotations)
                 .unwrap_or_else(|| format!("The `{}` property.", p.name));
             // Nullability and the camelCase wire names are said once, in the crate docs.
@@ -76,7 +79,8 @@ pub(crate) fn struct_tokens(
         for nav in &decl.navigation_properties {
             let target = format!("{decl_name}/{}", nav.name);
             let snake = field_names.claim_unique(&naming::field_name(&nav.name), &nav.name);
-            let fty = types::field_type(index, &nav.ty, ns, &target)?;
+            let mut fty = types::field_type(index, &nav.ty, ns, &target)?;
+            fty.boxed = boxed.contains(qualified, &target);
             let mut doc = docs::description(index, &target, &nav.annotations)
                 .unwrap_or_else(|| format!("The `{}` navigation property.", nav.name));
             doc.push_str(&format!("\n\nCSDL type `{}`", fty.csdl));

@@ -13,6 +13,8 @@ pub(crate) struct FieldType {
     pub elem: TokenStream,
     /// `Collection(T)`.
     pub collection: bool,
+    /// `Option<Box<T>>`: the member closes a cycle of single values (see `cycles`).
+    pub boxed: bool,
     /// `#[serde(with = ...)]` module for a single (non-collection) value wrapped in `Option`.
     pub with: Option<&'static str>,
     /// The CSDL type name as written in docs (`Edm.Int64`, `Collection(...)`).
@@ -20,11 +22,13 @@ pub(crate) struct FieldType {
 }
 
 impl FieldType {
-    /// The full field type: `Option<T>` or `Option<Vec<T>>`.
+    /// The full field type: `Option<T>`, `Option<Box<T>>` or `Option<Vec<T>>`.
     pub fn tokens(&self) -> TokenStream {
         let elem = &self.elem;
         if self.collection {
             quote!(Option<Vec<#elem>>)
+        } else if self.boxed {
+            quote!(Option<Box<#elem>>)
         } else {
             quote!(Option<#elem>)
         }
@@ -73,6 +77,7 @@ pub(crate) fn field_type(
         // plain serde impls (numbers only), which no type in the call-records closure needs.
         with: if ty.collection { None } else { with },
         collection: ty.collection,
+        boxed: false,
         csdl,
     })
 }
