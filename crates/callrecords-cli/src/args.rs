@@ -186,6 +186,19 @@ pub struct ExportArgs {
     #[arg(long)]
     pub page_size: Option<u32>,
 
+    /// Most requests in flight at once (1: one request at a time). The
+    /// output is the same bytes whatever the value: rows are written in
+    /// request order. Log exports run at most 4 windows at once.
+    #[arg(long, default_value_t = 64, value_parser = clap::value_parser!(u32).range(1..=1024))]
+    pub concurrency: u32,
+
+    /// Scale factor for Graph's documented rate limits the client keeps to
+    /// (1: the documented limits, e.g. 1,500 requests / 20 s for call
+    /// records and 200 / 60 s for the log functions; 0.5: half of them). Graph
+    /// answering 429 pauses the throttled scope whatever this says.
+    #[arg(long, default_value_t = 1.0, value_parser = parse_rate)]
+    pub rate: f64,
+
     /// Replace an existing output file that no interrupted export of this
     /// command left (it is replaced only when the export completes; until
     /// then the rows go to `<output>.partial`).
@@ -207,6 +220,11 @@ pub struct ExportArgs {
     /// Rows per day of every log in the emulator (with --emulator).
     #[arg(long, default_value_t = 2000, hide = true)]
     pub emulator_rows_per_day: u32,
+
+    /// Make the embedded emulator behave like Graph: per-request latency and
+    /// the documented rate limits, answered with 429 and Retry-After (with --emulator).
+    #[arg(long)]
+    pub emulator_realistic: bool,
 
     /// Number of call records in the emulator (with --emulator).
     #[arg(long, hide = true)]
@@ -281,4 +299,18 @@ pub fn partial_path(output: &str) -> PathBuf {
 /// The lock file of an export to `output`: held while a run writes it.
 pub fn lock_path(output: &str) -> PathBuf {
     PathBuf::from(format!("{output}.lock"))
+}
+/// `--rate`: a positive, finite scale factor of at most 10.
+fn parse_rate(text: &str) -> Result<f64, String> {
+    let r: f64 = text
+        .trim()
+        .parse()
+        .map_err(|_| format!("{text:?} is not a number (e.g. 1, 0.5)"))?;
+    if r.is_finite() && r > 0.0 && r <= 10.0 {
+        Ok(r)
+    } else {
+        Err(format!(
+            "{text:?} is outside (0, 10]: a scale factor of the documented limits"
+        ))
+    }
 }

@@ -5,7 +5,8 @@ use std::time::Duration;
 
 use msgraph_emulator::{Emulator, EmulatorConfig, Faults};
 use msgraph_runtime::{
-    ApiVersion, ClientSecretCredential, Cloud, EnvironmentCredential, GraphClient, RetryPolicy,
+    ApiVersion, ClientSecretCredential, Cloud, EnvironmentCredential, Governor, GovernorConfig,
+    GraphClient, Limit, RateLimits, RetryPolicy,
 };
 use url::Url;
 
@@ -39,6 +40,9 @@ pub fn emulator_config(args: &ExportArgs) -> EmulatorConfig {
         max_lifetime: Duration::from_secs(24 * 3600),
         ..EmulatorConfig::default()
     };
+    if args.emulator_realistic {
+        cfg = cfg.realistic();
+    }
     if let Some(n) = args.emulator_call_records {
         cfg.call_records = n;
     }
@@ -79,6 +83,7 @@ pub async fn connect(args: &ExportArgs, beta: bool) -> Result<Connection, CliErr
             .api_version(version)
             .retry_policy(retry_policy(args.retries))
             .max_response_bytes(args.max_response_bytes)
+            .governor(governor(args, args.emulator_realistic))
             .build()
             .map_err(|e| from_graph(e, true))?;
         return Ok(Connection {
@@ -117,7 +122,8 @@ pub async fn connect(args: &ExportArgs, beta: bool) -> Result<Connection, CliErr
         .cloud(cloud)
         .api_version(version)
         .retry_policy(retry_policy(args.retries))
-        .max_response_bytes(args.max_response_bytes);
+        .max_response_bytes(args.max_response_bytes)
+        .governor(governor(args, true));
     if let Some(url) = &args.graph_url {
         builder = builder.base_url(url.clone()).allow_insecure_loopback(true);
     }
@@ -126,6 +132,42 @@ pub async fn connect(args: &ExportArgs, beta: bool) -> Result<Connection, CliErr
         client,
         emulator: None,
     })
+}
+
+/// The rate governor every request goes through: at most `--concurrency` in
+/// flight, within the documented limits scaled by `--rate` (`limited`), or
+/// no rate limit at all for the plain embedded emulator, which enforces
+/// none. A 429 pauses its scope either way.
+pub fn governor(args: &ExportArgs, limited: bool) -> Governor {
+    let limits = if limited {
+        scaled(RateLimits::default(), args.rate)
+    } else {
+        RateLimits::none()
+    };
+    Governor::new(GovernorConfig {
+        max_in_flight: args.concurrency.max(1) as usize,
+        limits,
+        ..GovernorConfig::default()
+    })
+}
+
+/// `limits` with every request count scaled by `factor` (at least 1 request per window).
+fn scaled(limits: RateLimits, factor: f64) -> RateLimits {
+    let scale = |l: Option<Limit>| {
+        l.map(|l| Limit {
+            requests: ((f64::from(l.requests) * factor).round() as u32).max(1),
+            window: l.window,
+        })
+    };
+    RateLimits {
+        records_app_tenant: scale(limits.records_app_tenant),
+        records_tenant: scale(limits.records_tenant),
+        per_call_record: scale(limits.per_call_record),
+        list_call_records: scale(limits.list_call_records),
+        logs_app_tenant: scale(limits.logs_app_tenant),
+        logs_tenant: scale(limits.logs_tenant),
+        logs_collection: scale(limits.logs_collection),
+    }
 }
 
 /// What is missing for credentials from the environment, if anything
@@ -156,4 +198,69 @@ fn retry_policy(retries: u32) -> RetryPolicy {
 
 fn parse_url(s: &str) -> Result<Url, CliError> {
     Url::parse(s).map_err(|e| CliError::other(format!("emulator URL {s:?}: {e}")))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use clap::Parser;
+
+    fn args(extra: &[&str]) -> ExportArgs {
+        let mut argv = vec![
+            "callrecords",
+            "export",
+            "pstn",
+            "--from",
+            "now-1d",
+            "--to",
+            "now",
+        ];
+        argv.extend_from_slice(extra);
+        match crate::Cli::try_parse_from(argv).expect("parses").command {
+            crate::Command::Export(a) => *a,
+            other => panic!("not an export: {other:?}"),
+        }
+    }
+
+    #[test]
+    fn the_governor_keeps_to_the_documented_limits_scaled_by_rate() {
+        let g = governor(&args(&[]), true);
+        assert_eq!(g.config().max_in_flight, 64);
+        assert_eq!(g.config().limits, RateLimits::default());
+        let g = governor(&args(&["--rate", "0.5", "--concurrency", "3"]), true);
+        assert_eq!(g.config().max_in_flight, 3);
+        let l = g.config().limits.clone();
+        assert_eq!(l.records_app_tenant, Some(Limit::per_secs(750, 20)));
+        assert_eq!(l.logs_app_tenant, Some(Limit::per_secs(100, 60)));
+        assert_eq!(l.logs_collection, Some(Limit::per_secs(25, 60)));
+        // The plain emulator enforces no limits: only the concurrency bound.
+        let g = governor(&args(&["--rate", "0.5"]), false);
+        assert_eq!(g.config().limits, RateLimits::none());
+    }
+
+    #[test]
+    fn bad_rates_and_concurrency_are_refused() {
+        for bad in [
+            &["--rate", "0"][..],
+            &["--rate", "-1"],
+            &["--rate", "abc"],
+            &["--rate", "NaN"],
+            &["--concurrency", "0"],
+        ] {
+            let mut argv = vec![
+                "callrecords",
+                "export",
+                "pstn",
+                "--from",
+                "now-1d",
+                "--to",
+                "now",
+            ];
+            argv.extend_from_slice(bad);
+            assert!(
+                crate::Cli::try_parse_from(argv).is_err(),
+                "{bad:?} accepted"
+            );
+        }
+    }
 }

@@ -1,10 +1,17 @@
 //! The export loop: windows → pages → rows → output, with a checkpoint after
 //! every page so `--resume` continues without duplicates or gaps.
+//!
+//! Requests run concurrently (log windows through the SDK's
+//! `concurrent::windows_pages`, the records of a listing through a bounded
+//! in-order buffer), all paced by the client's rate governor. Whatever runs
+//! at once, rows are written in request order and a checkpoint is saved only
+//! after a page and everything before it is written: after a kill, `--resume`
+//! re-fetches what was in flight and writes each row exactly once.
 
 use std::time::Duration;
 
-use futures::{StreamExt, TryStreamExt};
-use msgraph_runtime::{GraphClient, Page, Pager, RequestOptions};
+use futures::stream::{self, StreamExt, TryStreamExt};
+use msgraph_runtime::{GraphClient, Page};
 use serde::de::DeserializeOwned;
 use serde_json::value::RawValue;
 use tracing::instrument::WithSubscriber;
@@ -13,15 +20,17 @@ use tracing_subscriber::prelude::*;
 use crate::args::{checkpoint_path, ExportArgs, Kind};
 use crate::checkpoint::{Checkpoint, RangeArgs, VERSION};
 use crate::connect::{connect, Connection};
-use crate::error::{from_graph, from_sdk, Category, CliError};
+use crate::error::{from_sdk, Category, CliError};
 use crate::files::{Begin, OutputFiles};
 use crate::links::{Refusal, WindowLinks};
 use crate::output::RowWriter;
 use crate::plan::{Plan, Window};
 use crate::progress::{Progress, RetryCounter};
 use crate::{requests, rows};
+use msgraph_callrecords::concurrent::{self, WindowConcurrency};
+use msgraph_callrecords::support::{self, Prepared};
 use msgraph_callrecords::v1::{CallRecordExpand, SessionExpand};
-use msgraph_callrecords::Client;
+use msgraph_callrecords::{Client, PageStream, ResumeToken};
 
 /// What an export did.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -68,9 +77,11 @@ struct Start {
 
 struct Exporter {
     client: GraphClient,
+    sdk: Client,
     emulator: bool,
+    /// Most requests in flight (`--concurrency`).
+    concurrency: usize,
     plan: Plan,
-    opts: RequestOptions,
     writer: RowWriter,
     files: Option<OutputFiles>,
     fingerprint: String,
@@ -97,7 +108,7 @@ impl Exporter {
             None => Begin::Fresh,
         };
         let label = plan.kind.cli_name().to_string();
-        let progress = Progress::new(&label, counter.clone());
+        let mut progress = Progress::new(&label, counter.clone());
         let files = match (files, &begin) {
             (Some(f), Begin::AlreadyComplete(cp)) => {
                 // Stopped after the output was in place: only the checkpoint is left to remove.
@@ -142,21 +153,21 @@ impl Exporter {
             (Some(f), _) => f.create_writer(&plan)?,
             (None, _) => RowWriter::create(None, plan.format, &plan.columns)?,
         };
-        let opts = RequestOptions {
-            max_page_size: plan.page_size,
-            ..RequestOptions::default()
-        };
         let range = RangeArgs {
             from_arg: args.from.text.clone(),
             to_arg: args.to.text.clone(),
             from: plan.from,
             to: plan.to,
         };
+        if let Some(g) = client.governor() {
+            progress.watch(g.clone());
+        }
         let mut ex = Exporter {
+            sdk: Client::new(client.clone()),
             client,
             emulator: emulator.is_some(),
+            concurrency: args.concurrency.max(1) as usize,
             plan,
-            opts,
             writer,
             files,
             fingerprint,
@@ -213,6 +224,23 @@ impl Exporter {
     }
 
     async fn all_windows(&mut self, start: &Start) -> Result<(), CliError> {
+        let beta = self.plan.beta;
+        match (self.plan.kind, beta) {
+            (Kind::Pstn, false) => return self.log_windows::<rows::PstnV1>(start).await,
+            (Kind::Pstn, true) => return self.log_windows::<rows::PstnBeta>(start).await,
+            (Kind::DirectRouting, false) => {
+                return self.log_windows::<rows::DirectRoutingV1>(start).await
+            }
+            (Kind::DirectRouting, true) => {
+                return self.log_windows::<rows::DirectRoutingBeta>(start).await
+            }
+            (Kind::BlockedUsers, _) => return self.log_windows::<rows::BlockedUsers>(start).await,
+            (Kind::DialoutReport, _) => {
+                return self.log_windows::<rows::DialoutReport>(start).await
+            }
+            (Kind::Sms, _) => return self.log_windows::<rows::Sms>(start).await,
+            (Kind::CallRecords | Kind::Sessions, _) => {}
+        }
         let windows = self.plan.windows.clone();
         for (i, w) in windows.iter().enumerate().skip(start.window) {
             let link = if i == start.window {
@@ -220,104 +248,161 @@ impl Exporter {
             } else {
                 None
             };
-            self.one_window(i, *w, link).await?;
+            self.record_window(i, *w, link).await?;
         }
         Ok(())
     }
 
-    async fn one_window(
-        &mut self,
-        index: usize,
-        w: Window,
-        link: Option<String>,
-    ) -> Result<(), CliError> {
-        let beta = self.plan.beta;
-        match (self.plan.kind, beta) {
-            (Kind::Pstn, false) => self.log_window::<rows::PstnV1>(index, w, link).await,
-            (Kind::Pstn, true) => self.log_window::<rows::PstnBeta>(index, w, link).await,
-            (Kind::DirectRouting, false) => {
-                self.log_window::<rows::DirectRoutingV1>(index, w, link)
-                    .await
-            }
-            (Kind::DirectRouting, true) => {
-                self.log_window::<rows::DirectRoutingBeta>(index, w, link)
-                    .await
-            }
-            (Kind::BlockedUsers, _) => self.log_window::<rows::BlockedUsers>(index, w, link).await,
-            (Kind::DialoutReport, _) => {
-                self.log_window::<rows::DialoutReport>(index, w, link).await
-            }
-            (Kind::Sms, _) => self.log_window::<rows::Sms>(index, w, link).await,
-            (Kind::CallRecords, _) | (Kind::Sessions, _) => {
-                self.record_window(index, w, link).await
-            }
-        }
+    /// The request of window `w`, built by the SDK.
+    fn request(&self, w: Window) -> Result<Prepared, CliError> {
+        requests::log_request(
+            &self.sdk,
+            self.plan.kind,
+            self.plan.beta,
+            w,
+            self.plan.page_size,
+        )
     }
 
-    /// The pager of a window: from its start, or from a saved next link.
-    fn pager<T>(&self, path: &str, link: Option<String>) -> Result<Pager<T>, CliError>
+    /// The pages of a window: from its start, or from a saved next link.
+    fn pages<T>(&self, prepared: Prepared, link: Option<&str>) -> PageStream<T>
     where
         T: DeserializeOwned + Send + 'static,
     {
+        let client = self.client.clone();
         match link {
-            None => Ok(self.client.pager::<T>(path, &self.opts)),
+            None => support::stream_pages(client, Ok(prepared)),
             Some(rel) => {
-                let absolute = rebase(&self.client, &rel);
-                self.client
-                    .pager_from_link::<T>(&absolute, &self.opts)
-                    .map_err(|e| from_graph(e, self.emulator))
+                let token = ResumeToken::from_link(rebase(&self.client, rel));
+                support::stream_pages_from(client, Ok(prepared), token)
             }
         }
     }
 
-    /// Log rows are written as Graph sent them (every member, also one added
-    /// to the API after the last metadata import), after checking that each
-    /// decodes into its generated model `T`.
-    async fn log_window<T>(
+    /// Log windows run concurrently (a window interrupted mid-way continues
+    /// from its saved next link); pages come back in window order, each
+    /// once. Log rows are written as Graph sent them (every member, also one
+    /// added to the API after the last metadata import), after checking that
+    /// each decodes into its generated model `T`.
+    async fn log_windows<T>(&mut self, start: &Start) -> Result<(), CliError>
+    where
+        T: DeserializeOwned,
+    {
+        let first = start.window;
+        let windows = self.plan.windows.clone();
+        let Some(rest) = windows.get(first..).filter(|r| !r.is_empty()) else {
+            return Ok(());
+        };
+        let requests = rest
+            .iter()
+            .map(|w| self.request(*w))
+            .collect::<Result<Vec<_>, _>>()?;
+        let paths: Vec<String> = requests
+            .iter()
+            .map(|p| p.path_and_query().to_string())
+            .collect();
+        let width = WindowConcurrency {
+            windows: self.concurrency.min(WindowConcurrency::default().windows),
+            ..WindowConcurrency::default()
+        };
+        // The links of the window being written; the first one's starts at the saved link.
+        let mut current = (0, self.window_links(&paths[0], start.link.as_deref())?);
+        let mut pages = match &start.link {
+            Some(link) => {
+                let token = ResumeToken::from_link(rebase(&self.client, link));
+                concurrent::windows_pages_from::<Box<RawValue>>(&self.sdk, requests, token, width)
+            }
+            None => concurrent::windows_pages::<Box<RawValue>>(&self.sdk, requests, width),
+        };
+        while let Some(wp) = pages.next().await {
+            let wp = wp.map_err(|e| from_sdk(e, self.emulator))?;
+            if current.0 != wp.window {
+                current = (wp.window, self.window_links(&paths[wp.window], None)?);
+            }
+            self.log_page::<T>(first + wp.window, &mut current.1, wp.page)?;
+        }
+        Ok(())
+    }
+
+    /// Check a log page's next link, write its rows, checkpoint.
+    fn log_page<T>(
         &mut self,
         index: usize,
-        w: Window,
-        link: Option<String>,
+        links: &mut WindowLinks,
+        page: Page<Box<RawValue>>,
     ) -> Result<(), CliError>
     where
         T: DeserializeOwned,
     {
-        let path = requests::log_path(&self.client, self.plan.kind, self.plan.beta, w)?;
-        let mut links = self.window_links(&path, link.as_deref())?;
-        let pager = self.pager::<Box<RawValue>>(&path, link)?;
-        let mut pages = read_ahead(pager);
-        while let Some(item) = pages.recv().await? {
-            let (page, next): (Page<Box<RawValue>>, Option<String>) =
-                item.map_err(|e| from_graph(e, self.emulator))?;
-            follow(&mut links, next.as_deref())?;
-            for (i, row) in page.value.iter().enumerate() {
-                self.writer.write_raw(row, |r| rows::check::<T>(r, i))?;
-            }
-            self.page_done(index, next)?;
+        follow(links, page.next_link.as_deref())?;
+        for (i, row) in page.value.iter().enumerate() {
+            self.writer.write_raw(row, |r| rows::check::<T>(r, i))?;
         }
-        Ok(())
+        self.page_done(index, page.next_link)
     }
 
+    /// The call records of a window, each fetched with its includes (or its
+    /// sessions) while the next ones are: at most `--concurrency` requests in
+    /// flight, rows written in list order, a checkpoint after each page.
     async fn record_window(
         &mut self,
         index: usize,
         w: Window,
         link: Option<String>,
     ) -> Result<(), CliError> {
-        let path = requests::records_path(&self.client, w, self.plan.page_size)?;
-        let mut links = self.window_links(&path, link.as_deref())?;
-        let mut pager = self.pager::<rows::CallRecordRow>(&path, link)?;
-        while let Some(page) = pager.next().await {
-            let page = page.map_err(|e| from_graph(e, self.emulator))?;
-            let next = pager.next_link().map(str::to_string);
-            follow(&mut links, next.as_deref())?;
-            for record in &page.value {
-                match self.plan.kind {
-                    Kind::Sessions => self.sessions_of(record).await?,
-                    _ => self.record_with_includes(record).await?,
+        let prepared = requests::records_request(&self.sdk, w, self.plan.page_size)?;
+        let mut links = self.window_links(prepared.path_and_query(), link.as_deref())?;
+        let pages = self.pages::<rows::CallRecordRow>(prepared, link.as_deref());
+        let fetcher = Fetcher {
+            sdk: self.sdk.clone(),
+            sessions: self.plan.kind == Kind::Sessions,
+            include_sessions: self.plan.include_sessions,
+            include_participants: self.plan.include_participants,
+            emulator: self.emulator,
+        };
+        // Each page becomes: its start (check the next link before any row is
+        // written), one item per record, its end (checkpoint).
+        let work = pages.flat_map(|page| {
+            let items: Vec<Result<Work, msgraph_callrecords::Error>> = match page {
+                Ok(p) => {
+                    let next = p.next_link;
+                    std::iter::once(Work::PageStart(next.clone()))
+                        .chain(p.value.into_iter().map(|r| Work::Record(Box::new(r))))
+                        .chain(std::iter::once(Work::PageEnd(next)))
+                        .map(Ok)
+                        .collect()
                 }
+                Err(e) => vec![Err(e)],
+            };
+            stream::iter(items)
+        });
+        // Pending well above what is on the wire, so one slow record at the
+        // head does not stall the others (the governor bounds the wire).
+        let pending = if self.concurrency == 1 {
+            1
+        } else {
+            self.concurrency * 4
+        };
+        let mut done = work
+            .map(move |item| {
+                let fetcher = fetcher.clone();
+                async move { fetcher.run(item).await }
+            })
+            .buffered(pending);
+        while let Some(item) = done.next().await {
+            match item? {
+                Done::PageStart(next) => follow(&mut links, next.as_deref())?,
+                Done::Record(record) => self.writer.write(&*record)?,
+                Done::Sessions(id, sessions) => {
+                    for session in &sessions {
+                        self.writer.write(&rows::WithRecordId {
+                            call_record_id: &id,
+                            row: session,
+                        })?;
+                    }
+                }
+                Done::PageEnd(next) => self.page_done(index, next)?,
             }
-            self.page_done(index, next)?;
         }
         Ok(())
     }
@@ -336,60 +421,6 @@ impl Exporter {
             .requested(link.unwrap_or(path))
             .map_err(|r| refused(link.unwrap_or(path), &r))?;
         Ok(links)
-    }
-
-    /// Write a call record, expanded with sessions / participants if asked.
-    async fn record_with_includes(&mut self, record: &rows::CallRecordRow) -> Result<(), CliError> {
-        if !self.plan.include_sessions && !self.plan.include_participants {
-            return self.writer.write(record);
-        }
-        let id = rows::record_id(record)?;
-        let records = Client::new(self.client.clone())
-            .communications()
-            .call_records();
-        let mut full = if self.plan.include_sessions {
-            // send_all follows sessions@odata.nextLink until every session is there.
-            records
-                .by_id(&id)
-                .get()
-                .expand(CallRecordExpand::Sessions { segments: true })
-                .send_all()
-                .await
-                .map_err(|e| from_sdk(e, self.emulator))?
-        } else {
-            record.clone()
-        };
-        if self.plan.include_participants {
-            let items = records.by_id(&id).participants_v2().list().stream_items();
-            let participants: Vec<rows::ParticipantRow> = items
-                .try_collect()
-                .await
-                .map_err(|e| from_sdk(e, self.emulator))?;
-            full.participants_v2 = Some(participants);
-            full.participants_v2_next_link = None;
-        }
-        self.writer.write(&full)
-    }
-
-    /// Write one row per session (with segments) of a call record.
-    async fn sessions_of(&mut self, record: &rows::CallRecordRow) -> Result<(), CliError> {
-        let id = rows::record_id(record)?;
-        let mut items = Client::new(self.client.clone())
-            .communications()
-            .call_records()
-            .by_id(&id)
-            .sessions()
-            .list()
-            .expand(SessionExpand::Segments)
-            .stream_items();
-        while let Some(session) = items.next().await {
-            let session: rows::SessionRow = session.map_err(|e| from_sdk(e, self.emulator))?;
-            self.writer.write(&rows::WithRecordId {
-                call_record_id: &id,
-                row: &session,
-            })?;
-        }
-        Ok(())
     }
 
     /// Make the output durable and record where to continue: window
@@ -451,55 +482,100 @@ impl Exporter {
     }
 }
 
-/// A page and the next link to resume after it.
-type PageItem<T> = Result<(Page<T>, Option<String>), msgraph_runtime::Error>;
-
-/// Pages fetched (and decoded) by a background task while the previous page
-/// is written: at most two pages wait, so memory stays flat.
-struct ReadAhead<T> {
-    rx: tokio::sync::mpsc::Receiver<PageItem<T>>,
-    task: tokio::task::JoinHandle<()>,
+/// One step of a call-records window, in list order.
+enum Work {
+    /// A page begins; its next link.
+    PageStart(Option<String>),
+    /// A listed call record (boxed: a record is large beside a link).
+    Record(Box<rows::CallRecordRow>),
+    /// A page ends; its next link.
+    PageEnd(Option<String>),
 }
 
-impl<T> ReadAhead<T> {
-    /// The next page; `None` only once the reader has ended normally. A
-    /// panicked reader is an error, not the end of the window: otherwise the
-    /// checkpoint would move past rows that were never written.
-    async fn recv(&mut self) -> Result<Option<PageItem<T>>, CliError> {
-        if let Some(item) = self.rx.recv().await {
-            return Ok(Some(item));
+/// A step done: what to write.
+enum Done {
+    PageStart(Option<String>),
+    /// A call record with what `--include` asked for.
+    Record(Box<rows::CallRecordRow>),
+    /// The sessions (with segments) of the call record with that id.
+    Sessions(String, Vec<rows::SessionRow>),
+    PageEnd(Option<String>),
+}
+
+/// Fetches what a listed call record needs (runs concurrently: owns its client).
+#[derive(Clone)]
+struct Fetcher {
+    sdk: Client,
+    sessions: bool,
+    include_sessions: bool,
+    include_participants: bool,
+    emulator: bool,
+}
+
+impl Fetcher {
+    async fn run(&self, item: Result<Work, msgraph_callrecords::Error>) -> Result<Done, CliError> {
+        match item.map_err(|e| from_sdk(e, self.emulator))? {
+            Work::PageStart(next) => Ok(Done::PageStart(next)),
+            Work::PageEnd(next) => Ok(Done::PageEnd(next)),
+            Work::Record(record) if self.sessions => self.sessions_of(&record).await,
+            Work::Record(record) => self
+                .with_includes(*record)
+                .await
+                .map(|r| Done::Record(Box::new(r))),
         }
-        (&mut self.task).await.map_err(|e| {
-            CliError::other(format!("reading pages failed: {e}"))
-                .hint("continue with the same command and --resume")
-        })?;
-        Ok(None)
     }
-}
 
-impl<T> Drop for ReadAhead<T> {
-    fn drop(&mut self) {
-        self.task.abort();
-    }
-}
-
-fn read_ahead<T>(mut pager: Pager<T>) -> ReadAhead<T>
-where
-    T: DeserializeOwned + Send + 'static,
-{
-    let (tx, rx) = tokio::sync::mpsc::channel(2);
-    let fetch = async move {
-        while let Some(page) = pager.next().await {
-            let item = page.map(|p| (p, pager.next_link().map(str::to_string)));
-            let failed = item.is_err();
-            if tx.send(item).await.is_err() || failed {
-                break;
-            }
+    /// A call record, expanded with sessions / participants if asked.
+    async fn with_includes(
+        &self,
+        record: rows::CallRecordRow,
+    ) -> Result<rows::CallRecordRow, CliError> {
+        if !self.include_sessions && !self.include_participants {
+            return Ok(record);
         }
-    };
-    // The retry counter is a tracing layer: the task must report to the same subscriber.
-    let task = tokio::spawn(fetch.with_current_subscriber());
-    ReadAhead { rx, task }
+        let id = rows::record_id(&record)?;
+        let records = self.sdk.communications().call_records();
+        let mut full = if self.include_sessions {
+            // send_all follows sessions@odata.nextLink until every session is there.
+            records
+                .by_id(&id)
+                .get()
+                .expand(CallRecordExpand::Sessions { segments: true })
+                .send_all()
+                .await
+                .map_err(|e| from_sdk(e, self.emulator))?
+        } else {
+            record
+        };
+        if self.include_participants {
+            let items = records.by_id(&id).participants_v2().list().stream_items();
+            let participants: Vec<rows::ParticipantRow> = items
+                .try_collect()
+                .await
+                .map_err(|e| from_sdk(e, self.emulator))?;
+            full.participants_v2 = Some(participants);
+            full.participants_v2_next_link = None;
+        }
+        Ok(full)
+    }
+
+    /// Every session (with segments) of a call record.
+    async fn sessions_of(&self, record: &rows::CallRecordRow) -> Result<Done, CliError> {
+        let id = rows::record_id(record)?;
+        let sessions: Vec<rows::SessionRow> = self
+            .sdk
+            .communications()
+            .call_records()
+            .by_id(&id)
+            .sessions()
+            .list()
+            .expand(SessionExpand::Segments)
+            .stream_items()
+            .try_collect()
+            .await
+            .map_err(|e| from_sdk(e, self.emulator))?;
+        Ok(Done::Sessions(id, sessions))
+    }
 }
 
 /// The arguments to plan with: on `--resume`, when `--from` and `--to` are
@@ -547,11 +623,10 @@ fn check_saved_link(
     let Some(w) = plan.windows.get(window) else {
         return Ok(()); // A link past the last window was refused with the checkpoint.
     };
-    let path = match plan.kind {
-        Kind::CallRecords | Kind::Sessions => requests::records_path(client, *w, plan.page_size)?,
-        kind => requests::log_path(client, kind, plan.beta, *w)?,
-    };
-    let links = WindowLinks::new(client.base_url(), &path).map_err(|r| {
+    let sdk = Client::new(client.clone());
+    let prepared = requests::log_request(&sdk, plan.kind, plan.beta, *w, plan.page_size)?;
+    let path = prepared.path_and_query();
+    let links = WindowLinks::new(client.base_url(), path).map_err(|r| {
         CliError::other(format!(
             "cannot check the links of {path}: {}",
             r.describe()
@@ -634,21 +709,6 @@ fn rebase(client: &GraphClient, link: &str) -> String {
 mod tests {
     use super::*;
 
-    #[tokio::test]
-    async fn a_panicked_reader_is_an_error_not_the_end() {
-        let (tx, rx) = tokio::sync::mpsc::channel::<PageItem<u32>>(2);
-        let task = tokio::spawn(async move {
-            let _tx = tx;
-            panic!("reader broke");
-        });
-        let mut pages = ReadAhead { rx, task };
-        let e = pages
-            .recv()
-            .await
-            .expect_err("a panic must not end the window");
-        assert!(e.message.contains("reading pages failed"), "{}", e.message);
-    }
-
     /// Defect 8 of issue 18: the output is fsynced before the checkpoint
     /// that points past it is written, and the checkpoint's temporary file
     /// before it is renamed into place.
@@ -682,13 +742,5 @@ mod tests {
         assert!(output < checkpoint && checkpoint < renamed, "{steps:?}");
         let saved = Checkpoint::load(&cp).unwrap();
         assert_eq!((saved.bytes, saved.rows), (8, 1));
-    }
-
-    #[tokio::test]
-    async fn a_finished_reader_ends_the_window() {
-        let (tx, rx) = tokio::sync::mpsc::channel::<PageItem<u32>>(2);
-        let task = tokio::spawn(async move { drop(tx) });
-        let mut pages = ReadAhead { rx, task };
-        assert!(pages.recv().await.unwrap().is_none());
     }
 }

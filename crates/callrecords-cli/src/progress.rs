@@ -1,5 +1,6 @@
-//! Progress on stderr: an indicatif bar (rows, pages, rate, retries) drawn only
-//! when stderr is a terminal, and a one-line summary at the end.
+//! Progress on stderr: an indicatif bar (rows, pages, rate, retries, and from
+//! the rate governor: requests in flight, request rate, 429s) drawn only when
+//! stderr is a terminal, and a one-line summary at the end.
 //!
 //! The runtime retries throttled and failed requests itself and reports each
 //! retry as a `tracing` event ("retrying transient failure"); [`RetryCounter`]
@@ -11,6 +12,7 @@ use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
 use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
+use msgraph_runtime::{Governor, GovernorStats};
 use tracing::field::{Field, Visit};
 use tracing::{Event, Subscriber};
 use tracing_subscriber::layer::Context;
@@ -88,6 +90,7 @@ pub struct Progress {
     retries: RetryCounter,
     started: Instant,
     label: String,
+    governor: Option<Governor>,
 }
 
 impl Progress {
@@ -105,7 +108,21 @@ impl Progress {
             retries,
             started: Instant::now(),
             label: label.to_string(),
+            governor: None,
         }
+    }
+
+    /// Show the requests of `governor` (the client's) too.
+    pub fn watch(&mut self, governor: Governor) {
+        self.governor = Some(governor);
+    }
+
+    /// ", 12 in flight, 40.5 requests/s, 3 throttled (429)" (empty without a governor).
+    fn requests(&self, secs: f64) -> String {
+        let Some(g) = &self.governor else {
+            return String::new();
+        };
+        requests_text(&g.stats(), secs)
     }
 
     /// Whether the bar is drawn (stderr is a terminal).
@@ -125,6 +142,7 @@ impl Progress {
             0.0
         };
         let mut msg = format!("{rate:.0} rows/s  {pages} pages  window {window}");
+        msg.push_str(&self.requests(secs));
         if retries > 0 {
             msg.push_str(&format!("  {retries} retries"));
             if let Some(r) = self.retries.last_reason() {
@@ -147,9 +165,10 @@ impl Progress {
             0.0
         };
         let line = format!(
-            "{}: {rows} rows in {pages} pages to {destination}, {} retries, {secs:.1}s ({rate:.0} rows/s){}",
+            "{}: {rows} rows in {pages} pages to {destination}, {} retries, {secs:.1}s ({rate:.0} rows/s){}{}",
             self.label,
             self.retries.count(),
+            self.requests(secs),
             if rows_earlier > 0 {
                 format!(
                     "; resumed: {rows_earlier} rows from the earlier run, {this_run} in this one"
@@ -166,6 +185,20 @@ impl Progress {
     pub fn abandon(&self) {
         self.bar.finish_and_clear();
     }
+}
+
+/// The governor's figures for the bar and the summary: requests sent (every
+/// attempt) and their rate, those in flight now, answers 429.
+fn requests_text(s: &GovernorStats, secs: f64) -> String {
+    let rate = if secs > 0.0 {
+        s.admitted as f64 / secs
+    } else {
+        0.0
+    };
+    format!(
+        ", {} requests ({rate:.1}/s), {} in flight, {} throttled (429)",
+        s.admitted, s.in_flight, s.throttled
+    )
 }
 
 /// The short form of a retry reason: `429 Too Many Requests from GET …` → `429 Too Many Requests`.
@@ -202,6 +235,20 @@ mod tests {
         });
         assert_eq!(counter.count(), 2);
         assert_eq!(counter.last_reason().as_deref(), Some("503"));
+    }
+
+    #[test]
+    fn request_figures_come_from_the_governor() {
+        let g = Governor::default();
+        assert_eq!(
+            requests_text(&g.stats(), 2.0),
+            ", 0 requests (0.0/s), 0 in flight, 0 throttled (429)"
+        );
+        let mut p = Progress::new("pstn", RetryCounter::default());
+        assert_eq!(p.requests(1.0), "");
+        p.watch(g);
+        assert!(p.requests(1.0).contains("0 in flight"));
+        p.abandon();
     }
 
     #[test]

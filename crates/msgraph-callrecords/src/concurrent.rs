@@ -40,6 +40,7 @@ use futures::stream::{self, BoxStream, StreamExt};
 use serde::de::DeserializeOwned;
 use tokio::sync::mpsc;
 use tokio::task::JoinHandle;
+use tracing::instrument::WithSubscriber;
 
 use crate::models::callrecords::CallRecord;
 use crate::support::{self, Prepared, ResumeToken};
@@ -306,6 +307,11 @@ struct Windows<T> {
 /// A window being fetched by its task; pages arrive on `rx`.
 struct Running<T> {
     index: usize,
+    /// The window's request, for an error about it.
+    path: String,
+    /// Whether its last page (no next link) came out: a window whose task ended
+    /// before that (a panic) is an error, never a window that simply had no more rows.
+    finished: bool,
     rx: mpsc::Receiver<Result<Page<T>, Error>>,
     /// Dropped (and so aborted) with the window.
     _task: AbortOnDrop,
@@ -326,12 +332,13 @@ impl<T: DeserializeOwned + Send + 'static> Windows<T> {
                 break;
             };
             let (tx, rx) = mpsc::channel(self.ahead);
+            let path = prepared.path_and_query().to_owned();
             let client = self.client.clone();
             let pages = match resume {
                 Some(token) => support::stream_pages_from::<T>(client, Ok(prepared), token),
                 None => support::stream_pages::<T>(client, Ok(prepared)),
             };
-            let task = tokio::spawn(async move {
+            let fetch = async move {
                 let mut pages = pages;
                 while let Some(page) = pages.next().await {
                     let stop = page.is_err();
@@ -340,9 +347,14 @@ impl<T: DeserializeOwned + Send + 'static> Windows<T> {
                         break;
                     }
                 }
-            });
+            };
+            // The runtime reports retries and throttling as tracing events: the task
+            // reports them to the caller's subscriber, not the global one.
+            let task = tokio::spawn(fetch.with_current_subscriber());
             self.running.push_back(Running {
                 index,
+                path,
+                finished: false,
                 rx,
                 _task: AbortOnDrop(task),
             });
@@ -358,6 +370,7 @@ impl<T: DeserializeOwned + Send + 'static> Windows<T> {
             let current = self.running.front_mut()?;
             match current.rx.recv().await {
                 Some(Ok(page)) => {
+                    current.finished = page.next_link.is_none();
                     return Some(Ok(WindowPage {
                         window: current.index,
                         last: page.next_link.is_none(),
@@ -370,8 +383,17 @@ impl<T: DeserializeOwned + Send + 'static> Windows<T> {
                     return Some(Err(e));
                 }
                 // The window's pages are all out: on to the next window.
-                None => {
+                None if current.finished => {
                     self.running.pop_front();
+                }
+                None => {
+                    let link = current.path.clone();
+                    self.failed = true;
+                    self.running.clear();
+                    return Some(Err(Error::Paging {
+                        message: "the task reading this window ended before its last page".into(),
+                        link,
+                    }));
                 }
             }
         }
@@ -381,6 +403,40 @@ impl<T: DeserializeOwned + Send + 'static> Windows<T> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// A window whose task ends early (it panicked) is an error, not a window
+    /// without more rows: a caller checkpointing past it would lose rows.
+    #[tokio::test]
+    async fn a_window_ended_before_its_last_page_is_an_error() {
+        let client = crate::GraphClient::builder()
+            .credential(crate::runtime::StaticTokenCredential::new("t"))
+            .build()
+            .unwrap();
+        let (tx, rx) = mpsc::channel::<Result<Page<u32>, Error>>(1);
+        let task = tokio::spawn(async move {
+            let _tx = tx;
+            panic!("reader broke");
+        });
+        let mut w = Windows {
+            client,
+            pending: VecDeque::new(),
+            running: VecDeque::from([Running {
+                index: 0,
+                path: "/w0".into(),
+                finished: false,
+                rx,
+                _task: AbortOnDrop(task),
+            }]),
+            width: 1,
+            ahead: 1,
+            failed: false,
+        };
+        match w.next().await {
+            Some(Err(Error::Paging { link, .. })) => assert_eq!(link, "/w0"),
+            other => panic!("not a paging error: {other:?}"),
+        }
+        assert!(w.next().await.is_none());
+    }
 
     #[tokio::test]
     async fn end_after_error_keeps_the_error_and_stops() {
