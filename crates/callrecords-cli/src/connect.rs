@@ -205,7 +205,8 @@ mod tests {
     use super::*;
     use clap::Parser;
 
-    fn args(extra: &[&str]) -> ExportArgs {
+    /// `callrecords export pstn` over the last day, plus `extra`.
+    fn argv<'a>(extra: &[&'a str]) -> Vec<&'a str> {
         let mut argv = vec![
             "callrecords",
             "export",
@@ -216,7 +217,14 @@ mod tests {
             "now",
         ];
         argv.extend_from_slice(extra);
-        match crate::Cli::try_parse_from(argv).expect("parses").command {
+        argv
+    }
+
+    fn args(extra: &[&str]) -> ExportArgs {
+        match crate::Cli::try_parse_from(argv(extra))
+            .expect("parses")
+            .command
+        {
             crate::Command::Export(a) => *a,
             other => panic!("not an export: {other:?}"),
         }
@@ -247,18 +255,8 @@ mod tests {
             &["--rate", "NaN"],
             &["--concurrency", "0"],
         ] {
-            let mut argv = vec![
-                "callrecords",
-                "export",
-                "pstn",
-                "--from",
-                "now-1d",
-                "--to",
-                "now",
-            ];
-            argv.extend_from_slice(bad);
             assert!(
-                crate::Cli::try_parse_from(argv).is_err(),
+                crate::Cli::try_parse_from(argv(bad)).is_err(),
                 "{bad:?} accepted"
             );
         }

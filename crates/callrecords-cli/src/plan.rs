@@ -23,7 +23,8 @@ pub enum EndBound {
     Exclusive,
 }
 
-/// The documented rules of the operation behind a kind (facts §2.2, §2.6).
+/// The documented rules of the operation behind a kind, as its Graph reference page
+/// documents them.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct Operation {
     /// Name for messages (`getPstnCalls`, `list callRecords`).
@@ -221,7 +222,7 @@ impl Plan {
                 "leave --page-size out for the service's default, or give a number such as 1000",
             ));
         }
-        // Call records and sessions have the same shape in beta (facts §3.2): v1.0 always.
+        // Call records and sessions have the same shape in beta: v1.0 always.
         let beta =
             (args.beta && !matches!(kind, Kind::CallRecords | Kind::Sessions)) || kind.beta_only();
         Ok(Plan {

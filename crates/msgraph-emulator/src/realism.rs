@@ -1,5 +1,7 @@
 //! Graph-like realism, off by default: per-request latency and the documented
-//! throttling limits (facts §4.1), answered with `429` and a fractional `Retry-After`.
+//! throttling limits
+//! (<https://learn.microsoft.com/en-us/graph/throttling-limits#call-records-limits>),
+//! answered with `429` and a fractional `Retry-After`.
 //!
 //! Limits are exact sliding windows: a request is admitted when, counting it, no
 //! scope it belongs to has seen more than its limit within the window. Every
@@ -47,7 +49,7 @@ impl Limit {
 }
 
 /// The limits the emulator enforces (`None` turns one off). Defaults: the
-/// documented numbers of the Learn throttling page (2025), facts §4.1.
+/// documented numbers (<https://learn.microsoft.com/en-us/graph/throttling-limits#call-records-limits>).
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Limits {
     /// Call records, sessions, participants: per application per tenant (1,500 / 20 s).

@@ -19,7 +19,8 @@
 //!   the service throttles earlier than documented, e.g. because other apps of
 //!   the tenant use the tenant-wide budget.
 //!
-//! Scopes follow the documented call-records limits (facts §4.1), by path
+//! Scopes follow the documented call-records limits
+//! (<https://learn.microsoft.com/en-us/graph/throttling-limits#call-records-limits>), by path
 //! under `/communications/callRecords`:
 //!
 //! | request | scopes (default limits) |
@@ -70,7 +71,7 @@ impl Limit {
 }
 
 /// The limit of each scope (`None`: not limited). Defaults: the documented
-/// numbers (Learn throttling page, 2025; facts §4.1).
+/// numbers (<https://learn.microsoft.com/en-us/graph/throttling-limits#call-records-limits>).
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct RateLimits {
     /// Call records, sessions, participants: per application per tenant.

@@ -2,7 +2,7 @@
 //!
 //! Graph function parameters go inline into the path (`getPstnCalls(fromDateTime=..,toDateTime=..)`)
 //! and `$filter` values into the query string; both must match what the service parses
-//! (facts §2.6: unquoted ISO-8601 UTC literals, `+` sent as `%2B`, `:` may stay).
+//! (as the functions' Graph reference pages show them: unquoted ISO-8601 UTC literals, `+` sent as `%2B`, `:` may stay).
 
 use chrono::{DateTime, SecondsFormat, Timelike, Utc};
 use percent_encoding::{utf8_percent_encode, AsciiSet, NON_ALPHANUMERIC};

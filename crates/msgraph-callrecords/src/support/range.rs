@@ -6,8 +6,8 @@ use chrono::{DateTime, Duration, Utc};
 use super::encode::{datetime_literal, tick_ceil, tick_floor};
 use msgraph_runtime::ArgumentError;
 
-/// Whether a log function's `toDateTime` is included in the range (facts §2.6: inclusive for
-/// getPstnCalls and getSmsLog, exclusive for getDirectRoutingCalls).
+/// Whether a log function's `toDateTime` is included in the range (the Graph reference pages of
+/// the functions: inclusive for getPstnCalls and getSmsLog, exclusive for getDirectRoutingCalls).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum EndBound {
     /// Rows at exactly `toDateTime` are returned.
