@@ -14,6 +14,22 @@ fn day(d: u32) -> DateTime<Utc> {
 }
 
 /// Through the token's text form, as an app would store it.
+/// A client whose first failure is final, so a throttled page ends the stream.
+fn client_without_retries(emu: &msgraph_emulator::Emulator) -> Client {
+    Client::new(
+        GraphClient::builder()
+            .credential(StaticTokenCredential::new("t"))
+            .base_url(emu.base_url().parse().unwrap())
+            .allow_insecure_loopback(true)
+            .retry_policy(RetryPolicy {
+                max_attempts: 1,
+                ..RetryPolicy::default()
+            })
+            .build()
+            .unwrap(),
+    )
+}
+
 fn saved(token: Option<ResumeToken>) -> ResumeToken {
     let text = token.expect("a token mid-way").to_string();
     text.parse().unwrap_or_else(|e| panic!("{text}: {e}"))
@@ -170,18 +186,7 @@ async fn after_a_failed_page_the_token_retries_it() {
         ..common::config()
     };
     let emu = common::start(cfg.clone()).await;
-    let no_retries = Client::new(
-        GraphClient::builder()
-            .credential(StaticTokenCredential::new("t"))
-            .base_url(emu.base_url().parse().unwrap())
-            .allow_insecure_loopback(true)
-            .retry_policy(RetryPolicy {
-                max_attempts: 1,
-                ..RetryPolicy::default()
-            })
-            .build()
-            .unwrap(),
-    );
+    let no_retries = client_without_retries(&emu);
     let mut stream = no_retries
         .communications()
         .call_records()
@@ -260,18 +265,7 @@ async fn a_failed_window_ends_the_stream_and_the_token_holds_the_windows_left() 
         ..common::config()
     };
     let emu = common::start(cfg.clone()).await;
-    let no_retries = Client::new(
-        GraphClient::builder()
-            .credential(StaticTokenCredential::new("t"))
-            .base_url(emu.base_url().parse().unwrap())
-            .allow_insecure_loopback(true)
-            .retry_policy(RetryPolicy {
-                max_attempts: 1,
-                ..RetryPolicy::default()
-            })
-            .build()
-            .unwrap(),
-    );
+    let no_retries = client_without_retries(&emu);
     let mut stream = no_retries
         .communications()
         .call_records()
